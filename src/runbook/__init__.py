@@ -1,0 +1,3 @@
+"""runbook: make Markdown playbooks executable."""
+
+__version__ = "0.1.0"

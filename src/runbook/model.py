@@ -1,0 +1,328 @@
+"""The nouns of runbook: frozen dataclasses handed from stage to stage.
+
+Data flows one way: parse -> Document; runner -> StepResult / RunResult; the
+annotator and the reporters only read these. Line numbers inside the code are
+0-based; a ``Span`` is a half-open range of source lines (markdown-it's
+``token.map``). Messages turn them into 1-based ``path:line``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+class Status(str, enum.Enum):
+    """Verdict of one step. Distinct all the way to JSON, JUnit and exit status."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+    SKIP = "skip"
+    BLOCKED = "blocked"
+    MANUAL = "manual"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: Statuses that make ``runbook execute`` exit 1.
+FAILING = frozenset({Status.FAIL, Status.ERROR, Status.MANUAL, Status.BLOCKED})
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open range of 0-based source line indexes ``[start, end)``."""
+
+    start: int
+    end: int
+
+
+class ClauseKind(str, enum.Enum):
+    """What a single criterion clause checks (spec §2 table)."""
+
+    EXIT = "exit"  # exit status compared with ``number`` using ``op``
+    CONTAINS = "contains"  # output contains ``value``
+    NOT_CONTAINS = "not_contains"  # output does not contain ``value``
+    REGEX = "regex"  # re.search(``value``, output, re.M)
+    EXPECTED = "expected"  # output matches the step's expected block
+    EMPTY = "empty"
+    NOT_EMPTY = "not_empty"
+    LINES = "lines"  # line count compared with ``number`` using ``op``
+    COUNT = "count"  # occurrences of ``value`` compared with ``number`` using ``op``
+    DURATION = "duration"  # duration in seconds compared with ``number`` using ``op``
+    COMMAND = "command"  # ``value`` run in the same session must exit 0
+    MANUAL = "manual"  # not understood: never passes
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One checkable clause of a PASS/FAIL criterion."""
+
+    text: str
+    """The clause exactly as the author wrote it (shown in reports)."""
+    kind: ClauseKind
+    value: str | None = None
+    """Substring, regex or command, already unquoted."""
+    number: float | None = None
+    """Exit code, line count, occurrence count or seconds."""
+    op: str = "=="
+    """Comparison for ``number``: one of ``== != >= <= > <``."""
+    within_s: float | None = None
+    """``... within 60 s``: poll until the clause holds or the deadline passes."""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A PASS-if or FAIL-if statement: every clause must hold (PASS) / any fails (FAIL)."""
+
+    text: str
+    """Source text of the whole criterion (label included)."""
+    line: int
+    """0-based source line where it starts."""
+    negated: bool
+    """True for ``FAIL if``: the step fails when any clause holds."""
+    clauses: tuple[Clause, ...]
+
+
+class MatchMode(str, enum.Enum):
+    """How expected output is compared (``match=`` attribute)."""
+
+    LINES = "lines"  # default: literal lines with ``...``, `` (re)``, `` (glob)``
+    EXACT = "exact"
+    CONTAINS = "contains"
+    UNORDERED = "unordered"
+    IGNORE = "ignore"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """Expected output attached to a command."""
+
+    text: str
+    """The expected text, without fence lines or transcript prompts."""
+    span: Span | None
+    """Where the expected text itself lies in the source (``None`` when derived)."""
+    mode: MatchMode = MatchMode.LINES
+    illustrative: bool = False
+    """Label says "similar to", "for example", ...: a mismatch is drift, never a failure."""
+    origin: str = "block"
+    """One of ``block``, ``label``, ``adjacent``, ``transcript``, ``comment``."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """One unit of shell code and the output expected from it.
+
+    A plain block is one Command; a transcript (``$ `` prompts) has one per prompt.
+    """
+
+    text: str
+    """Shell source to run (prompts and continuation markers removed)."""
+    line: int
+    """0-based source line of the command's first line."""
+    expected: Expected | None = None
+
+
+@dataclass(frozen=True)
+class TroubleRow:
+    """One row of a Symptom / Cause / Fix troubleshooting table (spec §7)."""
+
+    symptom: str
+    cause: str
+    fix: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """An executable block and everything that belongs to it."""
+
+    id: str
+    phase: str
+    title: str
+    """Text of the nearest heading above the block (document title if none)."""
+    anchor: str
+    """GitHub-style anchor slug of that heading, for links (``""`` when none)."""
+    lang: str
+    span: Span
+    """The fenced block, fences included."""
+    end: int
+    """0-based line after the step's last element (criterion, expected block or the
+    block itself): result annotations are inserted here."""
+    prefix: str
+    """Container prefix of the block's lines (list indentation, ``> ``), reused for
+    inserted annotations so they render inside the same container."""
+    commands: tuple[Command, ...]
+    transcript: bool
+    criteria: tuple[Criterion, ...] = ()
+    attrs: Mapping[str, str] = field(default_factory=dict)
+    """Attributes from the info string or a directive comment (strings as written)."""
+    skip_reason: str | None = None
+    """Set when the step is never run on this platform (``powershell``, ``skip``...)."""
+    placeholders: tuple[str, ...] = ()
+    """Unresolved input names found in the commands (``<NAME>``, ``YOUR_...``)."""
+
+    @property
+    def line(self) -> int:
+        """1-based line of the opening fence (the JSON ``line``)."""
+        return self.span.start + 1
+
+    @property
+    def source(self) -> str:
+        """All commands joined: what the step runs."""
+        return "\n".join(c.text for c in self.commands)
+
+    @property
+    def role(self) -> str:
+        """``setup``, ``teardown``, ``background`` or ``step``."""
+        for role in ("setup", "teardown", "background"):
+            if role in self.attrs:
+                return role
+        return "step"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A ``Phase X`` section (or the implicit one) and its steps in order."""
+
+    id: str
+    title: str
+    line: int
+    blocking: bool
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed playbook: everything needed to run, judge and annotate it."""
+
+    path: str
+    title: str
+    title_line: int | None
+    """0-based line of the first heading (summary goes after it), ``None`` if none."""
+    title_end: int
+    """0-based line after the first heading block (``0`` when there is none)."""
+    phases: tuple[Phase, ...]
+    troubleshooting: tuple[TroubleRow, ...] = ()
+    front_matter: Mapping[str, object] = field(default_factory=dict)
+    """The ``runbook:`` mapping from YAML front matter (raw, validated by config)."""
+    warnings: tuple[str, ...] = ()
+    """Non-fatal parse findings, formatted ``path:line: message``."""
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(s for p in self.phases for s in p.steps)
+
+
+@dataclass(frozen=True)
+class Check:
+    """Outcome of one criterion clause."""
+
+    clause: str
+    ok: bool
+    detail: str = ""
+    manual: bool = False
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a step printed, normalised (ANSI removed, CRLF folded), memory-bounded.
+
+    ``text`` holds the whole output when it fits the cap; otherwise the head and the
+    tail joined by a marker line, with ``dropped_bytes`` saying how much is missing.
+    ``lines``, ``total_bytes`` and ``counts`` always describe the whole stream.
+    """
+
+    text: str
+    total_bytes: int = 0
+    lines: int = 0
+    dropped_bytes: int = 0
+    counts: Mapping[str, int] = field(default_factory=dict)
+    """Occurrences over the whole stream of the needles asked for before the run."""
+
+    @property
+    def truncated(self) -> bool:
+        return self.dropped_bytes > 0
+
+
+@dataclass(frozen=True)
+class Execution:
+    """What the session reports after running one piece of shell code."""
+
+    output: Output
+    exit_code: int | None
+    """``None`` when the step timed out or the shell died before reporting one."""
+    duration_s: float
+    timed_out: bool = False
+    shell_died: bool = False
+    """The shell exited during the step (``exit``, ``exec``, ``set -e``)."""
+    note: str = ""
+    """Human explanation of anything unusual (timeout handling, restart)."""
+
+
+@dataclass(frozen=True)
+class TroubleMatch:
+    """A troubleshooting row that matched a failed step's output."""
+
+    row: TroubleRow
+    matched: str
+    """The symptom text (code span or key words) found in the output."""
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """Verdict of one step."""
+
+    step_id: str
+    status: Status
+    drift: bool = False
+    exit_code: int | None = None
+    duration_s: float = 0.0
+    attempts: int = 0
+    output: Output = field(default_factory=lambda: Output(""))
+    checks: tuple[Check, ...] = ()
+    diff: str | None = None
+    reason: str = ""
+    """Why the status is what it is, in one line (``timed out after 5 s``...)."""
+    troubleshooting: tuple[TroubleMatch, ...] = ()
+    notes: tuple[str, ...] = ()
+    """Extra remarks (``shell restarted``, ``retried 3 times``)."""
+
+
+@dataclass(frozen=True)
+class PhaseResult:
+    id: str
+    title: str
+    blocking: bool
+    status: Status
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A whole run: what the JSON, JUnit, HTML and annotations are made from."""
+
+    document: str
+    runbook_version: str
+    started_at: str
+    """UTC ISO-8601 with ``Z``."""
+    duration_s: float
+    host: str
+    phases: tuple[PhaseResult, ...]
+    steps: tuple[StepResult, ...]
+    interrupted: bool = False
+
+    def counts(self) -> dict[str, int]:
+        """The JSON ``summary`` mapping."""
+        out = {"total": len(self.steps)}
+        for st in Status:
+            out[st.value] = sum(1 for r in self.steps if r.status is st)
+        out["drift"] = sum(1 for r in self.steps if r.drift)
+        return out
+
+    def result_for(self, step_id: str) -> StepResult | None:
+        for r in self.steps:
+            if r.step_id == step_id:
+                return r
+        return None
