@@ -163,6 +163,8 @@ class Step:
     """Set when the step is never run on this platform (``powershell``, ``skip``...)."""
     placeholders: tuple[str, ...] = ()
     """Unresolved input names found in the commands (``<NAME>``, ``YOUR_...``)."""
+    dialog: tuple[tuple[str, str], ...] = ()
+    """``prompt-regex => reply`` pairs of an ``expect`` block (interactive steps)."""
 
     @property
     def line(self) -> int:
@@ -277,6 +279,10 @@ class StepResult:
 
     step_id: str
     status: Status
+    phase: str = ""
+    title: str = ""
+    line: int = 0
+    """1-based line of the step's opening fence (JSON ``line``)."""
     drift: bool = False
     exit_code: int | None = None
     duration_s: float = 0.0

@@ -1,0 +1,105 @@
+"""Run one command under a hard timeout; return its wall time, exit status and peak RSS.
+
+Peak RSS comes from ``os.wait4``: on Linux the child's ``ru_maxrss`` is the
+largest resident set of the child or of any descendant it waited for, in KiB.
+It is the biggest single process of the tool's tree, not the sum of the tree.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What one run of a tool cost and how it ended."""
+
+    wall_s: float
+    rss_kib: int
+    exit_code: int | None  # None when killed by the harness timeout
+    timed_out: bool
+    tail: str  # last lines of the tool's combined stdout/stderr
+
+    @property
+    def ok(self) -> bool:
+        return not self.timed_out and self.exit_code == 0
+
+
+def _descendants(root: int) -> list[int]:
+    """Pids below ``root`` (from /proc), so a pty child in its own session is reached too."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        for kid in children.get(todo.pop(), []):
+            found.append(kid)
+            todo.append(kid)
+    return found
+
+
+def _kill_tree(pid: int) -> None:
+    for p in [pid, *_descendants(pid)]:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _tail(fh: "tempfile._TemporaryFileWrapper[bytes]", limit: int = 2000) -> str:
+    fh.seek(0, os.SEEK_END)
+    size = fh.tell()
+    fh.seek(max(0, size - limit))
+    return fh.read().decode("utf-8", "replace")
+
+
+def run(cmd: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> Measurement:
+    """Run ``cmd`` in its own session; its stdin is a pipe kept open and never written to.
+
+    An open, silent stdin stands for a terminal nobody types into: a tool that
+    lets a step read its stdin blocks there, as it would for a user.
+    """
+    with tempfile.TemporaryFile() as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True, env=env)
+        lock = threading.Lock()
+        state = {"done": False, "killed": False}
+
+        def on_timeout() -> None:
+            with lock:
+                if not state["done"]:
+                    state["killed"] = True
+                    _kill_tree(proc.pid)
+
+        timer = threading.Timer(timeout, on_timeout)
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        with lock:
+            state["done"] = True
+        timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        assert proc.stdin is not None
+        proc.stdin.close()
+        try:  # leftovers of the tool's process group (never anyone else's)
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        killed = state["killed"]
+        return Measurement(wall, int(usage.ru_maxrss), None if killed else proc.returncode,
+                           killed, _tail(out))

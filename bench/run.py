@@ -1,0 +1,202 @@
+"""Benchmark `runbook execute` beside prysk (cram format) and byexample on equivalent documents.
+
+Usage: .venv/bin/python bench/run.py [--quick] [--reps N] [--timeout S] [--out bench/out]
+       .venv/bin/python bench/run.py --floor      # pexpect / bash / parser floors only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import measure
+import report
+import workloads as wl
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent if (Path(sys.executable).parent / "prysk").exists() \
+    else ROOT / ".venv" / "bin"
+SLOW_RUN_S = 1.0  # a first run slower than this counts as a sample (no separate warm-up)
+
+
+def tool_cmd(tool: str, doc: Path, timeout: float, json_path: Path | None = None) -> list[str]:
+    """The command line for one tool on one document."""
+    if tool == "runbook":
+        cmd = [str(VENV_BIN / "runbook"), "execute", str(doc), "--no-annotate", "-q", "--no-color"]
+        return cmd + (["--json", str(json_path)] if json_path else [])
+    if tool == "prysk":
+        return [str(VENV_BIN / "prysk"), "--shell", shutil.which("bash") or "/bin/bash", str(doc)]
+    if tool == "prysk-sh":
+        return [str(VENV_BIN / "prysk"), str(doc)]  # prysk's default shell, /bin/sh
+    if tool == "byexample":
+        # Its own per-example timeout (2 s by default) is raised above the harness
+        # timeout, so a blocked step shows as a hang, as for the other tools.
+        return [str(VENV_BIN / "byexample"), "-l", "shell", "--no-progress-bar", "--pretty", "none",
+                "--timeout", str(int(timeout * 3)), str(doc)]
+    raise ValueError(tool)
+
+
+def tool_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(NO_COLOR="1", LC_ALL=env.get("LC_ALL", "C.UTF-8"))
+    return env
+
+
+def check_runbook_json(path: Path, workload: wl.Workload) -> str:
+    """'' when runbook's JSON shows every step found and passed, else what is wrong."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        return f"no readable --json results ({err})"
+    summary = data.get("summary", {})
+    want = len(workload.steps)
+    if summary.get("total") != want or summary.get("pass") != want:
+        return f"--json summary {summary} but the document has {want} steps"
+    return ""
+
+
+def bench_workload(w: wl.Workload, docs: Path, tools: list[str], reps: int, timeout: float,
+                   env: dict[str, str], log: "report.Log") -> list[dict[str, object]]:
+    """Validate then time every tool on one workload; reps are interleaved across tools."""
+    paths = wl.write_docs(w, docs)
+    results: dict[str, dict[str, object]] = {}
+    samples: dict[str, list[measure.Measurement]] = {}
+    for tool in [t for t in tools if t in w.tools]:
+        jpath = docs / f"{w.name}.{tool}.json" if tool == "runbook" else None
+        m = measure.run(tool_cmd(tool, paths[tool], timeout, jpath), docs, timeout, env)
+        res: dict[str, object] = {"tool": tool, "workload": w.name, "note": w.notes.get(tool, "")}
+        results[tool] = res
+        problem = ""
+        if m.timed_out:
+            res["status"] = "hang" if w.name == "cat-stdin" else "timeout"
+            problem = f"killed after {timeout:g} s"
+        elif m.exit_code != 0:
+            res["status"] = "fail"
+            problem = f"exit {m.exit_code}"
+        elif jpath is not None and (bad := check_runbook_json(jpath, w)):
+            res["status"], problem = "fail", bad
+        if problem:
+            res.update(detail=problem, tail=m.tail[-600:], rss_mb=m.rss_kib * 1024 / 1e6,
+                       wall_s=m.wall_s)
+            log(f"  {tool:10s} {w.name:14s} {res['status'].upper()}: {problem}")  # type: ignore[union-attr]
+            continue
+        res["status"] = "ok"
+        samples[tool] = [m] if m.wall_s > SLOW_RUN_S else []
+    for _ in range(reps):
+        for tool, got in samples.items():
+            if len(got) < reps:
+                got.append(measure.run(tool_cmd(tool, paths[tool], timeout), docs, timeout, env))
+    for tool, got in samples.items():
+        if not got:  # reps == 0: validation only
+            continue
+        bad = [m for m in got if not m.ok]
+        walls = [m.wall_s for m in got]
+        results[tool].update(
+            runs=walls, wall_s=statistics.median(walls), min_s=min(walls),
+            rss_mb=max(m.rss_kib for m in got) * 1024 / 1e6)
+        if bad:
+            results[tool].update(status="flaky", detail=f"{len(bad)}/{len(got)} timed runs failed",
+                                 tail=bad[0].tail[-600:])
+        log(f"  {tool:10s} {w.name:14s} median {results[tool]['wall_s']:.3f} s "
+            f"peak {results[tool]['rss_mb']:.1f} MB ({len(got)} runs)")
+    return list(results.values())
+
+
+def startup(tools: list[str], n: int, env: dict[str, str]) -> dict[str, float]:
+    """Median wall time of `<tool> --version` over n runs, per tool."""
+    names = {"runbook": "runbook", "prysk": "prysk", "byexample": "byexample"}
+    out: dict[str, float] = {}
+    for tool in [t for t in tools if t in names]:
+        walls = []
+        for _ in range(n):
+            m = measure.run([str(VENV_BIN / names[tool]), "--version"], ROOT, 30, env)
+            if m.exit_code != 0:
+                break
+            walls.append(m.wall_s)
+        if walls:
+            out[tool] = statistics.median(walls)
+    return out
+
+
+def machine() -> dict[str, object]:
+    def version(tool: str) -> str:
+        try:
+            p = subprocess.run([str(VENV_BIN / tool), "--version"], capture_output=True, text=True,
+                               timeout=30)
+            return (p.stdout or p.stderr).strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.TimeoutExpired):
+            return "unavailable"
+
+    bash = subprocess.run(["bash", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    return {"uname": " ".join(platform.uname()[:3]), "cpus": os.cpu_count(),
+            "python": platform.python_version(), "bash": bash, "loadavg_start": os.getloadavg(),
+            "versions": {t: version(t) for t in ("runbook", "prysk", "byexample")}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="1 timed run each, 20 s timeout, skip extras")
+    ap.add_argument("--reps", type=int, help="timed runs per tool and workload (default 5)")
+    ap.add_argument("--timeout", type=float, help="hard timeout per run in seconds (default 30)")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    ap.add_argument("--tools", default=",".join(wl.TOOLS), help="comma-separated subset")
+    ap.add_argument("--workloads", help="comma-separated subset of workload names")
+    ap.add_argument("--keep-docs", action="store_true", help="keep the generated documents in OUT/docs")
+    ap.add_argument("--floor", action="store_true", help="measure the pexpect/bash/parser floors only")
+    args = ap.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    log = report.Log()
+    if args.floor:
+        import floor
+        data = floor.run_all(quick=args.quick, log=log)
+        report.write_floor(data, args.out, log)
+        return 0
+
+    reps = args.reps or (1 if args.quick else 5)
+    timeout = args.timeout or (20.0 if args.quick else 30.0)
+    tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    chosen = set(args.workloads.split(",")) if args.workloads else None
+    todo = [w for w in wl.workloads() if (w.name in chosen if chosen else (w.quick or not args.quick))]
+    env = tool_env()
+    info = machine()
+    log(f"machine: {info['uname']}, {info['cpus']} cpus, load {info['loadavg_start']}")
+    docs = args.out / "docs" if args.keep_docs else Path(tempfile.mkdtemp(prefix="runbook-bench-"))
+    started = time.time()
+    try:
+        log("negative control (every tool must FAIL a wrong expectation):")
+        control = bench_workload(wl.control(), docs, tools, 0, timeout, env, log=lambda s: None)
+        controls = {r["tool"]: r["status"] for r in control}
+        log("  " + ", ".join(f"{t}: {'fails as it must' if s == 'fail' else 'DID NOT FAIL: ' + str(s)}"
+                             for t, s in controls.items()))
+        results: list[dict[str, object]] = []
+        for w in todo:
+            log(f"{w.name}: {w.summary}")
+            results += bench_workload(w, docs, tools, reps, timeout, env, log)
+        log("startup: --version, median of 20")
+        versions = startup(tools, 5 if args.quick else 20, env)
+    finally:
+        if not args.keep_docs:
+            shutil.rmtree(docs, ignore_errors=True)
+    info["loadavg_end"] = os.getloadavg()
+    data = {"machine": info, "settings": {"reps": reps, "timeout_s": timeout, "tools": tools,
+                                          "quick": args.quick},
+            "duration_s": time.time() - started, "control": controls,
+            "workloads": {w.name: w.summary for w in todo}, "results": results,
+            "version_s": versions}
+    data["targets"] = report.targets(data)
+    data["overhead_ms"] = report.overheads(data)
+    report.write(data, args.out, log)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,250 @@
+"""Splice run results into a document's Markdown and take them out again, byte for byte.
+
+Pure text surgery on the line numbers the parser recorded (``Step.end``,
+``Step.prefix``, ``Document.title_end``); no Markdown parsing here. Every
+inserted region is whole lines::
+
+    <prefix><!-- runbook:begin result A1 lines=7 -->
+    <prefix>...body (see result_block)...
+    <prefix><!-- runbook:end -->
+
+``lines=N`` counts the region's lines, markers included, so :func:`strip`
+removes exactly what was inserted even if a hand edit broke the body; it falls
+back to the first end marker when the count does not fit. ``eofnl`` records
+that the document's last line had no newline and one was added to make room.
+Inserted lines use the newline of the neighbouring original lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .model import Document, RunResult, Step
+from .result_block import result_body, summary_body
+from .source import split_lines
+
+BEGIN = "<!-- runbook:begin"
+END = "<!-- runbook:end -->"
+
+_BEGIN_RE = re.compile(
+    r"^(?P<prefix>[ \t>]*)<!-- runbook:begin (?P<kind>[a-z]+)(?P<args>(?: [^ \r\n]+)*?) -->[ \t]*$"
+)
+_END_RE = re.compile(r"^[ \t>]*<!-- runbook:end -->[ \t]*$")
+_DIRECTIVE_RE = re.compile(r"^[ \t>]*<!--\s*runbook\s*:(?!\s*(?:begin|end)\b).*-->\s*$", re.I)
+_ID_UNSAFE = re.compile(r"[^\w.:/+#-]")
+
+
+def annotate(text: str, doc: Document, run: RunResult) -> str:
+    """``text`` with a summary after the first heading and a result under each step.
+
+    ``text`` is the document as parsed into ``doc`` (BOM removed). Annotations it
+    may still hold are replaced: ``doc``'s line numbers then refer to ``text`` as
+    given, which is what parsing an annotated document yields (the parser blanks
+    annotation regions in place). Steps without a result in ``run`` get none.
+    """
+    lines = split_lines(text)
+    position = _identity(len(lines))
+    if has_annotations(text):
+        regions = _find_regions(lines)
+        position = _position_map(len(lines), regions)
+        lines = split_lines(_remove(lines, regions))
+
+    inserts: dict[int, list[tuple[str, list[str], str]]] = {}
+    at = _summary_position(lines, position[min(doc.title_end, len(position) - 1)], doc)
+    prefix = _heading_prefix(lines, doc.title_line, position) if doc.title_line is not None else ""
+    inserts.setdefault(at, []).append(("summary", summary_body(doc, run), prefix))
+    for step in doc.steps:
+        res = run.result_for(step.id)
+        if res is None or _ends_in_open_fence(lines, step, position):
+            continue
+        at = position[min(step.end, len(position) - 1)]
+        kind = "result " + (_ID_UNSAFE.sub("_", step.id) or "_")
+        inserts.setdefault(at, []).append((kind, result_body(res), step.prefix))
+    return _splice(lines, inserts)
+
+
+def strip(text: str) -> str:
+    """``text`` without any annotation region: the original document, byte for byte."""
+    lines = split_lines(text)
+    regions = _find_regions(lines)
+    return _remove(lines, regions) if regions else text
+
+
+def has_annotations(text: str) -> bool:
+    """True when ``text`` holds at least one well-formed annotation region."""
+    if BEGIN not in text:
+        return False
+    return bool(_find_regions(split_lines(text)))
+
+
+# --- inserting -----------------------------------------------------------------
+
+
+def _splice(lines: list[str], inserts: dict[int, list[tuple[str, list[str], str]]]) -> str:
+    out: list[str] = []
+    fallback = _first_newline(lines)
+    for index in range(len(lines) + 1):
+        for n, (kind, body, prefix) in enumerate(inserts.get(index, ())):
+            flags = ""
+            if n == 0 and index == len(lines) and out and not _terminator(out[-1]):
+                flags = " eofnl"
+                out[-1] += fallback
+            newline = _newline_near(lines, index, fallback)
+            region = [f"{BEGIN} {kind} lines={len(body) + 2}{flags} -->", *body, END]
+            out.extend((prefix + line if line else prefix.rstrip()) + newline for line in region)
+        if index < len(lines):
+            out.append(lines[index])
+    return "".join(out)
+
+
+def _ends_in_open_fence(lines: Sequence[str], step: Step, position: Sequence[int]) -> bool:
+    """True when the step's fence is never closed and its result would land inside it.
+
+    An unclosed fence runs to the end of its container: a region written there
+    would render as code, so such a step gets no result region.
+    """
+    start = position[min(step.span.start, len(position) - 1)]
+    stop = position[min(step.span.end, len(position) - 1)]
+    if position[min(step.end, len(position) - 1)] != stop or start >= len(lines):
+        return False
+    opening = re.search(r"`{3,}|~{3,}", lines[start])
+    if opening is None or stop - 1 <= start:
+        return opening is not None
+    closing = lines[stop - 1].rstrip("\r\n")
+    if closing.startswith(step.prefix):
+        closing = closing[len(step.prefix) :]
+    else:
+        closing = closing.lstrip(" \t>")
+    run = opening.group(0)
+    return not re.fullmatch(rf" {{0,3}}{re.escape(run[0])}{{{len(run)},}}[ \t]*", closing)
+
+
+def _terminator(line: str) -> str:
+    return line[len(line.rstrip("\r\n")) :]
+
+
+def _first_newline(lines: Sequence[str]) -> str:
+    for line in lines:
+        if _terminator(line):
+            return _terminator(line)
+    return "\n"
+
+
+def _newline_near(lines: Sequence[str], index: int, fallback: str) -> str:
+    for near in (index - 1, index):
+        if 0 <= near < len(lines) and _terminator(lines[near]):
+            return _terminator(lines[near])
+    return fallback
+
+
+def _summary_position(lines: Sequence[str], at: int, doc: Document) -> int:
+    """Where the summary goes: after the first heading and the directives under it.
+
+    Without a heading it goes at the top, but after YAML front matter, which
+    must stay the document's first line.
+    """
+    if doc.title_line is None:
+        at = _front_matter_end(lines)
+    index, last_directive = at, None
+    while index < len(lines):
+        bare = lines[index].strip()
+        if _DIRECTIVE_RE.match(lines[index].rstrip("\r\n")):
+            last_directive = index
+        elif bare:
+            break
+        index += 1
+    return at if last_directive is None else last_directive + 1
+
+
+def _front_matter_end(lines: Sequence[str]) -> int:
+    if not lines or lines[0].rstrip("\r\n") != "---":
+        return 0
+    for index in range(1, len(lines)):
+        if lines[index].rstrip("\r\n") in ("---", "..."):
+            return index + 1
+    return 0
+
+
+_CONTAINER = re.compile(r" {0,3}>[ ]?| {0,3}(?:[-+*]|\d{1,9}[.)])(?: {1,4}|$)")
+
+
+def _heading_prefix(lines: Sequence[str], title_line: int, position: Sequence[int]) -> str:
+    """Container prefix of the first heading: ``> `` kept, list markers as spaces."""
+    at = position[min(title_line, len(position) - 1)]
+    if at >= len(lines):
+        return ""
+    line, prefix = lines[at], ""
+    while m := _CONTAINER.match(line, len(prefix)):
+        if not m.group(0):
+            break
+        token = m.group(0)
+        prefix += token if ">" in token else " " * len(token)
+    return prefix
+
+
+# --- finding and removing ------------------------------------------------------
+
+
+def _find_regions(lines: Sequence[str]) -> list[tuple[int, int, bool]]:
+    """(first line, line after the end marker, eofnl) of every region."""
+    regions: list[tuple[int, int, bool]] = []
+    index = 0
+    while index < len(lines):
+        m = _BEGIN_RE.match(lines[index].rstrip("\r\n"))
+        if m is None:
+            index += 1
+            continue
+        args = m.group("args").split()
+        count = next((int(a[6:]) for a in args if re.fullmatch(r"lines=\d{1,9}", a)), 0)
+        stop = None
+        if count >= 2 and index + count <= len(lines):
+            if _END_RE.match(lines[index + count - 1].rstrip("\r\n")):
+                stop = index + count
+        if stop is None:
+            stop = next(
+                (j + 1 for j in range(index + 1, len(lines)) if _END_RE.match(lines[j].rstrip("\r\n"))),
+                None,
+            )
+        if stop is None:
+            index += 1
+            continue
+        regions.append((index, stop, "eofnl" in args))
+        index = stop
+    return regions
+
+
+def _remove(lines: Sequence[str], regions: Sequence[tuple[int, int, bool]]) -> str:
+    inside = _inside(len(lines), regions)
+    out: list[str] = []
+    pos = 0
+    for start, stop, eofnl in regions:
+        out.extend(lines[pos:start])
+        pos = stop
+        # Only a region that still ends the document may take the added newline back.
+        if eofnl and out and all(inside[stop:]):
+            out[-1] = out[-1].rstrip("\r\n")
+    out.extend(lines[pos:])
+    return "".join(out)
+
+
+def _inside(size: int, regions: Sequence[tuple[int, int, bool]]) -> list[bool]:
+    inside = [False] * size
+    for start, stop, _ in regions:
+        inside[start:stop] = [True] * (stop - start)
+    return inside
+
+
+def _identity(size: int) -> list[int]:
+    return list(range(size + 1))
+
+
+def _position_map(size: int, regions: Sequence[tuple[int, int, bool]]) -> list[int]:
+    """For each line boundary of the annotated text, the same boundary once stripped."""
+    inside = _inside(size, regions)
+    mapping, kept = [], 0
+    for index in range(size + 1):
+        mapping.append(kept)
+        if index < size and not inside[index]:
+            kept += 1
+    return mapping

@@ -1,0 +1,300 @@
+"""Command line: argv -> library calls -> files and an exit status (spec §8).
+
+Heavy modules (markdown-it, pexpect, rich) are imported inside the commands so
+``runbook --version`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+import click
+
+from . import __version__
+from .errors import RunbookError
+
+if TYPE_CHECKING:
+    from .model import Document, RunResult
+    from .source import Source
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _fail(err: RunbookError) -> None:
+    click.echo(f"runbook: error: {err}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def load(path: str) -> tuple["Source", str, "Document"]:
+    """Read a document, drop earlier annotations, parse it (errors raise)."""
+    from .annotate import strip
+    from .parse import parse_document
+    from .source import Source
+
+    src = Source.read(path)
+    original = strip(src.text)
+    return src, original, parse_document(original, path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="runbook", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Make Markdown playbooks executable: run every shell step, judge it, write the verdicts back."""
+
+
+def _selection_options(f: Any) -> Any:
+    for opt in reversed([
+        click.option("--phase", "phases", multiple=True, metavar="ID", help="Run only this phase (repeatable)."),
+        click.option("--step", "steps", multiple=True, metavar="ID", help="Run only this step (repeatable)."),
+        click.option("--from", "from_step", metavar="ID", help="Start at this step."),
+        click.option("--until", "until_step", metavar="ID", help="Stop after this step."),
+        click.option("--no-deps", is_flag=True, help="Do not run setup steps and earlier blocking phases first."),
+    ]):
+        f = opt(f)
+    return f
+
+
+@cli.command()
+@click.argument("doc", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", metavar="PATH", help="Where to write the annotated document ('-' for stdout).")
+@click.option("--in-place", is_flag=True, help="Annotate the document itself.")
+@click.option("--no-annotate", is_flag=True, help="Do not write an annotated document.")
+@click.option("--json", "json_path", metavar="PATH", help="Write machine-readable results (spec §8).")
+@click.option("--junit", "junit_path", metavar="PATH", help="Write JUnit XML.")
+@click.option("--html", "html_path", metavar="PATH", help="Write a self-contained HTML report.")
+@click.option("--summary", "summary_path", metavar="PATH", help="Append a Markdown summary (also $GITHUB_STEP_SUMMARY).")
+@click.option("--timeout", type=float, metavar="S", help="Default per-step timeout in seconds (default 60).")
+@click.option("--shell", metavar="CMD", help="Run the session through this command (e.g. 'ssh -tt host bash').")
+@click.option("--env", "env", multiple=True, metavar="K=V", help="Set a variable for the session (repeatable).")
+@click.option("--env-file", "env_files", multiple=True, metavar="PATH", help="Read variables from a dotenv file.")
+@click.option("--set", "values", multiple=True, metavar="NAME=VALUE", help="Fill a placeholder (repeatable).")
+@click.option("--strict", is_flag=True, help="Drift (documented output differs) fails the step.")
+@click.option("-x", "--fail-fast", is_flag=True, help="Stop after the first failing step (teardown still runs).")
+@click.option("-v", "--verbose", is_flag=True, help="Show every step's output.")
+@click.option("-q", "--quiet", is_flag=True, help="Show only failures and the summary.")
+@click.option("--no-color", is_flag=True, help="Plain output without colour.")
+@_selection_options
+def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_path: str | None,
+            junit_path: str | None, html_path: str | None, summary_path: str | None,
+            timeout: float | None, shell: str | None, env: Sequence[str], env_files: Sequence[str],
+            values: Sequence[str], strict: bool, fail_fast: bool, verbose: bool, quiet: bool,
+            no_color: bool, phases: Sequence[str], steps: Sequence[str], from_step: str | None,
+            until_step: str | None, no_deps: bool) -> None:
+    """Run DOC's steps in one shell, judge them, write the results."""
+    from . import config
+    from .report.terminal import TerminalReporter, make_console
+    from .runner import Runner
+
+    if timeout is not None and timeout <= 0:
+        _fail(RunbookError("--timeout must be a positive number of seconds"))
+    try:
+        src, original, document = load(doc)
+        settings = config.with_cli(
+            config.from_front_matter(document.front_matter, doc),
+            shell=shell, timeout=timeout, strict=strict, fail_fast=fail_fast,
+            env=config.parse_assignments(env, "--env"), env_files=env_files,
+            values=config.parse_assignments(values, "--set"),
+            selection=config.Selection(tuple(phases), tuple(steps), from_step, until_step, no_deps))
+    except RunbookError as err:
+        _fail(err)
+        return
+    to_stdout = out == "-"
+    console = make_console(sys.stderr if to_stdout else sys.stdout, no_color=no_color)
+    for w in document.warnings:
+        click.echo(f"runbook: warning: {w}", err=True)
+    runner = Runner(document, settings, observers=[TerminalReporter(console, quiet=quiet, verbose=verbose)])
+
+    def on_sigint(signum: int, frame: object) -> None:
+        first = not runner.interrupted
+        runner.interrupt()
+        click.echo("\nrunbook: interrupted: stopping the step, then teardown (Ctrl-C again aborts teardown)"
+                   if first else "\nrunbook: second Ctrl-C: aborting teardown", err=True)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        run = runner.run()
+    except RunbookError as err:
+        _fail(err)
+        return
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    try:
+        _write_outputs(run, src, original, document, out=out, in_place=in_place, no_annotate=no_annotate,
+                       json_path=json_path, junit_path=junit_path, html_path=html_path,
+                       summary_path=summary_path, masker=runner.masker)
+    except RunbookError as err:
+        _fail(err)
+    sys.exit(exit_status(run))
+
+
+def exit_status(run: "RunResult") -> int:
+    """Spec §8: 130 interrupted, 1 when any step failed/errored/is manual/blocked, else 0."""
+    from .model import FAILING
+
+    if run.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_FAIL if any(r.status in FAILING for r in run.steps) else EXIT_OK
+
+
+def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Document", *, out: str | None,
+                   in_place: bool, no_annotate: bool, json_path: str | None, junit_path: str | None,
+                   html_path: str | None, summary_path: str | None, masker: Any) -> None:
+    from .annotate import annotate
+    from .source import atomic_write, encode
+
+    if not no_annotate:
+        text = annotate(original, document, run)
+        data = src.encode(text)
+        if out == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            target = src.path if in_place else out or _annotated_path(src.path)
+            atomic_write(target, data, mode_from=src.path)
+    if json_path:
+        from .report.json import to_json
+        atomic_write(json_path, encode(to_json(run)))
+    if junit_path:
+        from .report.junit import to_junit
+        atomic_write(junit_path, encode(to_junit(run)))
+    if html_path:
+        from .report.html import to_html
+        atomic_write(html_path, encode(to_html(run, masker(original), document)))
+    summary_targets = [p for p in (summary_path, os.environ.get("GITHUB_STEP_SUMMARY")) if p]
+    if summary_targets:
+        from .report.summary import to_markdown_summary
+        md = to_markdown_summary(run)
+        for p in summary_targets:
+            try:
+                with open(p, "a", encoding="utf-8") as fh:
+                    fh.write(md)
+            except OSError as exc:
+                raise RunbookError(f"cannot append the summary: {exc.strerror}", where=p) from None
+
+
+def _annotated_path(path: str) -> str:
+    p = Path(path)
+    return str(p.with_name(p.stem + ".annotated.md"))
+
+
+@cli.command("list")
+@click.argument("doc", type=click.Path(dir_okay=False))
+@_selection_options
+def list_cmd(doc: str, phases: Sequence[str], steps: Sequence[str], from_step: str | None,
+             until_step: str | None, no_deps: bool) -> None:
+    """Show the phases and steps of DOC as runbook understands them (and what a selection runs)."""
+    from . import config
+    from .criteria import clause_summary
+    from .plan import build_plan
+
+    try:
+        _, _, document = load(doc)
+        settings = config.from_front_matter(document.front_matter, doc)
+        plan = build_plan(document, config.Selection(tuple(phases), tuple(steps), from_step, until_step,
+                                                      no_deps), settings.blocking)
+    except RunbookError as err:
+        _fail(err)
+        return
+    planned = {s.id for s in plan.steps}
+    for w in document.warnings:
+        click.echo(f"warning: {w}", err=True)
+    for phase in document.phases:
+        flag = " [blocking]" if phase.id in plan.blocking else ""
+        click.echo(f"phase {phase.id}: {phase.title}{flag}")
+        for s in phase.steps:
+            mark = "*" if s.id in planned else " "
+            role = f" [{s.role}]" if s.role != "step" else ""
+            extra = f" (skip: {s.skip_reason})" if s.skip_reason else ""
+            click.echo(f" {mark} {s.id:10} line {s.line:<5} {s.lang or '-':8} {s.title}{role}{extra}")
+            for c in s.commands:
+                first = c.text.splitlines()[0] if c.text else ""
+                click.echo(f"       $ {first}" + (" …" if "\n" in c.text else ""))
+                if c.expected is not None:
+                    e = c.expected
+                    tag = f"expected ({e.origin}, {e.mode.value}{', illustrative' if e.illustrative else ''})"
+                    click.echo(f"         {tag}: {len(e.text.splitlines())} line(s)")
+            for crit in s.criteria:
+                label = "FAIL if" if crit.negated else "PASS if"
+                for cl in crit.clauses:
+                    click.echo(f"         {label}: {clause_summary(cl)}")
+            if s.placeholders:
+                click.echo(f"         needs input: {', '.join(s.placeholders)}")
+    if plan.teardown or plan.setup:
+        click.echo(f"setup: {', '.join(s.id for s in plan.setup) or '-'}; "
+                   f"teardown: {', '.join(s.id for s in plan.teardown) or '-'}")
+    click.echo(f"{len(planned)} of {len(document.steps)} steps would run")
+
+
+@cli.command()
+@click.argument("doc", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", metavar="PATH", help="Write here ('-' for stdout, the default).")
+@click.option("--in-place", is_flag=True, help="Strip the document itself.")
+def strip(doc: str, out: str | None, in_place: bool) -> None:
+    """Remove runbook's annotations from DOC, restoring the original byte for byte."""
+    from .annotate import strip as strip_text
+    from .source import Source, atomic_write
+
+    try:
+        src = Source.read(doc)
+        data = src.encode(strip_text(src.text))
+        if in_place:
+            atomic_write(doc, data)
+        elif out and out != "-":
+            atomic_write(out, data, mode_from=doc)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+    except RunbookError as err:
+        _fail(err)
+
+
+@cli.command()
+@click.argument("results", type=click.Path(dir_okay=False))
+@click.option("--html", "html_path", metavar="PATH", help="Write a self-contained HTML report.")
+@click.option("--junit", "junit_path", metavar="PATH", help="Write JUnit XML.")
+@click.option("--summary", "summary_path", metavar="PATH", help="Append a Markdown summary.")
+def report(results: str, html_path: str | None, junit_path: str | None, summary_path: str | None) -> None:
+    """Re-render the reports of an earlier run from its RESULTS.json."""
+    import json
+
+    from .report.json import from_dict
+    from .source import atomic_write, encode
+
+    try:
+        try:
+            data = json.loads(Path(results).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RunbookError(f"cannot read results: {exc}", where=results,
+                               hint="pass the file written by `runbook execute --json`") from None
+        run = from_dict(data)
+        if html_path:
+            from .report.html import to_html
+            doc_text = document = None
+            try:
+                _, doc_text, document = load(run.document)
+            except RunbookError:
+                pass
+            atomic_write(html_path, encode(to_html(run, doc_text, document)))
+        if junit_path:
+            from .report.junit import to_junit
+            atomic_write(junit_path, encode(to_junit(run)))
+        if summary_path:
+            from .report.summary import to_markdown_summary
+            with open(summary_path, "a", encoding="utf-8") as fh:
+                fh.write(to_markdown_summary(run))
+    except RunbookError as err:
+        _fail(err)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point; returns the exit status."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="runbook", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else EXIT_USAGE)
+    return EXIT_OK

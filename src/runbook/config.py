@@ -1,0 +1,212 @@
+"""One validated Settings for a run: defaults < front matter < command line."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from .errors import ConfigError
+
+SECRET_NAME_RE = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|API_KEY", re.IGNORECASE)
+"""Variables whose names look like this are secrets even when not listed (spec §4)."""
+
+FRONT_MATTER_KEYS = (
+    "shell", "timeout", "cwd", "env", "env_file", "secrets", "requires", "blocking", "strict", "check",
+)
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*$", re.I)
+_UNIT_S = {"ms": 0.001, "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "m": 60, "min": 60,
+           "mins": 60, "minute": 60, "minutes": 60, "h": 3600, "hour": 3600, "hours": 3600}
+
+
+def parse_duration(value: object) -> float | None:
+    """``30``, ``30s``, ``2m``, ``500ms`` -> seconds; ``None`` when not a duration."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if value > 0 else None
+    m = _DURATION_RE.match(str(value))
+    if not m:
+        return None
+    seconds = float(m.group(1)) * _UNIT_S[(m.group(2) or "s").lower()]
+    return seconds if seconds > 0 else None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which steps the user asked for (``--phase``, ``--step``, ``--from``, ``--until``)."""
+
+    phases: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    from_step: str | None = None
+    until_step: str | None = None
+    no_deps: bool = False
+    """Do not run setup steps and earlier blocking phases first."""
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.phases or self.steps or self.from_step or self.until_step)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that shapes a run, validated once."""
+
+    shell: str | None = None
+    """Command line of the shell; ``None`` runs the hermetic bash."""
+    timeout: float = 60.0
+    """Default per-step timeout in seconds."""
+    cwd: str = "."
+    """Working directory the session starts in (absolute after ``resolve``)."""
+    env: Mapping[str, str] = field(default_factory=dict)
+    """Variables added to the session's environment."""
+    secrets: tuple[str, ...] = ()
+    """Names of variables whose values are masked everywhere."""
+    requires: tuple[str, ...] = ()
+    """Commands (lower/mixed case) and variables (UPPER_CASE) checked before anything runs."""
+    blocking: tuple[str, ...] = ()
+    """Phase ids made blocking by front matter."""
+    strict: bool = False
+    fail_fast: bool = False
+    values: Mapping[str, str] = field(default_factory=dict)
+    """``--set NAME=value`` placeholder values."""
+    selection: Selection = field(default_factory=Selection)
+    output_cap: int = 1_000_000
+    """Bytes of output kept per step (head + tail); the rest is counted, not kept."""
+
+    def secret_values(self, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+        """Values to mask: listed secrets and secret-looking names, from env and environ."""
+        merged = {**(os.environ if environ is None else environ), **self.env}
+        return {
+            k: v for k, v in merged.items()
+            if v and (k in self.secrets or SECRET_NAME_RE.search(k))
+        }
+
+
+def parse_dotenv(path: Path) -> dict[str, str]:
+    """Read a dotenv file: ``KEY=value`` lines, ``export`` prefix, quotes, ``#`` comments."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"cannot read env file: {exc.strerror}", where=str(path),
+                          hint="env_file paths are relative to the document's folder") from None
+    out: dict[str, str] = {}
+    for n, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[7:].lstrip()
+        key, sep, value = line.partition("=")
+        key = key.strip()
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            raise ConfigError(f"not a KEY=value line: {raw!r}", where=f"{path}:{n}",
+                              hint="dotenv lines look like NAME=value")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+            if raw.strip().partition("=")[2].strip().startswith('"'):
+                value = value.replace("\\n", "\n").replace('\\"', '"')
+        else:
+            value = re.sub(r"\s+#.*$", "", value)
+        out[key] = value
+    return out
+
+
+def parse_assignments(items: Sequence[str], option: str) -> dict[str, str]:
+    """``K=V`` strings from the command line -> mapping."""
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"{option} expects NAME=value, got {item!r}", hint=f"e.g. {option} NAME=value")
+        out[key] = value
+    return out
+
+
+def _str_list(value: object, key: str, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return (str(value),)
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return tuple(str(v) for v in value)
+    raise ConfigError(f"front matter `{key}` must be a list of names", where=where,
+                      hint=f"e.g. {key}: [A, B]")
+
+
+def from_front_matter(fm: Mapping[str, object], doc_path: str) -> Settings:
+    """Validate the front matter's ``runbook:`` mapping into Settings."""
+    where = f"{doc_path}:1"
+    base = Path(doc_path).resolve().parent
+    unknown = sorted(set(fm) - set(FRONT_MATTER_KEYS))
+    if unknown:
+        raise ConfigError(f"unknown front matter key(s): {', '.join(unknown)}", where=where,
+                          hint=f"known keys: {', '.join(FRONT_MATTER_KEYS)}")
+    s = Settings(cwd=str(base))
+    if "shell" in fm and fm["shell"] is not None:
+        if not isinstance(fm["shell"], str) or not fm["shell"].strip():
+            raise ConfigError("front matter `shell` must be a command line", where=where,
+                              hint="e.g. shell: ssh -tt host bash --norc")
+        s = replace(s, shell=fm["shell"])
+    if "timeout" in fm:
+        t = parse_duration(fm["timeout"])
+        if t is None:
+            raise ConfigError(f"front matter `timeout` is not a duration: {fm['timeout']!r}", where=where,
+                              hint="e.g. timeout: 60 or timeout: 2m")
+        s = replace(s, timeout=t)
+    if fm.get("cwd") is not None:
+        cwd = (base / str(fm["cwd"])).resolve()
+        if not cwd.is_dir():
+            raise ConfigError(f"front matter `cwd` is not a folder: {cwd}", where=where,
+                              hint="cwd is relative to the document's folder")
+        s = replace(s, cwd=str(cwd))
+    env: dict[str, str] = {}
+    for f in _str_list(fm.get("env_file"), "env_file", where):
+        env.update(parse_dotenv(base / f))
+    raw_env = fm.get("env")
+    if raw_env is not None:
+        if not isinstance(raw_env, Mapping):
+            raise ConfigError("front matter `env` must be a mapping", where=where, hint="e.g. env: {PORT: 8080}")
+        env.update({str(k): "" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
+                    for k, v in raw_env.items()})
+    strict = fm.get("strict", False)
+    if not isinstance(strict, bool):
+        raise ConfigError("front matter `strict` must be true or false", where=where)
+    return replace(
+        s, env=env, strict=strict,
+        secrets=_str_list(fm.get("secrets"), "secrets", where),
+        requires=_str_list(fm.get("requires"), "requires", where),
+        blocking=_str_list(fm.get("blocking"), "blocking", where),
+    )
+
+
+def with_cli(
+    s: Settings,
+    *,
+    shell: str | None = None,
+    timeout: float | None = None,
+    strict: bool = False,
+    fail_fast: bool = False,
+    env: Mapping[str, str] | None = None,
+    env_files: Sequence[str] = (),
+    values: Mapping[str, str] | None = None,
+    selection: Selection | None = None,
+) -> Settings:
+    """Command-line options override front matter."""
+    merged_env = dict(s.env)
+    for f in env_files:
+        merged_env.update(parse_dotenv(Path(f)))
+    merged_env.update(env or {})
+    return replace(
+        s,
+        shell=shell or s.shell,
+        timeout=timeout if timeout is not None else s.timeout,
+        strict=strict or s.strict,
+        fail_fast=fail_fast or s.fail_fast,
+        env=merged_env,
+        values={**s.values, **(values or {})},
+        selection=selection or s.selection,
+    )

@@ -1,0 +1,139 @@
+"""Turn what a step printed and returned into a verdict (spec §3), pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from .criteria import Evidence, judge_criterion
+from .matching import match_output
+from .model import Check, Command, Execution, MatchMode, Output, Status, Step
+
+
+@dataclass(frozen=True)
+class CommandRun:
+    """One command of a step and what running it gave (output already masked)."""
+
+    command: Command
+    execution: Execution
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The judged part of a StepResult."""
+
+    status: Status
+    drift: bool
+    checks: tuple[Check, ...]
+    diff: str | None
+    reason: str
+
+
+def expected_exit(step: Step) -> int:
+    """The ``exit=N`` attribute (default 0), already validated by the parser."""
+    try:
+        return int(step.attrs.get("exit", "0"))
+    except ValueError:
+        return 0
+
+
+def _compare_expected(runs: Sequence[CommandRun], strict_mode: bool) -> tuple[bool | None, bool, str | None]:
+    """(all expected outputs match?, any mismatch is illustrative-only?, joined diff)."""
+    compared = [r for r in runs if r.command.expected is not None
+                and r.command.expected.mode is not MatchMode.IGNORE]
+    if not compared:
+        return None, False, None
+    ok_all = True
+    illustrative_only = True
+    diffs: list[str] = []
+    for r in compared:
+        exp = r.command.expected
+        assert exp is not None
+        res = match_output(exp.text, r.execution.output.text, exp.mode)
+        if not res.ok:
+            ok_all = False
+            if not exp.illustrative:
+                illustrative_only = False
+            if res.diff:
+                head = f"# $ {r.command.text.splitlines()[0]}\n" if len(compared) > 1 and r.command.text else ""
+                diffs.append(head + res.diff)
+    return ok_all, (illustrative_only and not ok_all), ("\n".join(diffs) if diffs else None)
+
+
+def _exit_of(runs: Sequence[CommandRun]) -> int | None:
+    return runs[-1].execution.exit_code if runs else None
+
+
+def _merged_output(runs: Sequence[CommandRun]) -> Output:
+    if len(runs) == 1:
+        return runs[0].execution.output
+    text = "".join(r.execution.output.text if r.execution.output.text.endswith("\n") or not r.execution.output.text
+                   else r.execution.output.text + "\n" for r in runs)
+    counts: dict[str, int] = {}
+    for r in runs:
+        for k, v in r.execution.output.counts.items():
+            counts[k] = counts.get(k, 0) + v
+    return Output(text=text, total_bytes=sum(r.execution.output.total_bytes for r in runs),
+                  lines=sum(r.execution.output.lines for r in runs),
+                  dropped_bytes=sum(r.execution.output.dropped_bytes for r in runs), counts=counts)
+
+
+def merged_output(runs: Sequence[CommandRun]) -> Output:
+    """A step's whole output: every command's output in order."""
+    return _merged_output(runs)
+
+
+def judge(step: Step, runs: Sequence[CommandRun], *, strict: bool,
+          run_command: Callable[[str], int | None]) -> Verdict:
+    """Spec §3: criteria decide; expected output alone decides; else the exit status."""
+    exit_code = _exit_of(runs)
+    want_exit = expected_exit(step)
+    expected_ok, illustrative_only, diff = _compare_expected(runs, strict)
+    output = _merged_output(runs)
+    duration = sum(r.execution.duration_s for r in runs)
+    checks: list[Check] = []
+
+    if step.criteria:
+        ev = Evidence(output=output, exit_code=exit_code, duration_s=duration,
+                      expected_ok=expected_ok, run_command=run_command)
+        for crit in step.criteria:
+            checks.extend(judge_criterion(crit, ev))
+        drift = expected_ok is False
+        failed = [c for c in checks if not c.ok and not c.manual]
+        errored = [c for c in failed if c.detail.startswith("error:")]
+        manual = [c for c in checks if c.manual]
+        if errored:
+            return Verdict(Status.ERROR, drift, tuple(checks), diff, errored[0].detail[6:].strip())
+        if failed:
+            return Verdict(Status.FAIL, drift, tuple(checks), diff, _failed_reason(failed))
+        if drift and strict:
+            return Verdict(Status.FAIL, drift, tuple(checks), diff,
+                           "output differs from the documented expected output (--strict)")
+        if manual:
+            return Verdict(Status.MANUAL, drift, tuple(checks), diff,
+                           f"needs a person to judge: {manual[0].clause}")
+        return Verdict(Status.PASS, drift, tuple(checks), diff, "")
+
+    exit_ok = exit_code == want_exit
+    checks.append(Check(f"exit code is {want_exit}", exit_ok,
+                        "" if exit_ok else f"exit code was {exit_code}"))
+    if expected_ok is not None:
+        checks.append(Check("output matches expected", expected_ok,
+                            "" if expected_ok else "output differs from the expected output"))
+    if not exit_ok:
+        return Verdict(Status.FAIL, expected_ok is False, tuple(checks), diff,
+                       f"exit code {exit_code}, expected {want_exit}")
+    if expected_ok is False:
+        if illustrative_only and not strict:
+            return Verdict(Status.PASS, True, tuple(checks), diff, "")
+        reason = "output differs from the expected output"
+        return Verdict(Status.FAIL, True if illustrative_only else False, tuple(checks), diff,
+                       reason + (" (--strict)" if illustrative_only else ""))
+    return Verdict(Status.PASS, False, tuple(checks), diff, "")
+
+
+def _failed_reason(failed: Sequence[Check]) -> str:
+    first = failed[0]
+    more = f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""
+    detail = f": {first.detail}" if first.detail else ""
+    return f"{first.clause}{detail}{more}"

@@ -1,0 +1,254 @@
+"""Parse a Markdown playbook into a :class:`~runbook.model.Document`.
+
+The only module that touches markdown-it-py (CommonMark + GFM tables + front
+matter) and YAML. It turns the token stream into :class:`~runbook.structure.Block`
+records with their source lines (``token.map``), reads the front matter and the
+troubleshooting tables, and leaves the meaning of the blocks (steps, expected
+output, criteria, phases, ids) to :mod:`runbook.structure`.
+
+markdown-it folds ``\\r\\n`` and lone ``\\r`` into ``\\n`` before splitting lines, so
+its line numbers equal the indexes of :func:`runbook.source.split_lines`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from .errors import ParseError, where
+from .model import Document, TroubleRow
+from .source import Source, split_lines, strip_newline
+from .structure import Block, build
+
+SETTINGS_KEYS = ("shell", "timeout", "cwd", "env", "env_file", "secrets", "requires",
+                 "blocking", "strict", "check")
+"""Top-level front-matter keys read as runbook settings when there is no ``runbook:`` key."""
+
+_BEGIN_RE = re.compile(r"^[ \t>]*<!-- runbook:begin\b.*-->[ \t]*$")
+_END_RE = re.compile(r"^[ \t>]*<!-- runbook:end -->[ \t]*$")
+_SYMPTOM = re.compile(r"^(?:symptoms?|issues?|problems?|errors?)(?: messages?)?$")
+_CAUSE = re.compile(r"^(?:(?:likely|root|probable|possible)\s+)?(?:causes?|reasons?)$")
+_FIX = re.compile(r"^(?:fix(?:es)?|solutions?|resolutions?|actions?|remed(?:y|ies)|workarounds?)$")
+
+
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+
+
+def blank_annotations(text: str) -> str:
+    """``text`` with every ``runbook:begin`` .. ``runbook:end`` region emptied in place.
+
+    Each line of a region keeps its terminator and its block-quote markers (so a
+    quote around the region stays one quote) and loses everything else; line
+    numbers do not move. A begin marker without an end marker is left alone.
+    """
+    lines = split_lines(text)
+    out = list(lines)
+    i = 0
+    while i < len(lines):
+        if _BEGIN_RE.match(strip_newline(lines[i])):
+            end = next((k for k in range(i + 1, len(lines)) if _END_RE.match(strip_newline(lines[k]))), None)
+            if end is not None:
+                for k in range(i, end + 1):
+                    body = strip_newline(lines[k])
+                    quote = re.match(r"[ \t>]*", body)
+                    marks = quote.group(0).rstrip() if quote and ">" in quote.group(0) else ""
+                    out[k] = marks + lines[k][len(body):]
+                i = end + 1
+                continue
+        i += 1
+    return "".join(out)
+
+
+# -- inline text ----------------------------------------------------------------
+def _inline_text(tok: Token) -> str:
+    parts: list[str] = []
+    for child in tok.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return " ".join("".join(parts).split())
+
+
+# -- blocks ---------------------------------------------------------------------
+def _list_items(tokens: Sequence[Token], k: int) -> tuple[tuple[str, int, int], ...]:
+    level = tokens[k].level
+    items: list[list[Any]] = []
+    j = k + 1
+    while j < len(tokens) and not (tokens[j].type == tokens[k].type.replace("_open", "_close")
+                                   and tokens[j].level == level):
+        tok = tokens[j]
+        if tok.type == "list_item_open" and tok.level == level + 1 and tok.map:
+            items.append(["", tok.map[0], tok.map[1]])
+        elif (tok.type == "inline" and items and not items[-1][0] and tok.level == level + 3
+              and tokens[j - 1].type == "paragraph_open" and tok.map):
+            items[-1][0], items[-1][1] = tok.content, tok.map[0]
+        j += 1
+    return tuple((str(raw), int(a), int(b)) for raw, a, b in items if raw)
+
+
+def _fence_closed(tok: Token, lines: Sequence[str]) -> bool:
+    assert tok.map is not None
+    last = tok.map[1] - 1
+    if last <= tok.map[0] or last >= len(lines):
+        return False
+    body = strip_newline(lines[last]).lstrip(" \t>").strip()
+    char = tok.markup[:1]
+    return len(body) >= len(tok.markup) and set(body) == {char}
+
+
+def _blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Block]:
+    blocks: list[Block] = []
+    owners: list[int] = []
+    for k, tok in enumerate(tokens):
+        owner = owners[-1] if owners else -1
+        t = tok.type
+        if t in ("bullet_list_close", "ordered_list_close"):
+            owners.pop()
+            continue
+        if tok.map is None:
+            continue
+        start, end = tok.map
+        if t in ("bullet_list_open", "ordered_list_open"):
+            blocks.append(Block("list", start, end, items=_list_items(tokens, k), owner=owner))
+            owners.append(len(blocks) - 1)
+        elif t in ("heading_open", "paragraph_open"):
+            inline = tokens[k + 1]
+            kind = "heading" if t == "heading_open" else "para"
+            blocks.append(Block(kind, start, end, raw=inline.content, text=_inline_text(inline),
+                                level=int(tok.tag[1:]) if kind == "heading" else 0, owner=owner))
+        elif t == "fence":
+            blocks.append(Block("fence", start, end, raw=tok.content, info=tok.info, owner=owner,
+                                closed=_fence_closed(tok, lines)))
+        elif t == "html_block":
+            blocks.append(Block("html", start, end, raw=tok.content, owner=owner))
+        elif t == "code_block":
+            blocks.append(Block("code", start, end, raw=tok.content, owner=owner))
+        elif t == "table_open":
+            blocks.append(Block("table", start, end, owner=owner))
+        elif t == "hr":
+            blocks.append(Block("hr", start, end, owner=owner))
+    return blocks
+
+
+# -- front matter ---------------------------------------------------------------
+def _front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str) -> tuple[dict[str, object], int | None]:
+    """(runbook settings mapping, line after the front matter or None)."""
+    tok = tokens[0] if tokens and tokens[0].type == "front_matter" else None
+    if tok is None:
+        if lines and strip_newline(lines[0]).rstrip() == "---":
+            raise ParseError("front matter is not closed", where=where(path, 0),
+                             hint="end the YAML front matter with a line holding only ---")
+        return {}, None
+    assert tok.map is not None
+    try:
+        data = yaml.safe_load(tok.content)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = 1 + mark.line if mark is not None else 0
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParseError(f"invalid YAML in front matter: {problem}", where=where(path, line),
+                         hint="fix the YAML between the --- lines (quote values holding ': ' or '#')") from None
+    if data is None:
+        return {}, tok.map[1]
+    if not isinstance(data, dict):
+        raise ParseError("front matter is not a YAML mapping", where=where(path, 0),
+                         hint="write key: value lines, e.g. runbook: {timeout: 60}")
+    if "runbook" in data:
+        settings = data["runbook"]
+        if settings is None:
+            return {}, tok.map[1]
+        if not isinstance(settings, dict):
+            line = next((k for k in range(tok.map[0], tok.map[1])
+                         if re.match(r"runbook\s*:", lines[k])), 0)
+            raise ParseError("front matter 'runbook:' is not a mapping", where=where(path, line),
+                             hint="indent the settings under runbook:, e.g. '  timeout: 60'")
+        return {str(k): v for k, v in settings.items()}, tok.map[1]
+    return {k: data[k] for k in SETTINGS_KEYS if k in data}, tok.map[1]
+
+
+def _blocking(fm: dict[str, object]) -> tuple[str, ...]:
+    value = fm.get("blocking")
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v) for v in value)
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return tuple(v.strip() for v in str(value).split(",") if v.strip())
+    return ()
+
+
+# -- troubleshooting tables -----------------------------------------------------
+def _column(header: str) -> str | None:
+    name = re.sub(r"[^a-z ]", "", header.lower().replace("(s)", "")).strip()
+    name = " ".join(name.split())
+    for role, rx in (("symptom", _SYMPTOM), ("cause", _CAUSE), ("fix", _FIX)):
+        if rx.match(name):
+            return role
+    return None
+
+
+def _tables(tokens: Sequence[Token]) -> list[TroubleRow]:
+    rows: list[TroubleRow] = []
+    k = 0
+    while k < len(tokens):
+        if tokens[k].type != "table_open":
+            k += 1
+            continue
+        header: list[str] = []
+        body: list[tuple[int, list[str]]] = []
+        in_head = False
+        k += 1
+        while k < len(tokens) and tokens[k].type != "table_close":
+            tok = tokens[k]
+            if tok.type == "thead_open":
+                in_head = True
+            elif tok.type == "thead_close":
+                in_head = False
+            elif tok.type == "tr_open" and not in_head:
+                body.append((tok.map[0] if tok.map else 0, []))
+            elif tok.type == "inline":
+                if in_head:
+                    header.append(_inline_text(tok))
+                elif body:
+                    body[-1][1].append(tok.content.strip())
+            k += 1
+        roles = {role: n for n, h in reversed(list(enumerate(header))) if (role := _column(h))}
+        if "symptom" in roles and "fix" in roles:
+            for line, cells in body:
+                def cell(role: str) -> str:
+                    n = roles.get(role)
+                    return cells[n] if n is not None and n < len(cells) else ""
+                rows.append(TroubleRow(symptom=cell("symptom"), cause=cell("cause"), fix=cell("fix"), line=line))
+    return rows
+
+
+# -- entry points ---------------------------------------------------------------
+def parse_document(text: str, path: str = "<string>") -> Document:
+    """Parse ``text`` (no BOM) into a Document; raises :class:`ParseError` with ``path:line``."""
+    text = blank_annotations(text)
+    lines = split_lines(text)
+    tokens = _markdown().parse(text)
+    front_matter, fm_end = _front_matter(tokens, lines, path)
+    blocks = _blocks(tokens, lines)
+    first = next((b for b in blocks if b.kind == "heading"), None)
+    title = first.text if first is not None else Path(path).stem
+    title_line = first.start if first is not None else None
+    title_end = first.end if first is not None else (fm_end or 0)
+    phases, warnings = build(blocks, lines, path, title, title_line, _blocking(front_matter))
+    return Document(path=path, title=title, title_line=title_line, title_end=title_end,
+                    phases=phases, troubleshooting=tuple(_tables(tokens)),
+                    front_matter=front_matter, warnings=warnings)
+
+
+def parse_file(path: str) -> Document:
+    """Read ``path`` (BOM tolerated) and parse it."""
+    src = Source.read(path)
+    return parse_document(src.text, path)

@@ -1,0 +1,1 @@
+"""Reporters: pure renderers of a RunResult (terminal, JSON, JUnit, HTML, summaries)."""

@@ -1,0 +1,244 @@
+"""Results as JSON (spec §8): ``RunResult`` <-> plain dict <-> text, nothing else.
+
+The dict has exactly the keys of spec §8, plus a few additive ones documented in
+``docs/results.schema.json``: ``host`` and ``interrupted`` at the top; ``reason``,
+``notes``, ``output_bytes``, ``output_lines`` (and ``output_truncated_bytes`` when the
+runner kept only the head and tail) per step; ``manual`` per check; ``line`` per
+troubleshooting row. They are what ``runbook report RESULTS.json`` needs to rebuild
+the same ``RunResult``. ``Output.counts`` (needles the runner counted for its own
+checks) is runner-internal and not written.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+from ..errors import RunbookError
+from ..model import (
+    Check,
+    Output,
+    PhaseResult,
+    RunResult,
+    Status,
+    StepResult,
+    TroubleMatch,
+    TroubleRow,
+)
+
+SUMMARY_KEYS = ("total", "pass", "fail", "error", "skip", "blocked", "manual", "drift")
+
+
+def to_dict(run: RunResult) -> dict[str, Any]:
+    """The spec §8 mapping of a run (JSON-ready: only str, int, float, bool, None)."""
+    counts = run.counts()
+    return {
+        "runbook_version": run.runbook_version,
+        "document": run.document,
+        "started_at": run.started_at,
+        "duration_s": run.duration_s,
+        "host": run.host,
+        "interrupted": run.interrupted,
+        "summary": {key: counts[key] for key in SUMMARY_KEYS},
+        "phases": [
+            {"id": p.id, "title": p.title, "blocking": p.blocking, "status": p.status.value}
+            for p in run.phases
+        ],
+        "steps": [_step_dict(r) for r in run.steps],
+    }
+
+
+def _step_dict(r: StepResult) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": r.step_id,
+        "phase": r.phase,
+        "title": r.title,
+        "line": r.line,
+        "status": r.status.value,
+        "drift": r.drift,
+        "exit_code": r.exit_code,
+        "duration_s": r.duration_s,
+        "attempts": r.attempts,
+        "output": r.output.text,
+        "output_bytes": r.output.total_bytes,
+        "output_lines": r.output.lines,
+    }
+    if r.output.truncated:
+        out["output_truncated_bytes"] = r.output.dropped_bytes
+    out.update(
+        {
+            "checks": [
+                {"clause": c.clause, "ok": c.ok, "detail": c.detail, "manual": c.manual}
+                for c in r.checks
+            ],
+            "diff": r.diff,
+            "troubleshooting": [
+                {
+                    "symptom": m.row.symptom,
+                    "cause": m.row.cause,
+                    "fix": m.row.fix,
+                    "matched": m.matched,
+                    "line": m.row.line + 1,
+                }
+                for m in r.troubleshooting
+            ],
+            "reason": r.reason,
+            "notes": list(r.notes),
+        }
+    )
+    return out
+
+
+def to_json(run: RunResult) -> str:
+    """The ``--json`` file's text: indented, UTF-8 kept readable, newline-terminated."""
+    return json.dumps(to_dict(run), indent=2, ensure_ascii=False) + "\n"
+
+
+def from_json(text: str, where: str = "<json>") -> RunResult:
+    """Parse a results file written by :func:`to_json`."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RunbookError(
+            f"not a JSON results file: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+            where=where,
+            hint="pass the file written by `runbook execute --json PATH`",
+        ) from None
+    return from_dict(data, where=where)
+
+
+def from_dict(data: Mapping[str, Any], where: str = "<json>") -> RunResult:
+    """Inverse of :func:`to_dict`; raises RunbookError naming the bad key."""
+    r = _Reader(where)
+    top = r.mapping(data, "results")
+    phases = tuple(
+        PhaseResult(
+            id=r.get(p, "id", str, f"phases[{i}]"),
+            title=r.get(p, "title", str, f"phases[{i}]"),
+            blocking=r.get(p, "blocking", bool, f"phases[{i}]"),
+            status=r.status(p, f"phases[{i}]"),
+        )
+        for i, p in enumerate(r.get(top, "phases", list, ""))
+    )
+    steps = tuple(_step_from(r, s, f"steps[{i}]") for i, s in enumerate(r.get(top, "steps", list, "")))
+    return RunResult(
+        document=r.get(top, "document", str, ""),
+        runbook_version=r.get(top, "runbook_version", str, ""),
+        started_at=r.get(top, "started_at", str, ""),
+        duration_s=r.number(top, "duration_s", ""),
+        host=r.get(top, "host", str, "", default=""),
+        phases=phases,
+        steps=steps,
+        interrupted=r.get(top, "interrupted", bool, "", default=False),
+    )
+
+
+def _step_from(r: _Reader, s: Any, at: str) -> StepResult:
+    s = r.mapping(s, at)
+    text = r.get(s, "output", str, at)
+    output = Output(
+        text=text,
+        total_bytes=r.get(s, "output_bytes", int, at, default=len(text.encode("utf-8", "surrogatepass"))),
+        lines=r.get(s, "output_lines", int, at, default=text.count("\n")),
+        dropped_bytes=r.get(s, "output_truncated_bytes", int, at, default=0),
+    )
+    checks = tuple(
+        Check(
+            clause=r.get(c, "clause", str, f"{at}.checks[{j}]"),
+            ok=r.get(c, "ok", bool, f"{at}.checks[{j}]"),
+            detail=r.get(c, "detail", str, f"{at}.checks[{j}]", default=""),
+            manual=r.get(c, "manual", bool, f"{at}.checks[{j}]", default=False),
+        )
+        for j, c in enumerate(r.get(s, "checks", list, at))
+    )
+    matches = tuple(
+        TroubleMatch(
+            row=TroubleRow(
+                symptom=r.get(t, "symptom", str, f"{at}.troubleshooting[{j}]"),
+                cause=r.get(t, "cause", str, f"{at}.troubleshooting[{j}]"),
+                fix=r.get(t, "fix", str, f"{at}.troubleshooting[{j}]"),
+                line=r.get(t, "line", int, f"{at}.troubleshooting[{j}]", default=1) - 1,
+            ),
+            matched=r.get(t, "matched", str, f"{at}.troubleshooting[{j}]", default=""),
+        )
+        for j, t in enumerate(r.get(s, "troubleshooting", list, at))
+    )
+    exit_code = s.get("exit_code")
+    if exit_code is not None and (not isinstance(exit_code, int) or isinstance(exit_code, bool)):
+        raise r.error(f"{at}.exit_code", "an integer or null")
+    diff = s.get("diff")
+    if diff is not None and not isinstance(diff, str):
+        raise r.error(f"{at}.diff", "a string or null")
+    notes = r.get(s, "notes", list, at, default=[])
+    if not all(isinstance(n, str) for n in notes):
+        raise r.error(f"{at}.notes", "a list of strings")
+    return StepResult(
+        step_id=r.get(s, "id", str, at),
+        status=r.status(s, at),
+        phase=r.get(s, "phase", str, at),
+        title=r.get(s, "title", str, at),
+        line=r.get(s, "line", int, at),
+        drift=r.get(s, "drift", bool, at),
+        exit_code=exit_code,
+        duration_s=r.number(s, "duration_s", at),
+        attempts=r.get(s, "attempts", int, at),
+        output=output,
+        checks=checks,
+        diff=diff,
+        reason=r.get(s, "reason", str, at, default=""),
+        troubleshooting=matches,
+        notes=tuple(notes),
+    )
+
+
+_MISSING = object()
+
+
+class _Reader:
+    """Typed access to untrusted JSON with errors that name the key path."""
+
+    def __init__(self, where: str):
+        self.where = where
+
+    def error(self, path: str, wanted: str) -> RunbookError:
+        return RunbookError(
+            f"results JSON: {path or 'top level'} must be {wanted}",
+            where=self.where,
+            hint="pass a file written by `runbook execute --json PATH` (see docs/results.schema.json)",
+        )
+
+    def mapping(self, value: Any, path: str) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.error(path, "an object")
+        return value
+
+    def get(self, obj: Any, key: str, kind: type, at: str, default: Any = _MISSING) -> Any:
+        path = f"{at}.{key}" if at else key
+        obj = self.mapping(obj, at)
+        if key not in obj:
+            if default is _MISSING:
+                raise RunbookError(
+                    f"results JSON: missing key {path!r}",
+                    where=self.where,
+                    hint="pass a file written by `runbook execute --json PATH`",
+                )
+            return default
+        value = obj[key]
+        # bool is an int in Python; JSON keeps them apart and so do we.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.error(path, f"of type {kind.__name__}")
+        return value
+
+    def number(self, obj: Any, key: str, at: str) -> float:
+        value = self.get(obj, key, object, at)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.error(f"{at}.{key}" if at else key, "a number")
+        return float(value)
+
+    def status(self, obj: Any, at: str) -> Status:
+        value = self.get(obj, "status", str, at)
+        try:
+            return Status(value)
+        except ValueError:
+            allowed = ", ".join(s.value for s in Status)
+            raise self.error(f"{at}.status", f"one of {allowed} (got {value!r})") from None

@@ -1,0 +1,177 @@
+"""The terminal report: a live line per running step, a result line per step, a summary.
+
+The only module that imports rich. Colour and the live line only on a terminal;
+plain text when stdout is a pipe or NO_COLOR is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import IO
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from ..model import Document, RunResult, Status, Step, StepResult
+from ..plan import Plan
+
+ICON = {Status.PASS: "✅", Status.FAIL: "❌", Status.ERROR: "⚠️", Status.SKIP: "⏭️",
+        Status.BLOCKED: "⛔", Status.MANUAL: "✋"}
+STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "magenta", Status.SKIP: "dim",
+         Status.BLOCKED: "yellow", Status.MANUAL: "cyan"}
+TAIL_LINES = 15
+
+
+def make_console(file: IO[str] | None = None, no_color: bool = False) -> Console:
+    """A console that is plain (no ANSI, wide, no wrapping) unless writing to a terminal."""
+    stream = file or sys.stdout
+    tty = hasattr(stream, "isatty") and stream.isatty()
+    plain = no_color or bool(os.environ.get("NO_COLOR")) or not tty
+    return Console(file=stream, no_color=plain, force_terminal=tty and not plain,
+                   highlight=False, emoji=False, width=None if tty else 200, soft_wrap=not tty)
+
+
+class _Elapsed:
+    """Renders the running step's line with its elapsed time at each refresh."""
+
+    def __init__(self, step: Step, attempt: int) -> None:
+        self.step, self.attempt, self.t0 = step, attempt, time.monotonic()
+
+    def __rich__(self) -> Text:
+        t = Text("⏳ ", style="bold")
+        t.append(self.step.id, style="bold")
+        t.append(f"  {self.step.title}  ")
+        t.append(f"{time.monotonic() - self.t0:.1f}s", style="dim")
+        if self.attempt > 1:
+            t.append(f"  attempt {self.attempt}", style="yellow")
+        return t
+
+
+class TerminalReporter:
+    """Observer printing progress and results. ``quiet`` shows failures and the summary only."""
+
+    def __init__(self, console: Console, *, quiet: bool = False, verbose: bool = False) -> None:
+        self.console = console
+        self.quiet = quiet
+        self.verbose = verbose
+        self._live: Live | None = None
+
+    # observer hooks ---------------------------------------------------------
+    def run_started(self, doc: Document, plan: Plan) -> None:
+        if not self.quiet:
+            self.console.print(Text(f"runbook · {doc.path} · {len(plan.steps)} steps", style="bold"))
+
+    def step_started(self, step: Step, attempt: int) -> None:
+        if self.console.is_terminal and not self.quiet:
+            self._stop_live()
+            self._live = Live(_Elapsed(step, attempt), console=self.console, refresh_per_second=8,
+                              transient=True)
+            self._live.start()
+
+    def step_output(self, step: Step, chunk: str) -> None:
+        pass
+
+    def step_finished(self, step: Step, result: StepResult) -> None:
+        self._stop_live()
+        bad = result.status in (Status.FAIL, Status.ERROR, Status.MANUAL, Status.BLOCKED) or result.drift
+        if self.quiet and not (bad and result.status is not Status.BLOCKED):
+            return
+        self.console.print(result_line(result, step.title))
+        if result.status in (Status.FAIL, Status.ERROR, Status.MANUAL) or result.drift:
+            self._details(result)
+        elif self.verbose and result.output.text:
+            self._output(result, all_lines=True)
+
+    def notice(self, message: str) -> None:
+        self._stop_live()
+        self.console.print(Text(f"note: {message}", style="yellow"))
+
+    def run_finished(self, run: RunResult) -> None:
+        self._stop_live()
+        self.console.print(summary_table(run))
+        self.console.print(totals_line(run))
+
+    # rendering ----------------------------------------------------------------
+    def _stop_live(self) -> None:
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+
+    def _details(self, r: StepResult) -> None:
+        c = self.console
+        if r.reason:
+            c.print(Text(f"    reason: {r.reason}", style=STYLE[r.status]))
+        for ch in r.checks:
+            if not ch.ok:
+                mark = "?" if ch.manual else "✗"
+                c.print(Text(f"    {mark} {ch.clause}" + (f" — {ch.detail}" if ch.detail else ""),
+                             style="cyan" if ch.manual else "red"))
+        for note in r.notes:
+            c.print(Text(f"    note: {note}", style="dim"))
+        if r.diff:
+            c.print(Text("    diff (expected → actual):", style="bold"))
+            for line in r.diff.splitlines():
+                style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
+                c.print(Text("      " + line, style=style))
+        for m in r.troubleshooting:
+            c.print(Text(f"    troubleshooting: {m.row.symptom}", style="bold yellow"))
+            if m.row.cause:
+                c.print(Text(f"      cause: {m.row.cause}"))
+            c.print(Text(f"      fix:   {m.row.fix}"))
+        if r.output.text and r.status is not Status.MANUAL:
+            self._output(r, all_lines=self.verbose)
+
+    def _output(self, r: StepResult, all_lines: bool) -> None:
+        lines = r.output.text.rstrip("\n").splitlines()
+        shown = lines if all_lines else lines[-TAIL_LINES:]
+        title = "output" if len(shown) == len(lines) else f"output (last {len(shown)} of {len(lines)} lines)"
+        self.console.print(Text(f"    {title}:", style="bold"))
+        for line in shown:
+            self.console.print(Text("    │ " + line, style="dim"))
+
+
+def result_line(r: StepResult, title: str) -> Text:
+    t = Text(f"{ICON[r.status]} ")
+    t.append(f"{r.status.value.upper():7}", style=f"bold {STYLE[r.status]}")
+    t.append(f" {r.step_id:8}", style="bold")
+    t.append(f" {title}")
+    if r.duration_s:
+        t.append(f"  {r.duration_s:.2f}s", style="dim")
+    if r.attempts > 1:
+        t.append(f"  ({r.attempts} attempts)", style="yellow")
+    if r.drift:
+        t.append("  drift", style="yellow")
+    if r.status in (Status.SKIP, Status.BLOCKED) and r.reason:
+        t.append(f"  — {r.reason}", style="dim")
+    return t
+
+
+def summary_table(run: RunResult) -> Table:
+    cols = ["pass", "fail", "error", "skip", "blocked", "manual", "drift"]
+    table = Table(title="Summary", show_lines=False, title_justify="left")
+    table.add_column("phase")
+    table.add_column("status")
+    for c in cols:
+        table.add_column(c, justify="right")
+    for p in run.phases:
+        rs = [r for r in run.steps if r.phase == p.id]
+        counts = [sum(1 for r in rs if r.status.value == c) for c in cols[:-1]]
+        counts.append(sum(1 for r in rs if r.drift))
+        table.add_row(p.id + (" (blocking)" if p.blocking else ""),
+                      Text(p.status.value, style=STYLE[p.status]), *[str(n) for n in counts])
+    return table
+
+
+def totals_line(run: RunResult) -> Text:
+    c = run.counts()
+    parts = [f"{c[k]} {k}" for k in ("pass", "fail", "error", "skip", "blocked", "manual", "drift") if c[k]]
+    verdict_bad = any(c[k] for k in ("fail", "error", "blocked", "manual"))
+    t = Text("FAILED" if verdict_bad else "PASSED", style="bold red" if verdict_bad else "bold green")
+    t.append(f"  {c['total']} steps: " + (", ".join(parts) or "nothing run") + f" in {run.duration_s:.2f}s")
+    if run.interrupted:
+        t.append("  (interrupted)", style="yellow")
+    return t

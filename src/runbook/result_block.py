@@ -1,0 +1,301 @@
+"""The Markdown inside annotation regions: a step's result and the run summary.
+
+Every body returned here is a list of lines without terminators or container
+prefix, built so that it renders as intended *without any blank line between
+its blocks*: a blank line inside a list item would turn a tight list loose and
+change how the author's own items render. Blocks therefore follow each other
+only where CommonMark ends the previous one by itself: an HTML line starting
+with ``<!--`` (an HTML block of type 2, finished on that same line, which also
+interrupts paragraphs, lists and tables), a fence, a bullet list after a
+paragraph. The ``<details>`` tags ride on such comment lines for that reason.
+
+Whatever came from outside (output, diffs, check details, troubleshooting
+cells, host names) is made inert: control characters become visible escapes,
+text in HTML is HTML-escaped, text in Markdown is backslash-escaped, fenced
+text gets a fence longer than any run inside it, and nothing can spell an
+annotation marker.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from .model import FAILING, Document, RunResult, Status, StepResult
+
+EMOJI = {
+    Status.PASS: "✅",
+    Status.FAIL: "❌",
+    Status.ERROR: "⚠️",
+    Status.SKIP: "⏭️",
+    Status.BLOCKED: "⛔",
+    Status.MANUAL: "✋",
+}
+DRIFT_NOTE = "⚠️ drift: output differs from the documented example"
+
+#: Output beyond these limits is cut in the annotation (the JSON keeps it).
+MAX_LINES = 200
+MAX_BYTES = 20_000
+MAX_LINE_CHARS = 2_000
+_HEAD_LINES = 40
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_MARKER_WORD = re.compile(r"(runbook\s*):(\s*(?:begin|end))", re.I)
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~$])")
+_BACKTICKS = re.compile(r"`+")
+
+
+# --- making foreign text inert -------------------------------------------------
+
+
+def clean(text: str) -> str:
+    """Visible escapes for control characters; annotation markers defused.
+
+    Tabs and newlines stay (callers decide about line structure); a lone
+    surrogate (undecodable byte) becomes U+FFFD so the file stays valid UTF-8.
+    """
+    text = _CONTROL.sub(_escape_control, text.replace("\r\n", "\n"))
+    return _MARKER_WORD.sub(r"\1\\:\2", text)
+
+
+def _escape_control(m: re.Match[str]) -> str:
+    ch = m.group(0)
+    if "\ud800" <= ch <= "\udfff":
+        return "\ufffd"
+    if ch == "\r":
+        return "\\r"
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def one_line(text: str) -> str:
+    """``clean`` and fold line breaks, for text that must stay on one line."""
+    return re.sub(r"\s*\n\s*", " ↵ ", clean(text).strip())
+
+
+def md_text(text: str) -> str:
+    """Plain text as Markdown inline content that renders literally."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def _md_fragment(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_author(text: str, in_table: bool = False) -> str:
+    """Author-written inline text (a clause, a symptom): code spans kept, rest literal."""
+    text = one_line(text)
+    out: list[str] = []
+    pos = 0
+    while pos < len(text):
+        m = _BACKTICKS.search(text, pos)
+        if m is None:
+            out.append(_md_fragment(text[pos:]))
+            break
+        out.append(_md_fragment(text[pos : m.start()]))
+        close = _closing_run(text, m.end(), len(m.group(0)))
+        if close is None:
+            out.append("\\`" * len(m.group(0)))
+            pos = m.end()
+            continue
+        span = text[m.start() : close]
+        out.append(span.replace("|", "\\|") if in_table else span)
+        pos = close
+    return "".join(out)
+
+
+def _closing_run(text: str, start: int, size: int) -> int | None:
+    """End index of the backtick run of exactly ``size`` closing a code span."""
+    for m in _BACKTICKS.finditer(text, start):
+        if len(m.group(0)) == size:
+            return m.end()
+    return None
+
+
+def html_text(text: str) -> str:
+    return html.escape(one_line(text), quote=True)
+
+
+def fence(body_lines: list[str], info: str = "") -> list[str]:
+    """A fenced block around ``body_lines`` that no line inside can close."""
+    body = "\n".join(body_lines)
+    ticks = max((len(r) for r in re.findall(r"`+", body)), default=0)
+    tildes = max((len(r) for r in re.findall(r"~+", body)), default=0)
+    char, longest = ("`", ticks) if ticks <= tildes else ("~", tildes)
+    marker = char * max(3, longest + 1)
+    return [marker + info, *body_lines, marker]
+
+
+def literal_lines(text: str) -> list[str]:
+    """Lines of foreign text for a fence: cleaned, extremely long lines capped."""
+    text = clean(text)
+    if text.endswith("\n"):
+        text = text[:-1]
+    lines = text.split("\n") if text else []
+    return [_cap(line) for line in lines]
+
+
+def _cap(line: str) -> str:
+    if len(line) <= MAX_LINE_CHARS:
+        return line
+    return f"{line[:MAX_LINE_CHARS]} … [{len(line) - MAX_LINE_CHARS} more characters]"
+
+
+def cut(lines: list[str]) -> tuple[list[str], int]:
+    """Head and tail of ``lines`` within the size limits, and how many were left out."""
+    size = sum(len(line.encode("utf-8", "replace")) + 1 for line in lines)
+    if len(lines) <= MAX_LINES and size <= MAX_BYTES:
+        return lines, 0
+    head: list[str] = []
+    budget = MAX_BYTES // 5
+    for line in lines[:_HEAD_LINES]:
+        budget -= len(line.encode("utf-8", "replace")) + 1
+        if budget < 0:
+            break
+        head.append(line)
+    tail: list[str] = []
+    budget = MAX_BYTES - MAX_BYTES // 5
+    for line in reversed(lines[len(head) :]):
+        budget -= len(line.encode("utf-8", "replace")) + 1
+        if budget < 0 or len(tail) >= MAX_LINES - _HEAD_LINES:
+            break
+        tail.append(line)
+    tail.reverse()
+    dropped = len(lines) - len(head) - len(tail)
+    return [*head, f"… {dropped} more lines in the JSON results …", *tail], dropped
+
+
+# --- one step ------------------------------------------------------------------
+
+
+def duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.2f} s"
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {rest} s"
+
+
+def result_body(res: StepResult) -> list[str]:
+    """The lines of one step's result region (between the markers)."""
+    status = res.status
+    parts = [f"**{EMOJI[status]} {status.value}**"]
+    if res.exit_code is not None:
+        parts.append(f"exit {res.exit_code}")
+    if res.attempts or res.duration_s:
+        parts.append(duration(res.duration_s))
+    if res.attempts > 1:
+        parts.append(f"{res.attempts} attempts")
+    head = " · ".join(parts)
+    if res.reason:
+        head += " — " + md_text(res.reason)
+    lines = [head]
+    extra = ([DRIFT_NOTE] if res.drift else []) + [f"Note: {md_text(n)}" for n in res.notes]
+    for text in extra:
+        lines[-1] += "\\"
+        lines.append(text)
+
+    for check in res.checks:
+        mark = "✋" if check.manual else ("✓" if check.ok else "✗")
+        item = f"- {mark} {md_author(check.clause) or md_text('(criterion)')}"
+        if check.detail:
+            item += " — " + md_text(check.detail)
+        elif check.manual:
+            item += " — needs a human check"
+        lines.append(item)
+
+    if res.diff:
+        lines += fence(literal_lines(res.diff), "diff")
+
+    if res.troubleshooting:
+        lines.append("<!-- troubleshooting rows matching this failure -->")
+        lines.append("| 🔧 Symptom | Likely cause | Fix |")
+        lines.append("| --- | --- | --- |")
+        for match in res.troubleshooting:
+            cells = (match.row.symptom, match.row.cause, match.row.fix)
+            lines.append("| " + " | ".join(md_author(c, in_table=True) for c in cells) + " |")
+
+    lines += _output_block(res)
+    return lines
+
+
+def _output_block(res: StepResult) -> list[str]:
+    out = res.output
+    shown = literal_lines(out.text)
+    if not shown:
+        return []
+    total = max(out.lines, len(shown))
+    shown, dropped = cut(shown)
+    label = f"Output ({total} line{'s' if total != 1 else ''}"
+    if dropped or out.truncated:
+        label += ", cut"
+    label += ")"
+    return [
+        f"<!-- output --><details><summary>{html.escape(label)}</summary>",
+        *fence(shown, "text"),
+        "<!-- output --></details>",
+    ]
+
+
+# --- the run summary -----------------------------------------------------------
+
+_COLUMNS = (Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP, Status.BLOCKED, Status.MANUAL)
+_LINKED = frozenset({Status.FAIL, Status.ERROR, Status.MANUAL})
+
+
+def summary_body(doc: Document, run: RunResult) -> list[str]:
+    """The lines of the run summary region: verdict, provenance, a row per phase."""
+    failed = any(r.status in FAILING for r in run.steps)
+    verdict = Status.FAIL if failed else Status.PASS
+    head = f"**{EMOJI[verdict]} runbook: {verdict.value}**"
+    if run.interrupted:
+        head += " (interrupted)"
+    counts = run.counts()
+    tally = ", ".join(f"{counts[s.value]} {s.value}" for s in _COLUMNS if counts[s.value])
+    total = counts["total"]
+    head += f" · {total} step{'s' if total != 1 else ''}" + (f": {tally}" if tally else "")
+    if counts["drift"]:
+        head += f", {counts['drift']} drift"
+    meta = [
+        md_text(run.started_at),
+        "host " + md_text(run.host),
+        "runbook " + md_text(run.runbook_version),
+        duration(run.duration_s),
+    ]
+    lines = [head + "\\", " · ".join(meta)]
+
+    header = ["Phase", "Result", *(f"{EMOJI[s]} {s.value}" for s in _COLUMNS), "drift", "Failed"]
+    lines.append("<!-- runbook results by phase -->")
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("| --- | --- | " + " | ".join("---:" for _ in range(len(_COLUMNS) + 1)) + " | --- |")
+    anchors = {s.id: s.anchor for s in doc.steps}
+    for phase_id, title, status in _phase_rows(run):
+        results = [r for r in run.steps if r.phase == phase_id]
+        cells = [md_author(title, in_table=True) or md_text(phase_id)]
+        cells.append(f"{EMOJI[status]} {status.value}" if status else "")
+        cells += [str(sum(1 for r in results if r.status is s)) for s in _COLUMNS]
+        cells.append(str(sum(1 for r in results if r.drift)))
+        links = [_link(r.step_id, anchors.get(r.step_id, "")) for r in results if r.status in _LINKED]
+        cells.append(", ".join(links))
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _phase_rows(run: RunResult) -> Iterable[tuple[str, str, Status | None]]:
+    known = set()
+    for phase in run.phases:
+        known.add(phase.id)
+        yield phase.id, phase.title, phase.status
+    for res in run.steps:
+        if res.phase not in known:
+            known.add(res.phase)
+            yield res.phase, res.phase or "(no phase)", None
+
+
+def _link(step_id: str, anchor: str) -> str:
+    text = md_text(step_id)
+    if not anchor:
+        return text
+    target = "".join(c if c.isalnum() or c in "-_" else quote(c, safe="") for c in anchor)
+    return f"[{text}](#{target})"

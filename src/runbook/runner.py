@@ -1,0 +1,395 @@
+"""Run a planned document in one session: phases, blocking, retries, background, teardown.
+
+The runner never prints: it reports through observer hooks, and returns a RunResult.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Protocol, Sequence
+
+from . import __version__
+from .config import SECRET_NAME_RE, Settings, parse_duration
+from .criteria import needles
+from .errors import ConfigError
+from .judge import CommandRun, judge, merged_output
+from .mask import Masker
+from .model import (
+    Check, Command, Document, Execution, Output, PhaseResult, RunResult, Status, Step, StepResult,
+)
+from .placeholders import fill_placeholders
+from .plan import Plan, build_plan
+from .session import PexpectSession, ShellConfig
+from .trouble import match_troubleshooting
+
+
+class Observer(Protocol):
+    """Hooks a reporter implements; every method is optional in practice (see BaseObserver)."""
+
+    def run_started(self, doc: Document, plan: Plan) -> None: ...
+    def step_started(self, step: Step, attempt: int) -> None: ...
+    def step_output(self, step: Step, chunk: str) -> None: ...
+    def step_finished(self, step: Step, result: StepResult) -> None: ...
+    def notice(self, message: str) -> None: ...
+    def run_finished(self, run: RunResult) -> None: ...
+
+
+class BaseObserver:
+    """No-op observer to subclass."""
+
+    def run_started(self, doc: Document, plan: Plan) -> None:
+        pass
+
+    def step_started(self, step: Step, attempt: int) -> None:
+        pass
+
+    def step_output(self, step: Step, chunk: str) -> None:
+        pass
+
+    def step_finished(self, step: Step, result: StepResult) -> None:
+        pass
+
+    def notice(self, message: str) -> None:
+        pass
+
+    def run_finished(self, run: RunResult) -> None:
+        pass
+
+
+class SessionLike(Protocol):
+    restarts: int
+
+    def start(self) -> None: ...
+    def run(self, code: str, *, timeout: float, errexit: bool = True, needles: Sequence[str] = (),
+            interactive: bool = False, dialog: Sequence[tuple[str, str]] = (),
+            on_output: Callable[[str], None] | None = None) -> Execution: ...
+    def run_background(self, code: str, log_path: str) -> int: ...
+    def interrupt(self) -> None: ...
+    def close(self) -> None: ...
+
+
+_ASSIGN_RE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=")
+_FAILED = (Status.FAIL, Status.ERROR)
+
+
+def _flag(step: Step, name: str, default: bool) -> bool:
+    v = step.attrs.get(name)
+    return default if v is None else v.lower() not in ("false", "0", "no", "off")
+
+
+class Runner:
+    """Executes a Document under Settings; one instance per run."""
+
+    def __init__(self, doc: Document, settings: Settings, observers: Sequence[Observer] = (),
+                 session_factory: Callable[[ShellConfig], SessionLike] = PexpectSession,
+                 clock: Callable[[], float] = time.monotonic,
+                 now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+        self.doc = doc
+        self.settings = settings
+        self.observers = list(observers)
+        self._factory = session_factory
+        self._clock = clock
+        self._now = now
+        self._session: SessionLike | None = None
+        self._interrupts = 0
+        self._step_interrupted = False
+        self._wake = threading.Event()
+        self.masker = Masker(settings.secret_values().values())
+        self._logdir = ""
+        self._bg_logs: dict[str, str] = {}
+
+    # -- control -------------------------------------------------------------
+    def interrupt(self) -> None:
+        """Ctrl-C: stop the running step; a second call also aborts teardown."""
+        self._interrupts += 1
+        self._step_interrupted = True
+        self._wake.set()
+        if self._session is not None:
+            self._session.interrupt()
+
+    @property
+    def interrupted(self) -> bool:
+        return self._interrupts > 0
+
+    def _emit(self, hook: str, *args: object) -> None:
+        for o in self.observers:
+            getattr(o, hook)(*args)
+
+    # -- the run -------------------------------------------------------------
+    def run(self) -> RunResult:
+        plan = build_plan(self.doc, self.settings.selection, self.settings.blocking)
+        started_wall = self._now()
+        t0 = self._clock()
+        results: dict[str, StepResult] = {}
+        self._emit("run_started", self.doc, plan)
+        self._logdir = tempfile.mkdtemp(prefix="runbook-logs-")
+        try:
+            self._session = self._factory(ShellConfig(
+                command=self.settings.shell, cwd=self.settings.cwd, env=dict(self.settings.env),
+                output_cap=self.settings.output_cap))
+            self._session.start()
+            self._preflight()
+            self._run_body(plan, results)
+            self._run_teardown(plan, results)
+            self._attach_background_logs(results)
+        finally:
+            if self._session is not None:
+                self._session.close()
+        ordered = tuple(results[s.id] for s in plan.steps if s.id in results)
+        run = RunResult(
+            document=self.doc.path, runbook_version=__version__,
+            started_at=started_wall.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            duration_s=round(self._clock() - t0, 3), host=socket.gethostname(),
+            phases=self._phase_results(plan, results), steps=ordered, interrupted=self.interrupted)
+        self._emit("run_finished", run)
+        return run
+
+    def _preflight(self) -> None:
+        """``requires:``: every command and variable must exist before anything runs."""
+        if not self.settings.requires:
+            return
+        assert self._session is not None
+        cmds = [r for r in self.settings.requires if not re.fullmatch(r"[A-Z][A-Z0-9_]*", r)]
+        vars_ = [r for r in self.settings.requires if re.fullmatch(r"[A-Z][A-Z0-9_]*", r)]
+        script = "".join(f"command -v {_sh(c)} >/dev/null 2>&1 || printf 'command %s\\n' {_sh(c)}\n" for c in cmds)
+        script += "".join(f"[ -n \"${{{v}+x}}\" ] || printf 'variable %s\\n' {v}\n" for v in vars_)
+        ex = self._session.run(script + "true\n", timeout=30, errexit=False)
+        missing = [ln.split(" ", 1) for ln in ex.output.text.splitlines() if " " in ln]
+        if missing:
+            listed = ", ".join(f"{kind} `{name}`" for kind, name in missing)
+            raise ConfigError(
+                f"missing requirements: {listed}", where=self.doc.path,
+                hint="install the commands, set the variables (--env NAME=value or front matter env:), "
+                     "or remove them from `requires:`")
+
+    def _run_body(self, plan: Plan, results: dict[str, StepResult]) -> None:
+        blocked_phase: str | None = None
+        blocked_why = ""
+        stop_reason: str | None = None
+        for step in plan.setup + plan.main:
+            if self.interrupted:
+                stop_reason = "not reached (run interrupted)"
+            if stop_reason:
+                results[step.id] = self._not_run(step, Status.SKIP, stop_reason)
+            elif blocked_phase is not None and step.phase != blocked_phase:
+                results[step.id] = self._not_run(step, Status.BLOCKED, blocked_why)
+            else:
+                r = self._run_step(step)
+                results[step.id] = r
+                if r.status in _FAILED:
+                    if blocked_phase is None and step.role == "setup":
+                        blocked_phase, blocked_why = step.phase, f"blocked: setup step {step.id} failed"
+                    elif blocked_phase is None and step.phase in plan.blocking:
+                        blocked_phase = step.phase
+                        blocked_why = f"blocked: blocking phase {step.phase} failed at step {step.id}"
+                    if self.settings.fail_fast:
+                        stop_reason = f"not reached (--fail-fast after {step.id})"
+            self._emit("step_finished", step, results[step.id])
+
+    def _run_teardown(self, plan: Plan, results: dict[str, StepResult]) -> None:
+        if not plan.teardown:
+            return
+        first_interrupts = self._interrupts
+        self._wake.clear()
+        for step in plan.teardown:
+            if self._interrupts > first_interrupts:
+                results[step.id] = self._not_run(step, Status.SKIP, "teardown aborted by a second Ctrl-C")
+                self._emit("notice", "teardown aborted by a second Ctrl-C: clean up by hand")
+            else:
+                results[step.id] = self._run_step(step)
+            self._emit("step_finished", step, results[step.id])
+
+    # -- one step ------------------------------------------------------------
+    def _not_run(self, step: Step, status: Status, reason: str) -> StepResult:
+        return StepResult(step.id, status, phase=step.phase, title=step.title, line=step.line,
+                          reason=reason)
+
+    def _missing_inputs(self, step: Step) -> list[str]:
+        known = {**os.environ, **self.settings.env, **self.settings.values}
+        return [n for n in step.placeholders if n not in known]
+
+    def _run_step(self, step: Step) -> StepResult:
+        self._step_interrupted = False
+        self._wake.clear()
+        if step.skip_reason:
+            return self._not_run(step, Status.SKIP, step.skip_reason)
+        missing = self._missing_inputs(step)
+        if missing:
+            return self._not_run(step, Status.SKIP, "needs input: " + ", ".join(missing))
+        if self._session is None:
+            raise RuntimeError("session not started")
+        values = {**os.environ, **self.settings.env, **self.settings.values}
+        commands = [Command(fill_placeholders(c.text, values), c.line, c.expected) if step.placeholders else c
+                    for c in step.commands]
+        if step.role == "background":
+            return self._run_background(step, "\n".join(c.text for c in commands))
+        timeout = parse_duration(step.attrs.get("timeout", "")) or self.settings.timeout
+        retries = int(step.attrs.get("retry", "0") or 0)
+        delay = parse_duration(step.attrs.get("delay", "")) or 1.0
+        within = max((cl.within_s or 0 for c in step.criteria for cl in c.clauses), default=0)
+        deadline = self._clock() + within if within else None
+        wanted = needles(step.criteria)
+        attempt = 0
+        t0 = self._clock()
+        while True:
+            attempt += 1
+            self._emit("step_started", step, attempt)
+            runs = self._execute(step, commands, timeout, wanted)
+            result = self._judge(step, runs, attempt, self._clock() - t0)
+            if result.status is Status.PASS or self._step_interrupted:
+                break
+            more_time = deadline is not None and self._clock() + delay < deadline
+            if attempt > retries and not more_time:
+                break
+            if self._wake.wait(delay):
+                break
+        return result
+
+    def _execute(self, step: Step, commands: Sequence[Command], timeout: float,
+                 wanted: Sequence[str]) -> list[CommandRun]:
+        assert self._session is not None
+        runs: list[CommandRun] = []
+        errexit = _flag(step, "errexit", True)
+        start = self._clock()
+        for cmd in commands:
+            remaining = max(0.05, timeout - (self._clock() - start))
+            ex = self._session.run(
+                cmd.text, timeout=remaining, errexit=errexit, needles=wanted,
+                interactive=_flag(step, "interactive", False), dialog=step.dialog,
+                on_output=lambda chunk, s=step: self._emit("step_output", s, chunk))
+            ex = self._masked(ex)
+            runs.append(CommandRun(cmd, ex))
+            if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
+                    or self._step_interrupted:
+                break
+        self._learn_secrets(step)
+        return runs
+
+    def _masked(self, ex: Execution) -> Execution:
+        if not self.masker:
+            return ex
+        o = ex.output
+        return Execution(Output(self.masker(o.text), o.total_bytes, o.lines, o.dropped_bytes, o.counts),
+                         ex.exit_code, ex.duration_s, ex.timed_out, ex.shell_died, self.masker(ex.note))
+
+    def _learn_secrets(self, step: Step) -> None:
+        """Ask the shell for values a step assigned to secret-looking or listed variables."""
+        names = {n for n in _ASSIGN_RE.findall(step.source)
+                 if SECRET_NAME_RE.search(n) or n in self.settings.secrets}
+        if not names or self._session is None:
+            return
+        script = "".join(f"printf '%s\\n' \"${{{n}-}}\"\n" for n in sorted(names))
+        ex = self._session.run(script, timeout=5, errexit=False)
+        if ex.exit_code == 0:
+            self.masker.add(ex.output.text.splitlines())
+
+    def _run_command(self, cmd: str) -> int | None:
+        assert self._session is not None
+        ex = self._session.run(cmd, timeout=min(self.settings.timeout, 60), errexit=True)
+        return None if ex.timed_out else ex.exit_code
+
+    def _judge(self, step: Step, runs: list[CommandRun], attempts: int, duration: float) -> StepResult:
+        output = merged_output(runs)
+        last = runs[-1].execution if runs else None
+        verdict = judge(step, runs, strict=self.settings.strict, run_command=self._run_command)
+        status, reason = verdict.status, verdict.reason
+        notes: list[str] = []
+        exit_code = last.exit_code if last else None
+        if last is not None and last.note:
+            notes.append(last.note)
+        if self._step_interrupted:
+            status, reason = Status.ERROR, "interrupted (Ctrl-C)"
+        elif last is not None and last.timed_out:
+            status = Status.ERROR
+            reason = f"timed out after {_fmt_s(parse_duration(step.attrs.get('timeout', '')) or self.settings.timeout)}"
+        elif last is not None and last.shell_died:
+            if exit_code not in (None, 0):
+                status, reason = Status.FAIL, f"the shell exited with status {exit_code} during the step"
+            else:
+                status, reason = Status.ERROR, "the shell exited during the step"
+            reason += "; a fresh shell was started for the next step (cwd and variables reset)"
+        if attempts > 1:
+            notes.append(f"{attempts} attempts")
+        trouble = ()
+        if status in _FAILED and self.doc.troubleshooting:
+            extra = "\n".join([reason, *(c.detail for c in verdict.checks if not c.ok)])
+            trouble = match_troubleshooting(self.doc.troubleshooting, output.text, extra)
+        return StepResult(
+            step.id, status, phase=step.phase, title=step.title, line=step.line, drift=verdict.drift,
+            exit_code=exit_code, duration_s=round(duration, 4), attempts=attempts, output=output,
+            checks=verdict.checks, diff=verdict.diff, reason=reason, troubleshooting=tuple(trouble),
+            notes=tuple(notes))
+
+    def _run_background(self, step: Step, code: str) -> StepResult:
+        assert self._session is not None
+        self._emit("step_started", step, 1)
+        log = str(Path(self._logdir) / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', step.id)}.log")
+        t0 = self._clock()
+        pid = self._session.run_background(code, log)
+        self._bg_logs[step.id] = log
+        ready = step.attrs.get("ready")
+        notes = (f"started in the background (pid {pid}); log: {log}",)
+        if not ready:
+            return StepResult(step.id, Status.PASS, phase=step.phase, title=step.title, line=step.line,
+                              exit_code=0, duration_s=round(self._clock() - t0, 4), attempts=1, notes=notes)
+        timeout = parse_duration(step.attrs.get("timeout", "")) or self.settings.timeout
+        delay = parse_duration(step.attrs.get("delay", "")) or 0.5
+        attempts = 0
+        while True:
+            attempts += 1
+            code_ready = self._run_command(ready)
+            if code_ready == 0 or self._step_interrupted or self._clock() - t0 + delay > timeout:
+                break
+            if self._wake.wait(delay):
+                break
+        ok = code_ready == 0
+        return StepResult(
+            step.id, Status.PASS if ok else Status.FAIL, phase=step.phase, title=step.title, line=step.line,
+            exit_code=0 if ok else code_ready, duration_s=round(self._clock() - t0, 4), attempts=attempts,
+            checks=(Check(f"ready: {ready}", ok, "" if ok else f"not ready after {_fmt_s(timeout)}"),),
+            reason="" if ok else f"service not ready after {_fmt_s(timeout)} ({ready})", notes=notes)
+
+    def _attach_background_logs(self, results: dict[str, StepResult]) -> None:
+        """Show each background step's log (tail) as its output."""
+        for sid, log in self._bg_logs.items():
+            try:
+                data = Path(log).read_bytes()
+            except OSError:
+                continue
+            text = self.masker(data[-20000:].decode("utf-8", "backslashreplace"))
+            r = results.get(sid)
+            if r is not None:
+                results[sid] = StepResult(**{**r.__dict__, "output": Output(
+                    text, len(data), data.count(b"\n"), max(0, len(data) - 20000))})
+
+    def _phase_results(self, plan: Plan, results: dict[str, StepResult]) -> tuple[PhaseResult, ...]:
+        out = []
+        for p in self.doc.phases:
+            statuses = [results[s.id].status for s in p.steps if s.id in results]
+            if not statuses:
+                continue
+            out.append(PhaseResult(p.id, p.title, p.id in plan.blocking, phase_status(statuses)))
+        return tuple(out)
+
+
+def phase_status(statuses: Sequence[Status]) -> Status:
+    """A phase's status: the worst of its steps (error > fail > blocked > manual > pass > skip)."""
+    for st in (Status.ERROR, Status.FAIL, Status.BLOCKED, Status.MANUAL, Status.PASS):
+        if st in statuses:
+            return st
+    return Status.SKIP
+
+
+def _sh(word: str) -> str:
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+def _fmt_s(seconds: float) -> str:
+    return f"{seconds:g} s"

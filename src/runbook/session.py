@@ -1,0 +1,455 @@
+"""Drive one persistent shell on a pty: run a step, capture its output, survive its hazards.
+
+The only pexpect importer. Each step is written to a file in a private folder and
+run with ONE input line that sources it (stdin at /dev/null) and then prints a
+sentinel ``__RB_<nonce>:<status>`` on its own line; the nonce is fresh per step,
+so no output can fake the end of a step. cwd, variables and functions persist
+because every step runs in the same shell, as when a person pastes them.
+
+Job control (``set +m``) is off: with it on, bash prints ``[1]+ Done`` notices in
+the middle of later steps' output. Without it every foreground command shares the
+shell's process group, so a timed-out step is stopped by SIGINT to that group
+(the Ctrl-C of a terminal, which interactive bash survives), then by SIGKILL of
+the shell's descendants started during the step, and the shell is restarted only
+if it still does not answer.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shlex
+import shutil
+import signal
+import tempfile
+import termios
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, NoReturn, Sequence
+
+import pexpect
+
+from . import procs
+from .capture import OutputCapture
+from .errors import SessionError
+from .model import Execution
+from .shell_lines import Dialog, background_line, probe_line, sentinel, setup_line, step_line
+
+HERMETIC = ("bash", "--noprofile", "--norc", "--noediting")
+HERMETIC_ENV = {
+    "PS1": "", "PS2": "", "PS4": "+ ", "PROMPT_COMMAND": "", "TERM": "dumb", "PAGER": "cat",
+    "GIT_PAGER": "cat", "SYSTEMD_PAGER": "cat", "MANPAGER": "cat", "LESS": "-FRX",
+    "HISTFILE": "/dev/null",
+}
+_POLL = 0.1
+_RESYNC_WAIT = 1.0
+
+
+@dataclass(frozen=True)
+class ShellConfig:
+    """How to start the document's shell."""
+
+    command: str | None = None
+    """``None``: hermetic bash; else any command line run on the pty (``zsh -f``, ``ssh -tt h bash``)."""
+    cwd: str = "."
+    """Starting working directory of a local shell."""
+    env: Mapping[str, str] = field(default_factory=dict)
+    """Extra environment on top of ``os.environ``."""
+    output_cap: int = 1_000_000
+    """Characters of output kept per step (head half + tail half)."""
+    start_timeout: float = 10.0
+
+
+class PexpectSession:
+    """One shell for a whole document; not thread-safe except for ``interrupt``."""
+
+    def __init__(self, config: ShellConfig) -> None:
+        self.config = config
+        self.restarts = 0
+        self.kind = "bash"
+        self._zsh = False
+        self._remote = False
+        self._fold = False
+        self._child: pexpect.spawn | None = None
+        self._dead = False
+        self._dir: str | None = None
+        self._tty: list[Any] | None = None
+        self._bg: list[int] = []
+        self._sids: list[int] = []
+        self._started = False
+        self._closed = False
+        self._running = False
+        self._interrupted = threading.Event()
+
+    # -- lifecycle -----------------------------------------------------------
+    def start(self) -> None:
+        """Spawn the shell and check it answers; raises ``SessionError`` if it cannot."""
+        if self._dir is None:
+            self._dir = tempfile.mkdtemp(prefix="runbook-session-")
+        argv = list(HERMETIC) if self.config.command is None else shlex.split(self.config.command)
+        if not argv:
+            raise SessionError("empty shell command", hint="set `shell:` to a command such as `bash`")
+        if not os.path.isdir(self.config.cwd):
+            raise SessionError(f"working directory {self.config.cwd!r} does not exist",
+                               hint="fix `cwd:` in the front matter or --cwd")
+        env = {**os.environ, **self.config.env, **HERMETIC_ENV}
+        try:
+            child = pexpect.spawn(argv[0], argv[1:], encoding=None, echo=False, env=env,
+                                  cwd=self.config.cwd, dimensions=(50, 500), timeout=None)
+        except (pexpect.ExceptionPexpect, OSError) as exc:
+            raise SessionError(f"cannot start the shell `{shlex.join(argv)}`: {exc}",
+                               hint="check that the command exists and is on PATH") from None
+        child.delaybeforesend = None
+        child.delayafterread = None
+        child.delayafterclose = 0.0
+        child.delayafterterminate = 0.05
+        self._child, self._dead = child, False
+        self._sids.append(child.pid)
+        try:
+            self._handshake()
+        except SessionError:
+            self._kill_shell()
+            raise
+        self._started = True
+
+    def _handshake(self) -> None:
+        assert self._child is not None and self._dir is not None
+        deadline = time.monotonic() + self.config.start_timeout
+        nonce = secrets.token_hex(8)
+        probe = os.path.join(self._dir, f"probe-{nonce}")
+        open(probe, "w").close()
+        self._child.send(probe_line(nonce, probe).encode())
+        seen = OutputCapture(4000)
+        status, code = self._read([nonce], deadline, seen)
+        os.unlink(probe)
+        if status != "done" or code is None:
+            self._fail_start(status, seen)
+        kind = code & 3
+        self.kind, self._zsh, self._remote = ("bash" if kind == 0 else "posix"), kind == 1, bool(code & 4)
+        nonce = secrets.token_hex(8)
+        line = setup_line(nonce, bash=self.kind == "bash", zsh=self._zsh, remote=self._remote,
+                          env=self.config.env)
+        self._child.send(line.encode())
+        status, code = self._read([nonce], deadline, seen)
+        if status != "done":
+            self._fail_start(status, seen)
+        fd = self._child.child_fd
+        attrs = termios.tcgetattr(fd)
+        if not self._remote:
+            attrs[1] &= ~termios.OPOST
+            termios.tcsetattr(fd, termios.TCSANOW, attrs)
+            attrs = termios.tcgetattr(fd)
+        self._tty = attrs
+        self._fold = bool(attrs[1] & termios.OPOST) or self._remote
+
+    def _fail_start(self, status: str, seen: OutputCapture) -> NoReturn:
+        tail = seen.finish().text.strip()[-300:]
+        what = "exited at start" if status == "eof" else \
+            f"did not answer within {self.config.start_timeout:g} s"
+        raise SessionError(
+            f"the shell `{self.config.command or 'bash'}` {what}" + (f"; it printed: {tail}" if tail else ""),
+            hint="the shell must read commands from its terminal (for ssh use `ssh -tt host bash`)")
+
+    def close(self) -> None:
+        """Stop every background process group and leftover process, then the shell. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            shells = set(self._sids)
+            procs.stop(procs.session_members(self._sids, exclude=shells), pgids=self._bg)
+            self._kill_shell()
+            leftovers = procs.session_members(self._sids)
+            if leftovers:
+                procs.stop(leftovers, grace=0.5)
+        except Exception:  # noqa: BLE001 - close runs from atexit/signal paths: never raise
+            pass
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+
+    def _kill_shell(self) -> None:
+        child, self._child = self._child, None
+        if child is None:
+            return
+        try:
+            child.close(force=True)
+        except Exception:  # noqa: BLE001 - best effort: the process may already be gone
+            try:
+                os.kill(child.pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def _ensure_shell(self) -> None:
+        """Start a fresh shell when the last one died (counted in ``restarts``)."""
+        if self._closed:
+            raise SessionError("the session is closed")
+        if self._child is not None and not self._dead:
+            return
+        self._kill_shell()
+        if self._started:
+            self.restarts += 1
+        self.start()
+
+    # -- running -------------------------------------------------------------
+    def interrupt(self) -> None:
+        """Stop the running step soon (safe from a signal handler or another thread)."""
+        if self._running:
+            self._interrupted.set()
+
+    def run(self, code: str, *, timeout: float, errexit: bool = True, needles: Sequence[str] = (),
+            interactive: bool = False, dialog: Sequence[tuple[str, str]] = (),
+            on_output: Callable[[str], None] | None = None) -> Execution:
+        """Run ``code`` as one step in the persistent shell and report what happened."""
+        self._ensure_shell()
+        assert self._child is not None and self._dir is not None
+        self._interrupted.clear()
+        self._running = True
+        try:
+            self._drain()
+            if self._dead:
+                self._ensure_shell()
+            t0 = time.monotonic()
+            since = procs.now_ticks()
+            nonce = secrets.token_hex(8)
+            capture = OutputCapture(self.config.output_cap, needles, fold_crlf=self._fold)
+            path = os.path.join(self._dir, "step.sh")
+            self._child.send(self._prepare(code, path, nonce, errexit=errexit, interactive=interactive))
+            talk = Dialog(dialog) if interactive and dialog else None
+            status, rc = self._read([nonce], t0 + timeout, capture, talk, on_output, watch=True)
+            died = timed_out = False
+            note = ""
+            if status == "eof":
+                died, rc = True, self._exit_status()
+                note = "the shell exited during the step" + (f" (status {rc})" if rc is not None else "") + \
+                    "; a fresh shell is started for the next step, without the cwd, variables and " \
+                    "functions of earlier steps"
+            elif status in ("timeout", "interrupt"):
+                timed_out = status == "timeout"
+                head = f"timed out after {timeout:g} s" if timed_out else "interrupted"
+                note, rc, died = self._stop(head, nonce, capture, since)
+                rc = None if status == "timeout" or rc is None else rc
+            output = capture.finish()
+            if status in ("timeout", "interrupt") and not output.text.endswith("\n") and output.text:
+                prompt = output.text.rsplit("\n", 1)[-1].strip()
+                if prompt and len(prompt) <= 200:
+                    note += f'; waiting at prompt "{prompt}"'
+            if not died:
+                self._fix_tty()
+            return Execution(output, rc, round(time.monotonic() - t0, 6), timed_out, died, note)
+        finally:
+            self._running = False
+            self._interrupted.clear()
+
+    def run_background(self, code: str, log_path: str) -> int:
+        """Start ``code`` detached (own process group, stdin /dev/null, output to ``log_path``)."""
+        self._ensure_shell()
+        assert self._child is not None and self._dir is not None
+        self._drain()
+        if self._dead:
+            self._ensure_shell()
+        nonce = secrets.token_hex(8)
+        path = os.path.join(self._dir, f"bg-{len(self._bg) + 1}.sh")
+        self._child.send(self._prepare(code, path, nonce, background=log_path))
+        status, pid = self._read([nonce], time.monotonic() + 10, OutputCapture(4000))
+        if status != "done" or not pid:
+            if status == "eof":
+                self._dead = True
+            raise SessionError("could not start the background step",
+                               hint="check the step's command; the shell did not report a process id")
+        self._bg.append(pid)
+        return pid
+
+    def _prepare(self, code: str, path: str, nonce: str, *, errexit: bool = False,
+                 interactive: bool = False, background: str | None = None) -> bytes:
+        if not code.endswith("\n"):
+            code += "\n"
+        body = None
+        if self._remote:
+            body, path = code, f'"${{__rb_f}}{os.path.basename(path)}"'
+        else:
+            with open(path, "w", encoding="utf-8", errors="surrogateescape") as fh:
+                fh.write(code)
+            path = shlex.quote(path)
+        if background is not None:
+            line = background_line(nonce, path, shlex.quote(background),
+                                   disown=self.kind == "bash" or self._zsh)
+        else:
+            line = step_line(nonce, path, errexit=errexit and self.kind == "bash", stdin_null=not interactive,
+                             remote=self._remote,
+                             dot="command ." if self.kind == "posix" and not self._zsh else ".",
+                             bash=self.kind == "bash")
+        if body is not None:
+            line = f"cat >{path} <<'__RB_EOF_{nonce}'\n{body}__RB_EOF_{nonce}\n" + line
+        return line.encode("utf-8", "surrogateescape")
+
+    # -- reading -------------------------------------------------------------
+    def _read(self, nonces: Sequence[str], deadline: float, capture: OutputCapture | None,
+              dialog: Dialog | None = None, on_output: Callable[[str], None] | None = None,
+              watch: bool = False) -> tuple[str, int | None]:
+        """Feed output to ``capture`` until a sentinel of ``nonces[0]`` (``done``), ``eof``,
+        ``timeout`` or ``interrupt``; a sentinel of another nonce ends nothing and is dropped."""
+        assert self._child is not None
+        marks = [sentinel(n) for n in nonces]
+        hold = max(len(m) for m in marks) + 1
+        pending = b""
+        child = self._child
+        while True:
+            if watch and self._interrupted.is_set():
+                self._feed(capture, pending, dialog, on_output)
+                return "interrupt", None
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._feed(capture, pending, dialog, on_output)
+                return "timeout", None
+            try:
+                chunk = child.read_nonblocking(65536, timeout=min(remaining, _POLL))
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF:
+                self._dead = True
+                self._feed(capture, pending, dialog, on_output)
+                return "eof", None
+            buf = pending + chunk if pending else chunk
+            hit = hit_at = -1
+            for k, mark in enumerate(marks):
+                i = buf.find(mark)
+                if i >= 0 and (hit < 0 or i < hit_at):
+                    hit, hit_at = k, i
+            if hit < 0:
+                cut = max(0, len(buf) - hold)
+                self._feed(capture, buf[:cut], dialog, on_output)
+                pending = buf[cut:]
+                continue
+            before = buf[:hit_at]
+            if self._fold and before.endswith(b"\r"):
+                before = before[:-1]
+            self._feed(capture, before, dialog, on_output)
+            rest = buf[hit_at + len(marks[hit]):]
+            value, rest = self._finish_line(rest, deadline)
+            if hit == 0:
+                return "done", value
+            pending = rest
+
+    def _finish_line(self, rest: bytes, deadline: float) -> tuple[int | None, bytes]:
+        """Read the rest of a sentinel line; return its number and what follows it."""
+        assert self._child is not None
+        while b"\n" not in rest and time.monotonic() < deadline:
+            try:
+                rest += self._child.read_nonblocking(256, timeout=_POLL)
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF:
+                self._dead = True
+                break
+        line, _, after = rest.partition(b"\n")
+        try:
+            return int(line.strip()), after
+        except ValueError:
+            return None, after
+
+    def _feed(self, capture: OutputCapture | None, data: bytes, dialog: Dialog | None,
+              on_output: Callable[[str], None] | None) -> None:
+        if capture is None or not data:
+            return
+        text = capture.feed(data)
+        if on_output is not None and text:
+            on_output(text)
+        if dialog is not None and text:
+            for reply in dialog.answer(text):
+                if self._child is not None:
+                    self._child.send((reply + "\n").encode())
+
+    def _drain(self) -> None:
+        """Drop output printed between steps (late background output)."""
+        assert self._child is not None
+        while True:
+            try:
+                self._child.read_nonblocking(65536, timeout=0)
+            except pexpect.TIMEOUT:
+                return
+            except pexpect.EOF:
+                self._dead = True
+                return
+
+    # -- recovery ------------------------------------------------------------
+    def _stop(self, head: str, nonce: str, capture: OutputCapture, since: int) -> tuple[str, int | None, bool]:
+        """Stop a running step; returns (note, status if it finished meanwhile, shell died)."""
+        notes = [head, "sent SIGINT to the step"]
+        self._signal_step()
+        stale = [nonce]
+        state = self._resync(stale, capture)
+        if state == "timeout" and self._child is not None:
+            killed = procs.descendants(self._child.pid, since) if not self._remote else []
+            for pid in killed:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            if killed:
+                notes.append(f"killed {len(killed)} process(es) with SIGKILL")
+            state = self._resync(stale, capture)
+        if state == "eof":
+            notes.append("the shell exited; a fresh shell is started for the next step, without the cwd, "
+                         "variables and functions of earlier steps")
+            return "; ".join(notes), self._exit_status(), True
+        if state == "timeout":
+            self._kill_shell()
+            self._dead = True
+            self._ensure_shell()
+            notes.append("the shell did not answer and was restarted: cwd, variables and functions "
+                         "of earlier steps are lost")
+        return "; ".join(notes), None, False
+
+    def _signal_step(self) -> None:
+        assert self._child is not None
+        if self._remote:
+            # Over ssh/docker the local pty is raw: ^C travels to the remote terminal.
+            self._child.send(b"\x03")
+            return
+        try:
+            os.killpg(os.tcgetpgrp(self._child.child_fd), signal.SIGINT)
+        except OSError:
+            try:
+                os.killpg(self._child.pid, signal.SIGINT)
+            except OSError:
+                pass
+
+    def _resync(self, stale: list[str], capture: OutputCapture) -> str:
+        """Send a fresh sentinel line and wait for it: ``done``, ``timeout`` or ``eof``.
+
+        Sentinels of the interrupted step and of earlier resync attempts (``stale``)
+        may still arrive first; they are dropped. The new nonce is added to ``stale``."""
+        assert self._child is not None
+        nonce = secrets.token_hex(8)
+        watch = [nonce, *stale]
+        stale.append(nonce)
+        cleanup = "trap - ERR; set +E; " if self.kind == "bash" else ""
+        self._child.send(f"{cleanup}printf '\\n__RB_%s:%d\\n' {nonce} 0\n".encode())
+        deadline = time.monotonic() + _RESYNC_WAIT
+        status, _ = self._read(watch, deadline, capture)
+        return status
+
+    def _exit_status(self) -> int | None:
+        child = self._child
+        if child is None:
+            return None
+        try:
+            child.wait()
+        except Exception:  # noqa: BLE001 - already reaped by pexpect
+            pass
+        if child.exitstatus is not None:
+            return int(child.exitstatus)
+        if child.signalstatus is not None:
+            return 128 + int(child.signalstatus)
+        return None
+
+    def _fix_tty(self) -> None:
+        """Undo terminal changes a step made (``stty echo`` would echo our next line)."""
+        if self._child is None or self._tty is None or self._remote:
+            return
+        try:
+            if termios.tcgetattr(self._child.child_fd) != self._tty:
+                termios.tcsetattr(self._child.child_fd, termios.TCSANOW, self._tty)
+        except termios.error:
+            pass

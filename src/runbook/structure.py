@@ -1,0 +1,486 @@
+"""Document structure: Markdown blocks in reading order -> phases and steps (spec §2).
+
+:mod:`runbook.parse` turns markdown-it tokens into :class:`Block` records; this
+module (no Markdown library) decides what they mean:
+
+* **Steps** -- fences tagged ``bash``/``sh``/``shell``/``zsh``/``console``/
+  ``shell-session``/``terminal``, and untagged fences that are ``$`` transcripts.
+  ``norun`` blocks are not steps; ``skip`` blocks are steps reported ``skip``;
+  ``powershell``/``pwsh``/``cmd``/``bat``/``ps1`` blocks are steps skipped on Linux.
+* **Expected output** for the step before, searched from its block to the next
+  step or heading (a short heading that is itself an "Expected output" label does
+  not end the search): an ``output``/``expected`` block; a block right after a
+  label (a ``$`` transcript is never output: it is a step of its own, and a shell
+  block needs a label that starts like one, e.g. "Expected output:"); a
+  ``text``/``output``/untagged block with only blank lines between. It goes to the
+  step's last command. A bullet list right after a label, or an inline value
+  (``**Expected output**: x``), becomes ``output contains`` criteria.
+* **Criteria** -- "PASS if ..." paragraphs, headings and list items, or a list right
+  after a "PASS criteria:" label (one Criterion per item). A criterion belongs to
+  the only step of its heading's section, else to the nearest step before it whose
+  section still contains it; otherwise it is reported as a warning.
+* **Ids** -- ``id=``, else the heading's leading token (``A1.``, ``Step 3:``), with
+  ``.1``, ``.2`` when several blocks share that heading, else ``<phase>-<n>``.
+* **Phases** -- ``Phase X`` headings, until the next heading of the same or a
+  higher level. Steps before the first phase go to ``setup`` (when marked
+  ``setup``) or ``0``; steps after a phase section has closed go to an implicit
+  phase named by the slug of the heading that closed it. Without phase headings
+  there is one phase ``0`` titled like the document.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from typing import Sequence
+
+from .attrs import check_attrs, match_mode, parse_directive, parse_info
+from .criteria import parse_criterion
+from .errors import ParseError, where
+from .labels import (
+    Label, comment_check, criterion_label, expected_label, fragment_criterion,
+    inline_criterion, inline_expected, plain, strip_lead,
+)
+from .model import Command, Criterion, Expected, MatchMode, Phase, Span, Step
+from .placeholders import find_placeholders
+from .transcript import is_transcript, split_transcript
+
+SHELL_LANGS = frozenset({
+    "bash", "sh", "shell", "zsh", "console", "shell-session", "shellsession", "terminal",
+})
+OTHER_PLATFORM = frozenset({"powershell", "pwsh", "cmd", "bat", "batch", "ps1"})
+OUTPUT_LANGS = frozenset({"output", "expected"})
+ADJACENT_LANGS = frozenset({"text", "txt", "plaintext", "output", ""})
+
+_PHASE_RE = re.compile(r"^(?i:phase)\s+([A-Za-z]|\d+)(?=[.:\u2014\u2013\-)\s]|$)")
+_ID_TOKEN_RE = re.compile(
+    r"^(?:(?i:step)\s+)?([A-Z]{0,2}\d+(?:\.\d+)*[a-z]?|[A-Z](?:\.\d+)+)(?=[.:\u2014\u2013\-)]|\s|$)")
+_HEADING_LABEL_WORDS = 6
+
+
+@dataclass
+class Block:
+    """One Markdown block in reading order (made by :mod:`runbook.parse`)."""
+
+    kind: str
+    """``heading``, ``para``, ``fence``, ``html``, ``list``, ``code``, ``table`` or ``hr``."""
+    start: int
+    end: int
+    raw: str = ""
+    """Inline Markdown source (headings, paragraphs), fence content or HTML."""
+    text: str = ""
+    """Plain text of a heading or paragraph."""
+    info: str = ""
+    level: int = 0
+    items: tuple[tuple[str, int, int], ...] = ()
+    """List blocks: (inline source of the item's first paragraph, start, end) per item."""
+    owner: int = -1
+    """Index of the innermost list block holding this block (``-1``: none)."""
+    closed: bool = True
+    """Fences: False when the closing fence is missing."""
+
+
+def slugify(text: str) -> str:
+    """GitHub's heading anchor: lower-case, punctuation dropped, spaces -> ``-``."""
+    keep = []
+    for ch in text.lower():
+        cat = unicodedata.category(ch)
+        if ch in " -_" or cat[0] in "LNM" or cat == "Pc":
+            keep.append(ch)
+    return "".join(keep).replace(" ", "-")
+
+
+def heading_id(text: str) -> str | None:
+    """``A1. Check docker`` -> ``A1``; ``Step 3: Build`` -> ``3``; ``Install`` -> None."""
+    m = _ID_TOKEN_RE.match(text.strip())
+    return m.group(1) if m else None
+
+
+def phase_id(text: str) -> str | None:
+    """``Phase A — Startup`` -> ``A``."""
+    m = _PHASE_RE.match(text.strip())
+    return m.group(1) if m else None
+
+
+@dataclass
+class _Draft:
+    index: int
+    block: Block
+    lang: str
+    attrs: dict[str, str]
+    heading: int | None
+    phase: str
+    transcript: bool
+    commands: list[Command]
+    skip_reason: str | None
+    end: int
+    criteria: list[tuple[Criterion, int]] = field(default_factory=list)
+    id: str = ""
+
+    def wants_expected(self) -> bool:
+        return bool(self.commands) and self.commands[-1].expected is None
+
+
+@dataclass
+class _PhaseDraft:
+    id: str
+    title: str
+    line: int
+    blocking: bool = False
+    steps: list[_Draft] = field(default_factory=list)
+
+
+class _Builder:
+    """One pass over the blocks, then attachment of criteria, ids and phases."""
+
+    def __init__(self, blocks: Sequence[Block], lines: Sequence[str], path: str, title: str,
+                 title_line: int | None, blocking: Sequence[str]) -> None:
+        self.blocks = list(blocks)
+        self.lines = lines
+        self.path = path
+        self.title = title
+        self.title_line = title_line
+        self.blocking = {str(b) for b in blocking}
+        self.warnings: list[str] = []
+        self.drafts: list[_Draft] = []
+        self.loose: list[tuple[int, Criterion, int]] = []
+        self.consumed: set[int] = set()
+        self.directive_of: dict[int, dict[str, str]] = {}
+        self.phases: dict[str, _PhaseDraft] = {}
+        self.heading_of: list[int | None] = []
+        self.slugs: dict[int, str] = {}
+        self.has_phases = any(b.kind == "heading" and phase_id(b.text) for b in self.blocks)
+
+    # -- helpers -------------------------------------------------------------
+    def _where(self, line: int) -> str:
+        return where(self.path, line)
+
+    def _in_consumed_list(self, i: int) -> bool:
+        o = self.blocks[i].owner
+        while o != -1:
+            if o in self.consumed:
+                return True
+            o = self.blocks[o].owner
+        return False
+
+    def _next_list(self, i: int) -> Block | None:
+        if i + 1 < len(self.blocks) and self.blocks[i + 1].kind == "list":
+            return self.blocks[i + 1]
+        return None
+
+    def _blank_between(self, a: int, b: int) -> bool:
+        return all(not self.lines[k].strip().strip(">").strip() for k in range(a, min(b, len(self.lines))))
+
+    def _slugs(self) -> None:
+        seen: dict[str, int] = {}
+        for i, b in enumerate(self.blocks):
+            if b.kind != "heading":
+                continue
+            base = slugify(b.text)
+            slug, n = base, seen.get(base, 0)
+            while slug in seen:
+                n += 1
+                slug = f"{base}-{n}"
+            seen[base] = n
+            seen.setdefault(slug, 0)
+            self.slugs[i] = slug
+
+    def _phase(self, pid: str, title: str, line: int) -> _PhaseDraft:
+        if pid not in self.phases:
+            self.phases[pid] = _PhaseDraft(pid, title, line, blocking=pid in self.blocking)
+        return self.phases[pid]
+
+    # -- the pass ------------------------------------------------------------
+    def run(self) -> None:
+        self._slugs()
+        heading: int | None = None
+        current: _PhaseDraft | None = None
+        level = 0
+        closer: int | None = None
+        pending: _Draft | None = None
+        for i, b in enumerate(self.blocks):
+            if b.kind == "heading":
+                heading = i
+            self.heading_of.append(heading)
+            if b.kind == "heading":
+                pid = phase_id(b.text)
+                if pid is not None:
+                    if pid in self.phases:
+                        first = self.phases[pid]
+                        raise ParseError(
+                            f"duplicate phase {pid!r}: also opened at line {first.line + 1}",
+                            where=self._where(b.start), hint="give each phase its own letter or number")
+                    current, level, closer = self._phase(pid, b.text, b.start), b.level, None
+                    self._phase_directive(i, current)
+                    pending = None
+                else:
+                    if current is not None and level and b.level <= level:
+                        current, closer = None, i
+                    label = expected_label(b.raw)
+                    if label is None or not label.strong or len(b.text.split()) > _HEADING_LABEL_WORDS:
+                        pending = None
+                self._criterion(i, b)
+            elif b.kind == "para":
+                if self._in_consumed_list(i):
+                    continue
+                if self._criterion(i, b):
+                    continue
+                if pending is not None:
+                    self._expected_prose(i, b, pending)
+            elif b.kind == "fence":
+                draft = self._fence(i, b, pending, heading)
+                if draft is None:
+                    continue
+                if current is None and closer is not None:
+                    cb = self.blocks[closer]
+                    pid = slugify(cb.text) or "after"
+                    while pid in self.phases:
+                        pid += "-1"
+                    current, level, closer = self._phase(pid, cb.text, cb.start), 0, None
+                draft.phase = self._phase_for(draft, current)
+                title = "Setup" if draft.phase == "setup" else self.title
+                self._phase(draft.phase, title, self._implicit_line(draft)).steps.append(draft)
+                self.drafts.append(draft)
+                pending = draft
+        self._attach_criteria()
+
+    def _implicit_line(self, draft: _Draft) -> int:
+        if not self.has_phases and self.title_line is not None:
+            return self.title_line
+        return draft.block.start
+
+    def _phase_for(self, draft: _Draft, current: _PhaseDraft | None) -> str:
+        if current is not None:
+            return current.id
+        if self.has_phases and "setup" in draft.attrs:
+            return "setup"
+        return "0"
+
+    def _phase_directive(self, i: int, phase: _PhaseDraft) -> None:
+        if i + 1 >= len(self.blocks) or self.blocks[i + 1].kind != "html":
+            return
+        attrs = parse_directive(self.blocks[i + 1].raw)
+        if attrs is None:
+            return
+        if attrs.pop("blocking", None) is not None:
+            phase.blocking = True
+        self.directive_of[i + 1] = attrs
+
+    def _criterion(self, i: int, b: Block) -> bool:
+        found = criterion_label(b.raw)
+        if found is None:
+            return False
+        negated, body = found
+        nxt = self._next_list(i)
+        if nxt is not None and (not body or body.endswith(":")):
+            self.consumed.add(i + 1)
+            for raw, start, end in nxt.items:
+                crit = parse_criterion(" ".join(raw.split()), start, negated)
+                self.loose.append((i, crit, end))
+            return True
+        if not body:
+            self.warnings.append(f"{self._where(b.start)}: criteria label {b.text!r} is not followed by "
+                                 "a list or a clause: ignored")
+            return True
+        crit = parse_criterion(body, b.start, negated)
+        self.loose.append((i, replace(crit, text=strip_lead(plain(b.raw, backticks=True))), b.end))
+        return True
+
+    def _expected_prose(self, i: int, b: Block, pending: _Draft) -> None:
+        value = inline_expected(b.raw)
+        if value is not None:
+            pending.criteria.append((inline_criterion(b.raw, value, b.start), b.end))
+            return
+        nxt = self._next_list(i)
+        if nxt is not None and expected_label(b.raw) is not None:
+            self.consumed.add(i + 1)
+            for raw, start, end in nxt.items:
+                pending.criteria.append((fragment_criterion(raw, start), end))
+
+    # -- fences --------------------------------------------------------------
+    def _fence(self, i: int, b: Block, pending: _Draft | None, heading: int | None) -> _Draft | None:
+        lang, attrs = parse_info(b.info)
+        prev = i - 1
+        directive: dict[str, str] = {}
+        directive_line = -1
+        if prev >= 0 and self.blocks[prev].kind == "html":
+            found = self.directive_of.get(prev, parse_directive(self.blocks[prev].raw))
+            if found is not None:
+                directive, directive_line = found, self.blocks[prev].start
+                prev -= 1
+        label: Label | None = None
+        if prev >= 0 and self.blocks[prev].kind in ("para", "heading", "html"):
+            label = expected_label(self.blocks[prev].raw)
+        merged = {**directive, **attrs}
+        content = b.raw[:-1] if b.raw.endswith("\n") else b.raw
+        lines = content.split("\n")
+        root = "root" in merged
+        shaped = (lang in SHELL_LANGS or lang == "") and is_transcript(lines, root)
+        is_output = lang in OUTPUT_LANGS or "expected" in merged
+        if pending is not None and pending.wants_expected():
+            origin = None
+            if is_output:
+                origin = "block"
+            elif label is not None and not shaped and (label.strong or lang not in SHELL_LANGS):
+                origin = "label"
+            elif (lang in ADJACENT_LANGS and not shaped
+                  and self._blank_between(pending.block.end, b.start)):
+                origin = "adjacent"
+            if origin is not None:
+                self._attach_expected(pending, b, content, merged, label, origin)
+                return None
+        if is_output:
+            self.warnings.append(f"{self._where(b.start)}: expected-output block has no step before it")
+            return None
+        if "norun" in merged:
+            return None
+        if not (lang in SHELL_LANGS or lang in OTHER_PLATFORM or (lang == "" and shaped)):
+            return None
+        if not content.strip():
+            return None
+        if directive:
+            self.warnings += check_attrs(directive, self._where(directive_line))
+        self.warnings += check_attrs(attrs, self._where(b.start))
+        if not b.closed:
+            self.warnings.append(f"{self._where(b.start)}: code block is never closed: "
+                                 "it runs to the end of its container")
+        base = b.start + 1
+        commands: list[Command] = []
+        criteria: list[tuple[Criterion, int]] = []
+        mode = match_mode(merged) or MatchMode.LINES
+        illustrative = bool(label and label.illustrative)
+        if shaped and lang not in OTHER_PLATFORM:
+            for e in split_transcript(lines, root):
+                exp = e.expected()
+                expected = None if exp is None else Expected(
+                    text=exp[0], span=Span(base + exp[1], base + exp[2]), mode=mode,
+                    illustrative=illustrative, origin="transcript")
+                commands.append(Command(text=e.command, line=base + e.line, expected=expected))
+        else:
+            commands.append(Command(text=content, line=base))
+            for j, line in enumerate(lines):
+                crit = comment_check(line, base + j)
+                if crit is not None:
+                    criteria.append((crit, b.end))
+        skip: str | None = None
+        if lang in OTHER_PLATFORM:
+            skip = f"platform: {lang} blocks do not run on Linux"
+        elif "skip" in merged:
+            skip = "marked skip" if merged["skip"] == "true" else f"marked skip: {merged['skip']}"
+        return _Draft(index=i, block=b, lang=lang, attrs=merged, heading=heading, phase="",
+                      transcript=shaped and lang not in OTHER_PLATFORM, commands=commands,
+                      skip_reason=skip, end=b.end, criteria=criteria)
+
+    def _attach_expected(self, d: _Draft, b: Block, content: str, attrs: dict[str, str],
+                         label: Label | None, origin: str) -> None:
+        if "match" in attrs:
+            self.warnings += check_attrs({"match": attrs["match"]}, self._where(b.start))
+        mode = match_mode(attrs) or match_mode(d.attrs) or MatchMode.LINES
+        span = Span(b.start + 1, b.end - 1 if b.closed else b.end)
+        exp = Expected(text=content, span=span, mode=mode,
+                       illustrative=bool(label and label.illustrative), origin=origin)
+        d.commands[-1] = replace(d.commands[-1], expected=exp)
+        d.end = max(d.end, b.end)
+
+    # -- criteria ------------------------------------------------------------
+    def _section_end(self, h: int) -> int:
+        lvl = self.blocks[h].level
+        for k in range(h + 1, len(self.blocks)):
+            if self.blocks[k].kind == "heading" and self.blocks[k].level <= lvl:
+                return k
+        return len(self.blocks)
+
+    def _owner(self, c: int) -> _Draft | None:
+        h = self.heading_of[c]
+        if h is not None:
+            lo, hi = h, self._section_end(h)
+        else:
+            lo = 0
+            hi = next((k for k, b in enumerate(self.blocks) if b.kind == "heading"), len(self.blocks))
+        inside = [d for d in self.drafts if lo <= d.index < hi]
+        if len(inside) == 1:
+            return inside[0]
+        before = [d for d in self.drafts if d.index < c]
+        if not before:
+            return None
+        d = before[-1]
+        hd = d.heading
+        if hd is None:
+            ok = all(self.blocks[k].kind != "heading" for k in range(d.index, c + 1))
+        else:
+            ok = c < self._section_end(hd)
+        return d if ok else None
+
+    def _attach_criteria(self) -> None:
+        for c, crit, end in self.loose:
+            d = self._owner(c)
+            if d is None:
+                self.warnings.append(f"{self._where(crit.line)}: criterion {crit.text!r} belongs to no "
+                                     "step: put it in the section of the step it checks")
+                continue
+            d.criteria.append((crit, end))
+
+    # -- ids and results -----------------------------------------------------
+    def _assign_ids(self) -> None:
+        groups: dict[int, list[_Draft]] = {}
+        for d in self.drafts:
+            if "id" in d.attrs:
+                d.id = d.attrs["id"]
+            elif d.heading is not None and heading_id(self.blocks[d.heading].text):
+                groups.setdefault(d.heading, []).append(d)
+        for h, members in groups.items():
+            token = heading_id(self.blocks[h].text) or ""
+            for n, d in enumerate(members, 1):
+                d.id = token if len(members) == 1 else f"{token}.{n}"
+        for phase in self.phases.values():
+            for n, d in enumerate(phase.steps, 1):
+                if not d.id:
+                    d.id = f"{phase.id}-{n}"
+        seen: dict[str, _Draft] = {}
+        for d in self.drafts:
+            if d.id in seen:
+                first = seen[d.id]
+                raise ParseError(
+                    f"duplicate step id {d.id!r}: the step at line {first.block.start + 1} has it too",
+                    where=self._where(d.block.start),
+                    hint="give one of the blocks its own id, e.g. ```bash id=B2b")
+            seen[d.id] = d
+
+    def _step(self, d: _Draft) -> Step:
+        h = d.heading
+        title = self.blocks[h].text if h is not None else self.title
+        anchor = self.slugs.get(h, "") if h is not None else ""
+        first = self.lines[d.block.start] if d.block.start < len(self.lines) else ""
+        prefix = re.match(r"[ \t>]*", first)
+        criteria = sorted(d.criteria, key=lambda ce: ce[0].line)
+        end = max([d.end] + [e for _, e in criteria])
+        names: dict[str, None] = {}
+        for cmd in d.commands:
+            for name in find_placeholders(cmd.text):
+                names.setdefault(name, None)
+        return Step(
+            id=d.id, phase=d.phase, title=title, anchor=anchor, lang=d.lang,
+            span=Span(d.block.start, d.block.end), end=end,
+            prefix=prefix.group(0) if prefix else "", commands=tuple(d.commands),
+            transcript=d.transcript, criteria=tuple(c for c, _ in criteria), attrs=dict(d.attrs),
+            skip_reason=d.skip_reason, placeholders=tuple(names))
+
+    def result(self) -> tuple[tuple[Phase, ...], tuple[str, ...]]:
+        self._assign_ids()
+        for pid in self.blocking - set(self.phases):
+            self.warnings.append(f"{self.path}: front matter 'blocking' names phase {pid!r}, "
+                                 "which the document does not have")
+        phases = tuple(
+            Phase(id=p.id, title=p.title, line=p.line, blocking=p.blocking,
+                  steps=tuple(self._step(d) for d in p.steps))
+            for p in self.phases.values())
+        return phases, tuple(self.warnings)
+
+
+def build(blocks: Sequence[Block], lines: Sequence[str], path: str, title: str,
+          title_line: int | None, blocking: Sequence[str] = ()) -> tuple[tuple[Phase, ...], tuple[str, ...]]:
+    """Phases (with their steps) and warnings for a document's blocks."""
+    builder = _Builder(blocks, lines, path, title, title_line, blocking)
+    builder.run()
+    return builder.result()

@@ -1,0 +1,172 @@
+"""Terminal transcripts: split a ``$ cmd`` + output block into commands and outputs.
+
+The rule, written to fit both the spec (§2, rule 4) and the real corpus:
+
+* A block is a transcript when its first line that is neither blank nor a ``# ``
+  comment starts with the prompt ``$ `` (or ``# `` too under the ``root``
+  attribute, where ``#`` lines are prompts, never comments).
+* ``$ cmd`` starts a command; a ``$`` line with nothing after it is ignored.
+* While the command is syntactically incomplete -- it ends with ``\\``, ``|``,
+  ``&&`` or ``||``, a quote is open, or a heredoc (``<<EOF``) has not reached its
+  terminator -- every next line belongs to it, a leading ``> `` (scrut and PS2
+  style) removed.
+* Once the command is complete, ``# `` lines right after it are comments (github
+  docs: ``$ git remote -v`` / ``# Verify new remote``), and every other line up to
+  the next prompt is that command's output. So a ``> `` line after a *complete*
+  command is output, not a continuation: github docs show output as ``> origin ...``
+  (and ``> fatal: remote origin already exists.`` right after the command). When
+  every non-blank output line starts with ``>``, that marker is removed.
+* Leading and trailing blank output lines are dropped; a command without output
+  lines has no expected output (it is then not compared).
+* Lines before the first prompt (comments, stray text) are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_HEREDOC = re.compile(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
+_COMMENT = re.compile(r"^\s*#(?:\s|$)")
+
+
+def _prompt(line: str, root: bool) -> str | None:
+    """The command after a prompt, ``""`` for a bare prompt, ``None`` if no prompt."""
+    s = line.lstrip(" \t")
+    for p in ("$", "#") if root else ("$",):
+        if s == p or s.rstrip() == p:
+            return ""
+        if s.startswith(p + " ") or s.startswith(p + "\t"):
+            return s[2:]
+    return None
+
+
+def is_transcript(lines: list[str], root: bool = False) -> bool:
+    """Does this block's first meaningful line start with a prompt?"""
+    for line in lines:
+        if not line.strip():
+            continue
+        if not root and _COMMENT.match(line) and not line.lstrip().startswith("$"):
+            continue
+        cmd = _prompt(line, root)
+        return bool(cmd and cmd.strip())
+    return False
+
+
+@dataclass
+class _ShellState:
+    """Enough of a shell lexer to know whether a command needs more lines."""
+
+    quote: str = ""
+    heredocs: list[tuple[str, bool]] = field(default_factory=list)
+    in_heredoc: tuple[str, bool] | None = None
+    last: str = ""
+
+    def feed(self, line: str) -> None:
+        if self.in_heredoc is not None:
+            word, strip_tabs = self.in_heredoc
+            if (line.lstrip("\t") if strip_tabs else line).rstrip() == word:
+                self.in_heredoc = self.heredocs.pop(0) if self.heredocs else None
+            return
+        code = self._scan(line)
+        if self.heredocs and not self.quote:
+            self.in_heredoc = self.heredocs.pop(0)
+        self.last = code
+
+    def _scan(self, line: str) -> str:
+        """Track quotes across ``line``; return its code outside comments and quotes."""
+        out: list[str] = []
+        i, n = 0, len(line)
+        while i < n:
+            ch = line[i]
+            if self.quote:
+                if ch == "\\" and self.quote == '"':
+                    i += 2
+                    continue
+                if ch == self.quote:
+                    self.quote = ""
+                i += 1
+                continue
+            if ch == "\\":
+                out.append(line[i:i + 2])
+                i += 2
+                continue
+            heredoc = _HEREDOC.match(line, i) if ch == "<" else None
+            if heredoc and (i == 0 or line[i - 1] != "<"):
+                self.heredocs.append((heredoc.group(3), heredoc.group(1) == "-"))
+                out.append("<<")
+                i = heredoc.end()
+                continue
+            if ch in "'\"":
+                self.quote = ch
+                out.append(" ")
+            elif ch == "#" and (i == 0 or line[i - 1] in " \t;|&("):
+                break
+            else:
+                out.append(ch)
+            i += 1
+        return "".join(out)
+
+    @property
+    def complete(self) -> bool:
+        if self.quote or self.in_heredoc is not None:
+            return False
+        tail = self.last.rstrip()
+        if tail.endswith("\\") and not tail.endswith("\\\\"):
+            return False
+        return not re.search(r"(\|\||&&|\|)$", tail)
+
+
+@dataclass
+class Entry:
+    """One command of a transcript and its output (line numbers relative to the block)."""
+
+    command: str
+    line: int
+    output: list[tuple[int, str]] = field(default_factory=list)
+
+    def expected(self) -> tuple[str, int, int] | None:
+        """(text, first line, end line) of the output, or ``None`` when there is none."""
+        rows = list(self.output)
+        while rows and not rows[0][1].strip():
+            rows.pop(0)
+        while rows and not rows[-1][1].strip():
+            rows.pop()
+        if not rows:
+            return None
+        texts = [t for _, t in rows]
+        if all(t.startswith(">") for t in texts if t.strip()):
+            texts = [t[2:] if t.startswith("> ") else t[1:] if t.startswith(">") else t for t in texts]
+        return "\n".join(texts), rows[0][0], rows[-1][0] + 1
+
+
+def split_transcript(lines: list[str], root: bool = False) -> list[Entry]:
+    """The commands of a transcript block, each with its output lines."""
+    entries: list[Entry] = []
+    cur: Entry | None = None
+    state = _ShellState()
+    started = False
+    for i, line in enumerate(lines):
+        if cur is not None and not state.complete:
+            cont = line[2:] if line.startswith("> ") else line[1:] if line.startswith(">") else line
+            cur.command += "\n" + cont
+            state.feed(cont)
+            continue
+        cmd = _prompt(line, root)
+        if cmd is not None:
+            cur = None
+            if cmd.strip():
+                cur = Entry(command=cmd.rstrip(), line=i)
+                entries.append(cur)
+                state = _ShellState()
+                state.feed(cmd)
+                started = False
+            continue
+        if cur is None:
+            continue
+        if not started and not root and _COMMENT.match(line):
+            continue
+        if line.strip():
+            started = True
+        cur.output.append((i, line))
+    return entries
