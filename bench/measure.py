@@ -1,8 +1,12 @@
 """Run one command under a hard timeout; return its wall time, exit status and peak RSS.
 
-Peak RSS comes from ``os.wait4``: on Linux the child's ``ru_maxrss`` is the
-largest resident set of the child or of any descendant it waited for, in KiB.
-It is the biggest single process of the tool's tree, not the sum of the tree.
+Peak RSS is ``ru_maxrss`` (KiB): the largest resident set of the process or of
+any descendant it waited for -- the biggest single process of the tool's tree,
+not the sum of the tree.  Linux carries a process's RSS high-water mark across
+``execve``, so a tool forked straight from this (large) Python process would
+report at least this process's RSS.  The tool is therefore started by GNU
+``time -f %M``, a small C program that forks it and reports its rusage; without
+GNU time the fallback is ``os.wait4`` on the direct child, and the result says so.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+GNU_TIME = "/usr/bin/time"
+
 
 @dataclass(frozen=True)
 class Measurement:
@@ -26,6 +32,7 @@ class Measurement:
     exit_code: int | None  # None when killed by the harness timeout
     timed_out: bool
     tail: str  # last lines of the tool's combined stdout/stderr
+    rss_source: str = "gnu-time"  # or "wait4" (upper bound: includes the harness's RSS)
 
     @property
     def ok(self) -> bool:
@@ -52,8 +59,9 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
-def _kill_tree(pid: int) -> None:
-    for p in [pid, *_descendants(pid)]:
+def _kill_tree(pid: int, spare_root: bool) -> None:
+    """SIGKILL everything below pid (and pid unless spared: GNU time must live to report)."""
+    for p in [*([] if spare_root else [pid]), *_descendants(pid)]:
         try:
             os.kill(p, signal.SIGKILL)
         except ProcessLookupError:
@@ -73,7 +81,10 @@ def run(cmd: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = 
     An open, silent stdin stands for a terminal nobody types into: a tool that
     lets a step read its stdin blocks there, as it would for a user.
     """
-    with tempfile.TemporaryFile() as out:
+    gnu_time = os.access(GNU_TIME, os.X_OK)
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as rss_file:
+        if gnu_time:
+            cmd = [GNU_TIME, "-q", "-f", "%M", "-o", rss_file.name, *cmd]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True, env=env)
@@ -84,7 +95,7 @@ def run(cmd: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = 
             with lock:
                 if not state["done"]:
                     state["killed"] = True
-                    _kill_tree(proc.pid)
+                    _kill_tree(proc.pid, spare_root=gnu_time)
 
         timer = threading.Timer(timeout, on_timeout)
         timer.start()
@@ -101,5 +112,9 @@ def run(cmd: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = 
         except (ProcessLookupError, PermissionError):
             pass
         killed = state["killed"]
-        return Measurement(wall, int(usage.ru_maxrss), None if killed else proc.returncode,
-                           killed, _tail(out))
+        rss, source = int(usage.ru_maxrss), "wait4"
+        if gnu_time:
+            words = rss_file.read().split()
+            if words and words[-1].isdigit():
+                rss, source = int(words[-1]), "gnu-time"
+        return Measurement(wall, rss, None if killed else proc.returncode, killed, _tail(out), source)

@@ -72,7 +72,8 @@ def _cell(r: Result | None, timeout: float) -> str:
     if r is None:
         return "—"
     if r["status"] == "ok":
-        return f"{r['wall_s']:.3f} s · {r['rss_mb']:.1f} MB"
+        spread = f" (min {r['min_s']:.3f})" if len(r.get("runs", [])) > 1 else ""
+        return f"{r['wall_s']:.3f} s{spread} · {r['rss_mb']:.1f} MB"
     if r["status"] in ("hang", "timeout"):
         return f"**{r['status']}** (killed at {timeout:g} s, {r['rss_mb']:.0f} MB)"
     return f"**{r['status'].upper()}** ({r.get('detail', '')})"

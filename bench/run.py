@@ -67,7 +67,7 @@ def check_runbook_json(path: Path, workload: wl.Workload) -> str:
 def bench_workload(w: wl.Workload, docs: Path, tools: list[str], reps: int, timeout: float,
                    env: dict[str, str], log: "report.Log") -> list[dict[str, object]]:
     """Validate then time every tool on one workload; reps are interleaved across tools."""
-    paths = wl.write_docs(w, docs)
+    paths = wl.write_docs(w, docs, tools)
     results: dict[str, dict[str, object]] = {}
     samples: dict[str, list[measure.Measurement]] = {}
     for tool in [t for t in tools if t in w.tools]:
@@ -86,7 +86,7 @@ def bench_workload(w: wl.Workload, docs: Path, tools: list[str], reps: int, time
             res["status"], problem = "fail", bad
         if problem:
             res.update(detail=problem, tail=m.tail[-600:], rss_mb=m.rss_kib * 1024 / 1e6,
-                       wall_s=m.wall_s)
+                       wall_s=m.wall_s, rss_source=m.rss_source)
             log(f"  {tool:10s} {w.name:14s} {res['status'].upper()}: {problem}")  # type: ignore[union-attr]
             continue
         res["status"] = "ok"
@@ -102,7 +102,7 @@ def bench_workload(w: wl.Workload, docs: Path, tools: list[str], reps: int, time
         walls = [m.wall_s for m in got]
         results[tool].update(
             runs=walls, wall_s=statistics.median(walls), min_s=min(walls),
-            rss_mb=max(m.rss_kib for m in got) * 1024 / 1e6)
+            rss_mb=max(m.rss_kib for m in got) * 1024 / 1e6, rss_source=got[0].rss_source)
         if bad:
             results[tool].update(status="flaky", detail=f"{len(bad)}/{len(got)} timed runs failed",
                                  tail=bad[0].tail[-600:])

@@ -127,11 +127,11 @@ def byexample_doc(w: Workload) -> str:
     return "\n".join(parts)
 
 
-def write_docs(w: Workload, folder: Path) -> dict[str, Path]:
-    """Write the workload's document for every tool that runs it; return tool -> path."""
+def write_docs(w: Workload, folder: Path, tools: list[str]) -> dict[str, Path]:
+    """Write the workload's document for each of ``tools`` that runs it; return tool -> path."""
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
-    for tool in w.tools:
+    for tool in [t for t in w.tools if t in tools]:
         if tool == "runbook":
             p, text = folder / f"{w.name}.md", runbook_doc(w)
         elif tool in ("prysk", "prysk-sh"):

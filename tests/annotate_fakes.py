@@ -9,6 +9,7 @@ set of hostile outputs. ``render`` runs cmark-gfm, the independent renderer.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -220,6 +221,7 @@ def fake_run(doc: Document, seed: int = 0, interrupted_after: int | None = None)
     )
 
 
+@functools.lru_cache(maxsize=256)
 def render(text: str) -> str:
     """HTML from cmark-gfm (raw HTML kept), the independent renderer of the checks."""
     if not shutil.which(CMARK):

@@ -31,7 +31,7 @@ _BEGIN_RE = re.compile(
     r"^(?P<prefix>[ \t>]*)<!-- runbook:begin (?P<kind>[a-z]+)(?P<args>(?: [^ \r\n]+)*?) -->[ \t]*$"
 )
 _END_RE = re.compile(r"^[ \t>]*<!-- runbook:end -->[ \t]*$")
-_DIRECTIVE_RE = re.compile(r"^[ \t>]*<!--\s*runbook\s*:(?!\s*(?:begin|end)\b).*-->\s*$", re.I)
+_DIRECTIVE_RE = re.compile(r"^ {0,3}<!--\s*runbook\s*:(?!\s*(?:begin|end)\b).*-->\s*$", re.I)
 _ID_UNSAFE = re.compile(r"[^\w.:/+#-]")
 
 
@@ -51,8 +51,8 @@ def annotate(text: str, doc: Document, run: RunResult) -> str:
         lines = split_lines(_remove(lines, regions))
 
     inserts: dict[int, list[tuple[str, list[str], str]]] = {}
-    at = _summary_position(lines, position[min(doc.title_end, len(position) - 1)], doc)
     prefix = _heading_prefix(lines, doc.title_line, position) if doc.title_line is not None else ""
+    at = _summary_position(lines, position[min(doc.title_end, len(position) - 1)], doc, prefix)
     inserts.setdefault(at, []).append(("summary", summary_body(doc, run), prefix))
     for step in doc.steps:
         res = run.result_for(step.id)
@@ -138,20 +138,20 @@ def _newline_near(lines: Sequence[str], index: int, fallback: str) -> str:
     return fallback
 
 
-def _summary_position(lines: Sequence[str], at: int, doc: Document) -> int:
+def _summary_position(lines: Sequence[str], at: int, doc: Document, prefix: str) -> int:
     """Where the summary goes: after the first heading and the directives under it.
 
     Without a heading it goes at the top, but after YAML front matter, which
     must stay the document's first line.
     """
     if doc.title_line is None:
-        at = _front_matter_end(lines)
+        return _front_matter_end(lines)
     index, last_directive = at, None
     while index < len(lines):
-        bare = lines[index].strip()
-        if _DIRECTIVE_RE.match(lines[index].rstrip("\r\n")):
+        line = lines[index].rstrip("\r\n")
+        if line.startswith(prefix) and _DIRECTIVE_RE.match(line[len(prefix) :]):
             last_directive = index
-        elif bare:
+        elif line.strip(" \t>"):
             break
         index += 1
     return at if last_directive is None else last_directive + 1
@@ -166,21 +166,21 @@ def _front_matter_end(lines: Sequence[str]) -> int:
     return 0
 
 
-_CONTAINER = re.compile(r" {0,3}>[ ]?| {0,3}(?:[-+*]|\d{1,9}[.)])(?: {1,4}|$)")
+_CONTAINER = re.compile(r"[ \t]*>[ ]?|[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|(?=[\r\n]|$))")
 
 
 def _heading_prefix(lines: Sequence[str], title_line: int, position: Sequence[int]) -> str:
-    """Container prefix of the first heading: ``> `` kept, list markers as spaces."""
+    """Container prefix of the first heading: ``>`` kept, list markers as spaces, indentation."""
     at = position[min(title_line, len(position) - 1)]
     if at >= len(lines):
         return ""
-    line, prefix = lines[at], ""
-    while m := _CONTAINER.match(line, len(prefix)):
-        if not m.group(0):
-            break
+    line, prefix, pos = lines[at], "", 0
+    while (m := _CONTAINER.match(line, pos)) and m.end() > pos:
         token = m.group(0)
-        prefix += token if ">" in token else " " * len(token)
-    return prefix
+        prefix += token if ">" in token else "".join(c if c == "\t" else " " for c in token)
+        pos = m.end()
+    indent = re.match(r"[ \t]*", line[pos:])
+    return prefix + (indent.group(0) if indent else "")
 
 
 # --- finding and removing ------------------------------------------------------

@@ -127,9 +127,9 @@ def inline_expected(raw: str) -> str | None:
 
 
 _CRITERION = re.compile(
-    r"^(?:(?P<pass>pass\s+if\b|pass\s*:|pass(?:ing)?\s+criteri(?:a|on)\b|success\s+criteri(?:a|on)\b|"
+    r"^(?:(?P<pass>pass\s+if\b|pass(?:\*\*|__)?\s*:|pass(?:ing)?\s+criteri(?:a|on)\b|success\s+criteri(?:a|on)\b|"
     r"acceptance\s+criteri(?:a|on)\b|passes\s+(?:when|if)\b)"
-    r"|(?P<fail>fail\s+if\b|fail\s*:|fail(?:ure)?\s+criteri(?:a|on)\b|fails\s+(?:when|if)\b))",
+    r"|(?P<fail>fail\s+if\b|fail(?:\*\*|__)?\s*:|fail(?:ure)?\s+criteri(?:a|on)\b|fails\s+(?:when|if)\b))",
     re.I)
 
 

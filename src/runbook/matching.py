@@ -20,7 +20,15 @@ look like a pattern.
 
 Whole-output matching treats ``...`` lines as sequence wildcards and runs in
 linear time on typical inputs (greedy matching with backtracking to the last
-``...``, as in glob matching, worst case O(expected x actual)).
+``...``, as in glob matching, worst case O(expected x actual)). Other modes:
+``exact`` compares the normalised texts, no wildcards; ``contains`` is ``lines``
+with a ``...`` around every expected line; ``unordered`` pairs expected lines
+with actual lines in any order (a maximum bipartite matching), a ``...`` line
+allowing extra actual lines; ``ignore`` always matches.
+
+Diffs are ``difflib.unified_diff`` of the expected side against the actual
+lines, where expected lines that matched (wildcards, ``...``) are shown with
+the actual text, as cram does, so only real mismatches stand out.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import Sequence
 
 from .model import MatchMode
 from .normalise import normalise_lines
@@ -81,9 +89,7 @@ def _glob_to_regex(glob: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _compile(line: str, wildcards: bool = True) -> _Pattern:
-    if not wildcards:
-        return _Pattern(line, False, None)
+def _compile(line: str) -> _Pattern:
     if line.strip() in _ELLIPSES:
         return _Pattern(line, True, None)
     m = _SUFFIX_RE.search(line)
@@ -403,8 +409,3 @@ def expected_lines_kept(expected: str, actual: str) -> str:
             assert op.j is not None
             out.append(act[op.j])
     return "\n".join(out) + ("\n" if out and expected.endswith("\n") else "")
-
-
-def compile_line(line: str, wildcards: bool = True) -> Callable[[str], bool]:
-    """A predicate for one expected line (for callers matching many actual lines)."""
-    return _compile(line, wildcards).matches

@@ -24,7 +24,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from .errors import ParseError, where
 from .model import Document, TroubleRow
 from .source import Source, split_lines, strip_newline
-from .structure import Block, build
+from .blocks import Block
+from .structure import build
 
 SETTINGS_KEYS = ("shell", "timeout", "cwd", "env", "env_file", "secrets", "requires",
                  "blocking", "strict", "check")

@@ -264,13 +264,12 @@ class Runner:
                 cmd.text, timeout=remaining, errexit=errexit, needles=wanted,
                 interactive=_flag(step, "interactive", False), dialog=step.dialog,
                 on_output=lambda chunk, s=step: self._emit("step_output", s, chunk))
-            ex = self._masked(ex)
             runs.append(CommandRun(cmd, ex))
             if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
                     or self._step_interrupted:
                 break
         self._learn_secrets(step)
-        return runs
+        return [CommandRun(r.command, self._masked(r.execution)) for r in runs]
 
     def _masked(self, ex: Execution) -> Execution:
         if not self.masker:

@@ -37,13 +37,16 @@ from .model import Execution
 from .shell_lines import Dialog, background_line, probe_line, sentinel, setup_line, step_line
 
 HERMETIC = ("bash", "--noprofile", "--norc", "--noediting")
-HERMETIC_ENV = {
-    "PS1": "", "PS2": "", "PS4": "+ ", "PROMPT_COMMAND": "", "TERM": "dumb", "PAGER": "cat",
-    "GIT_PAGER": "cat", "SYSTEMD_PAGER": "cat", "MANPAGER": "cat", "LESS": "-FRX",
-    "HISTFILE": "/dev/null",
+#: Defaults a document's ``env`` may override (pagers off, plain terminal).
+QUIET_ENV = {
+    "TERM": "dumb", "PAGER": "cat", "GIT_PAGER": "cat", "SYSTEMD_PAGER": "cat", "MANPAGER": "cat",
+    "LESS": "-FRXd",
 }
+#: What the protocol itself relies on: never overridden.
+PROTOCOL_ENV = {"PS1": "", "PS2": "", "PS4": "+ ", "PROMPT_COMMAND": "", "HISTFILE": "/dev/null"}
 _POLL = 0.1
 _RESYNC_WAIT = 1.0
+_GRACE = 0.5
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,14 @@ class ShellConfig:
     output_cap: int = 1_000_000
     """Characters of output kept per step (head half + tail half)."""
     start_timeout: float = 10.0
+
+
+def _raw_output() -> None:
+    """In the child before exec: output processing off (``-opost``), so the terminal
+    state bash saves at start, and restores after a job dies of a signal, has it."""
+    attrs = termios.tcgetattr(0)
+    attrs[1] &= ~termios.OPOST
+    termios.tcsetattr(0, termios.TCSANOW, attrs)
 
 
 class PexpectSession:
@@ -93,10 +104,11 @@ class PexpectSession:
         if not os.path.isdir(self.config.cwd):
             raise SessionError(f"working directory {self.config.cwd!r} does not exist",
                                hint="fix `cwd:` in the front matter or --cwd")
-        env = {**os.environ, **self.config.env, **HERMETIC_ENV}
+        env = {**os.environ, **QUIET_ENV, **self.config.env, **PROTOCOL_ENV}
         try:
             child = pexpect.spawn(argv[0], argv[1:], encoding=None, echo=False, env=env,
-                                  cwd=self.config.cwd, dimensions=(50, 500), timeout=None)
+                                  cwd=self.config.cwd, dimensions=(50, 500), timeout=None,
+                                  preexec_fn=None if self.config.command else _raw_output)
         except (pexpect.ExceptionPexpect, OSError) as exc:
             raise SessionError(f"cannot start the shell `{shlex.join(argv)}`: {exc}",
                                hint="check that the command exists and is on PATH") from None
@@ -286,31 +298,41 @@ class PexpectSession:
     # -- reading -------------------------------------------------------------
     def _read(self, nonces: Sequence[str], deadline: float, capture: OutputCapture | None,
               dialog: Dialog | None = None, on_output: Callable[[str], None] | None = None,
-              watch: bool = False) -> tuple[str, int | None]:
+              watch: bool = False, until_idle: int | None = None) -> tuple[str, int | None]:
         """Feed output to ``capture`` until a sentinel of ``nonces[0]`` (``done``), ``eof``,
-        ``timeout`` or ``interrupt``; a sentinel of another nonce ends nothing and is dropped."""
+        ``timeout`` or ``interrupt``; a sentinel of another nonce ends nothing and is dropped.
+
+        With ``until_idle`` (boot ticks), also stop (``idle``) once no descendant of a
+        local shell started since then is alive and no output is pending."""
         assert self._child is not None
         marks = [sentinel(n) for n in nonces]
         hold = max(len(m) for m in marks) + 1
         pending = b""
         child = self._child
+        chunk = b""
         while True:
-            if watch and self._interrupted.is_set():
-                self._feed(capture, pending, dialog, on_output)
-                return "interrupt", None
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self._feed(capture, pending, dialog, on_output)
-                return "timeout", None
-            try:
-                chunk = child.read_nonblocking(65536, timeout=min(remaining, _POLL))
-            except pexpect.TIMEOUT:
-                continue
-            except pexpect.EOF:
-                self._dead = True
-                self._feed(capture, pending, dialog, on_output)
-                return "eof", None
+            if not chunk:
+                if watch and self._interrupted.is_set():
+                    self._feed(capture, pending, dialog, on_output)
+                    return "interrupt", None
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self._feed(capture, pending, dialog, on_output)
+                    return "timeout", None
+                try:
+                    chunk = child.read_nonblocking(65536, timeout=min(remaining, _POLL))
+                except pexpect.TIMEOUT:
+                    if until_idle is not None and not self._remote and \
+                            not procs.descendants(child.pid, until_idle):
+                        self._feed(capture, pending, dialog, on_output)
+                        return "idle", None
+                    continue
+                except pexpect.EOF:
+                    self._dead = True
+                    self._feed(capture, pending, dialog, on_output)
+                    return "eof", None
             buf = pending + chunk if pending else chunk
+            chunk = b""
             hit = hit_at = -1
             for k, mark in enumerate(marks):
                 i = buf.find(mark)
@@ -322,14 +344,13 @@ class PexpectSession:
                 pending = buf[cut:]
                 continue
             before = buf[:hit_at]
-            if self._fold and before.endswith(b"\r"):
-                before = before[:-1]
-            self._feed(capture, before, dialog, on_output)
-            rest = buf[hit_at + len(marks[hit]):]
-            value, rest = self._finish_line(rest, deadline)
+            # The sentinel's own leading newline may have reached us as CRLF.
+            self._feed(capture, before[:-1] if before.endswith(b"\r") else before, dialog, on_output)
+            value, rest = self._finish_line(buf[hit_at + len(marks[hit]):], deadline)
             if hit == 0:
                 return "done", value
-            pending = rest
+            # A stale sentinel: what follows it may already hold the awaited one.
+            pending, chunk = b"", rest
 
     def _finish_line(self, rest: bytes, deadline: float) -> tuple[int | None, bytes]:
         """Read the rest of a sentinel line; return its number and what follows it."""
@@ -374,12 +395,17 @@ class PexpectSession:
 
     # -- recovery ------------------------------------------------------------
     def _stop(self, head: str, nonce: str, capture: OutputCapture, since: int) -> tuple[str, int | None, bool]:
-        """Stop a running step; returns (note, status if it finished meanwhile, shell died)."""
+        """Stop a running step; returns (note, exit status if the shell died, shell died).
+
+        The step's processes get SIGINT, then SIGKILL if still alive after a grace
+        period, BEFORE a resync line is typed: a program reading /dev/tty (less, sudo)
+        would otherwise eat it."""
+        assert self._child is not None
         notes = [head, "sent SIGINT to the step"]
         self._signal_step()
         stale = [nonce]
-        state = self._resync(stale, capture)
-        if state == "timeout" and self._child is not None:
+        state, _ = self._read(stale, time.monotonic() + _GRACE, capture, until_idle=since)
+        if state == "timeout":
             killed = procs.descendants(self._child.pid, since) if not self._remote else []
             for pid in killed:
                 try:
@@ -388,6 +414,7 @@ class PexpectSession:
                     pass
             if killed:
                 notes.append(f"killed {len(killed)} process(es) with SIGKILL")
+        if state in ("timeout", "idle"):
             state = self._resync(stale, capture)
         if state == "eof":
             notes.append("the shell exited; a fresh shell is started for the next step, without the cwd, "

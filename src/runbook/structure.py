@@ -1,7 +1,7 @@
 """Document structure: Markdown blocks in reading order -> phases and steps (spec §2).
 
-:mod:`runbook.parse` turns markdown-it tokens into :class:`Block` records; this
-module (no Markdown library) decides what they mean:
+:mod:`runbook.parse` turns markdown-it tokens into :class:`~runbook.blocks.Block`
+records; this module (no Markdown library) decides what they mean:
 
 * **Steps** -- fences tagged ``bash``/``sh``/``shell``/``zsh``/``console``/
   ``shell-session``/``terminal``, and untagged fences that are ``$`` transcripts.
@@ -31,77 +31,26 @@ module (no Markdown library) decides what they mean:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from .attrs import check_attrs, match_mode, parse_directive, parse_info
+from .blocks import Block, heading_id, phase_id, slugify
+from .commands import (
+    ADJACENT_LANGS, OTHER_PLATFORM, OUTPUT_LANGS, SHELL_LANGS, block_commands, is_step,
+    skip_reason, transcript_shaped,
+)
 from .criteria import parse_criterion
 from .errors import ParseError, where
 from .labels import (
-    Label, comment_check, criterion_label, expected_label, fragment_criterion,
-    inline_criterion, inline_expected, plain, strip_lead,
+    Label, criterion_label, expected_label, fragment_criterion, inline_criterion,
+    inline_expected, plain, strip_lead,
 )
 from .model import Command, Criterion, Expected, MatchMode, Phase, Span, Step
 from .placeholders import find_placeholders
-from .transcript import is_transcript, split_transcript
 
-SHELL_LANGS = frozenset({
-    "bash", "sh", "shell", "zsh", "console", "shell-session", "shellsession", "terminal",
-})
-OTHER_PLATFORM = frozenset({"powershell", "pwsh", "cmd", "bat", "batch", "ps1"})
-OUTPUT_LANGS = frozenset({"output", "expected"})
-ADJACENT_LANGS = frozenset({"text", "txt", "plaintext", "output", ""})
-
-_PHASE_RE = re.compile(r"^(?i:phase)\s+([A-Za-z]|\d+)(?=[.:\u2014\u2013\-)\s]|$)")
-_ID_TOKEN_RE = re.compile(
-    r"^(?:(?i:step)\s+)?([A-Z]{0,2}\d+(?:\.\d+)*[a-z]?|[A-Z](?:\.\d+)+)(?=[.:\u2014\u2013\-)]|\s|$)")
 _HEADING_LABEL_WORDS = 6
-
-
-@dataclass
-class Block:
-    """One Markdown block in reading order (made by :mod:`runbook.parse`)."""
-
-    kind: str
-    """``heading``, ``para``, ``fence``, ``html``, ``list``, ``code``, ``table`` or ``hr``."""
-    start: int
-    end: int
-    raw: str = ""
-    """Inline Markdown source (headings, paragraphs), fence content or HTML."""
-    text: str = ""
-    """Plain text of a heading or paragraph."""
-    info: str = ""
-    level: int = 0
-    items: tuple[tuple[str, int, int], ...] = ()
-    """List blocks: (inline source of the item's first paragraph, start, end) per item."""
-    owner: int = -1
-    """Index of the innermost list block holding this block (``-1``: none)."""
-    closed: bool = True
-    """Fences: False when the closing fence is missing."""
-
-
-def slugify(text: str) -> str:
-    """GitHub's heading anchor: lower-case, punctuation dropped, spaces -> ``-``."""
-    keep = []
-    for ch in text.lower():
-        cat = unicodedata.category(ch)
-        if ch in " -_" or cat[0] in "LNM" or cat == "Pc":
-            keep.append(ch)
-    return "".join(keep).replace(" ", "-")
-
-
-def heading_id(text: str) -> str | None:
-    """``A1. Check docker`` -> ``A1``; ``Step 3: Build`` -> ``3``; ``Install`` -> None."""
-    m = _ID_TOKEN_RE.match(text.strip())
-    return m.group(1) if m else None
-
-
-def phase_id(text: str) -> str | None:
-    """``Phase A — Startup`` -> ``A``."""
-    m = _PHASE_RE.match(text.strip())
-    return m.group(1) if m else None
-
+"""A heading this short that is an expected-output label does not end the search."""
 
 @dataclass
 class _Draft:
@@ -315,8 +264,7 @@ class _Builder:
         merged = {**directive, **attrs}
         content = b.raw[:-1] if b.raw.endswith("\n") else b.raw
         lines = content.split("\n")
-        root = "root" in merged
-        shaped = (lang in SHELL_LANGS or lang == "") and is_transcript(lines, root)
+        shaped = transcript_shaped(lang, lines, merged)
         is_output = lang in OUTPUT_LANGS or "expected" in merged
         if pending is not None and pending.wants_expected():
             origin = None
@@ -333,11 +281,7 @@ class _Builder:
         if is_output:
             self.warnings.append(f"{self._where(b.start)}: expected-output block has no step before it")
             return None
-        if "norun" in merged:
-            return None
-        if not (lang in SHELL_LANGS or lang in OTHER_PLATFORM or (lang == "" and shaped)):
-            return None
-        if not content.strip():
+        if "norun" in merged or not is_step(lang, shaped) or not content.strip():
             return None
         if directive:
             self.warnings += check_attrs(directive, self._where(directive_line))
@@ -345,32 +289,13 @@ class _Builder:
         if not b.closed:
             self.warnings.append(f"{self._where(b.start)}: code block is never closed: "
                                  "it runs to the end of its container")
-        base = b.start + 1
-        commands: list[Command] = []
-        criteria: list[tuple[Criterion, int]] = []
-        mode = match_mode(merged) or MatchMode.LINES
-        illustrative = bool(label and label.illustrative)
-        if shaped and lang not in OTHER_PLATFORM:
-            for e in split_transcript(lines, root):
-                exp = e.expected()
-                expected = None if exp is None else Expected(
-                    text=exp[0], span=Span(base + exp[1], base + exp[2]), mode=mode,
-                    illustrative=illustrative, origin="transcript")
-                commands.append(Command(text=e.command, line=base + e.line, expected=expected))
-        else:
-            commands.append(Command(text=content, line=base))
-            for j, line in enumerate(lines):
-                crit = comment_check(line, base + j)
-                if crit is not None:
-                    criteria.append((crit, b.end))
-        skip: str | None = None
-        if lang in OTHER_PLATFORM:
-            skip = f"platform: {lang} blocks do not run on Linux"
-        elif "skip" in merged:
-            skip = "marked skip" if merged["skip"] == "true" else f"marked skip: {merged['skip']}"
+        shaped = shaped and lang not in OTHER_PLATFORM
+        commands, checks = block_commands(lines, b.start + 1, shaped, merged,
+                                          match_mode(merged) or MatchMode.LINES,
+                                          bool(label and label.illustrative))
         return _Draft(index=i, block=b, lang=lang, attrs=merged, heading=heading, phase="",
-                      transcript=shaped and lang not in OTHER_PLATFORM, commands=commands,
-                      skip_reason=skip, end=b.end, criteria=criteria)
+                      transcript=shaped, commands=commands, skip_reason=skip_reason(lang, merged),
+                      end=b.end, criteria=[(c, b.end) for c in checks])
 
     def _attach_expected(self, d: _Draft, b: Block, content: str, attrs: dict[str, str],
                          label: Label | None, origin: str) -> None:
@@ -455,6 +380,8 @@ class _Builder:
         prefix = re.match(r"[ \t>]*", first)
         criteria = sorted(d.criteria, key=lambda ce: ce[0].line)
         end = max([d.end] + [e for _, e in criteria])
+        while end > d.block.end and not self.lines[end - 1].strip().strip(">").strip():
+            end -= 1  # a list item's map takes the blank line after it
         names: dict[str, None] = {}
         for cmd in d.commands:
             for name in find_placeholders(cmd.text):

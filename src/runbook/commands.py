@@ -1,0 +1,59 @@
+"""What a step block runs: its language class, its commands and their expected output.
+
+Pure: takes a fence's language, attributes and content lines, returns
+:class:`~runbook.model.Command` objects. A ``$`` transcript gives one Command per
+prompt with the output shown under it (see :mod:`runbook.transcript`); any other
+block is one Command, and its ``# Expected output: ...`` comments become
+contains-checks (spec §2, expected output rule 5).
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from .labels import comment_check
+from .model import Command, Criterion, Expected, MatchMode, Span
+from .transcript import is_transcript, split_transcript
+
+SHELL_LANGS = frozenset({
+    "bash", "sh", "shell", "zsh", "console", "shell-session", "shellsession", "terminal",
+})
+"""Fence languages that are steps."""
+OTHER_PLATFORM = frozenset({"powershell", "pwsh", "cmd", "bat", "batch", "ps1"})
+"""Steps for another platform: reported ``skip`` on Linux."""
+OUTPUT_LANGS = frozenset({"output", "expected"})
+ADJACENT_LANGS = frozenset({"text", "txt", "plaintext", "output", ""})
+"""Blocks read as output when they follow a step with only blank lines between."""
+
+
+def transcript_shaped(lang: str, lines: list[str], attrs: Mapping[str, str]) -> bool:
+    """A shell or untagged block whose first meaningful line is a prompt."""
+    return (lang in SHELL_LANGS or lang == "") and is_transcript(lines, "root" in attrs)
+
+
+def is_step(lang: str, shaped: bool) -> bool:
+    return lang in SHELL_LANGS or lang in OTHER_PLATFORM or (lang == "" and shaped)
+
+
+def skip_reason(lang: str, attrs: Mapping[str, str]) -> str | None:
+    if lang in OTHER_PLATFORM:
+        return f"platform: {lang} blocks do not run on Linux"
+    if "skip" in attrs:
+        return "marked skip" if attrs["skip"] == "true" else f"marked skip: {attrs['skip']}"
+    return None
+
+
+def block_commands(lines: list[str], base: int, shaped: bool, attrs: Mapping[str, str],
+                   mode: MatchMode, illustrative: bool) -> tuple[list[Command], list[Criterion]]:
+    """Commands of a step block whose first content line is ``base``, plus comment checks."""
+    if shaped:
+        commands = []
+        for e in split_transcript(lines, "root" in attrs):
+            exp = e.expected()
+            expected = None if exp is None else Expected(
+                text=exp[0], span=Span(base + exp[1], base + exp[2]), mode=mode,
+                illustrative=illustrative, origin="transcript")
+            commands.append(Command(text=e.command, line=base + e.line, expected=expected))
+        return commands, []
+    checks = [c for j, line in enumerate(lines) if (c := comment_check(line, base + j)) is not None]
+    return [Command(text="\n".join(lines), line=base)], checks

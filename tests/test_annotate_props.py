@@ -1,0 +1,121 @@
+"""Property tests: the annotation invariants over generated Markdown documents."""
+
+from __future__ import annotations
+
+from annotate_fakes import (
+    assert_regions_render_as_intended,
+    assert_renders_same,
+    fake_document,
+    fake_run,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from runbook.annotate import annotate, has_annotations, strip
+
+WORDS = st.sampled_from(
+    ["run", "the", "`docker ps`", "*note*", "<b>", "&amp;", "PASS", "|", "x", "Phase", "A1.", "\\", "-", "#", "1."]
+)
+
+
+def _line() -> st.SearchStrategy[str]:
+    return st.lists(WORDS, min_size=1, max_size=5).map(" ".join)
+
+
+def _indent(lines: list[str], first: str, rest: str) -> list[str]:
+    return [(first if i == 0 else rest) + line if line else rest.rstrip() for i, line in enumerate(lines)]
+
+
+@st.composite
+def leaf(draw: st.DrawFn) -> list[str]:
+    kind = draw(st.sampled_from(["heading", "setext", "para", "pass", "fence", "fence", "table", "html", "code", "comment"]))
+    if kind == "heading":
+        return ["#" * draw(st.integers(1, 3)) + " " + draw(_line())]
+    if kind == "setext":
+        return [draw(_line()), draw(st.sampled_from(["===", "---"]))]
+    if kind == "para":
+        return draw(st.lists(_line(), min_size=1, max_size=3))
+    if kind == "pass":
+        return ["PASS if exit code is 0 and output contains `ok`"]
+    if kind == "fence":
+        char = draw(st.sampled_from(["```", "~~~", "````"]))
+        lang = draw(st.sampled_from(["bash", "sh", "console", "text", ""]))
+        body = draw(st.lists(st.sampled_from(["echo hi", "", "$ ls", "  indented", "```", "\tx"]), max_size=3))
+        if char in body:
+            body = [b for b in body if b != char]
+        return [char + lang, *body, char]
+    if kind == "table":
+        return ["| a | b |", "| --- | --- |", "| " + draw(_line()) + " | 2 |"]
+    if kind == "html":
+        return ["<div>", draw(_line()), "</div>"]
+    if kind == "comment":
+        return ["<!-- runbook: timeout=5 -->"]
+    return ["    " + draw(_line())]
+
+
+@st.composite
+def blocks(draw: st.DrawFn, depth: int = 0) -> list[str]:
+    out: list[str] = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["leaf", "leaf", "list", "quote"] if depth < 2 else ["leaf"]))
+        if kind == "leaf":
+            inner = draw(leaf())
+        elif kind == "quote":
+            inner = _indent(draw(blocks(depth + 1)), "> ", "> ")
+        else:
+            marker = draw(st.sampled_from(["- ", "* ", "1. ", "2) "]))
+            loose = draw(st.booleans())
+            inner = []
+            for _ in range(draw(st.integers(1, 3))):
+                item = _indent(draw(blocks(depth + 1)), marker, " " * len(marker))
+                inner += item + ([""] if loose else [])
+        if out:
+            out += [""] * draw(st.integers(0, 2))
+        out += inner
+    return out
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    lines = draw(blocks())
+    text = "\n".join(lines) + "\n"
+    if draw(st.booleans()):
+        text = text.replace("    ", "\t")
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    if draw(st.booleans()):
+        text = text.rstrip("\r\n")
+    return text
+
+
+PROPS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPS
+@given(documents(), st.integers(0, 11), st.booleans())
+def test_strip_annotate_is_identity_and_reannotation_is_stable(text: str, seed: int, paragraphs: bool):
+    doc = fake_document(text, all_fences=True, paragraphs=paragraphs)
+    run = fake_run(doc, seed=seed)
+    annotated = annotate(text, doc, run)
+    assert has_annotations(annotated)
+    assert strip(annotated) == text
+    assert annotate(strip(annotated), doc, run) == annotated
+    reparsed = fake_document(annotated, all_fences=True, paragraphs=paragraphs)
+    assert [(s.id, s.source, s.prefix) for s in reparsed.steps] == [(s.id, s.source, s.prefix) for s in doc.steps]
+    assert annotate(annotated, reparsed, run) == annotated
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), st.integers(0, 11))
+def test_original_blocks_render_the_same(text: str, seed: int):
+    doc = fake_document(text, all_fences=True, paragraphs=True)
+    annotated = annotate(text, doc, fake_run(doc, seed=seed))
+    assert_renders_same(text, annotated)
+    assert_regions_render_as_intended(annotated)
+
+
+@PROPS
+@given(st.text(alphabet=st.sampled_from("ab `~<>!-#*\n\r\t>|"), max_size=200))
+def test_strip_never_changes_text_without_annotations(text: str):
+    if not has_annotations(text):
+        assert strip(text) == text
