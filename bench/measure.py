@@ -19,6 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 GNU_TIME = "/usr/bin/time"
 
@@ -68,7 +69,7 @@ def _kill_tree(pid: int, spare_root: bool) -> None:
             pass
 
 
-def _tail(fh: "tempfile._TemporaryFileWrapper[bytes]", limit: int = 2000) -> str:
+def _tail(fh: IO[bytes], limit: int = 2000) -> str:
     fh.seek(0, os.SEEK_END)
     size = fh.tell()
     fh.seek(max(0, size - limit))

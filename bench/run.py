@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 import measure
 import report
@@ -65,7 +66,7 @@ def check_runbook_json(path: Path, workload: wl.Workload) -> str:
 
 
 def bench_workload(w: wl.Workload, docs: Path, tools: list[str], reps: int, timeout: float,
-                   env: dict[str, str], log: "report.Log") -> list[dict[str, object]]:
+                   env: dict[str, str], log: Callable[[str], None]) -> list[dict[str, object]]:
     """Validate then time every tool on one workload; reps are interleaved across tools."""
     paths = wl.write_docs(w, docs, tools)
     results: dict[str, dict[str, object]] = {}
@@ -75,19 +76,18 @@ def bench_workload(w: wl.Workload, docs: Path, tools: list[str], reps: int, time
         m = measure.run(tool_cmd(tool, paths[tool], timeout, jpath), docs, timeout, env)
         res: dict[str, object] = {"tool": tool, "workload": w.name, "note": w.notes.get(tool, "")}
         results[tool] = res
-        problem = ""
+        status, problem = "ok", ""
         if m.timed_out:
-            res["status"] = "hang" if w.name == "cat-stdin" else "timeout"
+            status = "hang" if w.name == "cat-stdin" else "timeout"
             problem = f"killed after {timeout:g} s"
         elif m.exit_code != 0:
-            res["status"] = "fail"
-            problem = f"exit {m.exit_code}"
-        elif jpath is not None and (bad := check_runbook_json(jpath, w)):
-            res["status"], problem = "fail", bad
+            status, problem = "fail", f"exit {m.exit_code}"
+        elif jpath is not None and (wrong := check_runbook_json(jpath, w)):
+            status, problem = "fail", wrong
         if problem:
-            res.update(detail=problem, tail=m.tail[-600:], rss_mb=m.rss_kib * 1024 / 1e6,
+            res.update(status=status, detail=problem, tail=m.tail[-600:], rss_mb=m.rss_kib * 1024 / 1e6,
                        wall_s=m.wall_s, rss_source=m.rss_source)
-            log(f"  {tool:10s} {w.name:14s} {res['status'].upper()}: {problem}")  # type: ignore[union-attr]
+            log(f"  {tool:10s} {w.name:14s} {status.upper()}: {problem}")
             continue
         res["status"] = "ok"
         samples[tool] = [m] if m.wall_s > SLOW_RUN_S else []
@@ -142,6 +142,14 @@ def machine() -> dict[str, object]:
             "versions": {t: version(t) for t in ("runbook", "prysk", "byexample")}}
 
 
+def wait_for_quiet(limit: float, max_s: float, log: "report.Log") -> None:
+    """Benchmarks on a busy machine measure the neighbours: wait for the load to drop."""
+    end = time.monotonic() + max_s
+    while os.getloadavg()[0] >= limit and time.monotonic() < end:
+        log(f"load {os.getloadavg()[0]:.2f} >= {limit:g}: waiting")
+        time.sleep(15)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="1 timed run each, 20 s timeout, skip extras")
@@ -152,9 +160,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workloads", help="comma-separated subset of workload names")
     ap.add_argument("--keep-docs", action="store_true", help="keep the generated documents in OUT/docs")
     ap.add_argument("--floor", action="store_true", help="measure the pexpect/bash/parser floors only")
+    ap.add_argument("--wait-load", type=float, metavar="L",
+                    help="first wait (up to --wait-max s) until the 1-minute load average is below L")
+    ap.add_argument("--wait-max", type=float, default=900.0, metavar="S")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     log = report.Log()
+    if args.wait_load is not None:
+        wait_for_quiet(args.wait_load, args.wait_max, log)
     if args.floor:
         import floor
         data = floor.run_all(quick=args.quick, log=log)

@@ -7,8 +7,9 @@ from annotate_fakes import (
     assert_renders_same,
     fake_document,
     fake_run,
+    renderers_agree,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from runbook.annotate import annotate, has_annotations, strip
@@ -108,6 +109,9 @@ def test_strip_annotate_is_identity_and_reannotation_is_stable(text: str, seed: 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents(), st.integers(0, 11))
 def test_original_blocks_render_the_same(text: str, seed: int):
+    # Where the two renderers already disagree on the original (type 7 HTML after a
+    # lazy line, say), "renders the same" has no single meaning.
+    assume(renderers_agree(text))
     doc = fake_document(text, all_fences=True, paragraphs=True)
     annotated = annotate(text, doc, fake_run(doc, seed=seed))
     assert_renders_same(text, annotated)

@@ -255,7 +255,7 @@ def test_stray_output_block_warns():
     d = doc("expected.md")
     fence = line_of(FIX / "expected.md", "nobody's output")  # 0-based line after the fence = 1-based fence
     assert [w for w in d.warnings if "expected-output" in w] == [
-        f"{FIX / 'expected.md'}:{fence}: expected-output block has no step before it"]
+        f"{FIX / 'expected.md'}:{fence}: expected-output block has no step before it waiting for output: ignored"]
 
 
 def test_comment_checks_inside_a_block():
@@ -441,3 +441,53 @@ def test_blank_annotations_keeps_line_count_and_quote_markers():
     assert len(split_lines(out)) == len(split_lines(text))
     unclosed = "a\n<!-- runbook:begin result X -->\nb\n"
     assert blank_annotations(unclosed) == unclosed
+
+
+def test_unclosed_fence_warns_and_still_parses():
+    d = parse_document("# T\n\n```bash\necho never closed\n", "u.md")
+    assert [s.source for s in d.steps] == ["echo never closed"]
+    assert d.warnings == ("u.md:3: code block is never closed: it runs to the end of its container",)
+
+
+def test_setup_directive_before_the_first_phase():
+    d = parse_document("# T\n\n<!-- runbook: setup -->\n```bash\necho prep\n```\n\n## Phase A\n\n```bash\necho a\n```\n")
+    assert [(p.id, [s.id for s in p.steps]) for p in d.phases] == [("setup", ["setup-1"]), ("A", ["A-1"])]
+    assert d.steps[0].role == "setup"
+
+
+def test_expected_attribute_marks_an_output_block():
+    d = parse_document("# T\n\n```bash\necho x\n```\n\nAnd then:\n\n```text expected\nx\n```\n")
+    e = d.steps[0].commands[0].expected
+    assert e is not None and (e.origin, e.text) == ("block", "x")
+
+
+def test_expected_output_search_stops_at_the_next_heading():
+    d = parse_document("# T\n\n```bash\necho x\n```\n\n## Next\n\n```output\nx\n```\n")
+    assert d.steps[0].commands[0].expected is None
+    assert any("no step before it" in w for w in d.warnings)
+
+
+def test_dialog_block_of_an_interactive_step():
+    text = ("# T\n\n```bash interactive\nread -p 'Name: ' n; echo \"hi $n\"\n```\n\n"
+            "```expect\n# answers\nName: => Ada\n(?i)continue\\? => y\n```\n\nPASS if output contains `hi Ada`\n")
+    s = parse_document(text).steps[0]
+    assert s.dialog == (("Name:", "Ada"), ("(?i)continue\\?", "y"))
+    assert s.end == 13 and len(s.criteria) == 1
+
+
+def test_dialog_errors_and_warnings():
+    with pytest.raises(ParseError) as err:
+        parse_document("# T\n\n```bash interactive\nx\n```\n```expect\nno arrow here\n```\n", "i.md")
+    assert err.value.where == "i.md:7"
+    with pytest.raises(ParseError) as err:
+        parse_document("# T\n\n```bash interactive\nx\n```\n```expect\n(oops => y\n```\n", "i.md")
+    assert err.value.where == "i.md:7" and "regex" in err.value.message
+    d = parse_document("# T\n\n```bash\nx\n```\n```expect\na => b\n```\n", "i.md")
+    assert d.steps[0].dialog == (("a", "b"),)
+    assert d.warnings == ("i.md:6: dialog block follows a step that is not marked interactive: its replies are never sent",)
+
+
+def test_front_matter_blocking_unknown_phase_warns():
+    d = parse_document("---\nblocking: [A, Z]\n---\n# T\n\n## Phase A\n\n```bash\nx\n```\n", "b.md")
+    assert d.phases[0].blocking
+    assert d.warnings == ("b.md:1: front matter 'blocking' names phase 'Z', which the document does not have",)

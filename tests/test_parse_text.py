@@ -168,3 +168,10 @@ def test_phase_id(text, pid):
 ])
 def test_slugify(text, slug):
     assert slugify(text) == slug
+
+
+def test_should_look_like_is_not_a_hedge_but_might_look_like_is():
+    should = expected_label("The output should look like:")
+    might = expected_label("Your output might look like:")
+    assert should is not None and not should.illustrative
+    assert might is not None and might.illustrative

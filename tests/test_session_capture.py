@@ -92,3 +92,14 @@ def test_any_chunking_gives_the_same_counts(data, size, capsize):
     assert a.lines == data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
     if not a.truncated:
         assert a.text == data.decode("utf-8", "backslashreplace")
+
+
+def test_last_line_is_the_unterminated_prompt():
+    cap = OutputCapture(1000)
+    cap.feed(b"hello\nPass")
+    cap.feed(b"word: ")
+    assert cap.last_line() == "Password: "
+    cap.feed(b"\n")
+    assert cap.last_line() == ""
+    cap.feed(b"x" * 300)
+    assert cap.last_line(limit=200) == ""

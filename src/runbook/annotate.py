@@ -111,13 +111,24 @@ def _ends_in_open_fence(lines: Sequence[str], step: Step, position: Sequence[int
     opening = re.search(r"`{3,}|~{3,}", lines[start])
     if opening is None or stop - 1 <= start:
         return opening is not None
-    closing = lines[stop - 1].rstrip("\r\n")
-    if closing.startswith(step.prefix):
-        closing = closing[len(step.prefix) :]
-    else:
-        closing = closing.lstrip(" \t>")
     run = opening.group(0)
-    return not re.fullmatch(rf" {{0,3}}{re.escape(run[0])}{{{len(run)},}}[ \t]*", closing)
+    closing = re.fullmatch(rf"([ \t>]*?)( *){re.escape(run[0])}{{{len(run)},}}[ \t]*", lines[stop - 1].rstrip("\r\n"))
+    if closing is None:
+        return True
+    # A closing fence sits in the same container: as many quote markers as the
+    # prefix, and at most 3 columns of indentation past the container's content.
+    lead = closing.group(1) + closing.group(2)
+    if lead.count(">") != step.prefix.count(">"):
+        return True
+    slack = 1 if ">" in step.prefix else 0  # the space after ">" is optional
+    return not (_columns(step.prefix) - slack <= _columns(lead) <= _columns(step.prefix) + 3)
+
+
+def _columns(text: str) -> int:
+    col = 0
+    for ch in text:
+        col = col + 4 - col % 4 if ch == "\t" else col + 1
+    return col
 
 
 def _terminator(line: str) -> str:

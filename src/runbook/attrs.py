@@ -170,14 +170,11 @@ def _normalise_flags(attrs: dict[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in attrs.items():
         low = value.strip().lower()
-        if key in FLAGS and key != "skip":
+        if key in FLAGS:
             if low in _FALSE:
                 continue
+            # any other value is kept: a reason for ``skip``, a validation error otherwise
             out[key] = "true" if low in _TRUE else value
-        elif key == "skip":
-            if low in _FALSE:
-                continue
-            out[key] = "true" if low in _TRUE else value  # any other value is the reason
         else:
             out[key] = value
     return out

@@ -140,6 +140,21 @@ class OutputCapture:
         self._tail = [joined]
         self._tail_len = len(joined)
 
+    def last_line(self, limit: int = 200) -> str:
+        """The unterminated last line so far (a prompt waiting for input); ``""`` if none or too long."""
+        parts: list[str] = []
+        size = 0
+        for part in reversed(self._head + self._tail):
+            parts.append(part)
+            size += len(part)
+            if size > limit:
+                break
+        recent = "".join(reversed(parts))[-(limit + 1):]
+        line = recent.rsplit("\n", 1)[-1]
+        if "\n" not in recent and len(recent) > limit:
+            return ""
+        return visible(line)
+
     def finish(self) -> Output:
         """Flush the decoder and return the ``Output`` (idempotent)."""
         if self._done is not None:

@@ -9,8 +9,10 @@ contains-checks (spec §2, expected output rule 5).
 
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
+from .errors import ParseError
 from .labels import comment_check
 from .model import Command, Criterion, Expected, MatchMode, Span
 from .transcript import is_transcript, split_transcript
@@ -24,6 +26,8 @@ OTHER_PLATFORM = frozenset({"powershell", "pwsh", "cmd", "bat", "batch", "ps1"})
 OUTPUT_LANGS = frozenset({"output", "expected"})
 ADJACENT_LANGS = frozenset({"text", "txt", "plaintext", "output", ""})
 """Blocks read as output when they follow a step with only blank lines between."""
+DIALOG_LANGS = frozenset({"expect"})
+"""``prompt-regex => reply`` blocks answering an interactive step's prompts (spec §4)."""
 
 
 def transcript_shaped(lang: str, lines: list[str], attrs: Mapping[str, str]) -> bool:
@@ -57,3 +61,23 @@ def block_commands(lines: list[str], base: int, shaped: bool, attrs: Mapping[str
         return commands, []
     checks = [c for j, line in enumerate(lines) if (c := comment_check(line, base + j)) is not None]
     return [Command(text="\n".join(lines), line=base)], checks
+
+
+def parse_dialog(lines: list[str], base: int, path: str) -> tuple[tuple[str, str], ...]:
+    """``prompt-regex => reply`` lines of an ``expect`` block (blank and ``#`` lines skipped)."""
+    pairs: list[tuple[str, str]] = []
+    for j, line in enumerate(lines):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        prompt, sep, reply = line.partition(" => ")
+        where = f"{path}:{base + j + 1}"
+        if not sep or not prompt.strip():
+            raise ParseError("dialog line is not 'prompt-regex => reply'", where=where,
+                             hint="write e.g.  Password: => s3cret  (one prompt per line)")
+        try:
+            re.compile(prompt.strip())
+        except re.error as exc:
+            raise ParseError(f"invalid prompt regex {prompt.strip()!r}: {exc}", where=where,
+                             hint="escape regex characters such as ( ) [ ] ? with a backslash") from None
+        pairs.append((prompt.strip(), reply.strip()))
+    return tuple(pairs)

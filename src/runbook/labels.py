@@ -34,7 +34,7 @@ _STRONG = re.compile(
 _WEAK = re.compile(r"\b(?:expected|output|result|response|outcome)s?\b", re.I)
 _ILLUSTRATIVE = re.compile(
     r"\b(?:similar|something\s+like|resembl\w*|for\s+example|e\.g\.|sample|example|such\s+as|"
-    r"approximately|roughly|may\s+look|might\s+look|looks?\s+like|along\s+the\s+lines)\b", re.I)
+    r"approximately|roughly|may\s+look|might\s+look|could\s+look|along\s+the\s+lines)\b", re.I)
 _SIMILARITY = re.compile(r"expected_similarity\s*=\s*([0-9.]+)", re.I)
 _MARKUP = re.compile(r"\*\*|__|(?<![\w`])[*_](?=\S)|(?<=\S)[*_](?![\w`])")
 _CHECKBOX = re.compile(r"^\[[ xX]\]\s*")

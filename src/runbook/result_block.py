@@ -270,10 +270,16 @@ def summary_body(doc: Document, run: RunResult) -> list[str]:
     lines.append("| " + " | ".join(header) + " |")
     lines.append("| --- | --- | " + " | ".join("---:" for _ in range(len(_COLUMNS) + 1)) + " | --- |")
     anchors = {s.id: s.anchor for s in doc.steps}
-    for phase_id, title, status in _phase_rows(run):
-        results = [r for r in run.steps if r.phase == phase_id]
-        cells = [md_author(title, in_table=True) or md_text(phase_id)]
-        cells.append(f"{EMOJI[status]} {status.value}" if status else "")
+    rows = [
+        (md_author(title, in_table=True) or md_text(phase_id), status,
+         [r for r in run.steps if r.phase == phase_id])
+        for phase_id, title, status in _phase_rows(run)
+    ]
+    if len(rows) != 1:
+        # Also keeps a table body: cmark-gfm turns a tight list loose around a bodiless table.
+        rows.append(("**All phases**", verdict, list(run.steps)))
+    for title, status, results in rows:
+        cells = [title, f"{EMOJI[status]} {status.value}" if status else ""]
         cells += [str(sum(1 for r in results if r.status is s)) for s in _COLUMNS]
         cells.append(str(sum(1 for r in results if r.drift)))
         links = [_link(r.step_id, anchors.get(r.step_id, "")) for r in results if r.status in _LINKED]

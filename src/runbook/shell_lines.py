@@ -23,6 +23,20 @@ def sentinel(nonce: str) -> bytes:
     return b"\n__RB_" + nonce.encode() + b":"
 
 
+def partial_sentinel(buf: bytes, marks: Sequence[bytes], hold: int) -> int:
+    """Where a possible start of a sentinel at the end of ``buf`` begins (``len(buf)`` if none).
+
+    Only that part is held back, so a prompt without newline reaches the dialog at once."""
+    i = buf.find(b"\n", max(0, len(buf) - hold))
+    while i >= 0:
+        tail = buf[i:]
+        if any(m.startswith(tail) for m in marks):
+            # A CR right before it may be the terminal's half of the sentinel's CRLF.
+            return i - 1 if i > 0 and buf[i - 1] == 13 else i
+        i = buf.find(b"\n", i + 1)
+    return len(buf) - 1 if buf.endswith(b"\r") else len(buf)
+
+
 def _print(nonce: str, value: str) -> str:
     return f"printf '\\n__RB_%s:%d\\n' {nonce} {value}"
 

@@ -37,8 +37,8 @@ from typing import Sequence
 from .attrs import check_attrs, match_mode, parse_directive, parse_info
 from .blocks import Block, heading_id, phase_id, slugify
 from .commands import (
-    ADJACENT_LANGS, OTHER_PLATFORM, OUTPUT_LANGS, SHELL_LANGS, block_commands, is_step,
-    skip_reason, transcript_shaped,
+    ADJACENT_LANGS, DIALOG_LANGS, OTHER_PLATFORM, OUTPUT_LANGS, SHELL_LANGS, block_commands,
+    is_step, parse_dialog, skip_reason, transcript_shaped,
 )
 from .criteria import parse_criterion
 from .errors import ParseError, where
@@ -65,6 +65,7 @@ class _Draft:
     skip_reason: str | None
     end: int
     criteria: list[tuple[Criterion, int]] = field(default_factory=list)
+    dialog: tuple[tuple[str, str], ...] = ()
     id: str = ""
 
     def wants_expected(self) -> bool:
@@ -266,6 +267,9 @@ class _Builder:
         lines = content.split("\n")
         shaped = transcript_shaped(lang, lines, merged)
         is_output = lang in OUTPUT_LANGS or "expected" in merged
+        if lang in DIALOG_LANGS:
+            self._dialog(b, lines, pending)
+            return None
         if pending is not None and pending.wants_expected():
             origin = None
             if is_output:
@@ -279,7 +283,8 @@ class _Builder:
                 self._attach_expected(pending, b, content, merged, label, origin)
                 return None
         if is_output:
-            self.warnings.append(f"{self._where(b.start)}: expected-output block has no step before it")
+            self.warnings.append(f"{self._where(b.start)}: expected-output block has no step before it "
+                                 "waiting for output: ignored")
             return None
         if "norun" in merged or not is_step(lang, shaped) or not content.strip():
             return None
@@ -296,6 +301,18 @@ class _Builder:
         return _Draft(index=i, block=b, lang=lang, attrs=merged, heading=heading, phase="",
                       transcript=shaped, commands=commands, skip_reason=skip_reason(lang, merged),
                       end=b.end, criteria=[(c, b.end) for c in checks])
+
+    def _dialog(self, b: Block, lines: list[str], pending: _Draft | None) -> None:
+        pairs = parse_dialog(lines, b.start + 1, self.path)
+        if pending is None or pending.dialog:
+            self.warnings.append(f"{self._where(b.start)}: dialog block has no interactive step "
+                                 "right before it: ignored")
+            return
+        if "interactive" not in pending.attrs:
+            self.warnings.append(f"{self._where(b.start)}: dialog block follows a step that is not "
+                                 "marked interactive: its replies are never sent")
+        pending.dialog = pairs
+        pending.end = max(pending.end, b.end)
 
     def _attach_expected(self, d: _Draft, b: Block, content: str, attrs: dict[str, str],
                          label: Label | None, origin: str) -> None:
@@ -391,12 +408,12 @@ class _Builder:
             span=Span(d.block.start, d.block.end), end=end,
             prefix=prefix.group(0) if prefix else "", commands=tuple(d.commands),
             transcript=d.transcript, criteria=tuple(c for c, _ in criteria), attrs=dict(d.attrs),
-            skip_reason=d.skip_reason, placeholders=tuple(names))
+            skip_reason=d.skip_reason, placeholders=tuple(names), dialog=d.dialog)
 
     def result(self) -> tuple[tuple[Phase, ...], tuple[str, ...]]:
         self._assign_ids()
         for pid in self.blocking - set(self.phases):
-            self.warnings.append(f"{self.path}: front matter 'blocking' names phase {pid!r}, "
+            self.warnings.append(f"{self._where(0)}: front matter 'blocking' names phase {pid!r}, "
                                  "which the document does not have")
         phases = tuple(
             Phase(id=p.id, title=p.title, line=p.line, blocking=p.blocking,
