@@ -315,3 +315,34 @@ def test_handmade_document_with_hostile_step_id():
     text = annotate(body, doc, run_of(doc, result("A1 -->x")))
     assert "<!-- runbook:begin result A1_--_x lines=" in text
     assert strip(text) == body
+
+
+DOCUMENTED = """\
+# How results look
+
+An annotated step looks like this:
+
+````markdown
+```bash
+true
+```
+<!-- runbook:begin result A1 lines=3 -->
+**✅ pass** · exit 0 · 0.01 s
+<!-- runbook:end -->
+````
+
+> ```bash
+> echo real step
+> ```
+"""
+
+
+def test_markers_shown_inside_the_authors_own_fence_are_content():
+    assert not has_annotations(DOCUMENTED)
+    assert strip(DOCUMENTED) == DOCUMENTED
+    doc = fake_document(DOCUMENTED)
+    assert [s.source for s in doc.steps] == ["echo real step\n"]
+    text = annotate(DOCUMENTED, doc, run_of(doc, result("S1")))
+    assert text.count("<!-- runbook:begin result A1 lines=3 -->") == 1
+    assert strip(text) == DOCUMENTED
+    assert annotate(text, fake_document(text), run_of(doc, result("S1"))) == text

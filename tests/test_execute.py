@@ -337,3 +337,14 @@ def test_list_shows_parsed_criteria(write_doc):
     code, text = run_cli("list", str(doc))
     assert code == 0
     assert "A1" in text and "phase A" in text and "contains" in text
+
+
+def test_reports_show_output_without_ansi_crlf_and_with_binary_escaped(write_doc):
+    doc = write_doc("# O\n\n" + block(r'printf "\033[31mred\033[0m\r\nnext\r\n"; printf "\x80\xff-bin\n"') +
+                    "\nPASS if: output contains `red`.\n")
+    code, data, _ = execute(doc)
+    out = data["steps"][0]["output"]
+    assert code == 0
+    assert out.startswith("red\nnext\n")
+    assert "\x1b" not in out and "\r" not in out
+    assert "\\x80\\xff-bin" in out

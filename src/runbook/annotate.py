@@ -197,32 +197,63 @@ def _heading_prefix(lines: Sequence[str], title_line: int, position: Sequence[in
 # --- finding and removing ------------------------------------------------------
 
 
+_FENCE_RE = re.compile(r"^(?P<lead>(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*?)(?P<indent> {0,3})(?P<run>`{3,}|~{3,})(?P<info>[^\r\n]*)$")
+
+
 def _find_regions(lines: Sequence[str]) -> list[tuple[int, int, bool]]:
-    """(first line, line after the end marker, eofnl) of every region."""
+    """(first line, line after the end marker, eofnl) of every region.
+
+    Marker lines inside the author's own fenced blocks (a document that shows
+    what an annotated document looks like) are content, not regions.
+    """
     regions: list[tuple[int, int, bool]] = []
+    fence: tuple[str, int, int] | None = None  # char, length, quote depth
     index = 0
     while index < len(lines):
-        m = _BEGIN_RE.match(lines[index].rstrip("\r\n"))
-        if m is None:
+        line = lines[index].rstrip("\r\n")
+        f = _FENCE_RE.match(line)
+        if fence is not None:
+            char, size, depth = fence
+            if _quote_depth(line) >= depth:
+                if f and f.group("run")[0] == char and len(f.group("run")) >= size and not f.group("info").strip():
+                    fence = None
+                index += 1
+                continue
+            fence = None  # its container ended, and the fence with it
+        if f and not (f.group("run")[0] == "`" and "`" in f.group("info")):
+            fence = (f.group("run")[0], len(f.group("run")), f.group("lead").count(">"))
             index += 1
             continue
-        args = m.group("args").split()
-        count = next((int(a[6:]) for a in args if re.fullmatch(r"lines=\d{1,9}", a)), 0)
-        stop = None
-        if count >= 2 and index + count <= len(lines):
-            if _END_RE.match(lines[index + count - 1].rstrip("\r\n")):
-                stop = index + count
-        if stop is None:
-            stop = next(
-                (j + 1 for j in range(index + 1, len(lines)) if _END_RE.match(lines[j].rstrip("\r\n"))),
-                None,
-            )
-        if stop is None:
+        region = _region_at(lines, index)
+        if region is None:
             index += 1
             continue
-        regions.append((index, stop, "eofnl" in args))
-        index = stop
+        regions.append(region)
+        index = region[1]
     return regions
+
+
+def _quote_depth(line: str) -> int:
+    lead = re.match(r"[ \t>]*", line)
+    return lead.group(0).count(">") if lead else 0
+
+
+def _region_at(lines: Sequence[str], index: int) -> tuple[int, int, bool] | None:
+    m = _BEGIN_RE.match(lines[index].rstrip("\r\n"))
+    if m is None:
+        return None
+    args = m.group("args").split()
+    count = next((int(a[6:]) for a in args if re.fullmatch(r"lines=\d{1,9}", a)), 0)
+    stop = None
+    if count >= 2 and index + count <= len(lines):
+        if _END_RE.match(lines[index + count - 1].rstrip("\r\n")):
+            stop = index + count
+    if stop is None:
+        stop = next(
+            (j + 1 for j in range(index + 1, len(lines)) if _END_RE.match(lines[j].rstrip("\r\n"))),
+            None,
+        )
+    return None if stop is None else (index, stop, "eofnl" in args)
 
 
 def _remove(lines: Sequence[str], regions: Sequence[tuple[int, int, bool]]) -> str:

@@ -230,7 +230,7 @@ class Check:
 
 @dataclass(frozen=True)
 class Output:
-    """What a step printed, normalised (ANSI removed, CRLF folded), memory-bounded.
+    """What a step printed, as the terminal got it (ANSI kept: the judge normalises), memory-bounded.
 
     ``text`` holds the whole output when it fits the cap; otherwise the head and the
     tail joined by a marker line, with ``dropped_bytes`` saying how much is missing.
@@ -295,6 +295,9 @@ class StepResult:
     troubleshooting: tuple[TroubleMatch, ...] = ()
     notes: tuple[str, ...] = ()
     """Extra remarks (``shell restarted``, ``retried 3 times``)."""
+    command_outputs: tuple[str, ...] = ()
+    """Each command's own output text (masked), in order, for the commands that ran;
+    ``runbook update`` writes them back into transcripts."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ its line numbers equal the indexes of :func:`runbook.source.split_lines`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -196,13 +197,28 @@ def _column(header: str) -> str | None:
     return None
 
 
-def _tables(tokens: Sequence[Token]) -> list[TroubleRow]:
-    rows: list[TroubleRow] = []
+@dataclass(frozen=True)
+class TableCells:
+    """A GFM table as written: header cells, their troubleshooting roles, body rows."""
+
+    line: int
+    """0-based line of the header row."""
+    header: tuple[str, ...]
+    roles: tuple[str | None, ...]
+    """Per header cell: ``symptom``, ``cause``, ``fix`` or ``None``."""
+    rows: tuple[tuple[int, tuple[str, ...]], ...]
+    """(0-based line, cell sources) per body row."""
+
+
+def _table_cells(tokens: Sequence[Token]) -> list[TableCells]:
+    tables: list[TableCells] = []
     k = 0
     while k < len(tokens):
         if tokens[k].type != "table_open":
             k += 1
             continue
+        tmap = tokens[k].map
+        start = tmap[0] if tmap else 0
         header: list[str] = []
         body: list[tuple[int, list[str]]] = []
         in_head = False
@@ -221,14 +237,41 @@ def _tables(tokens: Sequence[Token]) -> list[TroubleRow]:
                 elif body:
                     body[-1][1].append(tok.content.strip())
             k += 1
-        roles = {role: n for n, h in reversed(list(enumerate(header))) if (role := _column(h))}
+        tables.append(TableCells(start, tuple(header), tuple(_column(h) for h in header),
+                                 tuple((line, tuple(cells)) for line, cells in body)))
+    return tables
+
+
+def _tables(tokens: Sequence[Token]) -> list[TroubleRow]:
+    rows: list[TroubleRow] = []
+    for table in _table_cells(tokens):
+        roles = {role: n for n, role in reversed(list(enumerate(table.roles))) if role}
         if "symptom" in roles and "fix" in roles:
-            for line, cells in body:
+            for line, cells in table.rows:
                 def cell(role: str) -> str:
                     n = roles.get(role)
                     return cells[n] if n is not None and n < len(cells) else ""
                 rows.append(TroubleRow(symptom=cell("symptom"), cause=cell("cause"), fix=cell("fix"), line=line))
     return rows
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The token-level facts ``runbook check`` needs beyond the Document."""
+
+    lines: tuple[str, ...]
+    """Source lines with terminators (annotation regions blanked)."""
+    blocks: tuple[Block, ...]
+    """Every block in reading order, as :mod:`runbook.structure` sees them."""
+    tables: tuple[TableCells, ...]
+
+
+def scan(text: str) -> Scan:
+    """Blocks and tables of ``text`` (no BOM) without interpreting them; never raises."""
+    text = blank_annotations(text)
+    lines = split_lines(text)
+    tokens = _markdown().parse(text)
+    return Scan(tuple(lines), tuple(_blocks(tokens, lines)), tuple(_table_cells(tokens)))
 
 
 # -- entry points ---------------------------------------------------------------

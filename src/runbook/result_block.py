@@ -189,9 +189,9 @@ def result_body(res: StepResult) -> list[str]:
         parts.append(f"{res.attempts} attempts")
     head = " · ".join(parts)
     if res.reason:
-        head += " — " + md_text(res.reason)
+        head += " — " + md_author(res.reason)
     lines = [head]
-    extra = ([DRIFT_NOTE] if res.drift else []) + [f"Note: {md_text(n)}" for n in res.notes]
+    extra = ([DRIFT_NOTE] if res.drift else []) + [f"Note: {md_author(n)}" for n in res.notes]
     for text in extra:
         lines[-1] += "\\"
         lines.append(text)
@@ -200,7 +200,7 @@ def result_body(res: StepResult) -> list[str]:
         mark = "✋" if check.manual else ("✓" if check.ok else "✗")
         item = f"- {mark} {md_author(check.clause) or md_text('(criterion)')}"
         if check.detail:
-            item += " — " + md_text(check.detail)
+            item += " — " + md_author(check.detail)
         elif check.manual:
             item += " — needs a human check"
         lines.append(item)

@@ -21,8 +21,9 @@ from .criteria import needles
 from .errors import ConfigError
 from .judge import CommandRun, judge, merged_output
 from .mask import Masker
+from .normalise import fold_carriage_returns, strip_ansi
 from .model import (
-    Check, Command, Document, Execution, Output, PhaseResult, RunResult, Status, Step, StepResult,
+    Check, Command, Document, Execution, Output, TroubleMatch, PhaseResult, RunResult, Status, Step, StepResult,
 )
 from .placeholders import fill_placeholders
 from .plan import Plan, build_plan
@@ -258,12 +259,16 @@ class Runner:
         runs: list[CommandRun] = []
         errexit = _flag(step, "errexit", True)
         start = self._clock()
+
+        def on_output(chunk: str) -> None:
+            self._emit("step_output", step, chunk)
+
         for cmd in commands:
             remaining = max(0.05, timeout - (self._clock() - start))
             ex = self._session.run(
                 cmd.text, timeout=remaining, errexit=errexit, needles=wanted,
                 interactive=_flag(step, "interactive", False), dialog=step.dialog,
-                on_output=lambda chunk, s=step: self._emit("step_output", s, chunk))
+                on_output=on_output)
             runs.append(CommandRun(cmd, ex))
             if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
                     or self._step_interrupted:
@@ -272,10 +277,10 @@ class Runner:
         return [CommandRun(r.command, self._masked(r.execution)) for r in runs]
 
     def _masked(self, ex: Execution) -> Execution:
-        if not self.masker:
-            return ex
+        """Output as reports show it: ANSI removed, CR/CRLF folded, secrets masked."""
         o = ex.output
-        return Execution(Output(self.masker(o.text), o.total_bytes, o.lines, o.dropped_bytes, o.counts),
+        text = self.masker(fold_carriage_returns(strip_ansi(o.text)))
+        return Execution(Output(text, o.total_bytes, o.lines, o.dropped_bytes, o.counts),
                          ex.exit_code, ex.duration_s, ex.timed_out, ex.shell_died, self.masker(ex.note))
 
     def _learn_secrets(self, step: Step) -> None:
@@ -313,10 +318,9 @@ class Runner:
                 status, reason = Status.FAIL, f"the shell exited with status {exit_code} during the step"
             else:
                 status, reason = Status.ERROR, "the shell exited during the step"
-            reason += "; a fresh shell was started for the next step (cwd and variables reset)"
         if attempts > 1:
             notes.append(f"{attempts} attempts")
-        trouble = ()
+        trouble: tuple[TroubleMatch, ...] = ()
         if status in _FAILED and self.doc.troubleshooting:
             extra = "\n".join([reason, *(c.detail for c in verdict.checks if not c.ok)])
             trouble = match_troubleshooting(self.doc.troubleshooting, output.text, extra)
@@ -324,7 +328,7 @@ class Runner:
             step.id, status, phase=step.phase, title=step.title, line=step.line, drift=verdict.drift,
             exit_code=exit_code, duration_s=round(duration, 4), attempts=attempts, output=output,
             checks=verdict.checks, diff=verdict.diff, reason=reason, troubleshooting=tuple(trouble),
-            notes=tuple(notes))
+            notes=tuple(notes), command_outputs=tuple(r.execution.output.text for r in runs))
 
     def _run_background(self, step: Step, code: str) -> StepResult:
         assert self._session is not None

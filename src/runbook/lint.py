@@ -1,0 +1,241 @@
+"""``runbook check``: lint a playbook without running it; pure, returns findings.
+
+Every finding has a stable code, grouped like ruff's (see :data:`CODES` and
+docs/check.md): RB1xx structure, RB2xx criteria, RB3xx attributes, directives,
+ids and phases, RB4xx copy-paste hazards, RB5xx placeholders and variables,
+RB6xx troubleshooting, RB7xx expected output no step owns.
+
+Some parse errors are findings too (a duplicate step id, an invalid attribute
+value, a duplicate phase): the offending line is neutralised and the document
+parsed again, so one bad id does not hide every other finding. Any other parse
+error (broken front matter...) is raised as :class:`~runbook.errors.ParseError`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from typing import Iterable, Mapping, Sequence
+
+from .attrs import parse_info
+from .errors import ParseError, RunbookError
+from .model import Document
+from .parse import Scan, parse_document, scan
+
+CODES: Mapping[str, str] = {
+    "RB100": "parser warning",
+    "RB101": "step has no expected output",
+    "RB102": "step has no PASS/FAIL criterion",
+    "RB103": "step has neither expected output nor a criterion",
+    "RB104": "code block is never closed",
+    "RB201": "criterion clause runbook cannot check (manual)",
+    "RB202": "criteria label without a clause or list",
+    "RB203": "criterion belongs to no step",
+    "RB301": "unknown attribute",
+    "RB302": "misspelled runbook directive",
+    "RB303": "blocking directive in the wrong place",
+    "RB304": "directive applies to nothing",
+    "RB305": "invalid attribute value",
+    "RB306": "duplicate step id",
+    "RB307": "malformed step id",
+    "RB308": "duplicate phase",
+    "RB309": "phase out of order",
+    "RB310": "phase missing",
+    "RB311": "front matter names a phase the document does not have",
+    "RB312": "dialog block without an interactive step",
+    "RB401": "smart quote in a command",
+    "RB402": "invisible or non-breaking space in a command",
+    "RB403": "en/em dash used as an option hyphen",
+    "RB404": "'$ ' prompt inside a command block",
+    "RB405": "trailing backslash at the end of a block",
+    "RB406": "tab inside a heredoc",
+    "RB501": "unresolved placeholder",
+    "RB502": "variable used but never set",
+    "RB601": "troubleshooting table with missing columns",
+    "RB602": "troubleshooting row with empty cells",
+    "RB603": "troubleshooting declared but missing",
+    "RB701": "expected-output block no step owns",
+    "RB702": "expected-output label with no block",
+}
+"""Every code ``runbook check`` emits and what it means in a few words."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a document (lines and columns 1-based)."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        """``path:line:col: CODE message; hint: ...`` (one line, like ruff)."""
+        text = f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+        return f"{text}; hint: {self.hint}" if self.hint else text
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules read: the parsed document and the token-level scan."""
+
+    path: str
+    doc: Document
+    scan: Scan
+    lines: tuple[str, ...]
+    """Source lines without terminators."""
+
+    def finding(self, line0: int, col0: int, code: str, message: str, hint: str = "") -> Finding:
+        return Finding(self.path, line0 + 1, col0 + 1, code, message, hint)
+
+
+_RECOVERABLE = (
+    (re.compile(r"^duplicate step id"), "RB306"),
+    (re.compile(r"^invalid value .* for [\w.-]+=$"), "RB305"),
+    (re.compile(r"^duplicate phase"), "RB308"),
+)
+_FENCE_RE = re.compile(r"^([ \t>]*)(`{3,}|~{3,})(.*?)(\r?\n|\r)?$", re.S)
+_DIRECTIVE_LINE_RE = re.compile(r"^([ \t>]*<!--\s*runbook\s*:)(.*?)(-->.*)$", re.S)
+
+
+def _line_of(err: RunbookError, path: str) -> int | None:
+    where = err.where or ""
+    if where.startswith(path + ":") and where[len(path) + 1:].isdigit():
+        return int(where[len(path) + 1:]) - 1
+    return None
+
+
+def _info_text(attrs: Mapping[str, str]) -> str:
+    parts = []
+    for k, v in attrs.items():
+        parts.append(k if v == "true" else f'{k}="{v}"' if '"' not in v else f"{k}='{v}'")
+    return " ".join(parts)
+
+
+def _neutralise(lines: list[str], line0: int, code: str, err: RunbookError, serial: int) -> bool:
+    """Rewrite ``lines[line0]`` so the recoverable error goes away; False if it cannot."""
+    if line0 >= len(lines):
+        return False
+    text = lines[line0]
+    if code == "RB308":
+        new = re.sub(r"(?i)phase", "Stage", text, count=1)
+    else:
+        fence = _FENCE_RE.match(text)
+        directive = _DIRECTIVE_LINE_RE.match(text)
+        key = m.group(1) if (m := re.search(r"for ([\w.-]+)=$", err.message)) else ""
+        if fence:
+            lang, attrs = parse_info(fence.group(3))
+            if code == "RB306":
+                attrs["id"] = f"{attrs.get('id', 'step')}~dup{serial}"
+            else:
+                attrs.pop(key, None)
+            new = f"{fence.group(1)}{fence.group(2)}{lang} {_info_text(attrs)}{fence.group(4) or ''}"
+        elif directive and code == "RB305":
+            _, attrs = parse_info("x " + directive.group(2))
+            attrs.pop(key, None)
+            new = f"{directive.group(1)} {_info_text(attrs)} {directive.group(3)}"
+        else:
+            return False
+    if new == text:
+        return False
+    lines[line0] = new
+    return True
+
+
+def parse_for_lint(text: str, path: str) -> tuple[Document, list[Finding]]:
+    """Parse ``text``, turning recoverable parse errors into findings."""
+    from .source import split_lines
+
+    lines = split_lines(text)
+    found: list[Finding] = []
+    for serial in range(1, 200):
+        try:
+            return parse_document("".join(lines), path), found
+        except ParseError as err:
+            code = next((c for rx, c in _RECOVERABLE if rx.match(err.message)), None)
+            line0 = _line_of(err, path)
+            if code is None or line0 is None or not _neutralise(lines, line0, code, err, serial):
+                raise
+            col = max(0, len(lines[line0]) - len(lines[line0].lstrip(" \t>")))
+            found.append(Finding(path, line0 + 1, col + 1, code, err.message, err.hint or ""))
+    raise ParseError("too many errors to lint this document", where=path)
+
+
+def check_document(text: str, path: str = "<string>") -> list[Finding]:
+    """Every finding in ``text`` (no BOM, annotations allowed), sorted by position.
+
+    Raises :class:`ParseError` when the document cannot be parsed at all.
+    """
+    from .lint_rules_doc import doc_rules
+    from .lint_rules_steps import step_rules
+
+    doc, found = parse_for_lint(text, path)
+    sc = scan(text)
+    ctx = Context(path, doc, sc, tuple(line.rstrip("\r\n") for line in sc.lines))
+    found += step_rules(ctx)
+    found += doc_rules(ctx)
+    ignored = front_matter_ignores(doc)
+    found = [f for f in found if not _matches(f.code, ignored)]
+    unique = {(f.line, f.col, f.code, f.message): f for f in found}
+    return sorted(unique.values(), key=lambda f: (f.line, f.col, f.code))
+
+
+def front_matter_ignores(doc: Document) -> tuple[str, ...]:
+    """Codes (or prefixes) listed in front matter ``runbook: check: ignore: [...]``."""
+    cfg = doc.front_matter.get("check")
+    if not isinstance(cfg, Mapping):
+        return ()
+    value = cfg.get("ignore")
+    if isinstance(value, str):
+        return tuple(v.strip().upper() for v in value.split(",") if v.strip())
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v).strip().upper() for v in value)
+    return ()
+
+
+def _matches(code: str, prefixes: Iterable[str]) -> bool:
+    return any(code.startswith(p) for p in prefixes)
+
+
+def parse_codes(values: Sequence[str], option: str) -> tuple[str, ...]:
+    """``--select RB1,RB401`` (repeatable, comma-separated) -> prefixes; unknown ones raise."""
+    out: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            p = part.strip().upper()
+            if not p:
+                continue
+            if p != "ALL" and not any(c.startswith(p) for c in CODES):
+                raise RunbookError(f"{option}: no check code starts with {p!r}",
+                                   hint="codes look like RB101; prefixes such as RB4 select a group; "
+                                        "see docs/check.md")
+            out.append("" if p == "ALL" else p)
+    return tuple(out)
+
+
+def select(findings: Iterable[Finding], selected: Sequence[str] = (), ignored: Sequence[str] = ()) -> list[Finding]:
+    """Findings whose code starts with a selected prefix (all when none) and no ignored one."""
+    return [f for f in findings
+            if (not selected or _matches(f.code, selected)) and not _matches(f.code, ignored)]
+
+
+def summary_line(findings: int, files: int) -> str:
+    """``Found 3 findings in 2 files.`` or ``All checks passed.``."""
+    if not findings:
+        return "All checks passed."
+    return (f"Found {findings} finding{'s' if findings != 1 else ''} in "
+            f"{files} file{'s' if files != 1 else ''}.")
+
+
+def to_json(findings: Sequence[Finding], errors: Sequence[tuple[str, str]], checked: int) -> str:
+    """The ``--format json`` document."""
+    files = len({f.path for f in findings})
+    return json.dumps({
+        "findings": [asdict(f) for f in findings],
+        "errors": [{"path": p, "message": m} for p, m in errors],
+        "summary": {"files_checked": checked, "files_with_findings": files, "findings": len(findings),
+                    "errors": len(errors)},
+    }, indent=2, ensure_ascii=False) + "\n"
