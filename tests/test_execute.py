@@ -348,3 +348,28 @@ def test_reports_show_output_without_ansi_crlf_and_with_binary_escaped(write_doc
     assert out.startswith("red\nnext\n")
     assert "\x1b" not in out and "\r" not in out
     assert "\\x80\\xff-bin" in out
+
+
+def test_derived_checks_keep_the_exit_check(write_doc):
+    doc = write_doc("# D\n\n### S1. ping\n\n" + block("echo PONG\n# Should return: PONG\nfalse", "bash errexit=false") + "\n")
+    code, data, _ = execute(doc)
+    s = data["steps"][0]
+    assert s["status"] == "fail" and code == 1
+    assert any(c["clause"] == "exit code is 0" and not c["ok"] for c in s["checks"])
+    assert any("PONG" in c["clause"] and c["ok"] for c in s["checks"])
+
+
+def test_unwritable_output_path_is_a_clear_error(write_doc, tmp_path):
+    doc = write_doc("# W\n\n" + block("echo hi"))
+    code, text = run_cli("execute", str(doc), "--json", str(tmp_path / "missing" / "r.json"))
+    assert code == 2 and "cannot write" in text and "Traceback" not in text
+
+
+def test_executing_an_annotated_file_refreshes_it(write_doc):
+    doc = write_doc("# A\n\n" + block("echo hi"))
+    run_cli("execute", str(doc))
+    annotated = doc.with_name("doc.annotated.md")
+    code, _ = run_cli("execute", str(annotated))
+    assert code == 0
+    assert not doc.with_name("doc.annotated.annotated.md").exists()
+    assert annotated.read_text().count("runbook:begin result") == 1

@@ -1,7 +1,8 @@
 """A tiny notes API for the service field trial: stdlib HTTP server + SQLite, token auth.
 
 Configuration comes from the environment, as a real service's would:
-  NOTES_PORT   port to listen on (127.0.0.1), default 8080
+  NOTES_HOST   address to listen on, default 127.0.0.1 (0.0.0.0 in a container)
+  NOTES_PORT   port to listen on, default 8080
   NOTES_DB     SQLite file, default ./notes.db
   API_TOKEN    bearer token every /api/ request must carry (required)
   NOTES_PIDFILE  where to write the process id (optional)
@@ -48,7 +49,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt: str, *args: object) -> None:
         # One access-log line per request; the field trial shows it from the background log.
-        sys.stderr.write("%s %s\n" % (self.command, fmt % args))
+        sys.stderr.write(fmt % args + "\n")
 
     def send_json(self, status: int, payload: object) -> None:
         data = (json.dumps(payload, indent=2) + "\n").encode()
@@ -129,13 +130,14 @@ def main() -> int:
         return 2
     init_db()
     port = int(os.environ.get("NOTES_PORT", "8080"))
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    host = os.environ.get("NOTES_HOST", "127.0.0.1")
+    server = ThreadingHTTPServer((host, port), Handler)
     pidfile = os.environ.get("NOTES_PIDFILE")
     if pidfile:
         with open(pidfile, "w") as fh:
             fh.write(f"{os.getpid()}\n")
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
-    print(f"notes: listening on http://127.0.0.1:{port} (db {DB_PATH})", file=sys.stderr, flush=True)
+    print(f"notes: listening on http://{host}:{port} (db {DB_PATH})", file=sys.stderr, flush=True)
     server.serve_forever()
     server.server_close()
     if pidfile:

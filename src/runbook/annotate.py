@@ -197,6 +197,7 @@ def _heading_prefix(lines: Sequence[str], title_line: int, position: Sequence[in
 # --- finding and removing ------------------------------------------------------
 
 
+_LEAD_RE = re.compile(r"[ \t>]*")
 _FENCE_RE = re.compile(r"^(?P<lead>(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*?)(?P<indent> {0,3})(?P<run>`{3,}|~{3,})(?P<info>[^\r\n]*)$")
 
 
@@ -207,21 +208,28 @@ def _find_regions(lines: Sequence[str]) -> list[tuple[int, int, bool]]:
     what an annotated document looks like) are content, not regions.
     """
     regions: list[tuple[int, int, bool]] = []
-    fence: tuple[str, int, int] | None = None  # char, length, quote depth
+    fence: tuple[str, int, int, int] | None = None  # char, length, quote depth, content column
     index = 0
     while index < len(lines):
         line = lines[index].rstrip("\r\n")
         f = _FENCE_RE.match(line)
         if fence is not None:
-            char, size, depth = fence
-            if _quote_depth(line) >= depth:
-                if f and f.group("run")[0] == char and len(f.group("run")) >= size and not f.group("info").strip():
+            char, size, depth, column = fence
+            m = _LEAD_RE.match(line)
+            lead = m.group(0) if m else ""
+            blank = len(lead) == len(line)
+            if blank or (lead.count(">") >= depth and _columns(lead) >= column):
+                if (f and lead.count(">") == depth and f.group("run")[0] == char
+                        and len(f.group("run")) >= size and not f.group("info").strip()):
                     fence = None
                 index += 1
                 continue
             fence = None  # its container ended, and the fence with it
         if f and not (f.group("run")[0] == "`" and "`" in f.group("info")):
-            fence = (f.group("run")[0], len(f.group("run")), f.group("lead").count(">"))
+            lead = f.group("lead")
+            in_item = bool(re.search(r"[-+*\d]", lead))
+            column = _columns(re.sub(r"[^ \t>]", " ", lead) + f.group("indent")) if in_item else 0
+            fence = (f.group("run")[0], len(f.group("run")), lead.count(">"), column)
             index += 1
             continue
         region = _region_at(lines, index)
@@ -231,11 +239,6 @@ def _find_regions(lines: Sequence[str]) -> list[tuple[int, int, bool]]:
         regions.append(region)
         index = region[1]
     return regions
-
-
-def _quote_depth(line: str) -> int:
-    lead = re.match(r"[ \t>]*", line)
-    return lead.group(0).count(">") if lead else 0
 
 
 def _region_at(lines: Sequence[str], index: int) -> tuple[int, int, bool] | None:

@@ -177,7 +177,10 @@ def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Do
 
 
 def _annotated_path(path: str) -> str:
+    """``doc.md`` -> ``doc.annotated.md``; an annotated document is refreshed where it is."""
     p = Path(path)
+    if p.name.endswith(".annotated.md"):
+        return str(p)
     return str(p.with_name(p.stem + ".annotated.md"))
 
 
@@ -288,6 +291,128 @@ def report(results: str, html_path: str | None, junit_path: str | None, summary_
                 fh.write(to_markdown_summary(run))
     except RunbookError as err:
         _fail(err)
+
+
+@cli.command()
+@click.argument("docs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--select", "selected", multiple=True, metavar="CODES",
+              help="Report only these codes or prefixes (e.g. RB1,RB401; repeatable).")
+@click.option("--ignore", "ignored", multiple=True, metavar="CODES",
+              help="Do not report these codes or prefixes (repeatable).")
+def check(docs: Sequence[str], fmt: str, selected: Sequence[str], ignored: Sequence[str]) -> None:
+    """Lint DOCS without running anything: incomplete steps, unchecked criteria, hazards...
+
+    One line per finding, `path:line:col: CODE message; hint: ...`, then a summary.
+    Exit 0 clean, 1 findings, 2 unreadable or unparsable input. Codes: docs/check.md.
+    """
+    from .lint import check_document, parse_codes, select, summary_line, to_json
+    from .source import Source
+
+    try:
+        sel = parse_codes(selected, "--select")
+        ign = parse_codes(ignored, "--ignore")
+    except RunbookError as err:
+        _fail(err)
+        return
+    findings = []
+    errors: list[tuple[str, str]] = []
+    for doc in docs:
+        try:
+            src = Source.read(doc)
+            findings += select(check_document(src.text, doc), sel, ign)
+        except RunbookError as err:
+            errors.append((doc, str(err)))
+    if fmt == "json":
+        click.echo(to_json(findings, errors, len(docs)), nl=False)
+    else:
+        for f in findings:
+            click.echo(f.format())
+        for _, message in errors:
+            click.echo(f"runbook: error: {message}", err=True)
+        click.echo(summary_line(len(findings), len({f.path for f in findings}), len(errors)))
+    sys.exit(EXIT_USAGE if errors else EXIT_FAIL if findings else EXIT_OK)
+
+
+@cli.command()
+@click.argument("doc", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", metavar="PATH",
+              help="Write the updated document here ('-' for stdout) instead of in place.")
+@click.option("--in-place", is_flag=True, help="Update DOC itself (the default).")
+@click.option("--step", "steps", multiple=True, metavar="ID", help="Update only this step (repeatable).")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 if the document would change (CI, pre-commit).")
+@click.option("-i", "--interactive", is_flag=True, help="Show each step's diff and ask before accepting it.")
+@click.option("--timeout", type=float, metavar="S", help="Default per-step timeout in seconds (default 60).")
+@click.option("--shell", metavar="CMD", help="Run the session through this command.")
+@click.option("--env", "env", multiple=True, metavar="K=V", help="Set a variable for the session (repeatable).")
+@click.option("--env-file", "env_files", multiple=True, metavar="PATH", help="Read variables from a dotenv file.")
+@click.option("--set", "values", multiple=True, metavar="NAME=VALUE", help="Fill a placeholder (repeatable).")
+def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], check_only: bool,
+           interactive: bool, timeout: float | None, shell: str | None, env: Sequence[str],
+           env_files: Sequence[str], values: Sequence[str]) -> None:
+    """Run DOC and write the actual output into its expected-output blocks.
+
+    Lines that still match (`...`, `(re)`, `(glob)`, literal) stay as written; only
+    stale lines are replaced. Writes DOC in place unless -o is given.
+    """
+    from . import config
+    from .runner import Runner
+    from .source import atomic_write
+    from .update import apply, plan_updates, step_diff
+
+    if in_place and out:
+        _fail(RunbookError("--in-place and -o are exclusive", hint="pick one destination"))
+    if timeout is not None and timeout <= 0:
+        _fail(RunbookError("--timeout must be a positive number of seconds"))
+    try:
+        src, original, document = load(doc)
+        settings = config.with_cli(
+            config.from_front_matter(document.front_matter, doc),
+            shell=shell, timeout=timeout, env=config.parse_assignments(env, "--env"), env_files=env_files,
+            values=config.parse_assignments(values, "--set"),
+            selection=config.Selection(steps=tuple(steps)))
+        for w in document.warnings:
+            click.echo(f"runbook: warning: {w}", err=True)
+        run = Runner(document, settings).run()
+    except RunbookError as err:
+        _fail(err)
+        return
+    updates = plan_updates(original, document, run, set(steps) if steps else None)
+    accepted = []
+    for upd in updates:
+        if upd.note:
+            click.echo(f"{upd.step_id}: {upd.note}", err=True)
+        if not upd.changed:
+            continue
+        if interactive and not check_only:
+            click.echo(step_diff(original, upd, doc), nl=False)
+            answer = click.prompt(f"accept the new output of {upd.step_id}? [y/n/q]",
+                                  type=click.Choice(["y", "n", "q"]), show_choices=False, default="n")
+            if answer == "q":
+                break
+            if answer == "n":
+                continue
+        accepted.append(upd)
+        click.echo(f"{upd.step_id}: {'would update' if check_only else 'updated'}", err=True)
+    new_text = apply(original, [e for u in accepted for e in u.edits])
+    data = src.encode(new_text)
+    if check_only:
+        changed = data != src.encode()
+        for upd in accepted:
+            click.echo(step_diff(original, upd, doc), nl=False)
+        click.echo(f"{doc}: {'would change' if changed else 'up to date'}", err=True)
+        sys.exit(EXIT_FAIL if changed else EXIT_OK)
+    try:
+        if out == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            atomic_write(out or doc, data, mode_from=doc)
+    except RunbookError as err:
+        _fail(err)
+    sys.exit(EXIT_OK)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

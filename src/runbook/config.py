@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from .attrs import parse_seconds
 from .errors import ConfigError
 
 SECRET_NAME_RE = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|API_KEY", re.IGNORECASE)
@@ -16,22 +17,14 @@ SECRET_NAME_RE = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|API_KEY", re.IGNORECA
 FRONT_MATTER_KEYS = (
     "shell", "timeout", "cwd", "env", "env_file", "secrets", "requires", "blocking", "strict", "check",
 )
-_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*$", re.I)
-_UNIT_S = {"ms": 0.001, "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "m": 60, "min": 60,
-           "mins": 60, "minute": 60, "minutes": 60, "h": 3600, "hour": 3600, "hours": 3600}
-
-
 def parse_duration(value: object) -> float | None:
-    """``30``, ``30s``, ``2m``, ``500ms`` -> seconds; ``None`` when not a duration."""
+    """``30``, ``30s``, ``2m``, ``500ms`` -> seconds; ``None`` when not a positive duration."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         return float(value) if value > 0 else None
-    m = _DURATION_RE.match(str(value))
-    if not m:
-        return None
-    seconds = float(m.group(1)) * _UNIT_S[(m.group(2) or "s").lower()]
-    return seconds if seconds > 0 else None
+    seconds = parse_seconds(str(value).strip())
+    return seconds if seconds is not None and seconds > 0 else None
 
 
 @dataclass(frozen=True)

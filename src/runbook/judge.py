@@ -96,6 +96,10 @@ def judge(step: Step, runs: Sequence[CommandRun], *, strict: bool,
     if step.criteria:
         ev = Evidence(output=output, exit_code=exit_code, duration_s=duration,
                       expected_ok=expected_ok, run_command=run_command)
+        if all(c.derived for c in step.criteria):
+            exit_ok = exit_code == want_exit
+            checks.append(Check(f"exit code is {want_exit}", exit_ok,
+                                "" if exit_ok else f"exit code was {exit_code}"))
         for crit in step.criteria:
             checks.extend(judge_criterion(crit, ev))
         drift = expected_ok is False

@@ -172,7 +172,7 @@ def comment_check(line: str, lineno: int) -> Criterion | None:
         clause = Clause(text=text, kind=ClauseKind.REGEX, value=_version_regex(value))
     else:
         clause = Clause(text=text, kind=ClauseKind.CONTAINS, value=value)
-    return Criterion(text=text, line=lineno, negated=False, clauses=(clause,))
+    return Criterion(text=text, line=lineno, negated=False, clauses=(clause,), derived=True)
 
 
 def _version_regex(value: str) -> str:
@@ -222,11 +222,11 @@ def fragment_criterion(raw: str, lineno: int) -> Criterion:
                                   value="|".join(re.escape(v) for v in g)))
     if not clauses:
         clauses.append(Clause(text=text, kind=ClauseKind.MANUAL))
-    return Criterion(text=text, line=lineno, negated=False, clauses=tuple(clauses))
+    return Criterion(text=text, line=lineno, negated=False, clauses=tuple(clauses), derived=True)
 
 
 def inline_criterion(raw: str, value: str, lineno: int) -> Criterion:
     """``**Expected output**: Test step 1`` -> an ``output contains`` criterion."""
     text = " ".join(plain(raw).split())
     return Criterion(text=text, line=lineno, negated=False,
-                     clauses=(Clause(text=text, kind=ClauseKind.CONTAINS, value=value),))
+                     clauses=(Clause(text=text, kind=ClauseKind.CONTAINS, value=value),), derived=True)

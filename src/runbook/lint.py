@@ -222,12 +222,13 @@ def select(findings: Iterable[Finding], selected: Sequence[str] = (), ignored: S
             if (not selected or _matches(f.code, selected)) and not _matches(f.code, ignored)]
 
 
-def summary_line(findings: int, files: int) -> str:
-    """``Found 3 findings in 2 files.`` or ``All checks passed.``."""
+def summary_line(findings: int, files: int, errors: int = 0) -> str:
+    """``Found 3 findings in 2 files.`` or ``All checks passed.`` (plus unreadable files)."""
+    failed = f" {errors} file{'s' if errors != 1 else ''} could not be checked." if errors else ""
     if not findings:
-        return "All checks passed."
+        return ("No findings." + failed) if errors else "All checks passed."
     return (f"Found {findings} finding{'s' if findings != 1 else ''} in "
-            f"{files} file{'s' if files != 1 else ''}.")
+            f"{files} file{'s' if files != 1 else ''}.{failed}")
 
 
 def to_json(findings: Sequence[Finding], errors: Sequence[tuple[str, str]], checked: int) -> str:

@@ -84,6 +84,9 @@ class Criterion:
     negated: bool
     """True for ``FAIL if``: the step fails when any clause holds."""
     clauses: tuple[Clause, ...]
+    derived: bool = False
+    """Made from an expected-output label, bullet or ``# Expected output:`` comment rather
+    than written as a PASS/FAIL criterion: it adds checks, it does not replace the exit check."""
 
 
 class MatchMode(str, enum.Enum):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import tempfile
 import threading
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
 from . import __version__
+from .attrs import parse_seconds
 from .config import SECRET_NAME_RE, Settings, parse_duration
 from .criteria import needles
 from .errors import ConfigError
@@ -143,6 +145,7 @@ class Runner:
         finally:
             if self._session is not None:
                 self._session.close()
+            shutil.rmtree(self._logdir, ignore_errors=True)
         ordered = tuple(results[s.id] for s in plan.steps if s.id in results)
         run = RunResult(
             document=self.doc.path, runbook_version=__version__,
@@ -233,7 +236,7 @@ class Runner:
             return self._run_background(step, "\n".join(c.text for c in commands))
         timeout = parse_duration(step.attrs.get("timeout", "")) or self.settings.timeout
         retries = int(step.attrs.get("retry", "0") or 0)
-        delay = parse_duration(step.attrs.get("delay", "")) or 1.0
+        delay = _seconds(step, "delay", 1.0)
         within = max((cl.within_s or 0 for c in step.criteria for cl in c.clauses), default=0)
         deadline = self._clock() + within if within else None
         wanted = needles(step.criteria)
@@ -338,12 +341,12 @@ class Runner:
         pid = self._session.run_background(code, log)
         self._bg_logs[step.id] = log
         ready = step.attrs.get("ready")
-        notes = (f"started in the background (pid {pid}); log: {log}",)
+        notes = (f"started in the background (pid {pid}); its log is this step's output",)
         if not ready:
             return StepResult(step.id, Status.PASS, phase=step.phase, title=step.title, line=step.line,
                               exit_code=0, duration_s=round(self._clock() - t0, 4), attempts=1, notes=notes)
         timeout = parse_duration(step.attrs.get("timeout", "")) or self.settings.timeout
-        delay = parse_duration(step.attrs.get("delay", "")) or 0.5
+        delay = _seconds(step, "delay", 0.5)
         attempts = 0
         while True:
             attempts += 1
@@ -388,6 +391,13 @@ def phase_status(statuses: Sequence[Status]) -> Status:
         if st in statuses:
             return st
     return Status.SKIP
+
+
+def _seconds(step: Step, name: str, default: float) -> float:
+    """A duration attribute that may be 0 (``delay=0``); the parser validated it."""
+    raw = step.attrs.get(name)
+    value = parse_seconds(raw.strip()) if raw else None
+    return default if value is None else value
 
 
 def _sh(word: str) -> str:

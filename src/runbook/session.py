@@ -106,7 +106,7 @@ class PexpectSession:
             raise SessionError("empty shell command", hint="set `shell:` to a command such as `bash`")
         if not os.path.isdir(self.config.cwd):
             raise SessionError(f"working directory {self.config.cwd!r} does not exist",
-                               hint="fix `cwd:` in the front matter or --cwd")
+                               hint="fix `cwd:` in the front matter (it is relative to the document)")
         env = {**os.environ, **QUIET_ENV, **self.config.env, **PROTOCOL_ENV}
         try:
             child = pexpect.spawn(argv[0], argv[1:], encoding=None, echo=False, env=env,

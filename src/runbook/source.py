@@ -108,7 +108,11 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode_from: str | Non
         except OSError:
             continue
     folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise RunbookError(f"cannot write: {exc.strerror or exc}", where=str(path),
+                           hint="check that the folder exists and is writable") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
