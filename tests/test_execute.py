@@ -373,3 +373,16 @@ def test_executing_an_annotated_file_refreshes_it(write_doc):
     assert code == 0
     assert not doc.with_name("doc.annotated.annotated.md").exists()
     assert annotated.read_text().count("runbook:begin result") == 1
+
+
+def test_secret_in_expected_output_is_compared_masked(write_doc):
+    doc = write_doc("# S\n\n" + block('echo "token=$API_TOKEN"') + "\nExpected output:\n\n" +
+                    block("token=abc-123-secret", "text"))
+    code, data, _ = execute(doc, "--env", "API_TOKEN=abc-123-secret")
+    s = data["steps"][0]
+    assert s["status"] == "pass" and s["output"] == "token=••••\n" and code == 0
+    doc2 = write_doc("# S\n\n" + block('echo "token=$API_TOKEN!"') + "\nExpected output:\n\n" +
+                     block("token=abc-123-secret", "text"), name="d2.md")
+    code, data, _ = execute(doc2, "--env", "API_TOKEN=abc-123-secret")
+    assert data["steps"][0]["status"] == "fail"
+    assert "abc-123-secret" not in data["steps"][0]["diff"]

@@ -5,6 +5,7 @@ The runner never prints: it reports through observer hooks, and returns a RunRes
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -277,7 +278,13 @@ class Runner:
                     or self._step_interrupted:
                 break
         self._learn_secrets(step)
-        return [CommandRun(r.command, self._masked(r.execution)) for r in runs]
+        return [CommandRun(self._masked_expected(r.command), self._masked(r.execution)) for r in runs]
+
+    def _masked_expected(self, cmd: Command) -> Command:
+        """Both sides are compared masked (spec §3), so a documented secret never leaks in a diff."""
+        if cmd.expected is None or not self.masker:
+            return cmd
+        return Command(cmd.text, cmd.line, dataclasses.replace(cmd.expected, text=self.masker(cmd.expected.text)))
 
     def _masked(self, ex: Execution) -> Execution:
         """Output as reports show it: ANSI removed, CR/CRLF folded, secrets masked."""
