@@ -386,3 +386,17 @@ def test_secret_in_expected_output_is_compared_masked(write_doc):
     code, data, _ = execute(doc2, "--env", "API_TOKEN=abc-123-secret")
     assert data["steps"][0]["status"] == "fail"
     assert "abc-123-secret" not in data["steps"][0]["diff"]
+
+
+def test_skip_unless_skips_cleanly_with_the_reason(write_doc, tmp_path):
+    marker = tmp_path / "ran"
+    doc = write_doc("# S\n\n### S1. needs a tool\n\n" + block(f"touch {marker}", 'bash skip_unless="command -v no-such-tool-q"') +
+                    "\n### S2. runs\n\n<!-- runbook: skip_unless=\"true\" -->\n" + block("echo ok") + "\n")
+    code, data, _ = execute(doc)
+    assert [s["status"] for s in data["steps"]] == ["skip", "pass"]
+    assert "no-such-tool-q" in data["steps"][0]["reason"] and not marker.exists() and code == 0
+    whole = write_doc("---\nrunbook:\n  skip_unless: [\"true\", command -v no-such-engine-q]\n---\n# W\n\n" +
+                      block(f"touch {marker}") + "\n" + block("echo teardown", "bash teardown"), name="w.md")
+    code, data, _ = execute(whole)
+    assert [s["status"] for s in data["steps"]] == ["skip", "skip"] and code == 0
+    assert "no-such-engine-q" in data["steps"][0]["reason"] and not marker.exists()

@@ -32,7 +32,7 @@ FLAGS = frozenset({
 })
 """Attributes that are on by being present."""
 
-VALUED = frozenset({"id", "timeout", "retry", "delay", "exit", "match", "errexit", "ready"})
+VALUED = frozenset({"id", "timeout", "retry", "delay", "exit", "match", "errexit", "ready", "skip_unless"})
 
 PASSIVE = frozenset({"class", "highlight"})
 """Keys produced by the syntax itself (Pandoc classes, line highlights): never warned."""
@@ -236,7 +236,7 @@ def _valid(key: str, value: str) -> bool:
         return value.lower() in {m.value for m in MatchMode}
     if key == "errexit":
         return value.lower() in _TRUE - {""} or value.lower() in _FALSE
-    if key == "ready":
+    if key in ("ready", "skip_unless"):
         return bool(value.strip())
     if key in FLAGS and key != "skip":
         return value == "true"

@@ -16,6 +16,7 @@ SECRET_NAME_RE = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|API_KEY", re.IGNORECA
 
 FRONT_MATTER_KEYS = (
     "shell", "timeout", "cwd", "env", "env_file", "secrets", "requires", "blocking", "strict", "check",
+    "skip_unless",
 )
 def parse_duration(value: object) -> float | None:
     """``30``, ``30s``, ``2m``, ``500ms`` -> seconds; ``None`` when not a positive duration."""
@@ -61,6 +62,8 @@ class Settings:
     """Commands (lower/mixed case) and variables (UPPER_CASE) checked before anything runs."""
     blocking: tuple[str, ...] = ()
     """Phase ids made blocking by front matter."""
+    skip_unless: tuple[str, ...] = ()
+    """Commands that must succeed, else every step is skipped with the reason (exit 0)."""
     strict: bool = False
     fail_fast: bool = False
     values: Mapping[str, str] = field(default_factory=dict)
@@ -173,6 +176,7 @@ def from_front_matter(fm: Mapping[str, object], doc_path: str) -> Settings:
         secrets=_str_list(fm.get("secrets"), "secrets", where),
         requires=_str_list(fm.get("requires"), "requires", where),
         blocking=_str_list(fm.get("blocking"), "blocking", where),
+        skip_unless=_str_list(fm.get("skip_unless"), "skip_unless", where),
     )
 
 

@@ -29,7 +29,7 @@ from .blocks import Block
 from .structure import build
 
 SETTINGS_KEYS = ("shell", "timeout", "cwd", "env", "env_file", "secrets", "requires",
-                 "blocking", "strict", "check")
+                 "blocking", "strict", "check", "skip_unless")
 """Top-level front-matter keys read as runbook settings when there is no ``runbook:`` key."""
 
 _BEGIN_RE = re.compile(r"^[ \t>]*<!-- runbook:begin\b.*-->[ \t]*$")

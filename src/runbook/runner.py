@@ -140,8 +140,14 @@ class Runner:
                 output_cap=self.settings.output_cap))
             self._session.start()
             self._preflight()
-            self._run_body(plan, results)
-            self._run_teardown(plan, results)
+            unmet = next((c for c in self.settings.skip_unless if self._run_command(c) != 0), None)
+            if unmet is not None:
+                for step in plan.steps:
+                    results[step.id] = self._not_run(step, Status.SKIP, f"skipped: `{unmet}` failed (skip_unless)")
+                    self._emit("step_finished", step, results[step.id])
+            else:
+                self._run_body(plan, results)
+                self._run_teardown(plan, results)
             self._attach_background_logs(results)
         finally:
             if self._session is not None:
@@ -230,6 +236,9 @@ class Runner:
             return self._not_run(step, Status.SKIP, "needs input: " + ", ".join(missing))
         if self._session is None:
             raise RuntimeError("session not started")
+        unless = step.attrs.get("skip_unless")
+        if unless and self._run_command(unless) != 0:
+            return self._not_run(step, Status.SKIP, f"skipped: `{unless}` failed (skip_unless)")
         values = {**os.environ, **self.settings.env, **self.settings.values}
         commands = [Command(fill_placeholders(c.text, values), c.line, c.expected) if step.placeholders else c
                     for c in step.commands]
