@@ -31,18 +31,28 @@ def run(doc: Path, tmp: Path, *extra: str) -> tuple[subprocess.CompletedProcess[
     return proc, data
 
 
-def service_processes() -> list[str]:
+def processes_marked(marker: str) -> list[str]:
+    """Live processes whose environment holds ``RUN_MARKER=<marker>`` (given to the run with --env)."""
     found = []
+    needle = f"RUN_MARKER={marker}".encode()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
+            environ = (entry / "environ").read_bytes()
             cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
         except OSError:
             continue
-        if "notes_service.py" in cmd and str(os.getpid()) != entry.name:
+        if needle in environ.split(b"\0") and "notes_service.py" in cmd:
             found.append(f"{entry.name}: {cmd}")
     return found
+
+
+def no_service_left(marker: str) -> list[str]:
+    deadline = time.monotonic() + 5
+    while processes_marked(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return processes_marked(marker)
 
 
 @pytest.mark.parametrize("name", OFFLINE)
@@ -59,7 +69,8 @@ def test_offline_example_passes(name: str, tmp_path: Path) -> None:
 
 def test_service_trial_masks_the_token_and_leaves_no_process(tmp_path: Path) -> None:
     token = "tok-" + os.urandom(8).hex()
-    proc, data = run(EXAMPLES / "service-field-trial.md", tmp_path, "--phase", "C")
+    marker = os.urandom(8).hex()
+    proc, data = run(EXAMPLES / "service-field-trial.md", tmp_path, "--phase", "C", "--env", f"RUN_MARKER={marker}")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     steps = {s["id"]: s for s in data["steps"]}
     assert steps["C6"]["output"].strip() == "> Authorization: Bearer ••••"
@@ -67,15 +78,12 @@ def test_service_trial_masks_the_token_and_leaves_no_process(tmp_path: Path) -> 
     assert steps["A2"]["output"].startswith("notes: listening on http://127.0.0.1:")
     # A token given from outside (--env) is masked too, in every artefact and in the terminal.
     proc, data = run(EXAMPLES / "service-field-trial.md", tmp_path, "--phase", "B", "-v",
-                     "--env", f"API_TOKEN={token}")
+                     "--env", f"API_TOKEN={token}", "--env", f"RUN_MARKER={marker}")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert token not in proc.stdout + proc.stderr
     for artefact in tmp_path.iterdir():
         assert token.encode() not in artefact.read_bytes(), artefact.name
-    deadline = time.monotonic() + 5
-    while service_processes() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert service_processes() == []
+    assert no_service_left(marker) == []
 
 
 def test_service_trial_blocks_everything_when_the_service_cannot_start(tmp_path: Path) -> None:
@@ -86,14 +94,28 @@ def test_service_trial_blocks_everything_when_the_service_cannot_start(tmp_path:
     broken = text.replace("\npython3 service/notes_service.py\n", "\nAPI_TOKEN= python3 service/notes_service.py\n")
     assert broken != text
     (copy / "trial.md").write_text(broken.replace("timeout=15 -->", "timeout=2 -->"), encoding="utf-8")
-    proc, data = run(copy / "trial.md", tmp_path)
+    marker = os.urandom(8).hex()
+    proc, data = run(copy / "trial.md", tmp_path, "--env", f"RUN_MARKER={marker}")
     assert proc.returncode == 1
     steps = {s["id"]: s for s in data["steps"]}
     assert "API_TOKEN is not set" in steps["A2"]["output"]
     assert steps["A2"]["status"] == "fail"
     assert {s["status"] for s in data["steps"] if s["phase"] in "BCDEF"} == {"blocked"}
     assert steps["teardown-1"]["status"] == "pass"
-    assert service_processes() == []
+    assert no_service_left(marker) == []
+
+
+def test_runbook_stops_the_service_even_without_the_teardown_step(tmp_path: Path) -> None:
+    copy = tmp_path / "trial"
+    shutil.copytree(EXAMPLES / "service", copy / "service")
+    text = (EXAMPLES / "service-field-trial.md").read_text(encoding="utf-8")
+    without = text[:text.index("## Teardown")] + text[text.index("## Troubleshooting"):]
+    (copy / "trial.md").write_text(without, encoding="utf-8")
+    marker = os.urandom(8).hex()
+    proc, data = run(copy / "trial.md", tmp_path, "--phase", "A", "--env", f"RUN_MARKER={marker}")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert [s["id"] for s in data["steps"]] == ["A1", "A2", "A3"]
+    assert no_service_left(marker) == []
 
 
 def test_incident_runbook_shows_matching_troubleshooting_rows_when_broken(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from . import __version__
 from .errors import RunbookError
 
 if TYPE_CHECKING:
+    from .config import Selection, Settings
     from .model import Document, RunResult
     from .source import Source
 
@@ -89,16 +90,12 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
     from .report.terminal import TerminalReporter, make_console
     from .runner import Runner
 
-    if timeout is not None and timeout <= 0:
-        _fail(RunbookError("--timeout must be a positive number of seconds"))
     try:
         src, original, document = load(doc)
-        settings = config.with_cli(
-            config.from_front_matter(document.front_matter, doc),
-            shell=shell, timeout=timeout, strict=strict, fail_fast=fail_fast,
-            env=config.parse_assignments(env, "--env"), env_files=env_files,
-            values=config.parse_assignments(values, "--set"),
-            selection=config.Selection(tuple(phases), tuple(steps), from_step, until_step, no_deps))
+        settings = _settings(document, timeout=timeout, shell=shell, env=env, env_files=env_files,
+                             values=values, strict=strict, fail_fast=fail_fast,
+                             selection=config.Selection(tuple(phases), tuple(steps), from_step,
+                                                        until_step, no_deps))
     except RunbookError as err:
         _fail(err)
         return
@@ -129,6 +126,21 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
     except RunbookError as err:
         _fail(err)
     sys.exit(exit_status(run))
+
+
+def _settings(document: "Document", *, timeout: float | None, shell: str | None, env: Sequence[str],
+              env_files: Sequence[str], values: Sequence[str], selection: "Selection",
+              strict: bool = False, fail_fast: bool = False) -> "Settings":
+    """Front matter, then the command line's options, validated into one Settings."""
+    from . import config
+
+    if timeout is not None and timeout <= 0:
+        raise RunbookError("--timeout must be a positive number of seconds")
+    return config.with_cli(
+        config.from_front_matter(document.front_matter, document.path),
+        shell=shell, timeout=timeout, strict=strict, fail_fast=fail_fast,
+        env=config.parse_assignments(env, "--env"), env_files=env_files,
+        values=config.parse_assignments(values, "--set"), selection=selection)
 
 
 def exit_status(run: "RunResult") -> int:
@@ -364,15 +376,10 @@ def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], chec
 
     if in_place and out:
         _fail(RunbookError("--in-place and -o are exclusive", hint="pick one destination"))
-    if timeout is not None and timeout <= 0:
-        _fail(RunbookError("--timeout must be a positive number of seconds"))
     try:
         src, original, document = load(doc)
-        settings = config.with_cli(
-            config.from_front_matter(document.front_matter, doc),
-            shell=shell, timeout=timeout, env=config.parse_assignments(env, "--env"), env_files=env_files,
-            values=config.parse_assignments(values, "--set"),
-            selection=config.Selection(steps=tuple(steps)))
+        settings = _settings(document, timeout=timeout, shell=shell, env=env, env_files=env_files,
+                             values=values, selection=config.Selection(steps=tuple(steps)))
         for w in document.warnings:
             click.echo(f"runbook: warning: {w}", err=True)
         run = Runner(document, settings).run()

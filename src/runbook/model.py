@@ -27,6 +27,10 @@ class Status(str, enum.Enum):
         return self.value
 
 
+#: The status emoji of spec §6, shared by every reporter.
+EMOJI = {Status.PASS: "✅", Status.FAIL: "❌", Status.ERROR: "⚠️", Status.SKIP: "⏭️",
+         Status.BLOCKED: "⛔", Status.MANUAL: "✋"}
+
 #: Statuses that make ``runbook execute`` exit 1.
 FAILING = frozenset({Status.FAIL, Status.ERROR, Status.MANUAL, Status.BLOCKED})
 

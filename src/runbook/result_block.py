@@ -23,16 +23,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from .model import FAILING, Document, RunResult, Status, StepResult
+from .model import EMOJI, FAILING, Document, RunResult, Status, StepResult
 
-EMOJI = {
-    Status.PASS: "✅",
-    Status.FAIL: "❌",
-    Status.ERROR: "⚠️",
-    Status.SKIP: "⏭️",
-    Status.BLOCKED: "⛔",
-    Status.MANUAL: "✋",
-}
 DRIFT_NOTE = "⚠️ drift: output differs from the documented example"
 
 #: Output beyond these limits is cut in the annotation (the JSON keeps it).

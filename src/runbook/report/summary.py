@@ -9,16 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import FAILING, RunResult, Status, StepResult
+from ..model import EMOJI, FAILING, RunResult, Status, StepResult
 
-EMOJI = {
-    Status.PASS: "✅",
-    Status.FAIL: "❌",
-    Status.ERROR: "⚠️",
-    Status.SKIP: "⏭️",
-    Status.BLOCKED: "⛔",
-    Status.MANUAL: "✋",
-}
 
 #: Display order: what a reviewer must look at first comes first.
 STATUS_ORDER = (Status.FAIL, Status.ERROR, Status.BLOCKED, Status.MANUAL, Status.SKIP, Status.PASS)

@@ -16,11 +16,10 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from ..model import Document, RunResult, Status, Step, StepResult
+from ..model import EMOJI, Document, RunResult, Status, Step, StepResult
 from ..plan import Plan
 
-ICON = {Status.PASS: "✅", Status.FAIL: "❌", Status.ERROR: "⚠️", Status.SKIP: "⏭️",
-        Status.BLOCKED: "⛔", Status.MANUAL: "✋"}
+ICON = EMOJI
 STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "magenta", Status.SKIP: "dim",
          Status.BLOCKED: "yellow", Status.MANUAL: "cyan"}
 TAIL_LINES = 15
