@@ -400,3 +400,27 @@ def test_skip_unless_skips_cleanly_with_the_reason(write_doc, tmp_path):
     code, data, _ = execute(whole)
     assert [s["status"] for s in data["steps"]] == ["skip", "skip"] and code == 0
     assert "no-such-engine-q" in data["steps"][0]["reason"] and not marker.exists()
+
+
+def test_background_service_that_dies_fails_at_once_with_its_log(write_doc):
+    doc = write_doc(
+        "# B\n\n### S1. serve\n\n" + block("echo 'fatal: API_TOKEN is not set' >&2; exit 2",
+                                             'bash background ready="false" timeout=30') +
+        "\n## Troubleshooting\n\n| Symptom | Cause | Fix |\n|---|---|---|\n"
+        "| `API_TOKEN is not set` | no token | export API_TOKEN |\n")
+    t0 = time.monotonic()
+    code, data, _ = execute(doc)
+    assert time.monotonic() - t0 < 10
+    s = data["steps"][0]
+    assert s["status"] == "fail" and "exited before it was ready" in s["reason"]
+    assert "API_TOKEN is not set" in s["output"]
+    assert s["troubleshooting"] and s["troubleshooting"][0]["fix"] == "export API_TOKEN"
+
+
+def test_a_phase_directive_gives_its_attributes_to_every_step(write_doc):
+    doc = write_doc("# P\n\n## Phase D — Portal\n<!-- runbook: skip_unless=\"command -v no-such-browser-q\" -->\n\n"
+                    "### D1. a\n\n" + block("echo a") + "\n### D2. b\n\n" + block("echo b") +
+                    "\n## Phase E — Next\n\n### E1. c\n\n" + block("echo c") + "\n")
+    code, data, _ = execute(doc)
+    assert [(s["id"], s["status"]) for s in data["steps"]] == [("D1", "skip"), ("D2", "skip"), ("E1", "pass")]
+    assert code == 0

@@ -74,4 +74,4 @@ def test_check_attrs_rejects_bad_values(key, value):
 
 def test_known_attributes():
     assert {"id", "timeout", "retry", "delay", "exit", "match", "errexit", "skip", "norun", "setup",
-            "teardown", "background", "interactive", "root", "expected", "ready"} == set(KNOWN_ATTRIBUTES)
+            "teardown", "background", "interactive", "root", "expected", "ready", "skip_unless"} == set(KNOWN_ATTRIBUTES)

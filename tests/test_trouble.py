@@ -108,3 +108,12 @@ def test_verbatim_match_ranks_above_key_words_and_at_most_three():
 
 def test_no_rows_no_matches():
     assert match_troubleshooting((), "anything") == ()
+
+
+def test_a_code_span_symptom_never_falls_back_to_key_words():
+    rows = [TroubleRow("`curl: command not found`", "curl missing", "apt-get install curl", 1),
+            TroubleRow("Connection refused by the server", "service down", "start it", 2)]
+    out = "curl: (7) Failed to connect to localhost port 8080: Couldn't connect to server\n"
+    assert match_troubleshooting(rows, out) == ()
+    hit = match_troubleshooting(rows, "bash: curl: command not found\n")
+    assert [m.row.line for m in hit] == [1]

@@ -22,15 +22,12 @@ from collections.abc import Sequence
 
 from .model import Document, RunResult, Step
 from .result_block import result_body, summary_body
+from .regions import Region, columns, find_regions
 from .source import split_lines
 
 BEGIN = "<!-- runbook:begin"
 END = "<!-- runbook:end -->"
 
-_BEGIN_RE = re.compile(
-    r"^(?P<prefix>[ \t>]*)<!-- runbook:begin (?P<kind>[a-z]+)(?P<args>(?: [^ \r\n]+)*?) -->[ \t]*$"
-)
-_END_RE = re.compile(r"^[ \t>]*<!-- runbook:end -->[ \t]*$")
 _DIRECTIVE_RE = re.compile(r"^ {0,3}<!--\s*runbook\s*:(?!\s*(?:begin|end)\b).*-->\s*$", re.I)
 _ID_UNSAFE = re.compile(r"[^\w.:/+#-]")
 
@@ -46,7 +43,7 @@ def annotate(text: str, doc: Document, run: RunResult) -> str:
     lines = split_lines(text)
     position = _identity(len(lines))
     if has_annotations(text):
-        regions = _find_regions(lines)
+        regions = find_regions(lines)
         position = _position_map(len(lines), regions)
         lines = split_lines(_remove(lines, regions))
 
@@ -67,7 +64,7 @@ def annotate(text: str, doc: Document, run: RunResult) -> str:
 def strip(text: str) -> str:
     """``text`` without any annotation region: the original document, byte for byte."""
     lines = split_lines(text)
-    regions = _find_regions(lines)
+    regions = find_regions(lines)
     return _remove(lines, regions) if regions else text
 
 
@@ -75,7 +72,7 @@ def has_annotations(text: str) -> bool:
     """True when ``text`` holds at least one well-formed annotation region."""
     if BEGIN not in text:
         return False
-    return bool(_find_regions(split_lines(text)))
+    return bool(find_regions(split_lines(text)))
 
 
 # --- inserting -----------------------------------------------------------------
@@ -121,14 +118,7 @@ def _ends_in_open_fence(lines: Sequence[str], step: Step, position: Sequence[int
     if lead.count(">") != step.prefix.count(">"):
         return True
     slack = 1 if ">" in step.prefix else 0  # the space after ">" is optional
-    return not (_columns(step.prefix) - slack <= _columns(lead) <= _columns(step.prefix) + 3)
-
-
-def _columns(text: str) -> int:
-    col = 0
-    for ch in text:
-        col = col + 4 - col % 4 if ch == "\t" else col + 1
-    return col
+    return not (columns(step.prefix) - slack <= columns(lead) <= columns(step.prefix) + 3)
 
 
 def _terminator(line: str) -> str:
@@ -197,86 +187,24 @@ def _heading_prefix(lines: Sequence[str], title_line: int, position: Sequence[in
 # --- finding and removing ------------------------------------------------------
 
 
-_LEAD_RE = re.compile(r"[ \t>]*")
-_FENCE_RE = re.compile(r"^(?P<lead>(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*?)(?P<indent> {0,3})(?P<run>`{3,}|~{3,})(?P<info>[^\r\n]*)$")
-
-
-def _find_regions(lines: Sequence[str]) -> list[tuple[int, int, bool]]:
-    """(first line, line after the end marker, eofnl) of every region.
-
-    Marker lines inside the author's own fenced blocks (a document that shows
-    what an annotated document looks like) are content, not regions.
-    """
-    regions: list[tuple[int, int, bool]] = []
-    fence: tuple[str, int, int, int] | None = None  # char, length, quote depth, content column
-    index = 0
-    while index < len(lines):
-        line = lines[index].rstrip("\r\n")
-        f = _FENCE_RE.match(line)
-        if fence is not None:
-            char, size, depth, column = fence
-            m = _LEAD_RE.match(line)
-            lead = m.group(0) if m else ""
-            blank = len(lead) == len(line)
-            if blank or (lead.count(">") >= depth and _columns(lead) >= column):
-                if (f and lead.count(">") == depth and f.group("run")[0] == char
-                        and len(f.group("run")) >= size and not f.group("info").strip()):
-                    fence = None
-                index += 1
-                continue
-            fence = None  # its container ended, and the fence with it
-        if f and not (f.group("run")[0] == "`" and "`" in f.group("info")):
-            lead = f.group("lead")
-            in_item = bool(re.search(r"[-+*\d]", lead))
-            column = _columns(re.sub(r"[^ \t>]", " ", lead) + f.group("indent")) if in_item else 0
-            fence = (f.group("run")[0], len(f.group("run")), lead.count(">"), column)
-            index += 1
-            continue
-        region = _region_at(lines, index)
-        if region is None:
-            index += 1
-            continue
-        regions.append(region)
-        index = region[1]
-    return regions
-
-
-def _region_at(lines: Sequence[str], index: int) -> tuple[int, int, bool] | None:
-    m = _BEGIN_RE.match(lines[index].rstrip("\r\n"))
-    if m is None:
-        return None
-    args = m.group("args").split()
-    count = next((int(a[6:]) for a in args if re.fullmatch(r"lines=\d{1,9}", a)), 0)
-    stop = None
-    if count >= 2 and index + count <= len(lines):
-        if _END_RE.match(lines[index + count - 1].rstrip("\r\n")):
-            stop = index + count
-    if stop is None:
-        stop = next(
-            (j + 1 for j in range(index + 1, len(lines)) if _END_RE.match(lines[j].rstrip("\r\n"))),
-            None,
-        )
-    return None if stop is None else (index, stop, "eofnl" in args)
-
-
-def _remove(lines: Sequence[str], regions: Sequence[tuple[int, int, bool]]) -> str:
+def _remove(lines: Sequence[str], regions: Sequence[Region]) -> str:
     inside = _inside(len(lines), regions)
     out: list[str] = []
     pos = 0
-    for start, stop, eofnl in regions:
-        out.extend(lines[pos:start])
-        pos = stop
+    for region in regions:
+        out.extend(lines[pos : region.start])
+        pos = region.stop
         # Only a region that still ends the document may take the added newline back.
-        if eofnl and out and all(inside[stop:]):
+        if region.eofnl and out and all(inside[region.stop :]):
             out[-1] = out[-1].rstrip("\r\n")
     out.extend(lines[pos:])
     return "".join(out)
 
 
-def _inside(size: int, regions: Sequence[tuple[int, int, bool]]) -> list[bool]:
+def _inside(size: int, regions: Sequence[Region]) -> list[bool]:
     inside = [False] * size
-    for start, stop, _ in regions:
-        inside[start:stop] = [True] * (stop - start)
+    for region in regions:
+        inside[region.start : region.stop] = [True] * (region.stop - region.start)
     return inside
 
 
@@ -284,7 +212,7 @@ def _identity(size: int) -> list[int]:
     return list(range(size + 1))
 
 
-def _position_map(size: int, regions: Sequence[tuple[int, int, bool]]) -> list[int]:
+def _position_map(size: int, regions: Sequence[Region]) -> list[int]:
     """For each line boundary of the annotated text, the same boundary once stripped."""
     inside = _inside(size, regions)
     mapping, kept = [], 0

@@ -79,9 +79,9 @@ def plain(raw: str, backticks: bool = False) -> str:
         return f"\x00{len(spans) - 1}\x00"
 
     text = _CODE.sub(keep, raw)
-    text = _MARKUP.sub("", text)
-    text = re.sub(r"\x00(\d+)\x00", lambda m: spans[int(m.group(1))], text)
-    return " ".join(text.split())
+    text = " ".join(_MARKUP.sub("", text).split())
+    # Code spans keep their inner spacing (CommonMark only turns line endings into spaces).
+    return re.sub(r"\x00(\d+)\x00", lambda m: re.sub(r"\r?\n", " ", spans[int(m.group(1))]), text)
 
 
 def expected_label(raw: str) -> Label | None:
@@ -143,7 +143,7 @@ def criterion_label(raw: str) -> tuple[bool, str] | None:
         return None
     body = unbold[m.end():]
     body = re.sub(r"^(?:\s|\*\*|__|:|\uff1a)*", "", body)
-    body = " ".join(body.split())
+    body = re.sub(r"[ \t]*\r?\n[ \t]*", " ", body).strip()
     return m.group("fail") is not None, body
 
 

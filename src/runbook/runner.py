@@ -23,7 +23,7 @@ from .config import SECRET_NAME_RE, Settings, parse_duration
 from .criteria import needles
 from .errors import ConfigError
 from .judge import CommandRun, judge, merged_output
-from .mask import Masker
+from .mask import MASK, Masker
 from .normalise import fold_carriage_returns, strip_ansi
 from .model import (
     Check, Command, Document, Execution, Output, TroubleMatch, PhaseResult, RunResult, Status, Step, StepResult,
@@ -299,7 +299,12 @@ class Runner:
         """Output as reports show it: ANSI removed, CR/CRLF folded, secrets masked."""
         o = ex.output
         text = self.masker(fold_carriage_returns(strip_ansi(o.text)))
-        return Execution(Output(text, o.total_bytes, o.lines, o.dropped_bytes, o.counts),
+        counts = o.counts
+        if text != o.text and self.masker:
+            # Checks must see what the reports show: whole-stream counts were taken before
+            # masking, so they only stand in for text that was cut off.
+            counts = {k: v for k, v in o.counts.items() if MASK not in k} if o.truncated else {}
+        return Execution(Output(text, o.total_bytes, o.lines, o.dropped_bytes, counts),
                          ex.exit_code, ex.duration_s, ex.timed_out, ex.shell_died, self.masker(ex.note))
 
     def _learn_secrets(self, step: Step) -> None:
@@ -341,8 +346,7 @@ class Runner:
             notes.append(f"{attempts} attempts")
         trouble: tuple[TroubleMatch, ...] = ()
         if status in _FAILED and self.doc.troubleshooting:
-            extra = "\n".join([reason, *(c.detail for c in verdict.checks if not c.ok)])
-            trouble = match_troubleshooting(self.doc.troubleshooting, output.text, extra)
+            trouble = match_troubleshooting(self.doc.troubleshooting, output.text, reason)
         return StepResult(
             step.id, status, phase=step.phase, title=step.title, line=step.line, drift=verdict.drift,
             exit_code=exit_code, duration_s=round(duration, 4), attempts=attempts, output=output,
@@ -364,32 +368,43 @@ class Runner:
         timeout = parse_duration(step.attrs.get("timeout", "")) or self.settings.timeout
         delay = _seconds(step, "delay", 0.5)
         attempts = 0
+        exited = False
         while True:
             attempts += 1
             code_ready = self._run_command(ready)
             if code_ready == 0 or self._step_interrupted or self._clock() - t0 + delay > timeout:
                 break
+            if self._run_command(f"kill -0 {pid} 2>/dev/null") != 0:
+                exited = True  # the service died: waiting longer cannot help
+                break
             if self._wake.wait(delay):
                 break
         ok = code_ready == 0
+        why = "" if ok else (f"the background process exited before it was ready ({ready})" if exited
+                             else f"service not ready after {_fmt_s(timeout)} ({ready})")
+        output = self._log_output(log)
+        trouble = () if ok else match_troubleshooting(self.doc.troubleshooting, output.text, why)
         return StepResult(
             step.id, Status.PASS if ok else Status.FAIL, phase=step.phase, title=step.title, line=step.line,
             exit_code=0 if ok else code_ready, duration_s=round(self._clock() - t0, 4), attempts=attempts,
-            checks=(Check(f"ready: {ready}", ok, "" if ok else f"not ready after {_fmt_s(timeout)}"),),
-            reason="" if ok else f"service not ready after {_fmt_s(timeout)} ({ready})", notes=notes)
+            output=output, checks=(Check(f"ready: {ready}", ok, "" if ok else why),), reason=why,
+            troubleshooting=trouble, notes=notes)
+
+    def _log_output(self, log: str) -> Output:
+        """The tail of a background step's log, masked (empty when it is not readable here)."""
+        try:
+            data = Path(log).read_bytes()
+        except OSError:
+            return Output("")
+        text = self.masker(data[-20000:].decode("utf-8", "backslashreplace"))
+        return Output(text, len(data), data.count(b"\n"), max(0, len(data) - 20000))
 
     def _attach_background_logs(self, results: dict[str, StepResult]) -> None:
         """Show each background step's log (tail) as its output."""
         for sid, log in self._bg_logs.items():
-            try:
-                data = Path(log).read_bytes()
-            except OSError:
-                continue
-            text = self.masker(data[-20000:].decode("utf-8", "backslashreplace"))
             r = results.get(sid)
             if r is not None:
-                results[sid] = StepResult(**{**r.__dict__, "output": Output(
-                    text, len(data), data.count(b"\n"), max(0, len(data) - 20000))})
+                results[sid] = dataclasses.replace(r, output=self._log_output(log))
 
     def _phase_results(self, plan: Plan, results: dict[str, StepResult]) -> tuple[PhaseResult, ...]:
         out = []

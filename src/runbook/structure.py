@@ -79,6 +79,8 @@ class _PhaseDraft:
     line: int
     blocking: bool = False
     steps: list[_Draft] = field(default_factory=list)
+    defaults: dict[str, str] = field(default_factory=dict)
+    """Attributes of the directive below the phase heading, given to each of its steps."""
 
 
 class _Builder:
@@ -97,6 +99,7 @@ class _Builder:
         self.loose: list[tuple[int, Criterion, int]] = []
         self.consumed: set[int] = set()
         self.directive_of: dict[int, dict[str, str]] = {}
+        self.defaults: dict[str, str] = {}
         self.phases: dict[str, _PhaseDraft] = {}
         self.heading_of: list[int | None] = []
         self.slugs: dict[int, str] = {}
@@ -163,10 +166,12 @@ class _Builder:
                             where=self._where(b.start), hint="give each phase its own letter or number")
                     current, level, closer = self._phase(pid, b.text, b.start), b.level, None
                     self._phase_directive(i, current)
+                    self.defaults = current.defaults
                     pending = None
                 else:
                     if current is not None and level and b.level <= level:
                         current, closer = None, i
+                        self.defaults = {}
                     label = expected_label(b.raw)
                     if label is None or not label.strong or len(b.text.split()) > _HEADING_LABEL_WORDS:
                         pending = None
@@ -215,7 +220,9 @@ class _Builder:
             return
         if attrs.pop("blocking", None) is not None:
             phase.blocking = True
-        self.directive_of[i + 1] = attrs
+        self.warnings += check_attrs(attrs, self._where(self.blocks[i + 1].start))
+        phase.defaults = {k: v for k, v in attrs.items() if k != "id"}
+        self.directive_of[i + 1] = {}
 
     def _criterion(self, i: int, b: Block) -> bool:
         found = criterion_label(b.raw)
@@ -226,7 +233,7 @@ class _Builder:
         if nxt is not None and (not body or body.endswith(":")):
             self.consumed.add(i + 1)
             for raw, start, end in nxt.items:
-                crit = parse_criterion(" ".join(raw.split()), start, negated)
+                crit = parse_criterion(re.sub(r"[ \t]*\r?\n[ \t]*", " ", raw).strip(), start, negated)
                 self.loose.append((i, crit, end))
             return True
         if not body:
@@ -262,7 +269,7 @@ class _Builder:
         label: Label | None = None
         if prev >= 0 and self.blocks[prev].kind in ("para", "heading", "html"):
             label = expected_label(self.blocks[prev].raw)
-        merged = {**directive, **attrs}
+        merged = {**self.defaults, **directive, **attrs}
         content = b.raw[:-1] if b.raw.endswith("\n") else b.raw
         lines = content.split("\n")
         shaped = transcript_shaped(lang, lines, merged)

@@ -61,6 +61,8 @@ class _ShellState:
     heredocs: list[tuple[str, bool]] = field(default_factory=list)
     in_heredoc: tuple[str, bool] | None = None
     last: str = ""
+    depth: int = 0
+    """Open compound commands (``if``/``for``/``while``/``case``/``{``) awaiting their end."""
 
     def feed(self, line: str) -> None:
         if self.in_heredoc is not None:
@@ -72,6 +74,7 @@ class _ShellState:
         if self.heredocs and not self.quote:
             self.in_heredoc = self.heredocs.pop(0)
         self.last = code
+        self.depth = max(0, self.depth + _compound_delta(code))
 
     def _scan(self, line: str) -> str:
         """Track quotes across ``line``; return its code outside comments and quotes."""
@@ -109,12 +112,35 @@ class _ShellState:
 
     @property
     def complete(self) -> bool:
-        if self.quote or self.in_heredoc is not None:
+        if self.quote or self.in_heredoc is not None or self.depth > 0:
             return False
         tail = self.last.rstrip()
         if tail.endswith("\\") and not tail.endswith("\\\\"):
             return False
         return not re.search(r"(\|\||&&|\|)$", tail)
+
+
+_OPENERS = {"if": 1, "for": 1, "while": 1, "until": 1, "case": 1, "select": 1, "{": 1,
+            "fi": -1, "done": -1, "esac": -1, "}": -1}
+_SEGMENT_RE = re.compile(r"&&|\|\||[;&|\n]")
+
+
+def _compound_delta(code: str) -> int:
+    """How many compound commands ``code`` opens minus closes, judged by each simple
+    command's first word (``for f in *; do`` opens one, ``done`` closes it)."""
+    delta = 0
+    for segment in _SEGMENT_RE.split(code):
+        words = segment.split()
+        while words and words[0] in ("then", "do", "else", "elif", "!"):
+            words = words[1:]
+        if not words:
+            continue
+        delta += _OPENERS.get(words[0], 0)
+        if words[-1] == "{" and words[0] != "{":
+            delta += 1  # f() {
+        if len(words) > 1 and words[-1] in ("fi", "done", "esac", "}"):
+            delta -= 1  # if x; then y; fi written on one line
+    return delta
 
 
 @dataclass

@@ -47,8 +47,8 @@ def match_troubleshooting(
 ) -> tuple[TroubleMatch, ...]:
     """The rows whose symptom occurs in ``output`` (or ``extra``), best first, at most 3.
 
-    ``extra`` is more text produced by the failure: the failed checks' details
-    and the diff.
+    ``extra`` is more text produced by the failure, e.g. the reason (``timed out
+    after 5 s``); not the checks' details, which repeat the author's own clause text.
     """
     haystack = f"{output}\n{extra}".casefold()
     tokens = {_stem(t) for t in _WORD.findall(haystack)}
@@ -72,6 +72,8 @@ def _score(symptom: str, haystack: str, tokens: set[str]) -> tuple[float, str] |
             best = phrase
     if best:
         return 10.0 + min(len(best), 100) / 100, best
+    if phrases:
+        return None  # the author named the exact text; key words would only guess
 
     words: list[str] = []
     seen: set[str] = set()
