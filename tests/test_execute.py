@@ -424,3 +424,90 @@ def test_a_phase_directive_gives_its_attributes_to_every_step(write_doc):
     code, data, _ = execute(doc)
     assert [(s["id"], s["status"]) for s in data["steps"]] == [("D1", "skip"), ("D2", "skip"), ("E1", "pass")]
     assert code == 0
+
+
+def _start(runbook_exe, doc: Path, out_json: Path) -> subprocess.Popen:
+    return subprocess.Popen([*runbook_exe, "execute", str(doc), "--json", str(out_json), "--no-color"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=doc.parent)
+
+
+def _wait_for(path: Path, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{path} never appeared")
+        time.sleep(0.05)
+
+
+def test_ctrl_c_runs_teardown_and_a_second_ctrl_c_aborts_it(write_doc, runbook_exe, tmp_path):
+    started, torn = tmp_path / "started", tmp_path / "teardown-started"
+    doc = write_doc("# C\n\n### S1. slow\n\n" + block(f"touch {started}; sleep 60") + "\n## Cleanup\n\n" +
+                    block(f"touch {torn}; sleep 60", "bash teardown") + "\n" +
+                    block("echo second teardown", "bash teardown") + "\n")
+    out_json = tmp_path / "r.json"
+    proc = _start(runbook_exe, doc, out_json)
+    _wait_for(started)
+    proc.send_signal(signal.SIGINT)
+    _wait_for(torn)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=20)
+    text = out.decode()
+    assert proc.returncode == 130, text
+    assert "aborting teardown" in text
+    steps = json.loads(out_json.read_text())["steps"]
+    assert [s["status"] for s in steps] == ["error", "error", "skip"]
+    assert "teardown aborted" in steps[2]["reason"]
+
+
+def test_sigterm_stops_the_run_and_kills_background_services(write_doc, runbook_exe, tmp_path):
+    pidfile, started = tmp_path / "bg.pid", tmp_path / "started"
+    doc = write_doc("# T\n\n### S1. service\n\n" + block(f"echo $$ > {pidfile}; exec sleep 300", "bash background") +
+                    "\n### S2. slow\n\n" + block(f"touch {started}; sleep 60") + "\n")
+    proc = _start(runbook_exe, doc, tmp_path / "r.json")
+    _wait_for(started)
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=20)
+    assert proc.returncode == 130
+    pid = int(pidfile.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"background process {pid} survived SIGTERM")
+
+
+def test_interactive_step_answers_prompts_from_its_expect_block(write_doc):
+    doc = write_doc("# I\n\n### S1. login\n\n" + block('read -p "Name: " n; read -s -p "Password: " p; echo\n'
+                                                        'echo "hello $n ($p)"', "bash interactive") +
+                    "\n```expect\nName: => ada\nPassword: => ${APP_PASSWORD}\n```\n\n"
+                    "PASS if: output contains `hello ada`.\n")
+    code, data, _ = execute(doc, "--env", "APP_PASSWORD=pw-12345")
+    s = data["steps"][0]
+    assert s["status"] == "pass", s
+    assert "pw-12345" not in s["output"] and "hello ada (••••)" in s["output"]
+
+
+def test_an_unanswered_prompt_times_out_naming_the_prompt(write_doc):
+    doc = write_doc("# I\n\n" + block('read -p "Continue? [y/N] " a', "bash interactive timeout=2") + "\n")
+    t0 = time.monotonic()
+    code, data, _ = execute(doc)
+    s = data["steps"][0]
+    assert time.monotonic() - t0 < 15
+    assert s["status"] == "error" and code == 1
+    assert "Continue? [y/N]" in s["reason"] + " ".join(s["notes"])
+
+
+def test_report_rerenders_html_and_junit_from_json(write_doc, tmp_path):
+    doc = write_doc("# R\n\n## Phase A — a\n\n### A1. ok\n\n" + block("echo fine") + "\n### A2. bad\n\n" + block("false"))
+    execute(doc)
+    code, text = run_cli("report", str(doc.with_suffix(".json")), "--html", str(tmp_path / "r.html"),
+                         "--junit", str(tmp_path / "r.xml"))
+    assert code == 0, text
+    html_text = (tmp_path / "r.html").read_text()
+    assert "A2" in html_text and "fine" in html_text
+    assert "<testsuite" in (tmp_path / "r.xml").read_text()
+    code, text = run_cli("report", str(tmp_path / "missing.json"), "--html", str(tmp_path / "x.html"))
+    assert code == 2 and "cannot read results" in text

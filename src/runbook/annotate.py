@@ -57,7 +57,7 @@ def annotate(text: str, doc: Document, run: RunResult) -> str:
             continue
         at = position[min(step.end, len(position) - 1)]
         kind = "result " + (_ID_UNSAFE.sub("_", step.id) or "_")
-        inserts.setdefault(at, []).append((kind, result_body(res), step.prefix))
+        inserts.setdefault(at, []).append((kind, result_body(res), _result_prefix(lines, step, position)))
     return _splice(lines, inserts)
 
 
@@ -171,11 +171,38 @@ _CONTAINER = re.compile(r"[ \t]*>[ ]?|[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|(?=[\
 
 
 def _heading_prefix(lines: Sequence[str], title_line: int, position: Sequence[int]) -> str:
-    """Container prefix of the first heading: ``>`` kept, list markers as spaces, indentation."""
+    """Container prefix of the first heading."""
     at = position[min(title_line, len(position) - 1)]
+    return _line_prefix(lines[at]) if at < len(lines) else ""
+
+
+def _result_prefix(lines: Sequence[str], step: Step, position: Sequence[int]) -> str:
+    """The container of the step's last element: usually the block's own prefix.
+
+    A criterion may sit outside the block's container (a list after a quoted
+    block): then its result goes in the criterion's container, read from the
+    first line of that element (a first line is never a lazy continuation).
+    """
+    starts = [c.line for c in step.criteria]
+    starts += [c.expected.span.start for c in step.commands if c.expected and c.expected.span]
+    starts = [s for s in starts if step.span.start < s < step.end]
+    if not starts:
+        return step.prefix
+    at = position[min(max(starts), len(position) - 1)]
     if at >= len(lines):
-        return ""
-    line, prefix, pos = lines[at], "", 0
+        return step.prefix
+    line = lines[at].rstrip("\r\n")
+    lead = re.match(r"[ \t>]*", line)
+    indent = lead.group(0) if lead else ""
+    slack = 1 if ">" in step.prefix else 0  # the space after ">" is optional
+    if indent.count(">") == step.prefix.count(">") and columns(indent) >= columns(step.prefix) - slack:
+        return step.prefix
+    return _line_prefix(lines[at])
+
+
+def _line_prefix(line: str) -> str:
+    """Container prefix read from a line: ``>`` kept, list markers as spaces, indentation."""
+    prefix, pos = "", 0
     while (m := _CONTAINER.match(line, pos)) and m.end() > pos:
         token = m.group(0)
         prefix += token if ">" in token else "".join(c if c == "\t" else " " for c in token)

@@ -111,14 +111,17 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
         click.echo("\nrunbook: interrupted: stopping the step, then teardown (Ctrl-C again aborts teardown)"
                    if first else "\nrunbook: second Ctrl-C: aborting teardown", err=True)
 
-    previous = signal.signal(signal.SIGINT, on_sigint)
+    # SIGTERM/SIGHUP (a CI job cancelled, a closed terminal) stop the run like Ctrl-C:
+    # results are written and no background process is left behind.
+    previous = {sig: signal.signal(sig, on_sigint) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
         run = runner.run()
     except RunbookError as err:
         _fail(err)
         return
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     try:
         _write_outputs(run, src, original, document, out=out, in_place=in_place, no_annotate=no_annotate,
                        json_path=json_path, junit_path=junit_path, html_path=html_path,

@@ -79,6 +79,7 @@ class SessionLike(Protocol):
     def close(self) -> None: ...
 
 
+_VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _ASSIGN_RE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=")
 _FAILED = (Status.FAIL, Status.ERROR)
 
@@ -280,7 +281,7 @@ class Runner:
             remaining = max(0.05, timeout - (self._clock() - start))
             ex = self._session.run(
                 cmd.text, timeout=remaining, errexit=errexit, needles=wanted,
-                interactive=_flag(step, "interactive", False), dialog=step.dialog,
+                interactive=_flag(step, "interactive", False), dialog=self._dialog(step),
                 on_output=on_output)
             runs.append(CommandRun(cmd, ex))
             if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
@@ -294,6 +295,15 @@ class Runner:
         if cmd.expected is None or not self.masker:
             return cmd
         return Command(cmd.text, cmd.line, dataclasses.replace(cmd.expected, text=self.masker(cmd.expected.text)))
+
+    def _dialog(self, step: Step) -> tuple[tuple[str, str], ...]:
+        """The ``expect`` replies with ``${VAR}`` / ``$VAR`` filled from the run's environment."""
+        known = {**os.environ, **self.settings.env, **self.settings.values}
+
+        def fill(m: re.Match[str]) -> str:
+            return known.get(m.group(1) or m.group(2), m.group(0))
+
+        return tuple((rx, _VAR_RE.sub(fill, reply)) for rx, reply in step.dialog)
 
     def _masked(self, ex: Execution) -> Execution:
         """Output as reports show it: ANSI removed, CR/CRLF folded, secrets masked."""
