@@ -11,6 +11,7 @@ Unknown clauses become ClauseKind.MANUAL with the author's text.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import Mapping
@@ -119,15 +120,20 @@ _EXITV = r"(?:exits?|exited|returns?|returned|terminates?|ends?|finishes|complet
 
 @dataclass(frozen=True)
 class _Rule:
-    pattern: re.Pattern[str]
+    src: str
     kind: ClauseKind
     op: str = "=="
     number: float | None = None
     lone: bool = False
 
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Compiled on first use: documents without criteria never pay for the grammar."""
+        return re.compile(self.src, re.I)
+
 
 def _r(src: str, kind: ClauseKind, op: str = "==", number: float | None = None, lone: bool = False) -> _Rule:
-    return _Rule(re.compile(src, re.I), kind, op, number, lone)
+    return _Rule(src, kind, op, number, lone)
 
 
 K = ClauseKind

@@ -109,6 +109,8 @@ class Runner:
         self.masker = Masker(settings.secret_values().values())
         self._logdir = ""
         self._bg_logs: dict[str, str] = {}
+        self._inputs = {**os.environ, **settings.env, **settings.values}
+        """Where placeholders and dialog ``${VAR}`` replies take their values."""
 
     # -- control -------------------------------------------------------------
     def interrupt(self) -> None:
@@ -224,8 +226,7 @@ class Runner:
                           reason=reason)
 
     def _missing_inputs(self, step: Step) -> list[str]:
-        known = {**os.environ, **self.settings.env, **self.settings.values}
-        return [n for n in step.placeholders if n not in known]
+        return [n for n in step.placeholders if n not in self._inputs]
 
     def _run_step(self, step: Step) -> StepResult:
         self._step_interrupted = False
@@ -240,8 +241,7 @@ class Runner:
         unless = step.attrs.get("skip_unless")
         if unless and self._run_command(unless) != 0:
             return self._not_run(step, Status.SKIP, f"skipped: `{unless}` failed (skip_unless)")
-        values = {**os.environ, **self.settings.env, **self.settings.values}
-        commands = [Command(fill_placeholders(c.text, values), c.line, c.expected) if step.placeholders else c
+        commands = [Command(fill_placeholders(c.text, self._inputs), c.line, c.expected) if step.placeholders else c
                     for c in step.commands]
         if step.role == "background":
             return self._run_background(step, "\n".join(c.text for c in commands))
@@ -298,10 +298,11 @@ class Runner:
 
     def _dialog(self, step: Step) -> tuple[tuple[str, str], ...]:
         """The ``expect`` replies with ``${VAR}`` / ``$VAR`` filled from the run's environment."""
-        known = {**os.environ, **self.settings.env, **self.settings.values}
+        if not step.dialog:
+            return ()
 
         def fill(m: re.Match[str]) -> str:
-            return known.get(m.group(1) or m.group(2), m.group(0))
+            return self._inputs.get(m.group(1) or m.group(2), m.group(0))
 
         return tuple((rx, _VAR_RE.sub(fill, reply)) for rx, reply in step.dialog)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import select
 import shlex
 import shutil
 import signal
@@ -118,7 +119,9 @@ class PexpectSession:
         child.delaybeforesend = None
         child.delayafterread = None
         child.delayafterclose = 0.0
-        child.delayafterterminate = 0.05
+        child.delayafterterminate = 0.005
+        child.ptyproc.delayafterclose = 0.0  # ptyprocess sleeps 0.1 s on close by default
+        child.ptyproc.delayafterterminate = 0.005
         self._child, self._dead = child, False
         self._sids.append(child.pid)
         try:
@@ -337,7 +340,7 @@ class PexpectSession:
                     self._feed(capture, pending, dialog, on_output)
                     return "timeout", None
                 try:
-                    chunk = child.read_nonblocking(65536, timeout=min(remaining, _POLL))
+                    chunk = _read_chunk(child, 65536, min(remaining, _POLL))
                 except pexpect.TIMEOUT:
                     if until_idle is not None and not self._remote and \
                             not procs.descendants(child.pid, until_idle):
@@ -374,7 +377,7 @@ class PexpectSession:
         assert self._child is not None
         while b"\n" not in rest and time.monotonic() < deadline:
             try:
-                rest += self._child.read_nonblocking(256, timeout=_POLL)
+                rest += _read_chunk(self._child, 256, _POLL)
             except pexpect.TIMEOUT:
                 continue
             except pexpect.EOF:
@@ -403,7 +406,7 @@ class PexpectSession:
         assert self._child is not None
         while True:
             try:
-                self._child.read_nonblocking(65536, timeout=0)
+                _read_chunk(self._child, 65536, 0)
             except pexpect.TIMEOUT:
                 return
             except pexpect.EOF:
@@ -497,3 +500,21 @@ class PexpectSession:
                 termios.tcsetattr(self._child.child_fd, termios.TCSANOW, self._tty)
         except termios.error:
             pass
+
+
+def _read_chunk(child: Any, size: int, timeout: float) -> bytes:
+    """Read what the pty has, waiting at most ``timeout``: pexpect's read_nonblocking
+    without its per-call ``isalive()`` (a waitpid each time, the main per-step cost).
+
+    Raises pexpect.TIMEOUT when nothing came and pexpect.EOF when the shell side closed."""
+    fd = child.child_fd
+    ready, _, _ = select.select([fd], [], [], timeout)
+    if not ready:
+        raise pexpect.TIMEOUT("no output")
+    try:
+        data = os.read(fd, size)
+    except OSError:  # EIO: every process on the pty's other side has gone
+        raise pexpect.EOF("shell closed the terminal") from None
+    if not data:
+        raise pexpect.EOF("shell closed the terminal")
+    return data
