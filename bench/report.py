@@ -27,7 +27,7 @@ def _find(data: Result, tool: str, workload: str) -> Result | None:
 
 def _ok(data: Result, tool: str, workload: str) -> Result | None:
     r = _find(data, tool, workload)
-    return r if r and r["status"] == "ok" else None
+    return r if r and r["status"] in ("ok", "flaky") and "runs" in r else None
 
 
 def overheads(data: Result) -> dict[str, float]:
@@ -71,9 +71,10 @@ def targets(data: Result) -> list[Result]:
 def _cell(r: Result | None, timeout: float) -> str:
     if r is None:
         return "—"
-    if r["status"] == "ok":
+    if r["status"] in ("ok", "flaky") and "runs" in r:
+        flaky = f" **{r['detail']}**" if r["status"] == "flaky" else ""
         spread = f" (min {r['min_s']:.3f})" if len(r.get("runs", [])) > 1 else ""
-        return f"{r['wall_s']:.3f} s{spread} · {r['rss_mb']:.1f} MB"
+        return f"{r['wall_s']:.3f} s{spread} · {r['rss_mb']:.1f} MB{flaky}"
     if r["status"] in ("hang", "timeout"):
         return f"**{r['status']}** (killed at {timeout:g} s, {r['rss_mb']:.0f} MB)"
     return f"**{r['status'].upper()}** ({r.get('detail', '')})"
@@ -101,7 +102,7 @@ def markdown(data: Result) -> str:
     lines.append("| per-step overhead (T1000-T100)/900 | "
                  + " | ".join(f"{over[t]:.3f} ms" if t in over else "—" for t in tools) + " |")
     ver = data["version_s"]
-    lines.append("| `--version` startup (median of 20) | "
+    lines.append("| `--version` startup (median) | "
                  + " | ".join(f"{ver[t] * 1000:.0f} ms" if t in ver else "—" for t in tools) + " |")
     lines += ["", "Workloads: " + "; ".join(f"`{k}` = {v}" for k, v in data["workloads"].items()) + ".",
               "", "Negative control (step 2 expects the wrong output, every tool must fail): "

@@ -346,3 +346,14 @@ def test_markers_shown_inside_the_authors_own_fence_are_content():
     assert text.count("<!-- runbook:begin result A1 lines=3 -->") == 1
     assert strip(text) == DOCUMENTED
     assert annotate(text, fake_document(text), run_of(doc, result("S1"))) == text
+
+
+def test_project_docs_that_show_markers_lose_nothing_to_strip():
+    from conftest import ROOT
+
+    docs = sorted((ROOT / "docs").rglob("*.md"))
+    shown = [p for p in docs if "<!-- runbook:begin" in p.read_text(encoding="utf-8")]
+    assert shown, "docs/format.md shows an annotated step"
+    for path in shown:
+        text = Source.read(path).text
+        assert strip(text) == text, path

@@ -511,3 +511,15 @@ def test_report_rerenders_html_and_junit_from_json(write_doc, tmp_path):
     assert "<testsuite" in (tmp_path / "r.xml").read_text()
     code, text = run_cli("report", str(tmp_path / "missing.json"), "--html", str(tmp_path / "x.html"))
     assert code == 2 and "cannot read results" in text
+
+
+def test_a_documented_output_larger_than_the_capture_cap_is_compared_whole(write_doc):
+    expected = "\n".join(str(i) for i in range(1, 200001))
+    doc = write_doc("# Big\n\n" + block("seq 1 200000") + "\n" + block(expected, "output"))
+    code, data, _ = execute(doc)
+    assert data["steps"][0]["status"] == "pass" and code == 0
+    doc = write_doc("# Big\n\n" + block("seq 1 200000; echo extra") + "\n" + block(expected, "output"), name="b2.md")
+    code, data, _ = execute(doc)
+    s = data["steps"][0]
+    assert s["status"] == "fail" and "+extra" in s["diff"] and "200000 identical leading lines" in s["diff"]
+    assert len(s["diff"]) < 2000

@@ -12,7 +12,9 @@ inserted region is whole lines::
 removes exactly what was inserted even if a hand edit broke the body; it falls
 back to the first end marker when the count does not fit. ``eofnl`` records
 that the document's last line had no newline and one was added to make room.
-Inserted lines use the newline of the neighbouring original lines.
+Inserted lines use the newline of the neighbouring original lines. A step
+whose fence is never closed gets no result (it would land inside the fence).
+Finding regions again, author examples of markers included, is in :mod:`regions`.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ import re
 from collections.abc import Sequence
 
 from .model import Document, RunResult, Step
-from .result_block import result_body, summary_body
 from .regions import Region, columns, find_regions
+from .result_block import result_body, summary_body
 from .source import split_lines
 
 BEGIN = "<!-- runbook:begin"
@@ -184,8 +186,9 @@ def _result_prefix(lines: Sequence[str], step: Step, position: Sequence[int]) ->
     first line of that element (a first line is never a lazy continuation).
     """
     starts = [c.line for c in step.criteria]
-    starts += [c.expected.span.start for c in step.commands if c.expected and c.expected.span]
-    starts = [s for s in starts if step.span.start < s < step.end]
+    # An expected block's text starts right after its opening fence line.
+    starts += [c.expected.span.start - 1 for c in step.commands if c.expected and c.expected.span]
+    starts = [s for s in starts if step.span.end <= s < step.end]
     if not starts:
         return step.prefix
     at = position[min(max(starts), len(position) - 1)]

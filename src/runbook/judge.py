@@ -29,6 +29,10 @@ class Verdict:
     reason: str
 
 
+class _Uncomparable(Exception):
+    """The output was cut to fit in memory, so it cannot be judged against the expected text."""
+
+
 def expected_exit(step: Step) -> int:
     """The ``exit=N`` attribute (default 0), already validated by the parser."""
     try:
@@ -50,6 +54,10 @@ def _compare_expected(runs: Sequence[CommandRun], strict_mode: bool) -> tuple[bo
         exp = r.command.expected
         assert exp is not None
         res = match_output(exp.text, r.execution.output.text, exp.mode)
+        if not res.ok and r.execution.output.truncated:
+            raise _Uncomparable(f"output too large to compare with the expected output "
+                                f"({r.execution.output.total_bytes} bytes, "
+                                f"{r.execution.output.dropped_bytes} not kept): use `...` lines or match=contains")
         if not res.ok:
             ok_all = False
             if not exp.illustrative:
@@ -88,7 +96,10 @@ def judge(step: Step, runs: Sequence[CommandRun], *, strict: bool,
     """Spec §3: criteria decide; expected output alone decides; else the exit status."""
     exit_code = _exit_of(runs)
     want_exit = expected_exit(step)
-    expected_ok, illustrative_only, diff = _compare_expected(runs, strict)
+    try:
+        expected_ok, illustrative_only, diff = _compare_expected(runs, strict)
+    except _Uncomparable as exc:
+        return Verdict(Status.ERROR, False, (Check("output matches expected", False, str(exc)),), None, str(exc))
     output = _merged_output(runs)
     duration = sum(r.execution.duration_s for r in runs)
     checks: list[Check] = []

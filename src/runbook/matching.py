@@ -300,10 +300,35 @@ def _with_notes(diff: str, notes: Sequence[str]) -> str:
     return diff + "".join(f"\nnote: {n}" for n in notes)
 
 
+#: Beyond this many lines a mismatch is shown as a bounded diff, without alignment.
+BIG = 50_000
+_WINDOW = 200
+
+
+def _bounded_diff(expected: Sequence[str], actual: Sequence[str]) -> str:
+    """A diff of huge texts: identical head and tail lines skipped, at most 200 lines a side."""
+    n = min(len(expected), len(actual))
+    i = 0
+    while i < n and expected[i] == actual[i]:
+        i += 1
+    j = 0
+    while j < n - i and expected[-1 - j] == actual[-1 - j]:
+        j += 1
+    e = list(expected[i:len(expected) - j])
+    a = list(actual[i:len(actual) - j])
+    more = max(len(e), len(a)) > _WINDOW
+    body = "\n".join(difflib.unified_diff(e[:_WINDOW], a[:_WINDOW], "expected", "actual", lineterm=""))
+    head = f"note: {i} identical leading lines and {j} trailing lines not shown\n" if i or j else ""
+    tail = f"\nnote: diff cut after {_WINDOW} lines" if more else ""
+    return head + body + tail
+
+
 def _lines_mode(pats: list[_Pattern], exp: list[str], act: list[str], notes: tuple[str, ...],
                 contains: bool = False) -> MatchResult:
     if _sequence_match(pats, act):
         return MatchResult(True, None, notes)
+    if len(pats) > BIG or len(act) > BIG:
+        return MatchResult(False, _with_notes(_bounded_diff(exp, act), notes), notes)
     rendered = _rendered(pats, act, align(pats, act, prefer_pairs=not contains))
     if rendered == act:  # cannot happen for a real mismatch; show the raw texts then
         rendered = exp
@@ -372,7 +397,10 @@ def match_output(expected: str, actual: str, mode: MatchMode = MatchMode.LINES) 
     exp = normalise_lines(expected)
     act = normalise_lines(actual)
     if mode is MatchMode.EXACT:
-        return MatchResult(True, None) if exp == act else MatchResult(False, _unified(exp, act))
+        if exp == act:
+            return MatchResult(True, None)
+        big = len(exp) > BIG or len(act) > BIG
+        return MatchResult(False, _bounded_diff(exp, act) if big else _unified(exp, act))
     pats = [_compile(line) for line in exp]
     notes = tuple(f"expected line {k + 1}: {p.note}" for k, p in enumerate(pats) if p.note)
     if mode is MatchMode.UNORDERED:

@@ -5,11 +5,10 @@ to ``<prefix><!-- runbook:end -->``. ``lines=N`` is trusted when the N-th line
 is an end marker, else the first end marker closes the region (the annotator
 makes sure no content line inside a region can spell one).
 
-Marker lines that are the author's own content are not regions: inside a fenced
-block (a document that shows what an annotated document looks like) or a raw
-HTML block. A light line scanner follows those blocks, including their end when
-their container (block quote depth, list item column) ends; no Markdown library
-is needed for that.
+Marker lines that are the author's own content are not regions: a fenced block
+that shows what an annotated document looks like (``docs/format.md`` does). No
+Markdown library is used, so only the clear case is recognised (see
+:func:`_example_end`).
 """
 
 from __future__ import annotations
@@ -23,21 +22,6 @@ BEGIN_RE = re.compile(
 )
 END_RE = re.compile(r"^[ \t>]*<!-- runbook:end -->[ \t]*$")
 
-_LEAD = r"(?P<lead>(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*?)(?P<indent> {0,3})"
-_FENCE_RE = re.compile(_LEAD + r"(?P<run>`{3,}|~{3,})(?P<info>[^\r\n]*)$")
-_HTML1_RE = re.compile(_LEAD + r"<(?:script|pre|style|textarea)(?:[ \t>]|$)", re.I)
-_HTML1_END = re.compile(r"</(?:script|pre|style|textarea)>", re.I)
-_HTML2_RE = re.compile(_LEAD + r"<!--(?!.*-->)")
-_HTML6_RE = re.compile(
-    _LEAD
-    + r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd"
-    r"|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]"
-    r"|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup"
-    r"|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul)"
-    r"(?:[ \t>]|/>|$)",
-    re.I,
-)
-_LEAD_RE = re.compile(r"[ \t>]*")
 
 
 @dataclass(frozen=True)
@@ -50,31 +34,18 @@ class Region:
     """The annotator added a newline to the document's last line to make room."""
 
 
-@dataclass(frozen=True)
-class _Block:
-    """An author's block whose lines are content: until ``ends`` or its container ends."""
-
-    kind: str  # "fence", "html1", "html2", "html6"
-    depth: int
-    column: int
-    char: str = ""
-    size: int = 0
+_FENCE_RE = re.compile(r"(?P<lead>(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)(?P<run>`{3,}|~{3,})(?P<info>[^\r\n]*)$")
 
 
 def find_regions(lines: Sequence[str]) -> list[Region]:
     """Every annotation region of ``lines`` (lines keep their terminators)."""
     regions: list[Region] = []
-    items: list[int] = []  # content columns of the open list items
     index = 0
     while index < len(lines):
-        line = lines[index].rstrip("\r\n")
-        _track_items(items, line)
-        block = _opens(line, items[-1] if items else 0)
-        if block is not None:
-            end = _block_end(lines, index + 1, block)
-            if end is not None:
-                index = end
-                continue
+        end = _example_end(lines, index) or _html_end(lines, index)
+        if end is not None:
+            index = end
+            continue
         region = _region_at(lines, index)
         if region is None:
             index += 1
@@ -84,91 +55,113 @@ def find_regions(lines: Sequence[str]) -> list[Region]:
     return regions
 
 
-_ITEM_RE = re.compile(r"(?P<lead>[ \t>]*)(?P<marker>[-+*]|\d{1,9}[.)])(?P<space>[ \t]+)(?=\S)")
+def _example_end(lines: Sequence[str], index: int) -> int | None:
+    """Line after the fenced block opening at ``index``, or None.
 
-
-def _track_items(items: list[int], line: str) -> None:
-    """Follow which list items ``line`` is in, by indentation (laziness ignored)."""
-    m = _LEAD_RE.match(line)
-    lead = m.group(0) if m else ""
-    if len(lead) == len(line):
-        return
-    while items and columns(lead) < items[-1]:
-        items.pop()
-    pos, width = 0, ""
-    while (item := _ITEM_RE.match(line, pos)) is not None:
-        width += item.group("lead") + " " * len(item.group("marker"))
-        space = columns(width + item.group("space")) - columns(width)
-        # Five or more spaces: the item's content starts one space after the marker.
-        width += item.group("space") if space <= 4 else " "
-        items.append(columns(width))
-        if space > 4:
-            break
-        pos = item.end()
-
-
-def _block_end(lines: Sequence[str], index: int, block: _Block) -> int | None:
-    """Line after the author's ``block``, or None when it is never closed.
-
-    A block protects the marker lines inside it only when it visibly ends after
-    them (closing fence, end tag, blank line). An unclosed one protects nothing:
-    the scanner cannot always tell where its container ends, and a real region
-    taken for content would stack up. Lines of a well-formed region inside the
-    block never close it (a region holds fences of its own).
+    Only a clear case counts: an opening fence, content lines that all carry
+    its lead (indentation and quote markers), then a closing fence with exactly
+    that lead. Marker lines in between are the author's (an example); a
+    well-formed region in between does not close the fence (it holds fences of
+    its own). A fence never closed that way is left alone, its lines read as
+    usual: a real region taken for content would stack up on every run.
     """
-    current: _Block | None = block
-    while index < len(lines) and current is not None:
-        region = _region_at(lines, index)
-        if region is not None:
-            index = region.stop
-            continue
-        inside, current = _continues(current, lines[index].rstrip("\r\n"))
-        if not inside:
-            return None if block.kind in ("fence", "html1", "html2") else index
-        index += 1
-    return None if current is not None else index
-
-
-def _opens(line: str, item_column: int) -> _Block | None:
-    for kind, pattern in (("fence", _FENCE_RE), ("html1", _HTML1_RE), ("html2", _HTML2_RE), ("html6", _HTML6_RE)):
-        m = pattern.match(line)
-        if m is None:
-            continue
-        if kind == "fence" and m.group("run")[0] == "`" and "`" in m.group("info"):
-            continue  # not a fence: an inline code span
-        if kind == "html1" and _HTML1_END.search(line):
+    opening = _FENCE_RE.match(lines[index].rstrip("\r\n"))
+    if opening is None or (opening.group("run")[0] == "`" and "`" in opening.group("info")):
+        return None
+    lead, run = _as_spaces(opening.group("lead")), opening.group("run")
+    j = index + 1
+    while j < len(lines):
+        line = lines[j].rstrip("\r\n")
+        closing = _FENCE_RE.match(line)
+        if (closing and _same_lead(_as_spaces(closing.group("lead")), lead) and closing.group("run")[0] == run[0]
+                and len(closing.group("run")) >= len(run) and not closing.group("info").strip()):
+            return j + 1
+        if not _in_container(line, lead):
             return None
-        lead = m.group("lead")
-        in_item = bool(re.search(r"[-+*\d]", lead))
-        width = columns(re.sub(r"[^ \t>]", " ", lead) + m.group("indent"))
-        column = width if in_item else min(item_column, width)
-        run = m.group("run") if kind == "fence" else ""
-        return _Block(kind, lead.count(">"), column, run[:1], len(run))
+        region = _region_at(lines, j)
+        if region is not None:
+            j = region.stop
+            continue
+        j += 1
     return None
 
 
-def _continues(block: _Block, line: str) -> tuple[bool, _Block | None]:
-    """(is ``line`` part of ``block``, the block still open after it)."""
-    m = _LEAD_RE.match(line)
-    lead = m.group(0) if m else ""
-    blank = len(lead) == len(line) and lead.count(">") >= block.depth
-    in_container = blank or (lead.count(">") >= block.depth and columns(lead) >= block.column)
-    if len(lead) == len(line) and not blank:
-        in_container = False
-    if not in_container:
-        return False, None
-    if block.kind == "html6":
-        return (not blank), (None if blank else block)
-    if block.kind == "html1":
-        return True, (None if _HTML1_END.search(line) else block)
-    if block.kind == "html2":
-        return True, (None if "-->" in line else block)
-    f = _FENCE_RE.match(line)
-    closes = (
-        f is not None and lead.count(">") == block.depth and f.group("run")[0] == block.char
-        and len(f.group("run")) >= block.size and not f.group("info").strip()
-    )
-    return True, (None if closes else block)
+_LIST_LEAD = r"(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*"
+_HTML_PRE_RE = re.compile(_LIST_LEAD + r"<(?:script|pre|style|textarea)(?:[ \t>]|$)", re.I)
+_HTML_PRE_END = re.compile(r"</(?:script|pre|style|textarea)>", re.I)
+_HTML_BLOCK_RE = re.compile(
+    _LIST_LEAD
+    + r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd"
+    r"|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]"
+    r"|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup"
+    r"|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul)"
+    r"(?:[ \t>]|/>|$)",
+    re.I,
+)
+
+
+def _html_end(lines: Sequence[str], index: int) -> int | None:
+    """Line after a raw HTML block opening at ``index`` (CommonMark types 1 and 6), or None.
+
+    Its lines are HTML, not fences, so a fence-like line inside one must not
+    pair with a later fence. It ends at a blank line (type 6) or its end tag
+    (type 1), and in any case before a region marker.
+    """
+    line = lines[index].rstrip("\r\n")
+    pre = _HTML_PRE_RE.match(line)
+    if pre is None and _HTML_BLOCK_RE.match(line) is None:
+        return None
+    if pre is not None and _HTML_PRE_END.search(line):
+        return index + 1
+    first = re.match(r"[ \t>]*", line)
+    depth = first.group(0).count(">") if first else 0
+    for j in range(index + 1, len(lines)):
+        body = lines[j].rstrip("\r\n")
+        head = re.match(r"[ \t>]*", body)
+        marks = head.group(0) if head else ""
+        if _region_at(lines, j) is not None or marks.count(">") < depth:
+            return j
+        if pre is not None and _HTML_PRE_END.search(body):
+            return j + 1
+        if pre is None and len(marks) == len(body):
+            return j
+    return len(lines)
+
+
+def _same_lead(a: str, b: str) -> bool:
+    return a == b or (a.count(">") == b.count(">") and columns(a) == columns(b))
+
+
+def _in_container(line: str, lead: str) -> bool:
+    """Whether ``line`` can still belong to a fence opened after ``lead``.
+
+    Same quote depth (or a blank line), and indented at least as far as the
+    container: the fence itself may sit up to 3 columns deeper than that.
+    """
+    depth = lead.count(">")
+    marks = re.match(r"[ \t>]*", line)
+    head = marks.group(0) if marks else ""
+    if head.count(">") < depth:
+        return False
+    if len(head) == len(line):
+        return True
+    return _text_column(line, depth) >= _text_column(lead + "x", depth) - 3
+
+
+def _text_column(line: str, depth: int) -> int:
+    """Column of the first character after ``depth`` quote markers and blanks."""
+    seen = 0
+    for i, ch in enumerate(line):
+        if ch == ">" and seen < depth:
+            seen += 1
+        elif ch not in " \t":
+            return columns(line[:i])
+    return columns(line)
+
+
+def _as_spaces(lead: str) -> str:
+    """A lead with list markers as spaces: how the item's next lines are indented."""
+    return re.sub(r"[^ \t>]", " ", lead)
 
 
 def _region_at(lines: Sequence[str], index: int) -> Region | None:

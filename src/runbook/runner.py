@@ -26,7 +26,7 @@ from .judge import CommandRun, judge, merged_output
 from .mask import MASK, Masker
 from .normalise import fold_carriage_returns, strip_ansi
 from .model import (
-    Check, Command, Document, Execution, Output, TroubleMatch, PhaseResult, RunResult, Status, Step, StepResult,
+    Check, Command, Document, Execution, MatchMode, Output, TroubleMatch, PhaseResult, RunResult, Status, Step, StepResult,
 )
 from .placeholders import fill_placeholders
 from .plan import Plan, build_plan
@@ -73,7 +73,7 @@ class SessionLike(Protocol):
     def start(self) -> None: ...
     def run(self, code: str, *, timeout: float, errexit: bool = True, needles: Sequence[str] = (),
             interactive: bool = False, dialog: Sequence[tuple[str, str]] = (),
-            on_output: Callable[[str], None] | None = None) -> Execution: ...
+            on_output: Callable[[str], None] | None = None, output_cap: int | None = None) -> Execution: ...
     def run_background(self, code: str, log_path: str) -> int: ...
     def interrupt(self) -> None: ...
     def close(self) -> None: ...
@@ -82,6 +82,8 @@ class SessionLike(Protocol):
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _ASSIGN_RE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=")
 _FAILED = (Status.FAIL, Status.ERROR)
+MAX_CAP = 128_000_000
+"""Largest per-step output kept in memory to compare with a documented expected output."""
 
 
 def _flag(step: Step, name: str, default: bool) -> bool:
@@ -282,7 +284,7 @@ class Runner:
             ex = self._session.run(
                 cmd.text, timeout=remaining, errexit=errexit, needles=wanted,
                 interactive=_flag(step, "interactive", False), dialog=self._dialog(step),
-                on_output=on_output)
+                on_output=on_output, output_cap=self._cap_for(cmd))
             runs.append(CommandRun(cmd, ex))
             if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
                     or self._step_interrupted:
@@ -295,6 +297,13 @@ class Runner:
         if cmd.expected is None or not self.masker:
             return cmd
         return Command(cmd.text, cmd.line, dataclasses.replace(cmd.expected, text=self.masker(cmd.expected.text)))
+
+    def _cap_for(self, cmd: Command) -> int | None:
+        """Room to keep a whole output when the author documented it whole (up to MAX_CAP)."""
+        if cmd.expected is None or cmd.expected.mode in (MatchMode.IGNORE, MatchMode.CONTAINS):
+            return None
+        need = 2 * len(cmd.expected.text.encode("utf-8", "surrogateescape")) + 65536
+        return min(need, MAX_CAP) if need > self.settings.output_cap else None
 
     def _dialog(self, step: Step) -> tuple[tuple[str, str], ...]:
         """The ``expect`` replies with ``${VAR}`` / ``$VAR`` filled from the run's environment."""
