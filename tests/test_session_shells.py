@@ -85,12 +85,13 @@ def _can_unshare() -> bool:
 
 
 @pytest.fixture
-def elsewhere(tmp_path: Path):
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A bash with its own /tmp, so it cannot read the session's files: like ssh or docker exec."""
     if not _can_unshare():
         pytest.skip("needs unshare --mount (root) to simulate a shell on another filesystem")
     cmd = ("unshare --mount --propagation private sh -c "
-           "'mount -t tmpfs none /tmp && exec bash --noprofile --norc'")
+           "'mount -t tmpfs none /tmp && mount -t tmpfs none /dev/shm && exec bash --noprofile --norc'")
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
     s = PexpectSession(ShellConfig(command=cmd, cwd=str(tmp_path), env={"FROM_DOC": "a b"}))
     s.start()
     yield s
