@@ -38,6 +38,18 @@ def block(code: str, info: str = "bash") -> str:
     return f"{FENCE}{info}\n{code}\n{FENCE}\n"
 
 
+def _assert_gone(pid: int, within: float = 5) -> None:
+    """The process must be gone (no orphan outlives a run)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"background process {pid} is still running after the run")
+
+
 def test_every_status_and_the_exit_code(write_doc):
     doc = write_doc(
         "# Statuses\n\n## Phase A — Startup\n<!-- runbook: blocking -->\n\n"
@@ -257,16 +269,7 @@ def test_background_service_is_waited_for_and_stopped(write_doc, tmp_path):
     code, data, _ = execute(doc)
     assert [s["status"] for s in data["steps"]] == ["pass", "pass"]
     assert "serving" in data["steps"][0]["output"]
-    pid = int(pidfile.read_text())
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.05)
-    else:
-        pytest.fail(f"background process {pid} still running after the run")
+    _assert_gone(int(pidfile.read_text()))
 
 
 def test_annotated_document_is_written_beside_and_source_untouched(write_doc):
@@ -468,15 +471,7 @@ def test_sigterm_stops_the_run_and_kills_background_services(write_doc, runbook_
     proc.send_signal(signal.SIGTERM)
     proc.communicate(timeout=20)
     assert proc.returncode == 130
-    pid = int(pidfile.read_text())
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)
-    pytest.fail(f"background process {pid} survived SIGTERM")
+    _assert_gone(int(pidfile.read_text()))
 
 
 def test_interactive_step_answers_prompts_from_its_expect_block(write_doc):
