@@ -518,3 +518,14 @@ def test_a_documented_output_larger_than_the_capture_cap_is_compared_whole(write
     s = data["steps"][0]
     assert s["status"] == "fail" and "+extra" in s["diff"] and "200000 identical leading lines" in s["diff"]
     assert len(s["diff"]) < 2000
+
+
+def test_github_step_summary_is_appended(write_doc, tmp_path):
+    summary = tmp_path / "summary.md"
+    summary.write_text("previous job output\n")
+    doc = write_doc("# G\n\n## Phase A — a\n\n### A1. ok\n\n" + block("echo ok") + "\n### A2. bad\n\n" + block("false"))
+    res = CliRunner().invoke(cli, ["execute", str(doc), "--no-color"], env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert res.exit_code == 1
+    text = summary.read_text()
+    assert text.startswith("previous job output\n")
+    assert "A2" in text and "fail" in text and "A1" not in text.split("A2")[1]
