@@ -529,3 +529,13 @@ def test_github_step_summary_is_appended(write_doc, tmp_path):
     text = summary.read_text()
     assert text.startswith("previous job output\n")
     assert "A2" in text and "fail" in text and "A1" not in text.split("A2")[1]
+
+
+def test_fail_if_checks_read_as_fail_if(write_doc):
+    doc = write_doc("# F\n\n### A1. clean\n\n" + block('echo "all good"') + "\nFAIL if: output contains `ERROR`.\n\n"
+                    "### A2. dirty\n\n" + block('echo "ERROR: disk"') + "\nFAIL if: output contains `ERROR`.\n")
+    code, data, _ = execute(doc)
+    a1, a2 = data["steps"]
+    assert a1["status"] == "pass" and a1["checks"] == [
+        {"clause": "FAIL if output contains `ERROR`", "ok": True, "detail": "", "manual": False}]
+    assert a2["status"] == "fail" and not a2["checks"][0]["ok"] and code == 1

@@ -175,18 +175,20 @@ def _evaluate(clause: Clause, ev: Evidence) -> _Verdict:
 
 def judge_clause(clause: Clause, ev: Evidence, negated: bool = False) -> Check:
     """One clause -> Check. ``negated`` (FAIL if): ok when the clause does NOT hold."""
+    # A FAIL-if clause is shown as such: "✓ FAIL if output contains `ERROR`" reads right.
+    text = f"FAIL if {clause.text}" if negated else clause.text
     if clause.kind is ClauseKind.MANUAL:
-        return Check(clause.text, False, "not a checkable clause", manual=True)
+        return Check(text, False, "not a checkable clause", manual=True)
     holds, seen, want = _evaluate(clause, ev)
     if holds is None:
         detail = seen if seen.startswith(ERROR_PREFIX) else f"{ERROR_PREFIX} {seen}"
-        return Check(clause.text, False, detail)
+        return Check(text, False, detail)
     ok = holds != negated
     if ok:
-        return Check(clause.text, True)
+        return Check(text, True)
     if negated or not want:
-        return Check(clause.text, False, seen)
-    return Check(clause.text, False, f"{seen}, expected {want}")
+        return Check(text, False, seen)
+    return Check(text, False, f"{seen}, expected {want}")
 
 
 def judge_criterion(criterion: Criterion, ev: Evidence) -> tuple[Check, ...]:
