@@ -98,29 +98,38 @@ def _splice(lines: list[str], inserts: dict[int, list[tuple[str, list[str], str]
 
 
 def _ends_in_open_fence(lines: Sequence[str], step: Step, position: Sequence[int]) -> bool:
-    """True when the step's fence is never closed and its result would land inside it.
+    """True when the step's last element is a fence never closed: its result would land inside.
 
     An unclosed fence runs to the end of its container: a region written there
-    would render as code, so such a step gets no result region.
+    would render as code, so such a step gets no result region. The last
+    element is the command block or an expected-output block after it.
     """
-    start = position[min(step.span.start, len(position) - 1)]
-    stop = position[min(step.span.end, len(position) - 1)]
-    if position[min(step.end, len(position) - 1)] != stop or start >= len(lines):
+    def at(line: int) -> int:
+        return position[min(line, len(position) - 1)]
+
+    end = at(step.end)
+    opener, fence_end = at(step.span.start), at(step.span.end)
+    for command in step.commands:
+        span = command.expected.span if command.expected else None
+        if span is not None and span.start > step.span.end - 1 and at(span.start - 1) > opener:
+            # An expected block's text follows its opening fence; a closed one has one more line.
+            opener, fence_end = at(span.start - 1), at(span.end) + 1
+    if end > fence_end or any(at(c.line) > opener for c in step.criteria) or opener >= len(lines):
         return False
-    opening = re.search(r"`{3,}|~{3,}", lines[start])
-    if opening is None or stop - 1 <= start:
+    opening = re.search(r"`{3,}|~{3,}", lines[opener])
+    if opening is None or end - 1 <= opener:
         return opening is not None
     run = opening.group(0)
-    closing = re.fullmatch(rf"([ \t>]*?)( *){re.escape(run[0])}{{{len(run)},}}[ \t]*", lines[stop - 1].rstrip("\r\n"))
+    closing = re.fullmatch(rf"([ \t>]*?)( *){re.escape(run[0])}{{{len(run)},}}[ \t]*", lines[end - 1].rstrip("\r\n"))
     if closing is None:
         return True
     # A closing fence sits in the same container: as many quote markers as the
-    # prefix, and at most 3 columns of indentation past the container's content.
+    # opening line, and indented like it, give or take 3 columns.
     lead = closing.group(1) + closing.group(2)
-    if lead.count(">") != step.prefix.count(">"):
+    opening_lead = re.sub(r"[^ \t>]", " ", lines[opener][: opening.start()])
+    if lead.count(">") != opening_lead.count(">"):
         return True
-    slack = 1 if ">" in step.prefix else 0  # the space after ">" is optional
-    return not (columns(step.prefix) - slack <= columns(lead) <= columns(step.prefix) + 3)
+    return abs(columns(lead) - columns(opening_lead)) > 3
 
 
 def _terminator(line: str) -> str:

@@ -8,7 +8,10 @@ makes sure no content line inside a region can spell one).
 Marker lines that are the author's own content are not regions: a fenced block
 that shows what an annotated document looks like (``docs/format.md`` does). No
 Markdown library is used, so only the clear case is recognised (see
-:func:`_example_end`).
+:func:`_example_end`); raw HTML blocks are stepped over so that a fence-like
+line inside one is not taken for a fence. Known gap: a tab right after a ``>``
+inside a quoted list item (tab stops across container markers) can mislead the
+scanner.
 """
 
 from __future__ import annotations
@@ -56,36 +59,49 @@ def find_regions(lines: Sequence[str]) -> list[Region]:
 
 
 def _example_end(lines: Sequence[str], index: int) -> int | None:
-    """Line after the fenced block opening at ``index``, or None.
+    """Line after the fenced block opening at ``index``, or None to read it as usual.
 
-    Only a clear case counts: an opening fence, content lines that all carry
-    its lead (indentation and quote markers), then a closing fence with exactly
-    that lead. Marker lines in between are the author's (an example); a
-    well-formed region in between does not close the fence (it holds fences of
-    its own). A fence never closed that way is left alone, its lines read as
-    usual: a real region taken for content would stack up on every run.
+    A fence is skipped whole when its closing fence is found (same quote depth,
+    same column), so that its content is never read as markers or fences.
+    Marker lines inside it are the author's (an example) only for a fence at the
+    top level or in block quotes; a fence indented into a list item that holds
+    a well-formed region is read as usual instead (a scanner cannot always see
+    where a list item ends, and a real region taken for content would stack up
+    on every run). A well-formed region never closes a fence (it holds fences
+    of its own).
     """
     opening = _FENCE_RE.match(lines[index].rstrip("\r\n"))
     if opening is None or (opening.group("run")[0] == "`" and "`" in opening.group("info")):
         return None
-    lead, run = _as_spaces(opening.group("lead")), opening.group("run")
+    lead, run = opening.group("lead"), opening.group("run")
+    number = re.search(r"(\d+)[.)]", lead)
+    if number and int(number.group(1)) != 1 and index and not _starts_fresh(lines[index - 1]):
+        return None  # "2)" cannot interrupt a paragraph: this line continues it
+    examples = bool(_QUOTE_LEAD_RE.fullmatch(lead))
+    depth, column = lead.count(">"), columns(re.sub(r"[^ \t>]", " ", lead))
     j = index + 1
     while j < len(lines):
         line = lines[j].rstrip("\r\n")
         closing = _FENCE_RE.match(line)
-        if (closing and _same_lead(_as_spaces(closing.group("lead")), lead) and closing.group("run")[0] == run[0]
-                and len(closing.group("run")) >= len(run) and not closing.group("info").strip()):
+        if (closing and closing.group("lead").count(">") == depth
+                and columns(re.sub(r"[^ \t>]", " ", closing.group("lead"))) == column
+                and closing.group("run")[0] == run[0] and len(closing.group("run")) >= len(run)
+                and not closing.group("info").strip()):
             return j + 1
-        if not _in_container(line, lead):
-            return None
+        marks = re.match(r"[ \t>]*", line)
+        if (marks.group(0) if marks else "").count(">") < depth:
+            return None  # the quote ended, and the fence with it
         region = _region_at(lines, j)
         if region is not None:
+            if not examples:
+                return None
             j = region.stop
             continue
         j += 1
     return None
 
 
+_QUOTE_LEAD_RE = re.compile(r"(?: {0,3}> ?)* {0,3}")
 _LIST_LEAD = r"(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*"
 _HTML_PRE_RE = re.compile(_LIST_LEAD + r"<(?:script|pre|style|textarea)(?:[ \t>]|$)", re.I)
 _HTML_PRE_END = re.compile(r"</(?:script|pre|style|textarea)>", re.I)
@@ -109,17 +125,23 @@ def _html_end(lines: Sequence[str], index: int) -> int | None:
     """
     line = lines[index].rstrip("\r\n")
     pre = _HTML_PRE_RE.match(line)
-    if pre is None and _HTML_BLOCK_RE.match(line) is None:
+    if pre is None and _HTML_BLOCK_RE.match(line) is None and not _html_tag_line(lines, index):
         return None
     if pre is not None and _HTML_PRE_END.search(line):
         return index + 1
-    first = re.match(r"[ \t>]*", line)
-    depth = first.group(0).count(">") if first else 0
+    first = re.match(_LIST_LEAD, line)
+    lead = first.group(0) if first else ""
+    depth = lead.count(">")
+    # An indented block is (most likely) in a list item, and ends with the item:
+    # at a line indented less.
+    column = columns(re.sub(r"[^ \t>]", " ", lead))
     for j in range(index + 1, len(lines)):
         body = lines[j].rstrip("\r\n")
         head = re.match(r"[ \t>]*", body)
         marks = head.group(0) if head else ""
         if _region_at(lines, j) is not None or marks.count(">") < depth:
+            return j
+        if len(marks) < len(body) and columns(marks) < column and column > columns(marks.rstrip(" \t") + " "):
             return j
         if pre is not None and _HTML_PRE_END.search(body):
             return j + 1
@@ -128,40 +150,34 @@ def _html_end(lines: Sequence[str], index: int) -> int | None:
     return len(lines)
 
 
-def _same_lead(a: str, b: str) -> bool:
-    return a == b or (a.count(">") == b.count(">") and columns(a) == columns(b))
+_TAG_LINE_RE = re.compile(
+    _LIST_LEAD + r"(?:<[A-Za-z][A-Za-z0-9-]*(?:[ \t]+[^<>]*)?/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*$"
+)
 
 
-def _in_container(line: str, lead: str) -> bool:
-    """Whether ``line`` can still belong to a fence opened after ``lead``.
-
-    Same quote depth (or a blank line), and indented at least as far as the
-    container: the fence itself may sit up to 3 columns deeper than that.
-    """
-    depth = lead.count(">")
-    marks = re.match(r"[ \t>]*", line)
-    head = marks.group(0) if marks else ""
-    if head.count(">") < depth:
+def _html_tag_line(lines: Sequence[str], index: int) -> bool:
+    """A type 7 HTML block start: a lone tag, not continuing a paragraph (roughly)."""
+    line = lines[index].rstrip("\r\n")
+    if not _TAG_LINE_RE.match(line):
         return False
-    if len(head) == len(line):
-        return True
-    return _text_column(line, depth) >= _text_column(lead + "x", depth) - 3
+    lead = re.match(_LIST_LEAD, line)
+    opened = lead.group(0) if lead else ""
+    previous = lines[index - 1] if index else ""
+    if re.search(r"[-+*\d]", opened) or opened.count(">") > previous[: len(previous) - len(previous.lstrip(" \t>"))].count(">"):
+        return True  # first line of a new list item or block quote
+    return _starts_fresh(previous)
 
 
-def _text_column(line: str, depth: int) -> int:
-    """Column of the first character after ``depth`` quote markers and blanks."""
-    seen = 0
-    for i, ch in enumerate(line):
-        if ch == ">" and seen < depth:
-            seen += 1
-        elif ch not in " \t":
-            return columns(line[:i])
-    return columns(line)
+def _starts_fresh(previous: str) -> bool:
+    """Whether a block may start after ``previous`` even if it cannot interrupt a paragraph.
 
-
-def _as_spaces(lead: str) -> str:
-    """A lead with list markers as spaces: how the item's next lines are indented."""
-    return re.sub(r"[^ \t>]", " ", lead)
+    True after a blank line, a heading, an HTML comment (a region marker
+    included) or a fence line: only paragraph text is continued.
+    """
+    before = re.sub("^" + _LIST_LEAD, "", previous).strip()
+    return not before or before.startswith("#") or before.endswith("-->") or bool(
+        re.fullmatch(r"(`{3,}|~{3,})[^`]*", before)
+    )
 
 
 def _region_at(lines: Sequence[str], index: int) -> Region | None:
