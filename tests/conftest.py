@@ -7,6 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI checks the same generated examples on every run, so a red build is always
+# reproducible; locally the search stays random and keeps finding new cases.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("RUNBOOK_SHARED", ROOT.parent / "shared"))

@@ -93,7 +93,8 @@ def test_commonmark_examples_with_the_real_parser():
     assert checked > 1200
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=100, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 # Tabs left out here: the parser's Step.prefix for a list item inside a block quote
 # ignores tab stops (">\t" lines), reported to its owner; tabs are covered by the
 # fake-parser properties and by the corpus "tabs" variant above.

@@ -109,8 +109,7 @@ def judge(step: Step, runs: Sequence[CommandRun], *, strict: bool,
                       expected_ok=expected_ok, run_command=run_command)
         if all(c.derived for c in step.criteria):
             exit_ok = exit_code == want_exit
-            checks.append(Check(f"exit code is {want_exit}", exit_ok,
-                                "" if exit_ok else f"exit code was {exit_code}"))
+            checks.append(Check(f"exit code is {want_exit}", exit_ok, "" if exit_ok else _exit_detail(exit_code)))
         for crit in step.criteria:
             checks.extend(judge_criterion(crit, ev))
         drift = expected_ok is False
@@ -130,8 +129,7 @@ def judge(step: Step, runs: Sequence[CommandRun], *, strict: bool,
         return Verdict(Status.PASS, drift, tuple(checks), diff, "")
 
     exit_ok = exit_code == want_exit
-    checks.append(Check(f"exit code is {want_exit}", exit_ok,
-                        "" if exit_ok else f"exit code was {exit_code}"))
+    checks.append(Check(f"exit code is {want_exit}", exit_ok, "" if exit_ok else _exit_detail(exit_code)))
     if expected_ok is not None:
         checks.append(Check("output matches expected", expected_ok,
                             "" if expected_ok else "output differs from the expected output"))
@@ -145,6 +143,10 @@ def judge(step: Step, runs: Sequence[CommandRun], *, strict: bool,
         return Verdict(Status.FAIL, True if illustrative_only else False, tuple(checks), diff,
                        reason + (" (--strict)" if illustrative_only else ""))
     return Verdict(Status.PASS, False, tuple(checks), diff, "")
+
+
+def _exit_detail(exit_code: int | None) -> str:
+    return "the step did not finish (no exit code)" if exit_code is None else f"exit code was {exit_code}"
 
 
 def _failed_reason(failed: Sequence[Check]) -> str:

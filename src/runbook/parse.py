@@ -24,6 +24,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .errors import ParseError, where
 from .model import Document, TroubleRow
+from .regions import find_regions
 from .source import Source, split_lines, strip_newline
 from .blocks import Block
 from .structure import build
@@ -32,8 +33,6 @@ SETTINGS_KEYS = ("shell", "timeout", "cwd", "env", "env_file", "secrets", "requi
                  "blocking", "strict", "check", "skip_unless")
 """Top-level front-matter keys read as runbook settings when there is no ``runbook:`` key."""
 
-_BEGIN_RE = re.compile(r"^[ \t>]*<!-- runbook:begin\b.*-->[ \t]*$")
-_END_RE = re.compile(r"^[ \t>]*<!-- runbook:end -->[ \t]*$")
 _SYMPTOM = re.compile(r"^(?:symptoms?|issues?|problems?|errors?)(?: messages?)?$")
 _CAUSE = re.compile(r"^(?:(?:likely|root|probable|possible)\s+)?(?:causes?|reasons?)$")
 _FIX = re.compile(r"^(?:fix(?:es)?|solutions?|resolutions?|actions?|remed(?:y|ies)|workarounds?)$")
@@ -44,27 +43,21 @@ def _markdown() -> MarkdownIt:
 
 
 def blank_annotations(text: str) -> str:
-    """``text`` with every ``runbook:begin`` .. ``runbook:end`` region emptied in place.
+    """``text`` with every annotation region emptied in place.
 
-    Each line of a region keeps its terminator and its block-quote markers (so a
-    quote around the region stays one quote) and loses everything else; line
-    numbers do not move. A begin marker without an end marker is left alone.
+    Regions are found exactly as ``runbook strip`` finds them (:mod:`regions`), so an
+    author's example of a region inside a fenced block is left alone. Each line of a
+    region keeps its terminator and its block-quote markers (so a quote around the
+    region stays one quote) and loses everything else; line numbers do not move.
     """
     lines = split_lines(text)
     out = list(lines)
-    i = 0
-    while i < len(lines):
-        if _BEGIN_RE.match(strip_newline(lines[i])):
-            end = next((k for k in range(i + 1, len(lines)) if _END_RE.match(strip_newline(lines[k]))), None)
-            if end is not None:
-                for k in range(i, end + 1):
-                    body = strip_newline(lines[k])
-                    quote = re.match(r"[ \t>]*", body)
-                    marks = quote.group(0).rstrip() if quote and ">" in quote.group(0) else ""
-                    out[k] = marks + lines[k][len(body):]
-                i = end + 1
-                continue
-        i += 1
+    for region in find_regions(lines):
+        for k in range(region.start, region.stop):
+            body = strip_newline(lines[k])
+            quote = re.match(r"[ \t>]*", body)
+            marks = quote.group(0).rstrip() if quote and ">" in quote.group(0) else ""
+            out[k] = marks + lines[k][len(body):]
     return "".join(out)
 
 

@@ -253,7 +253,7 @@ class PexpectSession:
                     "functions of earlier steps"
             elif status in ("timeout", "interrupt"):
                 timed_out = status == "timeout"
-                head = f"timed out after {timeout:g} s" if timed_out else "interrupted"
+                head = f"timed out after {timeout:.3g} s" if timed_out else "interrupted"
                 prompt = capture.last_line()
                 note, rc, died = self._stop(head, nonce, capture, since)
                 if prompt.strip():
