@@ -41,7 +41,7 @@ def expected_exit(step: Step) -> int:
         return 0
 
 
-def _compare_expected(runs: Sequence[CommandRun], strict_mode: bool) -> tuple[bool | None, bool, str | None]:
+def _compare_expected(runs: Sequence[CommandRun]) -> tuple[bool | None, bool, str | None]:
     """(all expected outputs match?, any mismatch is illustrative-only?, joined diff)."""
     compared = [r for r in runs if r.command.expected is not None
                 and r.command.expected.mode is not MatchMode.IGNORE]
@@ -72,7 +72,8 @@ def _exit_of(runs: Sequence[CommandRun]) -> int | None:
     return runs[-1].execution.exit_code if runs else None
 
 
-def _merged_output(runs: Sequence[CommandRun]) -> Output:
+def merged_output(runs: Sequence[CommandRun]) -> Output:
+    """A step's whole output: every command's output in order."""
     if len(runs) == 1:
         return runs[0].execution.output
     text = "".join(r.execution.output.text if r.execution.output.text.endswith("\n") or not r.execution.output.text
@@ -86,21 +87,16 @@ def _merged_output(runs: Sequence[CommandRun]) -> Output:
                   dropped_bytes=sum(r.execution.output.dropped_bytes for r in runs), counts=counts)
 
 
-def merged_output(runs: Sequence[CommandRun]) -> Output:
-    """A step's whole output: every command's output in order."""
-    return _merged_output(runs)
-
-
 def judge(step: Step, runs: Sequence[CommandRun], *, strict: bool,
           run_command: Callable[[str], int | None]) -> Verdict:
     """Spec §3: criteria decide; expected output alone decides; else the exit status."""
     exit_code = _exit_of(runs)
     want_exit = expected_exit(step)
     try:
-        expected_ok, illustrative_only, diff = _compare_expected(runs, strict)
+        expected_ok, illustrative_only, diff = _compare_expected(runs)
     except _Uncomparable as exc:
         return Verdict(Status.ERROR, False, (Check("output matches expected", False, str(exc)),), None, str(exc))
-    output = _merged_output(runs)
+    output = merged_output(runs)
     duration = sum(r.execution.duration_s for r in runs)
     checks: list[Check] = []
 
