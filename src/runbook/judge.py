@@ -68,10 +68,6 @@ def _compare_expected(runs: Sequence[CommandRun]) -> tuple[bool | None, bool, st
     return ok_all, (illustrative_only and not ok_all), ("\n".join(diffs) if diffs else None)
 
 
-def _exit_of(runs: Sequence[CommandRun]) -> int | None:
-    return runs[-1].execution.exit_code if runs else None
-
-
 def merged_output(runs: Sequence[CommandRun]) -> Output:
     """A step's whole output: every command's output in order."""
     if len(runs) == 1:
@@ -90,7 +86,7 @@ def merged_output(runs: Sequence[CommandRun]) -> Output:
 def judge(step: Step, runs: Sequence[CommandRun], *, strict: bool,
           run_command: Callable[[str], int | None]) -> Verdict:
     """Spec §3: criteria decide; expected output alone decides; else the exit status."""
-    exit_code = _exit_of(runs)
+    exit_code = runs[-1].execution.exit_code if runs else None
     want_exit = expected_exit(step)
     try:
         expected_ok, illustrative_only, diff = _compare_expected(runs)

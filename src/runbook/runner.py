@@ -35,7 +35,7 @@ from .trouble import match_troubleshooting
 
 
 class Observer(Protocol):
-    """Hooks a reporter implements; every method is optional in practice (see BaseObserver)."""
+    """Hooks a reporter implements (the terminal report is one); the runner calls each in order."""
 
     def run_started(self, doc: Document, plan: Plan) -> None: ...
     def step_started(self, step: Step, attempt: int) -> None: ...
@@ -43,28 +43,6 @@ class Observer(Protocol):
     def step_finished(self, step: Step, result: StepResult) -> None: ...
     def notice(self, message: str) -> None: ...
     def run_finished(self, run: RunResult) -> None: ...
-
-
-class BaseObserver:
-    """No-op observer to subclass."""
-
-    def run_started(self, doc: Document, plan: Plan) -> None:
-        pass
-
-    def step_started(self, step: Step, attempt: int) -> None:
-        pass
-
-    def step_output(self, step: Step, chunk: str) -> None:
-        pass
-
-    def step_finished(self, step: Step, result: StepResult) -> None:
-        pass
-
-    def notice(self, message: str) -> None:
-        pass
-
-    def run_finished(self, run: RunResult) -> None:
-        pass
 
 
 class SessionLike(Protocol):
