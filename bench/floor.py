@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pexpect
-
 import workloads as wl
 
 ENV = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"),

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-
 Result = dict[str, Any]
 
 

@@ -12,7 +12,6 @@ from annotate_fakes import (
     render,
 )
 
-from runbook.annotate import annotate, has_annotations, strip
 from runbook.model import (
     Check,
     Command,
@@ -27,6 +26,7 @@ from runbook.model import (
     StepResult,
 )
 from runbook.source import Source, split_lines
+from runbook.write.annotate import annotate, has_annotations, strip
 
 FIELD = """\
 # Field trial

@@ -22,8 +22,8 @@ from annotate_fakes import (
 )
 from conftest import corpus_files
 
-from runbook.annotate import annotate, strip
 from runbook.source import Source
+from runbook.write.annotate import annotate, strip
 
 SPEC = Path(__file__).resolve().parent / "data" / "commonmark-0.30.json"
 

@@ -15,11 +15,11 @@ import pytest
 from annotate_fakes import assert_regions_render_as_intended, assert_renders_same
 from conftest import ROOT
 
-from runbook.annotate import annotate, strip
 from runbook.config import from_front_matter
-from runbook.parse import parse_document
-from runbook.runner import Runner
+from runbook.parse.markdown import parse_document
+from runbook.run.runner import Runner
 from runbook.source import Source
+from runbook.write.annotate import annotate, strip
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 # An example is pinned once its golden file exists (quickstart always is); an

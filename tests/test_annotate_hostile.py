@@ -13,10 +13,10 @@ from annotate_fakes import (
     render,
 )
 
-from runbook.annotate import annotate, has_annotations, strip
 from runbook.model import Check, Output, PhaseResult, RunResult, Status, StepResult
-from runbook.result_block import MAX_LINE_CHARS
 from runbook.source import split_lines
+from runbook.write.annotate import annotate, has_annotations, strip
+from runbook.write.result_block import MAX_LINE_CHARS
 
 # One step in each container the annotation must respect, then text that must stay put.
 DOC = """\

@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 from test_annotate_corpus import SPEC, VARIANTS
 from test_annotate_props import documents
 
-from runbook.annotate import annotate, strip
 from runbook.errors import ParseError
 from runbook.model import Document
-from runbook.parse import parse_document
+from runbook.parse.markdown import parse_document
 from runbook.source import Source
+from runbook.write.annotate import annotate, strip
 
 
 def shape(doc: Document) -> list[tuple[object, ...]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from annotate_fakes import (
     assert_regions_render_as_intended,
     assert_renders_same,
@@ -11,11 +12,10 @@ from annotate_fakes import (
     fake_run,
     renderers_agree,
 )
-import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from runbook.annotate import annotate, has_annotations, strip
+from runbook.write.annotate import annotate, has_annotations, strip
 
 WORDS = st.sampled_from(
     ["run", "the", "`docker ps`", "*note*", "<b>", "&amp;", "PASS", "|", "x", "Phase", "A1.", "\\", "-", "#", "1."]

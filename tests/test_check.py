@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import FIXTURES
+
 from runbook.cli import cli
-from runbook.lint import CODES, check_document, parse_codes, select, summary_line
+from runbook.lint.check import CODES, check_document, parse_codes, select, summary_line
 from runbook.source import Source
 
 CHECK = FIXTURES / "check"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from conftest import corpus_files
-from runbook.lint import check_document
+
+from runbook.lint.check import check_document
 from runbook.source import Source
 
 #: document -> finding counts per code. Nearly every real step lacks a PASS/FAIL

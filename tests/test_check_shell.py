@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from runbook.lint import check_document
-from runbook.lint_rules_shell import assigned, hazards, label, uses
+from runbook.lint.check import check_document
+from runbook.lint.rules_shell import assigned, hazards, label, uses
 
 
 def _names(text: str) -> list[str]:

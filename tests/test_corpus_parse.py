@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-
 from conftest import corpus_files
+
 from runbook.model import ClauseKind, Document
-from runbook.parse import parse_document, parse_file
+from runbook.parse.markdown import parse_document, parse_file
 from runbook.source import Source, split_lines
 
 StepRow = tuple[str, str, str, str, str]

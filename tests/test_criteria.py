@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Callable
 
 import pytest
+from conftest import CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS
-from runbook.criteria import (
+from runbook.judge.criteria import (
     SUPPORTED_FORMS,
     Evidence,
     clause_summary,

@@ -1,6 +1,6 @@
 """Secret values are masked in every form they commonly take."""
 
-from runbook.mask import MASK, Masker
+from runbook.run.mask import MASK, Masker
 
 
 def test_masks_raw_url_json_and_shell_forms():

@@ -5,13 +5,18 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import CORPUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS
-from runbook.matching import MatchResult, expected_lines_kept, line_matches, match_output
+from runbook.judge.matching import (
+    MatchResult,
+    expected_lines_kept,
+    line_matches,
+    match_output,
+)
+from runbook.judge.normalise import normalise, strip_ansi
 from runbook.model import MatchMode
-from runbook.normalise import normalise, strip_ansi
 
 # --- normalise ------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import pytest
 
 from runbook.errors import ParseError
 from runbook.model import ClauseKind, Document, MatchMode, Step
-from runbook.parse import blank_annotations, parse_document, parse_file
+from runbook.parse.markdown import blank_annotations, parse_document, parse_file
 from runbook.source import split_lines
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "parse"

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from runbook.attrs import KNOWN_ATTRIBUTES, check_attrs, parse_directive, parse_info, parse_seconds
 from runbook.errors import ParseError
+from runbook.parse.attrs import (
+    KNOWN_ATTRIBUTES,
+    check_attrs,
+    parse_directive,
+    parse_info,
+    parse_seconds,
+)
 
 
 @pytest.mark.parametrize("info, lang, attrs", [

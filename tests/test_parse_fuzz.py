@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runbook.errors import ParseError
-from runbook.parse import parse_document
+from runbook.parse.markdown import parse_document
 from runbook.source import split_lines
 
 PIECES = [

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from runbook.blocks import heading_id, phase_id, slugify
-from runbook.labels import comment_check, criterion_label, expected_label, fragment_criterion, inline_expected
 from runbook.model import ClauseKind
-from runbook.placeholders import fill_placeholders, find_placeholders
-from runbook.transcript import is_transcript, split_transcript
+from runbook.parse.blocks import heading_id, phase_id, slugify
+from runbook.parse.labels import (
+    comment_check,
+    criterion_label,
+    expected_label,
+    fragment_criterion,
+    inline_expected,
+)
+from runbook.parse.placeholders import fill_placeholders, find_placeholders
+from runbook.parse.transcript import is_transcript, split_transcript
 
 
 # -- placeholders -----------------------------------------------------------------

@@ -8,7 +8,13 @@ from markdown_it import MarkdownIt
 from report_fixtures import XSS, make_run
 
 from runbook.model import RunResult, Status, StepResult
-from runbook.report.summary import fmt_duration, md_text, step_label, to_markdown_summary, verdict
+from runbook.report.summary import (
+    fmt_duration,
+    md_text,
+    step_label,
+    to_markdown_summary,
+    verdict,
+)
 
 
 def render(md: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from runbook.errors import SessionError
-from runbook.session import PexpectSession, ShellConfig
+from runbook.run.session import PexpectSession, ShellConfig
 
 
 @pytest.fixture
@@ -139,7 +139,7 @@ def test_close_is_idempotent_and_removes_the_private_dir(tmp_path):
 
 
 def test_partial_sentinel_holds_back_only_a_possible_sentinel_start():
-    from runbook.shell_lines import partial_sentinel, sentinel
+    from runbook.run.shell_lines import partial_sentinel, sentinel
 
     marks = [sentinel("abcd")]
     hold = len(marks[0]) + 1

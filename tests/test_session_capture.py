@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runbook.capture import OutputCapture
+from runbook.run.capture import OutputCapture
 
 
 def _feed_all(cap: OutputCapture, data: bytes, size: int) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from runbook import procs
-from runbook.session import PexpectSession, ShellConfig
+from runbook.run import procs
+from runbook.run.session import PexpectSession, ShellConfig
 
 MARKER_ROOM = 64
 

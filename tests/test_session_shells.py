@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from runbook import procs
-from runbook.session import PexpectSession, ShellConfig
+from runbook.run import procs
+from runbook.run.session import PexpectSession, ShellConfig
 
 POSIX_SHELLS = [c for c in ("sh", "zsh -f") if shutil.which(c.split()[0])]
 

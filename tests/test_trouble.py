@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import CORPUS
 
+from runbook.judge.trouble import match_troubleshooting
 from runbook.model import TroubleRow
-from runbook.trouble import match_troubleshooting
 
 # The four "Issue" sections of the edumind playbook in the corpus, as table rows.
 EDUMIND = CORPUS / "johnazariah__edumind-ai__.github__deployment__playbook__01-first-time-local-setup.md"

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import click
 
-from . import __version__
-from .errors import RunbookError
+from runbook import __version__
+from runbook.errors import RunbookError
 
 if TYPE_CHECKING:
-    from .config import Selection, Settings
-    from .model import Document, RunResult
-    from .source import Source
+    from runbook.config import Selection, Settings
+    from runbook.model import Document, RunResult
+    from runbook.source import Source
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -32,9 +32,9 @@ def _fail(err: RunbookError) -> None:
 
 def load(path: str) -> tuple["Source", str, "Document"]:
     """Read a document, drop earlier annotations, parse it (errors raise)."""
-    from .annotate import strip
-    from .parse import parse_document
-    from .source import Source
+    from runbook.parse.markdown import parse_document
+    from runbook.source import Source
+    from runbook.write.annotate import strip
 
     src = Source.read(path)
     original = strip(src.text)
@@ -86,9 +86,9 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
             no_color: bool, phases: Sequence[str], steps: Sequence[str], from_step: str | None,
             until_step: str | None, no_deps: bool) -> None:
     """Run DOC's steps in one shell, judge them, write the results."""
-    from . import config
-    from .report.terminal import TerminalReporter, make_console
-    from .runner import Runner
+    from runbook import config
+    from runbook.report.terminal import TerminalReporter, make_console
+    from runbook.run.runner import Runner
 
     try:
         src, original, document = load(doc)
@@ -135,7 +135,7 @@ def _settings(document: "Document", *, timeout: float | None, shell: str | None,
               env_files: Sequence[str], values: Sequence[str], selection: "Selection",
               strict: bool = False, fail_fast: bool = False) -> "Settings":
     """Front matter, then the command line's options, validated into one Settings."""
-    from . import config
+    from runbook import config
 
     if timeout is not None and timeout <= 0:
         raise RunbookError("--timeout must be a positive number of seconds")
@@ -148,7 +148,7 @@ def _settings(document: "Document", *, timeout: float | None, shell: str | None,
 
 def exit_status(run: "RunResult") -> int:
     """Spec §8: 130 interrupted, 1 when any step failed/errored/is manual/blocked, else 0."""
-    from .model import FAILING
+    from runbook.model import FAILING
 
     if run.interrupted:
         return EXIT_INTERRUPTED
@@ -158,8 +158,8 @@ def exit_status(run: "RunResult") -> int:
 def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Document", *, out: str | None,
                    in_place: bool, no_annotate: bool, json_path: str | None, junit_path: str | None,
                    html_path: str | None, summary_path: str | None, masker: Any) -> None:
-    from .annotate import annotate
-    from .source import atomic_write, encode
+    from runbook.source import atomic_write, encode
+    from runbook.write.annotate import annotate
 
     if not no_annotate:
         text = annotate(original, document, run)
@@ -171,17 +171,17 @@ def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Do
             target = src.path if in_place else out or _annotated_path(src.path)
             atomic_write(target, data, mode_from=src.path)
     if json_path:
-        from .report.json import to_json
+        from runbook.report.json import to_json
         atomic_write(json_path, encode(to_json(run)))
     if junit_path:
-        from .report.junit import to_junit
+        from runbook.report.junit import to_junit
         atomic_write(junit_path, encode(to_junit(run)))
     if html_path:
-        from .report.html import to_html
+        from runbook.report.html import to_html
         atomic_write(html_path, encode(to_html(run, masker(original), document)))
     summary_targets = [p for p in (summary_path, os.environ.get("GITHUB_STEP_SUMMARY")) if p]
     if summary_targets:
-        from .report.summary import to_markdown_summary
+        from runbook.report.summary import to_markdown_summary
         md = to_markdown_summary(run)
         for p in summary_targets:
             try:
@@ -205,9 +205,9 @@ def _annotated_path(path: str) -> str:
 def list_cmd(doc: str, phases: Sequence[str], steps: Sequence[str], from_step: str | None,
              until_step: str | None, no_deps: bool) -> None:
     """Show the phases and steps of DOC as runbook understands them (and what a selection runs)."""
-    from . import config
-    from .criteria import clause_summary
-    from .plan import build_plan
+    from runbook import config
+    from runbook.judge.criteria import clause_summary
+    from runbook.run.plan import build_plan
 
     try:
         _, _, document = load(doc)
@@ -253,8 +253,8 @@ def list_cmd(doc: str, phases: Sequence[str], steps: Sequence[str], from_step: s
 @click.option("--in-place", is_flag=True, help="Strip the document itself.")
 def strip(doc: str, out: str | None, in_place: bool) -> None:
     """Remove runbook's annotations from DOC, restoring the original byte for byte."""
-    from .annotate import strip as strip_text
-    from .source import Source, atomic_write
+    from runbook.source import Source, atomic_write
+    from runbook.write.annotate import strip as strip_text
 
     try:
         src = Source.read(doc)
@@ -279,8 +279,8 @@ def report(results: str, html_path: str | None, junit_path: str | None, summary_
     """Re-render the reports of an earlier run from its RESULTS.json."""
     import json
 
-    from .report.json import from_dict
-    from .source import atomic_write, encode
+    from runbook.report.json import from_dict
+    from runbook.source import atomic_write, encode
 
     try:
         try:
@@ -290,7 +290,7 @@ def report(results: str, html_path: str | None, junit_path: str | None, summary_
                                hint="pass the file written by `runbook execute --json`") from None
         run = from_dict(data)
         if html_path:
-            from .report.html import to_html
+            from runbook.report.html import to_html
             doc_text = document = None
             try:
                 _, doc_text, document = load(run.document)
@@ -298,10 +298,10 @@ def report(results: str, html_path: str | None, junit_path: str | None, summary_
                 pass
             atomic_write(html_path, encode(to_html(run, doc_text, document)))
         if junit_path:
-            from .report.junit import to_junit
+            from runbook.report.junit import to_junit
             atomic_write(junit_path, encode(to_junit(run)))
         if summary_path:
-            from .report.summary import to_markdown_summary
+            from runbook.report.summary import to_markdown_summary
             with open(summary_path, "a", encoding="utf-8") as fh:
                 fh.write(to_markdown_summary(run))
     except RunbookError as err:
@@ -322,8 +322,14 @@ def check(docs: Sequence[str], fmt: str, selected: Sequence[str], ignored: Seque
     One line per finding, `path:line:col: CODE message; hint: ...`, then a summary.
     Exit 0 clean, 1 findings, 2 unreadable or unparsable input. Codes: docs/check.md.
     """
-    from .lint import check_document, parse_codes, select, summary_line, to_json
-    from .source import Source
+    from runbook.lint.check import (
+        check_document,
+        parse_codes,
+        select,
+        summary_line,
+        to_json,
+    )
+    from runbook.source import Source
 
     try:
         sel = parse_codes(selected, "--select")
@@ -372,10 +378,10 @@ def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], chec
     Lines that still match (`...`, `(re)`, `(glob)`, literal) stay as written; only
     stale lines are replaced. Writes DOC in place unless -o is given.
     """
-    from . import config
-    from .runner import Runner
-    from .source import atomic_write
-    from .update import apply, plan_updates, step_diff
+    from runbook import config
+    from runbook.run.runner import Runner
+    from runbook.source import atomic_write
+    from runbook.write.update import apply, plan_updates, step_diff
 
     if in_place and out:
         _fail(RunbookError("--in-place and -o are exclusive", hint="pick one destination"))

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from .attrs import parse_seconds
-from .errors import ConfigError
+from runbook.errors import ConfigError
 
 SECRET_NAME_RE = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|API_KEY", re.IGNORECASE)
 """Variables whose names look like this are secrets even when not listed (spec §4)."""
@@ -18,6 +17,20 @@ FRONT_MATTER_KEYS = (
     "shell", "timeout", "cwd", "env", "env_file", "secrets", "requires", "blocking", "strict", "check",
     "skip_unless",
 )
+_DURATION_RE = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*$", re.I)
+
+
+def parse_seconds(value: str) -> float | None:
+    """``30``, ``30s``, ``2m``, ``500ms`` -> seconds (``None`` if not a duration)."""
+    m = _DURATION_RE.match(value)
+    if not m:
+        return None
+    unit = (m.group(2) or "s").lower()
+    scale = 0.001 if unit == "ms" else {"m": 60.0, "h": 3600.0}.get(unit[0], 1.0)
+    return float(m.group(1)) * scale
+
+
 def parse_duration(value: object) -> float | None:
     """``30``, ``30s``, ``2m``, ``500ms`` -> seconds; ``None`` when not a positive duration."""
     if isinstance(value, bool):

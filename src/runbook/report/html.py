@@ -20,9 +20,24 @@ from typing import Any, Sequence
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..model import FAILING, Document, PhaseResult, RunResult, Status, Step, StepResult
-from ..source import split_lines
-from .summary import STATUS_ORDER, fmt_duration, step_label, verdict, visible, why
+from runbook.model import (
+    FAILING,
+    Document,
+    PhaseResult,
+    RunResult,
+    Status,
+    Step,
+    StepResult,
+)
+from runbook.report.summary import (
+    STATUS_ORDER,
+    fmt_duration,
+    step_label,
+    verdict,
+    visible,
+    why,
+)
+from runbook.source import split_lines
 
 _HERE = Path(__file__).resolve().parent
 _SAFE_TAGS = frozenset(

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from ..errors import RunbookError
-from ..model import (
+from runbook.errors import RunbookError
+from runbook.model import (
     Check,
     Output,
     PhaseResult,

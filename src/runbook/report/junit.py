@@ -14,8 +14,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
-from ..model import PhaseResult, RunResult, Status, StepResult
-from .summary import step_label, visible as xml_safe, why
+from runbook.model import PhaseResult, RunResult, Status, StepResult
+from runbook.report.summary import step_label, why
+from runbook.report.summary import visible as xml_safe
 
 #: Lines of output kept in a failure / error body (the whole output is in system-out).
 TAIL_LINES = 40

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import EMOJI, FAILING, RunResult, Status, StepResult
-
+from runbook.model import EMOJI, FAILING, RunResult, Status, StepResult
 
 #: Display order: what a reviewer must look at first comes first.
 STATUS_ORDER = (Status.FAIL, Status.ERROR, Status.BLOCKED, Status.MANUAL, Status.SKIP, Status.PASS)

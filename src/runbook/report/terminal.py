@@ -16,8 +16,8 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from ..model import EMOJI, Document, RunResult, Status, Step, StepResult
-from ..plan import Plan
+from runbook.model import EMOJI, Document, RunResult, Status, Step, StepResult
+from runbook.run.plan import Plan
 
 ICON = EMOJI
 STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "magenta", Status.SKIP: "dim",

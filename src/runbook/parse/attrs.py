@@ -24,8 +24,9 @@ import json
 import re
 from typing import Mapping
 
-from .errors import ParseError
-from .model import MatchMode
+from runbook.config import parse_seconds
+from runbook.errors import ParseError
+from runbook.model import MatchMode
 
 FLAGS = frozenset({
     "skip", "norun", "setup", "teardown", "background", "interactive", "root", "expected",
@@ -42,8 +43,6 @@ KNOWN_ATTRIBUTES = FLAGS | VALUED
 
 _TRUE = {"true", "yes", "on", "1", ""}
 _FALSE = {"false", "no", "off", "0"}
-_DURATION_RE = re.compile(
-    r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*$", re.I)
 _TOKEN_RE = re.compile(
     r"""(?P<key>[^\s={}"']+)=(?P<val>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s{}]*)"""
     r"""|(?P<word>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s{}]+)""")
@@ -191,16 +190,6 @@ def parse_directive(html: str) -> dict[str, str] | None:
         return None
     _, attrs = parse_info("x " + m.group(1).strip())
     return attrs
-
-
-def parse_seconds(value: str) -> float | None:
-    """``30``, ``30s``, ``2m``, ``500ms`` -> seconds (``None`` if not a duration)."""
-    m = _DURATION_RE.match(value)
-    if not m:
-        return None
-    unit = (m.group(2) or "s").lower()
-    scale = 0.001 if unit == "ms" else {"m": 60.0, "h": 3600.0}.get(unit[0], 1.0)
-    return float(m.group(1)) * scale
 
 
 def _int(value: str) -> int | None:

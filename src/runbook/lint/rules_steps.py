@@ -6,15 +6,15 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING, Iterator
 
-from .attrs import parse_directive, parse_info
-from .commands import OTHER_PLATFORM, OUTPUT_LANGS
-from .criteria import SUPPORTED_FORMS
-from .labels import criterion_label, expected_label, inline_expected, plain
-from .lint_rules_shell import COMMON_VARIABLES, assigned, hazards, uses
-from .model import ClauseKind, Command, Step
+from runbook.judge.criteria import SUPPORTED_FORMS
+from runbook.lint.rules_shell import COMMON_VARIABLES, assigned, hazards, uses
+from runbook.model import ClauseKind, Command, Step
+from runbook.parse.attrs import parse_directive, parse_info
+from runbook.parse.commands import OTHER_PLATFORM, OUTPUT_LANGS
+from runbook.parse.labels import criterion_label, expected_label, inline_expected, plain
 
 if TYPE_CHECKING:
-    from .lint import Context, Finding
+    from runbook.lint.codes import Context, Finding
 
 EXEMPT_ROLES = frozenset({"background", "teardown"})
 """Steps that need no expected output or criterion: services started, cleanup."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .criteria import Evidence, judge_criterion
-from .matching import match_output
-from .model import Check, Command, Execution, MatchMode, Output, Status, Step
+from runbook.judge.criteria import Evidence, judge_criterion
+from runbook.judge.matching import match_output
+from runbook.model import Check, Command, Execution, MatchMode, Output, Status, Step
 
 
 @dataclass(frozen=True)

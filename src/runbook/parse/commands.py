@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
-from .errors import ParseError
-from .labels import comment_check
-from .model import Command, Criterion, Expected, MatchMode, Span
-from .transcript import is_transcript, split_transcript
+from runbook.errors import ParseError
+from runbook.model import Command, Criterion, Expected, MatchMode, Span
+from runbook.parse.labels import comment_check
+from runbook.parse.transcript import is_transcript, split_transcript
 
 SHELL_LANGS = frozenset({
     "bash", "sh", "shell", "zsh", "console", "shell-session", "shellsession", "terminal",

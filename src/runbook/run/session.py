@@ -30,12 +30,19 @@ from typing import Any, Callable, Mapping, NoReturn, Sequence
 
 import pexpect
 
-from . import procs
-from .capture import OutputCapture
-from .errors import SessionError
-from .model import Execution
-from .shell_lines import (Dialog, background_line, partial_sentinel, probe_line, sentinel, setup_line,
-                          step_line)
+from runbook.errors import SessionError
+from runbook.model import Execution
+from runbook.run import procs
+from runbook.run.capture import OutputCapture
+from runbook.run.shell_lines import (
+    Dialog,
+    background_line,
+    partial_sentinel,
+    probe_line,
+    sentinel,
+    setup_line,
+    step_line,
+)
 
 HERMETIC = ("bash", "--noprofile", "--norc", "--noediting")
 #: Defaults a document's ``env`` may override (pagers off, plain terminal).

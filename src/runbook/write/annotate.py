@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .model import Document, RunResult, Step
-from .regions import Region, columns, find_regions
-from .result_block import result_body, summary_body
-from .source import split_lines
+from runbook.model import Document, RunResult, Step
+from runbook.parse.regions import Region, columns, find_regions
+from runbook.source import split_lines
+from runbook.write.result_block import result_body, summary_body
 
 BEGIN = "<!-- runbook:begin"
 END = "<!-- runbook:end -->"

@@ -17,21 +17,31 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
-from . import __version__
-from .attrs import parse_seconds
-from .config import SECRET_NAME_RE, Settings, parse_duration
-from .criteria import needles
-from .errors import ConfigError
-from .judge import CommandRun, judge, merged_output
-from .mask import MASK, Masker
-from .normalise import fold_carriage_returns, strip_ansi
-from .model import (
-    Check, Command, Document, Execution, MatchMode, Output, TroubleMatch, PhaseResult, RunResult, Status, Step, StepResult,
+from runbook import __version__
+from runbook.config import SECRET_NAME_RE, Settings, parse_duration, parse_seconds
+from runbook.errors import ConfigError
+from runbook.judge.criteria import needles
+from runbook.judge.normalise import fold_carriage_returns, strip_ansi
+from runbook.judge.trouble import match_troubleshooting
+from runbook.judge.verdict import CommandRun, judge, merged_output
+from runbook.model import (
+    Check,
+    Command,
+    Document,
+    Execution,
+    MatchMode,
+    Output,
+    PhaseResult,
+    RunResult,
+    Status,
+    Step,
+    StepResult,
+    TroubleMatch,
 )
-from .placeholders import fill_placeholders
-from .plan import Plan, build_plan
-from .session import PexpectSession, ShellConfig
-from .trouble import match_troubleshooting
+from runbook.parse.placeholders import fill_placeholders
+from runbook.run.mask import MASK, Masker
+from runbook.run.plan import Plan, build_plan
+from runbook.run.session import PexpectSession, ShellConfig
 
 
 class Observer(Protocol):

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .model import Clause, ClauseKind, Criterion
+from runbook.model import Clause, ClauseKind, Criterion
 
 MAX_LABEL_WORDS = 40
 """Longer paragraphs are prose, not labels."""

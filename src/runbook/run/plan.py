@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import Selection
-from .errors import SelectionError
-from .model import Document, Phase, Step
+from runbook.config import Selection
+from runbook.errors import SelectionError
+from runbook.model import Document, Phase, Step
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from .model import Clause, ClauseKind, Criterion
+from runbook.model import Clause, ClauseKind, Criterion
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,19 @@ import re
 from dataclasses import dataclass
 from typing import Collection, Iterable, Sequence
 
-from .judge import expected_exit
-from .matching import expected_lines_kept, match_output
-from .model import Command, Document, MatchMode, RunResult, Status, Step, StepResult
-from .normalise import normalise_lines
-from .source import split_lines, strip_newline
+from runbook.judge.matching import expected_lines_kept, match_output
+from runbook.judge.normalise import normalise_lines
+from runbook.judge.verdict import expected_exit
+from runbook.model import (
+    Command,
+    Document,
+    MatchMode,
+    RunResult,
+    Status,
+    Step,
+    StepResult,
+)
+from runbook.source import split_lines, strip_newline
 
 _PREFIX_RE = re.compile(r"[ \t>]*")
 _FENCE_RE = re.compile(r"^([ \t>]*)(`{3,}|~{3,})")

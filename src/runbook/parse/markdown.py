@@ -22,12 +22,12 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from .errors import ParseError, where
-from .model import Document, TroubleRow
-from .regions import find_regions
-from .source import Source, split_lines, strip_newline
-from .blocks import Block
-from .structure import build
+from runbook.errors import ParseError, where
+from runbook.model import Document, TroubleRow
+from runbook.parse.blocks import Block
+from runbook.parse.regions import find_regions
+from runbook.parse.structure import build
+from runbook.source import Source, split_lines, strip_newline
 
 SETTINGS_KEYS = ("shell", "timeout", "cwd", "env", "env_file", "secrets", "requires",
                  "blocking", "strict", "check", "skip_unless")

@@ -20,8 +20,8 @@ from __future__ import annotations
 import codecs
 from typing import Sequence
 
-from .model import Output
-from .normalise import strip_ansi
+from runbook.judge.normalise import strip_ansi
+from runbook.model import Output
 
 #: Longest tail of a chunk held back because it may be the start of an escape sequence.
 _ESC_HOLD = 64

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from .model import EMOJI, FAILING, Document, RunResult, Status, StepResult
+from runbook.model import EMOJI, FAILING, Document, RunResult, Status, StepResult
 
 DRIFT_NOTE = "⚠️ drift: output differs from the documented example"
 

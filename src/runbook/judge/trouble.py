@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .model import TroubleMatch, TroubleRow
+from runbook.model import TroubleMatch, TroubleRow
 
 #: At most this many rows are reported for one failure.
 MAX_MATCHES = 3

@@ -34,20 +34,34 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
-from .attrs import check_attrs, match_mode, parse_directive, parse_info
-from .blocks import Block, heading_id, phase_id, slugify
-from .commands import (
-    ADJACENT_LANGS, DIALOG_LANGS, OTHER_PLATFORM, OUTPUT_LANGS, SHELL_LANGS, block_commands,
-    is_step, parse_dialog, skip_reason, transcript_shaped,
+from runbook.errors import ParseError, where
+from runbook.model import Command, Criterion, Expected, MatchMode, Phase, Span, Step
+from runbook.parse.attrs import check_attrs, match_mode, parse_directive, parse_info
+from runbook.parse.blocks import Block, heading_id, phase_id, slugify
+from runbook.parse.commands import (
+    ADJACENT_LANGS,
+    DIALOG_LANGS,
+    OTHER_PLATFORM,
+    OUTPUT_LANGS,
+    SHELL_LANGS,
+    block_commands,
+    is_step,
+    parse_dialog,
+    skip_reason,
+    transcript_shaped,
 )
-from .criteria import parse_criterion
-from .errors import ParseError, where
-from .labels import (
-    Label, criterion_label, expected_label, fragment_criterion, inline_criterion,
-    inline_expected, plain, strip_lead,
+from runbook.parse.grammar import parse_criterion
+from runbook.parse.labels import (
+    Label,
+    criterion_label,
+    expected_label,
+    fragment_criterion,
+    inline_criterion,
+    inline_expected,
+    plain,
+    strip_lead,
 )
-from .model import Command, Criterion, Expected, MatchMode, Phase, Span, Step
-from .placeholders import find_placeholders
+from runbook.parse.placeholders import find_placeholders
 
 _HEADING_LABEL_WORDS = 6
 """A heading this short that is an expected-output label does not end the search."""

@@ -15,82 +15,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Iterable, Mapping, Sequence
 
-from .attrs import parse_info
-from .errors import ParseError, RunbookError
-from .model import Document
-from .parse import Scan, parse_document, scan
-
-CODES: Mapping[str, str] = {
-    "RB100": "parser warning",
-    "RB101": "step has no expected output",
-    "RB102": "step has no PASS/FAIL criterion",
-    "RB103": "step has neither expected output nor a criterion",
-    "RB104": "code block is never closed",
-    "RB201": "criterion clause runbook cannot check (manual)",
-    "RB202": "criteria label without a clause or list",
-    "RB203": "criterion belongs to no step",
-    "RB301": "unknown attribute",
-    "RB302": "misspelled runbook directive",
-    "RB303": "blocking directive in the wrong place",
-    "RB304": "directive applies to nothing",
-    "RB305": "invalid attribute value",
-    "RB306": "duplicate step id",
-    "RB307": "malformed step id",
-    "RB308": "duplicate phase",
-    "RB309": "phase out of order",
-    "RB310": "phase missing",
-    "RB311": "front matter names a phase the document does not have",
-    "RB312": "dialog block without an interactive step",
-    "RB401": "smart quote in a command",
-    "RB402": "invisible or non-breaking space in a command",
-    "RB403": "en/em dash used as an option hyphen",
-    "RB404": "'$ ' prompt inside a command block",
-    "RB405": "trailing backslash at the end of a block",
-    "RB406": "tab inside a heredoc",
-    "RB501": "unresolved placeholder",
-    "RB502": "variable used but never set",
-    "RB601": "troubleshooting table with missing columns",
-    "RB602": "troubleshooting row with empty cells",
-    "RB603": "troubleshooting declared but missing",
-    "RB701": "expected-output block no step owns",
-    "RB702": "expected-output label with no block",
-}
-"""Every code ``runbook check`` emits and what it means in a few words."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem in a document (lines and columns 1-based)."""
-
-    path: str
-    line: int
-    col: int
-    code: str
-    message: str
-    hint: str = ""
-
-    def format(self) -> str:
-        """``path:line:col: CODE message; hint: ...`` (one line, like ruff)."""
-        text = f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
-        return f"{text}; hint: {self.hint}" if self.hint else text
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the rules read: the parsed document and the token-level scan."""
-
-    path: str
-    doc: Document
-    scan: Scan
-    lines: tuple[str, ...]
-    """Source lines without terminators."""
-
-    def finding(self, line0: int, col0: int, code: str, message: str, hint: str = "") -> Finding:
-        return Finding(self.path, line0 + 1, col0 + 1, code, message, hint)
-
+from runbook.errors import ParseError, RunbookError
+from runbook.lint.codes import CODES, Context, Finding
+from runbook.model import Document
+from runbook.parse.attrs import parse_info
+from runbook.parse.markdown import parse_document, scan
 
 _RECOVERABLE = (
     (re.compile(r"^duplicate step id"), "RB306"),
@@ -147,7 +79,7 @@ def _neutralise(lines: list[str], line0: int, code: str, err: RunbookError, seri
 
 def parse_for_lint(text: str, path: str) -> tuple[Document, list[Finding]]:
     """Parse ``text``, turning recoverable parse errors into findings."""
-    from .source import split_lines
+    from runbook.source import split_lines
 
     lines = split_lines(text)
     found: list[Finding] = []
@@ -169,8 +101,8 @@ def check_document(text: str, path: str = "<string>") -> list[Finding]:
 
     Raises :class:`ParseError` when the document cannot be parsed at all.
     """
-    from .lint_rules_doc import doc_rules
-    from .lint_rules_steps import step_rules
+    from runbook.lint.rules_doc import doc_rules
+    from runbook.lint.rules_steps import step_rules
 
     doc, found = parse_for_lint(text, path)
     sc = scan(text)

@@ -7,11 +7,11 @@ import difflib
 import re
 from typing import TYPE_CHECKING, Iterator
 
-from .attrs import KNOWN_ATTRIBUTES, PASSIVE, parse_directive, parse_info
-from .blocks import phase_id, slugify
+from runbook.parse.attrs import KNOWN_ATTRIBUTES, PASSIVE, parse_directive, parse_info
+from runbook.parse.blocks import phase_id, slugify
 
 if TYPE_CHECKING:
-    from .lint import Context, Finding
+    from runbook.lint.codes import Context, Finding
 
 _WARNINGS = (
     (re.compile(r"^code block is never closed"), "RB104",

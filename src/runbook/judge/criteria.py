@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .clause_grammar import parse_clause, parse_criterion
-from .model import Check, Clause, ClauseKind, Criterion, Output
+from runbook.model import Check, Clause, ClauseKind, Criterion, Output
+from runbook.parse.grammar import parse_clause, parse_criterion
 
 __all__ = [
     "ERROR_PREFIX",

@@ -39,8 +39,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from .model import MatchMode
-from .normalise import normalise_lines
+from runbook.judge.normalise import normalise_lines
+from runbook.model import MatchMode
 
 _ELLIPSES = ("...", "…")
 _SUFFIX_RE = re.compile(r" \((re|regex|glob|equal)\)\Z")
