@@ -15,7 +15,7 @@ import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Sequence
 
 from runbook import __version__
 from runbook.config import SECRET_NAME_RE, Settings, parse_duration, parse_seconds
@@ -41,30 +41,8 @@ from runbook.model import (
 from runbook.parse.placeholders import fill_placeholders
 from runbook.run.mask import MASK, Masker
 from runbook.run.plan import Plan, build_plan
+from runbook.run.protocol import Observer, Observers, Session, SessionFactory
 from runbook.run.session import PexpectSession, ShellConfig
-
-
-class Observer(Protocol):
-    """Hooks a reporter implements (the terminal report is one); the runner calls each in order."""
-
-    def run_started(self, doc: Document, plan: Plan) -> None: ...
-    def step_started(self, step: Step, attempt: int) -> None: ...
-    def step_output(self, step: Step, chunk: str) -> None: ...
-    def step_finished(self, step: Step, result: StepResult) -> None: ...
-    def notice(self, message: str) -> None: ...
-    def run_finished(self, run: RunResult) -> None: ...
-
-
-class SessionLike(Protocol):
-    restarts: int
-
-    def start(self) -> None: ...
-    def run(self, code: str, *, timeout: float, errexit: bool = True, needles: Sequence[str] = (),
-            interactive: bool = False, dialog: Sequence[tuple[str, str]] = (),
-            on_output: Callable[[str], None] | None = None, output_cap: int | None = None) -> Execution: ...
-    def run_background(self, code: str, log_path: str) -> int: ...
-    def interrupt(self) -> None: ...
-    def close(self) -> None: ...
 
 
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -83,16 +61,16 @@ class Runner:
     """Executes a Document under Settings; one instance per run."""
 
     def __init__(self, doc: Document, settings: Settings, observers: Sequence[Observer] = (),
-                 session_factory: Callable[[ShellConfig], SessionLike] = PexpectSession,
+                 session_factory: SessionFactory = PexpectSession,
                  clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self.doc = doc
         self.settings = settings
-        self.observers = list(observers)
+        self.observers = Observers(observers)
         self._factory = session_factory
         self._clock = clock
         self._now = now
-        self._session: SessionLike | None = None
+        self._session: Session | None = None
         self._interrupts = 0
         self._step_interrupted = False
         self._wake = threading.Event()
@@ -115,17 +93,13 @@ class Runner:
     def interrupted(self) -> bool:
         return self._interrupts > 0
 
-    def _emit(self, hook: str, *args: object) -> None:
-        for o in self.observers:
-            getattr(o, hook)(*args)
-
     # -- the run -------------------------------------------------------------
     def run(self) -> RunResult:
         plan = build_plan(self.doc, self.settings.selection, self.settings.blocking)
         started_wall = self._now()
         t0 = self._clock()
         results: dict[str, StepResult] = {}
-        self._emit("run_started", self.doc, plan)
+        self.observers.run_started(self.doc, plan)
         self._logdir = tempfile.mkdtemp(prefix="runbook-logs-")
         try:
             self._session = self._factory(ShellConfig(
@@ -137,7 +111,7 @@ class Runner:
             if unmet is not None:
                 for step in plan.steps:
                     results[step.id] = self._not_run(step, Status.SKIP, f"skipped: `{unmet}` failed (skip_unless)")
-                    self._emit("step_finished", step, results[step.id])
+                    self.observers.step_finished(step, results[step.id])
             else:
                 self._run_body(plan, results)
                 self._run_teardown(plan, results)
@@ -152,7 +126,7 @@ class Runner:
             started_at=started_wall.strftime("%Y-%m-%dT%H:%M:%SZ"),
             duration_s=round(self._clock() - t0, 3), host=socket.gethostname(),
             phases=self._phase_results(plan, results), steps=ordered, interrupted=self.interrupted)
-        self._emit("run_finished", run)
+        self.observers.run_finished(run)
         return run
 
     def _preflight(self) -> None:
@@ -195,7 +169,7 @@ class Runner:
                         blocked_why = f"blocked: blocking phase {step.phase} failed at step {step.id}"
                     if self.settings.fail_fast:
                         stop_reason = f"not reached (--fail-fast after {step.id})"
-            self._emit("step_finished", step, results[step.id])
+            self.observers.step_finished(step, results[step.id])
 
     def _run_teardown(self, plan: Plan, results: dict[str, StepResult]) -> None:
         if not plan.teardown:
@@ -205,10 +179,10 @@ class Runner:
         for step in plan.teardown:
             if self._interrupts > first_interrupts:
                 results[step.id] = self._not_run(step, Status.SKIP, "teardown aborted by a second Ctrl-C")
-                self._emit("notice", "teardown aborted by a second Ctrl-C: clean up by hand")
+                self.observers.notice("teardown aborted by a second Ctrl-C: clean up by hand")
             else:
                 results[step.id] = self._run_step(step)
-            self._emit("step_finished", step, results[step.id])
+            self.observers.step_finished(step, results[step.id])
 
     # -- one step ------------------------------------------------------------
     def _not_run(self, step: Step, status: Status, reason: str) -> StepResult:
@@ -245,7 +219,7 @@ class Runner:
         t0 = self._clock()
         while True:
             attempt += 1
-            self._emit("step_started", step, attempt)
+            self.observers.step_started(step, attempt)
             runs = self._execute(step, commands, timeout, wanted)
             result = self._judge(step, runs, attempt, self._clock() - t0)
             if result.status is Status.PASS or self._step_interrupted:
@@ -265,7 +239,7 @@ class Runner:
         start = self._clock()
 
         def on_output(chunk: str) -> None:
-            self._emit("step_output", step, chunk)
+            self.observers.step_output(step, chunk)
 
         for cmd in commands:
             remaining = max(0.05, timeout - (self._clock() - start))
@@ -363,7 +337,7 @@ class Runner:
 
     def _run_background(self, step: Step, code: str) -> StepResult:
         assert self._session is not None
-        self._emit("step_started", step, 1)
+        self.observers.step_started(step, 1)
         log = str(Path(self._logdir) / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', step.id)}.log")
         t0 = self._clock()
         pid = self._session.run_background(code, log)
