@@ -220,3 +220,28 @@ def with_cli(
         values={**s.values, **(values or {})},
         selection=selection or s.selection,
     )
+
+
+def settings_for(
+    front_matter: Mapping[str, object],
+    doc_path: str,
+    *,
+    timeout: float | None = None,
+    shell: str | None = None,
+    env: Mapping[str, str] | None = None,
+    env_files: Sequence[str] = (),
+    values: Mapping[str, str] | None = None,
+    selection: Selection | None = None,
+    strict: bool = False,
+    fail_fast: bool = False,
+) -> Settings:
+    """A document's front matter, then the caller's options (command line or API), validated into
+    the one Settings of a run; ``runbook execute``, ``runbook update`` and ``runbook.execute`` all
+    build it here."""
+    if timeout is not None and not timeout > 0:
+        raise ConfigError("--timeout must be a positive number of seconds",
+                          hint="e.g. --timeout 30 (runbook.execute: timeout=30)")
+    return with_cli(
+        from_front_matter(front_matter, doc_path),
+        shell=shell, timeout=timeout, strict=strict, fail_fast=fail_fast,
+        env=env, env_files=env_files, values=values, selection=selection)
