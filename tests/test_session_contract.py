@@ -4,6 +4,7 @@ tests/fake_session.py go through the same cases, so runner tests on the fake mea
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -58,6 +59,27 @@ def test_a_step_past_its_timeout_is_stopped_and_the_session_goes_on(make):
     assert ex.output.text.startswith("started\n")
     assert time.monotonic() - t0 < 30
     assert s.run("echo next", timeout=20).output.text == "next\n"
+
+
+def test_interrupt_from_another_thread_stops_the_running_step(make):
+    s = make()
+    done = threading.Event()
+
+    def press_ctrl_c() -> None:  # until the step is seen running: it may start late on a loaded machine
+        while not done.wait(0.3):
+            s.interrupt()
+
+    presser = threading.Thread(target=press_ctrl_c)
+    t0 = time.monotonic()
+    presser.start()
+    try:
+        ex = s.run("sleep 60", timeout=60)
+    finally:
+        done.set()
+        presser.join()
+    assert not ex.timed_out and "interrupted" in ex.note
+    assert time.monotonic() - t0 < 30
+    assert s.run("echo alive", timeout=20).output.text == "alive\n"
 
 
 def test_environment_and_working_directory_come_from_the_config(make, tmp_path):
