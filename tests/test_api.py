@@ -63,13 +63,25 @@ def test_every_name_in_all_is_importable_and_unknown_names_raise():
         runbook.no_such_thing  # noqa: B018
 
 
-def test_runbook_parse_stays_the_function_after_the_parse_package_is_imported():
-    code = ("import runbook.parse.markdown, runbook.parse.structure, runbook;"
-            "from runbook.parse.markdown import parse_document;"
-            "from runbook.parse import grammar;"
-            "print(callable(runbook.parse), runbook.parse('# T\\n').title, grammar.__name__)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["True", "T", "runbook.parse.grammar"]
+def test_runbook_parse_is_callable_whatever_was_imported_first():
+    """``runbook.parse`` names the function and the package: both uses work in any order."""
+    first_package = ("import runbook.parse.markdown as md, runbook;"
+                     "from runbook.parse import grammar;"
+                     "print(runbook.parse('# T\\n').title, md.__name__, grammar.__name__, runbook.parse.markdown is md)")
+    first_call = ("import runbook; t = runbook.parse('# T\\n').title;"
+                  "import runbook.parse.structure as st;"
+                  "print(t, st.__name__, runbook.parse.structure is st)")
+    outs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+            for code in (first_package, first_call)]
+    assert outs == [["T", "runbook.parse.markdown", "runbook.parse.grammar", "True"],
+                    ["T", "runbook.parse.structure", "True"]]
+
+
+def test_patching_through_the_parse_package_still_works(monkeypatch):
+    import runbook.parse.markdown as md
+
+    monkeypatch.setattr("runbook.parse.markdown.SETTINGS_KEYS", ("patched",))
+    assert md.SETTINGS_KEYS == ("patched",)
 
 
 def test_parse_reads_a_path_and_text_alike(write_doc):

@@ -11,8 +11,8 @@ The public API (docs/api.md)::
 
 This module stays cheap to import (``runbook --version`` loads only it): the API lives in
 :mod:`runbook.api` and is loaded on first use. The subpackages (``runbook.parse``,
-``runbook.run``...) are reached with ``from runbook.parse.markdown import ...``; the
-attribute ``runbook.parse`` is always the function.
+``runbook.run``...) import as usual; ``runbook.parse`` is both the ``parse`` package and,
+called, the API function.
 """
 
 from __future__ import annotations
@@ -76,6 +76,8 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     value = getattr(importlib.import_module(home), name)
+    if name == "parse":  # importing runbook.api imported the package, now callable
+        return sys.modules["runbook.parse"]
     globals()[name] = value
     return value
 
@@ -84,13 +86,25 @@ def __dir__() -> list[str]:
     return sorted(set(__all__) | {n for n in globals() if n.startswith("__")})
 
 
+class _ParsePackage(types.ModuleType):
+    """The ``runbook.parse`` package, callable as the API function ``runbook.parse(source)``.
+
+    The package and the function share the name ``runbook.parse``; the import system sets
+    the attribute to the package, so the package answers the call. Everything else about
+    it (``runbook.parse.markdown``, ``import runbook.parse.x as y``, patching) is unchanged."""
+
+    def __call__(self, source: Any) -> Any:
+        from runbook.api import parse
+
+        return parse(source)
+
+
 class _Package(types.ModuleType):
-    """``runbook``'s module type: importing the ``runbook.parse`` package (the import system then
-    sets the attribute ``runbook.parse``) must not hide the function ``runbook.parse``."""
+    """``runbook``'s module type: makes the ``runbook.parse`` package callable when it is imported."""
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in _HOME and isinstance(value, types.ModuleType):
-            return
+        if name == "parse" and type(value) is types.ModuleType:
+            value.__class__ = _ParsePackage
         super().__setattr__(name, value)
 
 
