@@ -221,3 +221,21 @@ def test_the_docs_api_example_runs_as_written(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "deploy.md: 1 pass, 0 failing"
     assert "runbook:begin result" in (tmp_path / "deploy.annotated.md").read_text(encoding="utf-8")
+
+
+def test_mypy_checks_observers_and_the_api_types(tmp_path):
+    """The typed API is checked: a hook with the wrong signature and a misused result are mypy errors."""
+    user = tmp_path / "embed.py"
+    user.write_text(
+        "import runbook\n"
+        "class Good(runbook.Observer):\n"
+        "    def step_finished(self, step: runbook.Step, result: runbook.StepResult) -> None: ...\n"
+        "class Bad(runbook.Observer):\n"
+        "    def step_finished(self, step: runbook.Step) -> None: ...\n"
+        "run: runbook.RunResult = runbook.execute(runbook.parse('x.md'), observers=[Good()])\n"
+        "n: int = runbook.strip('text')\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "cache"),
+                           "--follow-imports=silent", "--no-error-summary", str(user)],
+                          capture_output=True, text=True, timeout=300)
+    errors = sorted(line.split(":")[1] for line in done.stdout.splitlines() if ": error:" in line)
+    assert errors == ["5", "7"], done.stdout
