@@ -37,7 +37,7 @@ def load(path: str) -> tuple["Source", str, "Document"]:
     from runbook.write.annotate import strip
 
     src = Source.read(path)
-    original = strip(src.text)
+    original = strip(src.text, path)
     return src, original, parse_document(original, path)
 
 
@@ -258,7 +258,7 @@ def strip(doc: str, out: str | None, in_place: bool) -> None:
 
     try:
         src = Source.read(doc)
-        data = src.encode(strip_text(src.text))
+        data = src.encode(strip_text(src.text, doc))
         if in_place:
             atomic_write(doc, data)
         elif out and out != "-":
