@@ -208,7 +208,7 @@ def check_writable(path: str | os.PathLike[str], option: str, append: bool = Fal
     except OSError as exc:
         raise RunbookError(f"cannot use the folder: {exc.strerror}", where=where) from None
     if not stat.S_ISDIR(folder.st_mode):
-        raise RunbookError(f"{target.parent} is not a folder", where=where)
+        raise RunbookError(f"{target.parent} is a regular file, not a folder", where=where)
     try:
         info: os.stat_result | None = target.stat()
     except OSError:
