@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -214,3 +215,12 @@ def test_strip_to_a_bad_path_is_a_usage_error(tmp_path, place):
     path, reason = _bad(tmp_path, place)
     code, out = run_cli("strip", str(doc), "-o", str(path))
     assert code == 2 and reason in out
+
+
+def test_a_report_to_dev_stdout_is_written_through_the_pipe(tmp_path, runbook_exe):
+    """/dev/stdout is a link to a pipe: written through, never taken for a missing folder."""
+    doc = _doc(tmp_path)
+    proc = subprocess.run([*runbook_exe, "execute", str(doc), "--no-annotate", "-q", "--no-color",
+                           "--json", "/dev/stdout"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert '"runbook_version"' in proc.stdout and "Traceback" not in proc.stderr

@@ -103,13 +103,13 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode_from: str | Non
     a pipe) is written in place. Nothing is written when the file already holds
     ``data``. Returns True if written.
     """
-    target = Path(os.path.realpath(path))
     try:
-        info: os.stat_result | None = target.stat()
+        info: os.stat_result | None = os.stat(path)  # follows symlinks, /dev/stdout included
     except OSError:
         info = None
     if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
         return _write_through(path, data)
+    target = Path(os.path.realpath(path))
     current = _read_or_none(target)
     if current == data:
         return False
@@ -195,6 +195,14 @@ def check_writable(path: str | os.PathLike[str], option: str, append: bool = Fal
     bits say nothing); the path must not be a directory.
     """
     where = f"{option} {path}"
+    try:
+        info: os.stat_result | None = os.stat(path)
+    except OSError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        if not os.access(path, os.W_OK):  # a device or a pipe (/dev/stdout): written through
+            raise RunbookError("cannot write to it", where=where)
+        return
     target = Path(os.path.realpath(path))
     if target.is_dir():
         raise RunbookError("is a directory, not a file", where=where, hint="name a file inside it")
@@ -209,14 +217,6 @@ def check_writable(path: str | os.PathLike[str], option: str, append: bool = Fal
         raise RunbookError(f"cannot use the folder: {exc.strerror}", where=where) from None
     if not stat.S_ISDIR(folder.st_mode):
         raise RunbookError(f"{target.parent} is a regular file, not a folder", where=where)
-    try:
-        info: os.stat_result | None = target.stat()
-    except OSError:
-        info = None
-    if info is not None and not stat.S_ISREG(info.st_mode):
-        if not os.access(target, os.W_OK):
-            raise RunbookError("cannot write to it", where=where)
-        return
     if append and info is not None:
         try:
             with open(target, "ab"):
