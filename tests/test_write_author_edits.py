@@ -276,3 +276,12 @@ def test_marker_examples_in_the_authors_fences_are_not_refused(tmp_path):
     code, out = run_cli("execute", str(doc), "--in-place", "--no-color")
     assert code == 0, out
     assert strip(doc.read_text(encoding="utf-8")) == example
+
+
+def test_an_old_style_region_shown_in_a_list_items_fence_is_the_authors_example():
+    """Without sum= a region proves nothing, so inside a fence it stays the author's."""
+    text = ("# Ex\n\n- An annotated step looks like this:\n\n  ```markdown\n"
+            "  <!-- runbook:begin result A1 lines=3 -->\n  **✅ pass**\n  <!-- runbook:end -->\n  ```\n\n"
+            "- next item\n")
+    assert strip(text) == text
+    assert find_regions(split_lines(text)) == []

@@ -46,6 +46,8 @@ class Region:
     stop: int
     eofnl: bool
     """The annotator added a newline to the document's last line to make room."""
+    summed: bool = False
+    """Its begin marker has ``sum=`` (proved by content, not by structure alone)."""
 
 
 _FENCE_RE = re.compile(r"(?P<lead>(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)(?P<run>`{3,}|~{3,})(?P<info>[^\r\n]*)$")
@@ -116,8 +118,8 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
             return None  # the quote ended, and the fence with it
         region = _region_at(lines, j)
         if region is not None:
-            if not examples:
-                return None
+            if not examples and region.summed:
+                return None  # only a region with sum= is proof enough to end the fence
             j = region.stop
             continue
         j += 1
@@ -239,7 +241,7 @@ def check_region(lines: Sequence[str], index: int) -> Region | str | None:
         return "a line inside it has lost the region's prefix (moved or edited by hand)"
     if digest is not None and body_sum(body) != digest:
         return "its content no longer matches its sum= (edited by hand, or text typed inside it)"
-    return Region(index, stop, "eofnl" in args)
+    return Region(index, stop, "eofnl" in args, digest is not None)
 
 
 def _is_marker(line: str) -> bool:
