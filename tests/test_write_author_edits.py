@@ -7,12 +7,16 @@ can; in each case every byte the author wrote is still there afterwards.
 
 from __future__ import annotations
 
+import functools
 import re
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from runbook.cli import cli
 from runbook.errors import ParseError
@@ -285,3 +289,65 @@ def test_an_old_style_region_shown_in_a_list_items_fence_is_the_authors_example(
             "- next item\n")
     assert strip(text) == text
     assert find_regions(split_lines(text)) == []
+
+
+def test_a_document_deleted_during_the_run_is_not_recreated(tmp_path):
+    doc = _editing_doc(tmp_path, "rm DOC")
+    code, out = run_cli("execute", str(doc), "--in-place", "--no-color")
+    assert code == 1 and not doc.exists()
+    assert "runbook:begin result A2" in (tmp_path / "doc.runbook-results.md").read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def _annotated_text() -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        doc = Path(folder) / "doc.md"
+        doc.write_text(DOC, encoding="utf-8")
+        assert run_cli("execute", str(doc), "--in-place", "--no-color")[0] == 0
+        return doc.read_text(encoding="utf-8")
+
+
+_EDIT = st.tuples(st.sampled_from(["insert", "delete", "replace"]), st.integers(0, 200))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_EDIT, min_size=1, max_size=4))
+def test_any_few_line_edits_keep_every_author_line_or_are_refused(edits):
+    text = _annotated_text()
+    lines = split_lines(text)
+    inside = [False] * len(lines)
+    for region in find_regions(lines):
+        inside[region.start : region.stop] = [True] * (region.stop - region.start)
+    items = [(line, "ours" if ours else "author") for line, ours in zip(lines, inside)]
+    for serial, (kind, at) in enumerate(edits):
+        k = at % (len(items) + (1 if kind == "insert" else 0)) if items or kind == "insert" else 0
+        typed = (f"typed by the author #{serial}\n", "author")
+        if kind == "insert":
+            items.insert(k, typed)
+        elif items and kind == "delete":
+            del items[k]
+        elif items:
+            items[k] = typed
+    mutated = "".join(line for line, _ in items)
+    try:
+        result = strip(mutated)
+    except ParseError:
+        return
+    # Whole lines were removed, and none of them the author's (a damaged region
+    # the scanner cannot see, e.g. one a broken quote hid in a fence, stays as text).
+    assert _keeps_every_author_line(items, split_lines(result))
+
+
+def _keeps_every_author_line(items: list[tuple[str, str]], result: list[str]) -> bool:
+    """``result`` is ``items`` with some of runbook's lines left out, and nothing else."""
+
+    @functools.lru_cache(maxsize=None)
+    def can(i: int, r: int) -> bool:
+        if i == len(items):
+            return r == len(result)
+        line, origin = items[i]
+        if r < len(result) and result[r] == line and can(i + 1, r + 1):
+            return True
+        return origin == "ours" and can(i + 1, r)
+
+    return can(0, 0)
