@@ -325,6 +325,7 @@ def _annotated_corpus(path: Path) -> str:
     return annotate(text, doc, fake_run(doc))
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:40])
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(st.tuples(st.sampled_from(["insert", "delete", "replace"]), st.integers(0, 5000)),
