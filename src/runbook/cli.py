@@ -89,6 +89,7 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
     from runbook import config
     from runbook.report.terminal import TerminalReporter, make_console
     from runbook.run.runner import Runner
+    from runbook.source import check_outputs
 
     try:
         if in_place and out:
@@ -162,33 +163,15 @@ def exit_status(run: "RunResult") -> int:
     return EXIT_FAIL if any(r.status in FAILING for r in run.steps) else EXIT_OK
 
 
-def check_outputs(files: Sequence[tuple[str, str | None]], appended: Sequence[tuple[str, str | None]] = ()) -> None:
-    """Every output path usable, before anything runs (a bad one is a usage error)."""
-    from runbook.source import check_writable
-
-    for option, path in files:
-        if path and path != "-":
-            check_writable(path, option)
-    for option, path in appended:
-        if path:
-            check_writable(path, option, append=True)
-
-
 def write_document(src: "Source", target: str, data: bytes, what: str) -> bool:
-    """Write ``data`` to ``target``; if that is the document and it changed since it
-    was read, keep the author's file, write beside it and say so. True when kept."""
-    from runbook.source import DocumentChanged, atomic_write, beside
+    """Write ``data`` to ``target``; say so when the document changed meanwhile (True: kept)."""
+    from runbook.source import write_beside_if_changed
 
-    same = os.path.realpath(target) == os.path.realpath(src.path)
-    try:
-        atomic_write(target, data, mode_from=src.path, expect=src.encode() if same else None)
-        return False
-    except DocumentChanged:
-        other = beside(src.path, f"runbook-{what}")
-        atomic_write(other, data, mode_from=src.path)
+    other = write_beside_if_changed(src, target, data, f"runbook-{what}")
+    if other is not None:
         click.echo(f"runbook: {src.path} changed while runbook was running: your version is kept "
                    f"untouched; the {what} are in {other} (merge them, or run again)", err=True)
-        return True
+    return other is not None
 
 
 def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Document", *, out: str | None,
@@ -291,7 +274,7 @@ def list_cmd(doc: str, phases: Sequence[str], steps: Sequence[str], from_step: s
 @click.option("--in-place", is_flag=True, help="Strip the document itself.")
 def strip(doc: str, out: str | None, in_place: bool) -> None:
     """Remove runbook's annotations from DOC, restoring the original byte for byte."""
-    from runbook.source import Source, atomic_write
+    from runbook.source import Source, atomic_write, check_outputs
     from runbook.write.annotate import strip as strip_text
 
     try:
@@ -321,7 +304,7 @@ def report(results: str, html_path: str | None, junit_path: str | None, summary_
     import json
 
     from runbook.report.json import from_dict
-    from runbook.source import atomic_write, encode
+    from runbook.source import atomic_write, check_outputs, encode
 
     try:
         check_outputs([("--html", html_path), ("--junit", junit_path)], [("--summary", summary_path)])
@@ -425,6 +408,7 @@ def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], chec
     """
     from runbook import config
     from runbook.run.runner import Runner
+    from runbook.source import check_outputs
     from runbook.write.update import apply, plan_updates, step_diff
 
     if in_place and out:

@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -231,6 +232,33 @@ def check_writable(path: str | os.PathLike[str], option: str, append: bool = Fal
                            hint="pick a writable folder") from None
     os.close(fd)
     os.unlink(probe)
+
+
+def check_outputs(files: Sequence[tuple[str, str | None]],
+                  appended: Sequence[tuple[str, str | None]] = ()) -> None:
+    """:func:`check_writable` for each ``(option, path)`` given (``-``: stdout, skipped)."""
+    for option, path in files:
+        if path and path != "-":
+            check_writable(path, option)
+    for option, path in appended:
+        if path:
+            check_writable(path, option, append=True)
+
+
+def write_beside_if_changed(src: Source, target: str, data: bytes, tag: str) -> str | None:
+    """Write ``data`` to ``target``, unless ``target`` is ``src``'s file and it changed since it was read.
+
+    Then the author's file is left as it is and ``data`` goes to a new file
+    beside it (:func:`beside`), whose path is returned; None when written to ``target``.
+    """
+    same = os.path.realpath(target) == os.path.realpath(src.path)
+    try:
+        atomic_write(target, data, mode_from=src.path, expect=src.encode() if same else None)
+        return None
+    except DocumentChanged:
+        other = beside(src.path, tag)
+        atomic_write(other, data, mode_from=src.path)
+        return other
 
 
 def beside(path: str, tag: str) -> str:
