@@ -224,3 +224,26 @@ def test_a_report_to_dev_stdout_is_written_through_the_pipe(tmp_path, runbook_ex
                            "--json", "/dev/stdout"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert '"runbook_version"' in proc.stdout and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("option", ["--json", "--junit", "--html", "--summary"])
+def test_a_report_aimed_at_the_document_itself_is_refused_before_any_step_runs(tmp_path, option):
+    marker = tmp_path / "step-ran"
+    doc = _doc(tmp_path, marker)
+    before = doc.read_bytes()
+    link = tmp_path / "alias.md"
+    link.symlink_to(doc)
+    for target in (doc, link):
+        code, out = run_cli("execute", str(doc), option, str(target), "--no-color")
+        assert code == 2 and "would overwrite it" in out, out
+    assert doc.read_bytes() == before and not marker.exists()
+
+
+@pytest.mark.parametrize("option", ["--html", "--junit", "--summary"])
+def test_report_refuses_to_overwrite_its_own_results(tmp_path, option):
+    doc = _doc(tmp_path)
+    results = tmp_path / "r.json"
+    assert run_cli("execute", str(doc), "--no-color", "--json", str(results))[0] == 0
+    before = results.read_bytes()
+    code, out = run_cli("report", str(results), option, str(results))
+    assert code == 2 and "would overwrite it" in out and results.read_bytes() == before

@@ -100,9 +100,10 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
                              selection=config.Selection(tuple(phases), tuple(steps), from_step,
                                                         until_step, no_deps))
         annotated = None if no_annotate or out == "-" else (doc if in_place else out or _annotated_path(doc))
-        check_outputs([("-o", annotated), ("--json", json_path), ("--junit", junit_path),
-                       ("--html", html_path)],
-                      [("--summary", summary_path), ("$GITHUB_STEP_SUMMARY", os.environ.get("GITHUB_STEP_SUMMARY"))])
+        check_outputs([("-o", annotated)])
+        check_outputs([("--json", json_path), ("--junit", junit_path), ("--html", html_path)],
+                      [("--summary", summary_path), ("$GITHUB_STEP_SUMMARY", os.environ.get("GITHUB_STEP_SUMMARY"))],
+                      protect=[doc])
     except RunbookError as err:
         _fail(err)
         return
@@ -307,7 +308,8 @@ def report(results: str, html_path: str | None, junit_path: str | None, summary_
     from runbook.source import atomic_write, check_outputs, encode
 
     try:
-        check_outputs([("--html", html_path), ("--junit", junit_path)], [("--summary", summary_path)])
+        check_outputs([("--html", html_path), ("--junit", junit_path)], [("--summary", summary_path)],
+                      protect=[results])
         try:
             data = json.loads(Path(results).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

@@ -235,14 +235,29 @@ def check_writable(path: str | os.PathLike[str], option: str, append: bool = Fal
 
 
 def check_outputs(files: Sequence[tuple[str, str | None]],
-                  appended: Sequence[tuple[str, str | None]] = ()) -> None:
-    """:func:`check_writable` for each ``(option, path)`` given (``-``: stdout, skipped)."""
+                  appended: Sequence[tuple[str, str | None]] = (), protect: Sequence[str] = ()) -> None:
+    """:func:`check_writable` for each ``(option, path)`` given (``-``: stdout, skipped).
+
+    No output may be one of the ``protect`` files (the document, the results read).
+    """
+    for option, path in [*files, *appended]:
+        for kept in protect:
+            if path and path != "-" and _same_file(path, kept):
+                raise RunbookError(f"is {kept}, which runbook reads: writing there would overwrite it",
+                                   where=f"{option} {path}", hint="pick another path")
     for option, path in files:
         if path and path != "-":
             check_writable(path, option)
     for option, path in appended:
         if path:
             check_writable(path, option, append=True)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def write_beside_if_changed(src: Source, target: str, data: bytes, tag: str) -> str | None:
