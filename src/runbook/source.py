@@ -266,7 +266,7 @@ def write_beside_if_changed(src: Source, target: str, data: bytes, tag: str) -> 
     Then the author's file is left as it is and ``data`` goes to a new file
     beside it (:func:`beside`), whose path is returned; None when written to ``target``.
     """
-    same = os.path.realpath(target) == os.path.realpath(src.path)
+    same = os.path.realpath(target) == os.path.realpath(src.path) or _same_file(target, src.path)
     try:
         atomic_write(target, data, mode_from=src.path, expect=src.encode() if same else None)
         return None
