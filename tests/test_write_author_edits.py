@@ -364,3 +364,15 @@ def _assert_edits_keep_author_lines(text: str, edits: list[tuple[str, int]]) -> 
     assert [k for k in removed if items[k][1] == "author"] == []
     kept = "".join(line for k, (line, _) in enumerate(items) if k not in removed)
     assert result.rstrip("\r\n") == kept.rstrip("\r\n")
+
+
+def test_refreshing_an_annotated_document_keeps_an_edit_made_during_the_run(tmp_path):
+    doc = _editing_doc(tmp_path, "echo first run")
+    assert run_cli("execute", str(doc), "--no-color")[0] == 0
+    annotated = tmp_path / "doc.annotated.md"
+    text = annotated.read_text(encoding="utf-8").replace("echo first run", f"echo note >> {annotated}")
+    annotated.write_text(text, encoding="utf-8")
+    code, out = run_cli("execute", str(annotated), "--no-color")  # refreshes doc.annotated.md itself
+    assert code == 1 and "changed while runbook was running" in out
+    assert annotated.read_text(encoding="utf-8") == text + "note\n"
+    assert "runbook:begin result A2" in (tmp_path / "doc.annotated.runbook-results.md").read_text(encoding="utf-8")
