@@ -38,6 +38,7 @@ _HINT = ("runbook removes only regions it can prove it wrote; restore the region
          "or move your own text out of it and delete the region from its begin marker to its "
          "end marker by hand, then run again")
 
+
 @dataclass(frozen=True)
 class Region:
     """Lines ``[start, stop)`` of one annotation region."""
@@ -224,12 +225,12 @@ def check_region(lines: Sequence[str], index: int) -> Region | str | None:
     digest = next((a[4:] for a in args if re.fullmatch(rf"sum=[0-9a-f]{{{SUM_SIZE}}}", a)), None)
     if count is None and digest is None:
         return "a begin marker with neither lines=N nor sum= (runbook always writes them)"
+    if count is not None and count < 2:
+        return f"lines={count} cannot hold a begin and an end marker"
     if count is None:
         stop = next((j + 1 for j in range(index + 1, len(lines)) if _is_marker(lines[j])), len(lines) + 1)
     else:
         stop = index + count
-    if count is not None and count < 2:
-        return f"lines={count} cannot hold a begin and an end marker"
     if stop > len(lines) or not END_RE.match(lines[stop - 1].rstrip("\r\n")):
         return (f"its lines={count} does not end at an end marker" if count is not None
                 else "a begin marker without its end marker")
