@@ -364,7 +364,7 @@ def test_derived_checks_keep_the_exit_check(write_doc):
 def test_unwritable_output_path_is_a_clear_error(write_doc, tmp_path):
     doc = write_doc("# W\n\n" + block("echo hi"))
     code, text = run_cli("execute", str(doc), "--json", str(tmp_path / "missing" / "r.json"))
-    assert code == 2 and "cannot write" in text and "Traceback" not in text
+    assert code == 2 and "does not exist" in text and "Traceback" not in text
 
 
 def test_executing_an_annotated_file_refreshes_it(write_doc):
