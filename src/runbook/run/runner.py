@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import secrets
 import shutil
 import socket
 import tempfile
@@ -41,6 +42,7 @@ from runbook.model import (
 from runbook.parse.placeholders import fill_placeholders
 from runbook.run.mask import MASK, Masker
 from runbook.run.plan import Plan, build_plan
+from runbook.run import shellvars
 from runbook.run.session import PexpectSession, ShellConfig
 
 
@@ -68,8 +70,8 @@ class SessionLike(Protocol):
 
 
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
-_ASSIGN_RE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=")
 _FAILED = (Status.FAIL, Status.ERROR)
+_NAME_GLOB = shellvars.name_filter(SECRET_NAME_RE.pattern)
 MAX_CAP = 128_000_000
 """Largest per-step output kept in memory to compare with a documented expected output."""
 
@@ -97,6 +99,9 @@ class Runner:
         self._step_interrupted = False
         self._wake = threading.Event()
         self.masker = Masker(settings.secret_values().values())
+        self._secret_names: set[str] = set()
+        """Secret variable names the shell held after the last step (their values are learned)."""
+        self._masked_at: dict[str, int] = {}
         self._logdir = ""
         self._bg_logs: dict[str, str] = {}
         self._inputs = {**os.environ, **settings.env, **settings.values}
@@ -146,7 +151,7 @@ class Runner:
             if self._session is not None:
                 self._session.close()
             shutil.rmtree(self._logdir, ignore_errors=True)
-        ordered = tuple(results[s.id] for s in plan.steps if s.id in results)
+        ordered = tuple(self._remasked(results[s.id]) for s in plan.steps if s.id in results)
         run = RunResult(
             document=self.doc.path, runbook_version=__version__,
             started_at=started_wall.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -154,6 +159,13 @@ class Runner:
             phases=self._phase_results(plan, results), steps=ordered, interrupted=self.interrupted)
         self._emit("run_finished", run)
         return run
+
+    def _remasked(self, r: StepResult) -> StepResult:
+        """A result masked again if a secret was learned after it ran (step 1 printed a file
+        that step 2 read into a secret variable): no artefact file shows it."""
+        if self._masked_at.get(r.step_id, 0) == self.masker.generation:
+            return r
+        return self.masker.result(r)
 
     def _preflight(self) -> None:
         """``requires:``: every command and variable must exist before anything runs."""
@@ -255,6 +267,7 @@ class Runner:
                 break
             if self._wake.wait(delay):
                 break
+        self._masked_at[step.id] = self.masker.generation
         return result
 
     def _execute(self, step: Step, commands: Sequence[Command], timeout: float,
@@ -277,7 +290,7 @@ class Runner:
             if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
                     or self._step_interrupted:
                 break
-        self._learn_secrets(step)
+        self._learn_secrets()
         return [CommandRun(self._masked_expected(r.command), self._masked(r.execution)) for r in runs]
 
     def _masked_expected(self, cmd: Command) -> Command:
@@ -315,16 +328,30 @@ class Runner:
         return Execution(Output(text, o.total_bytes, o.lines, o.dropped_bytes, counts),
                          ex.exit_code, ex.duration_s, ex.timed_out, ex.shell_died, self.masker(ex.note))
 
-    def _learn_secrets(self, step: Step) -> None:
-        """Ask the shell for values a step assigned to secret-looking or listed variables."""
-        names = {n for n in _ASSIGN_RE.findall(step.source)
-                 if SECRET_NAME_RE.search(n) or n in self.settings.secrets}
-        if not names or self._session is None:
+    def _learn_secrets(self) -> None:
+        """Learn the current values of the shell's secret variables, set however they were
+        (``read``, ``source``, ``X=$(cat f)``...): one query, two when a new name appeared."""
+        assert self._session is not None
+        nonce = secrets.token_hex(8)
+        known = self._secret_names | set(self.settings.secrets)
+        ex = self._query(shellvars.names_script(nonce, known, _NAME_GLOB), len(known))
+        names = shellvars.parse_names(ex.output.text, nonce)
+        if names is None:
             return
-        script = "".join(f"printf '%s\\n' \"${{{n}-}}\"\n" for n in sorted(names))
-        ex = self._session.run(script, timeout=5, errexit=False)
-        if ex.exit_code == 0:
-            self.masker.add(ex.output.text.splitlines())
+        found = dict(shellvars.parse_values(ex.output.text, nonce))
+        wanted = {n for n in names if SECRET_NAME_RE.search(n)} | (found.keys() & set(self.settings.secrets))
+        new = wanted - self._secret_names
+        if new:
+            nonce = secrets.token_hex(8)
+            found.update(shellvars.parse_values(self._query(shellvars.values_script(nonce, new), len(new))
+                                                .output.text, nonce))
+        self._secret_names = wanted
+        self.masker.add(v for n, v in found.items() if n in wanted)
+
+    def _query(self, script: str, values: int) -> Execution:
+        assert self._session is not None
+        return self._session.run(script, timeout=10, errexit=False,
+                                 output_cap=2 * shellvars.MAX_VALUE * (values + 1))
 
     def _run_command(self, cmd: str) -> int | None:
         assert self._session is not None
