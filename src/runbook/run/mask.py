@@ -20,7 +20,7 @@ import shlex
 from typing import Iterable, Iterator
 from urllib.parse import quote, quote_plus
 
-from runbook.model import Check, Output, StepResult
+from runbook.model import Check, Output, StepResult, TroubleMatch
 
 MASK = "••••"
 MIN_LEN = 3
@@ -126,7 +126,8 @@ class Masker:
             r, output=Output(self(o.text), o.total_bytes, o.lines, o.dropped_bytes, o.counts),
             checks=tuple(Check(self(c.clause), c.ok, self(c.detail), c.manual) for c in r.checks),
             diff=None if r.diff is None else self(r.diff), reason=self(r.reason),
-            notes=tuple(map(self, r.notes)), command_outputs=tuple(map(self, r.command_outputs)))
+            notes=tuple(map(self, r.notes)), command_outputs=tuple(map(self, r.command_outputs)),
+            troubleshooting=tuple(TroubleMatch(m.row, self(m.matched)) for m in r.troubleshooting))
 
 
 def _replace(m: re.Match[str]) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import secrets
 import shutil
 import socket
 import tempfile
@@ -71,7 +70,6 @@ class SessionLike(Protocol):
 
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _FAILED = (Status.FAIL, Status.ERROR)
-_NAME_GLOB = shellvars.name_filter(SECRET_NAME_RE.pattern)
 MAX_CAP = 128_000_000
 """Largest per-step output kept in memory to compare with a documented expected output."""
 
@@ -99,8 +97,7 @@ class Runner:
         self._step_interrupted = False
         self._wake = threading.Event()
         self.masker = Masker(settings.secret_values().values())
-        self._secret_names: set[str] = set()
-        """Secret variable names the shell held after the last step (their values are learned)."""
+        self._secret_vars = shellvars.Learner(SECRET_NAME_RE, settings.secrets)
         self._masked_at: dict[str, int] = {}
         self._logdir = ""
         self._bg_logs: dict[str, str] = {}
@@ -329,29 +326,12 @@ class Runner:
                          ex.exit_code, ex.duration_s, ex.timed_out, ex.shell_died, self.masker(ex.note))
 
     def _learn_secrets(self) -> None:
-        """Learn the current values of the shell's secret variables, set however they were
-        (``read``, ``source``, ``X=$(cat f)``...): one query, two when a new name appeared."""
-        assert self._session is not None
-        nonce = secrets.token_hex(8)
-        known = self._secret_names | set(self.settings.secrets)
-        ex = self._query(shellvars.names_script(nonce, known, _NAME_GLOB), len(known))
-        names = shellvars.parse_names(ex.output.text, nonce)
-        if names is None:
-            return
-        found = dict(shellvars.parse_values(ex.output.text, nonce))
-        wanted = {n for n in names if SECRET_NAME_RE.search(n)} | (found.keys() & set(self.settings.secrets))
-        new = wanted - self._secret_names
-        if new:
-            nonce = secrets.token_hex(8)
-            found.update(shellvars.parse_values(self._query(shellvars.values_script(nonce, new), len(new))
-                                                .output.text, nonce))
-        self._secret_names = wanted
-        self.masker.add(v for n, v in found.items() if n in wanted)
+        """Learn the values of the shell's secret variables, however a step set them."""
+        self.masker.add(self._secret_vars.learn(self._query))
 
-    def _query(self, script: str, values: int) -> Execution:
+    def _query(self, script: str, room: int) -> str:
         assert self._session is not None
-        return self._session.run(script, timeout=10, errexit=False,
-                                 output_cap=2 * shellvars.MAX_VALUE * (values + 1))
+        return self._session.run(script, timeout=10, errexit=False, output_cap=room).output.text
 
     def _run_command(self, cmd: str) -> int | None:
         assert self._session is not None

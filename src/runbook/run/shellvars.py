@@ -22,7 +22,8 @@ the caller only: never logged or written anywhere.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping
+import secrets
+from typing import Callable, Iterable, Mapping
 
 MAX_VALUE = 1_000_000
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -80,3 +81,38 @@ def parse_values(text: str, nonce: str) -> Mapping[str, str]:
     rx = re.compile(rf"\n__RB_V{re.escape(nonce)}=([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n__RB_V{re.escape(nonce)};",
                     re.DOTALL)
     return {m.group(1): m.group(2) for m in rx.finditer(text)}
+
+
+Query = Callable[[str, int], str]
+"""Runs a script in the shell (with room for this many characters of output), returns its output."""
+
+
+class Learner:
+    """Which secret names the shell held after the last step, and how to ask for their values."""
+
+    def __init__(self, name_re: re.Pattern[str], listed: Iterable[str] = ()) -> None:
+        self._re = name_re
+        self._glob = name_filter(name_re.pattern)
+        self._listed = {n for n in listed if _NAME.fullmatch(n)}
+        self._known: set[str] = set()
+
+    def learn(self, query: Query) -> list[str]:
+        """The current values of every secret variable of the shell (empty when it did not answer)."""
+        nonce = secrets.token_hex(8)
+        ask = self._known | self._listed
+        text = query(names_script(nonce, ask, self._glob), _room(len(ask)))
+        names = parse_names(text, nonce)
+        if names is None:
+            return []
+        found = dict(parse_values(text, nonce))
+        wanted = {n for n in names if self._re.search(n)} | (found.keys() & self._listed)
+        new = wanted - self._known - self._listed
+        if new:
+            nonce = secrets.token_hex(8)
+            found.update(parse_values(query(values_script(nonce, new), _room(len(new))), nonce))
+        self._known = wanted - self._listed
+        return [v for n, v in found.items() if n in wanted]
+
+
+def _room(values: int) -> int:
+    return 2 * MAX_VALUE * (values + 1)
