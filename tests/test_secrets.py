@@ -182,3 +182,24 @@ def test_secret_learning_survives_xtrace_nounset_ifs_and_a_compgen_function(tmp_
     got = steps(tmp_path)
     assert "got ••••" in got["S1"]["output"] and "+ read -r OAUTH_TOKEN" in got["S1"]["output"]
     assert_absent({"OAUTH_TOKEN": value}, proc, tmp_path)
+
+
+def test_set_placeholder_values_and_clauses_naming_a_secret_are_masked(tmp_path: Path) -> None:
+    """``--set DB_PASSWORD=…`` fills ``<DB_PASSWORD>`` in the command text; a clause that
+    quotes a secret (author's text) shows masked in the reports and the terminal."""
+    value = f"placeholder-{os.urandom(6).hex()}"
+    env_value = f"clause-{os.urandom(6).hex()}"
+    doc = tmp_path / "doc.md"
+    doc.write_text("# P\n\n### S1. fill\n\n" + block("echo 'pw=<DB_PASSWORD>'") +
+                   "\n### S2. a clause quoting a secret\n\n" + block("echo nothing") +
+                   f"\nPASS if: output contains `${{API_TOKEN}}`.\n", encoding="utf-8")
+    text = doc.read_text(encoding="utf-8").replace("${API_TOKEN}", env_value)
+    doc.write_text(text, encoding="utf-8")
+    proc = run_cli(doc, "--set", f"DB_PASSWORD={value}", "--env", f"API_TOKEN={env_value}", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    got = steps(tmp_path)
+    assert got["S1"]["output"].strip() == "pw=••••" and got["S2"]["status"] == "fail"
+    assert_absent({"DB_PASSWORD": value}, proc, tmp_path)
+    for name in ("r.json", "r.xml", "r.html", "s.md"):
+        assert env_value.encode() not in (tmp_path / name).read_bytes(), name
+    assert env_value not in proc.stdout + proc.stderr

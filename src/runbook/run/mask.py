@@ -117,16 +117,19 @@ class Masker:
             return text
         return self._re.sub(_replace, text)
 
-    def result(self, r: StepResult) -> StepResult:
-        """A step's result with every text it carries masked (for values learned after it ran)."""
+    def result(self, r: StepResult, outputs: bool = True) -> StepResult:
+        """A step's result with every text it carries masked: the outputs too (for values
+        learned after it ran) unless ``outputs`` is false (they were masked as they came)."""
         if self._re is None:
             return r
-        o = r.output
+        if outputs:
+            o = r.output
+            r = dataclasses.replace(r, output=Output(self(o.text), o.total_bytes, o.lines, o.dropped_bytes, o.counts),
+                                    command_outputs=tuple(map(self, r.command_outputs)))
         return dataclasses.replace(
-            r, output=Output(self(o.text), o.total_bytes, o.lines, o.dropped_bytes, o.counts),
-            checks=tuple(Check(self(c.clause), c.ok, self(c.detail), c.manual) for c in r.checks),
+            r, checks=tuple(Check(self(c.clause), c.ok, self(c.detail), c.manual) for c in r.checks),
             diff=None if r.diff is None else self(r.diff), reason=self(r.reason),
-            notes=tuple(map(self, r.notes)), command_outputs=tuple(map(self, r.command_outputs)),
+            notes=tuple(map(self, r.notes)),
             troubleshooting=tuple(TroubleMatch(m.row, self(m.matched)) for m in r.troubleshooting))
 
 

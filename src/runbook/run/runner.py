@@ -96,7 +96,8 @@ class Runner:
         self._interrupts = 0
         self._step_interrupted = False
         self._wake = threading.Event()
-        self.masker = Masker(settings.secret_values().values())
+        listed = {k: v for k, v in settings.values.items() if k in settings.secrets or SECRET_NAME_RE.search(k)}
+        self.masker = Masker([*settings.secret_values().values(), *listed.values()])
         self._secret_vars = shellvars.Learner(SECRET_NAME_RE, settings.secrets)
         self._masked_at: dict[str, int] = {}
         self._logdir = ""
@@ -265,7 +266,7 @@ class Runner:
             if self._wake.wait(delay):
                 break
         self._masked_at[step.id] = self.masker.generation
-        return result
+        return self.masker.result(result, outputs=False)
 
     def _execute(self, step: Step, commands: Sequence[Command], timeout: float,
                  wanted: Sequence[str]) -> list[CommandRun]:
