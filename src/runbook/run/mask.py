@@ -81,6 +81,8 @@ class Masker:
         self._forms: set[str] = set()
         self._encoded: set[str] = set()
         self._re: re.Pattern[str] | None = None
+        self._probe: tuple[str, ...] = ()
+        self._wrapped: re.Pattern[str] | None = None
         self.add(values)
 
     def add(self, values: Iterable[str]) -> None:
@@ -98,11 +100,14 @@ class Masker:
             self._compile()
 
     def _compile(self) -> None:
-        pats = {f: re.escape(f) for f in self._forms}
-        for f in self._encoded - self._forms:
-            pats[f] = _BREAK.join(map(re.escape, f))
-        alts = sorted(pats, key=len, reverse=True)
-        self._re = re.compile("|".join(pats[a] for a in alts))
+        self._re = re.compile(_alternation(self._forms))
+        encoded = self._encoded - self._forms
+        if encoded:
+            # Cheap test first, on the text with its line breaks removed (``str.find`` is
+            # far faster than any regex); the line-break-tolerant regex runs only when an
+            # encoded form is really there.
+            self._probe = tuple(sorted(encoded))
+            self._wrapped = re.compile(_trie(encoded, _BREAK))
 
     @property
     def generation(self) -> int:
@@ -115,7 +120,11 @@ class Masker:
     def __call__(self, text: str) -> str:
         if self._re is None or not text:
             return text
-        return self._re.sub(_replace, text)
+        if self._wrapped is not None:
+            flat = text.replace("\n", "").replace("\r", "") if "\n" in text else text
+            if any(form in flat for form in self._probe):
+                text = self._wrapped.sub(_replace, text)
+        return self._re.sub(MASK, text)
 
     def result(self, r: StepResult, outputs: bool = True) -> StepResult:
         """A step's result with every text it carries masked: the outputs too (for values
@@ -131,6 +140,40 @@ class Masker:
             diff=None if r.diff is None else self(r.diff), reason=self(r.reason),
             notes=tuple(map(self, r.notes)),
             troubleshooting=tuple(TroubleMatch(m.row, self(m.matched)) for m in r.troubleshooting))
+
+
+_Node = dict[str, "_Node"]
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+def _trie(words: Iterable[str], sep: str) -> str:
+    """One regex for ``words``, longest first, as a trie: at each position the regex engine
+    follows one branch instead of trying every word (a 10 MB output is masked in well under
+    a second). ``sep`` may occur between any two characters (a wrapped encoded form)."""
+    root: _Node = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _branches(root, sep) if root else ""
+
+
+def _branches(node: _Node, sep: str) -> str:
+    alts = []
+    for ch in sorted(k for k in node if k):
+        sub, run = node[ch], [re.escape(ch)]
+        while len(sub) == 1 and "" not in sub:  # a chain of single characters: no recursion
+            (ch2, sub), = sub.items()
+            run.append(re.escape(ch2))
+        tail = ""
+        if any(sub):
+            tail = f"(?:{sep}{_branches(sub, sep)})" + ("?" if "" in sub else "")
+        alts.append(sep.join(run) + tail)
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
 def _replace(m: re.Match[str]) -> str:

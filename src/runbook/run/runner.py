@@ -19,7 +19,7 @@ from typing import Callable, Protocol, Sequence
 
 from runbook import __version__
 from runbook.config import SECRET_NAME_RE, Settings, parse_duration, parse_seconds
-from runbook.errors import ConfigError
+from runbook.errors import ConfigError, SessionError
 from runbook.judge.criteria import needles
 from runbook.judge.normalise import fold_carriage_returns, strip_ansi
 from runbook.judge.trouble import match_troubleshooting
@@ -288,7 +288,8 @@ class Runner:
             if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
                     or self._step_interrupted:
                 break
-        self._learn_secrets()
+        if not (runs and runs[-1].execution.shell_died):  # a fresh shell holds nothing new
+            self._learn_secrets()
         return [CommandRun(self._masked_expected(r.command), self._masked(r.execution)) for r in runs]
 
     def _masked_expected(self, cmd: Command) -> Command:
@@ -332,7 +333,10 @@ class Runner:
 
     def _query(self, script: str, room: int) -> str:
         assert self._session is not None
-        return self._session.run(script, timeout=10, errexit=False, output_cap=room).output.text
+        try:
+            return self._session.run(script, timeout=10, errexit=False, output_cap=room).output.text
+        except SessionError:  # the shell cannot be restarted: the next step reports it
+            return ""
 
     def _run_command(self, cmd: str) -> int | None:
         assert self._session is not None
