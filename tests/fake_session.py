@@ -71,9 +71,14 @@ class FakeSession:
         if code in self._script:
             return self._canned(code, capture, timeout, on_output)
         t0 = time.monotonic()
-        with tempfile.TemporaryFile() as out:
+        fd, log = tempfile.mkstemp(prefix="fake-session-")
+        os.close(fd)
+        # The step appends through its own descriptor (O_APPEND) and we read through another:
+        # sharing one file offset would let our seeks move where the step writes.
+        with open(log, "ab") as sink, open(log, "rb") as out:
+            os.unlink(log)
             proc = subprocess.Popen([*BASH, "-c", ("set -e\n" if errexit else "") + code],
-                                    stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT,
                                     cwd=self.config.cwd, env={**os.environ, **self.config.env},
                                     start_new_session=True)
             self._running, self._interrupted = proc, False
