@@ -104,24 +104,11 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
     for w in document.warnings:
         click.echo(f"runbook: warning: {w}", err=True)
     runner = Runner(document, settings, observers=[TerminalReporter(console, quiet=quiet, verbose=verbose)])
-
-    def on_sigint(signum: int, frame: object) -> None:
-        first = not runner.interrupted
-        runner.interrupt()
-        click.echo("\nrunbook: interrupted: stopping the step, then teardown (Ctrl-C again aborts teardown)"
-                   if first else "\nrunbook: second Ctrl-C: aborting teardown", err=True)
-
-    # SIGTERM/SIGHUP (a CI job cancelled, a closed terminal) stop the run like Ctrl-C:
-    # results are written and no background process is left behind.
-    previous = {sig: signal.signal(sig, on_sigint) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
-        run = runner.run()
+        run = _run_stoppable(runner)
     except RunbookError as err:
         _fail(err)
         return
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
     try:
         _write_outputs(run, src, original, document, out=out, in_place=in_place, no_annotate=no_annotate,
                        json_path=json_path, junit_path=junit_path, html_path=html_path,
@@ -129,6 +116,28 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
     except RunbookError as err:
         _fail(err)
     sys.exit(exit_status(run))
+
+
+def _run_stoppable(runner: Any) -> "RunResult":
+    """Run with SIGINT/SIGTERM/SIGHUP (Ctrl-C, a cancelled CI job, a closed terminal) turned
+    into an interrupt: the step stops, teardown runs, and the runner's end-of-run cleanup
+    stops every process of the run and removes its temp folders before we exit."""
+
+    def on_signal(signum: int, frame: object) -> None:
+        first = not runner.interrupted
+        runner.interrupt()
+        try:
+            click.echo("\nrunbook: interrupted: stopping the step, then teardown (Ctrl-C again aborts teardown)"
+                       if first else "\nrunbook: second Ctrl-C: aborting teardown", err=True)
+        except OSError:  # SIGHUP: the terminal may be gone
+            pass
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        return runner.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _settings(document: "Document", *, timeout: float | None, shell: str | None, env: Sequence[str],
@@ -391,10 +400,16 @@ def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], chec
                              values=values, selection=config.Selection(steps=tuple(steps)))
         for w in document.warnings:
             click.echo(f"runbook: warning: {w}", err=True)
-        run = Runner(document, settings).run()
+        run = _run_stoppable(Runner(document, settings))
     except RunbookError as err:
         _fail(err)
         return
+    if run.stopped_processes:
+        click.echo(f"runbook: stopped {len(run.stopped_processes)} process(es) the run left running: "
+                   + "; ".join(run.stopped_processes), err=True)
+    if run.interrupted:
+        click.echo(f"runbook: interrupted: {doc} left unchanged", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     updates = plan_updates(original, document, run, set(steps) if steps else None)
     accepted = []
     for upd in updates:
