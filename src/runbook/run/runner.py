@@ -169,13 +169,15 @@ class Runner:
         sessions), then stop every process still carrying the run's marker (escapees of
         ``setsid``, double forks...). Returns the processes nobody asked to be stopped:
         those besides the shells and the background services."""
-        strays = self.guard.survey(skip_groups=self._bg_pids)
+        strays: list[str] = []
         try:
+            strays = self.guard.survey(skip_groups=self._bg_pids)
             if self._session is not None:
                 self._session.close()
         finally:
-            strays += [p for p in self.guard.finish() if p not in strays]
             shutil.rmtree(self._logdir, ignore_errors=True)
+            # Last: the watchdog is let go only once nothing of the run is left.
+            strays += [p for p in self.guard.finish() if p not in strays]
         return tuple(self.masker(p) for p in strays)
 
     def _preflight(self) -> None:
