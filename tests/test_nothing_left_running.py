@@ -197,11 +197,12 @@ def test_the_watchdog_exits_when_told_done_and_removes_nothing(tmp_path):
     keep = tmp_path / f"{guard.folder_prefix('logs')}x"
     keep.mkdir()
     guard.start()
-    dog = guard._watchdog
-    assert dog is not None
+    pid = guard.watchdog_pid
+    assert pid is not None and procs.alive(pid)
     guard.finish()
-    assert dog.returncode == 0
-    assert keep.is_dir()
+    assert guard.watchdog_pid is None
+    assert not procs.alive(pid), "a normal run must not leave its watchdog behind"
+    assert keep.is_dir(), "after `done` the watchdog removes nothing"
 
 
 def test_the_watchdog_of_a_dead_runbook_stops_marked_processes_and_removes_folders(tmp_path):
@@ -223,6 +224,39 @@ def test_the_watchdog_of_a_dead_runbook_stops_marked_processes_and_removes_folde
         assert not folder.exists()
         assert other.is_dir(), "another run's folder must be left alone"
         assert run_folders(guard.marker, [root]) == []
+    finally:
+        victim.kill()
+        victim.wait()
+        dog.kill()
+
+
+def _wait_ignoring(pid: int, sig: int, within: float = 30) -> None:
+    """Wait until ``pid`` ignores ``sig`` (its SigIgn mask in /proc), i.e. its handlers are set."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text()
+        mask = int(re.search(r"^SigIgn:\s*([0-9a-f]+)", status, re.M).group(1), 16)
+        if mask & (1 << (sig - 1)):
+            return
+        time.sleep(0.05)
+    pytest.fail(f"pid {pid} never started ignoring signal {sig}")
+
+
+def test_the_watchdog_ignores_termination_signals_until_its_pipe_closes(tmp_path):
+    guard = RunGuard()
+    victim = subprocess.Popen(["sleep", "300"], env={**os.environ, **guard.shell_env()}, start_new_session=True)
+    dog = subprocess.Popen([sys.executable, "-m", "runbook.run.watchdog", guard.marker, str(tmp_path)],
+                           stdin=subprocess.PIPE, start_new_session=True)
+    try:
+        assert dog.stdin is not None
+        _wait_ignoring(dog.pid, signal.SIGTERM)
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            dog.send_signal(sig)
+        with pytest.raises(subprocess.TimeoutExpired):
+            dog.wait(timeout=1.0)
+        dog.stdin.close()
+        assert dog.wait(timeout=30) == 0
+        assert victim.wait(timeout=20) in (-signal.SIGTERM, -signal.SIGKILL)
     finally:
         victim.kill()
         victim.wait()

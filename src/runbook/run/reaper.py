@@ -58,6 +58,11 @@ class RunGuard:
         self._watchdog: subprocess.Popen[bytes] | None = None
         self._finished = False
 
+    @property
+    def watchdog_pid(self) -> int | None:
+        """The running watchdog's pid (None before ``start`` and after ``finish``)."""
+        return self._watchdog.pid if self._watchdog is not None else None
+
     def shell_env(self) -> Mapping[str, str]:
         """The variable every shell of the run carries (and so everything it starts)."""
         return {procs.MARKER_VAR: procs.marker_value(self.marker, os.environ.get(procs.MARKER_VAR))}

@@ -6,7 +6,8 @@ without ``done`` (runbook died: SIGKILL, a crash), or runbook no longer being it
 means nobody else will clean up: stop every process carrying MARKER (SIGTERM, a short grace,
 SIGKILL) and remove the run's temp folders (``runbook-*-MARKER-*``) under each ROOT.
 
-It runs in its own session so a terminal's Ctrl-C or hang-up does not reach it, and it
+It runs in its own session so a terminal's Ctrl-C or hang-up does not reach it (and it
+ignores SIGINT, SIGHUP and SIGTERM: only the pipe tells it when to go), and it
 imports nothing heavy until it has work to do (its start costs runbook a fork and exec).
 """
 
@@ -55,7 +56,9 @@ def clean_up(marker: str, roots: list[str]) -> None:
 def main(argv: list[str]) -> int:
     if not argv or not argv[0].isalnum():
         return 2
-    for sig in (signal.SIGINT, signal.SIGHUP, signal.SIGPIPE):
+    # A cancelled job may signal every process; runbook handles those signals itself, and
+    # the watchdog cannot outlive it (its pipe closes), so it ignores them and stays on duty.
+    for sig in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_IGN)
     if wait_for_parent():
         os._exit(0)  # runbook waits for this exit: skip the interpreter's teardown
