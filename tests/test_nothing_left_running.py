@@ -167,9 +167,9 @@ def test_a_document_cannot_unset_the_marker_through_its_env(tmp_path):
         res = subprocess.run([sys.executable, "-m", "runbook", "execute", str(doc), "--no-annotate"],
                              capture_output=True, text=True, cwd=tmp_path, env=_env(tmp_path, mark), timeout=60)
         alive, _, _ = _left(mark, tmp_path)
-        assert not alive
+        assert not alive, res.stdout + res.stderr
         assert not procs.alive(int(pids.read_text()))
-        assert "stopped 1 process(es)" in res.stdout
+        assert "stopped 1 process(es)" in res.stdout, res.stdout + res.stderr
     finally:
         _kill_all(mark)
 

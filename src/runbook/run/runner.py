@@ -131,9 +131,8 @@ class Runner:
         results: dict[str, StepResult] = {}
         self._emit("run_started", self.doc, plan)
         self.guard.start()
-        self._logdir = tempfile.mkdtemp(prefix=self.guard.folder_prefix("logs"))
-        stopped: tuple[str, ...] = ()
         try:
+            self._logdir = tempfile.mkdtemp(prefix=self.guard.folder_prefix("logs"))
             self._session = self._factory(ShellConfig(
                 command=self.settings.shell, cwd=self.settings.cwd, env=dict(self.settings.env),
                 output_cap=self.settings.output_cap, run_env=self.guard.shell_env(),
@@ -175,7 +174,8 @@ class Runner:
             if self._session is not None:
                 self._session.close()
         finally:
-            shutil.rmtree(self._logdir, ignore_errors=True)
+            if self._logdir:
+                shutil.rmtree(self._logdir, ignore_errors=True)
             # Last: the watchdog is let go only once nothing of the run is left.
             strays += [p for p in self.guard.finish() if p not in strays]
         return tuple(self.masker(p) for p in strays)
