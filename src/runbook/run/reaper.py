@@ -76,11 +76,14 @@ class RunGuard:
         watchdog only the SIGKILL case is uncovered; the normal sweep still runs."""
         if self._watchdog is not None:
             return
+        # The watchdog imports this very runbook, wherever it was imported from.
+        here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(procs.__file__))))
+        path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
         try:
             self._watchdog = subprocess.Popen(
                 [sys.executable, "-m", "runbook.run.watchdog", self.marker, *temp_roots()],
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                cwd="/", start_new_session=True, close_fds=True)
+                cwd="/", start_new_session=True, close_fds=True, env={**os.environ, "PYTHONPATH": path})
         except OSError:
             self._watchdog = None
 
