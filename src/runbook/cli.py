@@ -20,6 +20,7 @@ from runbook.errors import RunbookError
 if TYPE_CHECKING:
     from runbook.config import Selection, Settings
     from runbook.model import Document, RunResult
+    from runbook.run.runner import Runner
     from runbook.source import Source
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -118,7 +119,7 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
     sys.exit(exit_status(run))
 
 
-def _run_stoppable(runner: Any) -> "RunResult":
+def _run_stoppable(runner: "Runner") -> "RunResult":
     """Run with SIGINT/SIGTERM/SIGHUP (Ctrl-C, a cancelled CI job, a closed terminal) turned
     into an interrupt: the step stops, teardown runs, and the runner's end-of-run cleanup
     stops every process of the run and removes its temp folders before we exit."""
