@@ -70,6 +70,10 @@ class ShellConfig:
     output_cap: int = 1_000_000
     """Characters of output kept per step (head half + tail half)."""
     start_timeout: float = 10.0
+    run_env: Mapping[str, str] = field(default_factory=dict)
+    """The run's marker (``RUNBOOK_RUN``): set last, so a document's ``env`` cannot change it."""
+    folder_prefix: str = "runbook-session-"
+    """Name prefix of the session's temp folder (the run's watchdog finds it by name)."""
 
 
 def _raw_output() -> None:
@@ -108,14 +112,14 @@ class PexpectSession:
     def start(self) -> None:
         """Spawn the shell and check it answers; raises ``SessionError`` if it cannot."""
         if self._dir is None:
-            self._dir = tempfile.mkdtemp(prefix="runbook-session-", dir=_fast_tmp())
+            self._dir = tempfile.mkdtemp(prefix=self.config.folder_prefix, dir=_fast_tmp())
         argv = list(HERMETIC) if self.config.command is None else shlex.split(self.config.command)
         if not argv:
             raise SessionError("empty shell command", hint="set `shell:` to a command such as `bash`")
         if not os.path.isdir(self.config.cwd):
             raise SessionError(f"working directory {self.config.cwd!r} does not exist",
                                hint="fix `cwd:` in the front matter (it is relative to the document)")
-        env = {**os.environ, **QUIET_ENV, **self.config.env, **PROTOCOL_ENV}
+        env = {**os.environ, **QUIET_ENV, **self.config.env, **PROTOCOL_ENV, **self.config.run_env}
         try:
             child = pexpect.spawn(argv[0], argv[1:], encoding=None, echo=False, env=env,
                                   cwd=self.config.cwd, dimensions=(50, 500), timeout=None,
