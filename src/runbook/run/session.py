@@ -34,9 +34,12 @@ from runbook.errors import SessionError
 from runbook.model import Execution
 from runbook.run import procs
 from runbook.run.capture import OutputCapture
+from runbook.run.shell_state import BashState, clear_traps_file
 from runbook.run.shell_lines import (
     Dialog,
     background_line,
+    bash_post,
+    bash_step_line,
     partial_sentinel,
     probe_line,
     sentinel,
@@ -103,6 +106,9 @@ class PexpectSession:
         # A plain bool, not threading.Event: interrupt() may run in a signal handler
         # while this thread holds the Event's lock, which would deadlock.
         self._interrupted = False
+        self._bash: BashState | None = None
+        self._tail: list[str] = []
+        self._unreported_death = False
 
     # -- lifecycle -----------------------------------------------------------
     def start(self) -> None:
@@ -129,7 +135,7 @@ class PexpectSession:
         child.delayafterterminate = 0.005
         child.ptyproc.delayafterclose = 0.0  # ptyprocess sleeps 0.1 s on close by default
         child.ptyproc.delayafterterminate = 0.005
-        self._child, self._dead = child, False
+        self._child, self._dead, self._unreported_death = child, False, False
         self._sids.append(child.pid)
         try:
             self._handshake()
@@ -167,6 +173,11 @@ class PexpectSession:
             attrs = termios.tcgetattr(fd)
         self._tty = attrs
         self._fold = bool(attrs[1] & termios.OPOST) or self._remote
+        self._bash = None
+        if self.kind == "bash":
+            traps = None if self._remote else os.path.join(self._dir, "traps")
+            clear_traps_file(traps)
+            self._bash = BashState(traps)
 
     def _fail_start(self, status: str, seen: OutputCapture) -> NoReturn:
         tail = seen.finish().text.strip()[-300:]
@@ -241,8 +252,8 @@ class PexpectSession:
         self._running = True
         try:
             self._drain()
-            if self._dead:
-                self._ensure_shell()
+            if self._dead and self._unreported_death:
+                return self._death_between_steps()
             t0 = time.monotonic()
             since = procs.now_ticks()
             nonce = secrets.token_hex(8)
@@ -251,6 +262,8 @@ class PexpectSession:
             self._child.send(self._prepare(code, path, nonce, errexit=errexit, interactive=interactive))
             talk = Dialog(dialog) if interactive and dialog else None
             status, rc = self._read([nonce], t0 + timeout, capture, talk, on_output, watch=True)
+            if status == "done" and self._bash is not None:
+                self._bash.learn(self._tail)
             died = timed_out = False
             note = ""
             if status == "eof":
@@ -279,12 +292,17 @@ class PexpectSession:
         self._ensure_shell()
         assert self._child is not None and self._dir is not None
         self._drain()
-        if self._dead:
-            self._ensure_shell()
+        if self._dead and self._unreported_death:
+            self._unreported_death = False
+            raise SessionError("the shell exited after the previous step, before this one started",
+                               hint="a step set `TMOUT`, ran `exit` or killed its shell; a fresh shell "
+                                    "starts with the next step, without the cwd, variables and functions")
         nonce = secrets.token_hex(8)
         path = os.path.join(self._dir, f"bg-{len(self._bg) + 1}.sh")
         self._child.send(self._prepare(code, path, nonce, background=log_path))
         status, pid = self._read([nonce], time.monotonic() + 10, OutputCapture(4000))
+        if status == "done" and self._bash is not None:
+            self._bash.learn(self._tail, traps=False)
         if status != "done" or not pid:
             if status == "eof":
                 self._dead = True
@@ -297,28 +315,48 @@ class PexpectSession:
                  interactive: bool = False, background: str | None = None) -> bytes:
         if not code.endswith("\n"):
             code += "\n"
+        tag = secrets.token_hex(4)
+        state = self._bash
+        if state is not None and background is None:
+            state.sent(code)
+            code = state.file_prelude(errexit, tag) + code + "\n" + state.trailer(tag)
         body = None
         if self._remote:
             body, path = code, f'"${{__rb_f}}{os.path.basename(path)}"'
         else:
             self._write(path, code.encode("utf-8", "surrogateescape"))
             path = shlex.quote(path)
-        if background is not None:
-            line = background_line(nonce, path, shlex.quote(background),
-                                   disown=self.kind == "bash" or self._zsh)
+        if state is not None:
+            traps = None if state.traps_path is None else shlex.quote(state.traps_path)
+            if background is not None:
+                line = (f"{state.line_prelude()}\\builtin set -m; ( \\builtin . {path} ) </dev/null "
+                        f">>{shlex.quote(background)} 2>&1 & "
+                        + bash_post(nonce, tag, value="$!", extra="\\builtin set +m; \\builtin disown; ")
+                        + "\n")
+            else:
+                line = bash_step_line(nonce, tag, path, prelude=state.line_prelude(),
+                                      stdin_null=not interactive, traps=traps)
+        elif background is not None:
+            line = background_line(nonce, path, shlex.quote(background), disown=self._zsh)
         else:
-            line = step_line(nonce, path, errexit=errexit and self.kind == "bash", stdin_null=not interactive,
+            line = step_line(nonce, path, errexit=False, stdin_null=not interactive,
                              remote=self._remote,
-                             dot="command ." if self.kind == "posix" and not self._zsh else ".",
-                             bash=self.kind == "bash")
+                             dot="command ." if self.kind == "posix" and not self._zsh else ".")
         if body is not None:
-            line = f"cat >{path} <<'__RB_EOF_{nonce}'\n{body}__RB_EOF_{nonce}\n" + line
+            end = f"__RB_EOF_{secrets.token_hex(8)}"
+            line = f"cat >{path} <<'{end}'\n{body}{end}\n" + line
         return line.encode("utf-8", "surrogateescape")
 
     def _write(self, path: str, data: bytes) -> None:
         """Write a step file. The file is rewritten in place (pwrite + ftruncate to a
         non-zero size), not reopened with O_TRUNC: on ext4 a truncate-to-zero of a
         file with data forces block allocation and costs ~0.6 ms per step."""
+        assert self._dir is not None
+        if not os.path.isdir(self._dir):  # a step removed runbook's folder: make it again
+            for old in self._fds.values():
+                os.close(old)
+            self._fds.clear()
+            os.makedirs(self._dir, mode=0o700, exist_ok=True)
         fd = self._fds.get(path)
         if fd is None:
             fd = self._fds[path] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -394,8 +432,9 @@ class PexpectSession:
                 self._dead = True
                 break
         line, _, after = rest.partition(b"\n")
+        head, *self._tail = line.decode("utf-8", "replace").split() or [""]
         try:
-            return int(line.strip()), after
+            return int(head), after
         except ValueError:
             return None, after
 
@@ -420,8 +459,19 @@ class PexpectSession:
             except pexpect.TIMEOUT:
                 return
             except pexpect.EOF:
-                self._dead = True
+                self._dead = self._unreported_death = True
                 return
+
+    def _death_between_steps(self) -> Execution:
+        """The shell ended while no step ran (``TMOUT``, a background ``kill``): say so on
+        this step, which does not run; the next one starts a fresh shell."""
+        self._unreported_death = False
+        rc = self._exit_status()
+        note = ("the shell exited after the previous step ended, before this step started"
+                + (f" (status {rc})" if rc is not None else "")
+                + "; this step did not run; a fresh shell is started for the next step, without the "
+                  "cwd, variables and functions of earlier steps")
+        return Execution(OutputCapture(64).finish(), None, 0.0, False, True, note)
 
     # -- recovery ------------------------------------------------------------
     def _stop(self, head: str, nonce: str, capture: OutputCapture, since: int) -> tuple[str, int | None, bool]:
@@ -481,10 +531,17 @@ class PexpectSession:
         nonce = secrets.token_hex(8)
         watch = [nonce, *stale]
         stale.append(nonce)
-        cleanup = "trap - ERR; set +E; " if self.kind == "bash" else ""
-        self._child.send(f"{cleanup}printf '\\n__RB_%s:%d\\n' {nonce} 0\n".encode())
+        state = self._bash
+        if state is not None:
+            traps = None if state.traps_path is None else shlex.quote(state.traps_path)
+            line = bash_post(nonce, secrets.token_hex(4), value="0", traps=traps, fresh=True) + "\n"
+        else:
+            line = f"printf '\\n__RB_%s:%d\\n' {nonce} 0\n"
+        self._child.send(line.encode())
         deadline = time.monotonic() + _RESYNC_WAIT
         status, _ = self._read(watch, deadline, capture)
+        if status == "done" and state is not None:
+            state.learn(self._tail)
         return status
 
     def _exit_status(self) -> int | None:

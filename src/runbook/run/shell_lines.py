@@ -12,12 +12,6 @@ import re
 import shlex
 from typing import Mapping, Sequence
 
-#: ERR trap giving ``set -e`` semantics to one sourced step without exiting the shell:
-#: inside the sourced file (or a function) it returns the failing status; at top
-#: level it does nothing.
-ERR_TRAP = "__rb_rc=$?; (( ${#BASH_SOURCE[@]} + ${#FUNCNAME[@]} )) && return $__rb_rc"
-
-
 def sentinel(nonce: str) -> bytes:
     """What the end-of-step line starts with in the output (before its number)."""
     return b"\n__RB_" + nonce.encode() + b":"
@@ -53,8 +47,8 @@ def setup_line(nonce: str, *, bash: bool, zsh: bool, remote: bool, env: Mapping[
     """Make the shell hermetic: no prompts, history expansion, job notices or line editing."""
     parts = ["PS1=''", "PS2=''", "PS4='+ '", "set +m 2>/dev/null"]
     if bash:
-        parts += ["set +H", "set +o emacs +o vi 2>/dev/null", "unset PROMPT_COMMAND",
-                  "HISTFILE=/dev/null", f"__rb_T={shlex.quote(ERR_TRAP)}"]
+        parts += ["set +H", "set +o emacs +o vi +o history 2>/dev/null", "unset PROMPT_COMMAND PS0",
+                  "HISTFILE=/dev/null", "shopt -u expand_aliases"]
     if zsh:
         parts += ["unsetopt PROMPT_SP PROMPT_CR ZLE 2>/dev/null", "PROMPT=''", "RPROMPT=''",
                   "stty -echo 2>/dev/null"]
@@ -86,6 +80,86 @@ def step_line(nonce: str, path: str, *, errexit: bool, stdin_null: bool, remote:
     else:
         run = f"{dot} {path}{stdin}"
     return f"{run}; {{ __rb_rc=$?; {post}{tty}{report}; }} 2>/dev/null\n"
+
+
+_BUILTIN = "\\builtin "
+#: Posix mode on (special builtins before functions), unless the user made the variable
+#: readonly: assigning it then would abort the whole typed line.
+_POSIX_ON = "[[ ${POSIXLY_CORRECT@a} == *r* ]] || POSIXLY_CORRECT=y; "
+
+
+def _save_traps(traps: str | None, mode: str = ">|", call: str = "") -> str:
+    """Save the DEBUG/RETURN/ERR traps to ``traps`` and clear them (``None``: remote,
+    where only runbook's ERR trap is cleared). ``call`` goes before each ``trap``."""
+    if traps is None:
+        return f"{call}trap - ERR; "
+    return f"{call}trap -p DEBUG RETURN ERR {mode}{traps}; {call}trap - DEBUG RETURN ERR; "
+
+
+def err_trap(tag: str, traps: str | None, user: str | None = None) -> tuple[str, str]:
+    """ERR trap giving ``set -e`` semantics to one sourced step without exiting the shell,
+    as (head, tail): the trap's text is ``head + tail``, or with the user's own ERR trap
+    ``head + user + tail`` (the user's commands see the failing ``$?``).
+
+    Inside a function or file the step calls (``set -E`` passes the trap on) it returns
+    the failing status, and the call then fails in the step file, where it saves and clears
+    the traps (so the user's RETURN trap does not fire as runbook's ``.`` ends) and
+    returns from the file. At the interactive top level it only turns ``-e`` off, so the
+    shell survives ``set -e``. Safe under ``set -u`` (no unset array is counted), against
+    functions named ``return``/``set``/``trap`` (posix mode puts special builtins first)
+    and ``readonly`` (names fresh per step); its own commands print nothing, even to a
+    DEBUG trap. ``__rb_w<tag>`` keeps the options as they were before it changed them.
+    """
+    v, w = f"__rb_v{tag}", f"__rb_w{tag}"
+    again = f" (exit ${v});" if user is not None else ""
+    head = f"{{ {v}=$? {w}=${{{w}-$SHELLOPTS}};{again} }} >/dev/null 2>&1\n"
+    tail = (f"\n{{ {_POSIX_ON}set +e; [[ ${{FUNCNAME[0]+f}}${{BASH_SOURCE[1]+n}} ]] && return ${v}; "
+            f"[[ ${{BASH_SOURCE[0]+s}} ]] && {{ {_save_traps(traps)}return ${v}; }}; }} >/dev/null 2>&1")
+    return head, tail
+
+
+def step_trailer(tag: str, traps: str | None) -> str:
+    """The step file's last line: the traps saved and cleared before runbook's ``.`` ends
+    (a RETURN trap would fire on it, a DEBUG trap on the post line), then ``return`` with
+    the step's status."""
+    if traps is None:
+        return ""
+    v, w = f"__rb_v{tag}", f"__rb_w{tag}"
+    return (f"{{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}{_save_traps(traps)}return ${v}; }} "
+            ">/dev/null 2>&1\n")
+
+
+def bash_post(nonce: str, tag: str, *, value: str = "$?", traps: str | None = None,
+              extra: str = "", fresh: bool = False) -> str:
+    """What runs right after a step in bash: capture ``value``, make the shell neutral, print.
+
+    Every command runs inside ``{ ...; } >/dev/null 2>&1`` so a DEBUG trap of the step
+    that fires on them shows nothing. In order: capture the status and options under
+    names fresh per step (a ``readonly`` cannot have reached them); posix mode so
+    ``unset`` is the special builtin, which removes a function named ``builtin``; then
+    only ``\\builtin ...`` (no alias, no function): options that would break the
+    protocol off (``-e -v -x -E``, history), traps still set appended to ``traps``
+    (``fresh``: written anew) and cleared, alias expansion off (the next typed line is
+    parsed without aliases), prompt hooks unset. The sentinel goes to ``/dev/tty``, so
+    ``exec >/dev/null`` cannot hide it; the nonce appears in no command before ``set +x``.
+    """
+    s, p, b, w = (f"__rb_{c}{tag}" for c in "spbw")
+    keep = _save_traps(traps, ">|" if fresh else ">>", call=_BUILTIN)
+    return (
+        f"{{ {s}={value} {p}=$SHELLOPTS {b}=$BASHOPTS; {_POSIX_ON}unset -f builtin; "
+        f"unset POSIXLY_CORRECT; \\builtin set +Eevx +o history; {keep}{extra}"
+        f"\\builtin shopt -u expand_aliases; \\builtin unset PS0 PROMPT_COMMAND; "
+        f"\\builtin printf '\\n__RB_%s:%d %s %s\\n' {nonce} \"${s}\" \"${{{w}-${p}}}\" \"${b}\" >/dev/tty; "
+        f"\\builtin unset {s} {p} {b} {w} __rb_v{tag}; }} >/dev/null 2>&1"
+    )
+
+
+def bash_step_line(nonce: str, tag: str, path: str, *, prelude: str, stdin_null: bool,
+                   traps: str | None) -> str:
+    """Source the step file (``path`` already quoted) with ``\\builtin .`` (a function
+    named ``.`` is not called) after ``prelude`` (posix mode, aliases back on), then the post."""
+    stdin = " </dev/null" if stdin_null else ""
+    return f"{prelude}\\builtin . {path}{stdin}; {bash_post(nonce, tag, traps=traps)}\n"
 
 
 def background_line(nonce: str, path: str, log: str, *, disown: bool) -> str:
