@@ -6,12 +6,14 @@ sentinel ``__RB_<nonce>:<status>`` on its own line; the nonce is fresh per step,
 so no output can fake the end of a step. cwd, variables and functions persist
 because every step runs in the same shell, as when a person pastes them.
 
+In bash the line is built so the document cannot steer it (``shell_lines``): after
+each step a post line, parsed before the step ran (so without the step's aliases),
+makes the shell neutral and reports its options; ``shell_state`` puts the user's
+options and traps back before the next step. The sentinel goes to ``/dev/tty``, so a
+step that redirects or closes its stdout for good is still seen to end at once.
+
 Job control (``set +m``) is off: with it on, bash prints ``[1]+ Done`` notices in
-the middle of later steps' output. Without it every foreground command shares the
-shell's process group, so a timed-out step is stopped by SIGINT to that group
-(the Ctrl-C of a terminal, which interactive bash survives), then by SIGKILL of
-the shell's descendants started during the step, and the shell is restarted only
-if it still does not answer.
+the middle of later steps' output. Timeouts and shell deaths: ``recovery``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from runbook.errors import SessionError
 from runbook.model import Execution
 from runbook.run import procs
 from runbook.run.capture import OutputCapture
+from runbook.run.recovery import Recovery
 from runbook.run.shell_state import BashState, clear_traps_file
 from runbook.run.shell_lines import (
     Dialog,
@@ -56,8 +59,6 @@ QUIET_ENV = {
 #: What the protocol itself relies on: never overridden.
 PROTOCOL_ENV = {"PS1": "", "PS2": "", "PS4": "+ ", "PROMPT_COMMAND": "", "HISTFILE": "/dev/null"}
 _POLL = 0.1
-_RESYNC_WAIT = 1.0
-_GRACE = 0.5
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def _raw_output() -> None:
     termios.tcsetattr(0, termios.TCSANOW, attrs)
 
 
-class PexpectSession:
+class PexpectSession(Recovery):
     """One shell for a whole document; not thread-safe except for ``interrupt``."""
 
     def __init__(self, config: ShellConfig) -> None:
@@ -115,6 +116,8 @@ class PexpectSession:
         """Spawn the shell and check it answers; raises ``SessionError`` if it cannot."""
         if self._dir is None:
             self._dir = tempfile.mkdtemp(prefix="runbook-session-", dir=_fast_tmp())
+        elif not os.path.isdir(self._dir):  # a step removed it
+            os.makedirs(self._dir, mode=0o700, exist_ok=True)
         argv = list(HERMETIC) if self.config.command is None else shlex.split(self.config.command)
         if not argv:
             raise SessionError("empty shell command", hint="set `shell:` to a command such as `bash`")
@@ -461,112 +464,6 @@ class PexpectSession:
             except pexpect.EOF:
                 self._dead = self._unreported_death = True
                 return
-
-    def _death_between_steps(self) -> Execution:
-        """The shell ended while no step ran (``TMOUT``, a background ``kill``): say so on
-        this step, which does not run; the next one starts a fresh shell."""
-        self._unreported_death = False
-        rc = self._exit_status()
-        note = ("the shell exited after the previous step ended, before this step started"
-                + (f" (status {rc})" if rc is not None else "")
-                + "; this step did not run; a fresh shell is started for the next step, without the "
-                  "cwd, variables and functions of earlier steps")
-        return Execution(OutputCapture(64).finish(), None, 0.0, False, True, note)
-
-    # -- recovery ------------------------------------------------------------
-    def _stop(self, head: str, nonce: str, capture: OutputCapture, since: int) -> tuple[str, int | None, bool]:
-        """Stop a running step; returns (note, exit status if the shell died, shell died).
-
-        The step's processes get SIGINT, then SIGKILL if still alive after a grace
-        period, BEFORE a resync line is typed: a program reading /dev/tty (less, sudo)
-        would otherwise eat it."""
-        assert self._child is not None
-        notes = [head, "sent SIGINT to the step"]
-        self._signal_step()
-        stale = [nonce]
-        state, _ = self._read(stale, time.monotonic() + _GRACE, capture, until_idle=since)
-        if state == "timeout":
-            killed = procs.descendants(self._child.pid, since) if not self._remote else []
-            for pid in killed:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-            if killed:
-                notes.append(f"killed {len(killed)} process(es) with SIGKILL")
-        if state in ("timeout", "idle"):
-            state = self._resync(stale, capture)
-        if state == "eof":
-            notes.append("the shell exited; a fresh shell is started for the next step, without the cwd, "
-                         "variables and functions of earlier steps")
-            return "; ".join(notes), self._exit_status(), True
-        if state == "timeout":
-            self._kill_shell()
-            self._dead = True
-            self._ensure_shell()
-            notes.append("the shell did not answer and was restarted: cwd, variables and functions "
-                         "of earlier steps are lost")
-        return "; ".join(notes), None, False
-
-    def _signal_step(self) -> None:
-        assert self._child is not None
-        if self._remote:
-            # Over ssh/docker the local pty is raw: ^C travels to the remote terminal.
-            self._child.send(b"\x03")
-            return
-        try:
-            os.killpg(os.tcgetpgrp(self._child.child_fd), signal.SIGINT)
-        except OSError:
-            try:
-                os.killpg(self._child.pid, signal.SIGINT)
-            except OSError:
-                pass
-
-    def _resync(self, stale: list[str], capture: OutputCapture) -> str:
-        """Send a fresh sentinel line and wait for it: ``done``, ``timeout`` or ``eof``.
-
-        Sentinels of the interrupted step and of earlier resync attempts (``stale``)
-        may still arrive first; they are dropped. The new nonce is added to ``stale``."""
-        assert self._child is not None
-        nonce = secrets.token_hex(8)
-        watch = [nonce, *stale]
-        stale.append(nonce)
-        state = self._bash
-        if state is not None:
-            traps = None if state.traps_path is None else shlex.quote(state.traps_path)
-            line = bash_post(nonce, secrets.token_hex(4), value="0", traps=traps, fresh=True) + "\n"
-        else:
-            line = f"printf '\\n__RB_%s:%d\\n' {nonce} 0\n"
-        self._child.send(line.encode())
-        deadline = time.monotonic() + _RESYNC_WAIT
-        status, _ = self._read(watch, deadline, capture)
-        if status == "done" and state is not None:
-            state.learn(self._tail)
-        return status
-
-    def _exit_status(self) -> int | None:
-        child = self._child
-        if child is None:
-            return None
-        try:
-            child.wait()
-        except Exception:  # noqa: BLE001 - already reaped by pexpect
-            pass
-        if child.exitstatus is not None:
-            return int(child.exitstatus)
-        if child.signalstatus is not None:
-            return 128 + int(child.signalstatus)
-        return None
-
-    def _fix_tty(self) -> None:
-        """Undo terminal changes a step made (``stty echo`` would echo our next line)."""
-        if self._child is None or self._tty is None or self._remote:
-            return
-        try:
-            if termios.tcgetattr(self._child.child_fd) != self._tty:
-                termios.tcsetattr(self._child.child_fd, termios.TCSANOW, self._tty)
-        except termios.error:
-            pass
 
 
 def _read_chunk(child: Any, size: int, timeout: float) -> bytes:

@@ -8,6 +8,7 @@ a remote terminal echoes it.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from typing import Mapping, Sequence
@@ -83,9 +84,11 @@ def step_line(nonce: str, path: str, *, errexit: bool, stdin_null: bool, remote:
 
 
 _BUILTIN = "\\builtin "
+#: In posix mode a quoted special builtin is neither an alias nor a function.
+_QUOTED = "\\"
 #: Posix mode on (special builtins before functions), unless the user made the variable
 #: readonly: assigning it then would abort the whole typed line.
-_POSIX_ON = "[[ ${POSIXLY_CORRECT@a} == *r* ]] || POSIXLY_CORRECT=y; "
+_POSIX_ON = "[[ ${POSIXLY_CORRECT[@]@a} == *r* ]] || POSIXLY_CORRECT=y; "
 
 
 def _save_traps(traps: str | None, mode: str = ">|", call: str = "") -> str:
@@ -93,7 +96,11 @@ def _save_traps(traps: str | None, mode: str = ">|", call: str = "") -> str:
     where only runbook's ERR trap is cleared). ``call`` goes before each ``trap``."""
     if traps is None:
         return f"{call}trap - ERR; "
-    return f"{call}trap -p DEBUG RETURN ERR {mode}{traps}; {call}trap - DEBUG RETURN ERR; "
+    # A failed redirection of a special builtin in posix mode ends the shell: the folder
+    # may have been removed by the step.
+    folder = shlex.quote(os.path.dirname(shlex.split(traps)[0]))
+    return (f"[[ -d {folder} ]] && {call}trap -p DEBUG RETURN ERR {mode}{traps}; "
+            f"{call}trap - DEBUG RETURN ERR; ")
 
 
 def err_trap(tag: str, traps: str | None, user: str | None = None) -> tuple[str, str]:
@@ -113,8 +120,9 @@ def err_trap(tag: str, traps: str | None, user: str | None = None) -> tuple[str,
     v, w = f"__rb_v{tag}", f"__rb_w{tag}"
     again = f" (exit ${v});" if user is not None else ""
     head = f"{{ {v}=$? {w}=${{{w}-$SHELLOPTS}};{again} }} >/dev/null 2>&1\n"
-    tail = (f"\n{{ {_POSIX_ON}set +e; [[ ${{FUNCNAME[0]+f}}${{BASH_SOURCE[1]+n}} ]] && return ${v}; "
-            f"[[ ${{BASH_SOURCE[0]+s}} ]] && {{ {_save_traps(traps)}return ${v}; }}; }} >/dev/null 2>&1")
+    tail = (f"\n{{ {_POSIX_ON}\\set +e; [[ ${{FUNCNAME[0]+f}}${{BASH_SOURCE[1]+n}} ]] && \\return ${v}; "
+            f"[[ ${{BASH_SOURCE[0]+s}} ]] && {{ {_save_traps(traps, call=_QUOTED)}\\return ${v}; }}; }} "
+            ">/dev/null 2>&1")
     return head, tail
 
 
@@ -125,7 +133,7 @@ def step_trailer(tag: str, traps: str | None) -> str:
     if traps is None:
         return ""
     v, w = f"__rb_v{tag}", f"__rb_w{tag}"
-    return (f"{{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}{_save_traps(traps)}return ${v}; }} "
+    return (f"{{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}{_save_traps(traps, call=_QUOTED)}\\return ${v}; }} "
             ">/dev/null 2>&1\n")
 
 
