@@ -294,12 +294,17 @@ def test_executing_an_annotated_document_behaves_like_the_original(write_doc):
 
 
 def test_ctrl_c_stops_the_step_writes_what_it_has_and_exits_130(write_doc, runbook_exe, tmp_path):
+    flag = tmp_path / "started.flag"
     doc = write_doc("# C\n\n### S1. quick\n\n" + block("echo first") + "\n### S2. slow\n\n" +
-                    block("echo started; sleep 60") + "\n### S3. later\n\n" + block("echo later") + "\n")
+                    block(f"echo started; touch {flag}; sleep 60") + "\n### S3. later\n\n" +
+                    block("echo later") + "\n")
     out_json = tmp_path / "r.json"
     proc = subprocess.Popen([*runbook_exe, "execute", str(doc), "--json", str(out_json), "--no-color"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path)
-    time.sleep(2.0)
+    end = time.monotonic() + 30  # an event, not a guess: S2 is running (a loaded machine is slow)
+    while not flag.exists() and time.monotonic() < end and proc.poll() is None:
+        time.sleep(0.05)
+    assert flag.exists()
     proc.send_signal(signal.SIGINT)
     try:
         out, _ = proc.communicate(timeout=20)

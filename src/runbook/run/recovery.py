@@ -15,11 +15,12 @@ import shlex
 import signal
 import termios
 import time
-from typing import Any, Sequence
+from typing import Any
 
 from runbook.model import Execution
 from runbook.run import procs
 from runbook.run.capture import OutputCapture
+from runbook.run.reader import Reader
 from runbook.run.shell_lines import bash_post
 from runbook.run.shell_state import BashState
 
@@ -27,22 +28,12 @@ _RESYNC_WAIT = 1.0
 _GRACE = 0.5
 
 
-class Recovery:
+class Recovery(Reader):
     """What ``PexpectSession`` does when a step runs too long or the shell goes away."""
 
-    _child: Any
-    _remote: bool
-    _dead: bool
-    _unreported_death: bool
     _bash: BashState | None
-    _tail: list[str]
     _tty: list[Any] | None
     kind: str
-
-    def _read(self, nonces: Sequence[str], deadline: float, capture: OutputCapture | None,
-              dialog: Any = None, on_output: Any = None, watch: bool = False,
-              until_idle: int | None = None) -> tuple[str, int | None]:
-        raise NotImplementedError
 
     def _kill_shell(self) -> None:
         raise NotImplementedError

@@ -156,7 +156,7 @@ def bash_post(nonce: str, tag: str, *, value: str = "$?", traps: str | None = No
     return (
         f"{{ {s}={value} {p}=$SHELLOPTS {b}=$BASHOPTS; {_POSIX_ON}unset -f builtin; "
         f"unset POSIXLY_CORRECT; \\builtin set +Eevx +o history; {keep}{extra}"
-        f"\\builtin shopt -u expand_aliases; \\builtin unset PS0 PROMPT_COMMAND; "
+        f"\\builtin shopt -u expand_aliases; \\builtin unset PS0 PS1 PS2 PROMPT_COMMAND; "
         f"\\builtin printf '\\n__RB_%s:%d %s %s\\n' {nonce} \"${s}\" \"${{{w}-${p}}}\" \"${b}\" >/dev/tty; "
         f"\\builtin unset {s} {p} {b} {w} __rb_v{tag}; }} >/dev/null 2>&1"
     )
