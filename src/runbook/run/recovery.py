@@ -112,8 +112,8 @@ class Recovery(Reader):
         stale.append(nonce)
         state = self._bash
         if state is not None:
-            traps = None if state.traps_path is None else shlex.quote(state.traps_path)
-            line = bash_post(nonce, secrets.token_hex(4), value="0", traps=traps, fresh=True) + "\n"
+            line = bash_post(nonce, state.sid, value="0", traps=state.traps_path,
+                             mode=state.post_mode(resync=True)) + "\n"
         else:
             line = f"printf '\\n__RB_%s:%d\\n' {nonce} 0\n"
         self._child.send(line.encode())

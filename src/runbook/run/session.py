@@ -40,6 +40,8 @@ from runbook.run.shell_state import BashState, clear_traps_file
 from runbook.run.shell_lines import (
     Dialog,
     background_line,
+    _print,
+    bash_functions,
     bash_post,
     bash_step_line,
     probe_line,
@@ -176,7 +178,12 @@ class PexpectSession(Recovery):
         if self.kind == "bash":
             traps = None if self._remote else os.path.join(self._dir, "traps")
             clear_traps_file(traps)
-            self._bash = BashState(traps)
+            self._bash = BashState(secrets.token_hex(6), traps)
+            nonce = secrets.token_hex(8)
+            self._child.send((bash_functions(self._bash.sid) + "; " + _print(nonce, "0") + "\n").encode())
+            status, code = self._read([nonce], deadline, seen)
+            if status != "done":
+                self._fail_start(status, seen)
 
     def _fail_start(self, status: str, seen: OutputCapture) -> NoReturn:
         tail = seen.finish().text.strip()[-300:]
@@ -314,11 +321,10 @@ class PexpectSession(Recovery):
                  interactive: bool = False, background: str | None = None) -> bytes:
         if not code.endswith("\n"):
             code += "\n"
-        tag = secrets.token_hex(4)
         state = self._bash
         if state is not None and background is None:
             state.sent(code)
-            code = state.file_prelude(errexit, tag) + code + "\n" + state.trailer(tag)
+            code = state.file_prelude(errexit) + code + state.trailer()
         body = None
         if self._remote:
             body, path = code, f'"${{__rb_f}}{os.path.basename(path)}"'
@@ -326,15 +332,14 @@ class PexpectSession(Recovery):
             self._write(path, code.encode("utf-8", "surrogateescape"))
             path = shlex.quote(path)
         if state is not None:
-            traps = None if state.traps_path is None else shlex.quote(state.traps_path)
             if background is not None:
                 line = (f"{state.line_prelude()}\\builtin set -m; ( \\builtin . {path} ) </dev/null "
                         f">>{shlex.quote(background)} 2>&1 & "
-                        + bash_post(nonce, tag, value="$!", extra="\\builtin set +m; \\builtin disown; ")
-                        + "\n")
+                        + "\\builtin set +m; \\builtin disown; " + bash_post(nonce, state.sid, value="$!") + "\n")
             else:
-                line = bash_step_line(nonce, tag, path, prelude=state.line_prelude(),
-                                      stdin_null=not interactive, traps=traps)
+                line = bash_step_line(nonce, state.sid, path, prelude=state.line_prelude(),
+                                      stdin_null=not interactive, traps=state.traps_path,
+                                      mode=state.post_mode())
         elif background is not None:
             line = background_line(nonce, path, shlex.quote(background), disown=self._zsh)
         else:

@@ -83,91 +83,102 @@ def step_line(nonce: str, path: str, *, errexit: bool, stdin_null: bool, remote:
     return f"{run}; {{ __rb_rc=$?; {post}{tty}{report}; }} 2>/dev/null\n"
 
 
-_BUILTIN = "\\builtin "
-#: In posix mode a quoted special builtin is neither an alias nor a function.
-_QUOTED = "\\"
 #: Posix mode on (special builtins before functions), unless the user made the variable
 #: readonly: assigning it then would abort the whole typed line.
-_POSIX_ON = "[[ ${POSIXLY_CORRECT[@]@a} == *r* ]] || POSIXLY_CORRECT=y; "
+_POSIX_ON = "[[ ${POSIXLY_CORRECT[@]@a} == *r* ]] || POSIXLY_CORRECT=y"
+_B = "\\builtin "
+#: Traps saved by the post line: none (0), appended to the file (1), the file anew (2).
+NO_TRAPS, APPEND_TRAPS, FRESH_TRAPS = "0", "1", "2"
 
 
-def _save_traps(traps: str | None, mode: str = ">|", call: str = "") -> str:
-    """Save the DEBUG/RETURN/ERR traps to ``traps`` and clear them (``None``: remote,
-    where only runbook's ERR trap is cleared). ``call`` goes before each ``trap``."""
+def _save_traps(traps: str | None, mode: str = ">|", call: str = "\\") -> str:
+    """Save the DEBUG/RETURN/ERR traps to ``traps`` and clear them. Inline, never in a
+    function: there bash hides the DEBUG and RETURN traps. ``call`` goes before ``trap``
+    (``\`` in posix mode: the special builtin). The folder is checked first: a failed
+    redirection of a special builtin in posix mode ends the shell, and the step may have
+    removed runbook's folder."""
     if traps is None:
         return f"{call}trap - ERR; "
-    # A failed redirection of a special builtin in posix mode ends the shell: the folder
-    # may have been removed by the step.
-    folder = shlex.quote(os.path.dirname(shlex.split(traps)[0]))
-    return (f"[[ -d {folder} ]] && {call}trap -p DEBUG RETURN ERR {mode}{traps}; "
+    folder = shlex.quote(os.path.dirname(traps))
+    return (f"[[ -d {folder} ]] && {call}trap -p DEBUG RETURN ERR {mode}{shlex.quote(traps)}; "
             f"{call}trap - DEBUG RETURN ERR; ")
 
 
-def err_trap(tag: str, traps: str | None, user: str | None = None) -> tuple[str, str]:
+def bash_functions(sid: str) -> str:
+    """runbook's two bash functions, defined once at start-up and made ``readonly -f``.
+
+    They are parsed before any step ran, so no alias of the document reaches them, and
+    a step cannot redefine or remove them; their names carry the session's random
+    ``sid``, so no document can name their variables in advance (``readonly``). Posix
+    mode is on when they run (special builtins before functions; a function named
+    ``builtin`` is gone). ``__rb_p<sid> NONCE STATUS`` ends a step: ``-e -v -x -E`` and
+    history off, alias expansion off (the next typed line is parsed without the step's
+    aliases), prompt hooks unset, then the sentinel with the options, to ``/dev/tty``
+    (a step's ``exec >/dev/null`` cannot hide it). ``__rb_e<sid>`` starts runbook's ERR
+    trap. ``__rb_w<sid>`` keeps the options as the step left them.
+    """
+    w, o, b, v = (f"__rb_{c}{sid}" for c in "wobv")
+    return (
+        f"__rb_p{sid}() {{ {o}=${{{w}-$SHELLOPTS}} {b}=$BASHOPTS; "
+        f"[[ ${{POSIXLY_CORRECT[@]@a}} == *r* ]] || unset POSIXLY_CORRECT; "
+        f"\\builtin set +Eevx +o history; \\builtin shopt -u expand_aliases; "
+        f"\\builtin unset PS0 PS1 PS2 PROMPT_COMMAND; "
+        f"\\builtin printf '\\n__RB_%s:%d %s %s\\n' \"$1\" \"$2\" \"${o}\" \"${b}\" >/dev/tty; "
+        f"\\builtin unset {o} {b} {w} {v} __rb_s{sid}; }}; "
+        f"__rb_e{sid}() {{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; \\set +e; }}; "
+        f"readonly -f __rb_p{sid} __rb_e{sid}"
+    )
+
+
+def err_trap(sid: str, traps: str | None, user: str | None = None) -> tuple[str, str]:
     """ERR trap giving ``set -e`` semantics to one sourced step without exiting the shell,
     as (head, tail): the trap's text is ``head + tail``, or with the user's own ERR trap
     ``head + user + tail`` (the user's commands see the failing ``$?``).
 
     Inside a function or file the step calls (``set -E`` passes the trap on) it returns
-    the failing status, and the call then fails in the step file, where it saves and clears
-    the traps (so the user's RETURN trap does not fire as runbook's ``.`` ends) and
-    returns from the file. At the interactive top level it only turns ``-e`` off, so the
-    shell survives ``set -e``. Safe under ``set -u`` (no unset array is counted), against
-    functions named ``return``/``set``/``trap`` (posix mode puts special builtins first)
-    and ``readonly`` (names fresh per step); its own commands print nothing, even to a
-    DEBUG trap. ``__rb_w<tag>`` keeps the options as they were before it changed them.
+    the failing status; the call then fails in the step file, where, with ``traps``
+    (watched), the traps are saved first. At the interactive top level it only turns
+    ``-e`` off, so the shell survives ``set -e``. Safe under ``set -u`` (no unset array
+    is counted); in posix mode (set by ``__rb_e``) a quoted ``\return`` is neither an
+    alias nor a function.
     """
-    v, w = f"__rb_v{tag}", f"__rb_w{tag}"
-    again = f" (exit ${v});" if user is not None else ""
-    head = f"{{ {v}=$? {w}=${{{w}-$SHELLOPTS}};{again} }} >/dev/null 2>&1\n"
-    tail = (f"\n{{ {_POSIX_ON}\\set +e; [[ ${{FUNCNAME[0]+f}}${{BASH_SOURCE[1]+n}} ]] && \\return ${v}; "
-            f"[[ ${{BASH_SOURCE[0]+s}} ]] && {{ {_save_traps(traps, call=_QUOTED)}\\return ${v}; }}; }} "
-            ">/dev/null 2>&1")
+    v = f"__rb_v{sid}"
+    again = f"(\\exit ${v})\n" if user is not None else ""
+    head = f"{{ __rb_e{sid}; }} >/dev/null 2>&1\n{again}"
+    save = f"{{ {_save_traps(traps)}}} >/dev/null 2>&1; " if traps else ""
+    tail = (f"\n[[ ${{FUNCNAME[0]+f}}${{BASH_SOURCE[1]+n}} ]] && \\return ${v}; "
+            f"[[ ${{BASH_SOURCE[0]+s}} ]] && {{ {save}\\return ${v}; }}")
     return head, tail
 
 
-def step_trailer(tag: str, traps: str | None) -> str:
-    """The step file's last line: the traps saved and cleared before runbook's ``.`` ends
-    (a RETURN trap would fire on it, a DEBUG trap on the post line), then ``return`` with
-    the step's status."""
-    if traps is None:
-        return ""
-    v, w = f"__rb_v{tag}", f"__rb_w{tag}"
-    return (f"{{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}{_save_traps(traps, call=_QUOTED)}\\return ${v}; }} "
-            ">/dev/null 2>&1\n")
+def step_trailer(sid: str, traps: str) -> str:
+    """The step file's last line, when traps are watched: save and clear them before
+    runbook's ``.`` ends (a RETURN trap would fire on it), then ``return`` the status."""
+    v, w = f"__rb_v{sid}", f"__rb_w{sid}"
+    return (f"{{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; {_save_traps(traps)}}} >/dev/null 2>&1; "
+            f"\\return ${v}\n")
 
 
-def bash_post(nonce: str, tag: str, *, value: str = "$?", traps: str | None = None,
-              extra: str = "", fresh: bool = False) -> str:
-    """What runs right after a step in bash: capture ``value``, make the shell neutral, print.
-
-    Every command runs inside ``{ ...; } >/dev/null 2>&1`` so a DEBUG trap of the step
-    that fires on them shows nothing. In order: capture the status and options under
-    names fresh per step (a ``readonly`` cannot have reached them); posix mode so
-    ``unset`` is the special builtin, which removes a function named ``builtin``; then
-    only ``\\builtin ...`` (no alias, no function): options that would break the
-    protocol off (``-e -v -x -E``, history), traps still set appended to ``traps``
-    (``fresh``: written anew) and cleared, alias expansion off (the next typed line is
-    parsed without aliases), prompt hooks unset. The sentinel goes to ``/dev/tty``, so
-    ``exec >/dev/null`` cannot hide it; the nonce appears in no command before ``set +x``.
-    """
-    s, p, b, w = (f"__rb_{c}{tag}" for c in "spbw")
-    keep = _save_traps(traps, ">|" if fresh else ">>", call=_BUILTIN)
-    return (
-        f"{{ {s}={value} {p}=$SHELLOPTS {b}=$BASHOPTS; {_POSIX_ON}unset -f builtin; "
-        f"unset POSIXLY_CORRECT; \\builtin set +Eevx +o history; {keep}{extra}"
-        f"\\builtin shopt -u expand_aliases; \\builtin unset PS0 PS1 PS2 PROMPT_COMMAND; "
-        f"\\builtin printf '\\n__RB_%s:%d %s %s\\n' {nonce} \"${s}\" \"${{{w}-${p}}}\" \"${b}\" >/dev/tty; "
-        f"\\builtin unset {s} {p} {b} {w} __rb_v{tag}; }} >/dev/null 2>&1"
-    )
+def bash_post(nonce: str, sid: str, *, value: str = "$?", traps: str | None = None,
+              mode: str = NO_TRAPS) -> str:
+    """What runs right after a step: the status and options kept, posix mode on, a
+    function named ``builtin`` removed, runbook's ERR trap cleared (with ``mode``, all
+    traps saved to ``traps`` and cleared), then one call of ``__rb_p<sid>``. All of it
+    at the top level (in a function a failing special builtin would abort it); its
+    output (a DEBUG trap of the step firing on it) goes nowhere."""
+    s, w = f"__rb_s{sid}", f"__rb_w{sid}"
+    keep = _save_traps(traps if mode != NO_TRAPS else None, ">|" if mode == FRESH_TRAPS else ">>",
+                       call=_B)
+    return (f"{{ {s}={value} {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; unset -f builtin; {keep}"
+            f"__rb_p{sid} {nonce} \"${s}\"; }} >/dev/null 2>&1")
 
 
-def bash_step_line(nonce: str, tag: str, path: str, *, prelude: str, stdin_null: bool,
-                   traps: str | None) -> str:
-    """Source the step file (``path`` already quoted) with ``\\builtin .`` (a function
+def bash_step_line(nonce: str, sid: str, path: str, *, prelude: str, stdin_null: bool,
+                   traps: str | None = None, mode: str = NO_TRAPS) -> str:
+    """Source the step file (``path`` already quoted) with ``\builtin .`` (a function
     named ``.`` is not called) after ``prelude`` (posix mode, aliases back on), then the post."""
     stdin = " </dev/null" if stdin_null else ""
-    return f"{prelude}\\builtin . {path}{stdin}; {bash_post(nonce, tag, traps=traps)}\n"
+    return f"{prelude}\\builtin . {path}{stdin}; {bash_post(nonce, sid, traps=traps, mode=mode)}\n"
 
 
 def background_line(nonce: str, path: str, log: str, *, disown: bool) -> str:

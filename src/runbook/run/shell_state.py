@@ -16,7 +16,7 @@ import os
 import re
 import shlex
 
-from runbook.run.shell_lines import err_trap, step_trailer
+from runbook.run.shell_lines import APPEND_TRAPS, FRESH_TRAPS, NO_TRAPS, err_trap, step_trailer
 
 _TRAPPED = ("RETURN", "ERR", "DEBUG")
 #: ``set +e``, ``set +eu``, ``set +o errexit``: a step turning errexit off again.
@@ -26,10 +26,14 @@ _ERREXIT_OFF = re.compile(r"\bset\s+(?:\+[A-Za-z]*e|(?:[-+][A-Za-z]+\s+)*\+o\s+e
 class BashState:
     """The user's shell options and traps as the last step left them."""
 
-    def __init__(self, traps_path: str | None) -> None:
+    def __init__(self, sid: str, traps_path: str | None) -> None:
+        self.sid = sid
+        """The random part of the names of runbook's shell functions and variables."""
         self.traps_path = traps_path
-        self._quoted = None if traps_path is None else shlex.quote(traps_path)
         """Where the post line saves ``trap -p`` (``None``: remote shell, traps untouched)."""
+        self.watching = False
+        """Traps are saved and restored once a step's code mentions ``trap`` (it costs a
+        file write per step); until then only runbook's own ERR trap is set and cleared."""
         self.opts: frozenset[str] = frozenset()
         self.aliases = True  # interactive bash expands aliases by default
         self.traps: dict[str, str] = {}
@@ -42,8 +46,17 @@ class BashState:
         self._code = ""
 
     def sent(self, code: str) -> None:
-        """Remember the step's code (to see a ``set +e`` that the options cannot show)."""
+        """Remember the step's code (to see a ``set +e`` that the options cannot show, and
+        a ``trap`` that starts the watching of traps)."""
         self._code = code
+        if not self.watching and self.traps_path is not None and "trap" in code:
+            self.watching = True
+
+    def post_mode(self, resync: bool = False) -> str:
+        """How the post line saves the traps."""
+        if not self.watching:
+            return NO_TRAPS
+        return FRESH_TRAPS if resync else APPEND_TRAPS
 
     # -- learning -------------------------------------------------------------
     def learn(self, tail: list[str], *, traps: bool = True) -> None:
@@ -58,7 +71,7 @@ class BashState:
                 self.user_errexit = True
             elif self.user_errexit and _ERREXIT_OFF.search(self._code):
                 self.user_errexit = False
-        if traps and self.traps_path is not None:
+        if traps and self.watching and self.traps_path is not None:
             self._load_traps(self.traps_path)
 
     def _load_traps(self, path: str) -> None:
@@ -103,7 +116,7 @@ class BashState:
             parts.append("\\builtin shopt -s expand_aliases; ")
         return "".join(parts)
 
-    def file_prelude(self, errexit: bool, tag: str) -> str:
+    def file_prelude(self, errexit: bool) -> str:
         """Put at the start of the step file's first line: traps and ``-e -E -v -x``.
 
         ``-x`` and the DEBUG trap come last, so no prelude command is traced or trapped."""
@@ -112,7 +125,8 @@ class BashState:
         user_err = self.traps.get("ERR")
         self._our_err = None
         if errexit:
-            head, tail = self._our_err = err_trap(tag, self._quoted, user_err)
+            head, tail = self._our_err = err_trap(self.sid, self.traps_path if self.watching else None,
+                                                  user_err)
             text = head + (user_err or "") + tail
             parts.append(f"\\builtin trap -- {shlex.quote(text)} ERR")
         elif user_err is not None:
@@ -130,9 +144,11 @@ class BashState:
             parts.append(f"\\builtin trap -- {shlex.quote(self.traps['DEBUG'])} DEBUG")
         return "; ".join(parts) + "; " if parts else ""
 
-    def trailer(self, tag: str) -> str:
-        """The step file's last line (traps saved before runbook's ``.`` ends)."""
-        return step_trailer(tag, self._quoted)
+    def trailer(self) -> str:
+        """The step file's last lines (traps saved before runbook's ``.`` ends)."""
+        if not self.watching or self.traps_path is None:
+            return ""
+        return "\n" + step_trailer(self.sid, self.traps_path)
 
 
 def _bash_quote(text: str) -> str:
