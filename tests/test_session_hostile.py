@@ -69,6 +69,15 @@ def test_unbound_variable_under_set_u_fails_the_step_and_the_shell_survives(bash
     _still_judged_right(bash)
 
 
+def test_unbound_variable_on_an_earlier_line_still_fails_the_step(bash):
+    bash.run("KEPT=kept; set -u", timeout=GENEROUS)
+    ex = bash.run('echo "$undefined_variable"\n/bin/echo after', timeout=GENEROUS)
+    assert ex.exit_code == 1 and "unbound variable" in ex.note and not ex.shell_died
+    ex = bash.run("/bin/echo 'bash: x: unbound variable'", timeout=GENEROUS, errexit=False)
+    assert ex.exit_code == 0  # without errexit the step's status is its last command's
+    _still_judged_right(bash)
+
+
 def test_a_failing_pipeline_under_pipefail_fails_the_step(bash):
     bash.run("KEPT=kept; set -o pipefail", timeout=GENEROUS)
     ex = bash.run("false | true\n/bin/echo after", timeout=GENEROUS)
@@ -185,7 +194,7 @@ def test_extdebug_functrace_and_traps_together_do_not_see_runbooks_commands(bash
 
 # -- output redirected or closed for good -----------------------------------------------------
 @pytest.mark.parametrize("redirect", ["exec >/dev/null", "exec 1>&-", "exec 2>&-", "exec >/dev/null 2>&1",
-                                      "exec 1>&- 2>&-"])
+                                      "exec 1>&- 2>&-", "exec 255>&-", "exec 255>/dev/null"])
 def test_output_redirected_for_good_is_seen_to_end_at_once(bash, redirect):
     t0 = time.monotonic()
     first = bash.run(f"KEPT=kept; {redirect}", timeout=GENEROUS)

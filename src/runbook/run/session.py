@@ -19,6 +19,7 @@ the middle of later steps' output. Timeouts and shell deaths: ``recovery``.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shlex
 import shutil
@@ -56,6 +57,8 @@ QUIET_ENV = {
     "LESS": "-FRXd",
 }
 #: What the protocol itself relies on: never overridden.
+#: How interactive bash reports an unbound variable (no file or line, unlike a script).
+_UNBOUND = re.compile(r"^[^\n:]*bash: [^\n:]+: unbound variable\r?$", re.M)
 PROTOCOL_ENV = {"PS1": "", "PS2": "", "PS4": "+ ", "PROMPT_COMMAND": "", "HISTFILE": "/dev/null"}
 
 
@@ -288,6 +291,12 @@ class PexpectSession(Recovery):
             output = capture.finish()
             if not died:
                 self._fix_tty()
+            if rc == 0 and (errexit or (self._bash is not None and self._bash.user_errexit)) and \
+                    self._bash is not None and "nounset" in self._bash.opts and _UNBOUND.search(output.text):
+                # bash reports the unbound variable and goes on with the next line of the
+                # sourced file, without the ERR trap; `bash -eu` would have stopped there.
+                rc, note = 1, "an unbound variable (set -u) stopped a line of this step; the status is 1, " \
+                              "as under bash -eu"
             return Execution(output, rc, round(time.monotonic() - t0, 6), timed_out, died, note)
         finally:
             self._running = False

@@ -113,17 +113,19 @@ def bash_functions(sid: str) -> str:
     mode is on when they run (special builtins before functions; a function named
     ``builtin`` is gone). ``__rb_p<sid> NONCE STATUS`` ends a step: ``-e -v -x -E`` and
     history off, alias expansion off (the next typed line is parsed without the step's
-    aliases), prompt hooks unset, then the sentinel with the options, to ``/dev/tty``
-    (a step's ``exec >/dev/null`` cannot hide it). ``__rb_e<sid>`` starts runbook's ERR
+    aliases), prompt hooks unset, then the sentinel with the options, to the terminal:
+    bash's own descriptor 255 if it is still one, else ``/dev/tty`` (a step's ``exec
+    >/dev/null`` cannot hide it). ``__rb_e<sid>`` starts runbook's ERR
     trap. ``__rb_w<sid>`` keeps the options as the step left them.
     """
     w, o, b, v = (f"__rb_{c}{sid}" for c in "wobv")
+    sentinel = f"\\builtin printf '\\n__RB_%s:%d %s %s\\n' \"$1\" \"$2\" \"${o}\" \"${b}\""
     return (
         f"__rb_p{sid}() {{ {o}=${{{w}-$SHELLOPTS}} {b}=$BASHOPTS; "
         f"[[ ${{POSIXLY_CORRECT[@]@a}} == *r* ]] || unset POSIXLY_CORRECT; "
         f"\\builtin set +Eevx +o history; \\builtin shopt -u expand_aliases; "
         f"\\builtin unset PS0 PS1 PS2 PROMPT_COMMAND; "
-        f"\\builtin printf '\\n__RB_%s:%d %s %s\\n' \"$1\" \"$2\" \"${o}\" \"${b}\" >/dev/tty; "
+        f"if [[ -t 255 ]]; then {sentinel} >&255; else {sentinel} >/dev/tty; fi; "
         f"\\builtin unset {o} {b} {w} {v} __rb_s{sid}; }}; "
         f"__rb_e{sid}() {{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; \\set +e; }}; "
         f"readonly -f __rb_p{sid} __rb_e{sid}"
