@@ -352,8 +352,7 @@ class PexpectSession(Recovery):
         elif background is not None:
             line = background_line(nonce, path, shlex.quote(background), disown=self._zsh)
         else:
-            line = step_line(nonce, path, errexit=False, stdin_null=not interactive,
-                             remote=self._remote,
+            line = step_line(nonce, path, stdin_null=not interactive, remote=self._remote,
                              dot="command ." if self.kind == "posix" and not self._zsh else ".")
         if body is not None:
             end = f"__RB_EOF_{secrets.token_hex(8)}"

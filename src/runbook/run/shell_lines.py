@@ -62,25 +62,14 @@ def setup_line(nonce: str, *, bash: bool, zsh: bool, remote: bool, env: Mapping[
     return "; ".join(parts) + "; " + _print(nonce, "0") + "\n"
 
 
-def step_line(nonce: str, path: str, *, errexit: bool, stdin_null: bool, remote: bool,
-              dot: str = ".", bash: bool = False) -> str:
-    """Source the step file (``path`` already quoted) and print its status.
-
-    In bash our own commands run with stderr at /dev/null (the step's stderr goes
-    through fd 3) so a step that turned on ``set -x`` sees only its own commands
-    traced. ``dot`` is ``command .`` for dash, where a syntax error in a plain
-    ``.`` file aborts the whole input line, sentinel included.
-    """
+def step_line(nonce: str, path: str, *, stdin_null: bool, remote: bool, dot: str = ".") -> str:
+    """zsh and other POSIX shells: source the step file (``path`` already quoted), print
+    its status. ``dot`` is ``command .`` for dash, where a syntax error in a plain ``.``
+    file aborts the whole input line, sentinel included."""
     stdin = " </dev/null" if stdin_null else ""
-    trap = "trap \"$__rb_T\" ERR; set -E; " if errexit else ""
-    post = "trap - ERR; set +E; " if errexit else ""
     tty = "stty -echo 2>/dev/null; " if remote else ""
     report = _print(nonce, '"$__rb_rc"')
-    if bash:
-        run = f"{{ {trap}{dot} {path} 2>&3 3>&-{stdin}; }} 3>&2 2>/dev/null"
-    else:
-        run = f"{dot} {path}{stdin}"
-    return f"{run}; {{ __rb_rc=$?; {post}{tty}{report}; }} 2>/dev/null\n"
+    return f"{dot} {path}{stdin}; {{ __rb_rc=$?; {tty}{report}; }} 2>/dev/null\n"
 
 
 #: Posix mode on (special builtins before functions), unless the user made the variable
@@ -92,7 +81,7 @@ NO_TRAPS, APPEND_TRAPS, FRESH_TRAPS = "0", "1", "2"
 
 
 def _save_traps(traps: str | None, mode: str = ">|", call: str = "\\") -> str:
-    """Save the DEBUG/RETURN/ERR traps to ``traps`` and clear them. Inline, never in a
+    r"""Save the DEBUG/RETURN/ERR traps to ``traps`` and clear them. Inline, never in a
     function: there bash hides the DEBUG and RETURN traps. ``call`` goes before ``trap``
     (``\`` in posix mode: the special builtin). The folder is checked first: a failed
     redirection of a special builtin in posix mode ends the shell, and the step may have
@@ -105,7 +94,7 @@ def _save_traps(traps: str | None, mode: str = ">|", call: str = "\\") -> str:
 
 
 def bash_functions(sid: str) -> str:
-    """runbook's two bash functions, defined once at start-up and made ``readonly -f``.
+    r"""runbook's two bash functions, defined once at start-up and made ``readonly -f``.
 
     They are parsed before any step ran, so no alias of the document reaches them, and
     a step cannot redefine or remove them; their names carry the session's random
@@ -133,7 +122,7 @@ def bash_functions(sid: str) -> str:
 
 
 def err_trap(sid: str, traps: str | None, user: str | None = None) -> tuple[str, str]:
-    """ERR trap giving ``set -e`` semantics to one sourced step without exiting the shell,
+    r"""ERR trap giving ``set -e`` semantics to one sourced step without exiting the shell,
     as (head, tail): the trap's text is ``head + tail``, or with the user's own ERR trap
     ``head + user + tail`` (the user's commands see the failing ``$?``).
 
@@ -177,7 +166,7 @@ def bash_post(nonce: str, sid: str, *, value: str = "$?", traps: str | None = No
 
 def bash_step_line(nonce: str, sid: str, path: str, *, prelude: str, stdin_null: bool,
                    traps: str | None = None, mode: str = NO_TRAPS) -> str:
-    """Source the step file (``path`` already quoted) with ``\builtin .`` (a function
+    r"""Source the step file (``path`` already quoted) with ``\builtin .`` (a function
     named ``.`` is not called) after ``prelude`` (posix mode, aliases back on), then the post."""
     stdin = " </dev/null" if stdin_null else ""
     return f"{prelude}\\builtin . {path}{stdin}; {bash_post(nonce, sid, traps=traps, mode=mode)}\n"
