@@ -38,8 +38,15 @@ _CAUSE = re.compile(r"^(?:(?:likely|root|probable|possible)\s+)?(?:causes?|reaso
 _FIX = re.compile(r"^(?:fix(?:es)?|solutions?|resolutions?|actions?|remed(?:y|ies)|workarounds?)$")
 
 
+MAX_NESTING = 400
+"""Block nesting markdown-it follows (a list item counts 2, a quote 1). CommonMark's
+preset stops at 20 and silently drops what is deeper; GitHub renders any depth, so
+runbook reads far deeper and refuses a document that still reaches the limit."""
+
+
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    return md.enable("table").use(front_matter_plugin)
 
 
 def blank_annotations(text: str) -> str:
@@ -133,6 +140,32 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Block]:
         elif t == "hr":
             blocks.append(Block("hr", start, end, owner=owner))
     return blocks
+
+
+def unclosed_fence(block: Block, lines: Sequence[str], path: str) -> ParseError | None:
+    """The error for a fence without its closing fence (None when it is closed or empty).
+
+    Such a fence runs to the end of the file (or of its list item or quote): the prose
+    after it would be read, and run, as its content.
+    """
+    if block.kind != "fence" or block.closed or not block.raw.strip():
+        return None
+    fence = re.match(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t>]*)*(`{3,}|~{3,})", strip_newline(lines[block.start]))
+    mark = fence.group(1) if fence else "```"
+    to = "the end of the file" if block.end >= len(lines) else "the end of its list item or quote"
+    return ParseError(f"code block is never closed: everything from here to {to} would be read as "
+                      "its content", where=where(path, block.start),
+                      hint=f"close it with a line holding {mark} (the same character, at least as many) "
+                           "at the block's indentation")
+
+
+def _refuse_deep(tokens: Sequence[Token], path: str) -> None:
+    """Markdown nested deeper than :data:`MAX_NESTING` is dropped by markdown-it, steps included."""
+    deep = next((t for t in tokens if t.nesting == 1 and t.level >= MAX_NESTING - 1), None)
+    if deep is not None:
+        raise ParseError(f"lists or quotes are nested too deeply here (over {MAX_NESTING // 2} levels): "
+                         "runbook cannot read what is inside", where=where(path, deep.map[0] if deep.map else 0),
+                         hint="flatten the nesting; a step does not need to be inside so many levels")
 
 
 # -- front matter ---------------------------------------------------------------
@@ -268,13 +301,22 @@ def scan(text: str) -> Scan:
 
 
 # -- entry points ---------------------------------------------------------------
-def parse_document(text: str, path: str = "<string>") -> Document:
-    """Parse ``text`` (no BOM) into a Document; raises :class:`ParseError` with ``path:line``."""
+def parse_document(text: str, path: str = "<string>", *, allow_unclosed: bool = False) -> Document:
+    """Parse ``text`` (no BOM) into a Document; raises :class:`ParseError` with ``path:line``.
+
+    ``allow_unclosed`` (for ``runbook check``, which reports them as RB104) accepts fences
+    that are never closed; a run must not.
+    """
     text = blank_annotations(text)
     lines = split_lines(text)
     tokens = _markdown().parse(text)
     front_matter, fm_end = _front_matter(tokens, lines, path)
     blocks = _blocks(tokens, lines)
+    _refuse_deep(tokens, path)
+    for b in blocks if not allow_unclosed else ():
+        err = unclosed_fence(b, lines, path)
+        if err is not None:
+            raise err
     first = next((b for b in blocks if b.kind == "heading"), None)
     title = first.text if first is not None else Path(path).stem
     title_line = first.start if first is not None else None
