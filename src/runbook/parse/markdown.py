@@ -204,6 +204,20 @@ def _front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str) -> t
     return {k: data[k] for k in SETTINGS_KEYS if k in data}, tok.map[1]
 
 
+def _key_lines(content: str, first: int) -> dict[str, int]:
+    """0-based document line of each settings key (those under ``runbook:`` when it is there)."""
+    try:
+        node = yaml.compose(content)
+    except yaml.YAMLError:
+        return {}
+    if isinstance(node, yaml.MappingNode):
+        inner = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "runbook"), None)
+        node = inner if inner is not None else node
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): first + k.start_mark.line for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+
 def _blocking(fm: dict[str, object]) -> tuple[str, ...]:
     value = fm.get("blocking")
     if isinstance(value, (list, tuple)):
@@ -311,6 +325,8 @@ def parse_document(text: str, path: str = "<string>", *, allow_unclosed: bool = 
     lines = split_lines(text)
     tokens = _markdown().parse(text)
     front_matter, fm_end = _front_matter(tokens, lines, path)
+    fm_tok = tokens[0] if front_matter and tokens[0].type == "front_matter" else None
+    fm_lines = _key_lines(fm_tok.content, fm_tok.map[0] + 1) if fm_tok is not None and fm_tok.map else {}
     blocks = _blocks(tokens, lines)
     _refuse_deep(tokens, path)
     for b in blocks if not allow_unclosed else ():
@@ -324,7 +340,7 @@ def parse_document(text: str, path: str = "<string>", *, allow_unclosed: bool = 
     phases, warnings = build(blocks, lines, path, title, title_line, _blocking(front_matter))
     return Document(path=path, title=title, title_line=title_line, title_end=title_end,
                     phases=phases, troubleshooting=tuple(_tables(tokens)),
-                    front_matter=front_matter, warnings=warnings)
+                    front_matter=front_matter, front_matter_lines=fm_lines, warnings=warnings)
 
 
 def parse_file(path: str) -> Document:

@@ -12,6 +12,7 @@ checks) is runner-internal and not written.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Mapping
 
 from runbook.errors import RunbookError
@@ -90,8 +91,46 @@ def _step_dict(r: StepResult) -> dict[str, Any]:
 
 
 def to_json(run: RunResult) -> str:
-    """The ``--json`` file's text: indented, UTF-8 kept readable, newline-terminated."""
-    return json.dumps(to_dict(run), indent=2, ensure_ascii=False) + "\n"
+    """The ``--json`` file's text: indented, UTF-8 kept readable, newline-terminated.
+
+    Always valid UTF-8: bytes that were not (kept as surrogate escapes by the capture
+    and the reader) are written as the text ``\\xNN``, and the step says so in a note.
+    """
+    data = to_dict(run)
+    for step in data["steps"]:
+        if _has_surrogate(step):
+            step["notes"].append(INVALID_UTF8_NOTE)
+    return json.dumps(_escaped(data), indent=2, ensure_ascii=False) + "\n"
+
+
+INVALID_UTF8_NOTE = "this step held bytes that are not valid UTF-8: the JSON shows each one as \\xNN"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
+
+def _escaped(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings written as ``\\xNN`` / ``\\uXXXX``."""
+    if isinstance(value, str):
+        return _SURROGATE.sub(_escape_char, value)
+    if isinstance(value, dict):
+        return {_escaped(k): _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value
 
 
 def from_json(text: str, where: str = "<json>") -> RunResult:
