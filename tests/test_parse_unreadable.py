@@ -94,6 +94,10 @@ UNCLOSED = {
     "quote-lazy": ("# T\n\n> ```bash\n> echo hi\ntouch {m}\n> ```\n", 3, "list item or quote"),
     "after-closed": ("# T\n\n```bash\necho one\n```\n\n```bash\necho two\ntouch {m}\n", 7, "end of the file"),
     "short-close": ("# T\n\n````bash\necho hi\n```\ntouch {m}\n", 3, "end of the file"),
+    "mispaired-prose-runs": ("# T\n\n```bash\necho a\n\nProse: touch {m}\n\n```text\na\n```\n\n```bash\necho b\n```\n",
+                             3, "line 8 ('```text') opens the next block"),
+    "mispaired-step-vanishes": ("# T\n\n```bash\necho a\n```\n\nExpected output:\n\n```text\na\n\n## B\n\n"
+                                "```bash\ntouch {m}\n```\n", 9, "line 14 ('```bash') opens the next block"),
     "output-block": ("# T\n\n```bash\necho hi\n```\n\nExpected output:\n\n```text\nhi\n\nPASS if: touch {m}\n",
                      9, "end of the file"),
 }
@@ -131,3 +135,11 @@ def test_empty_unclosed_fence_at_the_end_swallows_nothing_and_is_accepted():
 def test_closed_fences_of_either_character_parse(a, b):
     doc = parse_document(f"# T\n\n{a}bash\necho 1\n{a}\n\n{b}sh\necho 2\n{b}\n", "t.md")
     assert [c.text for s in doc.steps for c in s.commands] == ["echo 1", "echo 2"]
+
+
+def test_fence_lines_that_cannot_open_a_block_inside_it_are_content():
+    # Shorter or other-character fence lines, and a ``` line holding backticks, are plain content.
+    text = ("# T\n\n````markdown\n```bash\nx\n```\n````\n\n~~~bash\ncat <<EOF\n```bash\nEOF\n~~~\n\n"
+            "```bash\necho '```js`'\n```\n")
+    doc = parse_document(text, "t.md")
+    assert [c.text for s in doc.steps for c in s.commands] == ["cat <<EOF\n```bash\nEOF", "echo '```js`'"]
