@@ -146,3 +146,22 @@ def test_invalid_utf8_document_and_output_give_valid_utf8_json_that_report_accep
     code, out = invoke("report", str(results), "--html", str(html), "--junit", str(tmp_path / "j.xml"))
     assert code == 0, out
     assert "bad \\xff\\xfe byte" in html.read_text(encoding="utf-8")
+
+
+def test_env_file_with_bytes_that_are_not_utf8_reaches_the_shell_unchanged(tmp_path):
+    env = tmp_path / "bad.env"
+    env.write_bytes(b"A=caf\xe9\n")
+    path = tmp_path / "doc.md"
+    path.write_text("# T\n\n```bash\nprintf '%s' \"$A\" | od -An -tx1\n```\n\nPASS if output contains `63 61 66 e9`\n",
+                    encoding="utf-8")
+    code, out = invoke("execute", str(path), "--env-file", str(env), "--no-annotate", "--no-color",
+                       "--timeout", "20")
+    assert code == 0, out
+
+
+def test_env_file_with_a_nul_byte_is_a_clear_error(tmp_path):
+    env = tmp_path / "nul.env"
+    env.write_bytes(b"A=x\x00y\n")
+    path, marker = doc_with_marker(tmp_path)
+    code, out = invoke("execute", str(path), "--env-file", str(env), "--no-annotate")
+    assert code == 2 and str(env) in out and not marker.exists(), out

@@ -151,7 +151,8 @@ def test_execute_on_random_documents_never_shows_a_traceback(data: bytes) -> Non
 # -- argv --------------------------------------------------------------------
 SAFE_DOC = "# T\n\n## Phase A\n\n### A1. Hi\n\n```bash\necho hi\n```\n\nPASS if output contains `hi`\n"
 VALUES = ["", " ", "-", "0", "-1", "nan", "inf", "1e300", "2", "A", "A1", "Z", "=", "K=V", "K", "=V",
-          "\x00", "\udcff", "é", "--", "--json", "a b", "'", '"', "RB1", "RB999", "all", "json", "text"]
+          "\x00", "K=\x00", "=x", "\udcff", "K=\udcff", "é", "--", "--json", "a b", "'", '"', "RB1", "RB999", "all",
+          "json", "text"]
 
 
 def path_values(tmp: Path) -> list[str]:
@@ -177,7 +178,7 @@ OPTIONS: dict[str, dict[str, str]] = {
     "check": {"--format": "value", "--select": "value", "--ignore": "value"},
 }
 SHELLS = ["", "   ", "bash -c 'oops", "no-such-shell-rb", "bash --noprofile --norc", "sh", "bash"]
-ENV_FILES = ["A=1\n", "not a line\n", "\xff=1\n", "export B='x'\n# c\n", ""]
+ENV_FILES = [b"A=1\n", b"not a line\n", b"\xff=1\n", b"A=\xff\xfe\n", b"export B='x'\n# c\n", b"", b"\x00"]
 RESULTS = [
     "", "{", "[]", "null", '{"steps": 1}', '{"runbook_version": "0", "document": "d.md", "started_at": "x",'
     ' "duration_s": 1, "summary": {}, "phases": [], "steps": [{"id": 1}]}',
@@ -218,7 +219,7 @@ def test_random_argv_never_shows_a_traceback(data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         (tmp / "doc.md").write_text(SAFE_DOC, encoding="utf-8")
-        (tmp / "env").write_text(data.draw(st.sampled_from(ENV_FILES)), encoding="utf-8", errors="surrogateescape")
+        (tmp / "env").write_bytes(data.draw(st.sampled_from(ENV_FILES)))
         (tmp / "results.json").write_text(data.draw(st.sampled_from(RESULTS)), encoding="utf-8")
         args, stdin = data.draw(argv(tmp))
         check_result(invoke(args, stdin))

@@ -140,7 +140,8 @@ class Settings:
 def parse_dotenv(path: Path) -> dict[str, str]:
     """Read a dotenv file: ``KEY=value`` lines, ``export`` prefix, quotes, ``#`` comments."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # Bytes that are not UTF-8 reach the shell unchanged (surrogate escapes), as the shell would read them.
+        lines = path.read_bytes().decode("utf-8", "surrogateescape").splitlines()
     except OSError as exc:
         raise ConfigError(f"cannot read env file: {exc.strerror}", where=str(path),
                           hint="env_file paths are relative to the document's folder") from None
@@ -163,8 +164,22 @@ def parse_dotenv(path: Path) -> dict[str, str]:
                 value = value.replace("\\n", "\n").replace('\\"', '"')
         else:
             value = re.sub(r"\s+#.*$", "", value)
+        if "\0" in value:
+            raise ConfigError(f"{key} holds a NUL byte, which no environment variable can carry",
+                              where=f"{path}:{n}", hint="remove the NUL byte from the value")
         out[key] = value
     return out
+
+
+def check_env(env: Mapping[str, str], what: str, where: str | None = None) -> None:
+    """Names and values an environment can carry: no NUL anywhere, no ``=`` or blank in a name."""
+    for key, value in env.items():
+        if not key or "=" in key or "\0" in key or key != key.strip():
+            raise ConfigError(f"{what}: {key!r} is not a variable name", where=where,
+                              hint="names look like PORT or API_URL")
+        if "\0" in value:
+            raise ConfigError(f"{what}: the value of {key} holds a NUL byte, which no environment "
+                              "variable can carry", where=where, hint="remove the NUL byte")
 
 
 def parse_assignments(items: Sequence[str], option: str) -> dict[str, str]:
@@ -232,8 +247,10 @@ def from_front_matter(fm: Mapping[str, object], doc_path: str,
     if raw_env is not None:
         if not isinstance(raw_env, Mapping):
             raise ConfigError("front matter `env` must be a mapping", where=at("env"), hint="e.g. env: {PORT: 8080}")
-        env.update({str(k): "" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
-                    for k, v in raw_env.items()})
+        fm_env = {str(k): "" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
+                  for k, v in raw_env.items()}
+        check_env(fm_env, "front matter `env`", at("env"))
+        env.update(fm_env)
     strict = fm.get("strict", False)
     if not isinstance(strict, bool):
         raise ConfigError("front matter `strict` must be true or false", where=at("strict"))
@@ -265,6 +282,7 @@ def with_cli(
     merged_env = dict(s.env)
     for f in env_files:
         merged_env.update(parse_dotenv(Path(f)))
+    check_env(env or {}, "--env")
     merged_env.update(env or {})
     merged = replace(
         s,
