@@ -138,14 +138,19 @@ def test_invalid_utf8_document_and_output_give_valid_utf8_json_that_report_accep
     assert code == 0, out
     raw = results.read_bytes()
     data = json.loads(raw.decode("utf-8"))  # strict: raises on invalid UTF-8
+    assert b'"title": "Caf\\udce9 \\udcff"' in raw  # escaped, and lossless: the same bytes come back
     step = data["steps"][0]
+    assert step["title"] == "Caf\udce9 \udcff"
+    # The capture already shows an undecodable output byte as the text \xNN.
     assert "bad \\xff\\xfe byte" in step["output"] and "ok \\xe9" in step["output"]
-    assert step["title"] == "Caf\\xe9 \\xff"
     assert any("not valid UTF-8" in n for n in step["notes"])
     html = tmp_path / "x.html"
-    code, out = invoke("report", str(results), "--html", str(html), "--junit", str(tmp_path / "j.xml"))
+    code, out = invoke("report", str(results), "--html", str(html), "--junit", str(tmp_path / "j.xml"),
+                       "--summary", str(tmp_path / "s.md"))
     assert code == 0, out
     assert "bad \\xff\\xfe byte" in html.read_text(encoding="utf-8")
+    (tmp_path / "j.xml").read_text(encoding="utf-8")  # strict UTF-8 too
+    (tmp_path / "s.md").read_text(encoding="utf-8")
 
 
 def test_env_file_with_bytes_that_are_not_utf8_reaches_the_shell_unchanged(tmp_path):

@@ -20,7 +20,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from report_fixtures import make_run
+
 from runbook.cli import cli
+from runbook.report.json import to_json
 
 DOCUMENTED = {0, 1, 2, 5, 130}
 ENV = {"GITHUB_STEP_SUMMARY": None, "NO_COLOR": "1"}
@@ -182,6 +185,7 @@ ENV_FILES = [b"A=1\n", b"not a line\n", b"\xff=1\n", b"A=\xff\xfe\n", b"export B
 RESULTS = [
     "", "{", "[]", "null", '{"steps": 1}', '{"runbook_version": "0", "document": "d.md", "started_at": "x",'
     ' "duration_s": 1, "summary": {}, "phases": [], "steps": [{"id": 1}]}',
+    to_json(make_run()), to_json(make_run(hostile=False)),
 ]
 
 

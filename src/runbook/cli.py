@@ -6,6 +6,7 @@ Heavy modules (markdown-it, pexpect, rich) are imported inside the commands so
 
 from __future__ import annotations
 
+import codecs
 import os
 import signal
 import sys
@@ -57,16 +58,19 @@ def _printable(err: UnicodeError) -> tuple[str, int]:
                    for c in bad), err.end
 
 
+PRINTABLE = "runbook-printable"
+"""Encoding error handler for everything the CLI prints or appends: never raises on text
+holding bytes that were not UTF-8 (documents, output)."""
+codecs.register_error(PRINTABLE, _printable)
+
+
 def _printable_streams() -> None:
     """Text with bytes that were not UTF-8 (documents, output) must print, never raise."""
-    import codecs
-
-    codecs.register_error("runbook-printable", _printable)
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and getattr(stream, "errors", "") == "strict":
             try:
-                reconfigure(errors="runbook-printable")
+                reconfigure(errors=PRINTABLE)
             except (ValueError, OSError):
                 pass
 
@@ -233,7 +237,7 @@ def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Do
         md = to_markdown_summary(run)
         for p in summary_targets:
             try:
-                with open(p, "a", encoding="utf-8") as fh:
+                with open(p, "a", encoding="utf-8", errors=PRINTABLE) as fh:
                     fh.write(md)
             except OSError as exc:
                 raise RunbookError(f"cannot append the summary: {exc.strerror}", where=p) from None
@@ -350,8 +354,11 @@ def report(results: str, html_path: str | None, junit_path: str | None, summary_
             atomic_write(junit_path, encode(to_junit(run)))
         if summary_path:
             from runbook.report.summary import to_markdown_summary
-            with open(summary_path, "a", encoding="utf-8") as fh:
-                fh.write(to_markdown_summary(run))
+            try:
+                with open(summary_path, "a", encoding="utf-8", errors=PRINTABLE) as fh:
+                    fh.write(to_markdown_summary(run))
+            except OSError as exc:
+                raise RunbookError(f"cannot append the summary: {exc.strerror}", where=summary_path) from None
     except RunbookError as err:
         _fail(err)
 

@@ -93,44 +93,25 @@ def _step_dict(r: StepResult) -> dict[str, Any]:
 def to_json(run: RunResult) -> str:
     """The ``--json`` file's text: indented, UTF-8 kept readable, newline-terminated.
 
-    Always valid UTF-8: bytes that were not (kept as surrogate escapes by the capture
-    and the reader) are written as the text ``\\xNN``, and the step says so in a note.
+    Always valid UTF-8, and lossless: a byte that was not UTF-8 (kept as a surrogate
+    escape by the reader and the capture, U+DC80..U+DCFF) is written as the JSON
+    escape ``\\udcNN`` (byte 0xNN), which ``json.loads`` turns back into the same
+    surrogate; the step says so in a note. Python reads it back as is; other JSON
+    readers may show U+FFFD.
     """
     data = to_dict(run)
     for step in data["steps"]:
-        if _has_surrogate(step):
+        if _SURROGATE.search(json.dumps(step, ensure_ascii=False)):
             step["notes"].append(INVALID_UTF8_NOTE)
-    return json.dumps(_escaped(data), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    # Lone surrogates only occur inside JSON strings, where their \uXXXX escape is valid.
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
-INVALID_UTF8_NOTE = "this step held bytes that are not valid UTF-8: the JSON shows each one as \\xNN"
+INVALID_UTF8_NOTE = ("this step held bytes that are not valid UTF-8: the JSON writes byte 0xNN "
+                     "as the escape \\udcNN")
+"""Derived from the text, so :func:`from_dict` drops it and :func:`to_json` adds it again."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _escape_char(m: re.Match[str]) -> str:
-    code = ord(m.group())
-    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
-
-
-def _has_surrogate(value: Any) -> bool:
-    if isinstance(value, str):
-        return _SURROGATE.search(value) is not None
-    if isinstance(value, dict):
-        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_surrogate(v) for v in value)
-    return False
-
-
-def _escaped(value: Any) -> Any:
-    """``value`` with every lone surrogate in its strings written as ``\\xNN`` / ``\\uXXXX``."""
-    if isinstance(value, str):
-        return _SURROGATE.sub(_escape_char, value)
-    if isinstance(value, dict):
-        return {_escaped(k): _escaped(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_escaped(v) for v in value]
-    return value
 
 
 def from_json(text: str, where: str = "<json>") -> RunResult:
@@ -211,6 +192,7 @@ def _step_from(r: _Reader, s: Any, at: str) -> StepResult:
     notes = r.get(s, "notes", list, at, default=[])
     if not all(isinstance(n, str) for n in notes):
         raise r.error(f"{at}.notes", "a list of strings")
+    notes = [n for n in notes if n != INVALID_UTF8_NOTE]
     return StepResult(
         step_id=r.get(s, "id", str, at),
         status=r.status(s, at),
