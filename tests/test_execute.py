@@ -294,12 +294,18 @@ def test_executing_an_annotated_document_behaves_like_the_original(write_doc):
 
 
 def test_ctrl_c_stops_the_step_writes_what_it_has_and_exits_130(write_doc, runbook_exe, tmp_path):
+    started = tmp_path / "s2-started"
     doc = write_doc("# C\n\n### S1. quick\n\n" + block("echo first") + "\n### S2. slow\n\n" +
-                    block("echo started; sleep 60") + "\n### S3. later\n\n" + block("echo later") + "\n")
+                    block(f"touch {started}; echo started; sleep 60") + "\n### S3. later\n\n" +
+                    block("echo later") + "\n")
     out_json = tmp_path / "r.json"
     proc = subprocess.Popen([*runbook_exe, "execute", str(doc), "--json", str(out_json), "--no-color"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path)
-    time.sleep(2.0)
+    # Wait for S2 to be running (an event, not a guess: a loaded machine starts slowly).
+    deadline = time.monotonic() + 30
+    while not started.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert started.exists(), "S2 never started"
     proc.send_signal(signal.SIGINT)
     try:
         out, _ = proc.communicate(timeout=20)
