@@ -12,6 +12,7 @@ no exception but SystemExit; a parse or configuration error names ``path:line``.
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -118,8 +119,16 @@ def check_result(res, where: str | None = None) -> None:
         assert re.search(re.escape(where) + r":\d+", res.output), res.output
 
 
-def invoke(args: list[str], stdin: str = "") -> object:
-    return CliRunner(env=ENV).invoke(cli, args, input=stdin)
+def invoke(args: list[str], stdin: str = "", cwd: Path | None = None) -> object:
+    """Run the CLI; with ``cwd``, from there (a relative output path such as ``-`` stays inside)."""
+    if cwd is None:
+        return CliRunner(env=ENV).invoke(cli, args, input=stdin)
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner(env=ENV).invoke(cli, args, input=stdin)
+    finally:
+        os.chdir(before)
 
 
 @FUZZ
@@ -131,7 +140,7 @@ def test_parse_commands_never_show_a_traceback(data: bytes, command: str) -> Non
         args = {"list": ["list", str(path)], "check": ["check", str(path)], "strip": ["strip", str(path)],
                 "check-json": ["check", "--format", "json", str(path)],
                 "list-phase": ["list", str(path), "--phase", "A", "--from", "A1"]}[command]
-        check_result(invoke(args), str(path))
+        check_result(invoke(args, cwd=Path(tmp)), str(path))
 
 
 @settings(FUZZ, max_examples=100)
@@ -142,11 +151,11 @@ def test_execute_on_random_documents_never_shows_a_traceback(data: bytes) -> Non
         path.write_bytes(data)
         results = Path(tmp) / "r.json"
         res = invoke(["execute", str(path), "--timeout", "5", "--json", str(results), "--junit",
-                      str(Path(tmp) / "j.xml"), "--html", str(Path(tmp) / "r.html"), "--no-color"])
+                      str(Path(tmp) / "j.xml"), "--html", str(Path(tmp) / "r.html"), "--no-color"], cwd=Path(tmp))
         check_result(res, str(path))
         if results.exists():
             json.loads(results.read_bytes().decode("utf-8"))
-            again = invoke(["report", str(results), "--html", str(Path(tmp) / "again.html")])
+            again = invoke(["report", str(results), "--html", str(Path(tmp) / "again.html")], cwd=Path(tmp))
             check_result(again)
             assert again.exit_code == 0, again.output
 
@@ -226,4 +235,4 @@ def test_random_argv_never_shows_a_traceback(data: st.DataObject) -> None:
         (tmp / "env").write_bytes(data.draw(st.sampled_from(ENV_FILES)))
         (tmp / "results.json").write_text(data.draw(st.sampled_from(RESULTS)), encoding="utf-8")
         args, stdin = data.draw(argv(tmp))
-        check_result(invoke(args, stdin))
+        check_result(invoke(args, stdin, cwd=tmp))
