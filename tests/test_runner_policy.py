@@ -36,7 +36,7 @@ def run(text: str, tmp_path: Path, factory=FakeSession, **options) -> tuple[RunR
     path = tmp_path / "doc.md"
     path.write_text(text, encoding="utf-8")
     doc = parse_document(text, str(path))
-    settings = settings_for(doc.front_matter, doc.path, **options)
+    settings = settings_for(doc.front_matter, doc.path, doc.front_matter_lines, **options)
     sessions: list[FakeSession] = []
 
     def make(config):

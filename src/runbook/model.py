@@ -217,6 +217,8 @@ class Document:
     troubleshooting: tuple[TroubleRow, ...] = ()
     front_matter: Mapping[str, object] = field(default_factory=dict)
     """The ``runbook:`` mapping from YAML front matter (raw, validated by config)."""
+    front_matter_lines: Mapping[str, int] = field(default_factory=dict)
+    """0-based line of each key of ``front_matter``, so config errors name ``path:line``."""
     warnings: tuple[str, ...] = ()
     """Non-fatal parse findings, formatted ``path:line: message``."""
 

@@ -12,6 +12,7 @@ checks) is runner-internal and not written.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Mapping
 
 from runbook.errors import RunbookError
@@ -91,8 +92,27 @@ def _step_dict(r: StepResult) -> dict[str, Any]:
 
 
 def to_json(run: RunResult) -> str:
-    """The ``--json`` file's text: indented, UTF-8 kept readable, newline-terminated."""
-    return json.dumps(to_dict(run), indent=2, ensure_ascii=False) + "\n"
+    """The ``--json`` file's text: indented, UTF-8 kept readable, newline-terminated.
+
+    Always valid UTF-8, and lossless: a byte that was not UTF-8 (kept as a surrogate
+    escape by the reader and the capture, U+DC80..U+DCFF) is written as the JSON
+    escape ``\\udcNN`` (byte 0xNN), which ``json.loads`` turns back into the same
+    surrogate; the step says so in a note. Python reads it back as is; other JSON
+    readers may show U+FFFD.
+    """
+    data = to_dict(run)
+    for step in data["steps"]:
+        if _SURROGATE.search(json.dumps(step, ensure_ascii=False)):
+            step["notes"].append(INVALID_UTF8_NOTE)
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    # Lone surrogates only occur inside JSON strings, where their \uXXXX escape is valid.
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+INVALID_UTF8_NOTE = ("this step held bytes that are not valid UTF-8: the JSON writes byte 0xNN "
+                     "as the escape \\udcNN")
+"""Derived from the text, so :func:`from_dict` drops it and :func:`to_json` adds it again."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def from_json(text: str, where: str = "<json>") -> RunResult:
@@ -172,6 +192,7 @@ def _step_from(r: _Reader, s: Any, at: str) -> StepResult:
     if diff is not None and not isinstance(diff, str):
         raise r.error(f"{at}.diff", "a string or null")
     notes = _strings(r, s, "notes", at)
+    notes = tuple(n for n in notes if n != INVALID_UTF8_NOTE)
     return StepResult(
         step_id=r.get(s, "id", str, at),
         status=r.status(s, at),
