@@ -271,7 +271,9 @@ def test_steps_without_result_get_no_region():
 
 def test_unclosed_fence_gets_no_region_inside_it():
     body = "# T\n\n```bash\necho never closed\n"
-    doc = fake_document(body)
+    # parse_document refuses an unclosed fence; the annotator must still never write into one.
+    doc = fake_document(body, all_fences=True)
+    assert len(doc.steps) == 1
     text = annotate(body, doc, run_of(doc, result(doc.steps[0].id)))
     assert "runbook:begin result" not in text
     assert_renders_same(body, text)

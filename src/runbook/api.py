@@ -87,8 +87,8 @@ def execute(
     also when it raises (``KeyboardInterrupt`` included)."""
     doc = source if isinstance(source, Document) else parse(source)
     selection = Selection(tuple(phases), tuple(steps), from_step, until_step, no_deps)
-    settings = settings_for(doc.front_matter, doc.path, doc.front_matter_lines, timeout=timeout, shell=shell, env=env,
-                            env_files=env_files, values=values, selection=selection, strict=strict,
+    settings = settings_for(doc.front_matter, doc.path, doc.front_matter_lines, timeout=timeout, shell=shell,
+                            env=env, env_files=env_files, values=values, selection=selection, strict=strict,
                             fail_fast=fail_fast)
     return run_settings(doc, settings, observers=observers, session_factory=session_factory)
 
