@@ -1,5 +1,6 @@
-"""Lint rules about the document as a whole: parser warnings, attributes, directives, ids,
-phases (RB1xx, RB2xx, RB3xx) and troubleshooting tables (RB6xx)."""
+"""Lint rules about the document as a whole: attributes, directives, ids, phases (RB1xx,
+RB2xx, RB3xx) and troubleshooting tables (RB6xx). The parser's own diagnostics become
+findings in :mod:`runbook.lint.check`."""
 
 from __future__ import annotations
 
@@ -13,19 +14,6 @@ from runbook.parse.blocks import phase_id, slugify
 if TYPE_CHECKING:
     from runbook.lint.codes import Context, Finding
 
-_WARNINGS = (
-    (re.compile(r"^code block is never closed"), "RB104",
-     "close the block with a fence line as long as the opening one"),
-    (re.compile(r"^criteria label .* is not followed by"), "RB202",
-     "write the clause after the label ('PASS if: exit code is 0') or put a list right below it"),
-    (re.compile(r"^criterion .* belongs to no step"), "RB203",
-     "move it into the section of the step it checks, below that step"),
-    (re.compile(r"^front matter 'blocking' names phase"), "RB311",
-     "fix the phase id in front matter blocking: or add that phase"),
-    (re.compile(r"^dialog block"), "RB312",
-     "put the expect block right after a step marked interactive"),
-    (re.compile(r"^(?:unknown attribute|expected-output block has no step)"), "", ""),  # own rules
-)
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
 _ALLOWED = KNOWN_ATTRIBUTES | PASSIVE
 _NEAR_DIRECTIVE = re.compile(r"^\s*<!--\s*([A-Za-z][\w-]*)\s*(:?)")
@@ -35,7 +23,6 @@ _EMPTY_TEXT = re.compile(r"^\W*(?:todo|tbd|tba|none|n/?a|coming soon|to do)?\W*$
 
 def doc_rules(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
-    out += _warnings(ctx)
     out += _fence_attrs(ctx)
     out += _directives(ctx)
     out += _phases(ctx)
@@ -47,21 +34,6 @@ def doc_rules(ctx: Context) -> list[Finding]:
 def _col(ctx: Context, line0: int) -> int:
     text = ctx.lines[line0] if 0 <= line0 < len(ctx.lines) else ""
     return len(text) - len(text.lstrip(" \t>"))
-
-
-def _warnings(ctx: Context) -> Iterator[Finding]:
-    prefix = ctx.path + ":"
-    for w in ctx.doc.warnings:
-        rest = w[len(prefix):] if w.startswith(prefix) else w
-        m = re.match(r"(\d+): (.*)$", rest, re.S)
-        line0, message = (int(m.group(1)) - 1, m.group(2)) if m else (0, rest)
-        code, hint = "RB100", ""
-        for rx, c, h in _WARNINGS:
-            if rx.match(message):
-                code, hint = c, h
-                break
-        if code:
-            yield ctx.finding(line0, _col(ctx, line0), code, message, hint)
 
 
 def _key_col(ctx: Context, line0: int, key: str) -> int:

@@ -25,6 +25,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from runbook.errors import ParseError, where
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
+from runbook.parse.drafts import Report
 from runbook.parse.regions import find_regions
 from runbook.parse.structure import build
 from runbook.source import Source, split_lines, strip_newline
@@ -268,8 +269,15 @@ def scan(text: str) -> Scan:
 
 
 # -- entry points ---------------------------------------------------------------
-def parse_document(text: str, path: str = "<string>") -> Document:
-    """Parse ``text`` (no BOM) into a Document; raises :class:`ParseError` with ``path:line``."""
+def parse_text(text: str, path: str = "<string>", *, strict: bool = False) -> Document:
+    """Parse ``text`` (no BOM) in one pass, collecting every diagnostic in ``Document.diagnostics``.
+
+    Recoverable errors (an invalid attribute value, a duplicate step id or phase) are
+    diagnostics with ``error=True`` and the parse goes on as if the offending attribute
+    were absent, the later id were unique and the duplicate heading were not a phase.
+    ``strict`` raises :class:`ParseError` at the first one instead. Problems nothing can
+    recover from (broken front matter, a bad dialog line) always raise.
+    """
     text = blank_annotations(text)
     lines = split_lines(text)
     tokens = _markdown().parse(text)
@@ -279,10 +287,16 @@ def parse_document(text: str, path: str = "<string>") -> Document:
     title = first.text if first is not None else Path(path).stem
     title_line = first.start if first is not None else None
     title_end = first.end if first is not None else (fm_end or 0)
-    phases, warnings = build(blocks, lines, path, title, title_line, _blocking(front_matter))
+    report = Report(path, lines, strict)
+    phases = build(blocks, lines, report, title, title_line, _blocking(front_matter))
     return Document(path=path, title=title, title_line=title_line, title_end=title_end,
                     phases=phases, troubleshooting=tuple(_tables(tokens)),
-                    front_matter=front_matter, warnings=warnings)
+                    front_matter=front_matter, diagnostics=tuple(report.found))
+
+
+def parse_document(text: str, path: str = "<string>") -> Document:
+    """Parse ``text`` (no BOM) into a Document; raises :class:`ParseError` with ``path:line``."""
+    return parse_text(text, path, strict=True)
 
 
 def parse_file(path: str) -> Document:
