@@ -21,16 +21,16 @@ from typing import Iterable, Mapping, Sequence
 from runbook.errors import RunbookError
 from runbook.lint.codes import CODES, Context, Finding
 from runbook.model import Document
-from runbook.parse.markdown import parse_text, scan
+from runbook.parse.markdown import Scan, parse_and_scan
 
 _OWN_RULES = frozenset({"RB301", "RB701"})
 """Parser diagnostics a lint rule reports itself, with more context (where the key is)."""
 
 
-def parse_for_lint(text: str, path: str) -> tuple[Document, list[Finding]]:
+def parse_for_lint(text: str, path: str) -> tuple[Document, Scan, list[Finding]]:
     """Parse ``text`` once; every parser diagnostic (recoverable errors too) as a finding."""
-    doc = parse_text(text, path)
-    return doc, [Finding.of(path, d) for d in doc.diagnostics if d.code not in _OWN_RULES]
+    doc, sc = parse_and_scan(text, path)
+    return doc, sc, [Finding.of(path, d) for d in doc.diagnostics if d.code not in _OWN_RULES]
 
 
 def check_document(text: str, path: str = "<string>") -> list[Finding]:
@@ -41,8 +41,7 @@ def check_document(text: str, path: str = "<string>") -> list[Finding]:
     from runbook.lint.rules_doc import doc_rules
     from runbook.lint.rules_steps import step_rules
 
-    doc, found = parse_for_lint(text, path)
-    sc = scan(text)
+    doc, sc, found = parse_for_lint(text, path)
     ctx = Context(path, doc, sc, tuple(line.rstrip("\r\n") for line in sc.lines))
     found += step_rules(ctx)
     found += doc_rules(ctx)

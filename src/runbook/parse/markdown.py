@@ -278,6 +278,11 @@ def parse_text(text: str, path: str = "<string>", *, strict: bool = False) -> Do
     ``strict`` raises :class:`ParseError` at the first one instead. Problems nothing can
     recover from (broken front matter, a bad dialog line) always raise.
     """
+    return parse_and_scan(text, path, strict=strict)[0]
+
+
+def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -> tuple[Document, Scan]:
+    """:func:`parse_text` and :func:`scan` of ``text`` from one markdown-it pass."""
     text = blank_annotations(text)
     lines = split_lines(text)
     tokens = _markdown().parse(text)
@@ -289,9 +294,10 @@ def parse_text(text: str, path: str = "<string>", *, strict: bool = False) -> Do
     title_end = first.end if first is not None else (fm_end or 0)
     report = Report(path, lines, strict)
     phases = build(blocks, lines, report, title, title_line, _blocking(front_matter))
-    return Document(path=path, title=title, title_line=title_line, title_end=title_end,
-                    phases=phases, troubleshooting=tuple(_tables(tokens)),
-                    front_matter=front_matter, diagnostics=tuple(report.found))
+    doc = Document(path=path, title=title, title_line=title_line, title_end=title_end,
+                   phases=phases, troubleshooting=tuple(_tables(tokens)),
+                   front_matter=front_matter, diagnostics=tuple(report.found))
+    return doc, Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
 
 
 def parse_document(text: str, path: str = "<string>") -> Document:
