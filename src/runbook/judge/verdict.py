@@ -35,10 +35,7 @@ class _Uncomparable(Exception):
 
 def expected_exit(step: Step) -> int:
     """The ``exit=N`` attribute (default 0), already validated by the parser."""
-    try:
-        return int(step.attrs.get("exit", "0"))
-    except ValueError:
-        return 0
+    return step.options.exit
 
 
 def _compare_expected(runs: Sequence[CommandRun]) -> tuple[bool | None, bool, str | None]:

@@ -166,7 +166,7 @@ def _join(pre: str, marker: str, text: str) -> str:
 
 
 def _unsafe_in_transcript(new: Sequence[str], step: Step) -> bool:
-    prompts = ("$ ", "# ") if "root" in step.attrs else ("$ ",)
+    prompts = ("$ ", "# ") if step.options.root else ("$ ",)
     return any(s.lstrip(" \t").startswith(prompts) or s.strip() == "$" for s in new)
 
 
@@ -180,7 +180,7 @@ def _insert_transcript_output(lines: Sequence[str], step: Step, cmd: Command, ac
     last = step.span.end - 1
     prefix = _PREFIX_RE.match(strip_newline(lines[step.span.start]))
     pre = prefix.group(0) if prefix else ""
-    if "root" not in step.attrs:
+    if not step.options.root:
         while at < last and re.match(r"\s*#(?:\s|$)", strip_newline(lines[at])[len(pre):]):
             at += 1
     nl = _newline(lines, at)
