@@ -33,6 +33,15 @@ class Status(str, enum.Enum):
 EMOJI = {Status.PASS: "✅", Status.FAIL: "❌", Status.ERROR: "⚠️", Status.SKIP: "⏭️",
          Status.BLOCKED: "⛔", Status.MANUAL: "✋"}
 
+#: Every status in the order reports list them (totals tables, summary lines, JSON keys).
+STATUSES: tuple[Status, ...] = tuple(Status)
+
+#: The statuses' names in that order (``pass``, ``fail``, ...).
+STATUS_KEYS: tuple[str, ...] = tuple(s.value for s in STATUSES)
+
+#: Worst first: the order failing steps are listed for attention.
+WORST_FIRST = (Status.FAIL, Status.ERROR, Status.BLOCKED, Status.MANUAL, Status.SKIP, Status.PASS)
+
 #: Statuses that make ``runbook execute`` exit 1.
 FAILING = frozenset({Status.FAIL, Status.ERROR, Status.MANUAL, Status.BLOCKED})
 

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from runbook.model import EMOJI, FAILING, Document, RunResult, Status, StepResult
+from runbook.model import EMOJI, FAILING, STATUSES, Document, RunResult, Status, StepResult
 
 DRIFT_NOTE = "⚠️ drift: output differs from the documented example"
 
@@ -232,7 +232,7 @@ def _output_block(res: StepResult) -> list[str]:
 
 # --- the run summary -----------------------------------------------------------
 
-_COLUMNS = (Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP, Status.BLOCKED, Status.MANUAL)
+_COLUMNS = STATUSES
 _LINKED = frozenset({Status.FAIL, Status.ERROR, Status.MANUAL})
 
 
