@@ -35,9 +35,9 @@ from dataclasses import replace
 from typing import Mapping, Sequence
 
 from runbook.errors import Diagnostic
-from runbook.model import Criterion, Expected, MatchMode, Phase, Span, Step
-from runbook.parse.attrs import attr_problems, match_mode, parse_directive, parse_info, step_options
-from runbook.parse.blocks import Block, phase_id, slugify
+from runbook.model import Criterion, Expected, MatchMode, Phase, Span
+from runbook.parse.attrs import attr_problems, match_mode, parse_directive, parse_info
+from runbook.parse.blocks import Block, phase_id
 from runbook.parse.commands import (
     ADJACENT_LANGS,
     DIALOG_LANGS,
@@ -50,7 +50,17 @@ from runbook.parse.commands import (
     skip_reason,
     transcript_shaped,
 )
-from runbook.parse.drafts import DIRECTIVE_LINE, FENCE_LINE, Draft, PhaseDraft, Report
+from runbook.parse.drafts import (
+    DIRECTIVE_LINE,
+    FENCE_LINE,
+    Cursor,
+    Draft,
+    PhaseDraft,
+    Phases,
+    Report,
+    rename_phase,
+    to_step,
+)
 from runbook.parse.grammar import parse_criterion
 from runbook.parse.ids import assign_ids
 from runbook.parse.labels import (
@@ -63,7 +73,6 @@ from runbook.parse.labels import (
     plain,
     strip_lead,
 )
-from runbook.parse.placeholders import find_placeholders
 from runbook.parse.sections import Sections, heading_slugs
 
 _HEADING_LABEL_WORDS = 6
@@ -74,48 +83,6 @@ _HINT_LABEL = "write the clause after the label ('PASS if: exit code is 0') or p
 _HINT_ORPHAN = "move it into the section of the step it checks, below that step"
 _HINT_BLOCKING = "fix the phase id in front matter blocking: or add that phase"
 _HINT_DIALOG = "put the expect block right after a step marked interactive"
-
-
-class _Phases:
-    """The phases found so far, in document order, and the front matter's blocking list."""
-
-    def __init__(self, blocks: Sequence[Block], blocking: Sequence[str]) -> None:
-        self.by_id: dict[str, PhaseDraft] = {}
-        self.blocking = {str(b) for b in blocking}
-        self.has_headings = any(b.kind == "heading" and phase_id(b.text) for b in blocks)
-
-    def get(self, pid: str, title: str, line: int) -> PhaseDraft:
-        if pid not in self.by_id:
-            self.by_id[pid] = PhaseDraft(pid, title, line, blocking=pid in self.blocking)
-        return self.by_id[pid]
-
-    def implicit_id(self, heading_text: str) -> str:
-        pid = slugify(heading_text) or "after"
-        while pid in self.by_id:
-            pid += "-1"
-        return pid
-
-
-class _Cursor:
-    """Where the pass is: the section heading, the open phase and the step awaiting output."""
-
-    def __init__(self) -> None:
-        self.heading: int | None = None
-        self.phase: PhaseDraft | None = None
-        self.level = 0
-        self.closer: int | None = None
-        """The heading that closed the last phase section (names an implicit phase)."""
-        self.pending: Draft | None = None
-        self.defaults: dict[str, str] = {}
-
-    def open_phase(self, phase: PhaseDraft | None, level: int) -> None:
-        self.phase, self.level, self.closer = phase, level, None
-
-
-def _rename_phase(b: Block) -> Block:
-    """A duplicate ``Phase X`` heading read as ``Stage X`` (so the checker can go on)."""
-    return replace(b, raw=re.sub(r"(?i)phase", "Stage", b.raw, count=1),
-                   text=re.sub(r"(?i)phase", "Stage", b.text, count=1))
 
 
 def _first_error(problems: Sequence[tuple[str, Diagnostic]]) -> tuple[str, Diagnostic] | None:
@@ -133,7 +100,7 @@ class _Builder:
         self.title = title
         self.title_line = title_line
         self.sections = Sections(self.blocks)
-        self.phases = _Phases(self.blocks, blocking)
+        self.phases = Phases(self.blocks, blocking)
         self.drafts: list[Draft] = []
         self.loose: list[tuple[int, Criterion, int]] = []
         self.consumed: set[int] = set()
@@ -172,7 +139,7 @@ class _Builder:
 
     # -- the pass ------------------------------------------------------------
     def run(self) -> None:
-        cur = _Cursor()
+        cur = Cursor()
         for i in range(len(self.blocks)):
             b = self.blocks[i]
             if b.kind == "heading":
@@ -187,13 +154,13 @@ class _Builder:
                 self._step_block(i, b, cur)
         self._attach_criteria()
 
-    def _heading(self, i: int, b: Block, cur: _Cursor) -> None:
+    def _heading(self, i: int, b: Block, cur: Cursor) -> None:
         pid = phase_id(b.text)
         if pid is not None and pid in self.phases.by_id:
             first = self.phases.by_id[pid]
             self.report.error("RB308", b.start, f"duplicate phase {pid!r}: also opened at line {first.line + 1}",
                               "give each phase its own letter or number")
-            b = self.blocks[i] = _rename_phase(b)
+            b = self.blocks[i] = rename_phase(b)
             pid = None
         if pid is not None:
             cur.open_phase(self.phases.get(pid, b.text, b.start), b.level)
@@ -209,7 +176,7 @@ class _Builder:
                 cur.pending = None
         self._criterion(i, b)
 
-    def _step_block(self, i: int, b: Block, cur: _Cursor) -> None:
+    def _step_block(self, i: int, b: Block, cur: Cursor) -> None:
         draft = self._fence(i, b, cur)
         if draft is None:
             return
@@ -289,7 +256,7 @@ class _Builder:
                 return found, self.blocks[prev].start, prev - 1
         return {}, -1, prev
 
-    def _fence(self, i: int, b: Block, cur: _Cursor) -> Draft | None:
+    def _fence(self, i: int, b: Block, cur: Cursor) -> Draft | None:
         lang, attrs = parse_info(b.info)
         directive, directive_line, prev = self._directive_before(i)
         label: Label | None = None
@@ -330,14 +297,7 @@ class _Builder:
             self._dialog(b, lines, pending)
             return True
         if pending is not None and pending.wants_expected():
-            origin = None
-            if is_output:
-                origin = "block"
-            elif label is not None and not shaped and (label.strong or lang not in SHELL_LANGS):
-                origin = "label"
-            elif (lang in ADJACENT_LANGS and not shaped
-                  and self._blank_between(pending.block.end, b.start)):
-                origin = "adjacent"
+            origin = self._origin(b, lang, is_output, shaped, label, pending)
             if origin is not None:
                 return True if self._attach_expected(pending, b, content, own, merged, label, origin) else None
         if is_output:
@@ -345,6 +305,17 @@ class _Builder:
                              "waiting for output: ignored")
             return True
         return "norun" in merged or not is_step(lang, shaped) or not content.strip()
+
+    def _origin(self, b: Block, lang: str, is_output: bool, shaped: bool, label: Label | None,
+                pending: Draft) -> str | None:
+        """How ``b`` is the expected output of the waiting step, or None when it is not."""
+        if is_output:
+            return "block"
+        if label is not None and not shaped and (label.strong or lang not in SHELL_LANGS):
+            return "label"
+        if lang in ADJACENT_LANGS and not shaped and self._blank_between(pending.block.end, b.start):
+            return "adjacent"
+        return None
 
     def _draft(self, i: int, b: Block, lang: str, attrs: dict[str, str], directive: dict[str, str],
                directive_line: int, merged: dict[str, str], lines: list[str], shaped: bool,
@@ -403,28 +374,6 @@ class _Builder:
             d.criteria.append((crit, end))
 
     # -- results -------------------------------------------------------------
-    def _step(self, d: Draft, slugs: Mapping[int, str]) -> Step:
-        h = d.heading
-        title = self.blocks[h].text if h is not None else self.title
-        anchor = slugs.get(h, "") if h is not None else ""
-        first = self.lines[d.block.start] if d.block.start < len(self.lines) else ""
-        prefix = re.match(r"[ \t>]*", first)
-        criteria = sorted(d.criteria, key=lambda ce: ce[0].line)
-        end = max([d.end] + [e for _, e in criteria])
-        while end > d.block.end and not self.lines[end - 1].strip().strip(">").strip():
-            end -= 1  # a list item's map takes the blank line after it
-        names: dict[str, None] = {}
-        for cmd in d.commands:
-            for name in find_placeholders(cmd.text):
-                names.setdefault(name, None)
-        return Step(
-            id=d.id, phase=d.phase, title=title, anchor=anchor, lang=d.lang,
-            span=Span(d.block.start, d.block.end), end=end,
-            prefix=prefix.group(0) if prefix else "", commands=tuple(d.commands),
-            transcript=d.transcript, criteria=tuple(c for c, _ in criteria), attrs=dict(d.attrs),
-            skip_reason=d.skip_reason, placeholders=tuple(names), dialog=d.dialog,
-            options=step_options(d.attrs))
-
     def result(self) -> tuple[Phase, ...]:
         assign_ids(self.drafts, self.blocks, list(self.phases.by_id.values()), self.report)
         for pid in self.phases.blocking - set(self.phases.by_id):
@@ -433,7 +382,7 @@ class _Builder:
         slugs = heading_slugs(self.blocks)
         return tuple(
             Phase(id=p.id, title=p.title, line=p.line, blocking=p.blocking,
-                  steps=tuple(self._step(d, slugs) for d in p.steps))
+                  steps=tuple(to_step(d, self.blocks, self.lines, self.title, slugs) for d in p.steps))
             for p in self.phases.by_id.values())
 
 
