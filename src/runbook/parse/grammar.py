@@ -17,62 +17,10 @@ from dataclasses import dataclass, replace
 from typing import Mapping
 
 from runbook.model import Clause, ClauseKind, Criterion
-
-
-@dataclass(frozen=True)
-class _Token:
-    raw: str
-    """As written, delimiters included (to rebuild the author's text)."""
-    value: str
-    kind: str
-    """``code``, ``quote`` or ``regex``."""
-
-
-_PROTECT_RE = re.compile(
-    r"(?P<code>(?P<ticks>`+)(?P<cbody>.+?)(?<!`)(?P=ticks)(?!`))"
-    r"|(?P<rx>/(?P<rbody>(?:\\.|[^/\\\n])+)/)"
-    r'|"(?P<dq>[^"\n]*)"'
-    r"|“(?P<cq>[^”\n]*)”"
-    r"|(?<!\w)'(?P<sq>[^'\n]*)'(?!\w)"
-    r"|‘(?P<csq>[^’\n]*)’"
-)
-_REGEX_LEAD_RE = re.compile(
-    r"(?:\bmatch(?:es|ing)?(?:\s+(?:the\s+)?(?:regex|regexp|regular\s+expression|pattern))?|=~|~)\s*\Z", re.I)
-_PH = re.compile(r"\x00(\d+)\x00")
-
-
-def _protect(text: str, tokens: list[_Token]) -> str:
-    """Replace values by placeholders indexing ``tokens`` (appended to)."""
-    out: list[str] = []
-    pos = 0
-    while True:
-        m = _PROTECT_RE.search(text, pos)
-        if not m:
-            break
-        if m.group("rx") is not None and not _REGEX_LEAD_RE.search(text, 0, m.start()):
-            out.append(text[pos:m.start() + 1])
-            pos = m.start() + 1
-            continue
-        if m.group("code") is not None:
-            body = m.group("cbody")
-            if len(body) > 2 and body[0] == " " and body[-1] == " " and body.strip():
-                body = body[1:-1]
-            tok = _Token(m.group(0), body, "code")
-        elif m.group("rx") is not None:
-            tok = _Token(m.group(0), m.group("rbody"), "regex")
-        else:
-            body = next(g for g in (m.group("dq"), m.group("cq"), m.group("sq"), m.group("csq")) if g is not None)
-            tok = _Token(m.group(0), body, "quote")
-        out.append(text[pos:m.start()])
-        out.append(f"\x00{len(tokens)}\x00")
-        tokens.append(tok)
-        pos = m.end()
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def _restore(shape: str, tokens: list[_Token]) -> str:
-    return _PH.sub(lambda m: tokens[int(m.group(1))].raw, shape)
+from runbook.parse.protect import PH as _PH
+from runbook.parse.protect import Token as _Token
+from runbook.parse.protect import protect as _protect
+from runbook.parse.protect import restore as _restore
 
 
 _ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
