@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from runbook.parse.attrs import KNOWN_ATTRIBUTES, PASSIVE, parse_directive, parse_info
-from runbook.parse.blocks import phase_id, slugify
+from runbook.parse.blocks import Block, phase_id, slugify
 
 if TYPE_CHECKING:
     from runbook.lint.codes import Context, Finding
+    from runbook.parse.markdown import TableCells
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
 _ALLOWED = KNOWN_ATTRIBUTES | PASSIVE
@@ -161,39 +162,50 @@ def _tables(ctx: Context) -> Iterator[Finding]:
                               "troubleshooting table has no " + " or ".join(m.capitalize() for m in missing)
                               + " column",
                               "give the table Symptom, Cause and Fix columns")
-        if "symptom" not in roles or "fix" not in roles:
-            continue
-        for line0, cells in t.rows:
-            empty = [(t.header[n] or r or "") for n, r in enumerate(t.roles)
-                     if r and (n >= len(cells) or not cells[n].strip())]
-            if empty:
-                yield ctx.finding(line0, _col(ctx, line0), "RB602",
-                                  "troubleshooting row has an empty " + ", ".join(repr(e) for e in empty)
-                                  + " cell", "fill in every Symptom, Cause and Fix cell")
+        if "symptom" in roles and "fix" in roles:
+            yield from _empty_cells(ctx, t)
+
+
+def _empty_cells(ctx: Context, t: TableCells) -> Iterator[Finding]:
+    for line0, cells in t.rows:
+        empty = [(t.header[n] or r or "") for n, r in enumerate(t.roles)
+                 if r and (n >= len(cells) or not cells[n].strip())]
+        if empty:
+            yield ctx.finding(line0, _col(ctx, line0), "RB602",
+                              "troubleshooting row has an empty " + ", ".join(repr(e) for e in empty)
+                              + " cell", "fill in every Symptom, Cause and Fix cell")
 
 
 def _declared_troubleshooting(ctx: Context) -> Iterator[Finding]:
+    yield from _empty_trouble_sections(ctx)
+    yield from _broken_trouble_links(ctx)
+
+
+def _has_troubleshooting(section: Sequence[Block], table_lines: set[int]) -> bool:
+    if any(s.kind == "table" and s.start in table_lines for s in section):
+        return True
+    return any(s for s in section if s.kind not in ("heading", "hr", "list")
+               and not (s.kind == "para" and _EMPTY_TEXT.match(s.text))
+               and not (s.kind == "html" and s.raw.lstrip().startswith("<!--")))
+
+
+def _empty_trouble_sections(ctx: Context) -> Iterator[Finding]:
     blocks = ctx.scan.blocks
     table_lines = {t.line for t in ctx.scan.tables if "symptom" in t.roles and "fix" in t.roles}
-    slugs = set()
     for i, b in enumerate(blocks):
-        if b.kind != "heading":
-            continue
-        slugs.add(slugify(b.text))
-        if not _TROUBLE.search(b.text):
+        if b.kind != "heading" or not _TROUBLE.search(b.text):
             continue
         end = next((k for k in range(i + 1, len(blocks))
                     if blocks[k].kind == "heading" and blocks[k].level <= b.level), len(blocks))
-        section = blocks[i + 1:end]
-        if any(s.kind == "table" and s.start in table_lines for s in section):
-            continue
-        content = [s for s in section if s.kind not in ("heading", "hr", "list")
-                   and not (s.kind == "para" and _EMPTY_TEXT.match(s.text))
-                   and not (s.kind == "html" and s.raw.lstrip().startswith("<!--"))]
-        if not content:
+        if not _has_troubleshooting(blocks[i + 1:end], table_lines):
             yield ctx.finding(b.start, _col(ctx, b.start), "RB603",
                               f"section {b.text!r} has no troubleshooting in it",
                               "add a table with Symptom | Cause | Fix columns, one row per known failure")
+
+
+def _broken_trouble_links(ctx: Context) -> Iterator[Finding]:
+    blocks = ctx.scan.blocks
+    slugs = {slugify(b.text) for b in blocks if b.kind == "heading"}
     for b in blocks:
         if b.kind not in ("para", "heading"):
             continue

@@ -137,6 +137,17 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Block]:
 
 
 # -- front matter ---------------------------------------------------------------
+def _yaml(content: str, path: str) -> object:
+    try:
+        return yaml.safe_load(content)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = 1 + mark.line if mark is not None else 0
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParseError(f"invalid YAML in front matter: {problem}", where=where(path, line),
+                         hint="fix the YAML between the --- lines (quote values holding ': ' or '#')") from None
+
+
 def _front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str) -> tuple[dict[str, object], int | None]:
     """(runbook settings mapping, line after the front matter or None)."""
     tok = tokens[0] if tokens and tokens[0].type == "front_matter" else None
@@ -146,14 +157,7 @@ def _front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str) -> t
                              hint="end the YAML front matter with a line holding only ---")
         return {}, None
     assert tok.map is not None
-    try:
-        data = yaml.safe_load(tok.content)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = 1 + mark.line if mark is not None else 0
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ParseError(f"invalid YAML in front matter: {problem}", where=where(path, line),
-                         hint="fix the YAML between the --- lines (quote values holding ': ' or '#')") from None
+    data = _yaml(tok.content, path)
     if data is None:
         return {}, tok.map[1]
     if not isinstance(data, dict):
