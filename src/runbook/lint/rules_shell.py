@@ -187,50 +187,64 @@ def _positions(text: str) -> Iterator[tuple[int, int, int]]:
             col += 1
 
 
+class _Hits:
+    """Hits in order, at most one per hazard kind per line."""
+
+    def __init__(self) -> None:
+        self.hits: list[Hit] = []
+        self.seen: set[tuple[str, int]] = set()
+
+    def add(self, line: int, col: int, code: str, message: str, hint: str) -> None:
+        if (code, line) not in self.seen:
+            self.seen.add((code, line))
+            self.hits.append(Hit(line, col, code, message, hint))
+
+
 def hazards(text: str, transcript: bool) -> list[Hit]:
     """RB401..RB406 in one command's text (one hit per hazard kind per line)."""
     ctx = label(text)
-    hits: list[Hit] = []
-    seen: set[tuple[str, int]] = set()
-
-    def add(line: int, col: int, code: str, message: str, hint: str) -> None:
-        if (code, line) not in seen:
-            seen.add((code, line))
-            hits.append(Hit(line, col, code, message, hint))
-
+    out = _Hits()
     lines = text.split("\n")
     starts = [0]
     for ln in lines[:-1]:
         starts.append(starts[-1] + len(ln) + 1)
-    for i, line_no, col in _positions(text):
-        ch, where = text[i], ctx[i]
-        if ch in SMART_QUOTES and where in (CODE, ESCAPED):
-            add(line_no, col, "RB401", f"smart quote {ch!r} in a command: the shell does not read it as a quote",
-                "replace it with a straight quote (' or \")")
-        elif ch in INVISIBLE and where != COMMENT:
-            add(line_no, col, "RB402", f"{INVISIBLE[ch]} (U+{ord(ch):04X}) in a command",
-                "retype it as a plain space (or delete it); it is invisible but breaks the command")
-        elif ch == "\t" and where in (HEREDOC, LITERAL_HEREDOC):
-            add(line_no, col, "RB406", "tab inside a heredoc: pasted into a terminal it triggers completion",
-                "indent the heredoc body with spaces")
+    _character_hazards(text, ctx, out)
     for k, ln in enumerate(lines):
-        for m in _DASH_OPTION.finditer(ln):
-            if ctx[starts[k] + m.start(1)] == CODE:
-                word = ln[m.start(1):].split()[0]
-                kind = "en dash" if word[0] == "\u2013" else "em dash" if word[0] == "\u2014" else "dash"
-                add(k, m.start(1), "RB403", f"{kind} used as an option hyphen in {word!r}",
-                    "type options with ASCII hyphens (--force, -f)")
-        if not transcript and _PROMPT.match(ln) and ctx[starts[k] + ln.index("$")] == CODE:
-            add(k, ln.index("$"), "RB404", "'$ ' prompt in a command block: it would run '$' as a command",
-                "remove the prompt, or make the whole block a transcript (every command after '$ ')")
+        _line_hazards(k, ln, ctx, starts[k], transcript, out)
     body = [k for k, ln in enumerate(lines) if ln.strip()]
     if body:
         last = lines[body[-1]].rstrip()
         end = starts[body[-1]] + len(last) - 1
         if last.endswith("\\") and not last.endswith("\\\\") and ctx[end] == CODE:
-            add(body[-1], len(last) - 1, "RB405", "trailing backslash at the end of the block: "
-                "the pasted command waits for another line", "remove the backslash or finish the command")
-    return hits
+            out.add(body[-1], len(last) - 1, "RB405", "trailing backslash at the end of the block: "
+                    "the pasted command waits for another line", "remove the backslash or finish the command")
+    return out.hits
+
+
+def _character_hazards(text: str, ctx: str, out: _Hits) -> None:
+    for i, line_no, col in _positions(text):
+        ch, where = text[i], ctx[i]
+        if ch in SMART_QUOTES and where in (CODE, ESCAPED):
+            out.add(line_no, col, "RB401", f"smart quote {ch!r} in a command: the shell does not read it as a quote",
+                    "replace it with a straight quote (' or \")")
+        elif ch in INVISIBLE and where != COMMENT:
+            out.add(line_no, col, "RB402", f"{INVISIBLE[ch]} (U+{ord(ch):04X}) in a command",
+                    "retype it as a plain space (or delete it); it is invisible but breaks the command")
+        elif ch == "\t" and where in (HEREDOC, LITERAL_HEREDOC):
+            out.add(line_no, col, "RB406", "tab inside a heredoc: pasted into a terminal it triggers completion",
+                    "indent the heredoc body with spaces")
+
+
+def _line_hazards(k: int, ln: str, ctx: str, start: int, transcript: bool, out: _Hits) -> None:
+    for m in _DASH_OPTION.finditer(ln):
+        if ctx[start + m.start(1)] == CODE:
+            word = ln[m.start(1):].split()[0]
+            kind = "en dash" if word[0] == "\u2013" else "em dash" if word[0] == "\u2014" else "dash"
+            out.add(k, m.start(1), "RB403", f"{kind} used as an option hyphen in {word!r}",
+                    "type options with ASCII hyphens (--force, -f)")
+    if not transcript and _PROMPT.match(ln) and ctx[start + ln.index("$")] == CODE:
+        out.add(k, ln.index("$"), "RB404", "'$ ' prompt in a command block: it would run '$' as a command",
+                "remove the prompt, or make the whole block a transcript (every command after '$ ')")
 
 
 # -- variables ----------------------------------------------------------------------

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from runbook.model import EMOJI, FAILING, STATUSES, Document, RunResult, Status, StepResult
+from runbook.model import EMOJI, FAILING, STATUSES, Check, Document, RunResult, Status, StepResult
 
 DRIFT_NOTE = "⚠️ drift: output differs from the documented example"
 
@@ -171,6 +171,23 @@ def duration(seconds: float) -> str:
 
 def result_body(res: StepResult) -> list[str]:
     """The lines of one step's result region (between the markers)."""
+    lines = _result_head(res)
+    lines += [_check_item(check) for check in res.checks]
+    if res.diff:
+        lines += fence(literal_lines(res.diff), "diff")
+    if res.troubleshooting:
+        lines.append("<!-- troubleshooting rows matching this failure -->")
+        lines.append("| 🔧 Symptom | Likely cause | Fix |")
+        lines.append("| --- | --- | --- |")
+        for match in res.troubleshooting:
+            cells = (match.row.symptom, match.row.cause, match.row.fix)
+            lines.append("| " + " | ".join(md_author(c, in_table=True) for c in cells) + " |")
+    lines += _output_block(res)
+    return lines
+
+
+def _result_head(res: StepResult) -> list[str]:
+    """``**✅ pass** · exit 0 · 0.1 s — reason``, then the drift note and notes (hard breaks)."""
     status = res.status
     parts = [f"**{EMOJI[status]} {status.value}**"]
     if res.exit_code is not None:
@@ -187,29 +204,17 @@ def result_body(res: StepResult) -> list[str]:
     for text in extra:
         lines[-1] += "\\"
         lines.append(text)
-
-    for check in res.checks:
-        mark = "✋" if check.manual else ("✓" if check.ok else "✗")
-        item = f"- {mark} {md_author(check.clause) or md_text('(criterion)')}"
-        if check.detail:
-            item += " — " + md_author(check.detail)
-        elif check.manual:
-            item += " — needs a human check"
-        lines.append(item)
-
-    if res.diff:
-        lines += fence(literal_lines(res.diff), "diff")
-
-    if res.troubleshooting:
-        lines.append("<!-- troubleshooting rows matching this failure -->")
-        lines.append("| 🔧 Symptom | Likely cause | Fix |")
-        lines.append("| --- | --- | --- |")
-        for match in res.troubleshooting:
-            cells = (match.row.symptom, match.row.cause, match.row.fix)
-            lines.append("| " + " | ".join(md_author(c, in_table=True) for c in cells) + " |")
-
-    lines += _output_block(res)
     return lines
+
+
+def _check_item(check: Check) -> str:
+    mark = "✋" if check.manual else ("✓" if check.ok else "✗")
+    item = f"- {mark} {md_author(check.clause) or md_text('(criterion)')}"
+    if check.detail:
+        item += " — " + md_author(check.detail)
+    elif check.manual:
+        item += " — needs a human check"
+    return item
 
 
 def _output_block(res: StepResult) -> list[str]:
