@@ -223,28 +223,40 @@ def _build(rule: _Rule, m: re.Match[str], text: str, tokens: list[_Token]) -> Cl
         value, vkind = _value(groups["v"], tokens)
         if (vkind == "regex" and rule.kind is not K.REGEX) or not value:
             raise _NoMatch
+    number = _rule_number(rule, groups, tokens)
+    op = rule.op
+    if groups.get("cmp"):
+        op = _OPS[" ".join(groups["cmp"].lower().split())]
+    if rule.kind is K.REGEX:
+        assert value is not None
+        value, op = _checked_regex(value, op)
+    if rule.kind in (K.EXIT, K.LINES, K.COUNT, K.DURATION) and number is None:
+        raise _NoMatch
+    return Clause(text, rule.kind, value, number, op)
+
+
+def _rule_number(rule: _Rule, groups: dict[str, str | None], tokens: list[_Token]) -> float | None:
+    """The clause's number: a count word, a number (durations in seconds) or the rule's own."""
     number = rule.number
     times = groups.get("times")
     if times is not None and times.lower() in _WORDS:
         number = float(_WORDS[times.lower()])
     elif groups.get("n") is not None:
-        number = _number(groups["n"], tokens)
-    op = rule.op
-    if groups.get("cmp"):
-        op = _OPS[" ".join(groups["cmp"].lower().split())]
+        number = _number(groups["n"] or "", tokens)
     if rule.kind is K.DURATION and number is not None:
         number *= _UNITS.get((groups.get("u") or "s").lower(), 1.0)
-    if rule.kind is K.REGEX:
-        assert value is not None
-        if op == "eq":
-            value, op = r"\A\s*" + re.escape(value) + r"\s*\Z", "=="
-        try:
-            re.compile(value, re.M)
-        except re.error:
-            raise _NoMatch from None
-    if rule.kind in (K.EXIT, K.LINES, K.COUNT, K.DURATION) and number is None:
-        raise _NoMatch
-    return Clause(text, rule.kind, value, number, op)
+    return number
+
+
+def _checked_regex(value: str, op: str) -> tuple[str, str]:
+    """A regex clause's pattern (``eq``: the whole output is the text); no match if invalid."""
+    if op == "eq":
+        value, op = r"\A\s*" + re.escape(value) + r"\s*\Z", "=="
+    try:
+        re.compile(value, re.M)
+    except re.error:
+        raise _NoMatch from None
+    return value, op
 
 
 def _first(rules: tuple[_Rule, ...], shape: str, text: str, tokens: list[_Token]) -> tuple[Clause, bool] | None:
