@@ -144,6 +144,13 @@ def _dp(pats: Sequence[_Pattern], act: Sequence[str], i1: int, i2: int, j1: int,
     m, n = i2 - i1, j2 - j1
     big = m + 2 * n + 1
     absorb, sub = (2 if prefer_pairs else 0), big + 1
+    cost = _dp_costs(pats, act, i1, j1, m, n, big, absorb, sub)
+    return _dp_trace(pats, act, i1, j1, m, n, cost, big, sub)
+
+
+def _dp_costs(pats: Sequence[_Pattern], act: Sequence[str], i1: int, j1: int, m: int, n: int,
+              big: int, absorb: int, sub: int) -> list[list[int]]:
+    """``cost[i][j]``: the cheapest alignment of the patterns from ``i`` with the lines from ``j``."""
     cost = [[0] * (n + 1) for _ in range(m + 1)]
     last = cost[m]
     for j in range(n - 1, -1, -1):
@@ -159,16 +166,26 @@ def _dp(pats: Sequence[_Pattern], act: Sequence[str], i1: int, i2: int, j1: int,
             for j in range(n - 1, -1, -1):
                 pair = nxt[j + 1] if p.matches(act[j1 + j]) else nxt[j + 1] + sub
                 row[j] = min(pair, nxt[j] + big, row[j + 1] + big)
+    return cost
+
+
+def _ellipsis_op(cost: list[list[int]], i: int, j: int, n: int, i1: int, j1: int) -> Op:
+    """At a ``...`` pattern: it ends here (``keep``) or takes line ``j`` (``absorb``)."""
+    if j == n or cost[i][j] == cost[i + 1][j]:
+        return Op("keep", i1 + i, None)
+    return Op("absorb", i1 + i, j1 + j)
+
+
+def _dp_trace(pats: Sequence[_Pattern], act: Sequence[str], i1: int, j1: int, m: int, n: int,
+              cost: list[list[int]], big: int, sub: int) -> list[Op]:
+    """The operations of one cheapest alignment, read off the cost table from the start."""
     ops: list[Op] = []
     i = j = 0
     while i < m or j < n:
         if i < m and pats[i1 + i].ellipsis:
-            if j == n or cost[i][j] == cost[i + 1][j]:
-                ops.append(Op("keep", i1 + i, None))
-                i += 1
-            else:
-                ops.append(Op("absorb", i1 + i, j1 + j))
-                j += 1
+            op = _ellipsis_op(cost, i, j, n, i1, j1)
+            ops.append(op)
+            i, j = (i + 1, j) if op.kind == "keep" else (i, j + 1)
         elif i < m and j < n and cost[i][j] == cost[i + 1][j + 1] and pats[i1 + i].matches(act[j1 + j]):
             ops.append(Op("match", i1 + i, j1 + j))
             i, j = i + 1, j + 1

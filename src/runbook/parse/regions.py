@@ -82,11 +82,7 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
     j = index + 1
     while j < len(lines):
         line = lines[j].rstrip("\r\n")
-        closing = _FENCE_RE.match(line)
-        if (closing and closing.group("lead").count(">") == depth
-                and columns(re.sub(r"[^ \t>]", " ", closing.group("lead"))) == column
-                and closing.group("run")[0] == run[0] and len(closing.group("run")) >= len(run)
-                and not closing.group("info").strip()):
+        if _closes(_FENCE_RE.match(line), depth, column, run):
             return j + 1
         marks = re.match(r"[ \t>]*", line)
         if (marks.group(0) if marks else "").count(">") < depth:
@@ -99,6 +95,14 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
             continue
         j += 1
     return None
+
+
+def _closes(closing: re.Match[str] | None, depth: int, column: int, run: str) -> bool:
+    """Whether a fence line closes the fence opened with ``run`` at that quote depth and column."""
+    return bool(closing and closing.group("lead").count(">") == depth
+                and columns(re.sub(r"[^ \t>]", " ", closing.group("lead"))) == column
+                and closing.group("run")[0] == run[0] and len(closing.group("run")) >= len(run)
+                and not closing.group("info").strip())
 
 
 _QUOTE_LEAD_RE = re.compile(r"(?: {0,3}> ?)* {0,3}")
@@ -136,18 +140,26 @@ def _html_end(lines: Sequence[str], index: int) -> int | None:
     # at a line indented less.
     column = columns(re.sub(r"[^ \t>]", " ", lead))
     for j in range(index + 1, len(lines)):
-        body = lines[j].rstrip("\r\n")
-        head = re.match(r"[ \t>]*", body)
-        marks = head.group(0) if head else ""
-        if _region_at(lines, j) is not None or marks.count(">") < depth:
-            return j
-        if len(marks) < len(body) and columns(marks) < column and column > columns(marks.rstrip(" \t") + " "):
-            return j
-        if pre is not None and _HTML_PRE_END.search(body):
-            return j + 1
-        if pre is None and len(marks) == len(body):
-            return j
+        end = _html_line_ends(lines, j, depth, column, pre is not None)
+        if end is not None:
+            return end
     return len(lines)
+
+
+def _html_line_ends(lines: Sequence[str], j: int, depth: int, column: int, pre: bool) -> int | None:
+    """Where an HTML block ends if line ``j`` ends it (``j`` or ``j + 1``), else None."""
+    body = lines[j].rstrip("\r\n")
+    head = re.match(r"[ \t>]*", body)
+    marks = head.group(0) if head else ""
+    if _region_at(lines, j) is not None or marks.count(">") < depth:
+        return j
+    if len(marks) < len(body) and columns(marks) < column and column > columns(marks.rstrip(" \t") + " "):
+        return j
+    if pre and _HTML_PRE_END.search(body):
+        return j + 1
+    if not pre and len(marks) == len(body):
+        return j
+    return None
 
 
 _TAG_LINE_RE = re.compile(
