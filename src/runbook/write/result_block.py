@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 from runbook.model import EMOJI, FAILING, STATUSES, Check, Document, RunResult, Status, StepResult
@@ -243,25 +243,14 @@ _LINKED = frozenset({Status.FAIL, Status.ERROR, Status.MANUAL})
 
 def summary_body(doc: Document, run: RunResult) -> list[str]:
     """The lines of the run summary region: verdict, provenance, a row per phase."""
-    failed = any(r.status in FAILING for r in run.steps)
-    verdict = Status.FAIL if failed else Status.PASS
-    head = f"**{EMOJI[verdict]} runbook: {verdict.value}**"
-    if run.interrupted:
-        head += " (interrupted)"
-    counts = run.counts()
-    tally = ", ".join(f"{counts[s.value]} {s.value}" for s in _COLUMNS if counts[s.value])
-    total = counts["total"]
-    head += f" · {total} step{'s' if total != 1 else ''}" + (f": {tally}" if tally else "")
-    if counts["drift"]:
-        head += f", {counts['drift']} drift"
+    verdict = Status.FAIL if any(r.status in FAILING for r in run.steps) else Status.PASS
     meta = [
         md_text(run.started_at),
         "host " + md_text(run.host),
         "runbook " + md_text(run.runbook_version),
         duration(run.duration_s),
     ]
-    lines = [head + "\\", " · ".join(meta)]
-
+    lines = [_summary_head(run, verdict) + "\\", " · ".join(meta)]
     header = ["Phase", "Result", *(f"{EMOJI[s]} {s.value}" for s in _COLUMNS), "drift", "Failed"]
     lines.append("<!-- runbook results by phase -->")
     lines.append("| " + " | ".join(header) + " |")
@@ -275,14 +264,32 @@ def summary_body(doc: Document, run: RunResult) -> list[str]:
     if len(rows) != 1:
         # Also keeps a table body: cmark-gfm turns a tight list loose around a bodiless table.
         rows.append(("**All phases**", verdict, list(run.steps)))
-    for title, status, results in rows:
-        cells = [title, f"{EMOJI[status]} {status.value}" if status else ""]
-        cells += [str(sum(1 for r in results if r.status is s)) for s in _COLUMNS]
-        cells.append(str(sum(1 for r in results if r.drift)))
-        links = [_link(r.step_id, anchors.get(r.step_id, "")) for r in results if r.status in _LINKED]
-        cells.append(", ".join(links))
-        lines.append("| " + " | ".join(cells) + " |")
+    lines += [_phase_row(title, status, results, anchors) for title, status, results in rows]
     return lines
+
+
+def _summary_head(run: RunResult, verdict: Status) -> str:
+    """``**✅ runbook: pass** · 3 steps: 3 pass`` (and interruption, drift)."""
+    head = f"**{EMOJI[verdict]} runbook: {verdict.value}**"
+    if run.interrupted:
+        head += " (interrupted)"
+    counts = run.counts()
+    tally = ", ".join(f"{counts[s.value]} {s.value}" for s in _COLUMNS if counts[s.value])
+    total = counts["total"]
+    head += f" · {total} step{'s' if total != 1 else ''}" + (f": {tally}" if tally else "")
+    if counts["drift"]:
+        head += f", {counts['drift']} drift"
+    return head
+
+
+def _phase_row(title: str, status: Status | None, results: Sequence[StepResult],
+               anchors: Mapping[str, str]) -> str:
+    cells = [title, f"{EMOJI[status]} {status.value}" if status else ""]
+    cells += [str(sum(1 for r in results if r.status is s)) for s in _COLUMNS]
+    cells.append(str(sum(1 for r in results if r.drift)))
+    links = [_link(r.step_id, anchors.get(r.step_id, "")) for r in results if r.status in _LINKED]
+    cells.append(", ".join(links))
+    return "| " + " | ".join(cells) + " |"
 
 
 def _phase_rows(run: RunResult) -> Iterable[tuple[str, str, Status | None]]:
