@@ -120,16 +120,20 @@ def _near_miss(ctx: Context, line0: int, raw: str) -> Iterator[Finding]:
                           "write <!-- runbook: key=value -->")
 
 
+def _phase_numbers(ids: list[str]) -> tuple[list[int], bool] | None:
+    """(1-based positions, lettered?) of phase ids all letters or all numbers, else None."""
+    letters = all(len(i) == 1 and i.isalpha() for i in ids)
+    if not ids or not (letters or all(i.isdigit() for i in ids)):
+        return None
+    return [ord(i) - ord("A") + 1 if letters else int(i) for i in ids], letters
+
+
 def _phases(ctx: Context) -> Iterator[Finding]:
     named = [p for p in ctx.doc.phases if phase_id(p.title) == p.id]
-    if not named:
+    numbered = _phase_numbers([p.id.upper() for p in named])
+    if numbered is None:
         return
-    ids = [p.id.upper() for p in named]
-    letters = all(len(i) == 1 and i.isalpha() for i in ids)
-    numbers = all(i.isdigit() for i in ids)
-    if not (letters or numbers):
-        return
-    values = [ord(i) - ord("A") + 1 if letters else int(i) for i in ids]
+    values, letters = numbered
 
     def name(v: int) -> str:
         return chr(ord("A") + v - 1) if letters else str(v)

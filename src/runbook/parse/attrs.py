@@ -22,7 +22,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from typing import Mapping
+from typing import Callable, Mapping
 
 from runbook.config import parse_duration, parse_seconds
 from runbook.errors import Diagnostic, ParseError
@@ -209,25 +209,34 @@ _HINTS = {
 }
 
 
+def _positive_seconds(value: str) -> bool:
+    secs = parse_seconds(value)
+    return secs is not None and secs > 0
+
+
+def _exit_status(value: str) -> bool:
+    n = _int(value)
+    return n is not None and 0 <= n <= 255
+
+
+_VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "id": lambda v: bool(v) and not re.search(r"\s", v),
+    "timeout": _positive_seconds,
+    "delay": lambda v: parse_seconds(v) is not None,
+    "retry": lambda v: _int(v) is not None,
+    "exit": _exit_status,
+    "match": lambda v: v.lower() in _MODES,
+    "errexit": lambda v: v.lower() in _TRUE - {""} or v.lower() in _FALSE,
+    "ready": lambda v: bool(v.strip()),
+    "skip_unless": lambda v: bool(v.strip()),
+}
+"""How each valued attribute is validated (flags other than ``skip`` must be bare)."""
+
+
 def _valid(key: str, value: str) -> bool:
-    if key == "id":
-        return bool(value) and not re.search(r"\s", value)
-    if key == "timeout":
-        secs = parse_seconds(value)
-        return secs is not None and secs > 0
-    if key == "delay":
-        return parse_seconds(value) is not None
-    if key == "retry":
-        return _int(value) is not None
-    if key == "exit":
-        n = _int(value)
-        return n is not None and 0 <= n <= 255
-    if key == "match":
-        return value.lower() in {m.value for m in MatchMode}
-    if key == "errexit":
-        return value.lower() in _TRUE - {""} or value.lower() in _FALSE
-    if key in ("ready", "skip_unless"):
-        return bool(value.strip())
+    check = _VALIDATORS.get(key)
+    if check is not None:
+        return check(value)
     if key in FLAGS and key != "skip":
         return value == "true"
     return True
