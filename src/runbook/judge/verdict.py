@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from runbook.judge.criteria import Evidence, judge_criterion
-from runbook.judge.matching import match_output
-from runbook.model import Check, Command, Execution, MatchMode, Output, Status, Step
+from runbook.judge.matching import MatchResult, match_output
+from runbook.model import Check, Command, Execution, Expected, MatchMode, Output, Status, Step
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,16 @@ def expected_exit(step: Step) -> int:
     return step.options.exit
 
 
+def _match_run(r: CommandRun, exp: Expected) -> MatchResult:
+    """One command's output against its expected output; raises when a cut output differs."""
+    res = match_output(exp.text, r.execution.output.text, exp.mode)
+    if not res.ok and r.execution.output.truncated:
+        raise _Uncomparable(f"output too large to compare with the expected output "
+                            f"({r.execution.output.total_bytes} bytes, "
+                            f"{r.execution.output.dropped_bytes} not kept): use `...` lines or match=contains")
+    return res
+
+
 def _compare_expected(runs: Sequence[CommandRun]) -> tuple[bool | None, bool, str | None]:
     """(all expected outputs match?, any mismatch is illustrative-only?, joined diff)."""
     compared = [r for r in runs if r.command.expected is not None
@@ -50,11 +60,7 @@ def _compare_expected(runs: Sequence[CommandRun]) -> tuple[bool | None, bool, st
     for r in compared:
         exp = r.command.expected
         assert exp is not None
-        res = match_output(exp.text, r.execution.output.text, exp.mode)
-        if not res.ok and r.execution.output.truncated:
-            raise _Uncomparable(f"output too large to compare with the expected output "
-                                f"({r.execution.output.total_bytes} bytes, "
-                                f"{r.execution.output.dropped_bytes} not kept): use `...` lines or match=contains")
+        res = _match_run(r, exp)
         if not res.ok:
             ok_all = False
             if not exp.illustrative:
@@ -108,7 +114,10 @@ def _by_criteria(step: Step, ev: Evidence, diff: str | None, strict: bool) -> Ve
         checks.append(_exit_check(expected_exit(step), ev.exit_code))
     for crit in step.criteria:
         checks.extend(judge_criterion(crit, ev))
-    drift = ev.expected_ok is False
+    return _criteria_verdict(checks, ev.expected_ok is False, diff, strict)
+
+
+def _criteria_verdict(checks: list[Check], drift: bool, diff: str | None, strict: bool) -> Verdict:
     failed = [c for c in checks if not c.ok and not c.manual]
     errored = [c for c in failed if c.detail.startswith("error:")]
     manual = [c for c in checks if c.manual]

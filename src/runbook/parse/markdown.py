@@ -164,16 +164,19 @@ def _front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str) -> t
         raise ParseError("front matter is not a YAML mapping", where=where(path, 0),
                          hint="write key: value lines, e.g. runbook: {timeout: 60}")
     if "runbook" in data:
-        settings = data["runbook"]
-        if settings is None:
-            return {}, tok.map[1]
-        if not isinstance(settings, dict):
-            line = next((k for k in range(tok.map[0], tok.map[1])
-                         if re.match(r"runbook\s*:", lines[k])), 0)
-            raise ParseError("front matter 'runbook:' is not a mapping", where=where(path, line),
-                             hint="indent the settings under runbook:, e.g. '  timeout: 60'")
-        return {str(k): v for k, v in settings.items()}, tok.map[1]
+        return _runbook_key(data["runbook"], tok.map, lines, path), tok.map[1]
     return {k: data[k] for k in SETTINGS_KEYS if k in data}, tok.map[1]
+
+
+def _runbook_key(settings: object, span: Sequence[int], lines: Sequence[str], path: str) -> dict[str, object]:
+    """The mapping under front matter ``runbook:`` (empty when it is empty)."""
+    if settings is None:
+        return {}
+    if not isinstance(settings, dict):
+        line = next((k for k in range(span[0], span[1]) if re.match(r"runbook\s*:", lines[k])), 0)
+        raise ParseError("front matter 'runbook:' is not a mapping", where=where(path, line),
+                         hint="indent the settings under runbook:, e.g. '  timeout: 60'")
+    return {str(k): v for k, v in settings.items()}
 
 
 def _blocking(fm: dict[str, object]) -> tuple[str, ...]:
@@ -212,32 +215,35 @@ def _table_cells(tokens: Sequence[Token]) -> list[TableCells]:
     tables: list[TableCells] = []
     k = 0
     while k < len(tokens):
-        if tokens[k].type != "table_open":
-            k += 1
-            continue
-        tmap = tokens[k].map
-        start = tmap[0] if tmap else 0
-        header: list[str] = []
-        body: list[tuple[int, list[str]]] = []
-        in_head = False
+        if tokens[k].type == "table_open":
+            table, k = _one_table(tokens, k)
+            tables.append(table)
         k += 1
-        while k < len(tokens) and tokens[k].type != "table_close":
-            tok = tokens[k]
-            if tok.type == "thead_open":
-                in_head = True
-            elif tok.type == "thead_close":
-                in_head = False
-            elif tok.type == "tr_open" and not in_head:
-                body.append((tok.map[0] if tok.map else 0, []))
-            elif tok.type == "inline":
-                if in_head:
-                    header.append(_inline_text(tok))
-                elif body:
-                    body[-1][1].append(tok.content.strip())
-            k += 1
-        tables.append(TableCells(start, tuple(header), tuple(_column(h) for h in header),
-                                 tuple((line, tuple(cells)) for line, cells in body)))
     return tables
+
+
+def _one_table(tokens: Sequence[Token], k: int) -> tuple[TableCells, int]:
+    """The table opening at token ``k``, and the index of its ``table_close``."""
+    tmap = tokens[k].map
+    start = tmap[0] if tmap else 0
+    header: list[str] = []
+    body: list[tuple[int, list[str]]] = []
+    in_head = False
+    k += 1
+    while k < len(tokens) and tokens[k].type != "table_close":
+        tok = tokens[k]
+        if tok.type in ("thead_open", "thead_close"):
+            in_head = tok.type == "thead_open"
+        elif tok.type == "tr_open" and not in_head:
+            body.append((tok.map[0] if tok.map else 0, []))
+        elif tok.type == "inline":
+            if in_head:
+                header.append(_inline_text(tok))
+            elif body:
+                body[-1][1].append(tok.content.strip())
+        k += 1
+    return TableCells(start, tuple(header), tuple(_column(h) for h in header),
+                      tuple((line, tuple(cells)) for line, cells in body)), k
 
 
 def _tables(tokens: Sequence[Token]) -> list[TroubleRow]:

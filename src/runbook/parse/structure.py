@@ -273,20 +273,26 @@ class _Builder:
                 continue
             if handled:
                 return None
-            bad = _first_error(attr_problems(directive, directive_line + 1, self.report.col(directive_line))
-                               if directive else [])
-            if bad is not None:
-                self.report.add(bad[1], self.report.plain_line(directive_line, DIRECTIVE_LINE))
-                directive = {k: v for k, v in directive.items() if k != bad[0]}
-                continue
-            bad = _first_error(attr_problems(attrs, b.start + 1, self.report.col(b.start)))
-            if bad is not None:
-                self.report.add(bad[1], self.report.plain_line(b.start, FENCE_LINE))
-                attrs = {k: v for k, v in attrs.items() if k != bad[0]}
-                continue
-            break
+            fixed = self._drop_first_invalid(directive, directive_line, attrs, b.start)
+            if fixed is None:
+                break
+            directive, attrs = fixed
         return self._draft(i, b, lang, attrs, directive, directive_line, merged, lines, shaped, label,
                            cur.heading)
+
+    def _drop_first_invalid(self, directive: dict[str, str], directive_line: int, attrs: dict[str, str],
+                            line0: int) -> tuple[dict[str, str], dict[str, str]] | None:
+        """Report the first invalid value (directive first) and drop it; None when all are valid."""
+        bad = _first_error(attr_problems(directive, directive_line + 1, self.report.col(directive_line))
+                           if directive else [])
+        if bad is not None:
+            self.report.add(bad[1], self.report.plain_line(directive_line, DIRECTIVE_LINE))
+            return {k: v for k, v in directive.items() if k != bad[0]}, attrs
+        bad = _first_error(attr_problems(attrs, line0 + 1, self.report.col(line0)))
+        if bad is not None:
+            self.report.add(bad[1], self.report.plain_line(line0, FENCE_LINE))
+            return directive, {k: v for k, v in attrs.items() if k != bad[0]}
+        return None
 
     def _not_a_step(self, b: Block, lang: str, own: dict[str, str], merged: dict[str, str], content: str,
                     lines: list[str], shaped: bool, label: Label | None, pending: Draft | None) -> bool | None:

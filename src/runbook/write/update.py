@@ -141,6 +141,12 @@ def _command_edits(lines: Sequence[str], step: Step, cmd: Command, actual: str, 
         notes.append(f"output of `{cmd.text.splitlines()[0][:40]}` has lines that read as prompts: not written")
         return []
     base, old = _old_lines(exp, old_src, pre)
+    return _line_edits(lines, base, old, new, pre, marker) + _lengthen_fence(lines, fence_line, new)
+
+
+def _line_edits(lines: Sequence[str], base: int, old: list[str], new: list[str], pre: str,
+                marker: str) -> list[Edit]:
+    """Edits turning the ``old`` lines (from source line ``base``) into ``new``, equal runs kept."""
     edits: list[Edit] = []
     sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
@@ -148,7 +154,6 @@ def _command_edits(lines: Sequence[str], step: Step, cmd: Command, actual: str, 
             continue
         nl = _newline(lines, base + i1)
         edits.append(Edit(base + i1, base + i2, tuple(_join(pre, marker, s) + nl for s in new[j1:j2])))
-    edits += _lengthen_fence(lines, fence_line, new)
     return edits
 
 
