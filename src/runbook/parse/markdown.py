@@ -43,17 +43,18 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 
 
-def blank_annotations(text: str) -> str:
+def blank_annotations(text: str, path: str = "<string>", strict: bool = True) -> str:
     """``text`` with every annotation region emptied in place.
 
     Regions are found exactly as ``runbook strip`` finds them (:mod:`regions`), so an
     author's example of a region inside a fenced block is left alone. Each line of a
     region keeps its terminator and its block-quote markers (so a quote around the
     region stays one quote) and loses everything else; line numbers do not move.
+    A damaged region raises :class:`ParseError` (``strict=False``: left as content).
     """
     lines = split_lines(text)
     out = list(lines)
-    for region in find_regions(lines):
+    for region in find_regions(lines, path, strict):
         for k in range(region.start, region.stop):
             body = strip_newline(lines[k])
             quote = re.match(r"[ \t>]*", body)
@@ -272,7 +273,7 @@ class Scan:
 
 def scan(text: str) -> Scan:
     """Blocks and tables of ``text`` (no BOM) without interpreting them; never raises."""
-    text = blank_annotations(text)
+    text = blank_annotations(text, strict=False)
     lines = split_lines(text)
     tokens = _markdown().parse(text)
     return Scan(tuple(lines), tuple(_blocks(tokens, lines)), tuple(_table_cells(tokens)))
@@ -293,7 +294,7 @@ def parse_text(text: str, path: str = "<string>", *, strict: bool = False) -> Do
 
 def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -> tuple[Document, Scan]:
     """:func:`parse_text` and :func:`scan` of ``text`` from one markdown-it pass."""
-    text = blank_annotations(text)
+    text = blank_annotations(text, path)
     lines = split_lines(text)
     tokens = _markdown().parse(text)
     front_matter, fm_end = _front_matter(tokens, lines, path)
