@@ -235,6 +235,22 @@ def check_region(lines: Sequence[str], index: int) -> Region | str | None:
     args = m.group("args").split()
     count = next((int(a[6:]) for a in args if re.fullmatch(r"lines=\d{1,9}", a)), None)
     digest = next((a[4:] for a in args if re.fullmatch(rf"sum=[0-9a-f]{{{SUM_SIZE}}}", a)), None)
+    stop = _region_stop(lines, index, count, digest)
+    if isinstance(stop, str):
+        return stop
+    inner = next((j for j in range(index + 1, stop - 1) if _is_marker(lines[j])), None)
+    if inner is not None:
+        return f"another marker inside it, at line {inner + 1} (nested, reordered or damaged markers)"
+    body = _body(lines[index + 1 : stop - 1], m.group("prefix"))
+    if body is None or not lines[stop - 1].startswith(m.group("prefix").rstrip()):
+        return "a line inside it has lost the region's prefix (moved or edited by hand)"
+    if digest is not None and body_sum(body) != digest:
+        return "its content no longer matches its sum= (edited by hand, or text typed inside it)"
+    return Region(index, stop, "eofnl" in args, digest is not None)
+
+
+def _region_stop(lines: Sequence[str], index: int, count: int | None, digest: str | None) -> int | str:
+    """Line after the end marker of the region beginning at ``index``, or why there is none."""
     if count is None and digest is None:
         return "a begin marker with neither lines=N nor sum= (runbook always writes them)"
     if count is not None and count < 2:
@@ -246,15 +262,7 @@ def check_region(lines: Sequence[str], index: int) -> Region | str | None:
     if stop > len(lines) or not END_RE.match(lines[stop - 1].rstrip("\r\n")):
         return (f"its lines={count} does not end at an end marker" if count is not None
                 else "a begin marker without its end marker")
-    inner = next((j for j in range(index + 1, stop - 1) if _is_marker(lines[j])), None)
-    if inner is not None:
-        return f"another marker inside it, at line {inner + 1} (nested, reordered or damaged markers)"
-    body = _body(lines[index + 1 : stop - 1], m.group("prefix"))
-    if body is None or not lines[stop - 1].startswith(m.group("prefix").rstrip()):
-        return "a line inside it has lost the region's prefix (moved or edited by hand)"
-    if digest is not None and body_sum(body) != digest:
-        return "its content no longer matches its sum= (edited by hand, or text typed inside it)"
-    return Region(index, stop, "eofnl" in args, digest is not None)
+    return stop
 
 
 def _is_marker(line: str) -> bool:
