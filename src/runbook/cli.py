@@ -20,6 +20,7 @@ from runbook.errors import RunbookError
 if TYPE_CHECKING:
     from runbook.config import Selection, Settings
     from runbook.model import Document, RunResult
+    from runbook.run.runner import Runner
     from runbook.source import Source
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -112,24 +113,11 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
     for w in document.warnings:
         click.echo(f"runbook: warning: {w}", err=True)
     runner = Runner(document, settings, observers=[TerminalReporter(console, quiet=quiet, verbose=verbose)])
-
-    def on_sigint(signum: int, frame: object) -> None:
-        first = not runner.interrupted
-        runner.interrupt()
-        click.echo("\nrunbook: interrupted: stopping the step, then teardown (Ctrl-C again aborts teardown)"
-                   if first else "\nrunbook: second Ctrl-C: aborting teardown", err=True)
-
-    # SIGTERM/SIGHUP (a CI job cancelled, a closed terminal) stop the run like Ctrl-C:
-    # results are written and no background process is left behind.
-    previous = {sig: signal.signal(sig, on_sigint) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
-        run = runner.run()
+        run = _run_stoppable(runner)
     except RunbookError as err:
         _fail(err)
         return
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
     status = exit_status(run)
     try:
         kept = _write_outputs(run, src, original, document, out=out, in_place=in_place, no_annotate=no_annotate,
@@ -138,6 +126,28 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
     except RunbookError as err:
         _fail(err)
     sys.exit(EXIT_FAIL if kept and status == EXIT_OK else status)
+
+
+def _run_stoppable(runner: "Runner") -> "RunResult":
+    """Run with SIGINT/SIGTERM/SIGHUP (Ctrl-C, a cancelled CI job, a closed terminal) turned
+    into an interrupt: the step stops, teardown runs, and the runner's end-of-run cleanup
+    stops every process of the run and removes its temp folders before we exit."""
+
+    def on_signal(signum: int, frame: object) -> None:
+        first = not runner.interrupted
+        runner.interrupt()
+        try:
+            click.echo("\nrunbook: interrupted: stopping the step, then teardown (Ctrl-C again aborts teardown)"
+                       if first else "\nrunbook: second Ctrl-C: aborting teardown", err=True)
+        except OSError:  # SIGHUP: the terminal may be gone
+            pass
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        return runner.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _settings(document: "Document", *, timeout: float | None, shell: str | None, env: Sequence[str],
@@ -423,10 +433,16 @@ def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], chec
             check_outputs([("-o" if out else "DOC", out or doc)])
         for w in document.warnings:
             click.echo(f"runbook: warning: {w}", err=True)
-        run = Runner(document, settings).run()
+        run = _run_stoppable(Runner(document, settings))
     except RunbookError as err:
         _fail(err)
         return
+    if run.stopped_processes:
+        click.echo(f"runbook: stopped {len(run.stopped_processes)} process(es) the run left running: "
+                   + "; ".join(run.stopped_processes), err=True)
+    if run.interrupted:
+        click.echo(f"runbook: interrupted: {doc} left unchanged", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     updates = plan_updates(original, document, run, set(steps) if steps else None)
     accepted = []
     for upd in updates:

@@ -377,6 +377,9 @@ class RunResult:
     phases: tuple[PhaseResult, ...]
     steps: tuple[StepResult, ...]
     interrupted: bool = False
+    stopped_processes: tuple[str, ...] = ()
+    """Processes still running at the end that the run had to stop (besides its shells and
+    background services), as ``pid N (command)``."""
 
     def counts(self) -> dict[str, int]:
         """The JSON ``summary`` mapping."""

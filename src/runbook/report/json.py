@@ -1,7 +1,7 @@
 """Results as JSON (spec §8): ``RunResult`` <-> plain dict <-> text, nothing else.
 
 The dict has exactly the keys of spec §8, plus a few additive ones documented in
-``docs/results.schema.json``: ``host`` and ``interrupted`` at the top; ``reason``,
+``docs/results.schema.json``: ``host``, ``interrupted`` and ``stopped_processes`` at the top; ``reason``,
 ``notes``, ``output_bytes``, ``output_lines`` (and ``output_truncated_bytes`` when the
 runner kept only the head and tail) per step; ``manual`` per check; ``line`` per
 troubleshooting row. They are what ``runbook report RESULTS.json`` needs to rebuild
@@ -40,6 +40,7 @@ def to_dict(run: RunResult) -> dict[str, Any]:
         "duration_s": run.duration_s,
         "host": run.host,
         "interrupted": run.interrupted,
+        "stopped_processes": list(run.stopped_processes),
         "summary": {key: counts[key] for key in SUMMARY_KEYS},
         "phases": [
             {"id": p.id, "title": p.title, "blocking": p.blocking, "status": p.status.value}
@@ -131,6 +132,7 @@ def from_dict(data: Mapping[str, Any], where: str = "<json>") -> RunResult:
         phases=phases,
         steps=steps,
         interrupted=r.get(top, "interrupted", bool, "", default=False),
+        stopped_processes=_strings(r, top, "stopped_processes", ""),
     )
 
 
@@ -170,9 +172,7 @@ def _step_from(r: _Reader, s: Any, at: str) -> StepResult:
     diff = s.get("diff")
     if diff is not None and not isinstance(diff, str):
         raise r.error(f"{at}.diff", "a string or null")
-    notes = r.get(s, "notes", list, at, default=[])
-    if not all(isinstance(n, str) for n in notes):
-        raise r.error(f"{at}.notes", "a list of strings")
+    notes = _strings(r, s, "notes", at)
     return StepResult(
         step_id=r.get(s, "id", str, at),
         status=r.status(s, at),
@@ -188,8 +188,15 @@ def _step_from(r: _Reader, s: Any, at: str) -> StepResult:
         diff=diff,
         reason=r.get(s, "reason", str, at, default=""),
         troubleshooting=matches,
-        notes=tuple(notes),
+        notes=notes,
     )
+
+
+def _strings(r: _Reader, obj: Any, key: str, at: str) -> tuple[str, ...]:
+    items = r.get(obj, key, list, at, default=[])
+    if not all(isinstance(n, str) for n in items):
+        raise r.error(f"{at}.{key}" if at else key, "a list of strings")
+    return tuple(items)
 
 
 _MISSING = object()
