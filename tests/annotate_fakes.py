@@ -1,8 +1,7 @@
-"""Stand-ins for the parser and the runner, so the annotator can be tested on any Markdown.
+"""Documents, runs and renderers for the annotator's tests.
 
-``fake_document`` finds steps with markdown-it the way the real parser does
-(fenced blocks, their line span and container prefix, a "PASS if" paragraph
-right after the block extends the step), blanking annotation regions first.
+``fake_document`` is the real parser's Document; to try insertion in every context
+it can also make every fence and paragraph of the real parser's block scan a step.
 ``fake_run`` makes a result for every step, cycling through every status and a
 set of hostile outputs. ``render`` runs cmark-gfm, the independent renderer.
 """
@@ -31,9 +30,9 @@ from runbook.model import (
     TroubleMatch,
     TroubleRow,
 )
-from runbook.source import split_lines
+from runbook.parse.blocks import slugify
+from runbook.parse.markdown import parse_document, scan
 
-STEP_LANGS = {"bash", "sh", "shell", "zsh", "console", "shell-session", "terminal"}
 CMARK = "/usr/bin/cmark-gfm"
 
 #: Outputs that try to break out of the annotation (spec §6, issue 3 item 5).
@@ -59,37 +58,9 @@ HOSTILE_OUTPUTS: dict[str, str] = {
 }
 
 _STATUSES = [Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP, Status.BLOCKED, Status.MANUAL]
-_BEGIN = re.compile(r"^([ \t>]*)<!-- runbook:begin ")
-_END = re.compile(r"^[ \t>]*<!-- runbook:end -->")
 
 
-def blank_regions(text: str) -> str:
-    """Annotation regions replaced by blank lines (kept container prefix), as the parser does."""
-    out: list[str] = []
-    prefix: str | None = None
-    for line in split_lines(text):
-        body = line.rstrip("\r\n")
-        if prefix is None and (m := _BEGIN.match(body)):
-            prefix = m.group(1)
-        if prefix is not None:
-            out.append(prefix.rstrip() + line[len(body) :])
-            if _END.match(body):
-                prefix = None
-        else:
-            out.append(line)
-    return "".join(out)
-
-
-def _slug(text: str) -> str:
-    text = re.sub(r"[^\w\- ]", "", text.strip().lower())
-    return text.replace(" ", "-")
-
-
-def _prefix(line: str, markup: str) -> str:
-    at = line.find(markup)
-    return "".join(c if c in " \t>" else " " for c in line[: max(at, 0)])
-
-
+_FENCE_LEAD = re.compile(r"[^`~]*")
 _CONTAINER = re.compile(r"[ \t]*>[ ]?|[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|(?=[\r\n]|$))")
 
 
@@ -104,67 +75,54 @@ def container_prefix(line: str) -> str:
     return prefix + (rest.group(0) if rest else "")
 
 
+def fence_prefix(line: str) -> str:
+    """What precedes a fence's markup, container characters kept, the rest as spaces."""
+    lead = _FENCE_LEAD.match(line)
+    return "".join(c if c in " \t>" else " " for c in (lead.group(0) if lead else ""))
+
+
 def fake_document(
     text: str, path: str = "doc.md", all_fences: bool = False, paragraphs: bool = False
 ) -> Document:
-    """A Document whose steps are the shell fences of ``text``.
+    """The real parser's Document of ``text`` (parse.markdown.parse_document).
 
-    ``all_fences`` makes every fence a step; ``paragraphs`` also every paragraph
-    (its end is where a criterion's result goes), to try insertion in every context.
+    To try insertion in every context, ``all_fences`` makes every fence of the real
+    parser's block scan (parse.markdown.scan) a step, whatever its language, a "PASS"
+    paragraph right after it extending the step; ``paragraphs`` also every paragraph
+    (its end is where a criterion's result goes).
     """
-    lines = split_lines(text)
-    md = MarkdownIt("commonmark").enable("table")
-    tokens = md.parse(blank_regions(text))
+    if not (all_fences or paragraphs):
+        return parse_document(text, path)
+    sc = scan(text)
     title, title_line, title_end = "", None, 0
     heading, anchor = "", ""
     steps: list[Step] = []
-    for i, tok in enumerate(tokens):
-        if tok.type == "heading_open" and tok.map:
-            heading = tokens[i + 1].content
-            anchor = _slug(heading)
+    blocks = sc.blocks
+    for i, b in enumerate(blocks):
+        if b.kind == "heading":
+            heading, anchor = b.text, slugify(b.text)
             if title_line is None:
-                title, title_line, title_end = heading, tok.map[0], tok.map[1]
-        if paragraphs and tok.type == "paragraph_open" and tok.map and tok.map[0] < len(lines):
-            start, end = tok.map
-            steps.append(
-                Step(
-                    id=f"S{len(steps) + 1}", phase="0", title=heading, anchor=anchor, lang="bash",
-                    span=Span(start, end), end=end, prefix=container_prefix(lines[start]),
-                    commands=(Command(tokens[i + 1].content, start),), transcript=False,
-                )
-            )
-            continue
-        if tok.type != "fence" or not tok.map:
-            continue
-        lang = tok.info.split()[0] if tok.info.split() else ""
-        if not all_fences and lang not in STEP_LANGS:
-            continue
-        start, end = tok.map
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if (
-            nxt is not None
-            and nxt.type == "paragraph_open"
-            and nxt.level == tok.level
-            and nxt.map
-            and tokens[i + 2].content.startswith("PASS")
-        ):
-            end = nxt.map[1]
-        steps.append(
-            Step(
-                id=f"S{len(steps) + 1}",
-                phase="0",
-                title=heading,
-                anchor=anchor,
-                lang=lang,
-                span=Span(start, tok.map[1]),
-                end=end,
-                prefix=_prefix(lines[start], tok.markup) if start < len(lines) else "",
-                commands=(Command(tok.content, start + 1),),
-                transcript=False,
-            )
-        )
+                title, title_line, title_end = b.text, b.start, b.end
+        first = sc.lines[b.start] if b.start < len(sc.lines) else ""
+        if paragraphs and b.kind == "para":
+            steps.append(_fake_step(steps, heading, anchor, "bash", Span(b.start, b.end), b.end,
+                                    container_prefix(first), Command(b.raw, b.start)))
+        elif all_fences and b.kind == "fence":
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            passes = (nxt is not None and nxt.kind == "para" and nxt.owner == b.owner and nxt.raw.startswith("PASS")
+                      and container_prefix(sc.lines[nxt.start]).count(">") == fence_prefix(first).count(">"))
+            lang = b.info.split()[0] if b.info.split() else ""
+            steps.append(_fake_step(steps, heading, anchor, lang, Span(b.start, b.end),
+                                    nxt.end if passes and nxt else b.end, fence_prefix(first),
+                                    Command(b.raw, b.start + 1)))
     phase = Phase(id="0", title=title or path, line=0, blocking=False, steps=tuple(steps))
     return Document(path, title, title_line, title_end, (phase,))
+
+
+def _fake_step(steps: list[Step], heading: str, anchor: str, lang: str, span: Span, end: int, prefix: str,
+               command: Command) -> Step:
+    return Step(id=f"S{len(steps) + 1}", phase="0", title=heading, anchor=anchor, lang=lang, span=span,
+                end=end, prefix=prefix, commands=(command,), transcript=False)
 
 
 def fake_run(doc: Document, seed: int = 0, interrupted_after: int | None = None) -> RunResult:

@@ -108,12 +108,12 @@ def regions(text: str) -> list[list[str]]:
     return out
 
 
-def test_fake_parser_sees_the_three_steps_with_their_containers():
+def test_parser_sees_the_three_steps_with_their_containers():
     doc, _ = field()
-    assert [(s.prefix, s.source) for s in doc.steps] == [
-        ("", "docker --version\n"),
-        ("   ", "redis-cli ping\n"),
-        ("> ", "echo quoted\n"),
+    assert [(s.id, s.prefix, s.source) for s in doc.steps] == [
+        ("A1", "", "docker --version"),
+        ("A2.1", "   ", "redis-cli ping"),
+        ("A2.2", "> ", "echo quoted"),
     ]
 
 
@@ -127,15 +127,15 @@ def test_summary_after_first_heading_and_its_directive():
     summary = regions(text)[0]
     assert "interrupted" in summary[1] and "3 steps: 1 pass, 1 fail, 1 skip" in summary[1]
     assert "host ci-1" in summary[2] and "runbook 0.1.0" in summary[2] and "2026-11-26T10:00:00Z" in summary[2]
-    assert "[S2](#a2-ping-redis)" in "".join(summary)
-    assert "[S1]" not in "".join(summary)
+    assert "[A2.1](#a2-ping-redis)" in "".join(summary)
+    assert "[A1]" not in "".join(summary)
 
 
 def test_result_right_after_the_criterion_paragraph():
     doc, run = field()
     lines = split_lines(annotate(FIELD, doc, run))
     at = lines.index("PASS if exit code is 0\n")
-    assert re.fullmatch(r"<!-- runbook:begin result S1 lines=8 sum=[0-9a-f]{12} -->\n", lines[at + 1])
+    assert re.fullmatch(r"<!-- runbook:begin result A1 lines=8 sum=[0-9a-f]{12} -->\n", lines[at + 1])
     assert lines[at + 2] == "**✅ pass** · exit 0 · 0.50 s\n"
 
 
@@ -148,8 +148,8 @@ def test_result_inside_list_item_and_block_quote_keeps_the_container():
     assert all(line.startswith(">") for line in in_quote)
     assert in_quote[1] == "> **⏭️ skip** — not reached\n"
     html = render(text)
-    assert re.search(r"<li>Run:\n<pre>.*?</pre>\n<!-- runbook:begin result S2.*?<!-- runbook:end -->\n</li>", html, re.S)
-    assert re.search(r"<blockquote>\n<pre>.*?<!-- runbook:begin result S3.*?<!-- runbook:end -->\n</blockquote>", html, re.S)
+    assert re.search(r"<li>Run:\n<pre>.*?</pre>\n<!-- runbook:begin result A2.1.*?<!-- runbook:end -->\n</li>", html, re.S)
+    assert re.search(r"<blockquote>\n<pre>.*?<!-- runbook:begin result A2.2.*?<!-- runbook:end -->\n</blockquote>", html, re.S)
 
 
 def test_tight_list_stays_tight_and_rendering_is_unchanged():
@@ -200,9 +200,9 @@ def test_crlf_document_gets_crlf_lines():
 def test_missing_final_newline_is_added_then_removed_again():
     body = "# T\n\n```bash\necho hi\n```"
     doc = fake_document(body)
-    run = run_of(doc, result("S1"))
+    run = run_of(doc, result(doc.steps[0].id))
     text = annotate(body, doc, run)
-    assert re.search(r"```\n<!-- runbook:begin result S1 lines=8 sum=[0-9a-f]{12} eofnl -->\n", text)
+    assert re.search(r"```\n<!-- runbook:begin result 0-1 lines=8 sum=[0-9a-f]{12} eofnl -->\n", text)
     assert text.endswith("<!-- runbook:end -->\n")
     assert strip(text) == body
 
@@ -228,7 +228,7 @@ def test_begin_without_end_is_refused_not_guessed():
 def test_output_that_spells_the_end_marker_cannot_end_the_region():
     body = "```bash\ncat doc.md\n```\n\nafter\n"
     doc = fake_document(body)
-    run = run_of(doc, result("S1", out="<!-- runbook:end -->\n<!-- runbook:begin summary lines=2 -->\n"))
+    run = run_of(doc, result(doc.steps[0].id, out="<!-- runbook:end -->\n<!-- runbook:begin summary lines=2 -->\n"))
     text = annotate(body, doc, run)
     assert [line for line in split_lines(text) if line.endswith("<!-- runbook:end -->\n")] == [
         "<!-- runbook:end -->\n",
@@ -242,7 +242,7 @@ def test_output_that_spells_the_end_marker_cannot_end_the_region():
 def test_no_heading_summary_goes_after_front_matter():
     body = "---\nrunbook:\n  timeout: 5\n---\nIntro\n\n```bash\ntrue\n```\n"
     doc = fake_document(body)
-    text = annotate(body, doc, run_of(doc, result("S1")))
+    text = annotate(body, doc, run_of(doc, result(doc.steps[0].id)))
     lines = split_lines(text)
     assert lines[:4] == split_lines(body)[:4]
     assert lines[4].startswith("<!-- runbook:begin summary")
@@ -265,14 +265,16 @@ def test_empty_document():
 
 def test_steps_without_result_get_no_region():
     doc, _ = field()
-    text = annotate(FIELD, doc, run_of(doc, result("S2")))
+    text = annotate(FIELD, doc, run_of(doc, result("A2.1")))
     assert text.count("runbook:begin result") == 1
 
 
 def test_unclosed_fence_gets_no_region_inside_it():
     body = "# T\n\n```bash\necho never closed\n"
-    doc = fake_document(body)
-    text = annotate(body, doc, run_of(doc, result("S1")))
+    # parse_document refuses an unclosed fence; the annotator must still never write into one.
+    doc = fake_document(body, all_fences=True)
+    assert len(doc.steps) == 1
+    text = annotate(body, doc, run_of(doc, result(doc.steps[0].id)))
     assert "runbook:begin result" not in text
     assert_renders_same(body, text)
 
@@ -348,11 +350,11 @@ def test_markers_shown_inside_the_authors_own_fence_are_content():
     assert not has_annotations(DOCUMENTED)
     assert strip(DOCUMENTED) == DOCUMENTED
     doc = fake_document(DOCUMENTED)
-    assert [s.source for s in doc.steps] == ["echo real step\n"]
-    text = annotate(DOCUMENTED, doc, run_of(doc, result("S1")))
+    assert [s.source for s in doc.steps] == ["echo real step"]
+    text = annotate(DOCUMENTED, doc, run_of(doc, result(doc.steps[0].id)))
     assert text.count("<!-- runbook:begin result A1 lines=3 -->") == 1
     assert strip(text) == DOCUMENTED
-    assert annotate(text, fake_document(text), run_of(doc, result("S1"))) == text
+    assert annotate(text, fake_document(text), run_of(doc, result(doc.steps[0].id))) == text
 
 
 def test_project_docs_that_show_markers_lose_nothing_to_strip():

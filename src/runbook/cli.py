@@ -207,13 +207,9 @@ def _settings(document: "Document", *, timeout: float | None, shell: str | None,
     """Front matter, then the command line's options, validated into one Settings."""
     from runbook import config
 
-    if timeout is not None and not config.valid_timeout(timeout):
-        raise RunbookError(f"--timeout must be a positive number of seconds, got {timeout}",
-                           hint=f"e.g. --timeout 60 (at most {config.MAX_SECONDS:.0f})")
-    return config.with_cli(
-        config.from_front_matter(document.front_matter, document.path, document.front_matter_lines),
-        shell=shell, timeout=timeout, strict=strict, fail_fast=fail_fast,
-        env=config.parse_assignments(env, "--env"), env_files=env_files,
+    return config.settings_for(
+        document.front_matter, document.path, document.front_matter_lines, shell=shell, timeout=timeout,
+        strict=strict, fail_fast=fail_fast, env=config.parse_assignments(env, "--env"), env_files=env_files,
         values=config.parse_assignments(values, "--set"), selection=selection)
 
 

@@ -295,3 +295,29 @@ def with_cli(
     )
     check_shell_found(merged)
     return merged
+
+
+def settings_for(
+    front_matter: Mapping[str, object],
+    doc_path: str,
+    front_matter_lines: Mapping[str, int] | None = None,
+    *,
+    timeout: float | None = None,
+    shell: str | None = None,
+    env: Mapping[str, str] | None = None,
+    env_files: Sequence[str] = (),
+    values: Mapping[str, str] | None = None,
+    selection: Selection | None = None,
+    strict: bool = False,
+    fail_fast: bool = False,
+) -> Settings:
+    """A document's front matter, then the caller's options (command line or API), validated into
+    the one Settings of a run; ``runbook execute``, ``runbook update`` and ``runbook.execute`` all
+    build it here."""
+    if timeout is not None and not valid_timeout(timeout):
+        raise ConfigError(f"--timeout must be a positive number of seconds, got {timeout}",
+                          hint=f"e.g. --timeout 60 (at most {MAX_SECONDS:.0f})")
+    return with_cli(
+        from_front_matter(front_matter, doc_path, front_matter_lines),
+        shell=shell, timeout=timeout, strict=strict, fail_fast=fail_fast,
+        env=env, env_files=env_files, values=values, selection=selection)

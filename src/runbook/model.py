@@ -288,7 +288,12 @@ class Check:
 
 @dataclass(frozen=True)
 class Output:
-    """What a step printed, as the terminal got it (ANSI kept: the judge normalises), memory-bounded.
+    """What a step printed, memory-bounded.
+
+    The session's ``Execution.output`` is the text as the terminal got it (ANSI codes
+    and carriage returns included). The runner cleans it once, before judging: in every
+    ``StepResult`` (and so in every report) ANSI codes are removed, ``\r\n`` and
+    overwritten ``\r`` lines folded and secrets masked.
 
     ``text`` holds the whole output when it fits the cap; otherwise the head and the
     tail joined by a marker line, with ``dropped_bytes`` saying how much is missing.

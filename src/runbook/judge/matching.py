@@ -1,6 +1,6 @@
 """Expected-output matching (spec §3): ``...`` lines, in-line ``...``, `` (re)``, `` (glob)``, modes, diffs.
 
-Both sides are normalised first (:func:`runbook.normalise.normalise`). In the
+Both sides are normalised first (:func:`runbook.judge.normalise.normalise`). In the
 default ``lines`` mode every expected line is one of:
 
 - ``...`` (or ``…``) alone on its line: zero or more actual lines;

@@ -1,8 +1,8 @@
 """Markdown blocks as the parser hands them over, and what headings say by themselves.
 
 A :class:`Block` is one block-level element in reading order with its source lines
-(markdown-it's ``token.map``); :mod:`runbook.parse` makes them, :mod:`runbook.structure`
-reads them. The heading helpers are pure text rules: GitHub's anchor slug, the
+(markdown-it's ``token.map``); :mod:`runbook.parse.markdown` makes them,
+:mod:`runbook.parse.structure` reads them. The heading helpers are pure text rules: GitHub's anchor slug, the
 step-id token a heading starts with, and the ``Phase X`` prefix.
 """
 

@@ -2,7 +2,7 @@
 
 Pure: takes a fence's language, attributes and content lines, returns
 :class:`~runbook.model.Command` objects. A ``$`` transcript gives one Command per
-prompt with the output shown under it (see :mod:`runbook.transcript`); any other
+prompt with the output shown under it (see :mod:`runbook.parse.transcript`); any other
 block is one Command, and its ``# Expected output: ...`` comments become
 contains-checks (spec §2, expected output rule 5).
 """

@@ -1,10 +1,10 @@
 """Parse a Markdown playbook into a :class:`~runbook.model.Document`.
 
 The only module that touches markdown-it-py (CommonMark + GFM tables + front
-matter) and YAML. It turns the token stream into :class:`~runbook.structure.Block`
+matter) and YAML. It turns the token stream into :class:`~runbook.parse.blocks.Block`
 records with their source lines (``token.map``), reads the front matter and the
 troubleshooting tables, and leaves the meaning of the blocks (steps, expected
-output, criteria, phases, ids) to :mod:`runbook.structure`.
+output, criteria, phases, ids) to :mod:`runbook.parse.structure`.
 
 markdown-it folds ``\\r\\n`` and lone ``\\r`` into ``\\n`` before splitting lines, so
 its line numbers equal the indexes of :func:`runbook.source.split_lines`.
@@ -325,7 +325,7 @@ class Scan:
     lines: tuple[str, ...]
     """Source lines with terminators (annotation regions blanked)."""
     blocks: tuple[Block, ...]
-    """Every block in reading order, as :mod:`runbook.structure` sees them."""
+    """Every block in reading order, as :mod:`runbook.parse.structure` sees them."""
     tables: tuple[TableCells, ...]
 
 

@@ -1,6 +1,6 @@
 """Document structure: Markdown blocks in reading order -> phases and steps (spec §2).
 
-:mod:`runbook.parse` turns markdown-it tokens into :class:`~runbook.blocks.Block`
+:mod:`runbook.parse.markdown` turns markdown-it tokens into :class:`~runbook.parse.blocks.Block`
 records; this module (no Markdown library) decides what they mean:
 
 * **Steps** -- fences tagged ``bash``/``sh``/``shell``/``zsh``/``console``/

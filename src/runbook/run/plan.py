@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from runbook.config import Selection
 from runbook.errors import SelectionError
-from runbook.model import Document, Phase, Step
+from runbook.model import Document, Step
 
 
 @dataclass(frozen=True)
@@ -44,41 +44,57 @@ def _check_known(doc: Document, sel: Selection) -> None:
                                  hint=f"step ids in this document: {', '.join(ids) or '(none)'}")
 
 
-def _phase_of(doc: Document, step: Step) -> Phase:
-    return next(p for p in doc.phases if p.id == step.phase)
+def _wanted_phases(doc: Document, sel: Selection) -> set[str]:
+    """The selected phase ids as the document spells them (``--phase b`` finds phase ``B``)."""
+    ids = _phase_ids(doc)
+    return {p.upper() if p.upper() in ids else p for p in sel.phases}
+
+
+def _in_range(body: list[Step], sel: Selection) -> set[str]:
+    """Ids of the body steps from ``--from`` to ``--until`` (inclusive; the whole body by default)."""
+    index = {s.id: i for i, s in enumerate(body)}
+    lo = index.get(sel.from_step, 0) if sel.from_step else 0
+    hi = index.get(sel.until_step, len(body) - 1) if sel.until_step else len(body) - 1
+    return {s.id for s in body[lo:hi + 1]}
+
+
+def _chosen(doc: Document, sel: Selection, body: list[Step]) -> set[str]:
+    """Ids of the body steps the selection names: phase, step and range filters all hold."""
+    phases = _wanted_phases(doc, sel)
+    in_range = _in_range(body, sel)
+    return {s.id for s in body
+            if (not sel.phases or s.phase in phases)
+            and (not sel.steps or s.id in sel.steps)
+            and s.id in in_range}
+
+
+def _blocking_before(doc: Document, body: list[Step], chosen: set[str], blocking: frozenset[str]) -> set[str]:
+    """Ids of the steps of blocking phases before the first chosen step's phase (dependencies)."""
+    if not chosen:
+        return set()
+    order = _phase_ids(doc)
+    first = min(order.index(s.phase) for s in body if s.id in chosen)
+    return {s.id for s in body if s.phase in blocking and order.index(s.phase) < first}
+
+
+def _by_role(doc: Document) -> tuple[tuple[Step, ...], list[Step], tuple[Step, ...]]:
+    """The document's steps split into setup, body and teardown, each in document order."""
+    setup = tuple(s for s in doc.steps if s.role == "setup")
+    teardown = tuple(s for s in doc.steps if s.role == "teardown")
+    return setup, [s for s in doc.steps if s.role not in ("setup", "teardown")], teardown
 
 
 def build_plan(doc: Document, sel: Selection, extra_blocking: tuple[str, ...] = ()) -> Plan:
     """Resolve a selection into the steps to run; unknown ids raise SelectionError."""
     _check_known(doc, sel)
     blocking = frozenset(p.id for p in doc.phases if p.blocking) | frozenset(extra_blocking)
-    ordered = [s for s in doc.steps]
-    setup = tuple(s for s in ordered if s.role == "setup")
-    teardown = tuple(s for s in ordered if s.role == "teardown")
-    body = [s for s in ordered if s.role not in ("setup", "teardown")]
+    setup, body, teardown = _by_role(doc)
     if not sel.narrowed:
         return Plan(setup, tuple(body), teardown, blocking)
-
-    wanted_phases = {p.upper() if p.upper() in _phase_ids(doc) else p for p in sel.phases}
-    index = {s.id: i for i, s in enumerate(body)}
-    lo = index.get(sel.from_step, 0) if sel.from_step else 0
-    hi = index.get(sel.until_step, len(body) - 1) if sel.until_step else len(body) - 1
-
-    def selected(i: int, s: Step) -> bool:
-        if sel.phases and s.phase not in wanted_phases:
-            return False
-        if sel.steps and s.id not in sel.steps:
-            return False
-        return lo <= i <= hi
-
-    chosen = {s.id for i, s in enumerate(body) if selected(i, s)}
-    if not sel.no_deps and chosen:
-        order = _phase_ids(doc)
-        first = min(order.index(s.phase) for s in body if s.id in chosen)
-        for s in body:
-            if s.phase in blocking and order.index(s.phase) < first:
-                chosen.add(s.id)
-    main = tuple(s for s in body if s.id in chosen)
+    chosen = _chosen(doc, sel, body)
     if sel.no_deps:
-        setup = tuple(s for s in setup if s.id in sel.steps or s.phase in wanted_phases)
-    return Plan(setup, main, teardown, blocking)
+        phases = _wanted_phases(doc, sel)
+        setup = tuple(s for s in setup if s.id in sel.steps or s.phase in phases)
+    else:
+        chosen |= _blocking_before(doc, body, chosen, blocking)
+    return Plan(setup, tuple(s for s in body if s.id in chosen), teardown, blocking)

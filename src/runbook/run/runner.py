@@ -15,7 +15,7 @@ import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Sequence
 
 from runbook import __version__
 from runbook.config import SECRET_NAME_RE, Settings
@@ -41,32 +41,10 @@ from runbook.model import (
 from runbook.parse.placeholders import fill_placeholders
 from runbook.run.mask import MASK, Masker
 from runbook.run.plan import Plan, build_plan
+from runbook.run.protocol import Observer, Observers, Session, SessionFactory
 from runbook.run import shellvars
 from runbook.run.reaper import RunGuard
 from runbook.run.session import PexpectSession, ShellConfig
-
-
-class Observer(Protocol):
-    """Hooks a reporter implements (the terminal report is one); the runner calls each in order."""
-
-    def run_started(self, doc: Document, plan: Plan) -> None: ...
-    def step_started(self, step: Step, attempt: int) -> None: ...
-    def step_output(self, step: Step, chunk: str) -> None: ...
-    def step_finished(self, step: Step, result: StepResult) -> None: ...
-    def notice(self, message: str) -> None: ...
-    def run_finished(self, run: RunResult) -> None: ...
-
-
-class SessionLike(Protocol):
-    restarts: int
-
-    def start(self) -> None: ...
-    def run(self, code: str, *, timeout: float, errexit: bool = True, needles: Sequence[str] = (),
-            interactive: bool = False, dialog: Sequence[tuple[str, str]] = (),
-            on_output: Callable[[str], None] | None = None, output_cap: int | None = None) -> Execution: ...
-    def run_background(self, code: str, log_path: str) -> int: ...
-    def interrupt(self) -> None: ...
-    def close(self) -> None: ...
 
 
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -79,16 +57,16 @@ class Runner:
     """Executes a Document under Settings; one instance per run."""
 
     def __init__(self, doc: Document, settings: Settings, observers: Sequence[Observer] = (),
-                 session_factory: Callable[[ShellConfig], SessionLike] = PexpectSession,
+                 session_factory: SessionFactory = PexpectSession,
                  clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self.doc = doc
         self.settings = settings
-        self.observers = list(observers)
+        self.observers = Observers(observers)
         self._factory = session_factory
         self._clock = clock
         self._now = now
-        self._session: SessionLike | None = None
+        self._session: Session | None = None
         self._interrupts = 0
         self._step_interrupted = False
         self._wake = threading.Event()
@@ -117,17 +95,13 @@ class Runner:
     def interrupted(self) -> bool:
         return self._interrupts > 0
 
-    def _emit(self, hook: str, *args: object) -> None:
-        for o in self.observers:
-            getattr(o, hook)(*args)
-
     # -- the run -------------------------------------------------------------
     def run(self) -> RunResult:
         plan = build_plan(self.doc, self.settings.selection, self.settings.blocking)
         started_wall = self._now()
         t0 = self._clock()
         results: dict[str, StepResult] = {}
-        self._emit("run_started", self.doc, plan)
+        self.observers.run_started(self.doc, plan)
         self.guard.start()
         try:
             self._logdir = tempfile.mkdtemp(prefix=self.guard.folder_prefix("logs"))
@@ -141,7 +115,7 @@ class Runner:
             if unmet is not None:
                 for step in plan.steps:
                     results[step.id] = self._not_run(step, Status.SKIP, f"skipped: `{unmet}` failed (skip_unless)")
-                    self._emit("step_finished", step, results[step.id])
+                    self.observers.step_finished(step, results[step.id])
             else:
                 self._run_body(plan, results)
                 self._run_teardown(plan, results)
@@ -149,8 +123,8 @@ class Runner:
         finally:
             stopped = self._clean_up()
         if stopped:
-            self._emit("notice", f"stopped {len(stopped)} process(es) the run left running: "
-                       + "; ".join(stopped))
+            self.observers.notice(f"stopped {len(stopped)} process(es) the run left running: "
+                                  + "; ".join(stopped))
         ordered = tuple(self._remasked(results[s.id]) for s in plan.steps if s.id in results)
         run = RunResult(
             document=self.doc.path, runbook_version=__version__,
@@ -158,7 +132,7 @@ class Runner:
             duration_s=round(self._clock() - t0, 3), host=socket.gethostname(),
             phases=self._phase_results(plan, results), steps=ordered, interrupted=self.interrupted,
             stopped_processes=stopped)
-        self._emit("run_finished", run)
+        self.observers.run_finished(run)
         return run
 
     def _remasked(self, r: StepResult) -> StepResult:
@@ -225,7 +199,7 @@ class Runner:
                         blocked_why = f"blocked: blocking phase {step.phase} failed at step {step.id}"
                     if self.settings.fail_fast:
                         stop_reason = f"not reached (--fail-fast after {step.id})"
-            self._emit("step_finished", step, results[step.id])
+            self.observers.step_finished(step, results[step.id])
 
     def _run_teardown(self, plan: Plan, results: dict[str, StepResult]) -> None:
         if not plan.teardown:
@@ -235,10 +209,10 @@ class Runner:
         for step in plan.teardown:
             if self._interrupts > first_interrupts:
                 results[step.id] = self._not_run(step, Status.SKIP, "teardown aborted by a second Ctrl-C")
-                self._emit("notice", "teardown aborted by a second Ctrl-C: clean up by hand")
+                self.observers.notice("teardown aborted by a second Ctrl-C: clean up by hand")
             else:
                 results[step.id] = self._run_step(step)
-            self._emit("step_finished", step, results[step.id])
+            self.observers.step_finished(step, results[step.id])
 
     # -- one step ------------------------------------------------------------
     def _not_run(self, step: Step, status: Status, reason: str) -> StepResult:
@@ -275,7 +249,7 @@ class Runner:
         t0 = self._clock()
         while True:
             attempt += 1
-            self._emit("step_started", step, attempt)
+            self.observers.step_started(step, attempt)
             runs = self._execute(step, commands, timeout, wanted)
             result = self._judge(step, runs, attempt, self._clock() - t0)
             if result.status is Status.PASS or self._step_interrupted:
@@ -296,7 +270,7 @@ class Runner:
         start = self._clock()
 
         def on_output(chunk: str) -> None:
-            self._emit("step_output", step, chunk)
+            self.observers.step_output(step, chunk)
 
         for cmd in commands:
             remaining = max(0.05, timeout - (self._clock() - start))
@@ -395,7 +369,7 @@ class Runner:
 
     def _run_background(self, step: Step, code: str) -> StepResult:
         assert self._session is not None
-        self._emit("step_started", step, 1)
+        self.observers.step_started(step, 1)
         log = str(Path(self._logdir) / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', step.id)}.log")
         t0 = self._clock()
         pid = self._session.run_background(code, log)
