@@ -25,6 +25,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from runbook.errors import ParseError, where
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
+from runbook.parse.contexts import with_contexts
 from runbook.parse.prose import with_prose_claims
 from runbook.parse.regions import find_regions
 from runbook.parse.structure import build
@@ -281,7 +282,7 @@ def parse_document(text: str, path: str = "<string>") -> Document:
     title_line = first.start if first is not None else None
     title_end = first.end if first is not None else (fm_end or 0)
     phases, warnings = build(blocks, lines, path, title, title_line, _blocking(front_matter))
-    phases = with_prose_claims(phases, blocks)
+    phases = with_contexts(with_prose_claims(phases, blocks), lines, "shell" in front_matter)
     return Document(path=path, title=title, title_line=title_line, title_end=title_end,
                     phases=phases, troubleshooting=tuple(_tables(tokens)),
                     front_matter=front_matter, warnings=warnings)
