@@ -6,6 +6,7 @@ Heavy modules (markdown-it, pexpect, rich) are imported inside the commands so
 
 from __future__ import annotations
 
+import codecs
 import os
 import signal
 import sys
@@ -20,9 +21,10 @@ from runbook.errors import RunbookError
 if TYPE_CHECKING:
     from runbook.config import Selection, Settings
     from runbook.model import Document, RunResult
+    from runbook.run.runner import Runner
     from runbook.source import Source
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NO_STEPS, EXIT_INTERRUPTED = 0, 1, 2, 5, 130
 
 
 def _fail(err: RunbookError) -> None:
@@ -37,7 +39,7 @@ def load(path: str) -> tuple["Source", str, "Document"]:
     from runbook.write.annotate import strip
 
     src = Source.read(path)
-    original = strip(src.text)
+    original = strip(src.text, path)
     return src, original, parse_document(original, path)
 
 
@@ -45,6 +47,33 @@ def load(path: str) -> tuple["Source", str, "Document"]:
 @click.version_option(__version__, "--version", "-V", prog_name="runbook", message="%(prog)s %(version)s")
 def cli() -> None:
     """Make Markdown playbooks executable: run every shell step, judge it, write the verdicts back."""
+    _printable_streams()
+
+
+def _printable(err: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: an undecodable byte (a lone surrogate) is shown as ``\\xNN``."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    bad = err.object[err.start:err.end]
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"\\u{ord(c):04x}"
+                   for c in bad), err.end
+
+
+PRINTABLE = "runbook-printable"
+"""Encoding error handler for everything the CLI prints or appends: never raises on text
+holding bytes that were not UTF-8 (documents, output)."""
+codecs.register_error(PRINTABLE, _printable)
+
+
+def _printable_streams() -> None:
+    """Text with bytes that were not UTF-8 (documents, output) must print, never raise."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") == "strict":
+            try:
+                reconfigure(errors=PRINTABLE)
+            except (ValueError, OSError):
+                pass
 
 
 def _selection_options(f: Any) -> Any:
@@ -85,50 +114,91 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
             values: Sequence[str], strict: bool, fail_fast: bool, verbose: bool, quiet: bool,
             no_color: bool, phases: Sequence[str], steps: Sequence[str], from_step: str | None,
             until_step: str | None, no_deps: bool) -> None:
-    """Run DOC's steps in one shell, judge them, write the results."""
+    """Run DOC's steps in one shell, judge them, write the results.
+
+    \b
+    Exit status:
+      0    no step failed, errored, is manual or blocked (skips and drift allowed)
+      1    at least one step failed, errored, is manual or blocked
+      2    bad usage or input (the message names path:line); nothing ran
+      5    no step to run: DOC has none, or the selection matches none
+      130  interrupted (Ctrl-C, SIGTERM, SIGHUP)
+    """
     from runbook import config
     from runbook.report.terminal import TerminalReporter, make_console
+    from runbook.run.plan import build_plan
     from runbook.run.runner import Runner
+    from runbook.source import check_outputs
 
     try:
+        if in_place and out:
+            raise RunbookError("--in-place and -o are exclusive", hint="pick one destination")
         src, original, document = load(doc)
         settings = _settings(document, timeout=timeout, shell=shell, env=env, env_files=env_files,
                              values=values, strict=strict, fail_fast=fail_fast,
                              selection=config.Selection(tuple(phases), tuple(steps), from_step,
                                                         until_step, no_deps))
+        planned = build_plan(document, settings.selection, settings.blocking).steps
+        annotated = None if no_annotate or out == "-" else (doc if in_place else out or _annotated_path(doc))
+        check_outputs([("-o", annotated)])
+        check_outputs([("--json", json_path), ("--junit", junit_path), ("--html", html_path)],
+                      [("--summary", summary_path), ("$GITHUB_STEP_SUMMARY", os.environ.get("GITHUB_STEP_SUMMARY"))],
+                      protect=[doc])
     except RunbookError as err:
         _fail(err)
         return
+    if not planned:
+        _no_steps(document)
     to_stdout = out == "-"
     console = make_console(sys.stderr if to_stdout else sys.stdout, no_color=no_color)
     for w in document.warnings:
         click.echo(f"runbook: warning: {w}", err=True)
     runner = Runner(document, settings, observers=[TerminalReporter(console, quiet=quiet, verbose=verbose)])
-
-    def on_sigint(signum: int, frame: object) -> None:
-        first = not runner.interrupted
-        runner.interrupt()
-        click.echo("\nrunbook: interrupted: stopping the step, then teardown (Ctrl-C again aborts teardown)"
-                   if first else "\nrunbook: second Ctrl-C: aborting teardown", err=True)
-
-    # SIGTERM/SIGHUP (a CI job cancelled, a closed terminal) stop the run like Ctrl-C:
-    # results are written and no background process is left behind.
-    previous = {sig: signal.signal(sig, on_sigint) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
-        run = runner.run()
+        run = _run_stoppable(runner)
     except RunbookError as err:
         _fail(err)
         return
+    status = exit_status(run)
+    try:
+        kept = _write_outputs(run, src, original, document, out=out, in_place=in_place, no_annotate=no_annotate,
+                              json_path=json_path, junit_path=junit_path, html_path=html_path,
+                              summary_path=summary_path, masker=runner.masker)
+    except RunbookError as err:
+        _fail(err)
+    sys.exit(EXIT_FAIL if kept and status == EXIT_OK else status)
+
+
+def _run_stoppable(runner: "Runner") -> "RunResult":
+    """Run with SIGINT/SIGTERM/SIGHUP (Ctrl-C, a cancelled CI job, a closed terminal) turned
+    into an interrupt: the step stops, teardown runs, and the runner's end-of-run cleanup
+    stops every process of the run and removes its temp folders before we exit."""
+
+    def on_signal(signum: int, frame: object) -> None:
+        first = not runner.interrupted
+        runner.interrupt()
+        try:
+            click.echo("\nrunbook: interrupted: stopping the step, then teardown (Ctrl-C again aborts teardown)"
+                       if first else "\nrunbook: second Ctrl-C: aborting teardown", err=True)
+        except OSError:  # SIGHUP: the terminal may be gone
+            pass
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        return runner.run()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    try:
-        _write_outputs(run, src, original, document, out=out, in_place=in_place, no_annotate=no_annotate,
-                       json_path=json_path, junit_path=junit_path, html_path=html_path,
-                       summary_path=summary_path, masker=runner.masker)
-    except RunbookError as err:
-        _fail(err)
-    sys.exit(exit_status(run))
+
+
+def _no_steps(document: "Document") -> None:
+    """Exit 5 (pytest's "nothing collected"): a run with no step proves nothing, so it is no pass."""
+    what = "the selection matches no step" if document.steps else "the document has no step to run"
+    click.echo(f"runbook: no steps: {document.path}: {what}; nothing was run or written\n"
+               "  hint: a step is a fenced block tagged bash, sh, shell, zsh, console, shell-session or "
+               "terminal, or an untagged block of `$ ` commands; `runbook list` shows what runbook found",
+               err=True)
+    sys.exit(EXIT_NO_STEPS)
 
 
 def _settings(document: "Document", *, timeout: float | None, shell: str | None, env: Sequence[str],
@@ -137,10 +207,11 @@ def _settings(document: "Document", *, timeout: float | None, shell: str | None,
     """Front matter, then the command line's options, validated into one Settings."""
     from runbook import config
 
-    if timeout is not None and timeout <= 0:
-        raise RunbookError("--timeout must be a positive number of seconds")
+    if timeout is not None and not config.valid_timeout(timeout):
+        raise RunbookError(f"--timeout must be a positive number of seconds, got {timeout}",
+                           hint=f"e.g. --timeout 60 (at most {config.MAX_SECONDS:.0f})")
     return config.with_cli(
-        config.from_front_matter(document.front_matter, document.path),
+        config.from_front_matter(document.front_matter, document.path, document.front_matter_lines),
         shell=shell, timeout=timeout, strict=strict, fail_fast=fail_fast,
         env=config.parse_assignments(env, "--env"), env_files=env_files,
         values=config.parse_assignments(values, "--set"), selection=selection)
@@ -155,12 +226,25 @@ def exit_status(run: "RunResult") -> int:
     return EXIT_FAIL if any(r.status in FAILING for r in run.steps) else EXIT_OK
 
 
+def write_document(src: "Source", target: str, data: bytes, what: str) -> bool:
+    """Write ``data`` to ``target``; say so when the document changed meanwhile (True: kept)."""
+    from runbook.source import write_beside_if_changed
+
+    other = write_beside_if_changed(src, target, data, f"runbook-{what}")
+    if other is not None:
+        click.echo(f"runbook: {src.path} changed while runbook was running: your version is kept "
+                   f"untouched; the {what} are in {other} (merge them, or run again)", err=True)
+    return other is not None
+
+
 def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Document", *, out: str | None,
                    in_place: bool, no_annotate: bool, json_path: str | None, junit_path: str | None,
-                   html_path: str | None, summary_path: str | None, masker: Any) -> None:
+                   html_path: str | None, summary_path: str | None, masker: Any) -> bool:
+    """Write every output; True when the document changed meanwhile and was kept."""
     from runbook.source import atomic_write, encode
     from runbook.write.annotate import annotate
 
+    kept = False
     if not no_annotate:
         text = annotate(original, document, run)
         data = src.encode(text)
@@ -168,8 +252,7 @@ def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Do
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         else:
-            target = src.path if in_place else out or _annotated_path(src.path)
-            atomic_write(target, data, mode_from=src.path)
+            kept = write_document(src, src.path if in_place else out or _annotated_path(src.path), data, "results")
     if json_path:
         from runbook.report.json import to_json
         atomic_write(json_path, encode(to_json(run)))
@@ -185,10 +268,11 @@ def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Do
         md = to_markdown_summary(run)
         for p in summary_targets:
             try:
-                with open(p, "a", encoding="utf-8") as fh:
+                with open(p, "a", encoding="utf-8", errors=PRINTABLE) as fh:
                     fh.write(md)
             except OSError as exc:
                 raise RunbookError(f"cannot append the summary: {exc.strerror}", where=p) from None
+    return kept
 
 
 def _annotated_path(path: str) -> str:
@@ -213,7 +297,7 @@ def list_cmd(doc: str, phases: Sequence[str], steps: Sequence[str], from_step: s
 
     try:
         _, _, document = load(doc)
-        settings = config.from_front_matter(document.front_matter, doc)
+        settings = config.from_front_matter(document.front_matter, doc, document.front_matter_lines)
         plan = build_plan(document, config.Selection(tuple(phases), tuple(steps), from_step, until_step,
                                                       no_deps), settings.blocking)
     except RunbookError as err:
@@ -259,14 +343,17 @@ def list_cmd(doc: str, phases: Sequence[str], steps: Sequence[str], from_step: s
 @click.option("--in-place", is_flag=True, help="Strip the document itself.")
 def strip(doc: str, out: str | None, in_place: bool) -> None:
     """Remove runbook's annotations from DOC, restoring the original byte for byte."""
-    from runbook.source import Source, atomic_write
+    from runbook.source import Source, atomic_write, check_outputs
     from runbook.write.annotate import strip as strip_text
 
     try:
+        if in_place and out:
+            raise RunbookError("--in-place and -o are exclusive", hint="pick one destination")
+        check_outputs([("-o", out)])
         src = Source.read(doc)
-        data = src.encode(strip_text(src.text))
+        data = src.encode(strip_text(src.text, doc))
         if in_place:
-            atomic_write(doc, data)
+            atomic_write(doc, data, expect=src.encode())
         elif out and out != "-":
             atomic_write(out, data, mode_from=doc)
         else:
@@ -286,9 +373,11 @@ def report(results: str, html_path: str | None, junit_path: str | None, summary_
     import json
 
     from runbook.report.json import from_dict
-    from runbook.source import atomic_write, encode
+    from runbook.source import atomic_write, check_outputs, encode
 
     try:
+        check_outputs([("--html", html_path), ("--junit", junit_path)], [("--summary", summary_path)],
+                      protect=[results])
         try:
             data = json.loads(Path(results).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -308,8 +397,11 @@ def report(results: str, html_path: str | None, junit_path: str | None, summary_
             atomic_write(junit_path, encode(to_junit(run)))
         if summary_path:
             from runbook.report.summary import to_markdown_summary
-            with open(summary_path, "a", encoding="utf-8") as fh:
-                fh.write(to_markdown_summary(run))
+            try:
+                with open(summary_path, "a", encoding="utf-8", errors=PRINTABLE) as fh:
+                    fh.write(to_markdown_summary(run))
+            except OSError as exc:
+                raise RunbookError(f"cannot append the summary: {exc.strerror}", where=summary_path) from None
     except RunbookError as err:
         _fail(err)
 
@@ -386,7 +478,7 @@ def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], chec
     """
     from runbook import config
     from runbook.run.runner import Runner
-    from runbook.source import atomic_write
+    from runbook.source import check_outputs
     from runbook.write.update import apply, plan_updates, step_diff
 
     if in_place and out:
@@ -395,12 +487,20 @@ def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], chec
         src, original, document = load(doc)
         settings = _settings(document, timeout=timeout, shell=shell, env=env, env_files=env_files,
                              values=values, selection=config.Selection(steps=tuple(steps)))
+        if not check_only:
+            check_outputs([("-o" if out else "DOC", out or doc)])
         for w in document.warnings:
             click.echo(f"runbook: warning: {w}", err=True)
-        run = Runner(document, settings).run()
+        run = _run_stoppable(Runner(document, settings))
     except RunbookError as err:
         _fail(err)
         return
+    if run.stopped_processes:
+        click.echo(f"runbook: stopped {len(run.stopped_processes)} process(es) the run left running: "
+                   + "; ".join(run.stopped_processes), err=True)
+    if run.interrupted:
+        click.echo(f"runbook: interrupted: {doc} left unchanged", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     updates = plan_updates(original, document, run, set(steps) if steps else None)
     accepted = []
     for upd in updates:
@@ -426,15 +526,16 @@ def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], chec
             click.echo(step_diff(original, upd, doc), nl=False)
         click.echo(f"{doc}: {'would change' if changed else 'up to date'}", err=True)
         sys.exit(EXIT_FAIL if changed else EXIT_OK)
+    kept = False
     try:
         if out == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         else:
-            atomic_write(out or doc, data, mode_from=doc)
+            kept = write_document(src, out or doc, data, "update")
     except RunbookError as err:
         _fail(err)
-    sys.exit(EXIT_OK)
+    sys.exit(EXIT_FAIL if kept else EXIT_OK)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,6 +26,8 @@ from runbook.errors import ParseError, where
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
 from runbook.parse.contexts import with_contexts
+from runbook.parse.drafts import Report
+from runbook.parse.labfences import lab_fences
 from runbook.parse.prose import with_prose_claims
 from runbook.parse.regions import find_regions
 from runbook.parse.structure import build
@@ -40,21 +42,29 @@ _CAUSE = re.compile(r"^(?:(?:likely|root|probable|possible)\s+)?(?:causes?|reaso
 _FIX = re.compile(r"^(?:fix(?:es)?|solutions?|resolutions?|actions?|remed(?:y|ies)|workarounds?)$")
 
 
+MAX_NESTING = 400
+"""Block nesting markdown-it follows (a list item counts 2, a quote 1). CommonMark's
+preset stops at 20 and silently drops what is deeper; GitHub renders any depth, so
+runbook reads far deeper and refuses a document that still reaches the limit."""
+
+
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    return md.enable("table").use(front_matter_plugin)
 
 
-def blank_annotations(text: str) -> str:
+def blank_annotations(text: str, path: str = "<string>", strict: bool = True) -> str:
     """``text`` with every annotation region emptied in place.
 
     Regions are found exactly as ``runbook strip`` finds them (:mod:`regions`), so an
     author's example of a region inside a fenced block is left alone. Each line of a
     region keeps its terminator and its block-quote markers (so a quote around the
     region stays one quote) and loses everything else; line numbers do not move.
+    A damaged region raises :class:`ParseError` (``strict=False``: left as content).
     """
     lines = split_lines(text)
     out = list(lines)
-    for region in find_regions(lines):
+    for region in find_regions(lines, path, strict):
         for k in range(region.start, region.stop):
             body = strip_newline(lines[k])
             quote = re.match(r"[ \t>]*", body)
@@ -137,7 +147,55 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Block]:
     return blocks
 
 
+def unclosed_fence(block: Block, lines: Sequence[str], path: str) -> ParseError | None:
+    """The error for a fence whose closing fence is missing (None when it is fine).
+
+    Such a fence runs to the end of the file (or of its list item or quote): the prose
+    after it would be read, and run, as its content. When the next block's fences
+    pair up with it instead, it ends early but holds that block's opening line
+    (```` ```text ````, same character, at least as long): that is caught too, so
+    neither prose runs as shell nor a later step vanishes into an output block.
+    """
+    if block.kind != "fence" or not block.raw.strip():
+        return None
+    fence = re.match(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t>]*)*(`{3,}|~{3,})", strip_newline(lines[block.start]))
+    mark = fence.group(1) if fence else "```"
+    hint = (f"close it with a line holding {mark} (the same character, at least as many) at the "
+            "block's indentation")
+    if not block.closed:
+        to = "the end of the file" if block.end >= len(lines) else "the end of its list item or quote"
+        return ParseError(f"code block is never closed: everything from here to {to} would be read as "
+                          "its content", where=where(path, block.start), hint=hint)
+    opener = re.compile(rf"^ {{0,3}}{re.escape(mark[0])}{{{len(mark)},}}[ \t]*[^\s`~]")
+    for n, line in enumerate(block.raw.split("\n")):
+        if opener.match(line) and (mark[0] == "~" or "`" not in line.lstrip("`")):
+            return ParseError(f"code block is never closed: its line {block.start + n + 2} "
+                              f"({line.strip()!r}) opens the next block, so the text between is read as "
+                              "this block's content", where=where(path, block.start), hint=hint)
+    return None
+
+
+def _refuse_deep(tokens: Sequence[Token], path: str) -> None:
+    """Markdown nested deeper than :data:`MAX_NESTING` is dropped by markdown-it, steps included."""
+    deep = next((t for t in tokens if t.nesting == 1 and t.level >= MAX_NESTING - 1), None)
+    if deep is not None:
+        raise ParseError(f"lists or quotes are nested too deeply here (over {MAX_NESTING // 2} levels): "
+                         "runbook cannot read what is inside", where=where(path, deep.map[0] if deep.map else 0),
+                         hint="flatten the nesting; a step does not need to be inside so many levels")
+
+
 # -- front matter ---------------------------------------------------------------
+def _yaml(content: str, path: str) -> object:
+    try:
+        return yaml.safe_load(content)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = 1 + mark.line if mark is not None else 0
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParseError(f"invalid YAML in front matter: {problem}", where=where(path, line),
+                         hint="fix the YAML between the --- lines (quote values holding ': ' or '#')") from None
+
+
 def _front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str) -> tuple[dict[str, object], int | None]:
     """(runbook settings mapping, line after the front matter or None)."""
     tok = tokens[0] if tokens and tokens[0].type == "front_matter" else None
@@ -147,30 +205,40 @@ def _front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str) -> t
                              hint="end the YAML front matter with a line holding only ---")
         return {}, None
     assert tok.map is not None
-    try:
-        data = yaml.safe_load(tok.content)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = 1 + mark.line if mark is not None else 0
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ParseError(f"invalid YAML in front matter: {problem}", where=where(path, line),
-                         hint="fix the YAML between the --- lines (quote values holding ': ' or '#')") from None
+    data = _yaml(tok.content, path)
     if data is None:
         return {}, tok.map[1]
     if not isinstance(data, dict):
         raise ParseError("front matter is not a YAML mapping", where=where(path, 0),
                          hint="write key: value lines, e.g. runbook: {timeout: 60}")
     if "runbook" in data:
-        settings = data["runbook"]
-        if settings is None:
-            return {}, tok.map[1]
-        if not isinstance(settings, dict):
-            line = next((k for k in range(tok.map[0], tok.map[1])
-                         if re.match(r"runbook\s*:", lines[k])), 0)
-            raise ParseError("front matter 'runbook:' is not a mapping", where=where(path, line),
-                             hint="indent the settings under runbook:, e.g. '  timeout: 60'")
-        return {str(k): v for k, v in settings.items()}, tok.map[1]
+        return _runbook_key(data["runbook"], tok.map, lines, path), tok.map[1]
     return {k: data[k] for k in SETTINGS_KEYS if k in data}, tok.map[1]
+
+
+def _runbook_key(settings: object, span: Sequence[int], lines: Sequence[str], path: str) -> dict[str, object]:
+    """The mapping under front matter ``runbook:`` (empty when it is empty)."""
+    if settings is None:
+        return {}
+    if not isinstance(settings, dict):
+        line = next((k for k in range(span[0], span[1]) if re.match(r"runbook\s*:", lines[k])), 0)
+        raise ParseError("front matter 'runbook:' is not a mapping", where=where(path, line),
+                         hint="indent the settings under runbook:, e.g. '  timeout: 60'")
+    return {str(k): v for k, v in settings.items()}
+
+
+def _key_lines(content: str, first: int) -> dict[str, int]:
+    """0-based document line of each settings key (those under ``runbook:`` when it is there)."""
+    try:
+        node = yaml.compose(content)
+    except yaml.YAMLError:
+        return {}
+    if isinstance(node, yaml.MappingNode):
+        inner = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "runbook"), None)
+        node = inner if inner is not None else node
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): first + k.start_mark.line for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
 
 def _blocking(fm: dict[str, object]) -> tuple[str, ...]:
@@ -209,32 +277,35 @@ def _table_cells(tokens: Sequence[Token]) -> list[TableCells]:
     tables: list[TableCells] = []
     k = 0
     while k < len(tokens):
-        if tokens[k].type != "table_open":
-            k += 1
-            continue
-        tmap = tokens[k].map
-        start = tmap[0] if tmap else 0
-        header: list[str] = []
-        body: list[tuple[int, list[str]]] = []
-        in_head = False
+        if tokens[k].type == "table_open":
+            table, k = _one_table(tokens, k)
+            tables.append(table)
         k += 1
-        while k < len(tokens) and tokens[k].type != "table_close":
-            tok = tokens[k]
-            if tok.type == "thead_open":
-                in_head = True
-            elif tok.type == "thead_close":
-                in_head = False
-            elif tok.type == "tr_open" and not in_head:
-                body.append((tok.map[0] if tok.map else 0, []))
-            elif tok.type == "inline":
-                if in_head:
-                    header.append(_inline_text(tok))
-                elif body:
-                    body[-1][1].append(tok.content.strip())
-            k += 1
-        tables.append(TableCells(start, tuple(header), tuple(_column(h) for h in header),
-                                 tuple((line, tuple(cells)) for line, cells in body)))
     return tables
+
+
+def _one_table(tokens: Sequence[Token], k: int) -> tuple[TableCells, int]:
+    """The table opening at token ``k``, and the index of its ``table_close``."""
+    tmap = tokens[k].map
+    start = tmap[0] if tmap else 0
+    header: list[str] = []
+    body: list[tuple[int, list[str]]] = []
+    in_head = False
+    k += 1
+    while k < len(tokens) and tokens[k].type != "table_close":
+        tok = tokens[k]
+        if tok.type in ("thead_open", "thead_close"):
+            in_head = tok.type == "thead_open"
+        elif tok.type == "tr_open" and not in_head:
+            body.append((tok.map[0] if tok.map else 0, []))
+        elif tok.type == "inline":
+            if in_head:
+                header.append(_inline_text(tok))
+            elif body:
+                body[-1][1].append(tok.content.strip())
+        k += 1
+    return TableCells(start, tuple(header), tuple(_column(h) for h in header),
+                      tuple((line, tuple(cells)) for line, cells in body)), k
 
 
 def _tables(tokens: Sequence[Token]) -> list[TroubleRow]:
@@ -263,29 +334,55 @@ class Scan:
 
 def scan(text: str) -> Scan:
     """Blocks and tables of ``text`` (no BOM) without interpreting them; never raises."""
-    text = blank_annotations(text)
+    text = lab_fences(blank_annotations(text, strict=False))
     lines = split_lines(text)
     tokens = _markdown().parse(text)
     return Scan(tuple(lines), tuple(_blocks(tokens, lines)), tuple(_table_cells(tokens)))
 
 
 # -- entry points ---------------------------------------------------------------
-def parse_document(text: str, path: str = "<string>") -> Document:
-    """Parse ``text`` (no BOM) into a Document; raises :class:`ParseError` with ``path:line``."""
-    text = blank_annotations(text)
+def parse_text(text: str, path: str = "<string>", *, strict: bool = False) -> Document:
+    """Parse ``text`` (no BOM) in one pass, collecting every diagnostic in ``Document.diagnostics``.
+
+    Recoverable errors (an invalid attribute value, a duplicate step id or phase) are
+    diagnostics with ``error=True`` and the parse goes on as if the offending attribute
+    were absent, the later id were unique and the duplicate heading were not a phase.
+    ``strict`` raises :class:`ParseError` at the first one instead. Problems nothing can
+    recover from (broken front matter, a bad dialog line) always raise.
+    """
+    return parse_and_scan(text, path, strict=strict)[0]
+
+
+def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -> tuple[Document, Scan]:
+    """:func:`parse_text` and :func:`scan` of ``text`` from one markdown-it pass."""
+    text = lab_fences(blank_annotations(text, path))
     lines = split_lines(text)
     tokens = _markdown().parse(text)
     front_matter, fm_end = _front_matter(tokens, lines, path)
+    fm_tok = tokens[0] if front_matter and tokens[0].type == "front_matter" else None
+    fm_lines = _key_lines(fm_tok.content, fm_tok.map[0] + 1) if fm_tok is not None and fm_tok.map else {}
     blocks = _blocks(tokens, lines)
+    _refuse_deep(tokens, path)
+    report = Report(path, lines, strict)
+    for b in blocks:
+        err = unclosed_fence(b, lines, path)
+        if err is not None:  # RB104: an error for a run, a finding for `runbook check`
+            report.error("RB104", b.start, err.message, err.hint or "")
     first = next((b for b in blocks if b.kind == "heading"), None)
     title = first.text if first is not None else Path(path).stem
     title_line = first.start if first is not None else None
     title_end = first.end if first is not None else (fm_end or 0)
-    phases, warnings = build(blocks, lines, path, title, title_line, _blocking(front_matter))
+    phases = build(blocks, lines, report, title, title_line, _blocking(front_matter))
     phases = with_contexts(with_prose_claims(phases, blocks), lines, "shell" in front_matter)
-    return Document(path=path, title=title, title_line=title_line, title_end=title_end,
-                    phases=phases, troubleshooting=tuple(_tables(tokens)),
-                    front_matter=front_matter, warnings=warnings)
+    doc = Document(path=path, title=title, title_line=title_line, title_end=title_end,
+                   phases=phases, troubleshooting=tuple(_tables(tokens)),
+                   front_matter=front_matter, front_matter_lines=fm_lines, diagnostics=tuple(report.found))
+    return doc, Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
+
+
+def parse_document(text: str, path: str = "<string>") -> Document:
+    """Parse ``text`` (no BOM) into a Document; raises :class:`ParseError` with ``path:line``."""
+    return parse_text(text, path, strict=True)
 
 
 def parse_file(path: str) -> Document:

@@ -225,6 +225,18 @@ class Entry:
         return "\n".join(texts), rows[0][0], rows[-1][0] + 1
 
 
+def _command_at(prompt: Prompt, line: str, root: bool) -> str | None:
+    """The command a prompt line starts (a root transcript takes ``$`` prompts too)."""
+    cmd = prompt.command(line)
+    if cmd is None and root and prompt.literal == "#":
+        cmd = DOLLAR.command(line)
+    return cmd
+
+
+def _continuation(line: str) -> str:
+    return line[2:] if line.startswith("> ") else line[1:] if line.startswith(">") else line
+
+
 def split_transcript(lines: list[str], root: bool = False) -> list[Entry]:
     """The commands of a transcript block, each with its output lines."""
     prompt = find_prompt(lines, root)
@@ -236,27 +248,18 @@ def split_transcript(lines: list[str], root: bool = False) -> list[Entry]:
     started = False
     for i, line in enumerate(lines):
         if cur is not None and not state.complete:
-            cont = line[2:] if line.startswith("> ") else line[1:] if line.startswith(">") else line
-            cur.command += "\n" + cont
-            state.feed(cont)
+            cur.command += "\n" + _continuation(line)
+            state.feed(_continuation(line))
             continue
-        cmd = prompt.command(line)
-        if cmd is None and root and prompt.literal == "#":
-            cmd = DOLLAR.command(line)
+        cmd = _command_at(prompt, line, root)
         if cmd is not None:
-            cur = None
-            if cmd.strip():
-                cur = Entry(command=cmd.rstrip(), line=i)
+            cur = Entry(command=cmd.rstrip(), line=i) if cmd.strip() else None
+            if cur is not None:
                 entries.append(cur)
                 state = _ShellState()
                 state.feed(cmd)
                 started = False
-            continue
-        if cur is None:
-            continue
-        if not started and not root and _COMMENT.match(line):
-            continue
-        if line.strip():
-            started = True
-        cur.output.append((i, line))
+        elif cur is not None and (started or root or not _COMMENT.match(line)):
+            started = started or bool(line.strip())
+            cur.output.append((i, line))
     return entries

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
 from runbook import __version__
-from runbook.config import SECRET_NAME_RE, Settings, parse_duration, parse_seconds
-from runbook.errors import ConfigError
+from runbook.config import SECRET_NAME_RE, Settings
+from runbook.errors import ConfigError, SessionError
 from runbook.judge.criteria import needles
 from runbook.judge.normalise import fold_carriage_returns, strip_ansi
 from runbook.judge.trouble import match_troubleshooting
@@ -41,6 +41,8 @@ from runbook.model import (
 from runbook.parse.placeholders import fill_placeholders
 from runbook.run.mask import MASK, Masker
 from runbook.run.plan import Plan, build_plan
+from runbook.run import shellvars
+from runbook.run.reaper import RunGuard
 from runbook.run.session import PexpectSession, ShellConfig
 
 
@@ -68,15 +70,9 @@ class SessionLike(Protocol):
 
 
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
-_ASSIGN_RE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=")
 _FAILED = (Status.FAIL, Status.ERROR)
 MAX_CAP = 128_000_000
 """Largest per-step output kept in memory to compare with a documented expected output."""
-
-
-def _flag(step: Step, name: str, default: bool) -> bool:
-    v = step.attrs.get(name)
-    return default if v is None else v.lower() not in ("false", "0", "no", "off")
 
 
 class Runner:
@@ -96,9 +92,15 @@ class Runner:
         self._interrupts = 0
         self._step_interrupted = False
         self._wake = threading.Event()
-        self.masker = Masker(settings.secret_values().values())
+        listed = {k: v for k, v in settings.values.items() if k in settings.secrets or SECRET_NAME_RE.search(k)}
+        self.masker = Masker([*settings.secret_values().values(), *listed.values()])
+        self._secret_vars = shellvars.Learner(SECRET_NAME_RE, settings.secrets)
+        self._masked_at: dict[str, int] = {}
         self._logdir = ""
         self._bg_logs: dict[str, str] = {}
+        self._bg_pids: list[int] = []
+        self.guard = RunGuard()
+        """The run's marker, watchdog and final sweep: nothing the run starts outlives it."""
         self._inputs = {**os.environ, **settings.env, **settings.values}
         """Where placeholders and dialog ``${VAR}`` replies take their values."""
 
@@ -126,11 +128,13 @@ class Runner:
         t0 = self._clock()
         results: dict[str, StepResult] = {}
         self._emit("run_started", self.doc, plan)
-        self._logdir = tempfile.mkdtemp(prefix="runbook-logs-")
+        self.guard.start()
         try:
+            self._logdir = tempfile.mkdtemp(prefix=self.guard.folder_prefix("logs"))
             self._session = self._factory(ShellConfig(
                 command=self.settings.shell, cwd=self.settings.cwd, env=dict(self.settings.env),
-                output_cap=self.settings.output_cap))
+                output_cap=self.settings.output_cap, run_env=self.guard.shell_env(),
+                folder_prefix=self.guard.folder_prefix("session")))
             self._session.start()
             self._preflight()
             unmet = next((c for c in self.settings.skip_unless if self._run_command(c) != 0), None)
@@ -143,17 +147,43 @@ class Runner:
                 self._run_teardown(plan, results)
             self._attach_background_logs(results)
         finally:
-            if self._session is not None:
-                self._session.close()
-            shutil.rmtree(self._logdir, ignore_errors=True)
-        ordered = tuple(results[s.id] for s in plan.steps if s.id in results)
+            stopped = self._clean_up()
+        if stopped:
+            self._emit("notice", f"stopped {len(stopped)} process(es) the run left running: "
+                       + "; ".join(stopped))
+        ordered = tuple(self._remasked(results[s.id]) for s in plan.steps if s.id in results)
         run = RunResult(
             document=self.doc.path, runbook_version=__version__,
             started_at=started_wall.strftime("%Y-%m-%dT%H:%M:%SZ"),
             duration_s=round(self._clock() - t0, 3), host=socket.gethostname(),
-            phases=self._phase_results(plan, results), steps=ordered, interrupted=self.interrupted)
+            phases=self._phase_results(plan, results), steps=ordered, interrupted=self.interrupted,
+            stopped_processes=stopped)
         self._emit("run_finished", run)
         return run
+
+    def _remasked(self, r: StepResult) -> StepResult:
+        """A result masked again if a secret was learned after it ran (step 1 printed a file
+        that step 2 read into a secret variable): no artefact file shows it."""
+        if self._masked_at.get(r.step_id, 0) == self.masker.generation:
+            return r
+        return self.masker.result(r)
+
+    def _clean_up(self) -> tuple[str, ...]:
+        """End of the run, whatever ended it: close the session (its process groups and
+        sessions), then stop every process still carrying the run's marker (escapees of
+        ``setsid``, double forks...). Returns the processes nobody asked to be stopped:
+        those besides the shells and the background services."""
+        strays: list[str] = []
+        try:
+            strays = self.guard.survey(skip_groups=self._bg_pids)
+            if self._session is not None:
+                self._session.close()
+        finally:
+            if self._logdir:
+                shutil.rmtree(self._logdir, ignore_errors=True)
+            # Last: the watchdog is let go only once nothing of the run is left.
+            strays += [p for p in self.guard.finish() if p not in strays]
+        return tuple(self.masker(p) for p in strays)
 
     def _preflight(self) -> None:
         """``requires:``: every command and variable must exist before anything runs."""
@@ -228,16 +258,16 @@ class Runner:
             return self._not_run(step, Status.SKIP, "needs input: " + ", ".join(missing))
         if self._session is None:
             raise RuntimeError("session not started")
-        unless = step.attrs.get("skip_unless")
+        unless = step.options.skip_unless
         if unless and self._run_command(unless) != 0:
             return self._not_run(step, Status.SKIP, f"skipped: `{unless}` failed (skip_unless)")
         commands = [Command(fill_placeholders(c.text, self._inputs), c.line, c.expected) if step.placeholders else c
                     for c in step.commands]
         if step.role == "background":
             return self._run_background(step, "\n".join(c.text for c in commands))
-        timeout = parse_duration(step.attrs.get("timeout", "")) or self.settings.timeout
-        retries = int(step.attrs.get("retry", "0") or 0)
-        delay = _seconds(step, "delay", 1.0)
+        timeout = step.options.timeout_s or self.settings.timeout
+        retries = step.options.retry
+        delay = 1.0 if step.options.delay_s is None else step.options.delay_s
         within = max((cl.within_s or 0 for c in step.criteria for cl in c.clauses), default=0)
         deadline = self._clock() + within if within else None
         wanted = needles(step.criteria)
@@ -255,13 +285,14 @@ class Runner:
                 break
             if self._wake.wait(delay):
                 break
-        return result
+        self._masked_at[step.id] = self.masker.generation
+        return self.masker.result(result, outputs=False)
 
     def _execute(self, step: Step, commands: Sequence[Command], timeout: float,
                  wanted: Sequence[str]) -> list[CommandRun]:
         assert self._session is not None
         runs: list[CommandRun] = []
-        errexit = _flag(step, "errexit", True)
+        errexit = step.options.errexit
         start = self._clock()
 
         def on_output(chunk: str) -> None:
@@ -271,13 +302,14 @@ class Runner:
             remaining = max(0.05, timeout - (self._clock() - start))
             ex = self._session.run(
                 cmd.text, timeout=remaining, errexit=errexit, needles=wanted,
-                interactive=_flag(step, "interactive", False), dialog=self._dialog(step),
+                interactive=step.options.interactive, dialog=self._dialog(step),
                 on_output=on_output, output_cap=self._cap_for(cmd))
             runs.append(CommandRun(cmd, ex))
             if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
                     or self._step_interrupted:
                 break
-        self._learn_secrets(step)
+        if not (runs and runs[-1].execution.shell_died):  # a fresh shell holds nothing new
+            self._learn_secrets()
         return [CommandRun(self._masked_expected(r.command), self._masked(r.execution)) for r in runs]
 
     def _masked_expected(self, cmd: Command) -> Command:
@@ -315,16 +347,16 @@ class Runner:
         return Execution(Output(text, o.total_bytes, o.lines, o.dropped_bytes, counts),
                          ex.exit_code, ex.duration_s, ex.timed_out, ex.shell_died, self.masker(ex.note))
 
-    def _learn_secrets(self, step: Step) -> None:
-        """Ask the shell for values a step assigned to secret-looking or listed variables."""
-        names = {n for n in _ASSIGN_RE.findall(step.source)
-                 if SECRET_NAME_RE.search(n) or n in self.settings.secrets}
-        if not names or self._session is None:
-            return
-        script = "".join(f"printf '%s\\n' \"${{{n}-}}\"\n" for n in sorted(names))
-        ex = self._session.run(script, timeout=5, errexit=False)
-        if ex.exit_code == 0:
-            self.masker.add(ex.output.text.splitlines())
+    def _learn_secrets(self) -> None:
+        """Learn the values of the shell's secret variables, however a step set them."""
+        self.masker.add(self._secret_vars.learn(self._query))
+
+    def _query(self, script: str, room: int) -> str:
+        assert self._session is not None
+        try:
+            return self._session.run(script, timeout=10, errexit=False, output_cap=room).output.text
+        except SessionError:  # the shell cannot be restarted: the next step reports it
+            return ""
 
     def _run_command(self, cmd: str) -> int | None:
         assert self._session is not None
@@ -344,7 +376,7 @@ class Runner:
             status, reason = Status.ERROR, "interrupted (Ctrl-C)"
         elif last is not None and last.timed_out:
             status = Status.ERROR
-            reason = f"timed out after {_fmt_s(parse_duration(step.attrs.get('timeout', '')) or self.settings.timeout)}"
+            reason = f"timed out after {_fmt_s(step.options.timeout_s or self.settings.timeout)}"
         elif last is not None and last.shell_died:
             if exit_code not in (None, 0):
                 status, reason = Status.FAIL, f"the shell exited with status {exit_code} during the step"
@@ -367,14 +399,15 @@ class Runner:
         log = str(Path(self._logdir) / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', step.id)}.log")
         t0 = self._clock()
         pid = self._session.run_background(code, log)
+        self._bg_pids.append(pid)
         self._bg_logs[step.id] = log
-        ready = step.attrs.get("ready")
+        ready = step.options.ready
         notes = (f"started in the background (pid {pid}); its log is this step's output",)
         if not ready:
             return StepResult(step.id, Status.PASS, phase=step.phase, title=step.title, line=step.line,
                               exit_code=0, duration_s=round(self._clock() - t0, 4), attempts=1, notes=notes)
-        timeout = parse_duration(step.attrs.get("timeout", "")) or self.settings.timeout
-        delay = _seconds(step, "delay", 0.5)
+        timeout = step.options.timeout_s or self.settings.timeout
+        delay = 0.5 if step.options.delay_s is None else step.options.delay_s
         attempts = 0
         exited = False
         while True:
@@ -430,13 +463,6 @@ def phase_status(statuses: Sequence[Status]) -> Status:
         if st in statuses:
             return st
     return Status.SKIP
-
-
-def _seconds(step: Step, name: str, default: float) -> float:
-    """A duration attribute that may be 0 (``delay=0``); the parser validated it."""
-    raw = step.attrs.get(name)
-    value = parse_seconds(raw.strip()) if raw else None
-    return default if value is None else value
 
 
 def _sh(word: str) -> str:
