@@ -21,27 +21,27 @@ CORPUS_FINDINGS: dict[str, dict[str, int]] = {
     "Azure__InnovationEngine__docs__helloWorldDemo.md": {"RB103": 3, "RB102": 1},
     # `hook=` is the workshop's own attribute (two blocks): unknown to runbook.
     "aws-samples__eks-workshop-v2__website__docs__introduction__basics__services__index.md":
-        {"RB103": 4, "RB102": 9, "RB301": 2},
-    "cert-manager__website__content__docs__installation__verify.md": {"RB102": 4, "RB103": 3},
-    "docker__awesome-compose__nginx-flask-mysql__README.md": {"RB102": 3, "RB103": 1},
+        {"RB103": 4, "RB301": 2, "RB102": 9, "RB201": 6},
+    "cert-manager__website__content__docs__installation__verify.md": {"RB102": 5, "RB103": 2, "RB201": 2},
+    "docker__awesome-compose__nginx-flask-mysql__README.md": {"RB102": 3, "RB201": 1, "RB103": 1},
     # scrut's `title=` attributes on three blocks; $MY_VERSION is exported in an earlier step.
     "facebookincubator__scrut__website__docs__tutorial__04-output-expectations.md": {"RB102": 3, "RB301": 3},
     # GitHub Docs templates: {% data variables... %}, <em>USERNAME</em>, <em>REPOSITORY</em>,
     # <user>/<repo>: every one is input a reader must supply (17 uses over the steps).
     "github__docs__content__get-started__getting-started-with-git__managing-remote-repositories.md":
-        {"RB102": 11, "RB103": 4, "RB501": 17},
+        {"RB102": 11, "RB501": 17, "RB201": 9, "RB103": 4},
     # "# Expected output: Docker version 24.x.x or later" cannot be checked (manual);
     # <container-id>, <process-id> are placeholders; the closing "Success Criteria"
     # heading is followed by prose and a checklist, not by a clause or a list.
     "johnazariah__edumind-ai__.github__deployment__playbook__01-first-time-local-setup.md":
-        {"RB103": 9, "RB102": 8, "RB201": 1, "RB501": 2, "RB202": 1},
+        {"RB103": 8, "RB102": 9, "RB201": 9, "RB501": 2, "RB202": 1},
     # every code block is an indented (MkDocs tab) block: no steps, nothing to report.
     "knative__docs__docs__versioned__getting-started__first-service.md": {},
-    "openshift__runbooks__alerts__cluster-etcd-operator__etcdMembersDown.md": {"RB103": 6},
+    "openshift__runbooks__alerts__cluster-etcd-operator__etcdMembersDown.md": {"RB201": 4, "RB102": 4, "RB103": 2},
     "parrsi01__network-engineering-security-foundation__labs__lab_01_linux_network_basics__step_by_step_guide.md":
         {"RB103": 2, "RB102": 4},
     # NAMESPACE is assigned in the block before it is used.
-    "prometheus-operator__runbooks__content__runbooks__etcd__etcdBackendQuotaLowSpace.md": {"RB103": 4},
+    "prometheus-operator__runbooks__content__runbooks__etcd__etcdBackendQuotaLowSpace.md": {"RB103": 2, "RB201": 2, "RB102": 2},
 }
 
 

@@ -282,8 +282,10 @@ def _annotated_path(path: str) -> str:
 @cli.command("list")
 @click.argument("doc", type=click.Path(dir_okay=False))
 @_selection_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: every step with its lines, commands, expected output and criteria (docs/format.md).")
 def list_cmd(doc: str, phases: Sequence[str], steps: Sequence[str], from_step: str | None,
-             until_step: str | None, no_deps: bool) -> None:
+             until_step: str | None, no_deps: bool, fmt: str) -> None:
     """Show the phases and steps of DOC as runbook understands them (and what a selection runs)."""
     from runbook import config
     from runbook.judge.criteria import clause_summary
@@ -298,6 +300,10 @@ def list_cmd(doc: str, phases: Sequence[str], steps: Sequence[str], from_step: s
         _fail(err)
         return
     planned = {s.id for s in plan.steps}
+    if fmt == "json":
+        from runbook.report.listing import to_listing_json
+        click.echo(to_listing_json(document, planned, plan.blocking), nl=False)
+        return
     for w in document.warnings:
         click.echo(f"warning: {w}", err=True)
     for phase in document.phases:

@@ -25,7 +25,10 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from runbook.errors import ParseError, where
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
+from runbook.parse.contexts import with_contexts
 from runbook.parse.drafts import Report
+from runbook.parse.labfences import lab_fences
+from runbook.parse.prose import with_prose_claims
 from runbook.parse.regions import find_regions
 from runbook.parse.structure import build
 from runbook.source import Source, split_lines, strip_newline
@@ -331,7 +334,7 @@ class Scan:
 
 def scan(text: str) -> Scan:
     """Blocks and tables of ``text`` (no BOM) without interpreting them; never raises."""
-    text = blank_annotations(text, strict=False)
+    text = lab_fences(blank_annotations(text, strict=False))
     lines = split_lines(text)
     tokens = _markdown().parse(text)
     return Scan(tuple(lines), tuple(_blocks(tokens, lines)), tuple(_table_cells(tokens)))
@@ -352,7 +355,7 @@ def parse_text(text: str, path: str = "<string>", *, strict: bool = False) -> Do
 
 def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -> tuple[Document, Scan]:
     """:func:`parse_text` and :func:`scan` of ``text`` from one markdown-it pass."""
-    text = blank_annotations(text, path)
+    text = lab_fences(blank_annotations(text, path))
     lines = split_lines(text)
     tokens = _markdown().parse(text)
     front_matter, fm_end = _front_matter(tokens, lines, path)
@@ -370,6 +373,7 @@ def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -
     title_line = first.start if first is not None else None
     title_end = first.end if first is not None else (fm_end or 0)
     phases = build(blocks, lines, report, title, title_line, _blocking(front_matter))
+    phases = with_contexts(with_prose_claims(phases, blocks), lines, "shell" in front_matter)
     doc = Document(path=path, title=title, title_line=title_line, title_end=title_end,
                    phases=phases, troubleshooting=tuple(_tables(tokens)),
                    front_matter=front_matter, front_matter_lines=fm_lines, diagnostics=tuple(report.found))

@@ -30,27 +30,86 @@ _HEREDOC = re.compile(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _COMMENT = re.compile(r"^\s*#(?:\s|$)")
 
 
-def _prompt(line: str, root: bool) -> str | None:
-    """The command after a prompt, ``""`` for a bare prompt, ``None`` if no prompt."""
-    s = line.lstrip(" \t")
-    for p in ("$", "#") if root else ("$",):
-        if s == p or s.rstrip() == p:
-            return ""
-        if s.startswith(p + " ") or s.startswith(p + "\t"):
-            return s[2:]
+_PROMPT_RE = re.compile(
+    r"""^(?P<venv>\([^()\s]{1,40}\)\s)?
+        (?P<prompt>
+            (?P<host>[\w.-]+@[\w.-]+)(?::[^\s$#%>]*)?(?P<hsign>[$#%])   # user@host:~$, root@redis:/data#
+          | [\w.-]+-\d[\d.]*[$#]                                    # bash-5.1$, sh-4.4#
+          | PS\s[^>\n]{0,80}>                                       # PS C:\>
+          | /\s\#                                                   # busybox: / #
+          | [$%\u276f]                                              # $  %  ❯
+        )(?:[ \t]+(?P<cmd>.*)|[ \t]*)$""", re.X)
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The prompt a transcript uses, read off its first command line.
+
+    ``$ `` is the usual one; ``% `` (zsh, macOS), ``❯ ``, ``user@host:~$ ``,
+    ``root@redis:/data# ``, ``bash-5.1$ ``, ``PS C:\\> ``, ``/ # `` and a ``(venv) `` in
+    front are read too, and ``# `` under the ``root`` attribute. Within one block every
+    prompt line uses the same prompt (a ``user@host`` prompt may change its path)."""
+
+    literal: str
+    """The prompt itself (``$``, ``%``, ``PS C:\\>``); for ``user@host`` ones, ``user@host``."""
+    host: bool = False
+    sign: str = ""
+
+    def command(self, line: str) -> str | None:
+        """The command after this prompt, ``""`` for a bare prompt, ``None`` if none."""
+        s = line.lstrip(" \t")
+        if self.literal == "#":  # root transcripts: '# cmd'
+            if s.rstrip() == "#":
+                return ""
+            return s[2:] if s.startswith(("# ", "#\t")) else None
+        m = _PROMPT_RE.match(s)
+        if not m:
+            return None
+        if self.host:
+            if m.group("host") != self.literal or m.group("hsign") != self.sign:
+                return None
+        elif m.group("prompt") != self.literal:
+            return None
+        return (m.group("cmd") or "").rstrip("\r")
+
+
+DOLLAR = Prompt("$")
+
+
+def find_prompt(lines: list[str], root: bool = False) -> Prompt | None:
+    """The prompt of a transcript block: its first meaningful line starts with a prompt and a
+    command (``None``: not a transcript)."""
+    for line in lines:
+        if not line.strip():
+            continue
+        if root:
+            cmd = Prompt("#").command(line)
+            if cmd is None:
+                cmd = DOLLAR.command(line)
+                return DOLLAR if cmd and cmd.strip() else None
+            return Prompt("#") if cmd.strip() else None
+        if _COMMENT.match(line) and not line.lstrip().startswith("$"):
+            continue
+        m = _PROMPT_RE.match(line.lstrip(" \t"))
+        if not m or not (m.group("cmd") or "").strip():
+            return None
+        if m.group("host"):
+            return Prompt(m.group("host"), host=True, sign=m.group("hsign"))
+        return Prompt(m.group("prompt"))
     return None
+
+
+def _prompt(line: str, root: bool) -> str | None:
+    """The command after a ``$`` (or, under ``root``, ``#``) prompt (kept for callers)."""
+    cmd = DOLLAR.command(line)
+    if cmd is None and root:
+        cmd = Prompt("#").command(line)
+    return cmd
 
 
 def is_transcript(lines: list[str], root: bool = False) -> bool:
     """Does this block's first meaningful line start with a prompt?"""
-    for line in lines:
-        if not line.strip():
-            continue
-        if not root and _COMMENT.match(line) and not line.lstrip().startswith("$"):
-            continue
-        cmd = _prompt(line, root)
-        return bool(cmd and cmd.strip())
-    return False
+    return find_prompt(lines, root) is not None
 
 
 @dataclass
@@ -166,33 +225,41 @@ class Entry:
         return "\n".join(texts), rows[0][0], rows[-1][0] + 1
 
 
+def _command_at(prompt: Prompt, line: str, root: bool) -> str | None:
+    """The command a prompt line starts (a root transcript takes ``$`` prompts too)."""
+    cmd = prompt.command(line)
+    if cmd is None and root and prompt.literal == "#":
+        cmd = DOLLAR.command(line)
+    return cmd
+
+
+def _continuation(line: str) -> str:
+    return line[2:] if line.startswith("> ") else line[1:] if line.startswith(">") else line
+
+
 def split_transcript(lines: list[str], root: bool = False) -> list[Entry]:
     """The commands of a transcript block, each with its output lines."""
+    prompt = find_prompt(lines, root)
+    if prompt is None:
+        return []
     entries: list[Entry] = []
     cur: Entry | None = None
     state = _ShellState()
     started = False
     for i, line in enumerate(lines):
         if cur is not None and not state.complete:
-            cont = line[2:] if line.startswith("> ") else line[1:] if line.startswith(">") else line
-            cur.command += "\n" + cont
-            state.feed(cont)
+            cur.command += "\n" + _continuation(line)
+            state.feed(_continuation(line))
             continue
-        cmd = _prompt(line, root)
+        cmd = _command_at(prompt, line, root)
         if cmd is not None:
-            cur = None
-            if cmd.strip():
-                cur = Entry(command=cmd.rstrip(), line=i)
+            cur = Entry(command=cmd.rstrip(), line=i) if cmd.strip() else None
+            if cur is not None:
                 entries.append(cur)
                 state = _ShellState()
                 state.feed(cmd)
                 started = False
-            continue
-        if cur is None:
-            continue
-        if not started and not root and _COMMENT.match(line):
-            continue
-        if line.strip():
-            started = True
-        cur.output.append((i, line))
+        elif cur is not None and (started or root or not _COMMENT.match(line)):
+            started = started or bool(line.strip())
+            cur.output.append((i, line))
     return entries

@@ -1,0 +1,76 @@
+"""``runbook list --format json``: the document as runbook reads it, for tools and scorers.
+
+A pure renderer of a parsed :class:`~runbook.model.Document` (and the steps a selection would
+run). Every line number is a 1-based line of the source document; spans are given as the
+first and last line, both inclusive. The shape is documented in docs/format.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Collection
+
+from runbook.model import Command, Criterion, Document, Expected, Step
+
+LISTING_SCHEMA = "runbook-list/1"
+
+_WARNING_RE = re.compile(r"^(?P<path>.*?):(?P<line>\d+):\s*(?P<message>.*)$", re.S)
+
+
+def _expected(e: Expected | None) -> dict[str, Any] | None:
+    if e is None:
+        return None
+    lines = [e.span.start + 1, e.span.end] if e.span is not None and e.span.end > e.span.start else None
+    return {"lines": lines, "origin": e.origin, "illustrative": e.illustrative, "mode": e.mode.value,
+            "text": e.text}
+
+
+def _command(c: Command) -> dict[str, Any]:
+    return {"line": c.line + 1, "text": c.text, "expected": _expected(c.expected)}
+
+
+def _criterion(c: Criterion) -> dict[str, Any]:
+    return {"text": c.text, "line": c.line + 1, "derived": c.derived, "negated": c.negated,
+            "clauses": [{"text": cl.text, "kind": cl.kind.value, "value": cl.value} for cl in c.clauses]}
+
+
+def _step(s: Step, planned: bool) -> dict[str, Any]:
+    return {
+        "id": s.id, "phase": s.phase, "title": s.title, "line": s.line, "end": s.span.end,
+        "lang": s.lang, "transcript": s.transcript, "role": s.role, "skip": s.skip_reason,
+        "planned": planned, "attrs": dict(s.attrs), "placeholders": list(s.placeholders),
+        "commands": [_command(c) for c in s.commands],
+        "criteria": [_criterion(c) for c in s.criteria],
+    }
+
+
+def _warning(w: object) -> dict[str, Any]:
+    """A parse warning as ``{code, line, col, message, hint}`` (``line`` None when unknown)."""
+    code = getattr(w, "code", None)
+    if code is not None:
+        return {"code": code, "line": getattr(w, "line", None), "col": getattr(w, "col", None),
+                "message": getattr(w, "message", str(w)), "hint": getattr(w, "hint", "")}
+    m = _WARNING_RE.match(str(w))
+    if m:
+        return {"code": "RB100", "line": int(m["line"]), "col": None, "message": m["message"], "hint": ""}
+    return {"code": "RB100", "line": None, "col": None, "message": str(w), "hint": ""}
+
+
+def to_listing(document: Document, planned: Collection[str], blocking: Collection[str]) -> dict[str, Any]:
+    """The listing as a JSON-ready dict (``planned``: ids the selection would run)."""
+    return {
+        "schema": LISTING_SCHEMA,
+        "document": document.path,
+        "title": document.title,
+        "phases": [{"id": p.id, "title": p.title, "blocking": p.id in blocking,
+                    "steps": [s.id for s in p.steps]} for p in document.phases],
+        "steps": [_step(s, s.id in planned) for s in document.steps],
+        "warnings": [_warning(w) for w in document.warnings],
+    }
+
+
+def to_listing_json(document: Document, planned: Collection[str], blocking: Collection[str]) -> str:
+    """:func:`to_listing` serialised (UTF-8 safe: lone surrogates escaped)."""
+    return json.dumps(to_listing(document, planned, blocking), indent=2, ensure_ascii=False).encode(
+        "utf-8", "backslashreplace").decode("utf-8") + "\n"
