@@ -73,6 +73,7 @@ from runbook.parse.labels import (
     plain,
     strip_lead,
 )
+from runbook.parse.noncommands import output_like, untagged_step
 from runbook.parse.sections import Sections, heading_slugs
 
 _HEADING_LABEL_WORDS = 6
@@ -261,6 +262,8 @@ class _Builder:
         label: Label | None = None
         if prev >= 0 and self.blocks[prev].kind in ("para", "heading", "html"):
             label = expected_label(self.blocks[prev].raw)
+            if lang == "" and untagged_step(self.blocks[prev].text or self.blocks[prev].raw, b.raw):
+                lang = "sh"  # "Run:" + a block that reads as shell: a step (issue 12)
         while True:
             merged = {**cur.defaults, **directive, **attrs}
             content = b.raw[:-1] if b.raw.endswith("\n") else b.raw
@@ -316,9 +319,10 @@ class _Builder:
         """How ``b`` is the expected output of the waiting step, or None when it is not."""
         if is_output:
             return "block"
-        if label is not None and not shaped and (label.strong or lang not in SHELL_LANGS):
+        sample = not shaped and output_like(lang, b.raw)  # shell-tagged, yet no line reads as shell
+        if label is not None and not shaped and (label.strong or lang not in SHELL_LANGS or sample):
             return "label"
-        if lang in ADJACENT_LANGS and not shaped and self._blank_between(pending.block.end, b.start):
+        if (sample or lang in ADJACENT_LANGS and not shaped) and self._blank_between(pending.block.end, b.start):
             return "adjacent"
         return None
 

@@ -1,0 +1,124 @@
+"""Never run what is not a command: shell-tagged blocks that are not steps to type.
+
+After :mod:`runbook.parse.structure` has made its steps, a shell-tagged step that is not a
+``$`` transcript is skipped, with the reason, when
+
+* its fence carries the pandoc class ``.no-copy`` (MkDocs Material: shown, never copied);
+* the prose right before it says it is a file to save ("Create a file named init.sh with:",
+  "save this as", "add the following to pg_hba.conf", "`entrypoint.sh` consists of:"), or the
+  block is a heredoc body shown without its command (it ends at a bare ``EOF``): reason
+  ``file to save: NAME``;
+* no command line in it reads as shell (:mod:`runbook.parse.shellish`): a table, a log, JSON,
+  a URL, a tree. Reason ``not a command: reads as <what>``.
+
+:func:`called_commands` is the other direction: the prose before an untagged block calls it
+commands ("Run:", "Execute the following", "enter:"), so a block that reads as shell is a step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Sequence
+
+from runbook.model import Phase, Step
+from runbook.parse.blocks import Block
+from runbook.parse.commands import SHELL_LANGS
+from runbook.parse.shellish import heredoc_body, reading
+
+_FILE_NAME = (r"`?(?P<name>(?:[\w~.-]+/)*[\w.-]*\.[A-Za-z][\w]{0,9}|(?:[\w.-]+/)*(?:Dockerfile|Makefile|"
+              r"Gemfile|Procfile|Vagrantfile|Jenkinsfile|Containerfile|Caddyfile|Brewfile))`?")
+_SAVE = [re.compile(p, re.I) for p in (
+    r"\b(?:create|write|make|add|open|edit|put|paste)\b[^.:]*?\b(?:file|script)\b[^.:]*?"
+    r"(?:\bnamed\b|\bcalled\b|\bat\b|\bin\b)?\s*" + _FILE_NAME,
+    r"\bsave\b[^.:]*?\b(?:as|to|in|into)\s+(?:a\s+file\s+(?:named|called)\s+)?" + _FILE_NAME,
+    r"\b(?:add|append|insert|paste)\b[^.:]*?\b(?:to|in|into)\s+(?:the\s+)?(?:file\s+)?" + _FILE_NAME,
+    r"\b(?:replace|update|change|set)\s+the\s+contents?\s+of\s+" + _FILE_NAME,
+    _FILE_NAME + r"\s+(?:file\s+)?(?:consists\s+of|contains|should\s+(?:look\s+like|contain))\b",
+    r"\bcontents?\s+(?:of|for)\s+(?:the\s+)?(?:file\s+)?" + _FILE_NAME,
+)]
+_RUN_WORDS = re.compile(r"\b(?:run|running|execute|executing|enter|type|invoke|issue)\b|\bcommands?\b|"
+                        r"\b(?:in|on|from)\s+(?:a|the|your)\s+(?:terminal|shell|console)\b", re.I)
+
+_ELSEWHERE = re.compile(r"\b(?:at|in)\s+the\s+[\w\s-]*?\bprompt\b|\binside\b|\b(?:in|into)\s+(?:the|a|your)\s+"
+                        r"(?:container|pod|vm|guest|client|console\s+of)\b", re.I)
+"""Prose that puts the commands in another context (a client's prompt, a container)."""
+
+
+def _last_sentence(prose: str) -> str:
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z`*])", " ".join(prose.split()))
+    return parts[-1] if parts else ""
+
+
+def file_to_save(prose: str) -> str | None:
+    """The file name when ``prose`` introduces a file to save, else None."""
+    sentence = _last_sentence(prose)
+    if not sentence.rstrip("*_ ").endswith(":") and "following" not in sentence.lower():
+        return None
+    for pattern in _SAVE:
+        m = pattern.search(sentence)
+        if m:
+            return m.group("name")
+    return None
+
+
+def called_commands(prose: str) -> bool:
+    """``prose`` (the paragraph right before a block) calls that block commands to type."""
+    sentence = _last_sentence(prose)
+    if not sentence.rstrip("*_ ").endswith(":") or file_to_save(prose) is not None \
+            or _ELSEWHERE.search(sentence):
+        return False
+    return _RUN_WORDS.search(sentence) is not None or sentence.rstrip("*_ ").lower().endswith(" with:")
+
+
+def untagged_step(prose: str, content: str) -> bool:
+    """An untagged block of plain commands that the prose before calls commands."""
+    return called_commands(prose) and reading(content.split("\n")).is_shell
+
+
+def prose_before(blocks: Sequence[Block], start: int) -> str:
+    """The paragraph, heading or last list item right before the fence opening at ``start``."""
+    prev = [b for b in blocks if b.end <= start and b.kind != "html"]
+    if not prev:
+        return ""
+    b = max(prev, key=lambda x: (x.end, -x.start))
+    if b.kind in ("para", "heading"):
+        return b.text or b.raw
+    if b.kind == "list" and b.items:
+        return b.items[-1][0]
+    return ""
+
+
+def not_a_command(step: Step, prose: str) -> str | None:
+    """Why ``step`` must not run although its block is shell-tagged; None when it may."""
+    if "no-copy" in step.attrs.get("class", "").split():
+        return "shown, not run (class .no-copy)"
+    if step.transcript or step.lang not in SHELL_LANGS:
+        return None
+    lines = "\n".join(c.text for c in step.commands).split("\n")
+    name = file_to_save(prose)
+    if name is not None:
+        return f"file to save: {name}"
+    if heredoc_body(lines):
+        return "file to save: a heredoc body shown without its command"
+    r = reading(lines)
+    if r.output_like:
+        return f"not a command: reads as {r.reason}"
+    return None
+
+
+def with_non_commands(phases: Sequence[Phase], blocks: Sequence[Block]) -> tuple[Phase, ...]:
+    """``phases`` with every step that is not a command skipped, with the reason."""
+    out = []
+    for p in phases:
+        steps = []
+        for s in p.steps:
+            why = None if s.skip_reason else not_a_command(s, prose_before(blocks, s.span.start))
+            steps.append(replace(s, skip_reason=why) if why else s)
+        out.append(replace(p, steps=tuple(steps)))
+    return tuple(out)
+
+
+def output_like(lang: str, content: str) -> bool:
+    """A shell-tagged block none of whose command lines reads as shell: sample output."""
+    return lang in SHELL_LANGS and reading(content.split("\n")).output_like

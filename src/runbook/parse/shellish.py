@@ -1,0 +1,160 @@
+"""Does a code block read as shell? A small, explainable classifier over shell syntax.
+
+Real documents tag sample output ``bash``/``shell``/``sh`` all the time: ``NAME READY STATUS``
+tables after ``kubectl get``, bare values, log lines, JSON, YAML, URLs, directory trees. This
+module reads each *command line* of a block (continuation lines and heredoc bodies belong to
+the line that starts them; blank lines and comments say nothing) and says whether its first
+word can start a shell command:
+
+* shell: an assignment ``NAME=value``, a reserved word or builtin (``if``, ``for``, ``cd``,
+  ``export``, ``[``, ``{``, ``(``...), a path (``./run``, ``/usr/bin/env``, ``~/bin/x``), a
+  parameter expansion (``$EDITOR``), or a plain command name (lower-case letter or ``_``
+  first, then letters, digits, ``_ . + -``).
+* not shell, with the reason: a word ending in ``:`` (``key: value``, ``error: ...``), an
+  upper-case word (table header ``NAME  READY``, prose, a log level), a leading digit
+  (values, timestamps), ``{``/``[`` opening JSON, ``[INFO]`` log tags, box-drawing or
+  ``.``-alone directory trees, ``://`` or ``user@host:path`` URLs, ``-`` list items, markup.
+
+The verdict for a block is the count of each; see :func:`reading`. Nothing here depends on
+any corpus: the rules are shell's own grammar for the first word of a simple command.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+_ASSIGN = re.compile(r"^[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=")
+_NAME = re.compile(r"^[a-z_][A-Za-z0-9_.+-]*$")
+_PATH = re.compile(r"^(?:\.{1,2}/|/|~)[^\s:]*$")
+_EXPANSION = re.compile(r"^[\"']?\$(?:\{|\(|[A-Za-z_])")
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
+_TREE = re.compile(r"[\u2500-\u257f]|^(?:\|--|`--|\+--)")
+_LOG_TAG = re.compile(r"^\[[^\]\s]+\]")
+_JSON_OPEN = re.compile(r"^(?:[{\[]$|[{\[]\s*[\"{\[\d-]|\"[^\"]*\"\s*:)")
+_UPPER_LOG = re.compile(r"^[IWEFD]\d{4}$")
+_TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?: {2,}|\t+)[A-Z][A-Z0-9_()%/.-]*(?:\s+\S+)*$")
+"""Column headers (``NAME      READY   STATUS``): upper-case words parted by runs of spaces."""
+_WORDS = frozenset("""
+if then else elif fi for while until do done case esac function select time coproc
+! { } ( ) (( [[ [ test . : source export alias unalias unset set shopt local declare typeset
+readonly read echo printf cd pushd popd dirs eval exec exit return trap wait kill shift
+ulimit umask type hash command builtin true false let break continue getopts jobs fg bg
+disown enable help logout mapfile readarray suspend times
+""".split())
+
+
+def first_word_problem(line: str) -> str | None:
+    """Why the command line ``line`` cannot start a shell command; None when it can."""
+    text = line.strip()
+    word = text.split()[0]
+    if _TREE.search(text) or (word == "." and len(text.split()) == 1):
+        return "a directory tree"
+    if _ASSIGN.match(word) or _EXPANSION.match(word):
+        return None
+    if _JSON_OPEN.match(text):
+        return "JSON"
+    if word == ":" and not re.match(r"^:\s*(?:$|[$\"'>])", text):
+        return "a message"  # `: exit status 1`; the no-op builtin takes `: "${X:=1}"`
+    if word in _WORDS:
+        return None
+    if _LOG_TAG.match(word):
+        return "a log line"
+    if "://" in word or re.match(r"^[\w.-]+@[\w.{}%-]+.*:", word):
+        return "a URL"
+    if word.endswith(":") or word.endswith(","):
+        return "a `key: value` line or a message"
+    if _PATH.match(word) or _NAME.match(word):
+        return None
+    return _other_problem(word)
+
+
+def _other_problem(word: str) -> str:
+    if word[0].isdigit():
+        return "a value or a timestamp"
+    if _UPPER_LOG.match(word):
+        return "a log line"
+    if word[0].isupper():
+        return "a table header or prose" if word.isupper() else "prose or a message"
+    if word[0] in "-*":
+        return "a list or YAML"
+    if word[0] in "<\"'":
+        return "markup or a quoted value"
+    return "not a command name"
+
+
+@dataclass
+class Reading:
+    """What the command lines of a block read as."""
+
+    shell: int = 0
+    other: int = 0
+    why: list[str] = field(default_factory=list)
+    """The reason for each line that is not shell, in order."""
+    first_other: bool = False
+    """The first command line does not read as shell."""
+
+    @property
+    def output_like(self) -> bool:
+        """The first command line is not shell, and neither are most of the others."""
+        return self.first_other and self.other > self.shell
+
+    @property
+    def is_shell(self) -> bool:
+        """Every command line reads as shell (and there is at least one)."""
+        return self.shell > 0 and self.other == 0
+
+    @property
+    def reason(self) -> str:
+        return self.why[0] if self.why else "no command"
+
+
+def command_lines(lines: Sequence[str]) -> list[str]:
+    """The lines of ``lines`` that start a command: no blanks, comments, continuations or heredoc bodies."""
+    out: list[str] = []
+    carry = False
+    until: str | None = None
+    for raw in lines:
+        text = raw.strip()
+        if until is not None:
+            if text == until:
+                until = None
+            continue
+        if carry or not text or text.startswith("#"):
+            carry = bool(text) and carry and _continues(text)
+            continue
+        out.append(text)
+        carry = _continues(text)
+        m = _HEREDOC.search(text)
+        until = m.group(2) if m else None
+    return out
+
+
+def _continues(text: str) -> bool:
+    return text.endswith(("\\", "|", "&&", "||")) or text.count("'") % 2 == 1
+
+
+def reading(lines: Sequence[str]) -> Reading:
+    """Classify every command line of a block."""
+    r = Reading()
+    found = command_lines(lines)
+    if found and _TABLE_HEADER.match(found[0]):
+        return Reading(other=len(found), why=["a table"] * len(found), first_other=True)
+    for text in found:
+        why = first_word_problem(text)
+        if why is None:
+            r.shell += 1
+        else:
+            r.first_other = r.first_other or r.shell == 0
+            r.other += 1
+            r.why.append(why)
+    return r
+
+
+def heredoc_body(lines: Sequence[str]) -> bool:
+    """A heredoc body shown without its command: it ends at a bare terminator no ``<<`` opened."""
+    body = [ln.strip() for ln in lines if ln.strip()]
+    if len(body) < 2 or any(_HEREDOC.search(ln) for ln in body):
+        return False
+    return re.fullmatch(r"EOF|EOT|END|EOL|_EOF_", body[-1]) is not None
