@@ -29,7 +29,7 @@ CORPUS_FINDINGS: dict[str, dict[str, int]] = {
     # GitHub Docs templates: {% data variables... %}, <em>USERNAME</em>, <em>REPOSITORY</em>,
     # <user>/<repo>: every one is input a reader must supply (17 uses over the steps).
     "github__docs__content__get-started__getting-started-with-git__managing-remote-repositories.md":
-        {"RB102": 11, "RB501": 17, "RB201": 9, "RB103": 4},
+        {"RB102": 11, "RB501": 17, "RB201": 9, "RB103": 2},
     # "# Expected output: Docker version 24.x.x or later" cannot be checked (manual);
     # <container-id>, <process-id> are placeholders; the closing "Success Criteria"
     # heading is followed by prose and a checklist, not by a clause or a list.

@@ -32,7 +32,7 @@ _EXPANSION = re.compile(r"^[\"']?\$(?:\{|\(|[A-Za-z_])")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
 _TREE = re.compile(r"[\u2500-\u257f]|^(?:\|--|`--|\+--)")
 _LOG_TAG = re.compile(r"^\[[^\]\s]+\]")
-_JSON_OPEN = re.compile(r"^(?:[{\[]$|[{\[]\s*[\"{\[\d-]|\"[^\"]*\"\s*:)")
+_JSON_OPEN = re.compile(r"^(?:[{\[]$|[{\[]\s*\"|[{\[][{\[\d-]|\"[^\"]*\"\s*:)")
 _UPPER_LOG = re.compile(r"^[IWEFD]\d{4}$")
 _TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?: {2,}|\t+)[A-Z][A-Z0-9_()%/.-]*(?:\s+\S+)*$")
 """Column headers (``NAME      READY   STATUS``): upper-case words parted by runs of spaces."""
@@ -53,12 +53,16 @@ def first_word_problem(line: str) -> str | None:
         return "a directory tree"
     if _ASSIGN.match(word) or _EXPANSION.match(word):
         return None
-    if _JSON_OPEN.match(text):
-        return "JSON"
     if word == ":" and not re.match(r"^:\s*(?:$|[$\"'>])", text):
         return "a message"  # `: exit status 1`; the no-op builtin takes `: "${X:=1}"`
+    if _JSON_OPEN.match(text):
+        return "JSON"
     if word in _WORDS:
         return None
+    return _word_problem(word)
+
+
+def _word_problem(word: str) -> str | None:
     if _LOG_TAG.match(word):
         return "a log line"
     if "://" in word or re.match(r"^[\w.-]+@[\w.{}%-]+.*:", word):
