@@ -18,6 +18,7 @@ commands ("Run:", "Execute the following", "enter:"), so a block that reads as s
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from typing import Sequence
 
@@ -76,17 +77,24 @@ def untagged_step(prose: str, content: str) -> bool:
     return called_commands(prose) and reading(content.split("\n")).is_shell
 
 
-def prose_before(blocks: Sequence[Block], start: int) -> str:
-    """The paragraph, heading or last list item right before the fence opening at ``start``."""
-    prev = [b for b in blocks if b.end <= start and b.kind != "html"]
-    if not prev:
-        return ""
-    b = max(prev, key=lambda x: (x.end, -x.start))
+def _prose(b: Block) -> str:
     if b.kind in ("para", "heading"):
         return b.text or b.raw
     if b.kind == "list" and b.items:
         return b.items[-1][0]
     return ""
+
+
+class _Before:
+    """The paragraph, heading or last list item right before a line (one sort, then bisection)."""
+
+    def __init__(self, blocks: Sequence[Block]) -> None:
+        self.blocks = sorted((b for b in blocks if b.kind != "html"), key=lambda x: (x.end, -x.start))
+        self.ends = [b.end for b in self.blocks]
+
+    def prose(self, start: int) -> str:
+        i = bisect_right(self.ends, start)
+        return _prose(self.blocks[i - 1]) if i else ""
 
 
 def not_a_command(step: Step, prose: str) -> str | None:
@@ -109,11 +117,11 @@ def not_a_command(step: Step, prose: str) -> str | None:
 
 def with_non_commands(phases: Sequence[Phase], blocks: Sequence[Block]) -> tuple[Phase, ...]:
     """``phases`` with every step that is not a command skipped, with the reason."""
-    out = []
+    before, out = _Before(blocks), []
     for p in phases:
         steps = []
         for s in p.steps:
-            why = None if s.skip_reason else not_a_command(s, prose_before(blocks, s.span.start))
+            why = None if s.skip_reason else not_a_command(s, before.prose(s.span.start))
             steps.append(replace(s, skip_reason=why) if why else s)
         out.append(replace(p, steps=tuple(steps)))
     return tuple(out)
