@@ -30,7 +30,7 @@ from runbook.parse.shellish import heredoc_body, reading
 _FILE_NAME = (r"`?(?P<name>(?:[\w~.-]+/)*[\w.-]*\.[A-Za-z][\w]{0,9}|(?:[\w.-]+/)*(?:Dockerfile|Makefile|"
               r"Gemfile|Procfile|Vagrantfile|Jenkinsfile|Containerfile|Caddyfile|Brewfile))`?")
 _SAVE = [re.compile(p, re.I) for p in (
-    r"\b(?:create|write|make|add|open|edit|put|paste)\b[^.:]*?\b(?:file|script)\b[^.:]*?"
+    r"\b(?:create|write|make|add|edit|put|paste)\b[^.:]*?\b(?:file|script)\b[^.:]*?"
     r"(?:\bnamed\b|\bcalled\b|\bat\b|\bin\b)?\s*" + _FILE_NAME,
     r"\bsave\b[^.:]*?\b(?:as|to|in|into)\s+(?:a\s+file\s+(?:named|called)\s+)?" + _FILE_NAME,
     r"\b(?:add|append|insert|paste)\b[^.:]*?\b(?:to|in|into)\s+(?:the\s+)?(?:file\s+)?" + _FILE_NAME,
