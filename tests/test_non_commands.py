@@ -136,3 +136,13 @@ def test_a_shell_step_that_reads_as_shell_still_runs(tmp_path: Path) -> None:
     steps = _execute(tmp_path, f"{F}bash\necho NAME\n{F}\n\n{F}bash\ntouch {marker}\n{F}\n")
     assert [s["status"] for s in steps] == ["pass", "pass"]
     assert marker.exists()
+
+
+@pytest.mark.parametrize("line", ['[ "$KEPT" = kept ] && [ "$PWD" = /tmp ]', "[[ -f x ]] && echo y", '{ "$cmd"; }'])
+def test_test_brackets_and_groups_are_not_json(line: str) -> None:
+    assert first_word_problem(line) is None
+
+
+@pytest.mark.parametrize("line", ["{", "[", '{ "kind": "Pod" }', '["a", "b"]', "[1, 2]", '{"a": 1}'])
+def test_json_is_not_shell(line: str) -> None:
+    assert first_word_problem(line) == "JSON"

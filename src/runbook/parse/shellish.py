@@ -32,7 +32,9 @@ _EXPANSION = re.compile(r"^[\"']?\$(?:\{|\(|[A-Za-z_])")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
 _TREE = re.compile(r"[\u2500-\u257f]|^(?:\|--|`--|\+--)")
 _LOG_TAG = re.compile(r"^\[[^\]\s]+\]")
-_JSON_OPEN = re.compile(r"^(?:[{\[]$|[{\[]\s*\"|[{\[][{\[\d-]|\"[^\"]*\"\s*:)")
+_JSON_OPEN = re.compile(r"^(?:[{\[]\s*\"|[{\[][{\[\d-]|\"[^\"]*\"\s*:)")
+_KEY_AFTER = re.compile(r"^[{\[]\s*\"[^\"]*\"\s*:")
+"""``{ "key": ...``: a JSON object even with a space after the brace (``{ "$x"; }`` is a group)."""
 _UPPER_LOG = re.compile(r"^[IWEFD]\d{4}$")
 _TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?: {2,}|\t+)[A-Z][A-Z0-9_()%/.-]*(?:\s+\S+)*$")
 """Column headers (``NAME      READY   STATUS``): upper-case words parted by runs of spaces."""
@@ -55,7 +57,7 @@ def first_word_problem(line: str) -> str | None:
         return None
     if word == ":" and not re.match(r"^:\s*(?:$|[$\"'>])", text):
         return "a message"  # `: exit status 1`; the no-op builtin takes `: "${X:=1}"`
-    if _JSON_OPEN.match(text):
+    if text in ("{", "[") or _JSON_OPEN.match(text) and not (word in _WORDS and _KEY_AFTER.match(text) is None):
         return "JSON"
     if word in _WORDS:
         return None
