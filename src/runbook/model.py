@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping
 
 
@@ -338,7 +339,13 @@ class RunResult:
         return out
 
     def result_for(self, step_id: str) -> StepResult | None:
+        """The result of ``step_id`` (the first one, as a scan would find it), or None."""
+        return self._by_id.get(step_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, StepResult]:
+        # Built once on first use: annotate, update and html ask once per step.
+        index: dict[str, StepResult] = {}
         for r in self.steps:
-            if r.step_id == step_id:
-                return r
-        return None
+            index.setdefault(r.step_id, r)
+        return index

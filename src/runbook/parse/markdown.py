@@ -50,6 +50,8 @@ def blank_annotations(text: str) -> str:
     region keeps its terminator and its block-quote markers (so a quote around the
     region stays one quote) and loses everything else; line numbers do not move.
     """
+    if "<!-- runbook:begin" not in text:
+        return text  # no marker, no region: the common case costs one substring test
     lines = split_lines(text)
     out = list(lines)
     for region in find_regions(lines):

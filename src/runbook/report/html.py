@@ -32,6 +32,7 @@ from runbook.model import (
 from runbook.report.summary import (
     STATUS_ORDER,
     fmt_duration,
+    leading_id_end,
     step_label,
     verdict,
     visible,
@@ -47,6 +48,7 @@ _TAG_RE = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|
 _TOTALS = (Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP, Status.BLOCKED, Status.MANUAL)
 
 esc = html.escape
+_TITLE_TAIL = re.compile(r"[\s.:)\u2014\u2013-]*")
 
 
 # --- document Markdown ------------------------------------------------------------
@@ -154,8 +156,9 @@ def _badge(status: Status) -> str:
 
 def _title_rest(r: StepResult) -> str:
     """The title without its leading id (the id is shown beside it)."""
-    m = re.match(rf"\s*(?:step\s+)?{re.escape(r.step_id)}(?![\w]*\w)[\s.:)\u2014\u2013-]*", r.title, re.I)
-    rest = r.title[m.end() :] if m else r.title
+    end = leading_id_end(r.title, r.step_id, spaces=True)
+    tail = _TITLE_TAIL.match(r.title, end) if end is not None else None
+    rest = r.title[tail.end() :] if tail else r.title
     return rest.strip() or r.title.strip()
 
 

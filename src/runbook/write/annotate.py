@@ -44,8 +44,8 @@ def annotate(text: str, doc: Document, run: RunResult) -> str:
     """
     lines = split_lines(text)
     position = _identity(len(lines))
-    if has_annotations(text):
-        regions = find_regions(lines)
+    regions = find_regions(lines) if BEGIN in text else []
+    if regions:
         position = _position_map(len(lines), regions)
         lines = split_lines(_remove(lines, regions))
 
@@ -65,6 +65,8 @@ def annotate(text: str, doc: Document, run: RunResult) -> str:
 
 def strip(text: str) -> str:
     """``text`` without any annotation region: the original document, byte for byte."""
+    if BEGIN not in text:
+        return text  # no marker: nothing to scan for
     lines = split_lines(text)
     regions = find_regions(lines)
     return _remove(lines, regions) if regions else text
