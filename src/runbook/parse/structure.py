@@ -31,6 +31,7 @@ records; this module (no Markdown library) decides what they mean:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
@@ -117,6 +118,8 @@ class _Builder:
         self.phases: dict[str, _PhaseDraft] = {}
         self.heading_of: list[int | None] = []
         self.slugs: dict[int, str] = {}
+        self.section_ends: dict[int, int] = {}
+        self.first_heading = 0
         self.has_phases = any(b.kind == "heading" and phase_id(b.text) for b in self.blocks)
 
     # -- helpers -------------------------------------------------------------
@@ -348,36 +351,50 @@ class _Builder:
 
     # -- criteria ------------------------------------------------------------
     def _section_end(self, h: int) -> int:
-        lvl = self.blocks[h].level
-        for k in range(h + 1, len(self.blocks)):
-            if self.blocks[k].kind == "heading" and self.blocks[k].level <= lvl:
-                return k
-        return len(self.blocks)
+        return self.section_ends[h]
 
-    def _owner(self, c: int) -> _Draft | None:
+    def _section_ends(self) -> dict[int, int]:
+        """Each heading's section end (the next heading of its level or higher), in one pass."""
+        ends: dict[int, int] = {}
+        open_headings: list[int] = []
+        for k, b in enumerate(self.blocks):
+            if b.kind != "heading":
+                continue
+            while open_headings and self.blocks[open_headings[-1]].level >= b.level:
+                ends[open_headings.pop()] = k
+            open_headings.append(k)
+        for h in open_headings:
+            ends[h] = len(self.blocks)
+        return ends
+
+    def _owner(self, c: int, starts: Sequence[int]) -> _Draft | None:
+        # ``starts``: the drafts' block indexes, ascending (drafts are made in block order).
         h = self.heading_of[c]
         if h is not None:
             lo, hi = h, self._section_end(h)
         else:
-            lo = 0
-            hi = next((k for k, b in enumerate(self.blocks) if b.kind == "heading"), len(self.blocks))
-        inside = [d for d in self.drafts if lo <= d.index < hi]
-        if len(inside) == 1:
-            return inside[0]
-        before = [d for d in self.drafts if d.index < c]
+            lo, hi = 0, self.first_heading
+        first = bisect_left(starts, lo)
+        if bisect_left(starts, hi) - first == 1:
+            return self.drafts[first]
+        before = bisect_left(starts, c)
         if not before:
             return None
-        d = before[-1]
+        d = self.drafts[before - 1]
         hd = d.heading
         if hd is None:
-            ok = all(self.blocks[k].kind != "heading" for k in range(d.index, c + 1))
+            # No heading from the step's block to the criterion (the block itself is a fence).
+            ok = h is None or h < d.index
         else:
             ok = c < self._section_end(hd)
         return d if ok else None
 
     def _attach_criteria(self) -> None:
+        self.section_ends = self._section_ends()
+        self.first_heading = min(self.section_ends, default=len(self.blocks))
+        starts = [d.index for d in self.drafts]
         for c, crit, end in self.loose:
-            d = self._owner(c)
+            d = self._owner(c, starts)
             if d is None:
                 self.warnings.append(f"{self._where(crit.line)}: criterion {crit.text!r} belongs to no "
                                      "step: put it in the section of the step it checks")
