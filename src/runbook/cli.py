@@ -1,15 +1,13 @@
 """Command line: argv -> library calls -> files and an exit status (spec §8).
 
-Heavy modules (markdown-it, pexpect, rich) are imported inside the commands so
-``runbook --version`` stays fast.
+Heavy modules (markdown-it, pexpect, rich), and even ``signal`` and ``pathlib``, are
+imported inside the commands that use them so ``runbook --version`` stays fast.
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 import click
@@ -86,6 +84,8 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
             no_color: bool, phases: Sequence[str], steps: Sequence[str], from_step: str | None,
             until_step: str | None, no_deps: bool) -> None:
     """Run DOC's steps in one shell, judge them, write the results."""
+    import signal
+
     from runbook import config
     from runbook.report.terminal import TerminalReporter, make_console
     from runbook.run.runner import Runner
@@ -193,6 +193,8 @@ def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Do
 
 def _annotated_path(path: str) -> str:
     """``doc.md`` -> ``doc.annotated.md``; an annotated document is refreshed where it is."""
+    from pathlib import Path
+
     p = Path(path)
     if p.name.endswith(".annotated.md"):
         return str(p)
@@ -278,6 +280,7 @@ def strip(doc: str, out: str | None, in_place: bool) -> None:
 def report(results: str, html_path: str | None, junit_path: str | None, summary_path: str | None) -> None:
     """Re-render the reports of an earlier run from its RESULTS.json."""
     import json
+    from pathlib import Path
 
     from runbook.report.json import from_dict
     from runbook.source import atomic_write, encode

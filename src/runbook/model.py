@@ -1,5 +1,8 @@
 """The nouns of runbook: frozen dataclasses handed from stage to stage.
 
+Slotted (no per-instance ``__dict__``: a 50,000-step run holds ~10 of these per step),
+except :class:`RunResult`, which caches its index of results by step id.
+
 Data flows one way: parse -> Document; runner -> StepResult / RunResult; the
 annotator and the reporters only read these. Line numbers inside the code are
 0-based; a ``Span`` is a half-open range of source lines (markdown-it's
@@ -36,7 +39,7 @@ EMOJI = {Status.PASS: "✅", Status.FAIL: "❌", Status.ERROR: "⚠️", Status.
 FAILING = frozenset({Status.FAIL, Status.ERROR, Status.MANUAL, Status.BLOCKED})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A half-open range of 0-based source line indexes ``[start, end)``."""
 
@@ -61,7 +64,7 @@ class ClauseKind(str, enum.Enum):
     MANUAL = "manual"  # not understood: never passes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Clause:
     """One checkable clause of a PASS/FAIL criterion."""
 
@@ -78,7 +81,7 @@ class Clause:
     """``... within 60 s``: poll until the clause holds or the deadline passes."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Criterion:
     """A PASS-if or FAIL-if statement: every clause must hold (PASS) / any fails (FAIL)."""
 
@@ -104,7 +107,7 @@ class MatchMode(str, enum.Enum):
     IGNORE = "ignore"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Expected:
     """Expected output attached to a command."""
 
@@ -119,7 +122,7 @@ class Expected:
     """One of ``block``, ``label``, ``adjacent``, ``transcript``, ``comment``."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Command:
     """One unit of shell code and the output expected from it.
 
@@ -133,7 +136,7 @@ class Command:
     expected: Expected | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TroubleRow:
     """One row of a Symptom / Cause / Fix troubleshooting table (spec §7)."""
 
@@ -143,7 +146,7 @@ class TroubleRow:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """An executable block and everything that belongs to it."""
 
@@ -193,7 +196,7 @@ class Step:
         return "step"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Phase:
     """A ``Phase X`` section (or the implicit one) and its steps in order."""
 
@@ -204,7 +207,7 @@ class Phase:
     steps: tuple[Step, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """A parsed playbook: everything needed to run, judge and annotate it."""
 
@@ -226,7 +229,7 @@ class Document:
         return tuple(s for p in self.phases for s in p.steps)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Check:
     """Outcome of one criterion clause."""
 
@@ -236,7 +239,7 @@ class Check:
     manual: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Output:
     """What a step printed, as the terminal got it (ANSI kept: the judge normalises), memory-bounded.
 
@@ -257,7 +260,7 @@ class Output:
         return self.dropped_bytes > 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Execution:
     """What the session reports after running one piece of shell code."""
 
@@ -272,7 +275,7 @@ class Execution:
     """Human explanation of anything unusual (timeout handling, restart)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TroubleMatch:
     """A troubleshooting row that matched a failed step's output."""
 
@@ -281,7 +284,7 @@ class TroubleMatch:
     """The symptom text (code span or key words) found in the output."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StepResult:
     """Verdict of one step."""
 
@@ -308,7 +311,7 @@ class StepResult:
     ``runbook update`` writes them back into transcripts."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PhaseResult:
     id: str
     title: str

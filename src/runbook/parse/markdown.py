@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -147,6 +146,8 @@ def _front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str) -> t
                              hint="end the YAML front matter with a line holding only ---")
         return {}, None
     assert tok.map is not None
+    import yaml  # only a document with front matter pays for PyYAML
+
     try:
         data = yaml.safe_load(tok.content)
     except yaml.YAMLError as exc:

@@ -9,15 +9,17 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rich.console import Console
-from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
 from runbook.model import EMOJI, Document, RunResult, Status, Step, StepResult
 from runbook.run.plan import Plan
+
+if TYPE_CHECKING:
+    from rich.live import Live
 
 ICON = EMOJI
 STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "magenta", Status.SKIP: "dim",
@@ -67,6 +69,8 @@ class TerminalReporter:
     def step_started(self, step: Step, attempt: int) -> None:
         if self.console.is_terminal and not self.quiet:
             self._stop_live()
+            from rich.live import Live  # the live line exists only on a terminal
+
             self._live = Live(_Elapsed(step, attempt), console=self.console, refresh_per_second=8,
                               transient=True)
             self._live.start()
