@@ -70,27 +70,30 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
     on every run). A well-formed region never closes a fence (it holds fences
     of its own).
     """
+    if "```" not in lines[index] and "~~~" not in lines[index]:
+        return None  # not a fence line (the common case, tested without a pattern)
     opening = _FENCE_RE.match(lines[index].rstrip("\r\n"))
     if opening is None or (opening.group("run")[0] == "`" and "`" in opening.group("info")):
         return None
     lead, run = opening.group("lead"), opening.group("run")
-    number = re.search(r"(\d+)[.)]", lead)
+    number = _NUMBER_RE.search(lead) if lead else None
     if number and int(number.group(1)) != 1 and index and not _starts_fresh(lines[index - 1]):
         return None  # "2)" cannot interrupt a paragraph: this line continues it
     examples = bool(_QUOTE_LEAD_RE.fullmatch(lead))
-    depth, column = lead.count(">"), columns(re.sub(r"[^ \t>]", " ", lead))
+    depth, column = lead.count(">"), columns(_NOT_BLANK_RE.sub(" ", lead))
     j = index + 1
     while j < len(lines):
         line = lines[j].rstrip("\r\n")
-        closing = _FENCE_RE.match(line)
+        closing = _FENCE_RE.match(line) if "```" in line or "~~~" in line else None
         if (closing and closing.group("lead").count(">") == depth
-                and columns(re.sub(r"[^ \t>]", " ", closing.group("lead"))) == column
+                and columns(_NOT_BLANK_RE.sub(" ", closing.group("lead"))) == column
                 and closing.group("run")[0] == run[0] and len(closing.group("run")) >= len(run)
                 and not closing.group("info").strip()):
             return j + 1
-        marks = re.match(r"[ \t>]*", line)
-        if (marks.group(0) if marks else "").count(">") < depth:
-            return None  # the quote ended, and the fence with it
+        if depth:
+            marks = _MARKS_RE.match(line)
+            if (marks.group(0) if marks else "").count(">") < depth:
+                return None  # the quote ended, and the fence with it
         region = _region_at(lines, j)
         if region is not None:
             if not examples:
@@ -101,6 +104,9 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
     return None
 
 
+_NUMBER_RE = re.compile(r"(\d+)[.)]")
+_NOT_BLANK_RE = re.compile(r"[^ \t>]")
+_MARKS_RE = re.compile(r"[ \t>]*")
 _QUOTE_LEAD_RE = re.compile(r"(?: {0,3}> ?)* {0,3}")
 _LIST_LEAD = r"(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*"
 _HTML_PRE_RE = re.compile(_LIST_LEAD + r"<(?:script|pre|style|textarea)(?:[ \t>]|$)", re.I)
@@ -124,6 +130,8 @@ def _html_end(lines: Sequence[str], index: int) -> int | None:
     (type 1), and in any case before a region marker.
     """
     line = lines[index].rstrip("\r\n")
+    if "<" not in line:
+        return None  # every HTML block start has a tag
     pre = _HTML_PRE_RE.match(line)
     if pre is None and _HTML_BLOCK_RE.match(line) is None and not _html_tag_line(lines, index):
         return None
@@ -181,6 +189,8 @@ def _starts_fresh(previous: str) -> bool:
 
 
 def _region_at(lines: Sequence[str], index: int) -> Region | None:
+    if "<!-- runbook:begin " not in lines[index]:
+        return None
     m = BEGIN_RE.match(lines[index].rstrip("\r\n"))
     if m is None:
         return None
