@@ -22,7 +22,7 @@ from runbook.errors import ParseError, RunbookError
 from runbook.lint.codes import CODES, Context, Finding
 from runbook.model import Document
 from runbook.parse.attrs import parse_info
-from runbook.parse.markdown import parse_document, scan
+from runbook.parse.markdown import parse_and_scan, parse_document, scan
 
 _RECOVERABLE = (
     (re.compile(r"^duplicate step id"), "RB306"),
@@ -104,8 +104,12 @@ def check_document(text: str, path: str = "<string>") -> list[Finding]:
     from runbook.lint.rules_doc import doc_rules
     from runbook.lint.rules_steps import step_rules
 
-    doc, found = parse_for_lint(text, path)
-    sc = scan(text)
+    try:  # the usual case: one tokenisation serves the parse and the scan
+        doc, sc = parse_and_scan(text, path)
+        found: list[Finding] = []
+    except ParseError:
+        doc, found = parse_for_lint(text, path)
+        sc = scan(text)
     ctx = Context(path, doc, sc, tuple(line.rstrip("\r\n") for line in sc.lines))
     found += step_rules(ctx)
     found += doc_rules(ctx)

@@ -276,8 +276,21 @@ def parse_document(text: str, path: str = "<string>") -> Document:
     text = blank_annotations(text)
     lines = split_lines(text)
     tokens = _markdown().parse(text)
-    front_matter, fm_end = _front_matter(tokens, lines, path)
+    return _document(tokens, lines, _blocks(tokens, lines), path)
+
+
+def parse_and_scan(text: str, path: str = "<string>") -> tuple[Document, Scan]:
+    """``parse_document`` and ``scan`` of the same text, tokenised once (``runbook check``)."""
+    text = blank_annotations(text)
+    lines = split_lines(text)
+    tokens = _markdown().parse(text)
     blocks = _blocks(tokens, lines)
+    document = _document(tokens, lines, blocks, path)
+    return document, Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
+
+
+def _document(tokens: Sequence[Token], lines: Sequence[str], blocks: list[Block], path: str) -> Document:
+    front_matter, fm_end = _front_matter(tokens, lines, path)
     first = next((b for b in blocks if b.kind == "heading"), None)
     title = first.text if first is not None else Path(path).stem
     title_line = first.start if first is not None else None
