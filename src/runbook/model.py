@@ -345,6 +345,18 @@ class RunResult:
         """The result of ``step_id`` (the first one, as a scan would find it), or None."""
         return self._by_id.get(step_id)
 
+    def results_in(self, phase_id: str) -> list[StepResult]:
+        """The results of one phase's steps, in run order (a new list)."""
+        return list(self._by_phase.get(phase_id, ()))
+
+    @cached_property
+    def _by_phase(self) -> dict[str, list[StepResult]]:
+        # Built once: every reporter groups by phase, and a scan per phase is phases x steps.
+        groups: dict[str, list[StepResult]] = {}
+        for r in self.steps:
+            groups.setdefault(r.phase, []).append(r)
+        return groups
+
     @cached_property
     def _by_id(self) -> dict[str, StepResult]:
         # Built once on first use: annotate, update and html ask once per step.

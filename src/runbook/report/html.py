@@ -276,7 +276,7 @@ def _header(run: RunResult, doc: Document | None) -> str:
 def _phases(run: RunResult) -> str:
     rows = []
     for p in run.phases:
-        steps = [r for r in run.steps if r.phase == p.id]
+        steps = run.results_in(p.id)
         chips = "".join(
             f'<a class="chip st-{r.status.value}{" drift" if r.drift else ""}" href="#{esc(safe_id(r.step_id))}" '
             f'title="{esc(step_label(r))}: {r.status.value}{" (drift)" if r.drift else ""}">{esc(r.step_id)}</a>'

@@ -197,7 +197,7 @@ def to_markdown_summary(run: RunResult) -> str:
             "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
         ]
         for p in run.phases:
-            steps = [r for r in run.steps if r.phase == p.id]
+            steps = run.results_in(p.id)
             n = {s: sum(1 for r in steps if r.status is s) for s in Status}
             name = md_text(p.title if p.id in p.title else f"{p.id} {p.title}")
             out.append(

@@ -161,7 +161,7 @@ def summary_table(run: RunResult) -> Table:
     for c in cols:
         table.add_column(c, justify="right")
     for p in run.phases:
-        rs = [r for r in run.steps if r.phase == p.id]
+        rs = run.results_in(p.id)
         counts = [sum(1 for r in rs if r.status.value == c) for c in cols[:-1]]
         counts.append(sum(1 for r in rs if r.drift))
         table.add_row(p.id + (" (blocking)" if p.blocking else ""),
