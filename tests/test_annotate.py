@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from annotate_fakes import (
     assert_regions_render_as_intended,
     assert_renders_same,
@@ -12,6 +13,7 @@ from annotate_fakes import (
     render,
 )
 
+from runbook.errors import ParseError
 from runbook.model import (
     Check,
     Command,
@@ -133,7 +135,7 @@ def test_result_right_after_the_criterion_paragraph():
     doc, run = field()
     lines = split_lines(annotate(FIELD, doc, run))
     at = lines.index("PASS if exit code is 0\n")
-    assert lines[at + 1] == "<!-- runbook:begin result S1 lines=8 -->\n"
+    assert re.fullmatch(r"<!-- runbook:begin result S1 lines=8 sum=[0-9a-f]{12} -->\n", lines[at + 1])
     assert lines[at + 2] == "**✅ pass** · exit 0 · 0.50 s\n"
 
 
@@ -200,22 +202,27 @@ def test_missing_final_newline_is_added_then_removed_again():
     doc = fake_document(body)
     run = run_of(doc, result("S1"))
     text = annotate(body, doc, run)
-    assert "```\n<!-- runbook:begin result S1 lines=8 eofnl -->\n" in text
+    assert re.search(r"```\n<!-- runbook:begin result S1 lines=8 sum=[0-9a-f]{12} eofnl -->\n", text)
     assert text.endswith("<!-- runbook:end -->\n")
     assert strip(text) == body
 
 
-def test_strip_of_a_hand_edited_region_falls_back_to_the_end_marker():
+def test_strip_refuses_a_region_a_hand_edit_shortened():
     doc, run = field()
     text = annotate(FIELD, doc, run)
     edited = text.replace("**✅ pass** · exit 0 · 0.50 s\n", "")
-    assert strip(edited) == FIELD
+    begin = next(i for i, line in enumerate(split_lines(edited)) if "runbook:begin result" in line)
+    with pytest.raises(ParseError, match=rf"^doc.md:{begin + 1}: damaged runbook annotation"):
+        strip(edited, "doc.md")
 
 
-def test_begin_without_end_is_left_alone():
+def test_begin_without_end_is_refused_not_guessed():
     text = "# T\n<!-- runbook:begin result A1 lines=3 -->\nkept\n"
-    assert not has_annotations(text)
-    assert strip(text) == text
+    with pytest.raises(ParseError, match="doc.md:2: damaged") as err:
+        strip(text, "doc.md")
+    assert err.value.hint and "by hand" in err.value.hint
+    with pytest.raises(ParseError):
+        has_annotations(text)
 
 
 def test_output_that_spells_the_end_marker_cannot_end_the_region():
@@ -229,7 +236,7 @@ def test_output_that_spells_the_end_marker_cannot_end_the_region():
     ]
     assert strip(text) == body
     # Even without the line count, the first end marker is the real one.
-    assert strip(re.sub(r" lines=\d+", "", text)) == body
+    assert strip(re.sub(r"(?m)^(<!-- runbook:begin .*?) lines=\d+", r"\1", text)) == body
 
 
 def test_no_heading_summary_goes_after_front_matter():

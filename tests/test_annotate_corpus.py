@@ -56,6 +56,7 @@ def check(text: str, all_fences: bool, seed: int = 0, paragraphs: bool = False) 
     return annotated.count("runbook:begin result")
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:40])
 def test_corpus_document(path: Path, variant: str):
@@ -64,11 +65,13 @@ def test_corpus_document(path: Path, variant: str):
     assert results == len(fake_document(text).steps)
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:40])
 def test_corpus_document_result_after_every_paragraph(path: Path):
     check(Source.read(path).text, all_fences=True, seed=1, paragraphs=True)
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:40])
 def test_corpus_document_with_bom_keeps_its_bytes(path: Path):
     data = b"\xef\xbb\xbf" + path.read_bytes()

@@ -56,6 +56,7 @@ def check(text: str, seed: int = 0) -> int:
     return annotated.count("runbook:begin result")
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:40])
 def test_corpus_with_the_real_parser(path: Path, variant: str):

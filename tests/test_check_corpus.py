@@ -11,6 +11,8 @@ from conftest import corpus_files
 from runbook.lint.check import check_document
 from runbook.source import Source
 
+pytestmark = pytest.mark.shared
+
 #: document -> finding counts per code. Nearly every real step lacks a PASS/FAIL
 #: criterion (RB102) or both that and expected output (RB103): true to the field-trial
 #: rule. Other findings, read one by one:

@@ -20,6 +20,8 @@ from runbook.model import ClauseKind, Document
 from runbook.parse.markdown import parse_document, parse_file
 from runbook.source import Source, split_lines
 
+pytestmark = pytest.mark.shared
+
 StepRow = tuple[str, str, str, str, str]
 
 

@@ -311,6 +311,7 @@ CORPUS_PROSE = [
 ]
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("doc, phrase, kind, value", CORPUS_PROSE)
 def test_phrases_from_real_documents(doc: str, phrase: str, kind: ClauseKind, value: str | None) -> None:
     assert phrase in (CORPUS / doc).read_text(encoding="utf-8"), "corpus text moved"

@@ -139,6 +139,7 @@ def test_missing_and_extra_lines_fail() -> None:
     assert match_output("...", "").ok
 
 
+@pytest.mark.shared
 def test_corpus_expected_block_with_ellipsis() -> None:
     """The migrations block of a real playbook, with ``...`` standing for more migrations."""
     doc = (CORPUS / "johnazariah__edumind-ai__.github__deployment__playbook__01-first-time-local-setup.md").read_text()
@@ -157,6 +158,7 @@ def test_corpus_expected_block_with_ellipsis() -> None:
     assert not match_output(expected, actual.replace("Done.", "Failed.")).ok
 
 
+@pytest.mark.shared
 def test_scrut_style_glob_lines_from_corpus_tutorial() -> None:
     doc = (CORPUS / "facebookincubator__scrut__website__docs__tutorial__04-output-expectations.md").read_text()
     assert "*,* (glob)" in doc

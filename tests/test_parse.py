@@ -439,8 +439,10 @@ def test_blank_annotations_keeps_line_count_and_quote_markers():
     out = blank_annotations(text)
     assert out == "a\n>\n>\n>\nb\r\n"
     assert len(split_lines(out)) == len(split_lines(text))
-    unclosed = "a\n<!-- runbook:begin result X -->\nb\n"
-    assert blank_annotations(unclosed) == unclosed
+    unclosed = "a\n<!-- runbook:begin result X lines=3 -->\nb\n"
+    with pytest.raises(ParseError, match="^u.md:2: damaged runbook annotation"):
+        blank_annotations(unclosed, "u.md")
+    assert blank_annotations(unclosed, strict=False) == unclosed
 
 
 def test_unclosed_fence_warns_and_still_parses():

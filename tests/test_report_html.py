@@ -167,6 +167,7 @@ def test_safe_ids() -> None:
     assert safe_id("a b\tc") == "a-b-c" and safe_id("rb-count") == "step-rb-count" and safe_id(" ") == "step-"
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name[:50])
 def test_real_documents_render_safely(path) -> None:
     """Every real playbook of the corpus renders as prose with no live markup of its own."""

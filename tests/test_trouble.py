@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import CORPUS
 
 from runbook.judge.trouble import match_troubleshooting
@@ -31,6 +32,7 @@ def rows_of(matches):
     return [m.row for m in matches]
 
 
+@pytest.mark.shared
 def test_the_corpus_document_has_these_symptoms():
     text = EDUMIND.read_text(encoding="utf-8")
     for row in ROWS:

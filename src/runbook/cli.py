@@ -35,7 +35,7 @@ def load(path: str) -> tuple["Source", str, "Document"]:
     from runbook.write.annotate import strip
 
     src = Source.read(path)
-    original = strip(src.text)
+    original = strip(src.text, path)
     return src, original, parse_document(original, path)
 
 
@@ -89,13 +89,21 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
     from runbook import config
     from runbook.report.terminal import TerminalReporter, make_console
     from runbook.run.runner import Runner
+    from runbook.source import check_outputs
 
     try:
+        if in_place and out:
+            raise RunbookError("--in-place and -o are exclusive", hint="pick one destination")
         src, original, document = load(doc)
         settings = _settings(document, timeout=timeout, shell=shell, env=env, env_files=env_files,
                              values=values, strict=strict, fail_fast=fail_fast,
                              selection=config.Selection(tuple(phases), tuple(steps), from_step,
                                                         until_step, no_deps))
+        annotated = None if no_annotate or out == "-" else (doc if in_place else out or _annotated_path(doc))
+        check_outputs([("-o", annotated)])
+        check_outputs([("--json", json_path), ("--junit", junit_path), ("--html", html_path)],
+                      [("--summary", summary_path), ("$GITHUB_STEP_SUMMARY", os.environ.get("GITHUB_STEP_SUMMARY"))],
+                      protect=[doc])
     except RunbookError as err:
         _fail(err)
         return
@@ -122,13 +130,14 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    status = exit_status(run)
     try:
-        _write_outputs(run, src, original, document, out=out, in_place=in_place, no_annotate=no_annotate,
-                       json_path=json_path, junit_path=junit_path, html_path=html_path,
-                       summary_path=summary_path, masker=runner.masker)
+        kept = _write_outputs(run, src, original, document, out=out, in_place=in_place, no_annotate=no_annotate,
+                              json_path=json_path, junit_path=junit_path, html_path=html_path,
+                              summary_path=summary_path, masker=runner.masker)
     except RunbookError as err:
         _fail(err)
-    sys.exit(exit_status(run))
+    sys.exit(EXIT_FAIL if kept and status == EXIT_OK else status)
 
 
 def _settings(document: "Document", *, timeout: float | None, shell: str | None, env: Sequence[str],
@@ -155,12 +164,25 @@ def exit_status(run: "RunResult") -> int:
     return EXIT_FAIL if any(r.status in FAILING for r in run.steps) else EXIT_OK
 
 
+def write_document(src: "Source", target: str, data: bytes, what: str) -> bool:
+    """Write ``data`` to ``target``; say so when the document changed meanwhile (True: kept)."""
+    from runbook.source import write_beside_if_changed
+
+    other = write_beside_if_changed(src, target, data, f"runbook-{what}")
+    if other is not None:
+        click.echo(f"runbook: {src.path} changed while runbook was running: your version is kept "
+                   f"untouched; the {what} are in {other} (merge them, or run again)", err=True)
+    return other is not None
+
+
 def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Document", *, out: str | None,
                    in_place: bool, no_annotate: bool, json_path: str | None, junit_path: str | None,
-                   html_path: str | None, summary_path: str | None, masker: Any) -> None:
+                   html_path: str | None, summary_path: str | None, masker: Any) -> bool:
+    """Write every output; True when the document changed meanwhile and was kept."""
     from runbook.source import atomic_write, encode
     from runbook.write.annotate import annotate
 
+    kept = False
     if not no_annotate:
         text = annotate(original, document, run)
         data = src.encode(text)
@@ -168,8 +190,7 @@ def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Do
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         else:
-            target = src.path if in_place else out or _annotated_path(src.path)
-            atomic_write(target, data, mode_from=src.path)
+            kept = write_document(src, src.path if in_place else out or _annotated_path(src.path), data, "results")
     if json_path:
         from runbook.report.json import to_json
         atomic_write(json_path, encode(to_json(run)))
@@ -189,6 +210,7 @@ def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Do
                     fh.write(md)
             except OSError as exc:
                 raise RunbookError(f"cannot append the summary: {exc.strerror}", where=p) from None
+    return kept
 
 
 def _annotated_path(path: str) -> str:
@@ -255,14 +277,17 @@ def list_cmd(doc: str, phases: Sequence[str], steps: Sequence[str], from_step: s
 @click.option("--in-place", is_flag=True, help="Strip the document itself.")
 def strip(doc: str, out: str | None, in_place: bool) -> None:
     """Remove runbook's annotations from DOC, restoring the original byte for byte."""
-    from runbook.source import Source, atomic_write
+    from runbook.source import Source, atomic_write, check_outputs
     from runbook.write.annotate import strip as strip_text
 
     try:
+        if in_place and out:
+            raise RunbookError("--in-place and -o are exclusive", hint="pick one destination")
+        check_outputs([("-o", out)])
         src = Source.read(doc)
-        data = src.encode(strip_text(src.text))
+        data = src.encode(strip_text(src.text, doc))
         if in_place:
-            atomic_write(doc, data)
+            atomic_write(doc, data, expect=src.encode())
         elif out and out != "-":
             atomic_write(out, data, mode_from=doc)
         else:
@@ -283,9 +308,11 @@ def report(results: str, html_path: str | None, junit_path: str | None, summary_
     from pathlib import Path
 
     from runbook.report.json import from_dict
-    from runbook.source import atomic_write, encode
+    from runbook.source import atomic_write, check_outputs, encode
 
     try:
+        check_outputs([("--html", html_path), ("--junit", junit_path)], [("--summary", summary_path)],
+                      protect=[results])
         try:
             data = json.loads(Path(results).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -305,8 +332,11 @@ def report(results: str, html_path: str | None, junit_path: str | None, summary_
             atomic_write(junit_path, encode(to_junit(run)))
         if summary_path:
             from runbook.report.summary import to_markdown_summary
-            with open(summary_path, "a", encoding="utf-8") as fh:
-                fh.write(to_markdown_summary(run))
+            try:
+                with open(summary_path, "a", encoding="utf-8") as fh:
+                    fh.write(to_markdown_summary(run))
+            except OSError as exc:
+                raise RunbookError(f"cannot append the summary: {exc.strerror}", where=summary_path) from None
     except RunbookError as err:
         _fail(err)
 
@@ -383,7 +413,7 @@ def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], chec
     """
     from runbook import config
     from runbook.run.runner import Runner
-    from runbook.source import atomic_write
+    from runbook.source import check_outputs
     from runbook.write.update import apply, plan_updates, step_diff
 
     if in_place and out:
@@ -392,6 +422,8 @@ def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], chec
         src, original, document = load(doc)
         settings = _settings(document, timeout=timeout, shell=shell, env=env, env_files=env_files,
                              values=values, selection=config.Selection(steps=tuple(steps)))
+        if not check_only:
+            check_outputs([("-o" if out else "DOC", out or doc)])
         for w in document.warnings:
             click.echo(f"runbook: warning: {w}", err=True)
         run = Runner(document, settings).run()
@@ -423,15 +455,16 @@ def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], chec
             click.echo(step_diff(original, upd, doc), nl=False)
         click.echo(f"{doc}: {'would change' if changed else 'up to date'}", err=True)
         sys.exit(EXIT_FAIL if changed else EXIT_OK)
+    kept = False
     try:
         if out == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         else:
-            atomic_write(out or doc, data, mode_from=doc)
+            kept = write_document(src, out or doc, data, "update")
     except RunbookError as err:
         _fail(err)
-    sys.exit(EXIT_OK)
+    sys.exit(EXIT_FAIL if kept else EXIT_OK)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

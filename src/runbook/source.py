@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,28 +87,37 @@ def strip_newline(line: str) -> str:
     return line.rstrip("\r\n")
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, mode_from: str | None = None) -> bool:
+class DocumentChanged(RunbookError):
+    """The file changed on disk after it was read: writing would lose someone's edit."""
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes, mode_from: str | None = None,
+                 expect: bytes | None = None) -> bool:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
 
-    Permissions are kept from the existing file, else copied from ``mode_from``.
-    Nothing is written when the file already holds ``data``. Returns True if written.
+    A symlink is followed: the file it points to is replaced, the link stays.
+    An existing file keeps its mode and (where allowed) its owner and group; a
+    new one takes the mode of ``mode_from`` if given, else the umask's.
+    With ``expect`` (the bytes the caller read), :class:`DocumentChanged` is
+    raised instead of writing when the file no longer holds them, checked once
+    more just before the rename. A file that is not a regular one (``/dev/stdout``,
+    a pipe) is written in place. Nothing is written when the file already holds
+    ``data``. Returns True if written.
     """
-    target = Path(path)
     try:
-        if target.read_bytes() == data:
-            return False
+        info: os.stat_result | None = os.stat(path)  # follows symlinks, /dev/stdout included
     except OSError:
-        pass
-    mode: int | None = None
-    for candidate in (target, Path(mode_from) if mode_from else None):
-        if candidate is None:
-            continue
-        try:
-            mode = stat.S_IMODE(candidate.stat().st_mode)
-            break
-        except OSError:
-            continue
-    folder = target.parent if str(target.parent) else Path(".")
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        return _write_through(path, data)
+    target = Path(os.path.realpath(path))
+    current = _read_or_none(target)
+    if current == data:
+        return False
+    if expect is not None and current != expect:
+        raise DocumentChanged("changed on disk since runbook read it", where=str(path))
+    mode = stat.S_IMODE(info.st_mode) if info is not None else _mode_of(mode_from)
+    folder = target.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -118,8 +128,11 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode_from: str | Non
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
+        if info is not None:
+            _keep_owner(tmp, info)
+        if expect is not None and _read_or_none(target) != expect:
+            raise DocumentChanged("changed on disk while runbook was writing it", where=str(path))
         os.replace(tmp, target)
     except BaseException as exc:
         try:
@@ -133,3 +146,143 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode_from: str | Non
             ) from None
         raise
     return True
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _mode_of(mode_from: str | None) -> int:
+    """Mode of ``mode_from`` if it exists, else what a new file gets under the umask."""
+    if mode_from:
+        try:
+            return stat.S_IMODE(os.stat(mode_from).st_mode)
+        except OSError:
+            pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _keep_owner(tmp: str, info: os.stat_result) -> None:
+    """Give the new file the old one's owner and group, as far as this user may."""
+    if (info.st_uid, info.st_gid) == (os.geteuid(), os.getegid()):
+        return
+    for uid in (info.st_uid, -1):
+        try:
+            os.chown(tmp, uid, info.st_gid)
+            return
+        except OSError:
+            continue
+
+
+def _write_through(path: str | os.PathLike[str], data: bytes) -> bool:
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise RunbookError(f"cannot write: {exc.strerror or exc}", where=str(path)) from None
+    return True
+
+
+def check_writable(path: str | os.PathLike[str], option: str, append: bool = False) -> None:
+    """Raise a usage error now if ``path`` could not be written later (checked before a run).
+
+    The folder must exist and take a new file (probed with a temporary file,
+    which also catches read-only mounts and /proc, where root's permission
+    bits say nothing); the path must not be a directory.
+    """
+    where = f"{option} {path}"
+    try:
+        info: os.stat_result | None = os.stat(path)
+    except OSError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        if not os.access(path, os.W_OK):  # a device or a pipe (/dev/stdout): written through
+            raise RunbookError("cannot write to it", where=where)
+        return
+    target = Path(os.path.realpath(path))
+    if target.is_dir():
+        raise RunbookError("is a directory, not a file", where=where, hint="name a file inside it")
+    try:
+        folder = os.stat(target.parent)
+    except FileNotFoundError:
+        raise RunbookError(f"the folder {target.parent} does not exist", where=where,
+                           hint="create it first (mkdir -p), or pick another path") from None
+    except NotADirectoryError:
+        raise RunbookError("a part of the path is a regular file, not a folder", where=where) from None
+    except OSError as exc:
+        raise RunbookError(f"cannot use the folder: {exc.strerror}", where=where) from None
+    if not stat.S_ISDIR(folder.st_mode):
+        raise RunbookError(f"{target.parent} is a regular file, not a folder", where=where)
+    if append and info is not None:
+        try:
+            with open(target, "ab"):
+                pass
+        except OSError as exc:
+            raise RunbookError(f"cannot append to it: {exc.strerror}", where=where) from None
+        return
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=target.parent)
+    except OSError as exc:
+        raise RunbookError(f"cannot create a file in {target.parent}: {exc.strerror or exc}", where=where,
+                           hint="pick a writable folder") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def check_outputs(files: Sequence[tuple[str, str | None]],
+                  appended: Sequence[tuple[str, str | None]] = (), protect: Sequence[str] = ()) -> None:
+    """:func:`check_writable` for each ``(option, path)`` given (``-``: stdout, skipped).
+
+    No output may be one of the ``protect`` files (the document, the results read).
+    """
+    for option, path in [*files, *appended]:
+        for kept in protect:
+            if path and path != "-" and _same_file(path, kept):
+                raise RunbookError(f"is {kept}, which runbook reads: writing there would overwrite it",
+                                   where=f"{option} {path}", hint="pick another path")
+    for option, path in files:
+        if path and path != "-":
+            check_writable(path, option)
+    for option, path in appended:
+        if path:
+            check_writable(path, option, append=True)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def write_beside_if_changed(src: Source, target: str, data: bytes, tag: str) -> str | None:
+    """Write ``data`` to ``target``, unless ``target`` is ``src``'s file and it changed since it was read.
+
+    Then the author's file is left as it is and ``data`` goes to a new file
+    beside it (:func:`beside`), whose path is returned; None when written to ``target``.
+    """
+    same = os.path.realpath(target) == os.path.realpath(src.path) or _same_file(target, src.path)
+    try:
+        atomic_write(target, data, mode_from=src.path, expect=src.encode() if same else None)
+        return None
+    except DocumentChanged:
+        other = beside(src.path, tag)
+        atomic_write(other, data, mode_from=src.path)
+        return other
+
+
+def beside(path: str, tag: str) -> str:
+    """A free path next to ``path``: ``doc.md`` -> ``doc.TAG.md`` (then ``doc.TAG.1.md``...)."""
+    p = Path(path)
+    suffix = p.suffix or ".md"
+    stem = p.name[: len(p.name) - len(p.suffix)] if p.suffix else p.name
+    for n in range(1000):
+        candidate = p.with_name(f"{stem}.{tag}{'' if n == 0 else f'.{n}'}{suffix}")
+        if not os.path.lexists(candidate):
+            return str(candidate)
+    raise RunbookError("no free file name beside it", where=path)

@@ -41,19 +41,20 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 
 
-def blank_annotations(text: str) -> str:
+def blank_annotations(text: str, path: str = "<string>", strict: bool = True) -> str:
     """``text`` with every annotation region emptied in place.
 
     Regions are found exactly as ``runbook strip`` finds them (:mod:`regions`), so an
     author's example of a region inside a fenced block is left alone. Each line of a
     region keeps its terminator and its block-quote markers (so a quote around the
     region stays one quote) and loses everything else; line numbers do not move.
+    A damaged region raises :class:`ParseError` (``strict=False``: left as content).
     """
-    if "<!-- runbook:begin" not in text:
-        return text  # no marker, no region: the common case costs one substring test
+    if "<!-- runbook:begin" not in text and "<!-- runbook:end -->" not in text:
+        return text  # no marker, no region: the common case costs two substring tests
     lines = split_lines(text)
     out = list(lines)
-    for region in find_regions(lines):
+    for region in find_regions(lines, path, strict):
         for k in range(region.start, region.stop):
             body = strip_newline(lines[k])
             quote = re.match(r"[ \t>]*", body)
@@ -264,7 +265,7 @@ class Scan:
 
 def scan(text: str) -> Scan:
     """Blocks and tables of ``text`` (no BOM) without interpreting them; never raises."""
-    text = blank_annotations(text)
+    text = blank_annotations(text, strict=False)
     lines = split_lines(text)
     tokens = _markdown().parse(text)
     return Scan(tuple(lines), tuple(_blocks(tokens, lines)), tuple(_table_cells(tokens)))
@@ -273,7 +274,7 @@ def scan(text: str) -> Scan:
 # -- entry points ---------------------------------------------------------------
 def parse_document(text: str, path: str = "<string>") -> Document:
     """Parse ``text`` (no BOM) into a Document; raises :class:`ParseError` with ``path:line``."""
-    text = blank_annotations(text)
+    text = blank_annotations(text, path)
     lines = split_lines(text)
     tokens = _markdown().parse(text)
     return _document(tokens, lines, _blocks(tokens, lines), path)

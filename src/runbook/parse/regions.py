@@ -1,9 +1,15 @@
 """Find the annotation regions of a document's lines (shared by strip and the parser).
 
-A region is whole lines from ``<prefix><!-- runbook:begin KIND ... lines=N -->``
-to ``<prefix><!-- runbook:end -->``. ``lines=N`` is trusted when the N-th line
-is an end marker, else the first end marker closes the region (the annotator
-makes sure no content line inside a region can spell one).
+A region is whole lines from ``<prefix><!-- runbook:begin KIND ... lines=N sum=H -->``
+to ``<prefix><!-- runbook:end -->``. A region is removed only when it provably
+is runbook's (:func:`check_region`): its N-th line is the end marker, no other
+marker lies inside, every line carries the begin marker's prefix and ``sum=H``
+(a hash of its body, see :func:`body_sum`) still matches. Anything else is a
+damaged annotation (an end marker deleted or edited, a begin without end,
+nested or reordered markers, text typed inside): :func:`find_regions` raises
+:class:`ParseError` at its line instead of guessing, so that no author line is
+ever taken for runbook's. Regions written before ``sum=`` existed are checked
+on their structure alone.
 
 Marker lines that are the author's own content are not regions: a fenced block
 that shows what an annotated document looks like (``docs/format.md`` does). No
@@ -16,15 +22,21 @@ scanner.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from runbook.errors import ParseError
 
 BEGIN_RE = re.compile(
     r"^(?P<prefix>[ \t>]*)<!-- runbook:begin (?P<kind>[a-z]+)(?P<args>(?: [^ \r\n]+)*?) -->[ \t]*$"
 )
 END_RE = re.compile(r"^[ \t>]*<!-- runbook:end -->[ \t]*$")
-
+SUM_SIZE = 12
+_HINT = ("runbook removes only regions it can prove it wrote; restore the region as it was, "
+         "or move your own text out of it and delete the region from its begin marker to its "
+         "end marker by hand, then run again")
 
 
 @dataclass(frozen=True)
@@ -35,13 +47,20 @@ class Region:
     stop: int
     eofnl: bool
     """The annotator added a newline to the document's last line to make room."""
+    summed: bool = False
+    """Its begin marker has ``sum=`` (proved by content, not by structure alone)."""
 
 
 _FENCE_RE = re.compile(r"(?P<lead>(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)(?P<run>`{3,}|~{3,})(?P<info>[^\r\n]*)$")
 
 
-def find_regions(lines: Sequence[str]) -> list[Region]:
-    """Every annotation region of ``lines`` (lines keep their terminators)."""
+def find_regions(lines: Sequence[str], path: str = "<string>", strict: bool = True) -> list[Region]:
+    """Every annotation region of ``lines`` (lines keep their terminators).
+
+    A damaged annotation raises :class:`ParseError` at ``path:line`` with a hint;
+    with ``strict=False`` it is left in place as content instead (for the linter,
+    which must not raise).
+    """
     regions: list[Region] = []
     index = 0
     while index < len(lines):
@@ -49,7 +68,15 @@ def find_regions(lines: Sequence[str]) -> list[Region]:
         if end is not None:
             index = end
             continue
-        region = _region_at(lines, index)
+        region = check_region(lines, index)
+        if (region is None and strict and "<!-- runbook:end -->" in lines[index]
+                and END_RE.match(lines[index].rstrip("\r\n"))):
+            region = "an end marker without its begin marker (was the begin line deleted?)"
+        if isinstance(region, str):
+            if strict:
+                raise ParseError(f"damaged runbook annotation: {region}", where=f"{path}:{index + 1}",
+                                 hint=_HINT)
+            region = None
         if region is None:
             index += 1
             continue
@@ -96,8 +123,8 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
                 return None  # the quote ended, and the fence with it
         region = _region_at(lines, j)
         if region is not None:
-            if not examples:
-                return None
+            if not examples and region.summed:
+                return None  # only a region with sum= is proof enough to end the fence
             j = region.stop
             continue
         j += 1
@@ -189,19 +216,72 @@ def _starts_fresh(previous: str) -> bool:
 
 
 def _region_at(lines: Sequence[str], index: int) -> Region | None:
+    region = check_region(lines, index)
+    return region if isinstance(region, Region) else None
+
+
+def check_region(lines: Sequence[str], index: int) -> Region | str | None:
+    """The region whose begin marker is line ``index``; a reason when it is damaged.
+
+    None when the line is no begin marker. Without ``lines=N`` (and only with
+    ``sum=``) the first end marker closes the region; the sum then proves it.
+    """
     if "<!-- runbook:begin " not in lines[index]:
-        return None
+        return None  # tested without a pattern: most lines are no marker
     m = BEGIN_RE.match(lines[index].rstrip("\r\n"))
     if m is None:
         return None
     args = m.group("args").split()
-    count = next((int(a[6:]) for a in args if re.fullmatch(r"lines=\d{1,9}", a)), 0)
-    if count >= 2 and index + count <= len(lines) and END_RE.match(lines[index + count - 1].rstrip("\r\n")):
-        return Region(index, index + count, "eofnl" in args)
-    for j in range(index + 1, len(lines)):
-        if END_RE.match(lines[j].rstrip("\r\n")):
-            return Region(index, j + 1, "eofnl" in args)
-    return None
+    count = next((int(a[6:]) for a in args if re.fullmatch(r"lines=\d{1,9}", a)), None)
+    digest = next((a[4:] for a in args if re.fullmatch(rf"sum=[0-9a-f]{{{SUM_SIZE}}}", a)), None)
+    if count is None and digest is None:
+        return "a begin marker with neither lines=N nor sum= (runbook always writes them)"
+    if count is not None and count < 2:
+        return f"lines={count} cannot hold a begin and an end marker"
+    if count is None:
+        stop = next((j + 1 for j in range(index + 1, len(lines)) if _is_marker(lines[j])), len(lines) + 1)
+    else:
+        stop = index + count
+    if stop > len(lines) or not END_RE.match(lines[stop - 1].rstrip("\r\n")):
+        return (f"its lines={count} does not end at an end marker" if count is not None
+                else "a begin marker without its end marker")
+    inner = next((j for j in range(index + 1, stop - 1) if _is_marker(lines[j])), None)
+    if inner is not None:
+        return f"another marker inside it, at line {inner + 1} (nested, reordered or damaged markers)"
+    body = _body(lines[index + 1 : stop - 1], m.group("prefix"))
+    if body is None or not lines[stop - 1].startswith(m.group("prefix").rstrip()):
+        return "a line inside it has lost the region's prefix (moved or edited by hand)"
+    if digest is not None and body_sum(body) != digest:
+        return "its content no longer matches its sum= (edited by hand, or text typed inside it)"
+    return Region(index, stop, "eofnl" in args, digest is not None)
+
+
+def _is_marker(line: str) -> bool:
+    if "<!-- runbook:" not in line:
+        return False
+    body = line.rstrip("\r\n")
+    return bool(BEGIN_RE.match(body) or END_RE.match(body))
+
+
+def _body(lines: Sequence[str], prefix: str) -> list[str] | None:
+    """The region's body lines without prefix and terminator, or None if one lacks the prefix."""
+    out: list[str] = []
+    bare = prefix.rstrip()
+    for line in lines:
+        text = line.rstrip("\r\n")
+        if text.startswith(prefix):
+            out.append(text[len(prefix):])
+        elif text.rstrip(" \t") == bare:
+            out.append("")
+        else:
+            return None
+    return out
+
+
+def body_sum(body: Sequence[str]) -> str:
+    """``sum=`` of a region: a hash of its body lines (prefix and trailing blanks ignored)."""
+    joined = "\n".join(line.rstrip(" \t") for line in body)
+    return hashlib.sha256(joined.encode("utf-8", "surrogateescape")).hexdigest()[:SUM_SIZE]
 
 
 def columns(text: str) -> int:

@@ -19,7 +19,7 @@ from typing import Callable, Protocol, Sequence
 
 from runbook import __version__
 from runbook.config import SECRET_NAME_RE, Settings, parse_duration, parse_seconds
-from runbook.errors import ConfigError
+from runbook.errors import ConfigError, SessionError
 from runbook.judge.criteria import needles
 from runbook.judge.normalise import fold_carriage_returns, strip_ansi
 from runbook.judge.trouble import match_troubleshooting
@@ -41,6 +41,7 @@ from runbook.model import (
 from runbook.parse.placeholders import fill_placeholders
 from runbook.run.mask import MASK, Masker
 from runbook.run.plan import Plan, build_plan
+from runbook.run import shellvars
 from runbook.run.session import PexpectSession, ShellConfig
 
 
@@ -68,7 +69,6 @@ class SessionLike(Protocol):
 
 
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
-_ASSIGN_RE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)=")
 _FAILED = (Status.FAIL, Status.ERROR)
 MAX_CAP = 128_000_000
 """Largest per-step output kept in memory to compare with a documented expected output."""
@@ -96,7 +96,10 @@ class Runner:
         self._interrupts = 0
         self._step_interrupted = False
         self._wake = threading.Event()
-        self.masker = Masker(settings.secret_values().values())
+        listed = {k: v for k, v in settings.values.items() if k in settings.secrets or SECRET_NAME_RE.search(k)}
+        self.masker = Masker([*settings.secret_values().values(), *listed.values()])
+        self._secret_vars = shellvars.Learner(SECRET_NAME_RE, settings.secrets)
+        self._masked_at: dict[str, int] = {}
         self._logdir = ""
         self._bg_logs: dict[str, str] = {}
         self._inputs = {**os.environ, **settings.env, **settings.values}
@@ -146,7 +149,7 @@ class Runner:
             if self._session is not None:
                 self._session.close()
             shutil.rmtree(self._logdir, ignore_errors=True)
-        ordered = tuple(results[s.id] for s in plan.steps if s.id in results)
+        ordered = tuple(self._remasked(results[s.id]) for s in plan.steps if s.id in results)
         run = RunResult(
             document=self.doc.path, runbook_version=__version__,
             started_at=started_wall.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -154,6 +157,13 @@ class Runner:
             phases=self._phase_results(plan, results), steps=ordered, interrupted=self.interrupted)
         self._emit("run_finished", run)
         return run
+
+    def _remasked(self, r: StepResult) -> StepResult:
+        """A result masked again if a secret was learned after it ran (step 1 printed a file
+        that step 2 read into a secret variable): no artefact file shows it."""
+        if self._masked_at.get(r.step_id, 0) == self.masker.generation:
+            return r
+        return self.masker.result(r)
 
     def _preflight(self) -> None:
         """``requires:``: every command and variable must exist before anything runs."""
@@ -255,7 +265,8 @@ class Runner:
                 break
             if self._wake.wait(delay):
                 break
-        return result
+        self._masked_at[step.id] = self.masker.generation
+        return self.masker.result(result, outputs=False)
 
     def _execute(self, step: Step, commands: Sequence[Command], timeout: float,
                  wanted: Sequence[str]) -> list[CommandRun]:
@@ -277,7 +288,8 @@ class Runner:
             if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
                     or self._step_interrupted:
                 break
-        self._learn_secrets(step)
+        if not (runs and runs[-1].execution.shell_died):  # a fresh shell holds nothing new
+            self._learn_secrets()
         return [CommandRun(self._masked_expected(r.command), self._masked(r.execution)) for r in runs]
 
     def _masked_expected(self, cmd: Command) -> Command:
@@ -315,16 +327,16 @@ class Runner:
         return Execution(Output(text, o.total_bytes, o.lines, o.dropped_bytes, counts),
                          ex.exit_code, ex.duration_s, ex.timed_out, ex.shell_died, self.masker(ex.note))
 
-    def _learn_secrets(self, step: Step) -> None:
-        """Ask the shell for values a step assigned to secret-looking or listed variables."""
-        names = {n for n in _ASSIGN_RE.findall(step.source)
-                 if SECRET_NAME_RE.search(n) or n in self.settings.secrets}
-        if not names or self._session is None:
-            return
-        script = "".join(f"printf '%s\\n' \"${{{n}-}}\"\n" for n in sorted(names))
-        ex = self._session.run(script, timeout=5, errexit=False)
-        if ex.exit_code == 0:
-            self.masker.add(ex.output.text.splitlines())
+    def _learn_secrets(self) -> None:
+        """Learn the values of the shell's secret variables, however a step set them."""
+        self.masker.add(self._secret_vars.learn(self._query))
+
+    def _query(self, script: str, room: int) -> str:
+        assert self._session is not None
+        try:
+            return self._session.run(script, timeout=10, errexit=False, output_cap=room).output.text
+        except SessionError:  # the shell cannot be restarted: the next step reports it
+            return ""
 
     def _run_command(self, cmd: str) -> int | None:
         assert self._session is not None

@@ -8,9 +8,10 @@ inserted region is whole lines::
     <prefix>...body (see result_block)...
     <prefix><!-- runbook:end -->
 
-``lines=N`` counts the region's lines, markers included, so :func:`strip`
-removes exactly what was inserted even if a hand edit broke the body; it falls
-back to the first end marker when the count does not fit. ``eofnl`` records
+``lines=N`` counts the region's lines, markers included, and ``sum=H`` is a
+hash of its body: :func:`strip` removes a region only when both still hold, and
+refuses a damaged one (``ParseError`` at its line) rather than guess where it
+ends, so no author line is ever removed with it. ``eofnl`` records
 that the document's last line had no newline and one was added to make room.
 Inserted lines use the newline of the neighbouring original lines. A step
 whose fence is never closed gets no result (it would land inside the fence).
@@ -23,7 +24,7 @@ import re
 from collections.abc import Sequence
 
 from runbook.model import Document, RunResult, Step
-from runbook.parse.regions import Region, columns, find_regions
+from runbook.parse.regions import Region, body_sum, columns, find_regions
 from runbook.source import split_lines
 from runbook.write.result_block import result_body, summary_body
 
@@ -34,7 +35,7 @@ _DIRECTIVE_RE = re.compile(r"^ {0,3}<!--\s*runbook\s*:(?!\s*(?:begin|end)\b).*--
 _ID_UNSAFE = re.compile(r"[^\w.:/+#-]")
 
 
-def annotate(text: str, doc: Document, run: RunResult) -> str:
+def annotate(text: str, doc: Document, run: RunResult, path: str = "<string>") -> str:
     """``text`` with a summary after the first heading and a result under each step.
 
     ``text`` is the document as parsed into ``doc`` (BOM removed). Annotations it
@@ -44,7 +45,7 @@ def annotate(text: str, doc: Document, run: RunResult) -> str:
     """
     lines = split_lines(text)
     position = _identity(len(lines))
-    regions = find_regions(lines) if BEGIN in text else []
+    regions = find_regions(lines, path) if BEGIN in text or END in text else []  # scanned once
     if regions:
         position = _position_map(len(lines), regions)
         lines = split_lines(_remove(lines, regions))
@@ -63,20 +64,23 @@ def annotate(text: str, doc: Document, run: RunResult) -> str:
     return _splice(lines, inserts)
 
 
-def strip(text: str) -> str:
-    """``text`` without any annotation region: the original document, byte for byte."""
-    if BEGIN not in text:
-        return text  # no marker: nothing to scan for
+def strip(text: str, path: str = "<string>") -> str:
+    """``text`` without any annotation region: the original document, byte for byte.
+
+    Raises :class:`~runbook.errors.ParseError` at ``path:line`` for a damaged region.
+    """
+    if BEGIN not in text and END not in text:
+        return text
     lines = split_lines(text)
-    regions = find_regions(lines)
+    regions = find_regions(lines, path)
     return _remove(lines, regions) if regions else text
 
 
-def has_annotations(text: str) -> bool:
-    """True when ``text`` holds at least one well-formed annotation region."""
-    if BEGIN not in text:
+def has_annotations(text: str, path: str = "<string>") -> bool:
+    """True when ``text`` holds at least one annotation region (a damaged one raises)."""
+    if BEGIN not in text and END not in text:
         return False
-    return bool(find_regions(split_lines(text)))
+    return bool(find_regions(split_lines(text), path))
 
 
 # --- inserting -----------------------------------------------------------------
@@ -92,7 +96,7 @@ def _splice(lines: list[str], inserts: dict[int, list[tuple[str, list[str], str]
                 flags = " eofnl"
                 out[-1] += fallback
             newline = _newline_near(lines, index, fallback)
-            region = [f"{BEGIN} {kind} lines={len(body) + 2}{flags} -->", *body, END]
+            region = [f"{BEGIN} {kind} lines={len(body) + 2} sum={body_sum(body)}{flags} -->", *body, END]
             out.extend((prefix + line if line else prefix.rstrip()) + newline for line in region)
         if index < len(lines):
             out.append(lines[index])

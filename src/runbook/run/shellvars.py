@@ -1,0 +1,118 @@
+"""Ask the document's shell for its variables: which names exist, and the values of some.
+
+Pure text in, text out (the runner sends the scripts through the session). After each
+step the runner learns the current value of every shell variable, exported or not,
+whose name is secret (``secrets:`` or ``config.SECRET_NAME_RE``), so that a value set
+by ``read``, ``source``, ``set -a; . ./.env`` or ``X=$(cat file)`` is masked like an
+exported one.
+
+One round trip per step in the usual case: the script lists the variable names that
+may be secret (bash: the ``compgen`` builtin, no process started; other shells: ``set``
+through ``sed``) and prints the values of the secret names already known. Only when a
+new secret name appears does a second script ask for its value.
+
+Values travel raw, each in one ``printf`` between a header and a trailer that carry
+a fresh nonce (the script holds the nonce only as a separate argument, so its own text
+never contains a marker), and so arrive decoded exactly as a step's output would show
+them. Tracing (``set -x``) is sent to /dev/null so it cannot interleave. A value
+longer than ``MAX_VALUE`` characters is not fetched. Learned values are returned to
+the caller only: never logged or written anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Callable, Iterable, Mapping
+
+MAX_VALUE = 1_000_000
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_LISTED = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:=|\r?$)", re.MULTILINE)
+def name_filter(pattern: str) -> str:
+    """A glob matching at least every name ``pattern`` (an ``A|B|C`` list of words, searched
+    case-insensitively) matches: the words' first three letters, as bracket classes. The
+    shell lists only those names (few bytes over the pty); the caller applies ``pattern``."""
+    words = pattern.split("|")
+    if not all(re.fullmatch(r"[A-Za-z0-9_]{3,}", w) for w in words):
+        return ""
+    classes = ("".join(sorted({c for w in words for c in (w[i].upper(), w[i].lower())})) for i in range(3))
+    return "".join(f"[{c}]" for c in classes)
+
+
+def _both(body: str, glob: str) -> str:
+    """``body`` for bash (builtins only: ``compgen``, and ``builtin printf``, which a function
+    named printf cannot replace) and for other shells (``set`` through ``sed``). compgen
+    fails when nothing matches: ``enable compgen`` tells that from a bash without it."""
+    sed = f"\\sed -n 's/^\\([A-Za-z0-9_]*{glob}[A-Za-z0-9_]*\\)=.*/\\1/p'"
+    cg = f"\\builtin compgen -v -X '!*{glob}*'" if glob else "\\builtin compgen -v"
+    bash = body.replace("@PRINTF", "\\builtin printf").replace(
+        "@LIST", f"{cg} 2>/dev/null || \\builtin enable compgen 2>/dev/null || \\set | {sed}")
+    posix = body.replace("@PRINTF", "\\printf").replace("@LIST", f"\\set | {sed}")
+    return f'{{ if [ -n "${{BASH_VERSION-}}" ]; then\n{bash}\nelse\n{posix}\nfi\n}} 2>/dev/null\n'
+
+
+def _record(nonce: str, name: str) -> str:
+    return (f'[ -n "${{{name}+x}}" ] && [ "${{#{name}}}" -le {MAX_VALUE} ] && '
+            f"@PRINTF '\\n__RB_V%s=%s\\n%s\\n__RB_V%s;' {nonce} {name} \"${{{name}-}}\" {nonce}")
+
+
+def names_script(nonce: str, known: Iterable[str], glob: str = "") -> str:
+    """List the variable names that match ``glob`` (every name if empty), then print the
+    values of ``known`` names."""
+    names = sorted(n for n in known if _NAME.fullmatch(n))
+    return _both("\n".join(["@LIST", f"@PRINTF '\\n__RB_V%s.\\n' {nonce}", *(_record(nonce, n) for n in names)]), glob)
+
+
+def values_script(nonce: str, names: Iterable[str]) -> str:
+    """Print the values of ``names`` only."""
+    return _both("\n".join([":", *(_record(nonce, n) for n in sorted(names) if _NAME.fullmatch(n))]), "")
+
+
+def parse_names(text: str, nonce: str) -> set[str] | None:
+    """The variable names listed before the end-of-list marker (``None``: no marker seen)."""
+    head, sep, _ = text.partition(f"\n__RB_V{nonce}.\n")
+    if not sep:
+        return None
+    return set(_LISTED.findall(head))
+
+
+def parse_values(text: str, nonce: str) -> Mapping[str, str]:
+    """``name -> value`` of every complete record in ``text``."""
+    rx = re.compile(rf"\n__RB_V{re.escape(nonce)}=([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n__RB_V{re.escape(nonce)};",
+                    re.DOTALL)
+    return {m.group(1): m.group(2) for m in rx.finditer(text)}
+
+
+Query = Callable[[str, int], str]
+"""Runs a script in the shell (with room for this many characters of output), returns its output."""
+
+
+class Learner:
+    """Which secret names the shell held after the last step, and how to ask for their values."""
+
+    def __init__(self, name_re: re.Pattern[str], listed: Iterable[str] = ()) -> None:
+        self._re = name_re
+        self._glob = name_filter(name_re.pattern)
+        self._listed = {n for n in listed if _NAME.fullmatch(n)}
+        self._known: set[str] = set()
+
+    def learn(self, query: Query) -> list[str]:
+        """The current values of every secret variable of the shell (empty when it did not answer)."""
+        nonce = secrets.token_hex(8)
+        ask = self._known | self._listed
+        text = query(names_script(nonce, ask, self._glob), _room(len(ask)))
+        names = parse_names(text, nonce)
+        if names is None:
+            return []
+        found = dict(parse_values(text, nonce))
+        wanted = {n for n in names if self._re.search(n)} | (found.keys() & self._listed)
+        new = wanted - self._known - self._listed
+        if new:
+            nonce = secrets.token_hex(8)
+            found.update(parse_values(query(values_script(nonce, new), _room(len(new))), nonce))
+        self._known = wanted - self._listed
+        return [v for n, v in found.items() if n in wanted]
+
+
+def _room(values: int) -> int:
+    return 2 * MAX_VALUE * (values + 1)
