@@ -106,7 +106,7 @@ def _cell(r: Result | None, timeout: float) -> str:
         spread = f" (min {r['min_s']:.3f})" if len(r.get("runs", [])) > 1 else ""
         return f"{r['wall_s']:.3f} s{spread} · {r['rss_mb']:.1f} MB{flaky}"
     if r["status"] in ("hang", "timeout"):
-        return f"**{r['status']}** (killed at {timeout:g} s, {r['rss_mb']:.0f} MB)"
+        return f"**{r['status']}** ({r.get('detail') or f'killed at {timeout:g} s'}, {r['rss_mb']:.0f} MB)"
     return f"**{r['status'].upper()}** ({r.get('detail', '')})"
 
 
