@@ -21,6 +21,7 @@ OWNER = {
     "rich": {"report/terminal.py"},
     "click": {"cli.py"},
     "yaml": {"parse/markdown.py"},
+    "psutil": {"run/procs.py"},
 }
 
 

@@ -445,10 +445,12 @@ def test_blank_annotations_keeps_line_count_and_quote_markers():
     assert blank_annotations(unclosed, strict=False) == unclosed
 
 
-def test_unclosed_fence_warns_and_still_parses():
-    d = parse_document("# T\n\n```bash\necho never closed\n", "u.md")
-    assert [s.source for s in d.steps] == ["echo never closed"]
-    assert d.warnings == ("u.md:3: code block is never closed: it runs to the end of its container",)
+def test_unclosed_fence_is_refused_at_its_line_so_prose_never_runs_as_shell():
+    with pytest.raises(ParseError) as exc:
+        parse_document("# T\n\n```bash\necho never closed\n\nSome prose: rm -rf here\n", "u.md")
+    assert exc.value.where == "u.md:3"
+    assert "never closed" in exc.value.message and "end of the file" in exc.value.message
+    assert "```" in (exc.value.hint or "")
 
 
 def test_setup_directive_before_the_first_phase():

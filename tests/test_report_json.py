@@ -32,7 +32,7 @@ def test_schema_itself_is_valid_draft_2020_12() -> None:
 def test_keys_are_the_spec_keys_in_spec_order_plus_documented_extras() -> None:
     data = to_dict(make_run())
     assert [k for k in data if k in SPEC_TOP] == SPEC_TOP
-    assert set(data) - set(SPEC_TOP) == {"host", "interrupted"}
+    assert set(data) - set(SPEC_TOP) == {"host", "interrupted", "stopped_processes"}
     assert list(data["summary"]) == ["total", "pass", "fail", "error", "skip", "blocked", "manual", "drift"]
     assert data["summary"] == {"total": 6, "pass": 1, "fail": 1, "error": 1, "skip": 1,
                                "blocked": 1, "manual": 1, "drift": 1}
@@ -68,6 +68,15 @@ def test_round_trip_is_lossless(hostile: bool) -> None:
     run = make_run(hostile)
     assert from_dict(to_dict(run)) == run
     assert from_json(to_json(run)) == run
+
+
+def test_stopped_processes_round_trip_and_bad_ones_are_refused() -> None:
+    run = replace(make_run(), stopped_processes=("pid 12 (sleep 300)",))
+    data = to_dict(run)
+    assert data["stopped_processes"] == ["pid 12 (sleep 300)"]
+    assert from_dict(data).stopped_processes == ("pid 12 (sleep 300)",)
+    with pytest.raises(RunbookError, match="stopped_processes"):
+        from_dict({**data, "stopped_processes": [12]})
 
 
 def test_interrupted_run_round_trips() -> None:

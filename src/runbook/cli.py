@@ -6,6 +6,7 @@ imported inside the commands that use them so ``runbook --version`` stays fast.
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from typing import TYPE_CHECKING, Any, Sequence
@@ -18,9 +19,10 @@ from runbook.errors import RunbookError
 if TYPE_CHECKING:
     from runbook.config import Selection, Settings
     from runbook.model import Document, RunResult
+    from runbook.run.runner import Runner
     from runbook.source import Source
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NO_STEPS, EXIT_INTERRUPTED = 0, 1, 2, 5, 130
 
 
 def _fail(err: RunbookError) -> None:
@@ -43,6 +45,33 @@ def load(path: str) -> tuple["Source", str, "Document"]:
 @click.version_option(__version__, "--version", "-V", prog_name="runbook", message="%(prog)s %(version)s")
 def cli() -> None:
     """Make Markdown playbooks executable: run every shell step, judge it, write the verdicts back."""
+    _printable_streams()
+
+
+def _printable(err: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: an undecodable byte (a lone surrogate) is shown as ``\\xNN``."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    bad = err.object[err.start:err.end]
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"\\u{ord(c):04x}"
+                   for c in bad), err.end
+
+
+PRINTABLE = "runbook-printable"
+"""Encoding error handler for everything the CLI prints or appends: never raises on text
+holding bytes that were not UTF-8 (documents, output)."""
+codecs.register_error(PRINTABLE, _printable)
+
+
+def _printable_streams() -> None:
+    """Text with bytes that were not UTF-8 (documents, output) must print, never raise."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") == "strict":
+            try:
+                reconfigure(errors=PRINTABLE)
+            except (ValueError, OSError):
+                pass
 
 
 def _selection_options(f: Any) -> Any:
@@ -83,11 +112,19 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
             values: Sequence[str], strict: bool, fail_fast: bool, verbose: bool, quiet: bool,
             no_color: bool, phases: Sequence[str], steps: Sequence[str], from_step: str | None,
             until_step: str | None, no_deps: bool) -> None:
-    """Run DOC's steps in one shell, judge them, write the results."""
-    import signal
+    """Run DOC's steps in one shell, judge them, write the results.
 
+    \b
+    Exit status:
+      0    no step failed, errored, is manual or blocked (skips and drift allowed)
+      1    at least one step failed, errored, is manual or blocked
+      2    bad usage or input (the message names path:line); nothing ran
+      5    no step to run: DOC has none, or the selection matches none
+      130  interrupted (Ctrl-C, SIGTERM, SIGHUP)
+    """
     from runbook import config
     from runbook.report.terminal import TerminalReporter, make_console
+    from runbook.run.plan import build_plan
     from runbook.run.runner import Runner
     from runbook.source import check_outputs
 
@@ -99,6 +136,7 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
                              values=values, strict=strict, fail_fast=fail_fast,
                              selection=config.Selection(tuple(phases), tuple(steps), from_step,
                                                         until_step, no_deps))
+        planned = build_plan(document, settings.selection, settings.blocking).steps
         annotated = None if no_annotate or out == "-" else (doc if in_place else out or _annotated_path(doc))
         check_outputs([("-o", annotated)])
         check_outputs([("--json", json_path), ("--junit", junit_path), ("--html", html_path)],
@@ -107,29 +145,18 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
     except RunbookError as err:
         _fail(err)
         return
+    if not planned:
+        _no_steps(document)
     to_stdout = out == "-"
     console = make_console(sys.stderr if to_stdout else sys.stdout, no_color=no_color)
     for w in document.warnings:
         click.echo(f"runbook: warning: {w}", err=True)
     runner = Runner(document, settings, observers=[TerminalReporter(console, quiet=quiet, verbose=verbose)])
-
-    def on_sigint(signum: int, frame: object) -> None:
-        first = not runner.interrupted
-        runner.interrupt()
-        click.echo("\nrunbook: interrupted: stopping the step, then teardown (Ctrl-C again aborts teardown)"
-                   if first else "\nrunbook: second Ctrl-C: aborting teardown", err=True)
-
-    # SIGTERM/SIGHUP (a CI job cancelled, a closed terminal) stop the run like Ctrl-C:
-    # results are written and no background process is left behind.
-    previous = {sig: signal.signal(sig, on_sigint) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
-        run = runner.run()
+        run = _run_stoppable(runner)
     except RunbookError as err:
         _fail(err)
         return
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
     status = exit_status(run)
     try:
         kept = _write_outputs(run, src, original, document, out=out, in_place=in_place, no_annotate=no_annotate,
@@ -140,16 +167,51 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
     sys.exit(EXIT_FAIL if kept and status == EXIT_OK else status)
 
 
+def _run_stoppable(runner: "Runner") -> "RunResult":
+    """Run with SIGINT/SIGTERM/SIGHUP (Ctrl-C, a cancelled CI job, a closed terminal) turned
+    into an interrupt: the step stops, teardown runs, and the runner's end-of-run cleanup
+    stops every process of the run and removes its temp folders before we exit."""
+
+    import signal
+
+    def on_signal(signum: int, frame: object) -> None:
+        first = not runner.interrupted
+        runner.interrupt()
+        try:
+            click.echo("\nrunbook: interrupted: stopping the step, then teardown (Ctrl-C again aborts teardown)"
+                       if first else "\nrunbook: second Ctrl-C: aborting teardown", err=True)
+        except OSError:  # SIGHUP: the terminal may be gone
+            pass
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        return runner.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _no_steps(document: "Document") -> None:
+    """Exit 5 (pytest's "nothing collected"): a run with no step proves nothing, so it is no pass."""
+    what = "the selection matches no step" if document.steps else "the document has no step to run"
+    click.echo(f"runbook: no steps: {document.path}: {what}; nothing was run or written\n"
+               "  hint: a step is a fenced block tagged bash, sh, shell, zsh, console, shell-session or "
+               "terminal, or an untagged block of `$ ` commands; `runbook list` shows what runbook found",
+               err=True)
+    sys.exit(EXIT_NO_STEPS)
+
+
 def _settings(document: "Document", *, timeout: float | None, shell: str | None, env: Sequence[str],
               env_files: Sequence[str], values: Sequence[str], selection: "Selection",
               strict: bool = False, fail_fast: bool = False) -> "Settings":
     """Front matter, then the command line's options, validated into one Settings."""
     from runbook import config
 
-    if timeout is not None and timeout <= 0:
-        raise RunbookError("--timeout must be a positive number of seconds")
+    if timeout is not None and not config.valid_timeout(timeout):
+        raise RunbookError(f"--timeout must be a positive number of seconds, got {timeout}",
+                           hint=f"e.g. --timeout 60 (at most {config.MAX_SECONDS:.0f})")
     return config.with_cli(
-        config.from_front_matter(document.front_matter, document.path),
+        config.from_front_matter(document.front_matter, document.path, document.front_matter_lines),
         shell=shell, timeout=timeout, strict=strict, fail_fast=fail_fast,
         env=config.parse_assignments(env, "--env"), env_files=env_files,
         values=config.parse_assignments(values, "--set"), selection=selection)
@@ -206,7 +268,7 @@ def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Do
         md = to_markdown_summary(run)
         for p in summary_targets:
             try:
-                with open(p, "a", encoding="utf-8") as fh:
+                with open(p, "a", encoding="utf-8", errors=PRINTABLE) as fh:
                     fh.write(md)
             except OSError as exc:
                 raise RunbookError(f"cannot append the summary: {exc.strerror}", where=p) from None
@@ -235,7 +297,7 @@ def list_cmd(doc: str, phases: Sequence[str], steps: Sequence[str], from_step: s
 
     try:
         _, _, document = load(doc)
-        settings = config.from_front_matter(document.front_matter, doc)
+        settings = config.from_front_matter(document.front_matter, doc, document.front_matter_lines)
         plan = build_plan(document, config.Selection(tuple(phases), tuple(steps), from_step, until_step,
                                                       no_deps), settings.blocking)
     except RunbookError as err:
@@ -333,7 +395,7 @@ def report(results: str, html_path: str | None, junit_path: str | None, summary_
         if summary_path:
             from runbook.report.summary import to_markdown_summary
             try:
-                with open(summary_path, "a", encoding="utf-8") as fh:
+                with open(summary_path, "a", encoding="utf-8", errors=PRINTABLE) as fh:
                     fh.write(to_markdown_summary(run))
             except OSError as exc:
                 raise RunbookError(f"cannot append the summary: {exc.strerror}", where=summary_path) from None
@@ -426,10 +488,16 @@ def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], chec
             check_outputs([("-o" if out else "DOC", out or doc)])
         for w in document.warnings:
             click.echo(f"runbook: warning: {w}", err=True)
-        run = Runner(document, settings).run()
+        run = _run_stoppable(Runner(document, settings))
     except RunbookError as err:
         _fail(err)
         return
+    if run.stopped_processes:
+        click.echo(f"runbook: stopped {len(run.stopped_processes)} process(es) the run left running: "
+                   + "; ".join(run.stopped_processes), err=True)
+    if run.interrupted:
+        click.echo(f"runbook: interrupted: {doc} left unchanged", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     updates = plan_updates(original, document, run, set(steps) if steps else None)
     accepted = []
     for upd in updates:

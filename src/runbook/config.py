@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import shlex
+import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -36,9 +39,45 @@ def parse_duration(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value) if value > 0 else None
+        return float(value) if 0 < value <= MAX_SECONDS else None
     seconds = parse_seconds(str(value).strip())
-    return seconds if seconds is not None and seconds > 0 else None
+    return seconds if seconds is not None and 0 < seconds <= MAX_SECONDS else None
+
+
+MAX_SECONDS = 10_000_000.0
+"""Longest timeout accepted (about 4 months): beyond it, as with ``nan`` and ``inf``, the value
+is a typo, and a clock deadline that far out overflows the pty wait."""
+
+
+def valid_timeout(value: float) -> bool:
+    """A positive, finite number of seconds no larger than :data:`MAX_SECONDS`."""
+    return math.isfinite(value) and 0 < value <= MAX_SECONDS
+
+
+def shell_argv(command: str, what: str, where: str | None = None) -> list[str]:
+    """``command`` split like a shell would; ConfigError when empty or its quotes do not close."""
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise ConfigError(f"{what} {command!r} is not a valid command line: {exc}", where=where,
+                          hint="close every quote, e.g. bash -c 'exec bash -i'") from None
+    if not argv:
+        raise ConfigError(f"{what} is empty", where=where,
+                          hint="give a command such as `bash`, `ssh -tt host bash`, or leave it out "
+                               "for the default hermetic bash")
+    return argv
+
+
+def check_shell_found(settings: "Settings") -> None:
+    """The shell command must exist (on PATH, as the session's environment has it)."""
+    if settings.shell is None:
+        return
+    argv = shell_argv(settings.shell, settings.shell_from, settings.shell_where)
+    path = {**os.environ, **settings.env}.get("PATH", os.defpath)
+    if shutil.which(argv[0], path=path) is None:
+        raise ConfigError(f"{settings.shell_from} {settings.shell!r}: command {argv[0]!r} not found", 
+                          where=settings.shell_where,
+                          hint="install it, give its full path, or fix PATH")
 
 
 @dataclass(frozen=True)
@@ -82,6 +121,10 @@ class Settings:
     values: Mapping[str, str] = field(default_factory=dict)
     """``--set NAME=value`` placeholder values."""
     selection: Selection = field(default_factory=Selection)
+    shell_from: str = "--shell"
+    """Where ``shell`` was given (``--shell`` or ``front matter `shell```), for messages."""
+    shell_where: str | None = None
+    """``path:line`` of the front matter's ``shell:`` when it came from there."""
     output_cap: int = 1_000_000
     """Bytes of output kept per step (head + tail); the rest is counted, not kept."""
 
@@ -97,7 +140,8 @@ class Settings:
 def parse_dotenv(path: Path) -> dict[str, str]:
     """Read a dotenv file: ``KEY=value`` lines, ``export`` prefix, quotes, ``#`` comments."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # Bytes that are not UTF-8 reach the shell unchanged (surrogate escapes), as the shell would read them.
+        lines = path.read_bytes().decode("utf-8", "surrogateescape").splitlines()
     except OSError as exc:
         raise ConfigError(f"cannot read env file: {exc.strerror}", where=str(path),
                           hint="env_file paths are relative to the document's folder") from None
@@ -120,8 +164,22 @@ def parse_dotenv(path: Path) -> dict[str, str]:
                 value = value.replace("\\n", "\n").replace('\\"', '"')
         else:
             value = re.sub(r"\s+#.*$", "", value)
+        if "\0" in value:
+            raise ConfigError(f"{key} holds a NUL byte, which no environment variable can carry",
+                              where=f"{path}:{n}", hint="remove the NUL byte from the value")
         out[key] = value
     return out
+
+
+def check_env(env: Mapping[str, str], what: str, where: str | None = None) -> None:
+    """Names and values an environment can carry: no NUL anywhere, no ``=`` or blank in a name."""
+    for key, value in env.items():
+        if not key or "=" in key or "\0" in key or key != key.strip():
+            raise ConfigError(f"{what}: {key!r} is not a variable name", where=where,
+                              hint="names look like PORT or API_URL")
+        if "\0" in value:
+            raise ConfigError(f"{what}: the value of {key} holds a NUL byte, which no environment "
+                              "variable can carry", where=where, hint="remove the NUL byte")
 
 
 def parse_assignments(items: Sequence[str], option: str) -> dict[str, str]:
@@ -146,50 +204,62 @@ def _str_list(value: object, key: str, where: str) -> tuple[str, ...]:
                       hint=f"e.g. {key}: [A, B]")
 
 
-def from_front_matter(fm: Mapping[str, object], doc_path: str) -> Settings:
-    """Validate the front matter's ``runbook:`` mapping into Settings."""
+def from_front_matter(fm: Mapping[str, object], doc_path: str,
+                      lines: Mapping[str, int] | None = None) -> Settings:
+    """Validate the front matter's ``runbook:`` mapping into Settings.
+
+    ``lines`` (0-based line per key, from the parser) lets each error name its key's line.
+    """
     where = f"{doc_path}:1"
+
+    def at(key: str) -> str:
+        line = (lines or {}).get(key)
+        return f"{doc_path}:{line + 1}" if line is not None else where
     base = Path(doc_path).resolve().parent
     unknown = sorted(set(fm) - set(FRONT_MATTER_KEYS))
     if unknown:
-        raise ConfigError(f"unknown front matter key(s): {', '.join(unknown)}", where=where,
+        raise ConfigError(f"unknown front matter key(s): {', '.join(unknown)}", where=at(unknown[0]),
                           hint=f"known keys: {', '.join(FRONT_MATTER_KEYS)}")
     s = Settings(cwd=str(base))
     if "shell" in fm and fm["shell"] is not None:
         if not isinstance(fm["shell"], str) or not fm["shell"].strip():
-            raise ConfigError("front matter `shell` must be a command line", where=where,
+            raise ConfigError("front matter `shell` must be a command line", where=at("shell"),
                               hint="e.g. shell: ssh -tt host bash --norc")
-        s = replace(s, shell=fm["shell"])
+        shell_argv(fm["shell"], "front matter `shell`", at("shell"))
+        s = replace(s, shell=fm["shell"], shell_from="front matter `shell`", shell_where=at("shell"))
     if "timeout" in fm:
         t = parse_duration(fm["timeout"])
         if t is None:
-            raise ConfigError(f"front matter `timeout` is not a duration: {fm['timeout']!r}", where=where,
-                              hint="e.g. timeout: 60 or timeout: 2m")
+            raise ConfigError(f"front matter `timeout` is not a duration: {fm['timeout']!r}", where=at("timeout"),
+                              hint=f"a positive number of seconds up to {MAX_SECONDS:.0f}, e.g. timeout: 60 "
+                                   "or timeout: 2m")
         s = replace(s, timeout=t)
     if fm.get("cwd") is not None:
         cwd = (base / str(fm["cwd"])).resolve()
         if not cwd.is_dir():
-            raise ConfigError(f"front matter `cwd` is not a folder: {cwd}", where=where,
+            raise ConfigError(f"front matter `cwd` is not a folder: {cwd}", where=at("cwd"),
                               hint="cwd is relative to the document's folder")
         s = replace(s, cwd=str(cwd))
     env: dict[str, str] = {}
-    for f in _str_list(fm.get("env_file"), "env_file", where):
+    for f in _str_list(fm.get("env_file"), "env_file", at("env_file")):
         env.update(parse_dotenv(base / f))
     raw_env = fm.get("env")
     if raw_env is not None:
         if not isinstance(raw_env, Mapping):
-            raise ConfigError("front matter `env` must be a mapping", where=where, hint="e.g. env: {PORT: 8080}")
-        env.update({str(k): "" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
-                    for k, v in raw_env.items()})
+            raise ConfigError("front matter `env` must be a mapping", where=at("env"), hint="e.g. env: {PORT: 8080}")
+        fm_env = {str(k): "" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
+                  for k, v in raw_env.items()}
+        check_env(fm_env, "front matter `env`", at("env"))
+        env.update(fm_env)
     strict = fm.get("strict", False)
     if not isinstance(strict, bool):
-        raise ConfigError("front matter `strict` must be true or false", where=where)
+        raise ConfigError("front matter `strict` must be true or false", where=at("strict"))
     return replace(
         s, env=env, strict=strict,
-        secrets=_str_list(fm.get("secrets"), "secrets", where),
-        requires=_str_list(fm.get("requires"), "requires", where),
-        blocking=_str_list(fm.get("blocking"), "blocking", where),
-        skip_unless=_str_list(fm.get("skip_unless"), "skip_unless", where),
+        secrets=_str_list(fm.get("secrets"), "secrets", at("secrets")),
+        requires=_str_list(fm.get("requires"), "requires", at("requires")),
+        blocking=_str_list(fm.get("blocking"), "blocking", at("blocking")),
+        skip_unless=_str_list(fm.get("skip_unless"), "skip_unless", at("skip_unless")),
     )
 
 
@@ -205,14 +275,17 @@ def with_cli(
     values: Mapping[str, str] | None = None,
     selection: Selection | None = None,
 ) -> Settings:
-    """Command-line options override front matter."""
+    """Command-line options override front matter; the shell must exist."""
+    if shell is not None:
+        shell_argv(shell, "--shell")
+        s = replace(s, shell=shell, shell_from="--shell", shell_where=None)
     merged_env = dict(s.env)
     for f in env_files:
         merged_env.update(parse_dotenv(Path(f)))
+    check_env(env or {}, "--env")
     merged_env.update(env or {})
-    return replace(
+    merged = replace(
         s,
-        shell=shell or s.shell,
         timeout=timeout if timeout is not None else s.timeout,
         strict=strict or s.strict,
         fail_fast=fail_fast or s.fail_fast,
@@ -220,3 +293,5 @@ def with_cli(
         values={**s.values, **(values or {})},
         selection=selection or s.selection,
     )
+    check_shell_found(merged)
+    return merged

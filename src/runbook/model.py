@@ -221,6 +221,8 @@ class Document:
     troubleshooting: tuple[TroubleRow, ...] = ()
     front_matter: Mapping[str, object] = field(default_factory=dict)
     """The ``runbook:`` mapping from YAML front matter (raw, validated by config)."""
+    front_matter_lines: Mapping[str, int] = field(default_factory=dict)
+    """0-based line of each key of ``front_matter``, so config errors name ``path:line``."""
     warnings: tuple[str, ...] = ()
     """Non-fatal parse findings, formatted ``path:line: message``."""
 
@@ -332,6 +334,9 @@ class RunResult:
     phases: tuple[PhaseResult, ...]
     steps: tuple[StepResult, ...]
     interrupted: bool = False
+    stopped_processes: tuple[str, ...] = ()
+    """Processes still running at the end that the run had to stop (besides its shells and
+    background services), as ``pid N (command)``."""
 
     def counts(self) -> dict[str, int]:
         """The JSON ``summary`` mapping."""

@@ -22,7 +22,7 @@ from runbook.errors import ParseError, RunbookError
 from runbook.lint.codes import CODES, Context, Finding
 from runbook.model import Document
 from runbook.parse.attrs import parse_info
-from runbook.parse.markdown import parse_and_scan, parse_document, scan
+from runbook.parse.markdown import parse_document, scan, unclosed_fence
 
 _RECOVERABLE = (
     (re.compile(r"^duplicate step id"), "RB306"),
@@ -85,7 +85,7 @@ def parse_for_lint(text: str, path: str) -> tuple[Document, list[Finding]]:
     found: list[Finding] = []
     for serial in range(1, 200):
         try:
-            return parse_document("".join(lines), path), found
+            return parse_document("".join(lines), path, allow_unclosed=True), found
         except ParseError as err:
             code = next((c for rx, c in _RECOVERABLE if rx.match(err.message)), None)
             line0 = _line_of(err, path)
@@ -104,19 +104,27 @@ def check_document(text: str, path: str = "<string>") -> list[Finding]:
     from runbook.lint.rules_doc import doc_rules
     from runbook.lint.rules_steps import step_rules
 
-    try:  # the usual case: one tokenisation serves the parse and the scan
-        doc, sc = parse_and_scan(text, path)
-        found: list[Finding] = []
-    except ParseError:
-        doc, found = parse_for_lint(text, path)
-        sc = scan(text)
+    doc, found = parse_for_lint(text, path)
+    sc = scan(text)
     ctx = Context(path, doc, sc, tuple(line.rstrip("\r\n") for line in sc.lines))
     found += step_rules(ctx)
     found += doc_rules(ctx)
+    found += _unclosed(ctx)
     ignored = front_matter_ignores(doc)
     found = [f for f in found if not _matches(f.code, ignored)]
     unique = {(f.line, f.col, f.code, f.message): f for f in found}
     return sorted(unique.values(), key=lambda f: (f.line, f.col, f.code))
+
+
+def _unclosed(ctx: Context) -> list[Finding]:
+    """RB104: the fences ``execute`` refuses because they are never closed."""
+    out = []
+    for b in ctx.scan.blocks:
+        err = unclosed_fence(b, ctx.scan.lines, ctx.path)
+        if err is not None:
+            col = len(ctx.lines[b.start]) - len(ctx.lines[b.start].lstrip(" \t>"))
+            out.append(Finding(ctx.path, b.start + 1, col + 1, "RB104", err.message, err.hint or ""))
+    return out
 
 
 def front_matter_ignores(doc: Document) -> tuple[str, ...]:

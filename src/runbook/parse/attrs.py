@@ -24,7 +24,7 @@ import json
 import re
 from typing import Mapping
 
-from runbook.config import parse_seconds
+from runbook.config import parse_seconds, valid_timeout
 from runbook.errors import ParseError
 from runbook.model import MatchMode
 
@@ -197,7 +197,7 @@ def _int(value: str) -> int | None:
 
 
 _HINTS = {
-    "timeout": "use a positive number of seconds, e.g. timeout=300, timeout=30s or timeout=5m",
+    "timeout": "use a positive number of seconds (at most 10000000), e.g. timeout=300, timeout=30s or timeout=5m",
     "delay": "use a number of seconds, e.g. delay=3 or delay=500ms",
     "retry": "use a whole number of extra attempts, e.g. retry=20",
     "exit": "use the expected exit status, a whole number from 0 to 255, e.g. exit=1",
@@ -213,7 +213,7 @@ def _valid(key: str, value: str) -> bool:
         return bool(value) and not re.search(r"\s", value)
     if key == "timeout":
         secs = parse_seconds(value)
-        return secs is not None and secs > 0
+        return secs is not None and valid_timeout(secs)
     if key == "delay":
         return parse_seconds(value) is not None
     if key == "retry":

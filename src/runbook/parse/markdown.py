@@ -37,8 +37,15 @@ _CAUSE = re.compile(r"^(?:(?:likely|root|probable|possible)\s+)?(?:causes?|reaso
 _FIX = re.compile(r"^(?:fix(?:es)?|solutions?|resolutions?|actions?|remed(?:y|ies)|workarounds?)$")
 
 
+MAX_NESTING = 400
+"""Block nesting markdown-it follows (a list item counts 2, a quote 1). CommonMark's
+preset stops at 20 and silently drops what is deeper; GitHub renders any depth, so
+runbook reads far deeper and refuses a document that still reaches the limit."""
+
+
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    return md.enable("table").use(front_matter_plugin)
 
 
 def blank_annotations(text: str, path: str = "<string>", strict: bool = True) -> str:
@@ -137,6 +144,43 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Block]:
     return blocks
 
 
+def unclosed_fence(block: Block, lines: Sequence[str], path: str) -> ParseError | None:
+    """The error for a fence whose closing fence is missing (None when it is fine).
+
+    Such a fence runs to the end of the file (or of its list item or quote): the prose
+    after it would be read, and run, as its content. When the next block's fences
+    pair up with it instead, it ends early but holds that block's opening line
+    (```` ```text ````, same character, at least as long): that is caught too, so
+    neither prose runs as shell nor a later step vanishes into an output block.
+    """
+    if block.kind != "fence" or not block.raw.strip():
+        return None
+    fence = re.match(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t>]*)*(`{3,}|~{3,})", strip_newline(lines[block.start]))
+    mark = fence.group(1) if fence else "```"
+    hint = (f"close it with a line holding {mark} (the same character, at least as many) at the "
+            "block's indentation")
+    if not block.closed:
+        to = "the end of the file" if block.end >= len(lines) else "the end of its list item or quote"
+        return ParseError(f"code block is never closed: everything from here to {to} would be read as "
+                          "its content", where=where(path, block.start), hint=hint)
+    opener = re.compile(rf"^ {{0,3}}{re.escape(mark[0])}{{{len(mark)},}}[ \t]*[^\s`~]")
+    for n, line in enumerate(block.raw.split("\n")):
+        if opener.match(line) and (mark[0] == "~" or "`" not in line.lstrip("`")):
+            return ParseError(f"code block is never closed: its line {block.start + n + 2} "
+                              f"({line.strip()!r}) opens the next block, so the text between is read as "
+                              "this block's content", where=where(path, block.start), hint=hint)
+    return None
+
+
+def _refuse_deep(tokens: Sequence[Token], path: str) -> None:
+    """Markdown nested deeper than :data:`MAX_NESTING` is dropped by markdown-it, steps included."""
+    deep = next((t for t in tokens if t.nesting == 1 and t.level >= MAX_NESTING - 1), None)
+    if deep is not None:
+        raise ParseError(f"lists or quotes are nested too deeply here (over {MAX_NESTING // 2} levels): "
+                         "runbook cannot read what is inside", where=where(path, deep.map[0] if deep.map else 0),
+                         hint="flatten the nesting; a step does not need to be inside so many levels")
+
+
 # -- front matter ---------------------------------------------------------------
 def _front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str) -> tuple[dict[str, object], int | None]:
     """(runbook settings mapping, line after the front matter or None)."""
@@ -173,6 +217,22 @@ def _front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str) -> t
                              hint="indent the settings under runbook:, e.g. '  timeout: 60'")
         return {str(k): v for k, v in settings.items()}, tok.map[1]
     return {k: data[k] for k in SETTINGS_KEYS if k in data}, tok.map[1]
+
+
+def _key_lines(content: str, first: int) -> dict[str, int]:
+    """0-based document line of each settings key (those under ``runbook:`` when it is there)."""
+    import yaml  # only a document with front matter gets here
+
+    try:
+        node = yaml.compose(content)
+    except yaml.YAMLError:
+        return {}
+    if isinstance(node, yaml.MappingNode):
+        inner = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "runbook"), None)
+        node = inner if inner is not None else node
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): first + k.start_mark.line for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
 
 def _blocking(fm: dict[str, object]) -> tuple[str, ...]:
@@ -272,26 +332,24 @@ def scan(text: str) -> Scan:
 
 
 # -- entry points ---------------------------------------------------------------
-def parse_document(text: str, path: str = "<string>") -> Document:
-    """Parse ``text`` (no BOM) into a Document; raises :class:`ParseError` with ``path:line``."""
+def parse_document(text: str, path: str = "<string>", *, allow_unclosed: bool = False) -> Document:
+    """Parse ``text`` (no BOM) into a Document; raises :class:`ParseError` with ``path:line``.
+
+    ``allow_unclosed`` (for ``runbook check``, which reports them as RB104) accepts fences
+    that are never closed; a run must not.
+    """
     text = blank_annotations(text, path)
     lines = split_lines(text)
     tokens = _markdown().parse(text)
-    return _document(tokens, lines, _blocks(tokens, lines), path)
-
-
-def parse_and_scan(text: str, path: str = "<string>") -> tuple[Document, Scan]:
-    """``parse_document`` and ``scan`` of the same text, tokenised once (``runbook check``)."""
-    text = blank_annotations(text)
-    lines = split_lines(text)
-    tokens = _markdown().parse(text)
-    blocks = _blocks(tokens, lines)
-    document = _document(tokens, lines, blocks, path)
-    return document, Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
-
-
-def _document(tokens: Sequence[Token], lines: Sequence[str], blocks: list[Block], path: str) -> Document:
     front_matter, fm_end = _front_matter(tokens, lines, path)
+    fm_tok = tokens[0] if front_matter and tokens[0].type == "front_matter" else None
+    fm_lines = _key_lines(fm_tok.content, fm_tok.map[0] + 1) if fm_tok is not None and fm_tok.map else {}
+    blocks = _blocks(tokens, lines)
+    _refuse_deep(tokens, path)
+    for b in blocks if not allow_unclosed else ():
+        err = unclosed_fence(b, lines, path)
+        if err is not None:
+            raise err
     first = next((b for b in blocks if b.kind == "heading"), None)
     title = first.text if first is not None else Path(path).stem
     title_line = first.start if first is not None else None
@@ -299,7 +357,7 @@ def _document(tokens: Sequence[Token], lines: Sequence[str], blocks: list[Block]
     phases, warnings = build(blocks, lines, path, title, title_line, _blocking(front_matter))
     return Document(path=path, title=title, title_line=title_line, title_end=title_end,
                     phases=phases, troubleshooting=tuple(_tables(tokens)),
-                    front_matter=front_matter, warnings=warnings)
+                    front_matter=front_matter, front_matter_lines=fm_lines, warnings=warnings)
 
 
 def parse_file(path: str) -> Document:

@@ -315,9 +315,6 @@ class _Builder:
         if directive:
             self.warnings += check_attrs(directive, self._where(directive_line))
         self.warnings += check_attrs(attrs, self._where(b.start))
-        if not b.closed:
-            self.warnings.append(f"{self._where(b.start)}: code block is never closed: "
-                                 "it runs to the end of its container")
         shaped = shaped and lang not in OTHER_PLATFORM
         commands, checks = block_commands(lines, b.start + 1, shaped, merged,
                                           match_mode(merged) or MatchMode.LINES,

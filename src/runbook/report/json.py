@@ -1,7 +1,7 @@
 """Results as JSON (spec §8): ``RunResult`` <-> plain dict <-> text, nothing else.
 
 The dict has exactly the keys of spec §8, plus a few additive ones documented in
-``docs/results.schema.json``: ``host`` and ``interrupted`` at the top; ``reason``,
+``docs/results.schema.json``: ``host``, ``interrupted`` and ``stopped_processes`` at the top; ``reason``,
 ``notes``, ``output_bytes``, ``output_lines`` (and ``output_truncated_bytes`` when the
 runner kept only the head and tail) per step; ``manual`` per check; ``line`` per
 troubleshooting row. They are what ``runbook report RESULTS.json`` needs to rebuild
@@ -12,6 +12,7 @@ checks) is runner-internal and not written.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Mapping
 
 from runbook.errors import RunbookError
@@ -39,6 +40,7 @@ def to_dict(run: RunResult) -> dict[str, Any]:
         "duration_s": run.duration_s,
         "host": run.host,
         "interrupted": run.interrupted,
+        "stopped_processes": list(run.stopped_processes),
         "summary": {key: counts[key] for key in SUMMARY_KEYS},
         "phases": [
             {"id": p.id, "title": p.title, "blocking": p.blocking, "status": p.status.value}
@@ -90,8 +92,27 @@ def _step_dict(r: StepResult) -> dict[str, Any]:
 
 
 def to_json(run: RunResult) -> str:
-    """The ``--json`` file's text: indented, UTF-8 kept readable, newline-terminated."""
-    return json.dumps(to_dict(run), indent=2, ensure_ascii=False) + "\n"
+    """The ``--json`` file's text: indented, UTF-8 kept readable, newline-terminated.
+
+    Always valid UTF-8, and lossless: a byte that was not UTF-8 (kept as a surrogate
+    escape by the reader and the capture, U+DC80..U+DCFF) is written as the JSON
+    escape ``\\udcNN`` (byte 0xNN), which ``json.loads`` turns back into the same
+    surrogate; the step says so in a note. Python reads it back as is; other JSON
+    readers may show U+FFFD.
+    """
+    data = to_dict(run)
+    for step in data["steps"]:
+        if _SURROGATE.search(json.dumps(step, ensure_ascii=False)):
+            step["notes"].append(INVALID_UTF8_NOTE)
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    # Lone surrogates only occur inside JSON strings, where their \uXXXX escape is valid.
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+INVALID_UTF8_NOTE = ("this step held bytes that are not valid UTF-8: the JSON writes byte 0xNN "
+                     "as the escape \\udcNN")
+"""Derived from the text, so :func:`from_dict` drops it and :func:`to_json` adds it again."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def from_json(text: str, where: str = "<json>") -> RunResult:
@@ -130,6 +151,7 @@ def from_dict(data: Mapping[str, Any], where: str = "<json>") -> RunResult:
         phases=phases,
         steps=steps,
         interrupted=r.get(top, "interrupted", bool, "", default=False),
+        stopped_processes=_strings(r, top, "stopped_processes", ""),
     )
 
 
@@ -169,9 +191,8 @@ def _step_from(r: _Reader, s: Any, at: str) -> StepResult:
     diff = s.get("diff")
     if diff is not None and not isinstance(diff, str):
         raise r.error(f"{at}.diff", "a string or null")
-    notes = r.get(s, "notes", list, at, default=[])
-    if not all(isinstance(n, str) for n in notes):
-        raise r.error(f"{at}.notes", "a list of strings")
+    notes = _strings(r, s, "notes", at)
+    notes = tuple(n for n in notes if n != INVALID_UTF8_NOTE)
     return StepResult(
         step_id=r.get(s, "id", str, at),
         status=r.status(s, at),
@@ -187,8 +208,15 @@ def _step_from(r: _Reader, s: Any, at: str) -> StepResult:
         diff=diff,
         reason=r.get(s, "reason", str, at, default=""),
         troubleshooting=matches,
-        notes=tuple(notes),
+        notes=notes,
     )
+
+
+def _strings(r: _Reader, obj: Any, key: str, at: str) -> tuple[str, ...]:
+    items = r.get(obj, key, list, at, default=[])
+    if not all(isinstance(n, str) for n in items):
+        raise r.error(f"{at}.{key}" if at else key, "a list of strings")
+    return tuple(items)
 
 
 _MISSING = object()

@@ -1,4 +1,4 @@
-"""Find and stop the processes a shell session left behind (Linux ``/proc``).
+"""Find and stop the processes a shell session left behind (Linux ``/proc``, psutil).
 
 The session needs two questions answered that the shell itself cannot answer
 once a step misbehaves: which processes did this step start (to SIGKILL them
@@ -6,15 +6,26 @@ after a timeout without killing the shell) and which processes still belong to
 the shell's session at the end of the run (to leave nothing behind). Where
 ``/proc`` is missing every query returns nothing and callers fall back to
 restarting the shell / signalling only what they remember.
+
+The run marker is the net that does not depend on process trees or sessions:
+every shell runbook starts carries ``RUNBOOK_RUN`` in its environment, so does
+everything it spawns (``setsid``, ``nohup``, double forks, ``disown`` included),
+and :func:`reap_marked` stops whatever still carries it. The only psutil user.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import time
 from dataclasses import dataclass
 from typing import Iterable
+
+import psutil
+
+MARKER_VAR = "RUNBOOK_RUN"
+"""Environment variable that marks every process of a run (comma-separated: nested runs)."""
 
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -134,3 +145,106 @@ def stop(pids: Iterable[int], pgids: Iterable[int] = (), grace: float = 2.0) -> 
     stubborn = [p for p in watch if alive(p)]
     _signal(pids, pgids, signal.SIGKILL)
     return stubborn
+
+
+# -- the run marker ----------------------------------------------------------
+def new_marker() -> str:
+    """A fresh, unguessable marker for one run."""
+    return secrets.token_hex(8)
+
+
+def marker_value(marker: str, inherited: str | None) -> str:
+    """The shells' ``RUNBOOK_RUN``: markers of surrounding runs (runbook run by runbook) stay in it,
+    so an outer run still finds what an inner run's shells start."""
+    kept = [m for m in (inherited or "").split(",") if m and m != marker]
+    return ",".join([*kept, marker])
+
+
+def marked(marker: str) -> list[psutil.Process]:
+    """Live processes (this one excluded) whose environment carries ``marker``.
+
+    Processes of other users (their environment is unreadable) and zombies are skipped."""
+    me = os.getpid()
+    found = []
+    for proc in psutil.process_iter():
+        if proc.pid == me:
+            continue
+        try:
+            value = proc.environ().get(MARKER_VAR, "")
+        except (psutil.Error, OSError):
+            continue
+        if marker in value.split(","):
+            found.append(proc)
+    return found
+
+
+def describe(proc: psutil.Process) -> str:
+    """``pid 123 (sleep 300)``: how a stopped process is named to the user."""
+    try:
+        cmd = " ".join(proc.cmdline()) or proc.name()
+    except (psutil.Error, OSError):
+        cmd = "?"
+    return f"pid {proc.pid} ({cmd[:80] + '…' if len(cmd) > 80 else cmd})"
+
+
+def strays(marker: str, parent: int, skip_pids: Iterable[int] = (), skip_groups: Iterable[int] = ()) -> list[str]:
+    """:func:`describe` of the marked processes except ``parent``'s children (the shells),
+    ``skip_pids`` and members of the process groups ``skip_groups``."""
+    pids, groups = set(skip_pids), set(skip_groups)
+    out = []
+    for proc in marked(marker):
+        try:
+            if proc.pid in pids or proc.ppid() == parent or os.getpgid(proc.pid) in groups:
+                continue
+        except (psutil.Error, OSError):
+            continue
+        out.append(describe(proc))
+    return out
+
+
+def _gone(proc: psutil.Process) -> bool:
+    try:
+        return not proc.is_running() or proc.status() == psutil.STATUS_ZOMBIE
+    except (psutil.Error, OSError):
+        return True
+
+
+def _wait(procs: list[psutil.Process], timeout: float) -> list[psutil.Process]:
+    """Wait until every process is gone (zombies count as gone) or ``timeout``; return the living."""
+    deadline = time.monotonic() + timeout
+    alive_ = [p for p in procs if not _gone(p)]
+    while alive_ and time.monotonic() < deadline:
+        time.sleep(0.02)
+        alive_ = [p for p in alive_ if not _gone(p)]
+    return alive_
+
+
+def _send(procs: Iterable[psutil.Process], sig: int) -> None:
+    for proc in procs:
+        try:
+            proc.send_signal(sig)  # psutil checks the pid was not reused
+            if sig == signal.SIGTERM:
+                proc.send_signal(signal.SIGCONT)  # a stopped process cannot act on SIGTERM
+        except (psutil.Error, OSError):
+            pass
+
+
+def reap_marked(marker: str, grace: float = 2.0, skip: Iterable[int] = (), rounds: int = 6) -> list[str]:
+    """Stop every process carrying ``marker``: SIGTERM, ``grace`` seconds, SIGKILL; rescan and
+    repeat (a dying process may start another) until none is found or ``rounds`` are spent.
+
+    ``skip`` pids are left alone. Returns :func:`describe` of each process that was signalled."""
+    skipped = set(skip)
+    stopped: dict[int, str] = {}
+    for attempt in range(rounds):
+        found = [p for p in marked(marker) if p.pid not in skipped]
+        if not found:
+            break
+        for proc in found:
+            stopped.setdefault(proc.pid, describe(proc))
+        if attempt == 0:
+            _send(found, signal.SIGTERM)
+            found = _wait(found, grace)
+        _send(found, signal.SIGKILL)
+        _wait(found, 1.0)
+    return list(stopped.values())

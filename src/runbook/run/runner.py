@@ -42,6 +42,7 @@ from runbook.parse.placeholders import fill_placeholders
 from runbook.run.mask import MASK, Masker
 from runbook.run.plan import Plan, build_plan
 from runbook.run import shellvars
+from runbook.run.reaper import RunGuard
 from runbook.run.session import PexpectSession, ShellConfig
 
 
@@ -102,6 +103,9 @@ class Runner:
         self._masked_at: dict[str, int] = {}
         self._logdir = ""
         self._bg_logs: dict[str, str] = {}
+        self._bg_pids: list[int] = []
+        self.guard = RunGuard()
+        """The run's marker, watchdog and final sweep: nothing the run starts outlives it."""
         self._inputs = {**os.environ, **settings.env, **settings.values}
         """Where placeholders and dialog ``${VAR}`` replies take their values."""
 
@@ -129,11 +133,13 @@ class Runner:
         t0 = self._clock()
         results: dict[str, StepResult] = {}
         self._emit("run_started", self.doc, plan)
-        self._logdir = tempfile.mkdtemp(prefix="runbook-logs-")
+        self.guard.start()
         try:
+            self._logdir = tempfile.mkdtemp(prefix=self.guard.folder_prefix("logs"))
             self._session = self._factory(ShellConfig(
                 command=self.settings.shell, cwd=self.settings.cwd, env=dict(self.settings.env),
-                output_cap=self.settings.output_cap))
+                output_cap=self.settings.output_cap, run_env=self.guard.shell_env(),
+                folder_prefix=self.guard.folder_prefix("session")))
             self._session.start()
             self._preflight()
             unmet = next((c for c in self.settings.skip_unless if self._run_command(c) != 0), None)
@@ -146,15 +152,17 @@ class Runner:
                 self._run_teardown(plan, results)
             self._attach_background_logs(results)
         finally:
-            if self._session is not None:
-                self._session.close()
-            shutil.rmtree(self._logdir, ignore_errors=True)
+            stopped = self._clean_up()
+        if stopped:
+            self._emit("notice", f"stopped {len(stopped)} process(es) the run left running: "
+                       + "; ".join(stopped))
         ordered = tuple(self._remasked(results[s.id]) for s in plan.steps if s.id in results)
         run = RunResult(
             document=self.doc.path, runbook_version=__version__,
             started_at=started_wall.strftime("%Y-%m-%dT%H:%M:%SZ"),
             duration_s=round(self._clock() - t0, 3), host=socket.gethostname(),
-            phases=self._phase_results(plan, results), steps=ordered, interrupted=self.interrupted)
+            phases=self._phase_results(plan, results), steps=ordered, interrupted=self.interrupted,
+            stopped_processes=stopped)
         self._emit("run_finished", run)
         return run
 
@@ -164,6 +172,23 @@ class Runner:
         if self._masked_at.get(r.step_id, 0) == self.masker.generation:
             return r
         return self.masker.result(r)
+
+    def _clean_up(self) -> tuple[str, ...]:
+        """End of the run, whatever ended it: close the session (its process groups and
+        sessions), then stop every process still carrying the run's marker (escapees of
+        ``setsid``, double forks...). Returns the processes nobody asked to be stopped:
+        those besides the shells and the background services."""
+        strays: list[str] = []
+        try:
+            strays = self.guard.survey(skip_groups=self._bg_pids)
+            if self._session is not None:
+                self._session.close()
+        finally:
+            if self._logdir:
+                shutil.rmtree(self._logdir, ignore_errors=True)
+            # Last: the watchdog is let go only once nothing of the run is left.
+            strays += [p for p in self.guard.finish() if p not in strays]
+        return tuple(self.masker(p) for p in strays)
 
     def _preflight(self) -> None:
         """``requires:``: every command and variable must exist before anything runs."""
@@ -379,6 +404,7 @@ class Runner:
         log = str(Path(self._logdir) / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', step.id)}.log")
         t0 = self._clock()
         pid = self._session.run_background(code, log)
+        self._bg_pids.append(pid)
         self._bg_logs[step.id] = log
         ready = step.attrs.get("ready")
         notes = (f"started in the background (pid {pid}); its log is this step's output",)

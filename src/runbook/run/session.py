@@ -6,19 +6,21 @@ sentinel ``__RB_<nonce>:<status>`` on its own line; the nonce is fresh per step,
 so no output can fake the end of a step. cwd, variables and functions persist
 because every step runs in the same shell, as when a person pastes them.
 
+In bash the line is built so the document cannot steer it (``shell_lines``): after
+each step a post line, parsed before the step ran (so without the step's aliases),
+makes the shell neutral and reports its options; ``shell_state`` puts the user's
+options and traps back before the next step. The sentinel goes to ``/dev/tty``, so a
+step that redirects or closes its stdout for good is still seen to end at once.
+
 Job control (``set +m``) is off: with it on, bash prints ``[1]+ Done`` notices in
-the middle of later steps' output. Without it every foreground command shares the
-shell's process group, so a timed-out step is stopped by SIGINT to that group
-(the Ctrl-C of a terminal, which interactive bash survives), then by SIGKILL of
-the shell's descendants started during the step, and the shell is restarted only
-if it still does not answer.
+the middle of later steps' output. Timeouts and shell deaths: ``recovery``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
-import select
 import shlex
 import shutil
 import signal
@@ -34,12 +36,16 @@ from runbook.errors import SessionError
 from runbook.model import Execution
 from runbook.run import procs
 from runbook.run.capture import OutputCapture
+from runbook.run.recovery import Recovery
+from runbook.run.shell_state import BashState, clear_traps_file
 from runbook.run.shell_lines import (
     Dialog,
     background_line,
-    partial_sentinel,
+    _print,
+    bash_functions,
+    bash_post,
+    bash_step_line,
     probe_line,
-    sentinel,
     setup_line,
     step_line,
 )
@@ -51,10 +57,9 @@ QUIET_ENV = {
     "LESS": "-FRXd",
 }
 #: What the protocol itself relies on: never overridden.
+#: How interactive bash reports an unbound variable (no file or line, unlike a script).
+_UNBOUND = re.compile(r"^[^\n:]*bash: [^\n:]+: unbound variable\r?$", re.M)
 PROTOCOL_ENV = {"PS1": "", "PS2": "", "PS4": "+ ", "PROMPT_COMMAND": "", "HISTFILE": "/dev/null"}
-_POLL = 0.1
-_RESYNC_WAIT = 1.0
-_GRACE = 0.5
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,10 @@ class ShellConfig:
     output_cap: int = 1_000_000
     """Characters of output kept per step (head half + tail half)."""
     start_timeout: float = 10.0
+    run_env: Mapping[str, str] = field(default_factory=dict)
+    """The run's marker (``RUNBOOK_RUN``): set last, so a document's ``env`` cannot change it."""
+    folder_prefix: str = "runbook-session-"
+    """Name prefix of the session's temp folder (the run's watchdog finds it by name)."""
 
 
 def _raw_output() -> None:
@@ -80,7 +89,7 @@ def _raw_output() -> None:
     termios.tcsetattr(0, termios.TCSANOW, attrs)
 
 
-class PexpectSession:
+class PexpectSession(Recovery):
     """One shell for a whole document; not thread-safe except for ``interrupt``."""
 
     def __init__(self, config: ShellConfig) -> None:
@@ -103,19 +112,24 @@ class PexpectSession:
         # A plain bool, not threading.Event: interrupt() may run in a signal handler
         # while this thread holds the Event's lock, which would deadlock.
         self._interrupted = False
+        self._bash: BashState | None = None
+        self._tail: list[str] = []
+        self._unreported_death = False
 
     # -- lifecycle -----------------------------------------------------------
     def start(self) -> None:
         """Spawn the shell and check it answers; raises ``SessionError`` if it cannot."""
         if self._dir is None:
-            self._dir = tempfile.mkdtemp(prefix="runbook-session-", dir=_fast_tmp())
+            self._dir = tempfile.mkdtemp(prefix=self.config.folder_prefix, dir=_fast_tmp())
+        elif not os.path.isdir(self._dir):  # a step removed it
+            os.makedirs(self._dir, mode=0o700, exist_ok=True)
         argv = list(HERMETIC) if self.config.command is None else shlex.split(self.config.command)
         if not argv:
             raise SessionError("empty shell command", hint="set `shell:` to a command such as `bash`")
         if not os.path.isdir(self.config.cwd):
             raise SessionError(f"working directory {self.config.cwd!r} does not exist",
                                hint="fix `cwd:` in the front matter (it is relative to the document)")
-        env = {**os.environ, **QUIET_ENV, **self.config.env, **PROTOCOL_ENV}
+        env = {**os.environ, **QUIET_ENV, **self.config.env, **PROTOCOL_ENV, **self.config.run_env}
         try:
             child = pexpect.spawn(argv[0], argv[1:], encoding=None, echo=False, env=env,
                                   cwd=self.config.cwd, dimensions=(50, 500), timeout=None,
@@ -129,7 +143,7 @@ class PexpectSession:
         child.delayafterterminate = 0.005
         child.ptyproc.delayafterclose = 0.0  # ptyprocess sleeps 0.1 s on close by default
         child.ptyproc.delayafterterminate = 0.005
-        self._child, self._dead = child, False
+        self._child, self._dead, self._unreported_death = child, False, False
         self._sids.append(child.pid)
         try:
             self._handshake()
@@ -167,6 +181,16 @@ class PexpectSession:
             attrs = termios.tcgetattr(fd)
         self._tty = attrs
         self._fold = bool(attrs[1] & termios.OPOST) or self._remote
+        self._bash = None
+        if self.kind == "bash":
+            traps = None if self._remote else os.path.join(self._dir, "traps")
+            clear_traps_file(traps)
+            self._bash = BashState(secrets.token_hex(6), traps)
+            nonce = secrets.token_hex(8)
+            self._child.send((bash_functions(self._bash.sid) + "; " + _print(nonce, "0") + "\n").encode())
+            status, code = self._read([nonce], deadline, seen)
+            if status != "done":
+                self._fail_start(status, seen)
 
     def _fail_start(self, status: str, seen: OutputCapture) -> NoReturn:
         tail = seen.finish().text.strip()[-300:]
@@ -241,8 +265,8 @@ class PexpectSession:
         self._running = True
         try:
             self._drain()
-            if self._dead:
-                self._ensure_shell()
+            if self._dead and self._unreported_death:
+                return self._death_between_steps()
             t0 = time.monotonic()
             since = procs.now_ticks()
             nonce = secrets.token_hex(8)
@@ -251,6 +275,8 @@ class PexpectSession:
             self._child.send(self._prepare(code, path, nonce, errexit=errexit, interactive=interactive))
             talk = Dialog(dialog) if interactive and dialog else None
             status, rc = self._read([nonce], t0 + timeout, capture, talk, on_output, watch=True)
+            if status == "done" and self._bash is not None:
+                self._bash.learn(self._tail)
             died = timed_out = False
             note = ""
             if status == "eof":
@@ -269,6 +295,12 @@ class PexpectSession:
             output = capture.finish()
             if not died:
                 self._fix_tty()
+            if rc == 0 and (errexit or (self._bash is not None and self._bash.user_errexit)) and \
+                    self._bash is not None and "nounset" in self._bash.opts and _UNBOUND.search(output.text):
+                # bash reports the unbound variable and goes on with the next line of the
+                # sourced file, without the ERR trap; `bash -eu` would have stopped there.
+                rc, note = 1, "an unbound variable (set -u) stopped a line of this step; the status is 1, " \
+                              "as under bash -eu"
             return Execution(output, rc, round(time.monotonic() - t0, 6), timed_out, died, note)
         finally:
             self._running = False
@@ -279,12 +311,17 @@ class PexpectSession:
         self._ensure_shell()
         assert self._child is not None and self._dir is not None
         self._drain()
-        if self._dead:
-            self._ensure_shell()
+        if self._dead and self._unreported_death:
+            self._unreported_death = False
+            raise SessionError("the shell exited after the previous step, before this one started",
+                               hint="a step set `TMOUT`, ran `exit` or killed its shell; a fresh shell "
+                                    "starts with the next step, without the cwd, variables and functions")
         nonce = secrets.token_hex(8)
         path = os.path.join(self._dir, f"bg-{len(self._bg) + 1}.sh")
         self._child.send(self._prepare(code, path, nonce, background=log_path))
         status, pid = self._read([nonce], time.monotonic() + 10, OutputCapture(4000))
+        if status == "done" and self._bash is not None:
+            self._bash.learn(self._tail, traps=False)
         if status != "done" or not pid:
             if status == "eof":
                 self._dead = True
@@ -297,238 +334,50 @@ class PexpectSession:
                  interactive: bool = False, background: str | None = None) -> bytes:
         if not code.endswith("\n"):
             code += "\n"
+        state = self._bash
+        if state is not None and background is None:
+            state.sent(code)
+            code = state.file_prelude(errexit) + code + state.trailer()
         body = None
         if self._remote:
             body, path = code, f'"${{__rb_f}}{os.path.basename(path)}"'
         else:
             self._write(path, code.encode("utf-8", "surrogateescape"))
             path = shlex.quote(path)
-        if background is not None:
-            line = background_line(nonce, path, shlex.quote(background),
-                                   disown=self.kind == "bash" or self._zsh)
+        if state is not None:
+            if background is not None:
+                line = (f"{state.line_prelude()}\\builtin set -m; ( \\builtin . {path} ) </dev/null "
+                        f">>{shlex.quote(background)} 2>&1 & "
+                        + "\\builtin set +m; \\builtin disown; " + bash_post(nonce, state.sid, value="$!") + "\n")
+            else:
+                line = bash_step_line(nonce, state.sid, path, prelude=state.line_prelude(),
+                                      stdin_null=not interactive, traps=state.traps_path,
+                                      mode=state.post_mode())
+        elif background is not None:
+            line = background_line(nonce, path, shlex.quote(background), disown=self._zsh)
         else:
-            line = step_line(nonce, path, errexit=errexit and self.kind == "bash", stdin_null=not interactive,
-                             remote=self._remote,
-                             dot="command ." if self.kind == "posix" and not self._zsh else ".",
-                             bash=self.kind == "bash")
+            line = step_line(nonce, path, stdin_null=not interactive, remote=self._remote,
+                             dot="command ." if self.kind == "posix" and not self._zsh else ".")
         if body is not None:
-            line = f"cat >{path} <<'__RB_EOF_{nonce}'\n{body}__RB_EOF_{nonce}\n" + line
+            end = f"__RB_EOF_{secrets.token_hex(8)}"
+            line = f"cat >{path} <<'{end}'\n{body}{end}\n" + line
         return line.encode("utf-8", "surrogateescape")
 
     def _write(self, path: str, data: bytes) -> None:
         """Write a step file. The file is rewritten in place (pwrite + ftruncate to a
         non-zero size), not reopened with O_TRUNC: on ext4 a truncate-to-zero of a
         file with data forces block allocation and costs ~0.6 ms per step."""
+        assert self._dir is not None
+        if not os.path.isdir(self._dir):  # a step removed runbook's folder: make it again
+            for old in self._fds.values():
+                os.close(old)
+            self._fds.clear()
+            os.makedirs(self._dir, mode=0o700, exist_ok=True)
         fd = self._fds.get(path)
         if fd is None:
             fd = self._fds[path] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         os.pwrite(fd, data, 0)
         os.ftruncate(fd, len(data))
-
-    # -- reading -------------------------------------------------------------
-    def _read(self, nonces: Sequence[str], deadline: float, capture: OutputCapture | None,
-              dialog: Dialog | None = None, on_output: Callable[[str], None] | None = None,
-              watch: bool = False, until_idle: int | None = None) -> tuple[str, int | None]:
-        """Feed output to ``capture`` until a sentinel of ``nonces[0]`` (``done``), ``eof``,
-        ``timeout`` or ``interrupt``; a sentinel of another nonce ends nothing and is dropped.
-
-        With ``until_idle`` (boot ticks), also stop (``idle``) once no descendant of a
-        local shell started since then is alive and no output is pending."""
-        assert self._child is not None
-        marks = [sentinel(n) for n in nonces]
-        hold = max(len(m) for m in marks) + 1
-        pending = b""
-        child = self._child
-        chunk = b""
-        while True:
-            if not chunk:
-                if watch and self._interrupted:
-                    self._feed(capture, pending, dialog, on_output)
-                    return "interrupt", None
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    self._feed(capture, pending, dialog, on_output)
-                    return "timeout", None
-                try:
-                    chunk = _read_chunk(child, 65536, min(remaining, _POLL))
-                except pexpect.TIMEOUT:
-                    if until_idle is not None and not self._remote and \
-                            not procs.descendants(child.pid, until_idle):
-                        self._feed(capture, pending, dialog, on_output)
-                        return "idle", None
-                    continue
-                except pexpect.EOF:
-                    self._dead = True
-                    self._feed(capture, pending, dialog, on_output)
-                    return "eof", None
-            buf = pending + chunk if pending else chunk
-            chunk = b""
-            hit = hit_at = -1
-            for k, mark in enumerate(marks):
-                i = buf.find(mark)
-                if i >= 0 and (hit < 0 or i < hit_at):
-                    hit, hit_at = k, i
-            if hit < 0:
-                cut = partial_sentinel(buf, marks, hold)
-                self._feed(capture, buf[:cut], dialog, on_output)
-                pending = buf[cut:]
-                continue
-            before = buf[:hit_at]
-            # The sentinel's own leading newline may have reached us as CRLF.
-            self._feed(capture, before[:-1] if before.endswith(b"\r") else before, dialog, on_output)
-            value, rest = self._finish_line(buf[hit_at + len(marks[hit]):], deadline)
-            if hit == 0:
-                return "done", value
-            # A stale sentinel: what follows it may already hold the awaited one.
-            pending, chunk = b"", rest
-
-    def _finish_line(self, rest: bytes, deadline: float) -> tuple[int | None, bytes]:
-        """Read the rest of a sentinel line; return its number and what follows it."""
-        assert self._child is not None
-        while b"\n" not in rest and time.monotonic() < deadline:
-            try:
-                rest += _read_chunk(self._child, 256, _POLL)
-            except pexpect.TIMEOUT:
-                continue
-            except pexpect.EOF:
-                self._dead = True
-                break
-        line, _, after = rest.partition(b"\n")
-        try:
-            return int(line.strip()), after
-        except ValueError:
-            return None, after
-
-    def _feed(self, capture: OutputCapture | None, data: bytes, dialog: Dialog | None,
-              on_output: Callable[[str], None] | None) -> None:
-        if capture is None or not data:
-            return
-        text = capture.feed(data)
-        if on_output is not None and text:
-            on_output(text)
-        if dialog is not None and text:
-            for reply in dialog.answer(text):
-                if self._child is not None:
-                    self._child.send((reply + "\n").encode())
-
-    def _drain(self) -> None:
-        """Drop output printed between steps (late background output)."""
-        assert self._child is not None
-        while True:
-            try:
-                _read_chunk(self._child, 65536, 0)
-            except pexpect.TIMEOUT:
-                return
-            except pexpect.EOF:
-                self._dead = True
-                return
-
-    # -- recovery ------------------------------------------------------------
-    def _stop(self, head: str, nonce: str, capture: OutputCapture, since: int) -> tuple[str, int | None, bool]:
-        """Stop a running step; returns (note, exit status if the shell died, shell died).
-
-        The step's processes get SIGINT, then SIGKILL if still alive after a grace
-        period, BEFORE a resync line is typed: a program reading /dev/tty (less, sudo)
-        would otherwise eat it."""
-        assert self._child is not None
-        notes = [head, "sent SIGINT to the step"]
-        self._signal_step()
-        stale = [nonce]
-        state, _ = self._read(stale, time.monotonic() + _GRACE, capture, until_idle=since)
-        if state == "timeout":
-            killed = procs.descendants(self._child.pid, since) if not self._remote else []
-            for pid in killed:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except OSError:
-                    pass
-            if killed:
-                notes.append(f"killed {len(killed)} process(es) with SIGKILL")
-        if state in ("timeout", "idle"):
-            state = self._resync(stale, capture)
-        if state == "eof":
-            notes.append("the shell exited; a fresh shell is started for the next step, without the cwd, "
-                         "variables and functions of earlier steps")
-            return "; ".join(notes), self._exit_status(), True
-        if state == "timeout":
-            self._kill_shell()
-            self._dead = True
-            self._ensure_shell()
-            notes.append("the shell did not answer and was restarted: cwd, variables and functions "
-                         "of earlier steps are lost")
-        return "; ".join(notes), None, False
-
-    def _signal_step(self) -> None:
-        assert self._child is not None
-        if self._remote:
-            # Over ssh/docker the local pty is raw: ^C travels to the remote terminal.
-            self._child.send(b"\x03")
-            return
-        try:
-            os.killpg(os.tcgetpgrp(self._child.child_fd), signal.SIGINT)
-        except OSError:
-            try:
-                os.killpg(self._child.pid, signal.SIGINT)
-            except OSError:
-                pass
-
-    def _resync(self, stale: list[str], capture: OutputCapture) -> str:
-        """Send a fresh sentinel line and wait for it: ``done``, ``timeout`` or ``eof``.
-
-        Sentinels of the interrupted step and of earlier resync attempts (``stale``)
-        may still arrive first; they are dropped. The new nonce is added to ``stale``."""
-        assert self._child is not None
-        nonce = secrets.token_hex(8)
-        watch = [nonce, *stale]
-        stale.append(nonce)
-        cleanup = "trap - ERR; set +E; " if self.kind == "bash" else ""
-        self._child.send(f"{cleanup}printf '\\n__RB_%s:%d\\n' {nonce} 0\n".encode())
-        deadline = time.monotonic() + _RESYNC_WAIT
-        status, _ = self._read(watch, deadline, capture)
-        return status
-
-    def _exit_status(self) -> int | None:
-        child = self._child
-        if child is None:
-            return None
-        try:
-            child.wait()
-        except Exception:  # noqa: BLE001 - already reaped by pexpect
-            pass
-        if child.exitstatus is not None:
-            return int(child.exitstatus)
-        if child.signalstatus is not None:
-            return 128 + int(child.signalstatus)
-        return None
-
-    def _fix_tty(self) -> None:
-        """Undo terminal changes a step made (``stty echo`` would echo our next line)."""
-        if self._child is None or self._tty is None or self._remote:
-            return
-        try:
-            if termios.tcgetattr(self._child.child_fd) != self._tty:
-                termios.tcsetattr(self._child.child_fd, termios.TCSANOW, self._tty)
-        except termios.error:
-            pass
-
-
-def _read_chunk(child: Any, size: int, timeout: float) -> bytes:
-    """Read what the pty has, waiting at most ``timeout``: pexpect's read_nonblocking
-    without its per-call ``isalive()`` (a waitpid each time, the main per-step cost).
-
-    Raises pexpect.TIMEOUT when nothing came and pexpect.EOF when the shell side closed."""
-    fd = child.child_fd
-    ready, _, _ = select.select([fd], [], [], timeout)
-    if not ready:
-        raise pexpect.TIMEOUT("no output")
-    try:
-        data = os.read(fd, size)
-    except OSError:  # EIO: every process on the pty's other side has gone
-        raise pexpect.EOF("shell closed the terminal") from None
-    if not data:
-        raise pexpect.EOF("shell closed the terminal")
-    return data
-
 
 def _fast_tmp() -> str | None:
     """A memory-backed folder for step files when there is one (rewriting a step file on a

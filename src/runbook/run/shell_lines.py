@@ -8,15 +8,10 @@ a remote terminal echoes it.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from typing import Mapping, Sequence
-
-#: ERR trap giving ``set -e`` semantics to one sourced step without exiting the shell:
-#: inside the sourced file (or a function) it returns the failing status; at top
-#: level it does nothing.
-ERR_TRAP = "__rb_rc=$?; (( ${#BASH_SOURCE[@]} + ${#FUNCNAME[@]} )) && return $__rb_rc"
-
 
 def sentinel(nonce: str) -> bytes:
     """What the end-of-step line starts with in the output (before its number)."""
@@ -53,8 +48,8 @@ def setup_line(nonce: str, *, bash: bool, zsh: bool, remote: bool, env: Mapping[
     """Make the shell hermetic: no prompts, history expansion, job notices or line editing."""
     parts = ["PS1=''", "PS2=''", "PS4='+ '", "set +m 2>/dev/null"]
     if bash:
-        parts += ["set +H", "set +o emacs +o vi 2>/dev/null", "unset PROMPT_COMMAND",
-                  "HISTFILE=/dev/null", f"__rb_T={shlex.quote(ERR_TRAP)}"]
+        parts += ["set +H", "set +o emacs +o vi +o history 2>/dev/null", "unset PROMPT_COMMAND PS0",
+                  "HISTFILE=/dev/null", "shopt -u expand_aliases"]
     if zsh:
         parts += ["unsetopt PROMPT_SP PROMPT_CR ZLE 2>/dev/null", "PROMPT=''", "RPROMPT=''",
                   "stty -echo 2>/dev/null"]
@@ -67,25 +62,114 @@ def setup_line(nonce: str, *, bash: bool, zsh: bool, remote: bool, env: Mapping[
     return "; ".join(parts) + "; " + _print(nonce, "0") + "\n"
 
 
-def step_line(nonce: str, path: str, *, errexit: bool, stdin_null: bool, remote: bool,
-              dot: str = ".", bash: bool = False) -> str:
-    """Source the step file (``path`` already quoted) and print its status.
-
-    In bash our own commands run with stderr at /dev/null (the step's stderr goes
-    through fd 3) so a step that turned on ``set -x`` sees only its own commands
-    traced. ``dot`` is ``command .`` for dash, where a syntax error in a plain
-    ``.`` file aborts the whole input line, sentinel included.
-    """
+def step_line(nonce: str, path: str, *, stdin_null: bool, remote: bool, dot: str = ".") -> str:
+    """zsh and other POSIX shells: source the step file (``path`` already quoted), print
+    its status. ``dot`` is ``command .`` for dash, where a syntax error in a plain ``.``
+    file aborts the whole input line, sentinel included."""
     stdin = " </dev/null" if stdin_null else ""
-    trap = "trap \"$__rb_T\" ERR; set -E; " if errexit else ""
-    post = "trap - ERR; set +E; " if errexit else ""
     tty = "stty -echo 2>/dev/null; " if remote else ""
     report = _print(nonce, '"$__rb_rc"')
-    if bash:
-        run = f"{{ {trap}{dot} {path} 2>&3 3>&-{stdin}; }} 3>&2 2>/dev/null"
-    else:
-        run = f"{dot} {path}{stdin}"
-    return f"{run}; {{ __rb_rc=$?; {post}{tty}{report}; }} 2>/dev/null\n"
+    return f"{dot} {path}{stdin}; {{ __rb_rc=$?; {tty}{report}; }} 2>/dev/null\n"
+
+
+#: Posix mode on (special builtins before functions), unless the user made the variable
+#: readonly: assigning it then would abort the whole typed line.
+_POSIX_ON = "[[ ${POSIXLY_CORRECT[@]@a} == *r* ]] || POSIXLY_CORRECT=y"
+_B = "\\builtin "
+#: Traps saved by the post line: none (0), appended to the file (1), the file anew (2).
+NO_TRAPS, APPEND_TRAPS, FRESH_TRAPS = "0", "1", "2"
+
+
+def _save_traps(traps: str | None, mode: str = ">|", call: str = "\\") -> str:
+    r"""Save the DEBUG/RETURN/ERR traps to ``traps`` and clear them. Inline, never in a
+    function: there bash hides the DEBUG and RETURN traps. ``call`` goes before ``trap``
+    (``\`` in posix mode: the special builtin). The folder is checked first: a failed
+    redirection of a special builtin in posix mode ends the shell, and the step may have
+    removed runbook's folder."""
+    if traps is None:
+        return f"{call}trap - ERR; "
+    folder = shlex.quote(os.path.dirname(traps))
+    return (f"[[ -d {folder} ]] && {call}trap -p DEBUG RETURN ERR {mode}{shlex.quote(traps)}; "
+            f"{call}trap - DEBUG RETURN ERR; ")
+
+
+def bash_functions(sid: str) -> str:
+    r"""runbook's two bash functions, defined once at start-up and made ``readonly -f``.
+
+    They are parsed before any step ran, so no alias of the document reaches them, and
+    a step cannot redefine or remove them; their names carry the session's random
+    ``sid``, so no document can name their variables in advance (``readonly``). Posix
+    mode is on when they run (special builtins before functions; a function named
+    ``builtin`` is gone). ``__rb_p<sid> NONCE STATUS`` ends a step: ``-e -v -x -E`` and
+    history off, alias expansion off (the next typed line is parsed without the step's
+    aliases), prompt hooks unset, then the sentinel with the options, to the terminal:
+    bash's own descriptor 255 if it is still one, else ``/dev/tty`` (a step's ``exec
+    >/dev/null`` cannot hide it). ``__rb_e<sid>`` starts runbook's ERR
+    trap. ``__rb_w<sid>`` keeps the options as the step left them.
+    """
+    w, o, b, v = (f"__rb_{c}{sid}" for c in "wobv")
+    sentinel = f"\\builtin printf '\\n__RB_%s:%d %s %s\\n' \"$1\" \"$2\" \"${o}\" \"${b}\""
+    return (
+        f"__rb_p{sid}() {{ {o}=${{{w}-$SHELLOPTS}} {b}=$BASHOPTS; "
+        f"[[ ${{POSIXLY_CORRECT[@]@a}} == *r* ]] || unset POSIXLY_CORRECT; "
+        f"\\builtin set +Eevx +o history; \\builtin shopt -u expand_aliases; "
+        f"\\builtin unset PS0 PS1 PS2 PROMPT_COMMAND; "
+        f"if [[ -t 255 ]]; then {sentinel} >&255; else {sentinel} >/dev/tty; fi; "
+        f"\\builtin unset {o} {b} {w} {v} __rb_s{sid}; }}; "
+        f"__rb_e{sid}() {{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; \\set +e; }}; "
+        f"readonly -f __rb_p{sid} __rb_e{sid}"
+    )
+
+
+def err_trap(sid: str, traps: str | None, user: str | None = None) -> tuple[str, str]:
+    r"""ERR trap giving ``set -e`` semantics to one sourced step without exiting the shell,
+    as (head, tail): the trap's text is ``head + tail``, or with the user's own ERR trap
+    ``head + user + tail`` (the user's commands see the failing ``$?``).
+
+    Inside a function or file the step calls (``set -E`` passes the trap on) it returns
+    the failing status; the call then fails in the step file, where, with ``traps``
+    (watched), the traps are saved first. At the interactive top level it only turns
+    ``-e`` off, so the shell survives ``set -e``. Safe under ``set -u`` (no unset array
+    is counted); in posix mode (set by ``__rb_e``) a quoted ``\return`` is neither an
+    alias nor a function.
+    """
+    v = f"__rb_v{sid}"
+    again = f"(\\exit ${v})\n" if user is not None else ""
+    head = f"{{ __rb_e{sid}; }} >/dev/null 2>&1\n{again}"
+    save = f"{{ {_save_traps(traps)}}} >/dev/null 2>&1; " if traps else ""
+    tail = (f"\n[[ ${{FUNCNAME[0]+f}}${{BASH_SOURCE[1]+n}} ]] && \\return ${v}; "
+            f"[[ ${{BASH_SOURCE[0]+s}} ]] && {{ {save}\\return ${v}; }}")
+    return head, tail
+
+
+def step_trailer(sid: str, traps: str) -> str:
+    """The step file's last line, when traps are watched: save and clear them before
+    runbook's ``.`` ends (a RETURN trap would fire on it), then ``return`` the status."""
+    v, w = f"__rb_v{sid}", f"__rb_w{sid}"
+    return (f"{{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; {_save_traps(traps)}}} >/dev/null 2>&1; "
+            f"\\return ${v}\n")
+
+
+def bash_post(nonce: str, sid: str, *, value: str = "$?", traps: str | None = None,
+              mode: str = NO_TRAPS) -> str:
+    """What runs right after a step: the status and options kept, posix mode on, a
+    function named ``builtin`` removed, runbook's ERR trap cleared (with ``mode``, all
+    traps saved to ``traps`` and cleared), then one call of ``__rb_p<sid>``. All of it
+    at the top level (in a function a failing special builtin would abort it); its
+    output (a DEBUG trap of the step firing on it) goes nowhere."""
+    s, w = f"__rb_s{sid}", f"__rb_w{sid}"
+    keep = _save_traps(traps if mode != NO_TRAPS else None, ">|" if mode == FRESH_TRAPS else ">>",
+                       call=_B)
+    return (f"{{ {s}={value} {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; unset -f builtin; {keep}"
+            f"__rb_p{sid} {nonce} \"${s}\"; }} >/dev/null 2>&1")
+
+
+def bash_step_line(nonce: str, sid: str, path: str, *, prelude: str, stdin_null: bool,
+                   traps: str | None = None, mode: str = NO_TRAPS) -> str:
+    r"""Source the step file (``path`` already quoted) with ``\builtin .`` (a function
+    named ``.`` is not called) after ``prelude`` (posix mode, aliases back on), then the post."""
+    stdin = " </dev/null" if stdin_null else ""
+    return f"{prelude}\\builtin . {path}{stdin}; {bash_post(nonce, sid, traps=traps, mode=mode)}\n"
 
 
 def background_line(nonce: str, path: str, log: str, *, disown: bool) -> str:

@@ -1,0 +1,156 @@
+"""Reading the pty: output to the capture until the step's sentinel (a mixin of the session).
+
+The reader looks for ``\\n__RB_<nonce>:`` and holds back only a possible partial
+sentinel at the end of a chunk, so a prompt without a newline reaches the dialog at
+once. The rest of the sentinel line is the status and, in bash, the shell's options
+(``shell_state``). Sentinels of other (earlier, interrupted) nonces are dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import time
+from typing import Any, Callable, Sequence
+
+from runbook.run import procs
+from runbook.run.capture import OutputCapture
+from runbook.run.shell_lines import Dialog, partial_sentinel, sentinel
+
+
+_POLL = 0.1
+
+
+class NoOutput(Exception):
+    """Nothing came from the pty within the wait."""
+
+
+class ShellClosed(Exception):
+    """Every process on the pty's other side has gone."""
+
+
+class Reader:
+    """Output of the shell, read directly from the pty (no pexpect ``isalive()`` per read)."""
+
+    _child: Any
+    _remote: bool
+    _dead: bool
+    _unreported_death: bool
+    _interrupted: bool
+    _tail: list[str]
+
+    def _read(self, nonces: Sequence[str], deadline: float, capture: OutputCapture | None,
+              dialog: Dialog | None = None, on_output: Callable[[str], None] | None = None,
+              watch: bool = False, until_idle: int | None = None) -> tuple[str, int | None]:
+        """Feed output to ``capture`` until a sentinel of ``nonces[0]`` (``done``), ``eof``,
+        ``timeout`` or ``interrupt``; a sentinel of another nonce ends nothing and is dropped.
+
+        With ``until_idle`` (boot ticks), also stop (``idle``) once no descendant of a
+        local shell started since then is alive and no output is pending."""
+        assert self._child is not None
+        marks = [sentinel(n) for n in nonces]
+        hold = max(len(m) for m in marks) + 1
+        pending = b""
+        child = self._child
+        chunk = b""
+        while True:
+            if not chunk:
+                if watch and self._interrupted:
+                    self._feed(capture, pending, dialog, on_output)
+                    return "interrupt", None
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self._feed(capture, pending, dialog, on_output)
+                    return "timeout", None
+                try:
+                    chunk = _read_chunk(child, 65536, min(remaining, _POLL))
+                except NoOutput:
+                    if until_idle is not None and not self._remote and \
+                            not procs.descendants(child.pid, until_idle):
+                        self._feed(capture, pending, dialog, on_output)
+                        return "idle", None
+                    continue
+                except ShellClosed:
+                    self._dead = True
+                    self._feed(capture, pending, dialog, on_output)
+                    return "eof", None
+            buf = pending + chunk if pending else chunk
+            chunk = b""
+            hit = hit_at = -1
+            for k, mark in enumerate(marks):
+                i = buf.find(mark)
+                if i >= 0 and (hit < 0 or i < hit_at):
+                    hit, hit_at = k, i
+            if hit < 0:
+                cut = partial_sentinel(buf, marks, hold)
+                self._feed(capture, buf[:cut], dialog, on_output)
+                pending = buf[cut:]
+                continue
+            before = buf[:hit_at]
+            # The sentinel's own leading newline may have reached us as CRLF.
+            self._feed(capture, before[:-1] if before.endswith(b"\r") else before, dialog, on_output)
+            value, rest = self._finish_line(buf[hit_at + len(marks[hit]):], deadline)
+            if hit == 0:
+                return "done", value
+            # A stale sentinel: what follows it may already hold the awaited one.
+            pending, chunk = b"", rest
+
+    def _finish_line(self, rest: bytes, deadline: float) -> tuple[int | None, bytes]:
+        """Read the rest of a sentinel line; return its number and what follows it."""
+        assert self._child is not None
+        while b"\n" not in rest and time.monotonic() < deadline:
+            try:
+                rest += _read_chunk(self._child, 256, _POLL)
+            except NoOutput:
+                continue
+            except ShellClosed:
+                self._dead = True
+                break
+        line, _, after = rest.partition(b"\n")
+        head, *self._tail = line.decode("utf-8", "replace").split() or [""]
+        try:
+            return int(head), after
+        except ValueError:
+            return None, after
+
+    def _feed(self, capture: OutputCapture | None, data: bytes, dialog: Dialog | None,
+              on_output: Callable[[str], None] | None) -> None:
+        if capture is None or not data:
+            return
+        text = capture.feed(data)
+        if on_output is not None and text:
+            on_output(text)
+        if dialog is not None and text:
+            for reply in dialog.answer(text):
+                if self._child is not None:
+                    self._child.send((reply + "\n").encode())
+
+    def _drain(self) -> None:
+        """Drop output printed between steps (late background output)."""
+        assert self._child is not None
+        while True:
+            try:
+                _read_chunk(self._child, 65536, 0)
+            except NoOutput:
+                return
+            except ShellClosed:
+                self._dead = self._unreported_death = True
+                return
+
+
+def _read_chunk(child: Any, size: int, timeout: float) -> bytes:
+    """Read what the pty has, waiting at most ``timeout``: pexpect's read_nonblocking
+    without its per-call ``isalive()`` (a waitpid each time, the main per-step cost).
+
+    Raises ``NoOutput`` when nothing came and ``ShellClosed`` when the shell side closed."""
+    fd = child.child_fd
+    ready, _, _ = select.select([fd], [], [], timeout)
+    if not ready:
+        raise NoOutput("no output")
+    try:
+        data = os.read(fd, size)
+    except OSError:  # EIO: every process on the pty's other side has gone
+        raise ShellClosed("shell closed the terminal") from None
+    if not data:
+        raise ShellClosed("shell closed the terminal")
+    return data

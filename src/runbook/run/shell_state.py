@@ -1,0 +1,165 @@
+"""What a bash step left behind that runbook must put back before the next step.
+
+The post-step protocol (``shell_lines.bash_post``) makes the shell neutral after every
+step: ``-e -v -x -E`` off, alias expansion off, the step's DEBUG/RETURN/ERR traps
+saved to a file and cleared. It reports the options (``$SHELLOPTS`` and ``$BASHOPTS``)
+on the sentinel line. This module keeps that state and builds the two preludes that
+restore it: one in the typed line before ``\\builtin .`` (posix mode, aliases: they
+change how the step file is parsed) and one at the start of the step file's first
+line (traps, ``-e -E -v -x``), so none of runbook's own commands is traced, echoed or
+seen by the user's DEBUG trap.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+
+from runbook.run.shell_lines import APPEND_TRAPS, FRESH_TRAPS, NO_TRAPS, err_trap, step_trailer
+
+_TRAPPED = ("RETURN", "ERR", "DEBUG")
+#: ``set +e``, ``set +eu``, ``set +o errexit``: a step turning errexit off again.
+_ERREXIT_OFF = re.compile(r"\bset\s+(?:\+[A-Za-z]*e|(?:[-+][A-Za-z]+\s+)*\+o\s+errexit)")
+
+
+class BashState:
+    """The user's shell options and traps as the last step left them."""
+
+    def __init__(self, sid: str, traps_path: str | None) -> None:
+        self.sid = sid
+        """The random part of the names of runbook's shell functions and variables."""
+        self.traps_path = traps_path
+        """Where the post line saves ``trap -p`` (``None``: remote shell, traps untouched)."""
+        self.watching = False
+        """Traps are saved and restored once a step's code mentions ``trap`` (it costs a
+        file write per step); until then only runbook's own ERR trap is set and cleared."""
+        self.opts: frozenset[str] = frozenset()
+        self.aliases = True  # interactive bash expands aliases by default
+        self.traps: dict[str, str] = {}
+        self._errtrace = False
+        self._our_err: tuple[str, str] | None = None
+        self._we_set_errtrace = False
+        self.user_errexit = False
+        """The document ran ``set -e``: every later step gets errexit (emulated, not the real
+        ``-e``, under which an unbound variable would end the interactive shell)."""
+        self._code = ""
+
+    def sent(self, code: str) -> None:
+        """Remember the step's code (to see a ``set +e`` that the options cannot show, and
+        a ``trap`` that starts the watching of traps)."""
+        self._code = code
+        if not self.watching and self.traps_path is not None and "trap" in code:
+            self.watching = True
+
+    def post_mode(self, resync: bool = False) -> str:
+        """How the post line saves the traps."""
+        if not self.watching:
+            return NO_TRAPS
+        return FRESH_TRAPS if resync else APPEND_TRAPS
+
+    # -- learning -------------------------------------------------------------
+    def learn(self, tail: list[str], *, traps: bool = True) -> None:
+        """Take the options from the rest of a sentinel line (``SHELLOPTS BASHOPTS``) and,
+        with ``traps``, the traps the post line saved."""
+        if len(tail) >= 2:
+            self.opts = frozenset(tail[0].split(":"))
+            self.aliases = "expand_aliases" in tail[1].split(":")
+            if not self._we_set_errtrace:
+                self._errtrace = "errtrace" in self.opts
+            if "errexit" in self.opts:
+                self.user_errexit = True
+            elif self.user_errexit and _ERREXIT_OFF.search(self._code):
+                self.user_errexit = False
+        if traps and self.watching and self.traps_path is not None:
+            self._load_traps(self.traps_path)
+
+    def _load_traps(self, path: str) -> None:
+        try:
+            with open(path, "rb") as f:
+                data = f.read().decode("utf-8", "surrogateescape")
+        except OSError:
+            return  # the session folder was removed: keep what we knew
+        ours = self._our_err
+        if not data or (ours is not None and data == f"trap -- {_bash_quote(''.join(ours))} ERR\n"):
+            self.traps = {}
+            return
+        try:
+            words = shlex.split(data, posix=True)
+        except ValueError:
+            return
+        found: dict[str, str] = {}
+        i = 0
+        while i + 4 <= len(words):
+            if words[i] == "trap" and words[i + 1] == "--":
+                if words[i + 3] in _TRAPPED and words[i + 2] != "-":
+                    found[words[i + 3]] = words[i + 2]
+                i += 4
+            else:
+                i += 1
+        err = found.pop("ERR", None)
+        if err is not None and ours is not None:
+            head, tail = ours
+            if err.startswith(head) and err.endswith(tail):
+                err = err[len(head):len(err) - len(tail)] or None
+        if err is not None:
+            found["ERR"] = err
+        self.traps = found
+
+    # -- restoring ------------------------------------------------------------
+    def line_prelude(self) -> str:
+        """Typed before ``\\builtin .``: what changes how the step file is parsed."""
+        parts = []
+        if "posix" in self.opts:
+            parts.append("\\builtin set -o posix; ")
+        if self.aliases:
+            parts.append("\\builtin shopt -s expand_aliases; ")
+        return "".join(parts)
+
+    def file_prelude(self, errexit: bool) -> str:
+        """Put at the start of the step file's first line: traps and ``-e -E -v -x``.
+
+        ``-x`` and the DEBUG trap come last, so no prelude command is traced or trapped."""
+        parts = []
+        errexit = errexit or self.user_errexit
+        user_err = self.traps.get("ERR")
+        self._our_err = None
+        if errexit:
+            head, tail = self._our_err = err_trap(self.sid, self.traps_path if self.watching else None,
+                                                  user_err)
+            text = head + (user_err or "") + tail
+            parts.append(f"\\builtin trap -- {shlex.quote(text)} ERR")
+        elif user_err is not None:
+            parts.append(f"\\builtin trap -- {shlex.quote(user_err)} ERR")
+        self._we_set_errtrace = errexit and not self._errtrace
+        if errexit or self._errtrace:
+            parts.append("\\builtin set -E")
+        if "verbose" in self.opts:
+            parts.append("\\builtin set -v")
+        if "RETURN" in self.traps:
+            parts.append(f"\\builtin trap -- {shlex.quote(self.traps['RETURN'])} RETURN")
+        if "xtrace" in self.opts:
+            parts.append("\\builtin set -x")
+        if "DEBUG" in self.traps:
+            parts.append(f"\\builtin trap -- {shlex.quote(self.traps['DEBUG'])} DEBUG")
+        return "; ".join(parts) + "; " if parts else ""
+
+    def trailer(self) -> str:
+        """The step file's last lines (traps saved before runbook's ``.`` ends)."""
+        if not self.watching or self.traps_path is None:
+            return ""
+        return "\n" + step_trailer(self.sid, self.traps_path)
+
+
+def _bash_quote(text: str) -> str:
+    """How bash's ``trap -p`` quotes a trap's text."""
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def clear_traps_file(path: str | None) -> None:
+    """Forget saved traps (a fresh shell has none)."""
+    if path is not None:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
