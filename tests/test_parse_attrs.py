@@ -81,3 +81,21 @@ def test_check_attrs_rejects_bad_values(key, value):
 def test_known_attributes():
     assert {"id", "timeout", "retry", "delay", "exit", "match", "errexit", "skip", "norun", "setup",
             "teardown", "background", "interactive", "root", "expected", "ready", "skip_unless"} == set(KNOWN_ATTRIBUTES)
+
+
+def test_step_options_are_typed_once_from_fence_directive_and_phase_defaults() -> None:
+    """The runner reads typed options: a string attribute misread at run time cannot happen."""
+    from runbook.model import MatchMode, StepOptions
+    from runbook.parse.markdown import parse_document
+
+    doc = parse_document(
+        "# D\n\n## Phase A\n\n<!-- runbook: timeout=5m -->\n\n"
+        "<!-- runbook: retry=2 delay=0 -->\n"
+        "```bash exit=3 errexit=false match=contains interactive root skip_unless=\"test -d /\"\n"
+        "echo hi\n```\n\n"
+        "```bash background ready=\"true\" delay=250ms\nsleep 1\n```\n", "o.md")
+    first, second = doc.steps
+    assert first.options == StepOptions(
+        timeout_s=300.0, retry=2, delay_s=0.0, exit=3, errexit=False, match=MatchMode.CONTAINS,
+        interactive=True, root=True, skip_unless="test -d /")
+    assert second.options == StepOptions(timeout_s=300.0, delay_s=0.25, background=True, ready="true")

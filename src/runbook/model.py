@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping
 
+from runbook.errors import Diagnostic
+
 
 class Status(str, enum.Enum):
     """Verdict of one step. Distinct all the way to JSON, JUnit and exit status."""
@@ -34,6 +36,15 @@ class Status(str, enum.Enum):
 #: The status emoji of spec §6, shared by every reporter.
 EMOJI = {Status.PASS: "✅", Status.FAIL: "❌", Status.ERROR: "⚠️", Status.SKIP: "⏭️",
          Status.BLOCKED: "⛔", Status.MANUAL: "✋"}
+
+#: Every status in the order reports list them (totals tables, summary lines, JSON keys).
+STATUSES: tuple[Status, ...] = tuple(Status)
+
+#: The statuses' names in that order (``pass``, ``fail``, ...).
+STATUS_KEYS: tuple[str, ...] = tuple(s.value for s in STATUSES)
+
+#: Worst first: the order failing steps are listed for attention.
+WORST_FIRST = (Status.FAIL, Status.ERROR, Status.BLOCKED, Status.MANUAL, Status.SKIP, Status.PASS)
 
 #: Statuses that make ``runbook execute`` exit 1.
 FAILING = frozenset({Status.FAIL, Status.ERROR, Status.MANUAL, Status.BLOCKED})
@@ -147,6 +158,36 @@ class TroubleRow:
 
 
 @dataclass(frozen=True, slots=True)
+class StepOptions:
+    """A step's attributes as typed values, parsed and validated once by the parser.
+
+    ``None`` means "not given": the runner uses its default (the run's timeout,
+    a 1 s retry delay or a 0.5 s readiness poll for background steps).
+    """
+
+    timeout_s: float | None = None
+    """``timeout=``: seconds the step may run (positive)."""
+    retry: int = 0
+    """``retry=``: extra attempts after a failing one."""
+    delay_s: float | None = None
+    """``delay=``: seconds between attempts (may be 0)."""
+    exit: int = 0
+    """``exit=``: the exit status the step is expected to end with (0-255)."""
+    errexit: bool = True
+    """``errexit=false`` keeps running the block's commands after one fails."""
+    match: MatchMode | None = None
+    """``match=``: how the expected output is compared."""
+    background: bool = False
+    interactive: bool = False
+    root: bool = False
+    """``root``: ``# `` is a prompt too in a transcript."""
+    ready: str | None = None
+    """``ready=``: the readiness command of a background step."""
+    skip_unless: str | None = None
+    """``skip_unless=``: the step is skipped unless this command exits 0."""
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     """An executable block and everything that belongs to it."""
 
@@ -176,6 +217,8 @@ class Step:
     """Unresolved input names found in the commands (``<NAME>``, ``YOUR_...``)."""
     dialog: tuple[tuple[str, str], ...] = ()
     """``prompt-regex => reply`` pairs of an ``expect`` block (interactive steps)."""
+    options: StepOptions = field(default_factory=StepOptions)
+    """The typed, validated form of ``attrs`` the runner and the judge read."""
 
     @property
     def line(self) -> int:
@@ -223,8 +266,14 @@ class Document:
     """The ``runbook:`` mapping from YAML front matter (raw, validated by config)."""
     front_matter_lines: Mapping[str, int] = field(default_factory=dict)
     """0-based line of each key of ``front_matter``, so config errors name ``path:line``."""
-    warnings: tuple[str, ...] = ()
-    """Non-fatal parse findings, formatted ``path:line: message``."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """What the parser found, in the order it found it (warnings; errors too when the
+    document was parsed for ``runbook check``, see :func:`runbook.parse.markdown.parse_text`)."""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The warning diagnostics as ``path:line: message`` (what the CLI prints)."""
+        return tuple(d.warning_text(self.path) for d in self.diagnostics if not d.error)
 
     @property
     def steps(self) -> tuple[Step, ...]:

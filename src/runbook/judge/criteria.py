@@ -123,54 +123,87 @@ _Verdict = tuple[bool | None, str, str]
 _TRUNCATED = "error: output truncated and {v} was not counted over the whole stream"
 
 
+def _exit(clause: Clause, ev: Evidence) -> _Verdict:
+    if ev.exit_code is None:
+        return False, "no exit code (the step did not finish)", ""
+    return _compare(ev.exit_code, clause.op, clause.number or 0), f"exit code was {ev.exit_code}", ""
+
+
+def _contains(clause: Clause, ev: Evidence) -> _Verdict:
+    value = clause.value or ""
+    n, exact = _count(ev.output, value)
+    if n:
+        found = f"{_q(value)} found in output" + (f" ({n} times)" if n > 1 else "")
+        return clause.kind is ClauseKind.CONTAINS, found, ""
+    if not exact:
+        return None, _TRUNCATED.format(v=_q(value)), ""
+    return clause.kind is ClauseKind.NOT_CONTAINS, f"{_q(value)} not found in output", ""
+
+
+def _occurrences(clause: Clause, ev: Evidence) -> _Verdict:
+    value, op, number = clause.value or "", clause.op, clause.number
+    n, exact = _count(ev.output, value)
+    holds = _compare(n, op, number or 0)
+    if not exact and not (holds and op in (">=", ">")):
+        return None, _TRUNCATED.format(v=_q(value)), ""
+    return holds, f"{_q(value)} found {n} time{'s' if n != 1 else ''}", f"{_OP_WORDS[op]} {_fmt(number)}"
+
+
+def _regex(clause: Clause, ev: Evidence) -> _Verdict:
+    value = clause.value or ""
+    m = re.search(value, ev.output.text, re.M)
+    if m:
+        return True, f"/{value}/ matched {m.group(0)[:80]!r}", ""
+    if ev.output.truncated:
+        return None, f"error: output truncated and /{value}/ not found in the part kept", ""
+    return False, f"no match for /{value}/ in output", ""
+
+
+def _expected(clause: Clause, ev: Evidence) -> _Verdict:
+    if ev.expected_ok is None:
+        return False, "the step has no expected output to compare with", ""
+    return ev.expected_ok, ("output matches" if ev.expected_ok else "output differs from") + \
+        " the expected output", ""
+
+
+def _empty(clause: Clause, ev: Evidence) -> _Verdict:
+    empty = not ev.output.text.strip() and not ev.output.truncated
+    seen = "output is empty" if empty else f"output is not empty ({_line_count(ev.output)} lines)"
+    return empty == (clause.kind is ClauseKind.EMPTY), seen, ""
+
+
+def _lines(clause: Clause, ev: Evidence) -> _Verdict:
+    n = _line_count(ev.output)
+    return (_compare(n, clause.op, clause.number or 0), f"{n} line{'s' if n != 1 else ''}",
+            f"{_OP_WORDS[clause.op]} {_fmt(clause.number)}")
+
+
+def _duration(clause: Clause, ev: Evidence) -> _Verdict:
+    want = {"<": "under", "<=": "at most"}.get(clause.op, _OP_WORDS[clause.op])
+    return (_compare(ev.duration_s, clause.op, clause.number or 0), f"took {ev.duration_s:.2f} s",
+            f"{want} {_fmt(clause.number)} s")
+
+
+def _command(clause: Clause, ev: Evidence) -> _Verdict:
+    value = clause.value or ""
+    code = ev.run_command(value)
+    if code is None:
+        return None, f"error: criterion command could not run: {_q(value)}", ""
+    return _compare(code, clause.op, clause.number or 0), f"{_q(value)} exited {code}", ""
+
+
+_EVALUATORS: dict[ClauseKind, Callable[[Clause, Evidence], _Verdict]] = {
+    ClauseKind.EXIT: _exit, ClauseKind.CONTAINS: _contains, ClauseKind.NOT_CONTAINS: _contains,
+    ClauseKind.COUNT: _occurrences, ClauseKind.REGEX: _regex, ClauseKind.EXPECTED: _expected,
+    ClauseKind.EMPTY: _empty, ClauseKind.NOT_EMPTY: _empty, ClauseKind.LINES: _lines,
+    ClauseKind.DURATION: _duration, ClauseKind.COMMAND: _command,
+}
+"""How each kind of clause is checked: add a clause kind here (and its grammar rule)."""
+
+
 def _evaluate(clause: Clause, ev: Evidence) -> _Verdict:
-    kind, value, number, op = clause.kind, clause.value or "", clause.number, clause.op
-    if kind is ClauseKind.EXIT:
-        if ev.exit_code is None:
-            return False, "no exit code (the step did not finish)", ""
-        return _compare(ev.exit_code, op, number or 0), f"exit code was {ev.exit_code}", ""
-    if kind in (ClauseKind.CONTAINS, ClauseKind.NOT_CONTAINS):
-        n, exact = _count(ev.output, value)
-        if n:
-            found = f"{_q(value)} found in output" + (f" ({n} times)" if n > 1 else "")
-            return kind is ClauseKind.CONTAINS, found, ""
-        if not exact:
-            return None, _TRUNCATED.format(v=_q(value)), ""
-        return kind is ClauseKind.NOT_CONTAINS, f"{_q(value)} not found in output", ""
-    if kind is ClauseKind.COUNT:
-        n, exact = _count(ev.output, value)
-        holds = _compare(n, op, number or 0)
-        if not exact and not (holds and op in (">=", ">")):
-            return None, _TRUNCATED.format(v=_q(value)), ""
-        return holds, f"{_q(value)} found {n} time{'s' if n != 1 else ''}", f"{_OP_WORDS[op]} {_fmt(number)}"
-    if kind is ClauseKind.REGEX:
-        m = re.search(value, ev.output.text, re.M)
-        if m:
-            return True, f"/{value}/ matched {m.group(0)[:80]!r}", ""
-        if ev.output.truncated:
-            return None, f"error: output truncated and /{value}/ not found in the part kept", ""
-        return False, f"no match for /{value}/ in output", ""
-    if kind is ClauseKind.EXPECTED:
-        if ev.expected_ok is None:
-            return False, "the step has no expected output to compare with", ""
-        return ev.expected_ok, ("output matches" if ev.expected_ok else "output differs from") + \
-            " the expected output", ""
-    if kind in (ClauseKind.EMPTY, ClauseKind.NOT_EMPTY):
-        empty = not ev.output.text.strip() and not ev.output.truncated
-        seen = "output is empty" if empty else f"output is not empty ({_line_count(ev.output)} lines)"
-        return empty == (kind is ClauseKind.EMPTY), seen, ""
-    if kind is ClauseKind.LINES:
-        n = _line_count(ev.output)
-        return _compare(n, op, number or 0), f"{n} line{'s' if n != 1 else ''}", f"{_OP_WORDS[op]} {_fmt(number)}"
-    if kind is ClauseKind.DURATION:
-        want = {"<": "under", "<=": "at most"}.get(op, _OP_WORDS[op])
-        return _compare(ev.duration_s, op, number or 0), f"took {ev.duration_s:.2f} s", f"{want} {_fmt(number)} s"
-    if kind is ClauseKind.COMMAND:
-        code = ev.run_command(value)
-        if code is None:
-            return None, f"error: criterion command could not run: {_q(value)}", ""
-        return _compare(code, op, number or 0), f"{_q(value)} exited {code}", ""
-    return None, "not a checkable clause", ""
+    evaluate = _EVALUATORS.get(clause.kind)
+    return evaluate(clause, ev) if evaluate else (None, "not a checkable clause", "")
 
 
 def judge_clause(clause: Clause, ev: Evidence, negated: bool = False) -> Check:

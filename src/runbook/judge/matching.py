@@ -26,7 +26,7 @@ with a ``...`` around every expected line; ``unordered`` pairs expected lines
 with actual lines in any order (a maximum bipartite matching), a ``...`` line
 allowing extra actual lines; ``ignore`` always matches.
 
-Diffs are ``difflib.unified_diff`` of the expected side against the actual
+Line patterns are read in :mod:`runbook.judge.patterns`. Diffs are ``difflib.unified_diff`` of the expected side against the actual
 lines, where expected lines that matched (wildcards, ``...``) are shown with
 the actual text, as cram does, so only real mismatches stand out.
 """
@@ -34,18 +34,14 @@ the actual text, as cram does, so only real mismatches stand out.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Sequence
 
 from runbook.judge.normalise import normalise_lines
+from runbook.judge.patterns import Pattern as _Pattern
+from runbook.judge.patterns import compile_pattern as _compile
+from runbook.judge.patterns import line_matches  # noqa: F401  (re-exported: part of this API)
 from runbook.model import MatchMode
-
-_ELLIPSES = ("...", "…")
-_SUFFIX_RE = re.compile(r" \((re|regex|glob|equal)\)\Z")
-_GLOB_TOKEN_RE = re.compile(r"\\[*?\\]|\*|\?|[^*?\\]+|\\")
-_INLINE_RE = re.compile(r"\.\.\.|…")
 
 
 @dataclass(frozen=True)
@@ -57,63 +53,6 @@ class MatchResult:
     """Unified diff expected vs actual (both normalised); ``None`` when ok."""
     notes: tuple[str, ...] = ()
     """Remarks about the expected text itself (an invalid regex compared literally)."""
-
-
-@dataclass(frozen=True)
-class _Pattern:
-    """One expected line, compiled."""
-
-    text: str
-    ellipsis: bool
-    regex: re.Pattern[str] | None
-    note: str = ""
-
-    def matches(self, line: str) -> bool:
-        if self.ellipsis or line == self.text:
-            return True
-        return self.regex is not None and self.regex.fullmatch(line) is not None
-
-
-def _glob_to_regex(glob: str) -> str:
-    parts: list[str] = []
-    for tok in _GLOB_TOKEN_RE.findall(glob):
-        if tok == "*":
-            parts.append(".*")
-        elif tok == "?":
-            parts.append(".")
-        elif len(tok) == 2 and tok[0] == "\\":
-            parts.append(re.escape(tok[1]))
-        else:
-            parts.append(re.escape(tok))
-    return "".join(parts)
-
-
-@lru_cache(maxsize=4096)
-def _compile(line: str) -> _Pattern:
-    if line.strip() in _ELLIPSES:
-        return _Pattern(line, True, None)
-    m = _SUFFIX_RE.search(line)
-    if m:
-        body, kind = line[: m.start()], m.group(1)
-        if kind == "equal":
-            return _Pattern(line, False, re.compile(re.escape(body), re.DOTALL))
-        source = body if kind in ("re", "regex") else _glob_to_regex(body)
-        try:
-            return _Pattern(line, False, re.compile(source))
-        except re.error as err:
-            return _Pattern(line, False, None, f"invalid regex {body!r} ({err}): compared literally")
-    if _INLINE_RE.search(line):
-        source = ".*".join(re.escape(p) for p in _INLINE_RE.split(line))
-        return _Pattern(line, False, re.compile(source, re.DOTALL))
-    return _Pattern(line, False, None)
-
-
-def line_matches(pattern: str, line: str) -> bool:
-    """Does one expected line (``...`` in-line, `` (re)``, `` (glob)``, literal) match one actual line?
-
-    A line that is only ``...`` matches any single line here.
-    """
-    return _compile(pattern).matches(line)
 
 
 def _sequence_match(pats: Sequence[_Pattern], actual: Sequence[str]) -> bool:
@@ -205,6 +144,13 @@ def _dp(pats: Sequence[_Pattern], act: Sequence[str], i1: int, i2: int, j1: int,
     m, n = i2 - i1, j2 - j1
     big = m + 2 * n + 1
     absorb, sub = (2 if prefer_pairs else 0), big + 1
+    cost = _dp_costs(pats, act, i1, j1, m, n, big, absorb, sub)
+    return _dp_trace(pats, act, i1, j1, m, n, cost, big, sub)
+
+
+def _dp_costs(pats: Sequence[_Pattern], act: Sequence[str], i1: int, j1: int, m: int, n: int,
+              big: int, absorb: int, sub: int) -> list[list[int]]:
+    """``cost[i][j]``: the cheapest alignment of the patterns from ``i`` with the lines from ``j``."""
     cost = [[0] * (n + 1) for _ in range(m + 1)]
     last = cost[m]
     for j in range(n - 1, -1, -1):
@@ -220,16 +166,26 @@ def _dp(pats: Sequence[_Pattern], act: Sequence[str], i1: int, i2: int, j1: int,
             for j in range(n - 1, -1, -1):
                 pair = nxt[j + 1] if p.matches(act[j1 + j]) else nxt[j + 1] + sub
                 row[j] = min(pair, nxt[j] + big, row[j + 1] + big)
+    return cost
+
+
+def _ellipsis_op(cost: list[list[int]], i: int, j: int, n: int, i1: int, j1: int) -> Op:
+    """At a ``...`` pattern: it ends here (``keep``) or takes line ``j`` (``absorb``)."""
+    if j == n or cost[i][j] == cost[i + 1][j]:
+        return Op("keep", i1 + i, None)
+    return Op("absorb", i1 + i, j1 + j)
+
+
+def _dp_trace(pats: Sequence[_Pattern], act: Sequence[str], i1: int, j1: int, m: int, n: int,
+              cost: list[list[int]], big: int, sub: int) -> list[Op]:
+    """The operations of one cheapest alignment, read off the cost table from the start."""
     ops: list[Op] = []
     i = j = 0
     while i < m or j < n:
         if i < m and pats[i1 + i].ellipsis:
-            if j == n or cost[i][j] == cost[i + 1][j]:
-                ops.append(Op("keep", i1 + i, None))
-                i += 1
-            else:
-                ops.append(Op("absorb", i1 + i, j1 + j))
-                j += 1
+            op = _ellipsis_op(cost, i, j, n, i1, j1)
+            ops.append(op)
+            i, j = (i + 1, j) if op.kind == "keep" else (i, j + 1)
         elif i < m and j < n and cost[i][j] == cost[i + 1][j + 1] and pats[i1 + i].matches(act[j1 + j]):
             ops.append(Op("match", i1 + i, j1 + j))
             i, j = i + 1, j + 1

@@ -66,15 +66,29 @@ def _score(symptom: str, haystack: str, tokens: set[str]) -> tuple[float, str] |
     """(score, matched text) when ``symptom`` occurs in the haystack, else None."""
     phrases = [m.group(2).strip() for m in _CODE_SPAN.finditer(symptom)]
     phrases += [next(g for g in m.groups() if g).strip() for m in _QUOTED.finditer(symptom)]
+    if phrases:  # the author named the exact text; key words would only guess
+        return _phrase_score(phrases, haystack)
+    words = _key_words(symptom)
+    if not words:
+        return None
+    hits = [w for w in words if _stem(w.casefold()) in tokens]
+    strong = [w for w in hits if _distinctive(w)]
+    ratio = len(hits) / len(words)
+    if not strong and (ratio < 2 / 3 or len(hits) < min(2, len(words))):
+        return None
+    return ratio + 0.5 * len(strong), " ".join(hits)
+
+
+def _phrase_score(phrases: list[str], haystack: str) -> tuple[float, str] | None:
     best = ""
     for phrase in phrases:
         if len(phrase) >= 2 and phrase.casefold() in haystack and len(phrase) > len(best):
             best = phrase
-    if best:
-        return 10.0 + min(len(best), 100) / 100, best
-    if phrases:
-        return None  # the author named the exact text; key words would only guess
+    return (10.0 + min(len(best), 100) / 100, best) if best else None
 
+
+def _key_words(symptom: str) -> list[str]:
+    """The symptom's significant words, each stem once, in order."""
     words: list[str] = []
     seen: set[str] = set()
     for raw in _WORD.findall(symptom):
@@ -84,14 +98,7 @@ def _score(symptom: str, haystack: str, tokens: set[str]) -> tuple[float, str] |
             continue
         seen.add(key)
         words.append(word)
-    if not words:
-        return None
-    hits = [w for w in words if _stem(w.casefold()) in tokens]
-    strong = [w for w in hits if _distinctive(w)]
-    ratio = len(hits) / len(words)
-    if not strong and (ratio < 2 / 3 or len(hits) < min(2, len(words))):
-        return None
-    return ratio + 0.5 * len(strong), " ".join(hits)
+    return words
 
 
 def _significant(word: str) -> bool:

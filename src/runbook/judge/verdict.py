@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from runbook.judge.criteria import Evidence, judge_criterion
-from runbook.judge.matching import match_output
-from runbook.model import Check, Command, Execution, MatchMode, Output, Status, Step
+from runbook.judge.matching import MatchResult, match_output
+from runbook.model import Check, Command, Execution, Expected, MatchMode, Output, Status, Step
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,17 @@ class _Uncomparable(Exception):
 
 def expected_exit(step: Step) -> int:
     """The ``exit=N`` attribute (default 0), already validated by the parser."""
-    try:
-        return int(step.attrs.get("exit", "0"))
-    except ValueError:
-        return 0
+    return step.options.exit
+
+
+def _match_run(r: CommandRun, exp: Expected) -> MatchResult:
+    """One command's output against its expected output; raises when a cut output differs."""
+    res = match_output(exp.text, r.execution.output.text, exp.mode)
+    if not res.ok and r.execution.output.truncated:
+        raise _Uncomparable(f"output too large to compare with the expected output "
+                            f"({r.execution.output.total_bytes} bytes, "
+                            f"{r.execution.output.dropped_bytes} not kept): use `...` lines or match=contains")
+    return res
 
 
 def _compare_expected(runs: Sequence[CommandRun]) -> tuple[bool | None, bool, str | None]:
@@ -53,11 +60,7 @@ def _compare_expected(runs: Sequence[CommandRun]) -> tuple[bool | None, bool, st
     for r in compared:
         exp = r.command.expected
         assert exp is not None
-        res = match_output(exp.text, r.execution.output.text, exp.mode)
-        if not res.ok and r.execution.output.truncated:
-            raise _Uncomparable(f"output too large to compare with the expected output "
-                                f"({r.execution.output.total_bytes} bytes, "
-                                f"{r.execution.output.dropped_bytes} not kept): use `...` lines or match=contains")
+        res = _match_run(r, exp)
         if not res.ok:
             ok_all = False
             if not exp.illustrative:
@@ -87,45 +90,59 @@ def judge(step: Step, runs: Sequence[CommandRun], *, strict: bool,
           run_command: Callable[[str], int | None]) -> Verdict:
     """Spec §3: criteria decide; expected output alone decides; else the exit status."""
     exit_code = runs[-1].execution.exit_code if runs else None
-    want_exit = expected_exit(step)
     try:
         expected_ok, illustrative_only, diff = _compare_expected(runs)
     except _Uncomparable as exc:
         return Verdict(Status.ERROR, False, (Check("output matches expected", False, str(exc)),), None, str(exc))
-    output = merged_output(runs)
-    duration = sum(r.execution.duration_s for r in runs)
-    checks: list[Check] = []
-
     if step.criteria:
-        ev = Evidence(output=output, exit_code=exit_code, duration_s=duration,
+        ev = Evidence(output=merged_output(runs), exit_code=exit_code,
+                      duration_s=sum(r.execution.duration_s for r in runs),
                       expected_ok=expected_ok, run_command=run_command)
-        if all(c.derived for c in step.criteria):
-            exit_ok = exit_code == want_exit
-            checks.append(Check(f"exit code is {want_exit}", exit_ok, "" if exit_ok else _exit_detail(exit_code)))
-        for crit in step.criteria:
-            checks.extend(judge_criterion(crit, ev))
-        drift = expected_ok is False
-        failed = [c for c in checks if not c.ok and not c.manual]
-        errored = [c for c in failed if c.detail.startswith("error:")]
-        manual = [c for c in checks if c.manual]
-        if errored:
-            return Verdict(Status.ERROR, drift, tuple(checks), diff, errored[0].detail[6:].strip())
-        if failed:
-            return Verdict(Status.FAIL, drift, tuple(checks), diff, _failed_reason(failed))
-        if drift and strict:
-            return Verdict(Status.FAIL, drift, tuple(checks), diff,
-                           "output differs from the documented expected output (--strict)")
-        if manual:
-            return Verdict(Status.MANUAL, drift, tuple(checks), diff,
-                           f"needs a person to judge: {manual[0].clause}")
-        return Verdict(Status.PASS, drift, tuple(checks), diff, "")
+        return _by_criteria(step, ev, diff, strict)
+    return _by_exit_and_output(step, exit_code, expected_ok, illustrative_only, diff, strict)
 
+
+def _exit_check(want_exit: int, exit_code: int | None) -> Check:
     exit_ok = exit_code == want_exit
-    checks.append(Check(f"exit code is {want_exit}", exit_ok, "" if exit_ok else _exit_detail(exit_code)))
+    return Check(f"exit code is {want_exit}", exit_ok, "" if exit_ok else _exit_detail(exit_code))
+
+
+def _by_criteria(step: Step, ev: Evidence, diff: str | None, strict: bool) -> Verdict:
+    """The criteria decide (plus the exit status when every criterion was derived from prose)."""
+    checks: list[Check] = []
+    if all(c.derived for c in step.criteria):
+        checks.append(_exit_check(expected_exit(step), ev.exit_code))
+    for crit in step.criteria:
+        checks.extend(judge_criterion(crit, ev))
+    return _criteria_verdict(checks, ev.expected_ok is False, diff, strict)
+
+
+def _criteria_verdict(checks: list[Check], drift: bool, diff: str | None, strict: bool) -> Verdict:
+    failed = [c for c in checks if not c.ok and not c.manual]
+    errored = [c for c in failed if c.detail.startswith("error:")]
+    manual = [c for c in checks if c.manual]
+    if errored:
+        return Verdict(Status.ERROR, drift, tuple(checks), diff, errored[0].detail[6:].strip())
+    if failed:
+        return Verdict(Status.FAIL, drift, tuple(checks), diff, _failed_reason(failed))
+    if drift and strict:
+        return Verdict(Status.FAIL, drift, tuple(checks), diff,
+                       "output differs from the documented expected output (--strict)")
+    if manual:
+        return Verdict(Status.MANUAL, drift, tuple(checks), diff,
+                       f"needs a person to judge: {manual[0].clause}")
+    return Verdict(Status.PASS, drift, tuple(checks), diff, "")
+
+
+def _by_exit_and_output(step: Step, exit_code: int | None, expected_ok: bool | None,
+                        illustrative_only: bool, diff: str | None, strict: bool) -> Verdict:
+    """No criteria: the exit status, then the expected output (if any) decide."""
+    want_exit = expected_exit(step)
+    checks = [_exit_check(want_exit, exit_code)]
     if expected_ok is not None:
         checks.append(Check("output matches expected", expected_ok,
                             "" if expected_ok else "output differs from the expected output"))
-    if not exit_ok:
+    if not checks[0].ok:
         return Verdict(Status.FAIL, expected_ok is False, tuple(checks), diff,
                        f"exit code {exit_code}, expected {want_exit}")
     if expected_ok is False:

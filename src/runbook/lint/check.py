@@ -5,95 +5,32 @@ docs/check.md): RB1xx structure, RB2xx criteria, RB3xx attributes, directives,
 ids and phases, RB4xx copy-paste hazards, RB5xx placeholders and variables,
 RB6xx troubleshooting, RB7xx expected output no step owns.
 
-Some parse errors are findings too (a duplicate step id, an invalid attribute
-value, a duplicate phase): the offending line is neutralised and the document
-parsed again, so one bad id does not hide every other finding. Any other parse
-error (broken front matter...) is raised as :class:`~runbook.errors.ParseError`.
+The parser's diagnostics are findings too, recoverable errors included (a
+duplicate step id, an invalid attribute value, a duplicate phase): the parser
+records them in its one pass and goes on, so one bad id does not hide every other
+finding. Any other parse error (broken front matter...) is raised as
+:class:`~runbook.errors.ParseError`.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict
 from typing import Iterable, Mapping, Sequence
 
-from runbook.errors import ParseError, RunbookError
+from runbook.errors import RunbookError
 from runbook.lint.codes import CODES, Context, Finding
 from runbook.model import Document
-from runbook.parse.attrs import parse_info
-from runbook.parse.markdown import parse_document, scan, unclosed_fence
+from runbook.parse.markdown import Scan, parse_and_scan
 
-_RECOVERABLE = (
-    (re.compile(r"^duplicate step id"), "RB306"),
-    (re.compile(r"^invalid value .* for [\w.-]+=$"), "RB305"),
-    (re.compile(r"^duplicate phase"), "RB308"),
-)
-_FENCE_RE = re.compile(r"^([ \t>]*)(`{3,}|~{3,})(.*?)(\r?\n|\r)?$", re.S)
-_DIRECTIVE_LINE_RE = re.compile(r"^([ \t>]*<!--\s*runbook\s*:)(.*?)(-->.*)$", re.S)
+_OWN_RULES = frozenset({"RB301", "RB701"})
+"""Parser diagnostics a lint rule reports itself, with more context (where the key is)."""
 
 
-def _line_of(err: RunbookError, path: str) -> int | None:
-    where = err.where or ""
-    if where.startswith(path + ":") and where[len(path) + 1:].isdigit():
-        return int(where[len(path) + 1:]) - 1
-    return None
-
-
-def _info_text(attrs: Mapping[str, str]) -> str:
-    parts = []
-    for k, v in attrs.items():
-        parts.append(k if v == "true" else f'{k}="{v}"' if '"' not in v else f"{k}='{v}'")
-    return " ".join(parts)
-
-
-def _neutralise(lines: list[str], line0: int, code: str, err: RunbookError, serial: int) -> bool:
-    """Rewrite ``lines[line0]`` so the recoverable error goes away; False if it cannot."""
-    if line0 >= len(lines):
-        return False
-    text = lines[line0]
-    if code == "RB308":
-        new = re.sub(r"(?i)phase", "Stage", text, count=1)
-    else:
-        fence = _FENCE_RE.match(text)
-        directive = _DIRECTIVE_LINE_RE.match(text)
-        key = m.group(1) if (m := re.search(r"for ([\w.-]+)=$", err.message)) else ""
-        if fence:
-            lang, attrs = parse_info(fence.group(3))
-            if code == "RB306":
-                attrs["id"] = f"{attrs.get('id', 'step')}~dup{serial}"
-            else:
-                attrs.pop(key, None)
-            new = f"{fence.group(1)}{fence.group(2)}{lang} {_info_text(attrs)}{fence.group(4) or ''}"
-        elif directive and code == "RB305":
-            _, attrs = parse_info("x " + directive.group(2))
-            attrs.pop(key, None)
-            new = f"{directive.group(1)} {_info_text(attrs)} {directive.group(3)}"
-        else:
-            return False
-    if new == text:
-        return False
-    lines[line0] = new
-    return True
-
-
-def parse_for_lint(text: str, path: str) -> tuple[Document, list[Finding]]:
-    """Parse ``text``, turning recoverable parse errors into findings."""
-    from runbook.source import split_lines
-
-    lines = split_lines(text)
-    found: list[Finding] = []
-    for serial in range(1, 200):
-        try:
-            return parse_document("".join(lines), path, allow_unclosed=True), found
-        except ParseError as err:
-            code = next((c for rx, c in _RECOVERABLE if rx.match(err.message)), None)
-            line0 = _line_of(err, path)
-            if code is None or line0 is None or not _neutralise(lines, line0, code, err, serial):
-                raise
-            col = max(0, len(lines[line0]) - len(lines[line0].lstrip(" \t>")))
-            found.append(Finding(path, line0 + 1, col + 1, code, err.message, err.hint or ""))
-    raise ParseError("too many errors to lint this document", where=path)
+def parse_for_lint(text: str, path: str) -> tuple[Document, Scan, list[Finding]]:
+    """Parse ``text`` once; every parser diagnostic (recoverable errors too) as a finding."""
+    doc, sc = parse_and_scan(text, path)
+    return doc, sc, [Finding.of(path, d) for d in doc.diagnostics if d.code not in _OWN_RULES]
 
 
 def check_document(text: str, path: str = "<string>") -> list[Finding]:
@@ -104,27 +41,14 @@ def check_document(text: str, path: str = "<string>") -> list[Finding]:
     from runbook.lint.rules_doc import doc_rules
     from runbook.lint.rules_steps import step_rules
 
-    doc, found = parse_for_lint(text, path)
-    sc = scan(text)
+    doc, sc, found = parse_for_lint(text, path)
     ctx = Context(path, doc, sc, tuple(line.rstrip("\r\n") for line in sc.lines))
     found += step_rules(ctx)
     found += doc_rules(ctx)
-    found += _unclosed(ctx)
     ignored = front_matter_ignores(doc)
     found = [f for f in found if not _matches(f.code, ignored)]
     unique = {(f.line, f.col, f.code, f.message): f for f in found}
     return sorted(unique.values(), key=lambda f: (f.line, f.col, f.code))
-
-
-def _unclosed(ctx: Context) -> list[Finding]:
-    """RB104: the fences ``execute`` refuses because they are never closed."""
-    out = []
-    for b in ctx.scan.blocks:
-        err = unclosed_fence(b, ctx.scan.lines, ctx.path)
-        if err is not None:
-            col = len(ctx.lines[b.start]) - len(ctx.lines[b.start].lstrip(" \t>"))
-            out.append(Finding(ctx.path, b.start + 1, col + 1, "RB104", err.message, err.hint or ""))
-    return out
 
 
 def front_matter_ignores(doc: Document) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from runbook.errors import Diagnostic
 from runbook.model import Document
 from runbook.parse.markdown import Scan
 
@@ -60,6 +61,11 @@ class Finding:
     code: str
     message: str
     hint: str = ""
+
+    @classmethod
+    def of(cls, path: str, diag: Diagnostic) -> Finding:
+        """The finding of a parser :class:`~runbook.errors.Diagnostic` in ``path``."""
+        return cls(path, diag.line, diag.col, diag.code, diag.message, diag.hint)
 
     def format(self) -> str:
         """``path:line:col: CODE message; hint: ...`` (one line, like ruff)."""

@@ -1,31 +1,20 @@
-"""Lint rules about the document as a whole: parser warnings, attributes, directives, ids,
-phases (RB1xx, RB2xx, RB3xx) and troubleshooting tables (RB6xx)."""
+"""Lint rules about the document as a whole: attributes, directives, ids, phases (RB1xx,
+RB2xx, RB3xx) and troubleshooting tables (RB6xx). The parser's own diagnostics become
+findings in :mod:`runbook.lint.check`."""
 
 from __future__ import annotations
 
 import difflib
 import re
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from runbook.parse.attrs import KNOWN_ATTRIBUTES, PASSIVE, parse_directive, parse_info
-from runbook.parse.blocks import phase_id, slugify
+from runbook.parse.blocks import Block, phase_id, slugify
 
 if TYPE_CHECKING:
     from runbook.lint.codes import Context, Finding
+    from runbook.parse.markdown import TableCells
 
-_WARNINGS = (
-    (re.compile(r"^code block is never closed"), "RB104",
-     "close the block with a fence line as long as the opening one"),
-    (re.compile(r"^criteria label .* is not followed by"), "RB202",
-     "write the clause after the label ('PASS if: exit code is 0') or put a list right below it"),
-    (re.compile(r"^criterion .* belongs to no step"), "RB203",
-     "move it into the section of the step it checks, below that step"),
-    (re.compile(r"^front matter 'blocking' names phase"), "RB311",
-     "fix the phase id in front matter blocking: or add that phase"),
-    (re.compile(r"^dialog block"), "RB312",
-     "put the expect block right after a step marked interactive"),
-    (re.compile(r"^(?:unknown attribute|expected-output block has no step)"), "", ""),  # own rules
-)
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+-]*$")
 _ALLOWED = KNOWN_ATTRIBUTES | PASSIVE
 _NEAR_DIRECTIVE = re.compile(r"^\s*<!--\s*([A-Za-z][\w-]*)\s*(:?)")
@@ -35,7 +24,6 @@ _EMPTY_TEXT = re.compile(r"^\W*(?:todo|tbd|tba|none|n/?a|coming soon|to do)?\W*$
 
 def doc_rules(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
-    out += _warnings(ctx)
     out += _fence_attrs(ctx)
     out += _directives(ctx)
     out += _phases(ctx)
@@ -47,21 +35,6 @@ def doc_rules(ctx: Context) -> list[Finding]:
 def _col(ctx: Context, line0: int) -> int:
     text = ctx.lines[line0] if 0 <= line0 < len(ctx.lines) else ""
     return len(text) - len(text.lstrip(" \t>"))
-
-
-def _warnings(ctx: Context) -> Iterator[Finding]:
-    prefix = ctx.path + ":"
-    for w in ctx.doc.warnings:
-        rest = w[len(prefix):] if w.startswith(prefix) else w
-        m = re.match(r"(\d+): (.*)$", rest, re.S)
-        line0, message = (int(m.group(1)) - 1, m.group(2)) if m else (0, rest)
-        code, hint = "RB100", ""
-        for rx, c, h in _WARNINGS:
-            if rx.match(message):
-                code, hint = c, h
-                break
-        if code:
-            yield ctx.finding(line0, _col(ctx, line0), code, message, hint)
 
 
 def _key_col(ctx: Context, line0: int, key: str) -> int:
@@ -147,16 +120,20 @@ def _near_miss(ctx: Context, line0: int, raw: str) -> Iterator[Finding]:
                           "write <!-- runbook: key=value -->")
 
 
+def _phase_numbers(ids: list[str]) -> tuple[list[int], bool] | None:
+    """(1-based positions, lettered?) of phase ids all letters or all numbers, else None."""
+    letters = all(len(i) == 1 and i.isalpha() for i in ids)
+    if not ids or not (letters or all(i.isdigit() for i in ids)):
+        return None
+    return [ord(i) - ord("A") + 1 if letters else int(i) for i in ids], letters
+
+
 def _phases(ctx: Context) -> Iterator[Finding]:
     named = [p for p in ctx.doc.phases if phase_id(p.title) == p.id]
-    if not named:
+    numbered = _phase_numbers([p.id.upper() for p in named])
+    if numbered is None:
         return
-    ids = [p.id.upper() for p in named]
-    letters = all(len(i) == 1 and i.isalpha() for i in ids)
-    numbers = all(i.isdigit() for i in ids)
-    if not (letters or numbers):
-        return
-    values = [ord(i) - ord("A") + 1 if letters else int(i) for i in ids]
+    values, letters = numbered
 
     def name(v: int) -> str:
         return chr(ord("A") + v - 1) if letters else str(v)
@@ -189,39 +166,50 @@ def _tables(ctx: Context) -> Iterator[Finding]:
                               "troubleshooting table has no " + " or ".join(m.capitalize() for m in missing)
                               + " column",
                               "give the table Symptom, Cause and Fix columns")
-        if "symptom" not in roles or "fix" not in roles:
-            continue
-        for line0, cells in t.rows:
-            empty = [(t.header[n] or r or "") for n, r in enumerate(t.roles)
-                     if r and (n >= len(cells) or not cells[n].strip())]
-            if empty:
-                yield ctx.finding(line0, _col(ctx, line0), "RB602",
-                                  "troubleshooting row has an empty " + ", ".join(repr(e) for e in empty)
-                                  + " cell", "fill in every Symptom, Cause and Fix cell")
+        if "symptom" in roles and "fix" in roles:
+            yield from _empty_cells(ctx, t)
+
+
+def _empty_cells(ctx: Context, t: TableCells) -> Iterator[Finding]:
+    for line0, cells in t.rows:
+        empty = [(t.header[n] or r or "") for n, r in enumerate(t.roles)
+                 if r and (n >= len(cells) or not cells[n].strip())]
+        if empty:
+            yield ctx.finding(line0, _col(ctx, line0), "RB602",
+                              "troubleshooting row has an empty " + ", ".join(repr(e) for e in empty)
+                              + " cell", "fill in every Symptom, Cause and Fix cell")
 
 
 def _declared_troubleshooting(ctx: Context) -> Iterator[Finding]:
+    yield from _empty_trouble_sections(ctx)
+    yield from _broken_trouble_links(ctx)
+
+
+def _has_troubleshooting(section: Sequence[Block], table_lines: set[int]) -> bool:
+    if any(s.kind == "table" and s.start in table_lines for s in section):
+        return True
+    return any(s for s in section if s.kind not in ("heading", "hr", "list")
+               and not (s.kind == "para" and _EMPTY_TEXT.match(s.text))
+               and not (s.kind == "html" and s.raw.lstrip().startswith("<!--")))
+
+
+def _empty_trouble_sections(ctx: Context) -> Iterator[Finding]:
     blocks = ctx.scan.blocks
     table_lines = {t.line for t in ctx.scan.tables if "symptom" in t.roles and "fix" in t.roles}
-    slugs = set()
     for i, b in enumerate(blocks):
-        if b.kind != "heading":
-            continue
-        slugs.add(slugify(b.text))
-        if not _TROUBLE.search(b.text):
+        if b.kind != "heading" or not _TROUBLE.search(b.text):
             continue
         end = next((k for k in range(i + 1, len(blocks))
                     if blocks[k].kind == "heading" and blocks[k].level <= b.level), len(blocks))
-        section = blocks[i + 1:end]
-        if any(s.kind == "table" and s.start in table_lines for s in section):
-            continue
-        content = [s for s in section if s.kind not in ("heading", "hr", "list")
-                   and not (s.kind == "para" and _EMPTY_TEXT.match(s.text))
-                   and not (s.kind == "html" and s.raw.lstrip().startswith("<!--"))]
-        if not content:
+        if not _has_troubleshooting(blocks[i + 1:end], table_lines):
             yield ctx.finding(b.start, _col(ctx, b.start), "RB603",
                               f"section {b.text!r} has no troubleshooting in it",
                               "add a table with Symptom | Cause | Fix columns, one row per known failure")
+
+
+def _broken_trouble_links(ctx: Context) -> Iterator[Finding]:
+    blocks = ctx.scan.blocks
+    slugs = {slugify(b.text) for b in blocks if b.kind == "heading"}
     for b in blocks:
         if b.kind not in ("para", "heading"):
             continue

@@ -22,87 +22,119 @@ _WORD_START = " \t\n;|&()"
 
 def label(text: str) -> str:
     """One context label per character of ``text`` (see the constants above)."""
-    out = [CODE] * len(text)
-    stack: list[list[object]] = [["code", 0]]  # frames: ["code", paren depth] | ["dq"] | ["bq"]
-    pending: list[tuple[str, bool, bool]] = []  # heredocs opened on this line: word, strip tabs, quoted
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        mode = stack[-1][0]
-        if ch == "\n":
-            out[i] = DOUBLE if mode == "dq" else CODE
-            i += 1
-            if pending and mode != "dq":
-                i = _heredoc_bodies(text, i, pending, out)
-                pending = []
-            continue
-        if mode == "dq":
-            out[i] = DOUBLE
-            if ch == "\\" and i + 1 < n:
-                out[i + 1] = ESCAPED
-                i += 2
-                continue
-            if ch == '"':
-                stack.pop()
-            elif ch == "$" and text.startswith("$(", i) and not text.startswith("$((", i):
-                stack.append(["code", 0])
-                i += 2
-                continue
-            elif ch == "`":
-                stack.append(["bq"])
-            i += 1
-            continue
-        # code (or backtick command substitution)
-        if ch == "\\" and i + 1 < n:
-            out[i] = CODE
-            out[i + 1] = ESCAPED if text[i + 1] != "\n" else CODE
-            i += 2
-            continue
-        if ch == "'" or (ch == "$" and text.startswith("$'", i)):
-            j = i + (2 if ch == "$" else 1)
-            while j < n and text[j] != "'":
-                j += 2 if (ch == "$" and text[j] == "\\") else 1
-            for k in range(i, min(j + 1, n)):
-                out[k] = SINGLE
-            i = j + 1
-            continue
-        if ch == '"':
-            out[i] = DOUBLE
-            stack.append(["dq"])
-            i += 1
-            continue
-        if ch == "`":
-            if mode == "bq":
-                stack.pop()
+    return _Lexer(text).run()
+
+
+class _Lexer:
+    """The labelling pass: one method per context, each returning where to go on."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.n = len(text)
+        self.out = [CODE] * len(text)
+        self.stack: list[list[object]] = [["code", 0]]  # frames: ["code", paren depth] | ["dq"] | ["bq"]
+        self.pending: list[tuple[str, bool, bool]] = []  # heredocs opened on this line: word, strip tabs, quoted
+
+    def run(self) -> str:
+        i = 0
+        while i < self.n:
+            ch = self.text[i]
+            mode = self.stack[-1][0]
+            if ch == "\n":
+                i = self._newline(i, mode)
+            elif mode == "dq":
+                i = self._double(i, ch)
             else:
-                stack.append(["bq"])
-            i += 1
-            continue
-        if ch == "#" and (i == 0 or text[i - 1] in _WORD_START):
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            for k in range(i, j):
-                out[k] = COMMENT
-            i = j
-            continue
-        if ch == "<" and text.startswith("<<", i) and not text.startswith("<<<", i) \
-                and (i == 0 or text[i - 1] != "<"):
-            m = _HEREDOC_RE.match(text, i)
-            if m:
-                pending.append((m.group(3), m.group(1) == "-", bool(m.group(2))))
-                i = m.end()
-                continue
-        if mode == "code":
-            if ch == "(":
-                stack[-1][1] = int(str(stack[-1][1])) + 1
-            elif ch == ")":
-                depth = int(str(stack[-1][1]))
-                if depth == 0 and len(stack) > 1:
-                    stack.pop()
-                else:
-                    stack[-1][1] = max(0, depth - 1)
+                i = self._code(i, ch, mode)
+        return "".join(self.out)
+
+    def _newline(self, i: int, mode: object) -> int:
+        self.out[i] = DOUBLE if mode == "dq" else CODE
         i += 1
-    return "".join(out)
+        if self.pending and mode != "dq":
+            i = _heredoc_bodies(self.text, i, self.pending, self.out)
+            self.pending = []
+        return i
+
+    def _double(self, i: int, ch: str) -> int:
+        self.out[i] = DOUBLE
+        if ch == "\\" and i + 1 < self.n:
+            self.out[i + 1] = ESCAPED
+            return i + 2
+        if ch == '"':
+            self.stack.pop()
+        elif ch == "$" and self.text.startswith("$(", i) and not self.text.startswith("$((", i):
+            self.stack.append(["code", 0])
+            return i + 2
+        elif ch == "`":
+            self.stack.append(["bq"])
+        return i + 1
+
+    def _code(self, i: int, ch: str, mode: object) -> int:
+        """Code or a backtick command substitution."""
+        text = self.text
+        if ch == "\\" and i + 1 < self.n:
+            self.out[i + 1] = ESCAPED if text[i + 1] != "\n" else CODE
+            return i + 2
+        if ch == "'" or (ch == "$" and text.startswith("$'", i)):
+            return self._single(i, ch)
+        if ch == '"':
+            self.out[i] = DOUBLE
+            self.stack.append(["dq"])
+            return i + 1
+        if ch == "`":
+            self._backtick(mode)
+            return i + 1
+        if ch == "#" and (i == 0 or text[i - 1] in _WORD_START):
+            return self._comment(i)
+        end = self._heredoc_start(i) if ch == "<" else None
+        if end is not None:
+            return end
+        if mode == "code":
+            self._paren(ch)
+        return i + 1
+
+    def _backtick(self, mode: object) -> None:
+        if mode == "bq":
+            self.stack.pop()
+        else:
+            self.stack.append(["bq"])
+
+    def _single(self, i: int, ch: str) -> int:
+        j = i + (2 if ch == "$" else 1)
+        while j < self.n and self.text[j] != "'":
+            j += 2 if (ch == "$" and self.text[j] == "\\") else 1
+        for k in range(i, min(j + 1, self.n)):
+            self.out[k] = SINGLE
+        return j + 1
+
+    def _comment(self, i: int) -> int:
+        j = self.text.find("\n", i)
+        j = self.n if j < 0 else j
+        for k in range(i, j):
+            self.out[k] = COMMENT
+        return j
+
+    def _heredoc_start(self, i: int) -> int | None:
+        text = self.text
+        if not text.startswith("<<", i) or text.startswith("<<<", i) or (i > 0 and text[i - 1] == "<"):
+            return None
+        m = _HEREDOC_RE.match(text, i)
+        if not m:
+            return None
+        self.pending.append((m.group(3), m.group(1) == "-", bool(m.group(2))))
+        return m.end()
+
+    def _paren(self, ch: str) -> None:
+        frame = self.stack[-1]
+        if ch == "(":
+            frame[1] = int(str(frame[1])) + 1
+        elif ch == ")":
+            depth = int(str(frame[1]))
+            if depth == 0 and len(self.stack) > 1:
+                self.stack.pop()
+            else:
+                frame[1] = max(0, depth - 1)
 
 
 def _heredoc_bodies(text: str, i: int, pending: list[tuple[str, bool, bool]], out: list[str]) -> int:
@@ -155,50 +187,64 @@ def _positions(text: str) -> Iterator[tuple[int, int, int]]:
             col += 1
 
 
+class _Hits:
+    """Hits in order, at most one per hazard kind per line."""
+
+    def __init__(self) -> None:
+        self.hits: list[Hit] = []
+        self.seen: set[tuple[str, int]] = set()
+
+    def add(self, line: int, col: int, code: str, message: str, hint: str) -> None:
+        if (code, line) not in self.seen:
+            self.seen.add((code, line))
+            self.hits.append(Hit(line, col, code, message, hint))
+
+
 def hazards(text: str, transcript: bool) -> list[Hit]:
     """RB401..RB406 in one command's text (one hit per hazard kind per line)."""
     ctx = label(text)
-    hits: list[Hit] = []
-    seen: set[tuple[str, int]] = set()
-
-    def add(line: int, col: int, code: str, message: str, hint: str) -> None:
-        if (code, line) not in seen:
-            seen.add((code, line))
-            hits.append(Hit(line, col, code, message, hint))
-
+    out = _Hits()
     lines = text.split("\n")
     starts = [0]
     for ln in lines[:-1]:
         starts.append(starts[-1] + len(ln) + 1)
-    for i, line_no, col in _positions(text):
-        ch, where = text[i], ctx[i]
-        if ch in SMART_QUOTES and where in (CODE, ESCAPED):
-            add(line_no, col, "RB401", f"smart quote {ch!r} in a command: the shell does not read it as a quote",
-                "replace it with a straight quote (' or \")")
-        elif ch in INVISIBLE and where != COMMENT:
-            add(line_no, col, "RB402", f"{INVISIBLE[ch]} (U+{ord(ch):04X}) in a command",
-                "retype it as a plain space (or delete it); it is invisible but breaks the command")
-        elif ch == "\t" and where in (HEREDOC, LITERAL_HEREDOC):
-            add(line_no, col, "RB406", "tab inside a heredoc: pasted into a terminal it triggers completion",
-                "indent the heredoc body with spaces")
+    _character_hazards(text, ctx, out)
     for k, ln in enumerate(lines):
-        for m in _DASH_OPTION.finditer(ln):
-            if ctx[starts[k] + m.start(1)] == CODE:
-                word = ln[m.start(1):].split()[0]
-                kind = "en dash" if word[0] == "\u2013" else "em dash" if word[0] == "\u2014" else "dash"
-                add(k, m.start(1), "RB403", f"{kind} used as an option hyphen in {word!r}",
-                    "type options with ASCII hyphens (--force, -f)")
-        if not transcript and _PROMPT.match(ln) and ctx[starts[k] + ln.index("$")] == CODE:
-            add(k, ln.index("$"), "RB404", "'$ ' prompt in a command block: it would run '$' as a command",
-                "remove the prompt, or make the whole block a transcript (every command after '$ ')")
+        _line_hazards(k, ln, ctx, starts[k], transcript, out)
     body = [k for k, ln in enumerate(lines) if ln.strip()]
     if body:
         last = lines[body[-1]].rstrip()
         end = starts[body[-1]] + len(last) - 1
         if last.endswith("\\") and not last.endswith("\\\\") and ctx[end] == CODE:
-            add(body[-1], len(last) - 1, "RB405", "trailing backslash at the end of the block: "
-                "the pasted command waits for another line", "remove the backslash or finish the command")
-    return hits
+            out.add(body[-1], len(last) - 1, "RB405", "trailing backslash at the end of the block: "
+                    "the pasted command waits for another line", "remove the backslash or finish the command")
+    return out.hits
+
+
+def _character_hazards(text: str, ctx: str, out: _Hits) -> None:
+    for i, line_no, col in _positions(text):
+        ch, where = text[i], ctx[i]
+        if ch in SMART_QUOTES and where in (CODE, ESCAPED):
+            out.add(line_no, col, "RB401", f"smart quote {ch!r} in a command: the shell does not read it as a quote",
+                    "replace it with a straight quote (' or \")")
+        elif ch in INVISIBLE and where != COMMENT:
+            out.add(line_no, col, "RB402", f"{INVISIBLE[ch]} (U+{ord(ch):04X}) in a command",
+                    "retype it as a plain space (or delete it); it is invisible but breaks the command")
+        elif ch == "\t" and where in (HEREDOC, LITERAL_HEREDOC):
+            out.add(line_no, col, "RB406", "tab inside a heredoc: pasted into a terminal it triggers completion",
+                    "indent the heredoc body with spaces")
+
+
+def _line_hazards(k: int, ln: str, ctx: str, start: int, transcript: bool, out: _Hits) -> None:
+    for m in _DASH_OPTION.finditer(ln):
+        if ctx[start + m.start(1)] == CODE:
+            word = ln[m.start(1):].split()[0]
+            kind = "en dash" if word[0] == "\u2013" else "em dash" if word[0] == "\u2014" else "dash"
+            out.add(k, m.start(1), "RB403", f"{kind} used as an option hyphen in {word!r}",
+                    "type options with ASCII hyphens (--force, -f)")
+    if not transcript and _PROMPT.match(ln) and ctx[start + ln.index("$")] == CODE:
+        out.add(k, ln.index("$"), "RB404", "'$ ' prompt in a command block: it would run '$' as a command",
+                "remove the prompt, or make the whole block a transcript (every command after '$ ')")
 
 
 # -- variables ----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from runbook.judge.criteria import SUPPORTED_FORMS
 from runbook.lint.rules_shell import COMMON_VARIABLES, assigned, hazards, uses
 from runbook.model import ClauseKind, Command, Step
 from runbook.parse.attrs import parse_directive, parse_info
+from runbook.parse.blocks import Block
 from runbook.parse.commands import OTHER_PLATFORM, OUTPUT_LANGS
 from runbook.parse.labels import criterion_label, expected_label, inline_expected, plain
 
@@ -177,17 +178,27 @@ def _variables(ctx: Context) -> Iterator[Finding]:
 
 
 # -- RB7: expected output that no step owns ------------------------------------------
+def _attached_fences(ctx: Context) -> set[int]:
+    """Opening-fence lines of the blocks the parser took as a step's expected output."""
+    return {c.expected.span.start - 1 for s in ctx.doc.steps for c in s.commands
+            if c.expected is not None and c.expected.span is not None
+            and c.expected.origin in ("block", "label", "adjacent")}
+
+
+def _ends_search(heading: Block) -> bool:
+    """Whether a heading ends the search for a step's output (a short label heading does not)."""
+    label = expected_label(heading.raw)
+    return label is None or not label.strong or len(heading.text.split()) > 6
+
+
 def _orphans(ctx: Context) -> Iterator[Finding]:
     blocks = ctx.scan.blocks
     step_starts = {s.span.start: s for s in ctx.doc.steps}
-    attached = {c.expected.span.start - 1 for s in ctx.doc.steps for c in s.commands
-                if c.expected is not None and c.expected.span is not None
-                and c.expected.origin in ("block", "label", "adjacent")}
+    attached = _attached_fences(ctx)
     last_step: Step | None = None
     for i, b in enumerate(blocks):
         if b.kind == "heading":
-            label = expected_label(b.raw)
-            if label is None or not label.strong or len(b.text.split()) > 6:
+            if _ends_search(b):
                 last_step = None
             continue
         if b.kind == "fence" and b.start in step_starts:

@@ -22,11 +22,11 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from typing import Mapping
+from typing import Callable, Mapping
 
-from runbook.config import parse_seconds, valid_timeout
-from runbook.errors import ParseError
-from runbook.model import MatchMode
+from runbook.config import parse_duration, parse_seconds, valid_timeout
+from runbook.errors import Diagnostic, ParseError
+from runbook.model import MatchMode, StepOptions
 
 FLAGS = frozenset({
     "skip", "norun", "setup", "teardown", "background", "interactive", "root", "expected",
@@ -41,6 +41,7 @@ PASSIVE = frozenset({"class", "highlight"})
 KNOWN_ATTRIBUTES = FLAGS | VALUED
 """Every attribute runbook acts on."""
 
+_MODES = frozenset(m.value for m in MatchMode)
 _TRUE = {"true", "yes", "on", "1", ""}
 _FALSE = {"false", "no", "off", "0"}
 _TOKEN_RE = re.compile(
@@ -208,28 +209,65 @@ _HINTS = {
 }
 
 
+def _positive_seconds(value: str) -> bool:
+    secs = parse_seconds(value)
+    return secs is not None and valid_timeout(secs)
+
+
+def _exit_status(value: str) -> bool:
+    n = _int(value)
+    return n is not None and 0 <= n <= 255
+
+
+_VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "id": lambda v: bool(v) and not re.search(r"\s", v),
+    "timeout": _positive_seconds,
+    "delay": lambda v: parse_seconds(v) is not None,
+    "retry": lambda v: _int(v) is not None,
+    "exit": _exit_status,
+    "match": lambda v: v.lower() in _MODES,
+    "errexit": lambda v: v.lower() in _TRUE - {""} or v.lower() in _FALSE,
+    "ready": lambda v: bool(v.strip()),
+    "skip_unless": lambda v: bool(v.strip()),
+}
+"""How each valued attribute is validated (flags other than ``skip`` must be bare)."""
+
+
 def _valid(key: str, value: str) -> bool:
-    if key == "id":
-        return bool(value) and not re.search(r"\s", value)
-    if key == "timeout":
-        secs = parse_seconds(value)
-        return secs is not None and valid_timeout(secs)
-    if key == "delay":
-        return parse_seconds(value) is not None
-    if key == "retry":
-        return _int(value) is not None
-    if key == "exit":
-        n = _int(value)
-        return n is not None and 0 <= n <= 255
-    if key == "match":
-        return value.lower() in {m.value for m in MatchMode}
-    if key == "errexit":
-        return value.lower() in _TRUE - {""} or value.lower() in _FALSE
-    if key in ("ready", "skip_unless"):
-        return bool(value.strip())
+    check = _VALIDATORS.get(key)
+    if check is not None:
+        return check(value)
     if key in FLAGS and key != "skip":
         return value == "true"
     return True
+
+
+def _unknown_message(key: str) -> str:
+    near = difflib.get_close_matches(key, sorted(KNOWN_ATTRIBUTES), n=1, cutoff=0.7)
+    tip = f" (did you mean {near[0]!r}?)" if near else ""
+    return f"unknown attribute {key!r} is ignored{tip}"
+
+
+def attr_problems(attrs: Mapping[str, str], line: int, col: int) -> list[tuple[str, Diagnostic]]:
+    """(key, diagnostic) per bad value (error RB305) or unknown key (warning RB301), in key order.
+
+    ``line`` and ``col`` are 1-based: where the attributes are written.
+    """
+    out: list[tuple[str, Diagnostic]] = []
+    for key, value in attrs.items():
+        if key in KNOWN_ATTRIBUTES:
+            if not _valid(key, value):
+                out.append((key, Diagnostic("RB305", f"invalid value {value!r} for {key}=", line, col,
+                                            _HINTS.get(key, f"{key} is a flag: write it alone"),
+                                            error=True)))
+        elif key not in PASSIVE:
+            out.append((key, Diagnostic("RB301", _unknown_message(key), line, col)))
+    return out
+
+
+def attr_diagnostics(attrs: Mapping[str, str], line: int, col: int) -> list[Diagnostic]:
+    """The diagnostics of :func:`attr_problems`."""
+    return [d for _, d in attr_problems(attrs, line, col)]
 
 
 def check_attrs(attrs: Mapping[str, str], where: str) -> list[str]:
@@ -238,17 +276,34 @@ def check_attrs(attrs: Mapping[str, str], where: str) -> list[str]:
     Raises :class:`ParseError` at ``where`` (``path:line``) for a bad value.
     Warnings are ``path:line: message`` strings.
     """
-    warnings: list[str] = []
-    for key, value in attrs.items():
-        if key in KNOWN_ATTRIBUTES:
-            if not _valid(key, value):
-                raise ParseError(f"invalid value {value!r} for {key}=", where=where,
-                                 hint=_HINTS.get(key, f"{key} is a flag: write it alone"))
-        elif key not in PASSIVE:
-            near = difflib.get_close_matches(key, sorted(KNOWN_ATTRIBUTES), n=1, cutoff=0.7)
-            tip = f" (did you mean {near[0]!r}?)" if near else ""
-            warnings.append(f"{where}: unknown attribute {key!r} is ignored{tip}")
-    return warnings
+    found = attr_diagnostics(attrs, 1, 1)
+    for d in found:
+        if d.error:
+            raise ParseError(d.message, where=where, hint=d.hint)
+    return [f"{where}: {d.message}" for d in found]
+
+
+def _on(attrs: Mapping[str, str], key: str, default: bool) -> bool:
+    value = attrs.get(key)
+    return default if value is None else value.lower() not in _FALSE
+
+
+def step_options(attrs: Mapping[str, str]) -> StepOptions:
+    """The typed options of a step's (validated) attributes; invalid values read as unset."""
+    delay = attrs.get("delay")
+    return StepOptions(
+        timeout_s=parse_duration(attrs.get("timeout", "")),
+        retry=_int(attrs.get("retry", "")) or 0,
+        delay_s=parse_seconds(delay.strip()) if delay else None,
+        exit=_int(attrs.get("exit", "")) or 0,
+        errexit=_on(attrs, "errexit", True),
+        match=match_mode(attrs) if attrs.get("match", "").lower() in _MODES else None,
+        background="background" in attrs,
+        interactive=_on(attrs, "interactive", False),
+        root="root" in attrs,
+        ready=attrs.get("ready") or None,
+        skip_unless=attrs.get("skip_unless") or None,
+    )
 
 
 def match_mode(attrs: Mapping[str, str]) -> MatchMode | None:

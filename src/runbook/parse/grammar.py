@@ -17,62 +17,10 @@ from dataclasses import dataclass, replace
 from typing import Mapping
 
 from runbook.model import Clause, ClauseKind, Criterion
-
-
-@dataclass(frozen=True)
-class _Token:
-    raw: str
-    """As written, delimiters included (to rebuild the author's text)."""
-    value: str
-    kind: str
-    """``code``, ``quote`` or ``regex``."""
-
-
-_PROTECT_RE = re.compile(
-    r"(?P<code>(?P<ticks>`+)(?P<cbody>.+?)(?<!`)(?P=ticks)(?!`))"
-    r"|(?P<rx>/(?P<rbody>(?:\\.|[^/\\\n])+)/)"
-    r'|"(?P<dq>[^"\n]*)"'
-    r"|“(?P<cq>[^”\n]*)”"
-    r"|(?<!\w)'(?P<sq>[^'\n]*)'(?!\w)"
-    r"|‘(?P<csq>[^’\n]*)’"
-)
-_REGEX_LEAD_RE = re.compile(
-    r"(?:\bmatch(?:es|ing)?(?:\s+(?:the\s+)?(?:regex|regexp|regular\s+expression|pattern))?|=~|~)\s*\Z", re.I)
-_PH = re.compile(r"\x00(\d+)\x00")
-
-
-def _protect(text: str, tokens: list[_Token]) -> str:
-    """Replace values by placeholders indexing ``tokens`` (appended to)."""
-    out: list[str] = []
-    pos = 0
-    while True:
-        m = _PROTECT_RE.search(text, pos)
-        if not m:
-            break
-        if m.group("rx") is not None and not _REGEX_LEAD_RE.search(text, 0, m.start()):
-            out.append(text[pos:m.start() + 1])
-            pos = m.start() + 1
-            continue
-        if m.group("code") is not None:
-            body = m.group("cbody")
-            if len(body) > 2 and body[0] == " " and body[-1] == " " and body.strip():
-                body = body[1:-1]
-            tok = _Token(m.group(0), body, "code")
-        elif m.group("rx") is not None:
-            tok = _Token(m.group(0), m.group("rbody"), "regex")
-        else:
-            body = next(g for g in (m.group("dq"), m.group("cq"), m.group("sq"), m.group("csq")) if g is not None)
-            tok = _Token(m.group(0), body, "quote")
-        out.append(text[pos:m.start()])
-        out.append(f"\x00{len(tokens)}\x00")
-        tokens.append(tok)
-        pos = m.end()
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def _restore(shape: str, tokens: list[_Token]) -> str:
-    return _PH.sub(lambda m: tokens[int(m.group(1))].raw, shape)
+from runbook.parse.protect import PH as _PH
+from runbook.parse.protect import Token as _Token
+from runbook.parse.protect import protect as _protect
+from runbook.parse.protect import restore as _restore
 
 
 _ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -275,28 +223,40 @@ def _build(rule: _Rule, m: re.Match[str], text: str, tokens: list[_Token]) -> Cl
         value, vkind = _value(groups["v"], tokens)
         if (vkind == "regex" and rule.kind is not K.REGEX) or not value:
             raise _NoMatch
+    number = _rule_number(rule, groups, tokens)
+    op = rule.op
+    if groups.get("cmp"):
+        op = _OPS[" ".join(groups["cmp"].lower().split())]
+    if rule.kind is K.REGEX:
+        assert value is not None
+        value, op = _checked_regex(value, op)
+    if rule.kind in (K.EXIT, K.LINES, K.COUNT, K.DURATION) and number is None:
+        raise _NoMatch
+    return Clause(text, rule.kind, value, number, op)
+
+
+def _rule_number(rule: _Rule, groups: dict[str, str | None], tokens: list[_Token]) -> float | None:
+    """The clause's number: a count word, a number (durations in seconds) or the rule's own."""
     number = rule.number
     times = groups.get("times")
     if times is not None and times.lower() in _WORDS:
         number = float(_WORDS[times.lower()])
     elif groups.get("n") is not None:
-        number = _number(groups["n"], tokens)
-    op = rule.op
-    if groups.get("cmp"):
-        op = _OPS[" ".join(groups["cmp"].lower().split())]
+        number = _number(groups["n"] or "", tokens)
     if rule.kind is K.DURATION and number is not None:
         number *= _UNITS.get((groups.get("u") or "s").lower(), 1.0)
-    if rule.kind is K.REGEX:
-        assert value is not None
-        if op == "eq":
-            value, op = r"\A\s*" + re.escape(value) + r"\s*\Z", "=="
-        try:
-            re.compile(value, re.M)
-        except re.error:
-            raise _NoMatch from None
-    if rule.kind in (K.EXIT, K.LINES, K.COUNT, K.DURATION) and number is None:
-        raise _NoMatch
-    return Clause(text, rule.kind, value, number, op)
+    return number
+
+
+def _checked_regex(value: str, op: str) -> tuple[str, str]:
+    """A regex clause's pattern (``eq``: the whole output is the text); no match if invalid."""
+    if op == "eq":
+        value, op = r"\A\s*" + re.escape(value) + r"\s*\Z", "=="
+    try:
+        re.compile(value, re.M)
+    except re.error:
+        raise _NoMatch from None
+    return value, op
 
 
 def _first(rules: tuple[_Rule, ...], shape: str, text: str, tokens: list[_Token]) -> tuple[Clause, bool] | None:

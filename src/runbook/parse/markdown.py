@@ -24,6 +24,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from runbook.errors import ParseError, where
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
+from runbook.parse.drafts import Report
 from runbook.parse.regions import find_regions
 from runbook.parse.structure import build
 from runbook.source import Source, split_lines, strip_newline
@@ -182,6 +183,19 @@ def _refuse_deep(tokens: Sequence[Token], path: str) -> None:
 
 
 # -- front matter ---------------------------------------------------------------
+def _yaml(content: str, path: str) -> object:
+    import yaml  # only a document with front matter pays for PyYAML
+
+    try:
+        return yaml.safe_load(content)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = 1 + mark.line if mark is not None else 0
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParseError(f"invalid YAML in front matter: {problem}", where=where(path, line),
+                         hint="fix the YAML between the --- lines (quote values holding ': ' or '#')") from None
+
+
 def _front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str) -> tuple[dict[str, object], int | None]:
     """(runbook settings mapping, line after the front matter or None)."""
     tok = tokens[0] if tokens and tokens[0].type == "front_matter" else None
@@ -191,32 +205,26 @@ def _front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str) -> t
                              hint="end the YAML front matter with a line holding only ---")
         return {}, None
     assert tok.map is not None
-    import yaml  # only a document with front matter pays for PyYAML
-
-    try:
-        data = yaml.safe_load(tok.content)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = 1 + mark.line if mark is not None else 0
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ParseError(f"invalid YAML in front matter: {problem}", where=where(path, line),
-                         hint="fix the YAML between the --- lines (quote values holding ': ' or '#')") from None
+    data = _yaml(tok.content, path)
     if data is None:
         return {}, tok.map[1]
     if not isinstance(data, dict):
         raise ParseError("front matter is not a YAML mapping", where=where(path, 0),
                          hint="write key: value lines, e.g. runbook: {timeout: 60}")
     if "runbook" in data:
-        settings = data["runbook"]
-        if settings is None:
-            return {}, tok.map[1]
-        if not isinstance(settings, dict):
-            line = next((k for k in range(tok.map[0], tok.map[1])
-                         if re.match(r"runbook\s*:", lines[k])), 0)
-            raise ParseError("front matter 'runbook:' is not a mapping", where=where(path, line),
-                             hint="indent the settings under runbook:, e.g. '  timeout: 60'")
-        return {str(k): v for k, v in settings.items()}, tok.map[1]
+        return _runbook_key(data["runbook"], tok.map, lines, path), tok.map[1]
     return {k: data[k] for k in SETTINGS_KEYS if k in data}, tok.map[1]
+
+
+def _runbook_key(settings: object, span: Sequence[int], lines: Sequence[str], path: str) -> dict[str, object]:
+    """The mapping under front matter ``runbook:`` (empty when it is empty)."""
+    if settings is None:
+        return {}
+    if not isinstance(settings, dict):
+        line = next((k for k in range(span[0], span[1]) if re.match(r"runbook\s*:", lines[k])), 0)
+        raise ParseError("front matter 'runbook:' is not a mapping", where=where(path, line),
+                         hint="indent the settings under runbook:, e.g. '  timeout: 60'")
+    return {str(k): v for k, v in settings.items()}
 
 
 def _key_lines(content: str, first: int) -> dict[str, int]:
@@ -271,32 +279,35 @@ def _table_cells(tokens: Sequence[Token]) -> list[TableCells]:
     tables: list[TableCells] = []
     k = 0
     while k < len(tokens):
-        if tokens[k].type != "table_open":
-            k += 1
-            continue
-        tmap = tokens[k].map
-        start = tmap[0] if tmap else 0
-        header: list[str] = []
-        body: list[tuple[int, list[str]]] = []
-        in_head = False
+        if tokens[k].type == "table_open":
+            table, k = _one_table(tokens, k)
+            tables.append(table)
         k += 1
-        while k < len(tokens) and tokens[k].type != "table_close":
-            tok = tokens[k]
-            if tok.type == "thead_open":
-                in_head = True
-            elif tok.type == "thead_close":
-                in_head = False
-            elif tok.type == "tr_open" and not in_head:
-                body.append((tok.map[0] if tok.map else 0, []))
-            elif tok.type == "inline":
-                if in_head:
-                    header.append(_inline_text(tok))
-                elif body:
-                    body[-1][1].append(tok.content.strip())
-            k += 1
-        tables.append(TableCells(start, tuple(header), tuple(_column(h) for h in header),
-                                 tuple((line, tuple(cells)) for line, cells in body)))
     return tables
+
+
+def _one_table(tokens: Sequence[Token], k: int) -> tuple[TableCells, int]:
+    """The table opening at token ``k``, and the index of its ``table_close``."""
+    tmap = tokens[k].map
+    start = tmap[0] if tmap else 0
+    header: list[str] = []
+    body: list[tuple[int, list[str]]] = []
+    in_head = False
+    k += 1
+    while k < len(tokens) and tokens[k].type != "table_close":
+        tok = tokens[k]
+        if tok.type in ("thead_open", "thead_close"):
+            in_head = tok.type == "thead_open"
+        elif tok.type == "tr_open" and not in_head:
+            body.append((tok.map[0] if tok.map else 0, []))
+        elif tok.type == "inline":
+            if in_head:
+                header.append(_inline_text(tok))
+            elif body:
+                body[-1][1].append(tok.content.strip())
+        k += 1
+    return TableCells(start, tuple(header), tuple(_column(h) for h in header),
+                      tuple((line, tuple(cells)) for line, cells in body)), k
 
 
 def _tables(tokens: Sequence[Token]) -> list[TroubleRow]:
@@ -332,12 +343,20 @@ def scan(text: str) -> Scan:
 
 
 # -- entry points ---------------------------------------------------------------
-def parse_document(text: str, path: str = "<string>", *, allow_unclosed: bool = False) -> Document:
-    """Parse ``text`` (no BOM) into a Document; raises :class:`ParseError` with ``path:line``.
+def parse_text(text: str, path: str = "<string>", *, strict: bool = False) -> Document:
+    """Parse ``text`` (no BOM) in one pass, collecting every diagnostic in ``Document.diagnostics``.
 
-    ``allow_unclosed`` (for ``runbook check``, which reports them as RB104) accepts fences
-    that are never closed; a run must not.
+    Recoverable errors (an invalid attribute value, a duplicate step id or phase) are
+    diagnostics with ``error=True`` and the parse goes on as if the offending attribute
+    were absent, the later id were unique and the duplicate heading were not a phase.
+    ``strict`` raises :class:`ParseError` at the first one instead. Problems nothing can
+    recover from (broken front matter, a bad dialog line) always raise.
     """
+    return parse_and_scan(text, path, strict=strict)[0]
+
+
+def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -> tuple[Document, Scan]:
+    """:func:`parse_text` and :func:`scan` of ``text`` from one markdown-it pass."""
     text = blank_annotations(text, path)
     lines = split_lines(text)
     tokens = _markdown().parse(text)
@@ -346,18 +365,25 @@ def parse_document(text: str, path: str = "<string>", *, allow_unclosed: bool = 
     fm_lines = _key_lines(fm_tok.content, fm_tok.map[0] + 1) if fm_tok is not None and fm_tok.map else {}
     blocks = _blocks(tokens, lines)
     _refuse_deep(tokens, path)
-    for b in blocks if not allow_unclosed else ():
+    report = Report(path, lines, strict)
+    for b in blocks:
         err = unclosed_fence(b, lines, path)
-        if err is not None:
-            raise err
+        if err is not None:  # RB104: an error for a run, a finding for `runbook check`
+            report.error("RB104", b.start, err.message, err.hint or "")
     first = next((b for b in blocks if b.kind == "heading"), None)
     title = first.text if first is not None else Path(path).stem
     title_line = first.start if first is not None else None
     title_end = first.end if first is not None else (fm_end or 0)
-    phases, warnings = build(blocks, lines, path, title, title_line, _blocking(front_matter))
-    return Document(path=path, title=title, title_line=title_line, title_end=title_end,
-                    phases=phases, troubleshooting=tuple(_tables(tokens)),
-                    front_matter=front_matter, front_matter_lines=fm_lines, warnings=warnings)
+    phases = build(blocks, lines, report, title, title_line, _blocking(front_matter))
+    doc = Document(path=path, title=title, title_line=title_line, title_end=title_end,
+                   phases=phases, troubleshooting=tuple(_tables(tokens)),
+                   front_matter=front_matter, front_matter_lines=fm_lines, diagnostics=tuple(report.found))
+    return doc, Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
+
+
+def parse_document(text: str, path: str = "<string>") -> Document:
+    """Parse ``text`` (no BOM) into a Document; raises :class:`ParseError` with ``path:line``."""
+    return parse_text(text, path, strict=True)
 
 
 def parse_file(path: str) -> Document:

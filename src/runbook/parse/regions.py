@@ -111,11 +111,7 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
     j = index + 1
     while j < len(lines):
         line = lines[j].rstrip("\r\n")
-        closing = _FENCE_RE.match(line) if "```" in line or "~~~" in line else None
-        if (closing and closing.group("lead").count(">") == depth
-                and columns(_NOT_BLANK_RE.sub(" ", closing.group("lead"))) == column
-                and closing.group("run")[0] == run[0] and len(closing.group("run")) >= len(run)
-                and not closing.group("info").strip()):
+        if _closes(_FENCE_RE.match(line) if "```" in line or "~~~" in line else None, depth, column, run):
             return j + 1
         if depth:
             marks = _MARKS_RE.match(line)
@@ -134,6 +130,16 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
 _NUMBER_RE = re.compile(r"(\d+)[.)]")
 _NOT_BLANK_RE = re.compile(r"[^ \t>]")
 _MARKS_RE = re.compile(r"[ \t>]*")
+
+
+def _closes(closing: re.Match[str] | None, depth: int, column: int, run: str) -> bool:
+    """Whether a fence line closes the fence opened with ``run`` at that quote depth and column."""
+    return bool(closing and closing.group("lead").count(">") == depth
+                and columns(_NOT_BLANK_RE.sub(" ", closing.group("lead"))) == column
+                and closing.group("run")[0] == run[0] and len(closing.group("run")) >= len(run)
+                and not closing.group("info").strip())
+
+
 _QUOTE_LEAD_RE = re.compile(r"(?: {0,3}> ?)* {0,3}")
 _LIST_LEAD = r"(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*"
 _HTML_PRE_RE = re.compile(_LIST_LEAD + r"<(?:script|pre|style|textarea)(?:[ \t>]|$)", re.I)
@@ -171,18 +177,26 @@ def _html_end(lines: Sequence[str], index: int) -> int | None:
     # at a line indented less.
     column = columns(re.sub(r"[^ \t>]", " ", lead))
     for j in range(index + 1, len(lines)):
-        body = lines[j].rstrip("\r\n")
-        head = re.match(r"[ \t>]*", body)
-        marks = head.group(0) if head else ""
-        if _region_at(lines, j) is not None or marks.count(">") < depth:
-            return j
-        if len(marks) < len(body) and columns(marks) < column and column > columns(marks.rstrip(" \t") + " "):
-            return j
-        if pre is not None and _HTML_PRE_END.search(body):
-            return j + 1
-        if pre is None and len(marks) == len(body):
-            return j
+        end = _html_line_ends(lines, j, depth, column, pre is not None)
+        if end is not None:
+            return end
     return len(lines)
+
+
+def _html_line_ends(lines: Sequence[str], j: int, depth: int, column: int, pre: bool) -> int | None:
+    """Where an HTML block ends if line ``j`` ends it (``j`` or ``j + 1``), else None."""
+    body = lines[j].rstrip("\r\n")
+    head = re.match(r"[ \t>]*", body)
+    marks = head.group(0) if head else ""
+    if _region_at(lines, j) is not None or marks.count(">") < depth:
+        return j
+    if len(marks) < len(body) and columns(marks) < column and column > columns(marks.rstrip(" \t") + " "):
+        return j
+    if pre and _HTML_PRE_END.search(body):
+        return j + 1
+    if not pre and len(marks) == len(body):
+        return j
+    return None
 
 
 _TAG_LINE_RE = re.compile(
@@ -234,6 +248,22 @@ def check_region(lines: Sequence[str], index: int) -> Region | str | None:
     args = m.group("args").split()
     count = next((int(a[6:]) for a in args if re.fullmatch(r"lines=\d{1,9}", a)), None)
     digest = next((a[4:] for a in args if re.fullmatch(rf"sum=[0-9a-f]{{{SUM_SIZE}}}", a)), None)
+    stop = _region_stop(lines, index, count, digest)
+    if isinstance(stop, str):
+        return stop
+    inner = next((j for j in range(index + 1, stop - 1) if _is_marker(lines[j])), None)
+    if inner is not None:
+        return f"another marker inside it, at line {inner + 1} (nested, reordered or damaged markers)"
+    body = _body(lines[index + 1 : stop - 1], m.group("prefix"))
+    if body is None or not lines[stop - 1].startswith(m.group("prefix").rstrip()):
+        return "a line inside it has lost the region's prefix (moved or edited by hand)"
+    if digest is not None and body_sum(body) != digest:
+        return "its content no longer matches its sum= (edited by hand, or text typed inside it)"
+    return Region(index, stop, "eofnl" in args, digest is not None)
+
+
+def _region_stop(lines: Sequence[str], index: int, count: int | None, digest: str | None) -> int | str:
+    """Line after the end marker of the region beginning at ``index``, or why there is none."""
     if count is None and digest is None:
         return "a begin marker with neither lines=N nor sum= (runbook always writes them)"
     if count is not None and count < 2:
@@ -245,15 +275,7 @@ def check_region(lines: Sequence[str], index: int) -> Region | str | None:
     if stop > len(lines) or not END_RE.match(lines[stop - 1].rstrip("\r\n")):
         return (f"its lines={count} does not end at an end marker" if count is not None
                 else "a begin marker without its end marker")
-    inner = next((j for j in range(index + 1, stop - 1) if _is_marker(lines[j])), None)
-    if inner is not None:
-        return f"another marker inside it, at line {inner + 1} (nested, reordered or damaged markers)"
-    body = _body(lines[index + 1 : stop - 1], m.group("prefix"))
-    if body is None or not lines[stop - 1].startswith(m.group("prefix").rstrip()):
-        return "a line inside it has lost the region's prefix (moved or edited by hand)"
-    if digest is not None and body_sum(body) != digest:
-        return "its content no longer matches its sum= (edited by hand, or text typed inside it)"
-    return Region(index, stop, "eofnl" in args, digest is not None)
+    return stop
 
 
 def _is_marker(line: str) -> bool:

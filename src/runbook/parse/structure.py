@@ -31,14 +31,13 @@ records; this module (no Markdown library) decides what they mean:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from dataclasses import dataclass, field, replace
-from typing import Sequence
+from dataclasses import replace
+from typing import Mapping, Sequence
 
-from runbook.errors import ParseError, where
-from runbook.model import Command, Criterion, Expected, MatchMode, Phase, Span, Step
-from runbook.parse.attrs import check_attrs, match_mode, parse_directive, parse_info
-from runbook.parse.blocks import Block, heading_id, phase_id, slugify
+from runbook.errors import Diagnostic
+from runbook.model import Criterion, Expected, MatchMode, Phase, Span
+from runbook.parse.attrs import attr_problems, match_mode, parse_directive, parse_info
+from runbook.parse.blocks import Block, phase_id
 from runbook.parse.commands import (
     ADJACENT_LANGS,
     DIALOG_LANGS,
@@ -51,7 +50,19 @@ from runbook.parse.commands import (
     skip_reason,
     transcript_shaped,
 )
+from runbook.parse.drafts import (
+    DIRECTIVE_LINE,
+    FENCE_LINE,
+    Cursor,
+    Draft,
+    PhaseDraft,
+    Phases,
+    Report,
+    rename_phase,
+    to_step,
+)
 from runbook.parse.grammar import parse_criterion
+from runbook.parse.ids import assign_ids
 from runbook.parse.labels import (
     Label,
     criterion_label,
@@ -62,70 +73,39 @@ from runbook.parse.labels import (
     plain,
     strip_lead,
 )
-from runbook.parse.placeholders import find_placeholders
+from runbook.parse.sections import Sections, heading_slugs
 
 _HEADING_LABEL_WORDS = 6
 """A heading this short that is an expected-output label does not end the search."""
 
-@dataclass
-class _Draft:
-    index: int
-    block: Block
-    lang: str
-    attrs: dict[str, str]
-    heading: int | None
-    phase: str
-    transcript: bool
-    commands: list[Command]
-    skip_reason: str | None
-    end: int
-    criteria: list[tuple[Criterion, int]] = field(default_factory=list)
-    dialog: tuple[tuple[str, str], ...] = ()
-    id: str = ""
-
-    def wants_expected(self) -> bool:
-        return bool(self.commands) and self.commands[-1].expected is None
+_HINT_LABEL = "write the clause after the label ('PASS if: exit code is 0') or put a list right below it"
+_HINT_ORPHAN = "move it into the section of the step it checks, below that step"
+_HINT_BLOCKING = "fix the phase id in front matter blocking: or add that phase"
+_HINT_DIALOG = "put the expect block right after a step marked interactive"
 
 
-@dataclass
-class _PhaseDraft:
-    id: str
-    title: str
-    line: int
-    blocking: bool = False
-    steps: list[_Draft] = field(default_factory=list)
-    defaults: dict[str, str] = field(default_factory=dict)
-    """Attributes of the directive below the phase heading, given to each of its steps."""
+def _first_error(problems: Sequence[tuple[str, Diagnostic]]) -> tuple[str, Diagnostic] | None:
+    return next((p for p in problems if p[1].error), None)
 
 
 class _Builder:
     """One pass over the blocks, then attachment of criteria, ids and phases."""
 
-    def __init__(self, blocks: Sequence[Block], lines: Sequence[str], path: str, title: str,
+    def __init__(self, blocks: Sequence[Block], lines: Sequence[str], report: Report, title: str,
                  title_line: int | None, blocking: Sequence[str]) -> None:
         self.blocks = list(blocks)
         self.lines = lines
-        self.path = path
+        self.report = report
         self.title = title
         self.title_line = title_line
-        self.blocking = {str(b) for b in blocking}
-        self.warnings: list[str] = []
-        self.drafts: list[_Draft] = []
+        self.sections = Sections(self.blocks)
+        self.phases = Phases(self.blocks, blocking)
+        self.drafts: list[Draft] = []
         self.loose: list[tuple[int, Criterion, int]] = []
         self.consumed: set[int] = set()
         self.directive_of: dict[int, dict[str, str]] = {}
-        self.defaults: dict[str, str] = {}
-        self.phases: dict[str, _PhaseDraft] = {}
-        self.heading_of: list[int | None] = []
-        self.slugs: dict[int, str] = {}
-        self.section_ends: dict[int, int] = {}
-        self.first_heading = 0
-        self.has_phases = any(b.kind == "heading" and phase_id(b.text) for b in self.blocks)
 
     # -- helpers -------------------------------------------------------------
-    def _where(self, line: int) -> str:
-        return where(self.path, line)
-
     def _in_consumed_list(self, i: int) -> bool:
         o = self.blocks[i].owner
         while o != -1:
@@ -142,102 +122,95 @@ class _Builder:
     def _blank_between(self, a: int, b: int) -> bool:
         return all(not self.lines[k].strip().strip(">").strip() for k in range(a, min(b, len(self.lines))))
 
-    def _slugs(self) -> None:
-        seen: dict[str, int] = {}
-        for i, b in enumerate(self.blocks):
-            if b.kind != "heading":
-                continue
-            base = slugify(b.text)
-            slug, n = base, seen.get(base, 0)
-            while slug in seen:
-                n += 1
-                slug = f"{base}-{n}"
-            seen[base] = n
-            seen.setdefault(slug, 0)
-            self.slugs[i] = slug
+    def _checked(self, attrs: dict[str, str], line0: int, pattern: re.Pattern[str]) -> dict[str, str]:
+        """``attrs`` without its invalid values, each reported (the checker's recovery)."""
+        clean = dict(attrs)
+        problems = attr_problems(clean, line0 + 1, self.report.col(line0))
+        for key, diag in problems:
+            if diag.error:
+                self.report.add(diag, self.report.plain_line(line0, pattern))
+                clean.pop(key)
+        return clean
 
-    def _phase(self, pid: str, title: str, line: int) -> _PhaseDraft:
-        if pid not in self.phases:
-            self.phases[pid] = _PhaseDraft(pid, title, line, blocking=pid in self.blocking)
-        return self.phases[pid]
+    def _warn_attrs(self, attrs: Mapping[str, str], line0: int) -> None:
+        for _, diag in attr_problems(attrs, line0 + 1, self.report.col(line0)):
+            self.report.add(diag)
 
     # -- the pass ------------------------------------------------------------
     def run(self) -> None:
-        self._slugs()
-        heading: int | None = None
-        current: _PhaseDraft | None = None
-        level = 0
-        closer: int | None = None
-        pending: _Draft | None = None
-        for i, b in enumerate(self.blocks):
+        cur = Cursor()
+        for i in range(len(self.blocks)):
+            b = self.blocks[i]
             if b.kind == "heading":
-                heading = i
-            self.heading_of.append(heading)
-            if b.kind == "heading":
-                pid = phase_id(b.text)
-                if pid is not None:
-                    if pid in self.phases:
-                        first = self.phases[pid]
-                        raise ParseError(
-                            f"duplicate phase {pid!r}: also opened at line {first.line + 1}",
-                            where=self._where(b.start), hint="give each phase its own letter or number")
-                    current, level, closer = self._phase(pid, b.text, b.start), b.level, None
-                    self._phase_directive(i, current)
-                    self.defaults = current.defaults
-                    pending = None
-                else:
-                    if current is not None and level and b.level <= level:
-                        current, closer = None, i
-                        self.defaults = {}
-                    label = expected_label(b.raw)
-                    if label is None or not label.strong or len(b.text.split()) > _HEADING_LABEL_WORDS:
-                        pending = None
-                self._criterion(i, b)
+                cur.heading = i
+                self._heading(i, b, cur)
             elif b.kind == "para":
-                if self._in_consumed_list(i):
+                if self._in_consumed_list(i) or self._criterion(i, b):
                     continue
-                if self._criterion(i, b):
-                    continue
-                if pending is not None:
-                    self._expected_prose(i, b, pending)
+                if cur.pending is not None:
+                    self._expected_prose(i, b, cur.pending)
             elif b.kind == "fence":
-                draft = self._fence(i, b, pending, heading)
-                if draft is None:
-                    continue
-                if current is None and closer is not None:
-                    cb = self.blocks[closer]
-                    pid = slugify(cb.text) or "after"
-                    while pid in self.phases:
-                        pid += "-1"
-                    current, level, closer = self._phase(pid, cb.text, cb.start), 0, None
-                draft.phase = self._phase_for(draft, current)
-                title = "Setup" if draft.phase == "setup" else self.title
-                self._phase(draft.phase, title, self._implicit_line(draft)).steps.append(draft)
-                self.drafts.append(draft)
-                pending = draft
+                self._step_block(i, b, cur)
         self._attach_criteria()
 
-    def _implicit_line(self, draft: _Draft) -> int:
-        if not self.has_phases and self.title_line is not None:
+    def _heading(self, i: int, b: Block, cur: Cursor) -> None:
+        pid = phase_id(b.text)
+        if pid is not None and pid in self.phases.by_id:
+            first = self.phases.by_id[pid]
+            self.report.error("RB308", b.start, f"duplicate phase {pid!r}: also opened at line {first.line + 1}",
+                              "give each phase its own letter or number")
+            b = self.blocks[i] = rename_phase(b)
+            pid = None
+        if pid is not None:
+            cur.open_phase(self.phases.get(pid, b.text, b.start), b.level)
+            self._phase_directive(i, cur.phase)
+            cur.defaults = cur.phase.defaults if cur.phase else {}
+            cur.pending = None
+        else:
+            if cur.phase is not None and cur.level and b.level <= cur.level:
+                cur.phase, cur.closer = None, i
+                cur.defaults = {}
+            label = expected_label(b.raw)
+            if label is None or not label.strong or len(b.text.split()) > _HEADING_LABEL_WORDS:
+                cur.pending = None
+        self._criterion(i, b)
+
+    def _step_block(self, i: int, b: Block, cur: Cursor) -> None:
+        draft = self._fence(i, b, cur)
+        if draft is None:
+            return
+        if cur.phase is None and cur.closer is not None:
+            cb = self.blocks[cur.closer]
+            cur.open_phase(self.phases.get(self.phases.implicit_id(cb.text), cb.text, cb.start), 0)
+        draft.phase = self._phase_for(draft, cur.phase)
+        title = "Setup" if draft.phase == "setup" else self.title
+        self.phases.get(draft.phase, title, self._implicit_line(draft)).steps.append(draft)
+        self.drafts.append(draft)
+        cur.pending = draft
+
+    def _implicit_line(self, draft: Draft) -> int:
+        if not self.phases.has_headings and self.title_line is not None:
             return self.title_line
         return draft.block.start
 
-    def _phase_for(self, draft: _Draft, current: _PhaseDraft | None) -> str:
+    def _phase_for(self, draft: Draft, current: PhaseDraft | None) -> str:
         if current is not None:
             return current.id
-        if self.has_phases and "setup" in draft.attrs:
+        if self.phases.has_headings and "setup" in draft.attrs:
             return "setup"
         return "0"
 
-    def _phase_directive(self, i: int, phase: _PhaseDraft) -> None:
-        if i + 1 >= len(self.blocks) or self.blocks[i + 1].kind != "html":
+    def _phase_directive(self, i: int, phase: PhaseDraft | None) -> None:
+        if phase is None or i + 1 >= len(self.blocks) or self.blocks[i + 1].kind != "html":
             return
+        line0 = self.blocks[i + 1].start
         attrs = parse_directive(self.blocks[i + 1].raw)
         if attrs is None:
             return
         if attrs.pop("blocking", None) is not None:
             phase.blocking = True
-        self.warnings += check_attrs(attrs, self._where(self.blocks[i + 1].start))
+        attrs = self._checked(attrs, line0, DIRECTIVE_LINE)
+        self._warn_attrs(attrs, line0)
         phase.defaults = {k: v for k, v in attrs.items() if k != "id"}
         self.directive_of[i + 1] = {}
 
@@ -254,14 +227,14 @@ class _Builder:
                 self.loose.append((i, crit, end))
             return True
         if not body:
-            self.warnings.append(f"{self._where(b.start)}: criteria label {b.text!r} is not followed by "
-                                 "a list or a clause: ignored")
+            self.report.warn("RB202", b.start, f"criteria label {b.text!r} is not followed by "
+                             "a list or a clause: ignored", _HINT_LABEL)
             return True
         crit = parse_criterion(body, b.start, negated)
         self.loose.append((i, replace(crit, text=strip_lead(plain(b.raw, backticks=True))), b.end))
         return True
 
-    def _expected_prose(self, i: int, b: Block, pending: _Draft) -> None:
+    def _expected_prose(self, i: int, b: Block, pending: Draft) -> None:
         value = inline_expected(b.raw)
         if value is not None:
             pending.criteria.append((inline_criterion(b.raw, value, b.start), b.end))
@@ -273,193 +246,151 @@ class _Builder:
                 pending.criteria.append((fragment_criterion(raw, start), end))
 
     # -- fences --------------------------------------------------------------
-    def _fence(self, i: int, b: Block, pending: _Draft | None, heading: int | None) -> _Draft | None:
-        lang, attrs = parse_info(b.info)
+    def _directive_before(self, i: int) -> tuple[dict[str, str], int, int]:
+        """(directive attributes, its line or -1, index of the block before both)."""
         prev = i - 1
-        directive: dict[str, str] = {}
-        directive_line = -1
         if prev >= 0 and self.blocks[prev].kind == "html":
             found = self.directive_of.get(prev, parse_directive(self.blocks[prev].raw))
             if found is not None:
-                directive, directive_line = found, self.blocks[prev].start
-                prev -= 1
+                return found, self.blocks[prev].start, prev - 1
+        return {}, -1, prev
+
+    def _fence(self, i: int, b: Block, cur: Cursor) -> Draft | None:
+        lang, attrs = parse_info(b.info)
+        directive, directive_line, prev = self._directive_before(i)
         label: Label | None = None
         if prev >= 0 and self.blocks[prev].kind in ("para", "heading", "html"):
             label = expected_label(self.blocks[prev].raw)
-        merged = {**self.defaults, **directive, **attrs}
-        content = b.raw[:-1] if b.raw.endswith("\n") else b.raw
-        lines = content.split("\n")
-        shaped = transcript_shaped(lang, lines, merged)
+        while True:
+            merged = {**cur.defaults, **directive, **attrs}
+            content = b.raw[:-1] if b.raw.endswith("\n") else b.raw
+            lines = content.split("\n")
+            shaped = transcript_shaped(lang, lines, merged)
+            handled = self._not_a_step(b, lang, attrs, merged, content, lines, shaped, label, cur.pending)
+            if handled is None:
+                attrs = {k: v for k, v in attrs.items() if k != "match"}
+                continue
+            if handled:
+                return None
+            fixed = self._drop_first_invalid(directive, directive_line, attrs, b.start)
+            if fixed is None:
+                break
+            directive, attrs = fixed
+        return self._draft(i, b, lang, attrs, directive, directive_line, merged, lines, shaped, label,
+                           cur.heading)
+
+    def _drop_first_invalid(self, directive: dict[str, str], directive_line: int, attrs: dict[str, str],
+                            line0: int) -> tuple[dict[str, str], dict[str, str]] | None:
+        """Report the first invalid value (directive first) and drop it; None when all are valid."""
+        bad = _first_error(attr_problems(directive, directive_line + 1, self.report.col(directive_line))
+                           if directive else [])
+        if bad is not None:
+            self.report.add(bad[1], self.report.plain_line(directive_line, DIRECTIVE_LINE))
+            return {k: v for k, v in directive.items() if k != bad[0]}, attrs
+        bad = _first_error(attr_problems(attrs, line0 + 1, self.report.col(line0)))
+        if bad is not None:
+            self.report.add(bad[1], self.report.plain_line(line0, FENCE_LINE))
+            return directive, {k: v for k, v in attrs.items() if k != bad[0]}
+        return None
+
+    def _not_a_step(self, b: Block, lang: str, own: dict[str, str], merged: dict[str, str], content: str,
+                    lines: list[str], shaped: bool, label: Label | None, pending: Draft | None) -> bool | None:
+        """Whether the fence is a dialog, expected output or an unrun block (each handled here);
+        None when it is expected output with an invalid ``match=`` of its own (reported)."""
         is_output = lang in OUTPUT_LANGS or "expected" in merged
         if lang in DIALOG_LANGS:
             self._dialog(b, lines, pending)
-            return None
+            return True
         if pending is not None and pending.wants_expected():
-            origin = None
-            if is_output:
-                origin = "block"
-            elif label is not None and not shaped and (label.strong or lang not in SHELL_LANGS):
-                origin = "label"
-            elif (lang in ADJACENT_LANGS and not shaped
-                  and self._blank_between(pending.block.end, b.start)):
-                origin = "adjacent"
+            origin = self._origin(b, lang, is_output, shaped, label, pending)
             if origin is not None:
-                self._attach_expected(pending, b, content, merged, label, origin)
-                return None
+                return True if self._attach_expected(pending, b, content, own, merged, label, origin) else None
         if is_output:
-            self.warnings.append(f"{self._where(b.start)}: expected-output block has no step before it "
-                                 "waiting for output: ignored")
-            return None
-        if "norun" in merged or not is_step(lang, shaped) or not content.strip():
-            return None
+            self.report.warn("RB701", b.start, "expected-output block has no step before it "
+                             "waiting for output: ignored")
+            return True
+        return "norun" in merged or not is_step(lang, shaped) or not content.strip()
+
+    def _origin(self, b: Block, lang: str, is_output: bool, shaped: bool, label: Label | None,
+                pending: Draft) -> str | None:
+        """How ``b`` is the expected output of the waiting step, or None when it is not."""
+        if is_output:
+            return "block"
+        if label is not None and not shaped and (label.strong or lang not in SHELL_LANGS):
+            return "label"
+        if lang in ADJACENT_LANGS and not shaped and self._blank_between(pending.block.end, b.start):
+            return "adjacent"
+        return None
+
+    def _draft(self, i: int, b: Block, lang: str, attrs: dict[str, str], directive: dict[str, str],
+               directive_line: int, merged: dict[str, str], lines: list[str], shaped: bool,
+               label: Label | None, heading: int | None) -> Draft:
         if directive:
-            self.warnings += check_attrs(directive, self._where(directive_line))
-        self.warnings += check_attrs(attrs, self._where(b.start))
+            self._warn_attrs(directive, directive_line)
+        self._warn_attrs(attrs, b.start)
         shaped = shaped and lang not in OTHER_PLATFORM
         commands, checks = block_commands(lines, b.start + 1, shaped, merged,
                                           match_mode(merged) or MatchMode.LINES,
                                           bool(label and label.illustrative))
-        return _Draft(index=i, block=b, lang=lang, attrs=merged, heading=heading, phase="",
-                      transcript=shaped, commands=commands, skip_reason=skip_reason(lang, merged),
-                      end=b.end, criteria=[(c, b.end) for c in checks])
+        return Draft(index=i, block=b, lang=lang, attrs=merged, heading=heading, phase="",
+                     transcript=shaped, commands=commands, skip_reason=skip_reason(lang, merged),
+                     end=b.end, own_id=attrs.get("id"), criteria=[(c, b.end) for c in checks])
 
-    def _dialog(self, b: Block, lines: list[str], pending: _Draft | None) -> None:
-        pairs = parse_dialog(lines, b.start + 1, self.path)
+    def _dialog(self, b: Block, lines: list[str], pending: Draft | None) -> None:
+        pairs = parse_dialog(lines, b.start + 1, self.report.path)
         if pending is None or pending.dialog:
-            self.warnings.append(f"{self._where(b.start)}: dialog block has no interactive step "
-                                 "right before it: ignored")
+            self.report.warn("RB312", b.start, "dialog block has no interactive step "
+                             "right before it: ignored", _HINT_DIALOG)
             return
         if "interactive" not in pending.attrs:
-            self.warnings.append(f"{self._where(b.start)}: dialog block follows a step that is not "
-                                 "marked interactive: its replies are never sent")
+            self.report.warn("RB312", b.start, "dialog block follows a step that is not "
+                             "marked interactive: its replies are never sent", _HINT_DIALOG)
         pending.dialog = pairs
         pending.end = max(pending.end, b.end)
 
-    def _attach_expected(self, d: _Draft, b: Block, content: str, attrs: dict[str, str],
-                         label: Label | None, origin: str) -> None:
-        if "match" in attrs:
-            self.warnings += check_attrs({"match": attrs["match"]}, self._where(b.start))
+    def _attach_expected(self, d: Draft, b: Block, content: str, own: dict[str, str],
+                         attrs: dict[str, str], label: Label | None, origin: str) -> bool:
+        """Make ``b`` the expected output of ``d``; False (nothing attached) on a bad ``match=``."""
+        bad = _first_error(attr_problems({"match": attrs["match"]}, b.start + 1, self.report.col(b.start))
+                           if "match" in attrs else [])
+        if bad is not None:
+            self.report.add(bad[1], "match" in own and self.report.plain_line(b.start, FENCE_LINE))
+            return False
         mode = match_mode(attrs) or match_mode(d.attrs) or MatchMode.LINES
         span = Span(b.start + 1, b.end - 1 if b.closed else b.end)
         exp = Expected(text=content, span=span, mode=mode,
                        illustrative=bool(label and label.illustrative), origin=origin)
         d.commands[-1] = replace(d.commands[-1], expected=exp)
         d.end = max(d.end, b.end)
+        return True
 
     # -- criteria ------------------------------------------------------------
-    def _section_end(self, h: int) -> int:
-        return self.section_ends[h]
-
-    def _section_ends(self) -> dict[int, int]:
-        """Each heading's section end (the next heading of its level or higher), in one pass."""
-        ends: dict[int, int] = {}
-        open_headings: list[int] = []
-        for k, b in enumerate(self.blocks):
-            if b.kind != "heading":
-                continue
-            while open_headings and self.blocks[open_headings[-1]].level >= b.level:
-                ends[open_headings.pop()] = k
-            open_headings.append(k)
-        for h in open_headings:
-            ends[h] = len(self.blocks)
-        return ends
-
-    def _owner(self, c: int, starts: Sequence[int]) -> _Draft | None:
-        # ``starts``: the drafts' block indexes, ascending (drafts are made in block order).
-        h = self.heading_of[c]
-        if h is not None:
-            lo, hi = h, self._section_end(h)
-        else:
-            lo, hi = 0, self.first_heading
-        first = bisect_left(starts, lo)
-        if bisect_left(starts, hi) - first == 1:
-            return self.drafts[first]
-        before = bisect_left(starts, c)
-        if not before:
-            return None
-        d = self.drafts[before - 1]
-        hd = d.heading
-        if hd is None:
-            # No heading from the step's block to the criterion (the block itself is a fence).
-            ok = h is None or h < d.index
-        else:
-            ok = c < self._section_end(hd)
-        return d if ok else None
-
     def _attach_criteria(self) -> None:
-        self.section_ends = self._section_ends()
-        self.first_heading = min(self.section_ends, default=len(self.blocks))
         starts = [d.index for d in self.drafts]
         for c, crit, end in self.loose:
-            d = self._owner(c, starts)
+            d = self.sections.owner(c, self.drafts, starts)
             if d is None:
-                self.warnings.append(f"{self._where(crit.line)}: criterion {crit.text!r} belongs to no "
-                                     "step: put it in the section of the step it checks")
+                self.report.warn("RB203", crit.line, f"criterion {crit.text!r} belongs to no "
+                                 "step: put it in the section of the step it checks", _HINT_ORPHAN)
                 continue
             d.criteria.append((crit, end))
 
-    # -- ids and results -----------------------------------------------------
-    def _assign_ids(self) -> None:
-        groups: dict[int, list[_Draft]] = {}
-        for d in self.drafts:
-            if "id" in d.attrs:
-                d.id = d.attrs["id"]
-            elif d.heading is not None and heading_id(self.blocks[d.heading].text):
-                groups.setdefault(d.heading, []).append(d)
-        for h, members in groups.items():
-            token = heading_id(self.blocks[h].text) or ""
-            for n, d in enumerate(members, 1):
-                d.id = token if len(members) == 1 else f"{token}.{n}"
-        for phase in self.phases.values():
-            for n, d in enumerate(phase.steps, 1):
-                if not d.id:
-                    d.id = f"{phase.id}-{n}"
-        seen: dict[str, _Draft] = {}
-        for d in self.drafts:
-            if d.id in seen:
-                first = seen[d.id]
-                raise ParseError(
-                    f"duplicate step id {d.id!r}: the step at line {first.block.start + 1} has it too",
-                    where=self._where(d.block.start),
-                    hint="give one of the blocks its own id, e.g. ```bash id=B2b")
-            seen[d.id] = d
-
-    def _step(self, d: _Draft) -> Step:
-        h = d.heading
-        title = self.blocks[h].text if h is not None else self.title
-        anchor = self.slugs.get(h, "") if h is not None else ""
-        first = self.lines[d.block.start] if d.block.start < len(self.lines) else ""
-        prefix = re.match(r"[ \t>]*", first)
-        criteria = sorted(d.criteria, key=lambda ce: ce[0].line)
-        end = max([d.end] + [e for _, e in criteria])
-        while end > d.block.end and not self.lines[end - 1].strip().strip(">").strip():
-            end -= 1  # a list item's map takes the blank line after it
-        names: dict[str, None] = {}
-        for cmd in d.commands:
-            for name in find_placeholders(cmd.text):
-                names.setdefault(name, None)
-        return Step(
-            id=d.id, phase=d.phase, title=title, anchor=anchor, lang=d.lang,
-            span=Span(d.block.start, d.block.end), end=end,
-            prefix=prefix.group(0) if prefix else "", commands=tuple(d.commands),
-            transcript=d.transcript, criteria=tuple(c for c, _ in criteria), attrs=dict(d.attrs),
-            skip_reason=d.skip_reason, placeholders=tuple(names), dialog=d.dialog)
-
-    def result(self) -> tuple[tuple[Phase, ...], tuple[str, ...]]:
-        self._assign_ids()
-        for pid in self.blocking - set(self.phases):
-            self.warnings.append(f"{self._where(0)}: front matter 'blocking' names phase {pid!r}, "
-                                 "which the document does not have")
-        phases = tuple(
+    # -- results -------------------------------------------------------------
+    def result(self) -> tuple[Phase, ...]:
+        assign_ids(self.drafts, self.blocks, list(self.phases.by_id.values()), self.report)
+        for pid in self.phases.blocking - set(self.phases.by_id):
+            self.report.warn("RB311", 0, f"front matter 'blocking' names phase {pid!r}, "
+                             "which the document does not have", _HINT_BLOCKING)
+        slugs = heading_slugs(self.blocks)
+        return tuple(
             Phase(id=p.id, title=p.title, line=p.line, blocking=p.blocking,
-                  steps=tuple(self._step(d) for d in p.steps))
-            for p in self.phases.values())
-        return phases, tuple(self.warnings)
+                  steps=tuple(to_step(d, self.blocks, self.lines, self.title, slugs) for d in p.steps))
+            for p in self.phases.by_id.values())
 
 
-def build(blocks: Sequence[Block], lines: Sequence[str], path: str, title: str,
-          title_line: int | None, blocking: Sequence[str] = ()) -> tuple[tuple[Phase, ...], tuple[str, ...]]:
-    """Phases (with their steps) and warnings for a document's blocks."""
-    builder = _Builder(blocks, lines, path, title, title_line, blocking)
+def build(blocks: Sequence[Block], lines: Sequence[str], report: Report, title: str,
+          title_line: int | None, blocking: Sequence[str] = ()) -> tuple[Phase, ...]:
+    """Phases (with their steps) of a document's blocks; diagnostics go to ``report``."""
+    builder = _Builder(blocks, lines, report, title, title_line, blocking)
     builder.run()
     return builder.result()

@@ -22,6 +22,7 @@ from markdown_it.token import Token
 
 from runbook.model import (
     FAILING,
+    STATUSES,
     Document,
     PhaseResult,
     RunResult,
@@ -45,7 +46,7 @@ _SAFE_TAGS = frozenset(
     "b i em strong code kbd samp var sub sup br s del ins mark small u abbr details summary hr".split()
 )
 _TAG_RE = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
-_TOTALS = (Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP, Status.BLOCKED, Status.MANUAL)
+_TOTALS = STATUSES
 
 esc = html.escape
 _TITLE_TAIL = re.compile(r"[\s.:)\u2014\u2013-]*")

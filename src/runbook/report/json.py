@@ -17,6 +17,7 @@ from typing import Any, Mapping
 
 from runbook.errors import RunbookError
 from runbook.model import (
+    STATUS_KEYS,
     Check,
     Output,
     PhaseResult,
@@ -27,7 +28,7 @@ from runbook.model import (
     TroubleRow,
 )
 
-SUMMARY_KEYS = ("total", "pass", "fail", "error", "skip", "blocked", "manual", "drift")
+SUMMARY_KEYS = ("total", *STATUS_KEYS, "drift")
 
 
 def to_dict(run: RunResult) -> dict[str, Any]:

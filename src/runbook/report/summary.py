@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from runbook.model import EMOJI, FAILING, RunResult, Status, StepResult
+from runbook.model import EMOJI, FAILING, STATUSES, WORST_FIRST, RunResult, Status, StepResult
 
 #: Display order: what a reviewer must look at first comes first.
-STATUS_ORDER = (Status.FAIL, Status.ERROR, Status.BLOCKED, Status.MANUAL, Status.SKIP, Status.PASS)
+STATUS_ORDER = WORST_FIRST
 
 
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -225,4 +225,4 @@ def to_markdown_summary(run: RunResult) -> str:
     return "\n".join(out)
 
 
-_TOTALS_ORDER = (Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP, Status.BLOCKED, Status.MANUAL)
+_TOTALS_ORDER = STATUSES

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from runbook.model import EMOJI, Document, RunResult, Status, Step, StepResult
+from runbook.model import EMOJI, FAILING, STATUS_KEYS, Document, RunResult, Status, Step, StepResult
 from runbook.run.plan import Plan
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class TerminalReporter:
 
     def step_finished(self, step: Step, result: StepResult) -> None:
         self._stop_live()
-        bad = result.status in (Status.FAIL, Status.ERROR, Status.MANUAL, Status.BLOCKED) or result.drift
+        bad = result.status in FAILING or result.drift
         if self.quiet and not (bad and result.status is not Status.BLOCKED):
             return
         self.console.print(result_line(result, step.title))
@@ -154,7 +154,7 @@ def result_line(r: StepResult, title: str) -> Text:
 
 
 def summary_table(run: RunResult) -> Table:
-    cols = ["pass", "fail", "error", "skip", "blocked", "manual", "drift"]
+    cols = [*STATUS_KEYS, "drift"]
     table = Table(title="Summary", show_lines=False, title_justify="left")
     table.add_column("phase")
     table.add_column("status")
@@ -171,7 +171,7 @@ def summary_table(run: RunResult) -> Table:
 
 def totals_line(run: RunResult) -> Text:
     c = run.counts()
-    parts = [f"{c[k]} {k}" for k in ("pass", "fail", "error", "skip", "blocked", "manual", "drift") if c[k]]
+    parts = [f"{c[k]} {k}" for k in (*STATUS_KEYS, "drift") if c[k]]
     verdict_bad = any(c[k] for k in ("fail", "error", "blocked", "manual"))
     t = Text("FAILED" if verdict_bad else "PASSED", style="bold red" if verdict_bad else "bold green")
     t.append(f"  {c['total']} steps: " + (", ".join(parts) or "nothing run") + f" in {run.duration_s:.2f}s")

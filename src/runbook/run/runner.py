@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
 from runbook import __version__
-from runbook.config import SECRET_NAME_RE, Settings, parse_duration, parse_seconds
+from runbook.config import SECRET_NAME_RE, Settings
 from runbook.errors import ConfigError, SessionError
 from runbook.judge.criteria import needles
 from runbook.judge.normalise import fold_carriage_returns, strip_ansi
@@ -73,11 +73,6 @@ _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)
 _FAILED = (Status.FAIL, Status.ERROR)
 MAX_CAP = 128_000_000
 """Largest per-step output kept in memory to compare with a documented expected output."""
-
-
-def _flag(step: Step, name: str, default: bool) -> bool:
-    v = step.attrs.get(name)
-    return default if v is None else v.lower() not in ("false", "0", "no", "off")
 
 
 class Runner:
@@ -263,16 +258,16 @@ class Runner:
             return self._not_run(step, Status.SKIP, "needs input: " + ", ".join(missing))
         if self._session is None:
             raise RuntimeError("session not started")
-        unless = step.attrs.get("skip_unless")
+        unless = step.options.skip_unless
         if unless and self._run_command(unless) != 0:
             return self._not_run(step, Status.SKIP, f"skipped: `{unless}` failed (skip_unless)")
         commands = [Command(fill_placeholders(c.text, self._inputs), c.line, c.expected) if step.placeholders else c
                     for c in step.commands]
         if step.role == "background":
             return self._run_background(step, "\n".join(c.text for c in commands))
-        timeout = parse_duration(step.attrs.get("timeout", "")) or self.settings.timeout
-        retries = int(step.attrs.get("retry", "0") or 0)
-        delay = _seconds(step, "delay", 1.0)
+        timeout = step.options.timeout_s or self.settings.timeout
+        retries = step.options.retry
+        delay = 1.0 if step.options.delay_s is None else step.options.delay_s
         within = max((cl.within_s or 0 for c in step.criteria for cl in c.clauses), default=0)
         deadline = self._clock() + within if within else None
         wanted = needles(step.criteria)
@@ -297,7 +292,7 @@ class Runner:
                  wanted: Sequence[str]) -> list[CommandRun]:
         assert self._session is not None
         runs: list[CommandRun] = []
-        errexit = _flag(step, "errexit", True)
+        errexit = step.options.errexit
         start = self._clock()
 
         def on_output(chunk: str) -> None:
@@ -307,7 +302,7 @@ class Runner:
             remaining = max(0.05, timeout - (self._clock() - start))
             ex = self._session.run(
                 cmd.text, timeout=remaining, errexit=errexit, needles=wanted,
-                interactive=_flag(step, "interactive", False), dialog=self._dialog(step),
+                interactive=step.options.interactive, dialog=self._dialog(step),
                 on_output=on_output, output_cap=self._cap_for(cmd))
             runs.append(CommandRun(cmd, ex))
             if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
@@ -381,7 +376,7 @@ class Runner:
             status, reason = Status.ERROR, "interrupted (Ctrl-C)"
         elif last is not None and last.timed_out:
             status = Status.ERROR
-            reason = f"timed out after {_fmt_s(parse_duration(step.attrs.get('timeout', '')) or self.settings.timeout)}"
+            reason = f"timed out after {_fmt_s(step.options.timeout_s or self.settings.timeout)}"
         elif last is not None and last.shell_died:
             if exit_code not in (None, 0):
                 status, reason = Status.FAIL, f"the shell exited with status {exit_code} during the step"
@@ -406,13 +401,13 @@ class Runner:
         pid = self._session.run_background(code, log)
         self._bg_pids.append(pid)
         self._bg_logs[step.id] = log
-        ready = step.attrs.get("ready")
+        ready = step.options.ready
         notes = (f"started in the background (pid {pid}); its log is this step's output",)
         if not ready:
             return StepResult(step.id, Status.PASS, phase=step.phase, title=step.title, line=step.line,
                               exit_code=0, duration_s=round(self._clock() - t0, 4), attempts=1, notes=notes)
-        timeout = parse_duration(step.attrs.get("timeout", "")) or self.settings.timeout
-        delay = _seconds(step, "delay", 0.5)
+        timeout = step.options.timeout_s or self.settings.timeout
+        delay = 0.5 if step.options.delay_s is None else step.options.delay_s
         attempts = 0
         exited = False
         while True:
@@ -468,13 +463,6 @@ def phase_status(statuses: Sequence[Status]) -> Status:
         if st in statuses:
             return st
     return Status.SKIP
-
-
-def _seconds(step: Step, name: str, default: float) -> float:
-    """A duration attribute that may be 0 (``delay=0``); the parser validated it."""
-    raw = step.attrs.get(name)
-    value = parse_seconds(raw.strip()) if raw else None
-    return default if value is None else value
 
 
 def _sh(word: str) -> str:

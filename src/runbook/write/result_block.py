@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import quote
 
-from runbook.model import EMOJI, FAILING, Document, RunResult, Status, StepResult
+from runbook.model import EMOJI, FAILING, STATUSES, Check, Document, RunResult, Status, StepResult
 
 DRIFT_NOTE = "⚠️ drift: output differs from the documented example"
 
@@ -171,6 +171,23 @@ def duration(seconds: float) -> str:
 
 def result_body(res: StepResult) -> list[str]:
     """The lines of one step's result region (between the markers)."""
+    lines = _result_head(res)
+    lines += [_check_item(check) for check in res.checks]
+    if res.diff:
+        lines += fence(literal_lines(res.diff), "diff")
+    if res.troubleshooting:
+        lines.append("<!-- troubleshooting rows matching this failure -->")
+        lines.append("| 🔧 Symptom | Likely cause | Fix |")
+        lines.append("| --- | --- | --- |")
+        for match in res.troubleshooting:
+            cells = (match.row.symptom, match.row.cause, match.row.fix)
+            lines.append("| " + " | ".join(md_author(c, in_table=True) for c in cells) + " |")
+    lines += _output_block(res)
+    return lines
+
+
+def _result_head(res: StepResult) -> list[str]:
+    """``**✅ pass** · exit 0 · 0.1 s — reason``, then the drift note and notes (hard breaks)."""
     status = res.status
     parts = [f"**{EMOJI[status]} {status.value}**"]
     if res.exit_code is not None:
@@ -187,29 +204,17 @@ def result_body(res: StepResult) -> list[str]:
     for text in extra:
         lines[-1] += "\\"
         lines.append(text)
-
-    for check in res.checks:
-        mark = "✋" if check.manual else ("✓" if check.ok else "✗")
-        item = f"- {mark} {md_author(check.clause) or md_text('(criterion)')}"
-        if check.detail:
-            item += " — " + md_author(check.detail)
-        elif check.manual:
-            item += " — needs a human check"
-        lines.append(item)
-
-    if res.diff:
-        lines += fence(literal_lines(res.diff), "diff")
-
-    if res.troubleshooting:
-        lines.append("<!-- troubleshooting rows matching this failure -->")
-        lines.append("| 🔧 Symptom | Likely cause | Fix |")
-        lines.append("| --- | --- | --- |")
-        for match in res.troubleshooting:
-            cells = (match.row.symptom, match.row.cause, match.row.fix)
-            lines.append("| " + " | ".join(md_author(c, in_table=True) for c in cells) + " |")
-
-    lines += _output_block(res)
     return lines
+
+
+def _check_item(check: Check) -> str:
+    mark = "✋" if check.manual else ("✓" if check.ok else "✗")
+    item = f"- {mark} {md_author(check.clause) or md_text('(criterion)')}"
+    if check.detail:
+        item += " — " + md_author(check.detail)
+    elif check.manual:
+        item += " — needs a human check"
+    return item
 
 
 def _output_block(res: StepResult) -> list[str]:
@@ -232,31 +237,20 @@ def _output_block(res: StepResult) -> list[str]:
 
 # --- the run summary -----------------------------------------------------------
 
-_COLUMNS = (Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP, Status.BLOCKED, Status.MANUAL)
+_COLUMNS = STATUSES
 _LINKED = frozenset({Status.FAIL, Status.ERROR, Status.MANUAL})
 
 
 def summary_body(doc: Document, run: RunResult) -> list[str]:
     """The lines of the run summary region: verdict, provenance, a row per phase."""
-    failed = any(r.status in FAILING for r in run.steps)
-    verdict = Status.FAIL if failed else Status.PASS
-    head = f"**{EMOJI[verdict]} runbook: {verdict.value}**"
-    if run.interrupted:
-        head += " (interrupted)"
-    counts = run.counts()
-    tally = ", ".join(f"{counts[s.value]} {s.value}" for s in _COLUMNS if counts[s.value])
-    total = counts["total"]
-    head += f" · {total} step{'s' if total != 1 else ''}" + (f": {tally}" if tally else "")
-    if counts["drift"]:
-        head += f", {counts['drift']} drift"
+    verdict = Status.FAIL if any(r.status in FAILING for r in run.steps) else Status.PASS
     meta = [
         md_text(run.started_at),
         "host " + md_text(run.host),
         "runbook " + md_text(run.runbook_version),
         duration(run.duration_s),
     ]
-    lines = [head + "\\", " · ".join(meta)]
-
+    lines = [_summary_head(run, verdict) + "\\", " · ".join(meta)]
     header = ["Phase", "Result", *(f"{EMOJI[s]} {s.value}" for s in _COLUMNS), "drift", "Failed"]
     lines.append("<!-- runbook results by phase -->")
     lines.append("| " + " | ".join(header) + " |")
@@ -270,14 +264,32 @@ def summary_body(doc: Document, run: RunResult) -> list[str]:
     if len(rows) != 1:
         # Also keeps a table body: cmark-gfm turns a tight list loose around a bodiless table.
         rows.append(("**All phases**", verdict, list(run.steps)))
-    for title, status, results in rows:
-        cells = [title, f"{EMOJI[status]} {status.value}" if status else ""]
-        cells += [str(sum(1 for r in results if r.status is s)) for s in _COLUMNS]
-        cells.append(str(sum(1 for r in results if r.drift)))
-        links = [_link(r.step_id, anchors.get(r.step_id, "")) for r in results if r.status in _LINKED]
-        cells.append(", ".join(links))
-        lines.append("| " + " | ".join(cells) + " |")
+    lines += [_phase_row(title, status, results, anchors) for title, status, results in rows]
     return lines
+
+
+def _summary_head(run: RunResult, verdict: Status) -> str:
+    """``**✅ runbook: pass** · 3 steps: 3 pass`` (and interruption, drift)."""
+    head = f"**{EMOJI[verdict]} runbook: {verdict.value}**"
+    if run.interrupted:
+        head += " (interrupted)"
+    counts = run.counts()
+    tally = ", ".join(f"{counts[s.value]} {s.value}" for s in _COLUMNS if counts[s.value])
+    total = counts["total"]
+    head += f" · {total} step{'s' if total != 1 else ''}" + (f": {tally}" if tally else "")
+    if counts["drift"]:
+        head += f", {counts['drift']} drift"
+    return head
+
+
+def _phase_row(title: str, status: Status | None, results: Sequence[StepResult],
+               anchors: Mapping[str, str]) -> str:
+    cells = [title, f"{EMOJI[status]} {status.value}" if status else ""]
+    cells += [str(sum(1 for r in results if r.status is s)) for s in _COLUMNS]
+    cells.append(str(sum(1 for r in results if r.drift)))
+    links = [_link(r.step_id, anchors.get(r.step_id, "")) for r in results if r.status in _LINKED]
+    cells.append(", ".join(links))
+    return "| " + " | ".join(cells) + " |"
 
 
 def _phase_rows(run: RunResult) -> Iterable[tuple[str, str, Status | None]]:

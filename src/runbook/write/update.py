@@ -25,6 +25,7 @@ from runbook.judge.verdict import expected_exit
 from runbook.model import (
     Command,
     Document,
+    Expected,
     MatchMode,
     RunResult,
     Status,
@@ -125,7 +126,7 @@ def _command_edits(lines: Sequence[str], step: Step, cmd: Command, actual: str, 
         if step.transcript and normalise_lines(actual):
             return _insert_transcript_output(lines, step, cmd, actual, notes)
         return []
-    if exp.span is None or exp.illustrative or exp.mode is MatchMode.IGNORE or exp.origin == "comment":
+    if exp.span is None or not _editable(exp):
         return []
     new = _new_lines(cmd, actual)
     if new is None:
@@ -135,20 +136,17 @@ def _command_edits(lines: Sequence[str], step: Step, cmd: Command, actual: str, 
     prefix = _PREFIX_RE.match(strip_newline(lines[fence_line]))
     pre = prefix.group(0) if prefix else ""
     old_src = [strip_newline(lines[k]) for k in range(exp.span.start, exp.span.end)]
-    marker = ""
-    if transcript and old_src and all(s[len(pre):].startswith(">") for s in old_src if s[len(pre):].strip()):
-        marker = "> "
+    marker = "> " if transcript and _quoted(old_src, pre) else ""
     if transcript and _unsafe_in_transcript(new, step):
         notes.append(f"output of `{cmd.text.splitlines()[0][:40]}` has lines that read as prompts: not written")
         return []
-    content = exp.text.split("\n")
-    lead = 0
-    while lead < len(content) and not content[lead].strip():
-        lead += 1
-    old = normalise_lines(exp.text)
-    base = exp.span.start + lead
-    if lead + len(old) > exp.span.end - exp.span.start:
-        base, old = exp.span.start, [s[len(pre):] for s in old_src]
+    base, old = _old_lines(exp, old_src, pre)
+    return _line_edits(lines, base, old, new, pre, marker) + _lengthen_fence(lines, fence_line, new)
+
+
+def _line_edits(lines: Sequence[str], base: int, old: list[str], new: list[str], pre: str,
+                marker: str) -> list[Edit]:
+    """Edits turning the ``old`` lines (from source line ``base``) into ``new``, equal runs kept."""
     edits: list[Edit] = []
     sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
@@ -156,8 +154,30 @@ def _command_edits(lines: Sequence[str], step: Step, cmd: Command, actual: str, 
             continue
         nl = _newline(lines, base + i1)
         edits.append(Edit(base + i1, base + i2, tuple(_join(pre, marker, s) + nl for s in new[j1:j2])))
-    edits += _lengthen_fence(lines, fence_line, new)
     return edits
+
+
+def _editable(exp: Expected) -> bool:
+    """Whether ``update`` may rewrite this expected output (written as a block, compared)."""
+    return not (exp.illustrative or exp.mode is MatchMode.IGNORE or exp.origin == "comment")
+
+
+def _quoted(old_src: list[str], pre: str) -> bool:
+    """Whether every non-blank line of a transcript's output starts with ``>``."""
+    return bool(old_src) and all(s[len(pre):].startswith(">") for s in old_src if s[len(pre):].strip())
+
+
+def _old_lines(exp: Expected, old_src: list[str], pre: str) -> tuple[int, list[str]]:
+    """(first source line, the expected lines as compared) of an expected-output block."""
+    assert exp.span is not None
+    content = exp.text.split("\n")
+    lead = 0
+    while lead < len(content) and not content[lead].strip():
+        lead += 1
+    old = normalise_lines(exp.text)
+    if lead + len(old) > exp.span.end - exp.span.start:
+        return exp.span.start, [s[len(pre):] for s in old_src]
+    return exp.span.start + lead, old
 
 
 def _join(pre: str, marker: str, text: str) -> str:
@@ -166,7 +186,7 @@ def _join(pre: str, marker: str, text: str) -> str:
 
 
 def _unsafe_in_transcript(new: Sequence[str], step: Step) -> bool:
-    prompts = ("$ ", "# ") if "root" in step.attrs else ("$ ",)
+    prompts = ("$ ", "# ") if step.options.root else ("$ ",)
     return any(s.lstrip(" \t").startswith(prompts) or s.strip() == "$" for s in new)
 
 
@@ -180,7 +200,7 @@ def _insert_transcript_output(lines: Sequence[str], step: Step, cmd: Command, ac
     last = step.span.end - 1
     prefix = _PREFIX_RE.match(strip_newline(lines[step.span.start]))
     pre = prefix.group(0) if prefix else ""
-    if "root" not in step.attrs:
+    if not step.options.root:
         while at < last and re.match(r"\s*#(?:\s|$)", strip_newline(lines[at])[len(pre):]):
             at += 1
     nl = _newline(lines, at)
