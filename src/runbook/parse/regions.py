@@ -97,13 +97,11 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
     on every run). A well-formed region never closes a fence (it holds fences
     of its own).
     """
-    if "```" not in lines[index] and "~~~" not in lines[index]:
-        return None  # not a fence line (the common case, tested without a pattern)
-    opening = _FENCE_RE.match(lines[index].rstrip("\r\n"))
+    opening = _fence_match(lines[index].rstrip("\r\n"))
     if opening is None or (opening.group("run")[0] == "`" and "`" in opening.group("info")):
         return None
     lead, run = opening.group("lead"), opening.group("run")
-    number = _NUMBER_RE.search(lead) if lead else None
+    number = _NUMBER_RE.search(lead)
     if number and int(number.group(1)) != 1 and index and not _starts_fresh(lines[index - 1]):
         return None  # "2)" cannot interrupt a paragraph: this line continues it
     examples = bool(_QUOTE_LEAD_RE.fullmatch(lead))
@@ -111,12 +109,10 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
     j = index + 1
     while j < len(lines):
         line = lines[j].rstrip("\r\n")
-        if _closes(_FENCE_RE.match(line) if "```" in line or "~~~" in line else None, depth, column, run):
+        if _closes(_fence_match(line), depth, column, run):
             return j + 1
-        if depth:
-            marks = _MARKS_RE.match(line)
-            if (marks.group(0) if marks else "").count(">") < depth:
-                return None  # the quote ended, and the fence with it
+        if depth and _quote_depth(line) < depth:
+            return None  # the quote ended, and the fence with it
         region = _region_at(lines, j)
         if region is not None:
             if not examples and region.summed:
@@ -130,6 +126,16 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
 _NUMBER_RE = re.compile(r"(\d+)[.)]")
 _NOT_BLANK_RE = re.compile(r"[^ \t>]")
 _MARKS_RE = re.compile(r"[ \t>]*")
+
+
+def _fence_match(line: str) -> re.Match[str] | None:
+    """``_FENCE_RE`` on a line; most lines hold no fence run, which a substring test sees."""
+    return _FENCE_RE.match(line) if "```" in line or "~~~" in line else None
+
+
+def _quote_depth(line: str) -> int:
+    marks = _MARKS_RE.match(line)
+    return (marks.group(0) if marks else "").count(">")
 
 
 def _closes(closing: re.Match[str] | None, depth: int, column: int, run: str) -> bool:
