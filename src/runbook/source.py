@@ -8,6 +8,7 @@ the original text and the original bytes come back with :meth:`Source.encode`.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import stat
@@ -286,3 +287,18 @@ def beside(path: str, tag: str) -> str:
         if not os.path.lexists(candidate):
             return str(candidate)
     raise RunbookError("no free file name beside it", where=path)
+
+
+def _printable(err: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: an undecodable byte (a lone surrogate) is shown as ``\\xNN``."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    bad = err.object[err.start:err.end]
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"\\u{ord(c):04x}"
+                   for c in bad), err.end
+
+
+PRINTABLE = "runbook-printable"
+"""Encoding error handler for everything the CLI prints or appends: never raises on text
+holding bytes that were not UTF-8 (documents, output)."""
+codecs.register_error(PRINTABLE, _printable)
