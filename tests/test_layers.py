@@ -15,7 +15,7 @@ BASE = {"model", "status", "errors", "source", "config", "_version"}
 ORDER = ["shell", "parse", "judge", "run", "write", "lint", "report", "api", "pytest_plugin", "cli"]
 
 OWNER = {
-    "markdown_it": {"parse/markdown.py", "report/html.py"},
+    "markdown_it": {"parse/markdown.py", "report/html_markdown.py"},
     "mdit_py_plugins": {"parse/markdown.py"},
     "pexpect": {"run/session.py"},
     "rich": {"report/terminal.py"},
