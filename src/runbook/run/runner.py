@@ -5,7 +5,6 @@ The runner never prints: it reports through observer hooks, and returns a RunRes
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import shutil
@@ -20,15 +19,12 @@ from runbook import __version__
 from runbook.config import SECRET_NAME_RE, Settings
 from runbook.errors import SessionError
 from runbook.judge.criteria import needles
-from runbook.judge.normalise import fold_carriage_returns, strip_ansi
 from runbook.judge.trouble import match_troubleshooting
 from runbook.judge.verdict import CommandRun, judge, merged_output
 from runbook.model import (
     Command,
     Document,
     Execution,
-    MatchMode,
-    Output,
     PhaseResult,
     RunResult,
     Status,
@@ -38,7 +34,8 @@ from runbook.model import (
 )
 from runbook.parse.placeholders import fill_placeholders
 from runbook.run.background import BackgroundSteps
-from runbook.run.mask import MASK, Masker
+from runbook.run.evidence import masked_expected, output_cap_for, reported
+from runbook.run.mask import Masker
 from runbook.run.plan import Plan, build_plan
 from runbook.run.requires import check_requires
 from runbook.run.protocol import Observer, Observers, Session, SessionFactory
@@ -49,8 +46,6 @@ from runbook.run.session import PexpectSession, ShellConfig
 
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _FAILED = (Status.FAIL, Status.ERROR)
-MAX_CAP = 128_000_000
-"""Largest per-step output kept in memory to compare with a documented expected output."""
 
 
 class Runner(BackgroundSteps):
@@ -277,27 +272,15 @@ class Runner(BackgroundSteps):
             ex = self._session.run(
                 cmd.text, timeout=remaining, errexit=errexit, needles=wanted,
                 interactive=step.options.interactive, dialog=self._dialog(step),
-                on_output=on_output, output_cap=self._cap_for(cmd))
+                on_output=on_output, output_cap=output_cap_for(cmd, self.settings.output_cap))
             runs.append(CommandRun(cmd, ex))
             if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
                     or self._step_interrupted:
                 break
         if not (runs and runs[-1].execution.shell_died):  # a fresh shell holds nothing new
             self._learn_secrets()
-        return [CommandRun(self._masked_expected(r.command), self._masked(r.execution)) for r in runs]
-
-    def _masked_expected(self, cmd: Command) -> Command:
-        """Both sides are compared masked (spec §3), so a documented secret never leaks in a diff."""
-        if cmd.expected is None or not self.masker:
-            return cmd
-        return Command(cmd.text, cmd.line, dataclasses.replace(cmd.expected, text=self.masker(cmd.expected.text)))
-
-    def _cap_for(self, cmd: Command) -> int | None:
-        """Room to keep a whole output when the author documented it whole (up to MAX_CAP)."""
-        if cmd.expected is None or cmd.expected.mode in (MatchMode.IGNORE, MatchMode.CONTAINS):
-            return None
-        need = 2 * len(cmd.expected.text.encode("utf-8", "surrogateescape")) + 65536
-        return min(need, MAX_CAP) if need > self.settings.output_cap else None
+        return [CommandRun(masked_expected(r.command, self.masker), reported(r.execution, self.masker))
+                for r in runs]
 
     def _dialog(self, step: Step) -> tuple[tuple[str, str], ...]:
         """The ``expect`` replies with ``${VAR}`` / ``$VAR`` filled from the run's environment."""
@@ -308,18 +291,6 @@ class Runner(BackgroundSteps):
             return self._inputs.get(m.group(1) or m.group(2), m.group(0))
 
         return tuple((rx, _VAR_RE.sub(fill, reply)) for rx, reply in step.dialog)
-
-    def _masked(self, ex: Execution) -> Execution:
-        """Output as reports show it: ANSI removed, CR/CRLF folded, secrets masked."""
-        o = ex.output
-        text = self.masker(fold_carriage_returns(strip_ansi(o.text)))
-        counts = o.counts
-        if text != o.text and self.masker:
-            # Checks must see what the reports show: whole-stream counts were taken before
-            # masking, so they only stand in for text that was cut off.
-            counts = {k: v for k, v in o.counts.items() if MASK not in k} if o.truncated else {}
-        return Execution(Output(text, o.total_bytes, o.lines, o.dropped_bytes, counts),
-                         ex.exit_code, ex.duration_s, ex.timed_out, ex.shell_died, self.masker(ex.note))
 
     def _learn_secrets(self) -> None:
         """Learn the values of the shell's secret variables, however a step set them."""
