@@ -123,7 +123,8 @@ def test_only_shell_blocks_and_prompt_blocks_are_steps():
     assert d.steps[0].skip_reason == "platform: powershell blocks do not run on Linux"
     assert d.steps[1].skip_reason == "marked skip"
     assert d.steps[2].skip_reason == "marked skip: needs a GPU"
-    assert all(s.skip_reason is None for s in d.steps[3:])
+    assert d.steps[-2].skip_reason == "shown, not run (class .no-copy)"  # issue 12
+    assert all(s.skip_reason is None for s in d.steps[3:-2] + d.steps[-1:])
 
 
 def test_container_prefix_and_spans():
