@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-_ASSIGN = re.compile(r"^[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=")
+_ASSIGN = re.compile(r"^(?:[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=|[A-Za-z_][\w:.-]*\(\))")  # or `name()`
 _NAME = re.compile(r"^[a-z_][A-Za-z0-9_.+-]*$")
 _PATH = re.compile(r"^(?:\.{1,2}/|/|~)[^\s:]*$")
 _EXPANSION = re.compile(r"^[\"']?\$(?:\{|\(|[A-Za-z_])")
