@@ -51,6 +51,7 @@ def first_word_problem(line: str) -> str | None:
     """Why the command line ``line`` cannot start a shell command; None when it can."""
     text = line.strip()
     word = text.split()[0]
+    word = word[1:] if word.startswith("\\") and len(word) > 1 else word  # `\false` skips aliases
     if _TREE.search(text) or (word == "." and len(text.split()) == 1):
         return "a directory tree"
     if _ASSIGN.match(word) or _EXPANSION.match(word):
