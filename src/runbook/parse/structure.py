@@ -74,6 +74,7 @@ from runbook.parse.labels import (
     strip_lead,
 )
 from runbook.parse.sections import Sections, heading_slugs
+from runbook.parse.volatile import is_volatile
 
 _HEADING_LABEL_WORDS = 6
 """A heading this short that is an expected-output label does not end the search."""
@@ -359,7 +360,7 @@ class _Builder:
         mode = match_mode(attrs) or match_mode(d.attrs) or MatchMode.LINES
         span = Span(b.start + 1, b.end - 1 if b.closed else b.end)
         exp = Expected(text=content, span=span, mode=mode,
-                       illustrative=bool(label and label.illustrative), origin=origin)
+                       illustrative=bool(label and label.illustrative) or is_volatile(content), origin=origin)
         d.commands[-1] = replace(d.commands[-1], expected=exp)
         d.end = max(d.end, b.end)
         return True
