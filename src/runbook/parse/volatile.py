@@ -8,7 +8,7 @@ byte. This module names those tokens with a documented set of rules
 * :func:`volatile_rules` -- the names of the rules that fire on a text; an expected
   output with any is *illustrative* (a mismatch is drift, never a failure);
 * :func:`mask` -- the text with each volatile token replaced by its rule's
-  placeholder (``<age>``, ``<ip>`` ...). The judge masks both the expected and the
+  placeholder (``<duration>``, ``<ip>`` ...). The judge masks both the expected and the
   actual output of an illustrative expectation before comparing them, so a drift is
   reported only when the stable parts differ.
 
@@ -33,6 +33,10 @@ _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 
 RULES: tuple[Rule, ...] = (
     Rule("uuid", re.compile(r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b"), "<uuid>"),
+    Rule("pod-hash", re.compile(
+        r"(?<=[a-z0-9])-(?=[a-z0-9]*\d)[a-z0-9]{8,10}(?:-[a-z0-9]{5})?\b"
+        r"|(?<=[a-z0-9])-(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{5}\b"), "-<hash>"),
+    Rule("hex-id", re.compile(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b|\b\d{10,}\b"), "<id>"),
     Rule("timestamp", re.compile(
         r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2}|\s?UTC)?)?\b"
         rf"|\b(?:{_DAY},?\s+)?{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?"
@@ -45,11 +49,7 @@ RULES: tuple[Rule, ...] = (
     Rule("duration", re.compile(
         r"\b\d+(?:\.\d+)?\s?(?:ms|µs|us|ns|secs?|seconds?|mins?|minutes?|hours?)\b"
         r"|\b\d+(?:\.\d+)?(?:[dhms]\d+)+[smh]?\b"), "<duration>"),
-    Rule("age", re.compile(r"(?<![\w.-])(?:\d+|[Xx])[smhd](?![\w.-])"), "<age>"),
-    Rule("pod-hash", re.compile(
-        r"(?<=[a-z0-9])-(?=[a-z0-9]*\d)[a-z0-9]{8,10}(?:-[a-z0-9]{5})?\b"
-        r"|(?<=[a-z0-9])-(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{5}\b"), "-<hash>"),
-    Rule("hex-id", re.compile(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b|\b\d{10,}\b"), "<id>"),
+    Rule("age", re.compile(r"(?<![\w.-])(?:\d+|[Xx])[smhd](?![\w.-])"), "<duration>"),
     Rule("version", re.compile(
         r"(?<![\w.])v?\d+(?:\.(?:\d+|[xX*])){2,}(?:[-+][\w.]+)?(?![\w.])"
         r"|(?<![\w.])v?\d+\.[xX*](?![\w])|\bgo\d+(?:\.\d+)+\b"), "<version>"),
