@@ -9,15 +9,17 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rich.console import Console
-from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
 from runbook.model import EMOJI, FAILING, STATUS_KEYS, Document, RunResult, Status, Step, StepResult
 from runbook.run.plan import Plan
+
+if TYPE_CHECKING:
+    from rich.live import Live
 
 ICON = EMOJI
 STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "magenta", Status.SKIP: "dim",
@@ -67,6 +69,8 @@ class TerminalReporter:
     def step_started(self, step: Step, attempt: int) -> None:
         if self.console.is_terminal and not self.quiet:
             self._stop_live()
+            from rich.live import Live  # the live line exists only on a terminal
+
             self._live = Live(_Elapsed(step, attempt), console=self.console, refresh_per_second=8,
                               transient=True)
             self._live.start()
@@ -112,10 +116,7 @@ class TerminalReporter:
         for note in r.notes:
             c.print(Text(f"    note: {note}", style="dim"))
         if r.diff:
-            c.print(Text("    diff (expected → actual):", style="bold"))
-            for line in r.diff.splitlines():
-                style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
-                c.print(Text("      " + line, style=style))
+            self._diff(r.diff)
         for m in r.troubleshooting:
             c.print(Text(f"    troubleshooting: {m.row.symptom}", style="bold yellow"))
             if m.row.cause:
@@ -123,6 +124,12 @@ class TerminalReporter:
             c.print(Text(f"      fix:   {m.row.fix}"))
         if r.output.text and r.status is not Status.MANUAL:
             self._output(r, all_lines=self.verbose)
+
+    def _diff(self, diff: str) -> None:
+        self.console.print(Text("    diff (expected → actual):", style="bold"))
+        for line in diff.splitlines():
+            style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
+            self.console.print(Text("      " + line, style=style))
 
     def _output(self, r: StepResult, all_lines: bool) -> None:
         lines = r.output.text.rstrip("\n").splitlines()
@@ -157,7 +164,7 @@ def summary_table(run: RunResult) -> Table:
     for c in cols:
         table.add_column(c, justify="right")
     for p in run.phases:
-        rs = [r for r in run.steps if r.phase == p.id]
+        rs = run.results_in(p.id)
         counts = [sum(1 for r in rs if r.status.value == c) for c in cols[:-1]]
         counts.append(sum(1 for r in rs if r.drift))
         table.add_row(p.id + (" (blocking)" if p.blocking else ""),
