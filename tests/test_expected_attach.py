@@ -177,3 +177,10 @@ def test_literal_expected_output_is_still_compared_exactly(tmp_path):
     code, data = _run(tmp_path, body)
     step = data["steps"][0]
     assert (code, step["status"]) == (1, "fail")
+
+
+def test_html_comment_between_label_and_block_keeps_the_label():
+    c = only(f"# T\n\n{F}bash\necho hi\n{F}\n\nThe output is similar to:\n\n<!-- markdownlint-disable -->\n\n"
+             f"{F}bash\nhi\n{F}\n")
+    assert c.expected is not None and c.expected.text == "hi" and c.expected.origin == "label"
+    assert c.expected.illustrative

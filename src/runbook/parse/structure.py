@@ -262,6 +262,8 @@ class _Builder:
         label: Label | None = None
         if prev >= 0 and self.blocks[prev].kind in ("para", "heading", "html"):
             label = expected_label(self.blocks[prev].raw)
+        if label is None and prev >= 1 and self.blocks[prev].kind == "html":  # label, <!-- note -->, block
+            label = expected_label(self.blocks[prev - 1].raw) if self.blocks[prev - 1].kind == "para" else None
         while True:
             merged = {**cur.defaults, **directive, **attrs}
             content = b.raw[:-1] if b.raw.endswith("\n") else b.raw
