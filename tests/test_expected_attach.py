@@ -94,9 +94,9 @@ def test_mask_keeps_pattern_lines_as_written():
 
 # -- attachment -----------------------------------------------------------------------
 
-def test_volatile_sample_output_is_flagged_illustrative():
+def test_volatile_sample_output_is_flagged_volatile_not_hedged():
     c = only(f"# T\n\n{F}bash\nkubectl get pods\n{F}\n\n{F}\nNAME  READY  AGE\nweb-7d4b9c8f6d-x2k9q  1/1  8s\n{F}\n")
-    assert c.expected is not None and c.expected.illustrative
+    assert c.expected is not None and c.expected.volatile and not c.expected.illustrative
 
 
 def test_literal_sample_output_without_hedge_stays_exact():
@@ -164,12 +164,24 @@ def test_illustrative_output_with_other_volatile_values_passes_without_drift(tmp
 
 def test_illustrative_output_whose_stable_part_differs_is_drift_never_a_failure(tmp_path):
     body = (f"{F}bash\nprintf 'web-5f7c8d9b6a-x2k9q   1/1   CrashLoopBackOff   3m12s\\n'\n{F}\n\n"
-            f"{F}\nweb-765d459796-258hz   1/1   Running   8s\n{F}\n")
+            f"The output is similar to:\n\n{F}\nweb-765d459796-258hz   1/1   Running   8s\n{F}\n")
     code, data = _run(tmp_path, body)
     step = data["steps"][0]
     assert (code, step["status"], step["drift"]) == (0, "pass", True)
     code, data = _run(tmp_path, body, "--strict")
     assert (code, data["steps"][0]["status"]) == (1, "fail")
+
+
+def test_unhedged_volatile_output_whose_stable_part_differs_fails(tmp_path):
+    """Only the varying values are masked: a crashing pod where the author shows Running is a
+    failure, not drift (a verdict is never wrong)."""
+    body = (f"{F}bash\nprintf 'web-5f7c8d9b6a-x2k9q   1/1   CrashLoopBackOff   3m12s\\n'\n{F}\n\n"
+            f"{F}\nweb-765d459796-258hz   1/1   Running   8s\n{F}\n")
+    code, data = _run(tmp_path, body)
+    assert (code, data["steps"][0]["status"]) == (1, "fail")
+    ok = body.replace("CrashLoopBackOff", "Running").replace("   Running   8s", "   Running   2m1s", 1)
+    code, data = _run(tmp_path, ok)
+    assert (code, data["steps"][0]["status"], data["steps"][0]["drift"]) == (0, "pass", False)
 
 
 def test_literal_expected_output_is_still_compared_exactly(tmp_path):

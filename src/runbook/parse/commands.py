@@ -57,7 +57,7 @@ def block_commands(lines: list[str], base: int, shaped: bool, attrs: Mapping[str
             exp = e.expected()
             expected = None if exp is None else Expected(
                 text=exp[0], span=Span(base + exp[1], base + exp[2]), mode=mode,
-                illustrative=illustrative or is_volatile(exp[0]), origin="transcript")
+                illustrative=illustrative, volatile=is_volatile(exp[0]), origin="transcript")
             commands.append(Command(text=e.command, line=base + e.line, expected=expected))
         return commands, []
     checks = [c for j, line in enumerate(lines) if (c := comment_check(line, base + j)) is not None]

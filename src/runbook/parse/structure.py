@@ -361,8 +361,8 @@ class _Builder:
             return False
         mode = match_mode(attrs) or match_mode(d.attrs) or MatchMode.LINES
         span = Span(b.start + 1, b.end - 1 if b.closed else b.end)
-        exp = Expected(text=content, span=span, mode=mode,
-                       illustrative=bool(label and label.illustrative) or is_volatile(content), origin=origin)
+        exp = Expected(text=content, span=span, mode=mode, illustrative=bool(label and label.illustrative),
+                       volatile=is_volatile(content), origin=origin)
         d.commands[-1] = replace(d.commands[-1], expected=exp)
         d.end = max(d.end, b.end)
         return True
