@@ -74,6 +74,7 @@ from runbook.parse.labels import (
     strip_lead,
 )
 from runbook.parse.sections import Sections, heading_slugs
+from runbook.parse.volatile import is_volatile
 
 _HEADING_LABEL_WORDS = 6
 """A heading this short that is an expected-output label does not end the search."""
@@ -261,6 +262,8 @@ class _Builder:
         label: Label | None = None
         if prev >= 0 and self.blocks[prev].kind in ("para", "heading", "html"):
             label = expected_label(self.blocks[prev].raw)
+        if label is None and prev >= 1 and self.blocks[prev].kind == "html":  # label, <!-- note -->, block
+            label = expected_label(self.blocks[prev - 1].raw) if self.blocks[prev - 1].kind == "para" else None
         while True:
             merged = {**cur.defaults, **directive, **attrs}
             content = b.raw[:-1] if b.raw.endswith("\n") else b.raw
@@ -358,8 +361,8 @@ class _Builder:
             return False
         mode = match_mode(attrs) or match_mode(d.attrs) or MatchMode.LINES
         span = Span(b.start + 1, b.end - 1 if b.closed else b.end)
-        exp = Expected(text=content, span=span, mode=mode,
-                       illustrative=bool(label and label.illustrative), origin=origin)
+        exp = Expected(text=content, span=span, mode=mode, illustrative=bool(label and label.illustrative),
+                       volatile=is_volatile(content), origin=origin)
         d.commands[-1] = replace(d.commands[-1], expected=exp)
         d.end = max(d.end, b.end)
         return True
