@@ -36,8 +36,17 @@ def step_long_run(step: Step) -> tuple[int, LongRun] | None:
     for c in step.commands:
         found = long_running(c.text)
         if found is not None:
-            return c.line, found
+            return c.line + _line_of(c.text), found
     return None
+
+
+def _line_of(text: str) -> int:
+    """Offset of the first line of ``text`` that holds the command that does not return."""
+    lines = text.split("\n")
+    for k in range(len(lines)):
+        if long_running("\n".join(lines[:k + 1])) is not None:
+            return k
+    return 0
 
 
 def _decided_by_author(step: Step) -> bool:

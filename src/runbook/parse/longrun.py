@@ -38,10 +38,17 @@ class LongRun:
     context: str | None = None
 
 
+def _plain(text: str) -> str:
+    """``text`` with continuations joined, lines ended by ``;`` and ``>&``/``&>`` redirections
+    written without their ``&`` (which is not a background marker there)."""
+    text = re.sub(r"(\d*)>&(\d+|-)", r"\1>/dev/fd/\2", text.replace("\\\n", " "))
+    return re.sub(r"&>>?", ">", text).replace("\n", " ;\n")
+
+
 def simple_commands(text: str) -> list[tuple[list[str], bool]]:
     """Each simple command's words and whether it does not hold the terminal: ``&`` sends it
     to the background, or its input comes from a pipe or a file (``| psql``, ``psql < f``)."""
-    lexer = shlex.shlex(text.replace("\\\n", " ").replace("\n", " ;\n"), posix=True, punctuation_chars=";&|()")
+    lexer = shlex.shlex(_plain(text), posix=True, punctuation_chars=";&|()")
     lexer.whitespace_split = True
     lexer.commenters = "#"
     try:
