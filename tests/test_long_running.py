@@ -135,3 +135,18 @@ def test_a_backgrounded_server_serves_the_next_step(tmp_path: Path) -> None:
     report = json.loads(out.read_text(encoding="utf-8"))
     assert "started in the background" in json.dumps(report), res.output
     assert res.exit_code == 0, res.output
+
+
+def test_no_rb702_when_an_html_comment_sits_between_label_and_block() -> None:
+    text = _doc(f"{F}bash\necho hi\n{F}", "Results:", "<!-- expected_similarity=0.3 -->", f"{F}output\nhi\n{F}")
+    assert not [f for f in check_document(text, "d.md") if f.code == "RB702"]
+
+
+def test_no_rb702_when_the_label_introduces_a_screenshot() -> None:
+    text = _doc(f"{F}bash\necho hi\n{F}", "You should see a screen like this:", "![The dashboard](/img/d.png 'x')")
+    assert not [f for f in check_document(text, "d.md") if f.code == "RB702"]
+
+
+def test_rb702_still_reported_for_a_label_followed_by_prose() -> None:
+    text = _doc(f"{F}bash\necho hi\n{F}", "Expected output:", "## Next")
+    assert [f.line for f in check_document(text, "d.md") if f.code == "RB702"] == [7]
