@@ -112,12 +112,20 @@ def _kube(words: list[str], flags: set[str]) -> LongRun | None:
         return LongRun(f"`{words[0]} {sub}` runs until stopped")
     if sub in ("exec", "run", "debug") and _kube_shell(words, sub, flags):
         return _kube_shell(words, sub, flags)
-    if words[0] == "oc" and sub in ("rsh", "debug") and not _after_dashdash(words) and len(ops) <= 2:
-        return LongRun(f"`oc {sub}` opens a shell", "a node or pod shell (`oc " + sub + "`)")
+    if sub in ("edit", "rsh", "debug"):
+        return _kube_opens(words, sub, ops)
     if "-w" in flags or "--watch" in flags or "--watch-only" in flags:
         return LongRun(f"`{words[0]} {sub} --watch` follows changes until stopped")
     if sub == "logs" and ("-f" in flags or "--follow" in flags):
         return LongRun(f"`{words[0]} logs -f` follows the log until stopped")
+    return None
+
+
+def _kube_opens(words: list[str], sub: str, ops: list[str]) -> LongRun | None:
+    if sub == "edit":
+        return LongRun(f"`{words[0]} edit` opens an editor and waits for it", f"an editor (`{words[0]} edit`)")
+    if words[0] == "oc" and not _after_dashdash(words) and (sub == "debug" or len(ops) <= 2):
+        return LongRun(f"`oc {sub}` opens a shell", "a node or pod shell (`oc " + sub + "`)")
     return None
 
 
@@ -141,8 +149,14 @@ def _docker(words: list[str], flags: set[str]) -> LongRun | None:
                        f"the container (`{words[0]} {sub} -it`)")
     if sub == "run" and {"-p", "--publish"} & flags and not {"-d", "--detach"} & flags:
         return LongRun(f"`{words[0]} run -p` without `-d` serves in the foreground until stopped")
+    return _docker_follows(words[0], sub, flags)
+
+
+def _docker_follows(prog: str, sub: str, flags: set[str]) -> LongRun | None:
+    if sub == "stats" and "--no-stream" not in flags:
+        return LongRun(f"`{prog} stats` refreshes until stopped")
     if sub in ("logs", "events") and ({"-f", "--follow"} & flags or sub == "events"):
-        return LongRun(f"`{words[0]} {sub}` follows until stopped")
+        return LongRun(f"`{prog} {sub}` follows until stopped")
     return None
 
 
