@@ -37,7 +37,7 @@ def test_servers_and_followers_are_read_as_not_returning(cmd: str) -> None:
     "python3 -m venv .venv", "tail -f app.log &", "timeout 5 tail -f app.log", "ping -c 3 example.com",
     "docker run -d -p 8080:80 nginx", "echo 'tail -f x'", "kubectl exec -it web -- ls /", "ssh host uptime",
     "oc debug node/n1 -- chroot /host ls", "psql -c 'select 1'", "echo ping | redis-cli", "bash script.sh",
-    "minikube start", "./main", "docker stats --no-stream",
+    "minikube start", "./main", "docker stats --no-stream", "psql -U postgres < dump.sql",
 ])
 def test_commands_that_return_are_left_alone(cmd: str) -> None:
     assert long_running(cmd) is None
@@ -46,7 +46,7 @@ def test_commands_that_return_are_left_alone(cmd: str) -> None:
 @pytest.mark.parametrize("cmd, where", [
     ("kubectl exec -it web-0 -- sh", "container"), ("docker exec -it web bash", "container"),
     ("docker run -it --rm ubuntu", "container"), ("ssh admin@db1", "admin@db1"),
-    ("oc debug node/worker-0", "oc debug"), ("oc debug node worker-0", "oc debug"),
+    ("oc debug node/worker-0", "oc debug"), ("oc debug node worker-0", "oc debug"), ("oc debug node <Node-name>", "oc debug"),
     ("kubectl edit pvc data -n db", "editor"), ("oc rsh web-0", "oc rsh"), ("chroot /host", "chroot /host"),
     ("psql -U postgres", "psql"), ("redis-cli -p 7000", "redis-cli"),
 ])

@@ -45,6 +45,11 @@ def _plain(text: str) -> str:
     return re.sub(r"&>>?", ">", text).replace("\n", " ;\n")
 
 
+def _reads_file(words: list[str]) -> bool:
+    """``< file`` feeds the command (a ``<placeholder>`` does not)."""
+    return any(w.startswith("<") and not (w.endswith(">") and len(w) > 2) for w in words)
+
+
 def simple_commands(text: str) -> list[tuple[list[str], bool]]:
     """Each simple command's words and whether it does not hold the terminal: ``&`` sends it
     to the background, or its input comes from a pipe or a file (``| psql``, ``psql < f``)."""
@@ -61,12 +66,12 @@ def simple_commands(text: str) -> list[tuple[list[str], bool]]:
     for tok in tokens:
         if tok in _SEPARATORS or set(tok) <= set(";&|()"):
             if words:
-                out.append((words, tok == "&" or piped or any(w.startswith("<") for w in words)))
+                out.append((words, tok == "&" or piped or _reads_file(words)))
             words, piped = [], tok in ("|", "|&")
         else:
             words.append(tok)
     if words:
-        out.append((words, piped or any(w.startswith("<") for w in words)))
+        out.append((words, piped or _reads_file(words)))
     return out
 
 
