@@ -1,10 +1,9 @@
 """Steps whose commands do not return: background them, skip them, or skip what runs inside.
 
 A step whose command runs until stopped (see :mod:`runbook.parse.longrun`) becomes a background
-step when the document's structure says a later step talks to it: the prose after it, before
-the next step, sends the reader to another terminal ("In a new terminal…", "Open a second
-terminal"). Otherwise it is skipped at once with the reason, instead of holding the run for the
-whole timeout. A command that opens another shell (``kubectl exec -it … -- sh``, ``ssh host``)
+step: a later step may talk to it (the prose sends the reader to another terminal, "In a new
+terminal…"), and if none does it is stopped at the end of the run, instead of holding the run
+for the whole timeout; `runbook check` reports it (RB801) so the author can say `background`. A command that opens another shell (``kubectl exec -it … -- sh``, ``ssh host``)
 skips its step, and what follows it is meant for that shell: the later steps whose prose says
 so ("inside the container", "in your shell") and a bare ``exit`` (which would end runbook's own
 shell) are skipped with "runs inside <context>". An author's ``background``, ``interactive``,
@@ -88,10 +87,11 @@ def _decide(s: Step, before: str, after: str, inside: str | None) -> tuple[Step,
     if why.context is not None:
         rest = " (and the lines after it run inside it)" if len(s.commands) > 1 or "\n" in s.source else ""
         return replace(s, skip_reason=f"runs inside {why.context}: {why.why}{rest}"), why.context
-    if _OTHER_TERMINAL.search(after):
-        return replace(s, attrs={**s.attrs, "background": "auto"},
-                       options=replace(s.options, background=True)), inside
-    return replace(s, skip_reason=NOT_RETURN.format(why=why.why)), inside
+    # Run it in the background either way: a later step may talk to it ("In a new
+    # terminal…"), and otherwise it is stopped at the end of the run instead of holding the
+    # run for the whole timeout. `runbook check` says so (RB801).
+    return replace(s, attrs={**s.attrs, "background": "auto"},
+                   options=replace(s.options, background=True)), inside
 
 
 def _only_exit(s: Step) -> bool:
