@@ -26,8 +26,6 @@ _INSIDE = re.compile(
     r"\b(?:inside|within|in|from|into)\s+(?:the|this|that|your)\s+(?:\w+\s+)?"
     r"(?:container|pod|shell|toolbox|node|machine|vm|guest|session|debug\s+pod|host)\b", re.IGNORECASE)
 _AUTHOR_KEYS = frozenset({"background", "interactive", "timeout", "skip", "norun"})
-NOT_RETURN = "does not return: {why}; mark it `background` or give it a timeout"
-"""The skip reason of a step that would hold the run (``{why}`` names the command)."""
 
 
 def step_long_run(step: Step) -> tuple[int, LongRun] | None:
