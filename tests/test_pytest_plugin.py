@@ -230,5 +230,5 @@ def test_xdist_keeps_each_document_on_one_worker_faster_with_same_results(tmp_pa
         workers.add(a1.split()[0])
     assert workers == {"gw0", "gw1"}, f"documents were not spread over both workers: {workers}"
     # 6 documents of 3 s each: ~18 s in one process, ~9 s (plus ~4-7 s worker start-up) on two.
-    assert t_spread < t_serial * 0.85, f"-n 2 took {t_spread:.1f} s, -n 0 took {t_serial:.1f} s"
+    assert t_spread < t_serial * 0.9, f"-n 2 took {t_spread:.1f} s, -n 0 took {t_serial:.1f} s"
     print(f"xdist: -n 0 {t_serial:.1f} s, -n 2 --dist loadfile {t_spread:.1f} s")
