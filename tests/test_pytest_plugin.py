@@ -232,3 +232,40 @@ def test_xdist_keeps_each_document_on_one_worker_faster_with_same_results(tmp_pa
     # 6 documents of 3 s each: ~18 s in one process, ~9 s (plus ~4-7 s worker start-up) on two.
     assert t_spread < t_serial * 0.9, f"-n 2 took {t_spread:.1f} s, -n 0 took {t_serial:.1f} s"
     print(f"xdist: -n 0 {t_serial:.1f} s, -n 2 --dist loadfile {t_spread:.1f} s")
+
+
+def test_exitfirst_leaves_no_process_of_the_stopped_document_running(tmp_path: Path) -> None:
+    import psutil
+
+    root = _project(tmp_path)
+    marker = f"{os.getpid() % 1000 + 600}.{time.monotonic_ns() % 997}"
+    (root / "docs" / "svc.md").write_text(f"""\
+# Service
+
+## Phase A — Service
+
+### A1. Start a service
+
+<!-- runbook: background -->
+
+```bash
+sleep {marker}
+```
+
+### A2. Fails
+
+```bash
+false
+```
+
+### A3. Never reached
+
+```bash
+sleep {marker} & echo started > A3.ran
+```
+""", encoding="utf-8")
+    p = _pytest(root, "--runbook", "docs", "-x")
+    assert p.returncode == 1 and "1 failed" in p.stdout, p.stdout + p.stderr
+    assert not (root / "docs" / "A3.ran").exists()
+    left = [q.pid for q in psutil.process_iter(["cmdline"]) if marker in " ".join(q.info["cmdline"] or [])]
+    assert not left, f"processes of the run outlived pytest -x: {left}"
