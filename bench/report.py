@@ -30,40 +30,71 @@ def _ok(data: Result, tool: str, workload: str) -> Result | None:
 
 
 def overheads(data: Result) -> dict[str, float]:
-    """Per-step overhead in ms per tool: (T(echo-1000) - T(echo-100)) / 900."""
+    """Per-step overhead in ms per tool: the slope (T(echo-1000) - T(echo-1)) / 999."""
     out = {}
     for tool in data["settings"]["tools"]:
-        a, b = _ok(data, tool, "echo-100"), _ok(data, tool, "echo-1000")
+        a, b = _ok(data, tool, "echo-1"), _ok(data, tool, "echo-1000")
         if a and b:
-            out[tool] = (b["wall_s"] - a["wall_s"]) / 900 * 1000
+            out[tool] = (b["wall_s"] - a["wall_s"]) / 999 * 1000
     return out
 
 
-def _ratio(data: Result, workload: str, base: str) -> float | None:
-    a, b = _ok(data, "runbook", workload), _ok(data, base, workload)
+def _ratio(data: Result, workload: str, base: str, tool: str = "runbook") -> float | None:
+    a, b = _ok(data, tool, workload), _ok(data, base, workload)
     return a["wall_s"] / b["wall_s"] if a and b else None
 
 
+def _wall(data: Result, tool: str, workload: str) -> float | None:
+    r = _ok(data, tool, workload)
+    return r["wall_s"] if r else None
+
+
+def _rss(data: Result, tool: str, workload: str) -> float | None:
+    r = _ok(data, tool, workload)
+    return r["rss_mb"] if r else None
+
+
 def targets(data: Result) -> list[Result]:
-    """The issue's targets, each with what was measured and PASS / MISS (n/a: not measured)."""
+    """Issue 13's targets: each measured for runbook (and runbook-before), PASS / MISS / n/a."""
     rows: list[Result] = []
-
-    def add(name: str, goal: str, value: float | None, limit: float, fmt: str) -> None:
-        status = "n/a" if value is None else ("PASS" if value <= limit else "MISS")
-        rows.append({"target": name, "goal": goal, "value": value,
-                     "measured": "not measured" if value is None else fmt.format(value),
-                     "status": status})
-
-    over = overheads(data).get("runbook")
-    add("per-step overhead (T1000-T100)/900", "< 0.15 ms", over, 0.15, "{:.3f} ms")
-    add("1000 echo steps, runbook / prysk", "<= 1.5x", _ratio(data, "echo-1000", "prysk"), 1.5, "{:.2f}x")
-    add("1000 /bin/true steps, runbook / prysk", "<= 1.2x", _ratio(data, "true-1000", "prysk"), 1.2,
-        "{:.2f}x")
-    seq = _ok(data, "runbook", "seq-10mb")
-    add("10 MB step, wall time", "< 1.5 s", seq["wall_s"] if seq else None, 1.5, "{:.2f} s")
-    add("10 MB step, peak RSS", "< 100 MB", seq["rss_mb"] if seq else None, 100, "{:.1f} MB")
-    ver = data["version_s"].get("runbook")
-    add("`runbook --version`", "< 150 ms", ver * 1000 if ver is not None else None, 150, "{:.0f} ms")
+    ver = data["version_s"]
+    over = overheads(data)
+    checks: list[tuple[str, str, float, str, Any]] = [
+        ("1 echo step, / prysk", "<= 1.0x", 1.0, "{:.2f}x", lambda t: _ratio(data, "echo-1", "prysk", t)),
+        ("1000 echo steps, / prysk", "<= 1.0x", 1.0, "{:.2f}x", lambda t: _ratio(data, "echo-1000", "prysk", t)),
+        ("5000 echo steps, / prysk", "<= 1.0x", 1.0, "{:.2f}x", lambda t: _ratio(data, "echo-5000", "prysk", t)),
+        ("1000 /bin/true steps, / prysk", "<= 1.1x", 1.1, "{:.2f}x",
+         lambda t: _ratio(data, "true-1000", "prysk", t)),
+        ("per-step overhead (T1000-T1)/999", "<= 0.05 ms", 0.05, "{:.3f} ms", lambda t: over.get(t)),
+        ("`--version`", "<= 60 ms", 60, "{:.0f} ms", lambda t: ver[t] * 1000 if t in ver else None),
+        ("list, 50,000 steps", "<= 2 s", 2, "{:.2f} s", lambda t: _wall(data, t, "list-50k")),
+        ("check, 50,000 steps", "<= 3 s", 3, "{:.2f} s", lambda t: _wall(data, t, "check-50k")),
+        ("strip, 50,000 annotated steps", "<= 1 s", 1, "{:.2f} s", lambda t: _wall(data, t, "strip-50k")),
+        ("execute + annotation + JSON + HTML, 50,000 steps", "<= 10 s", 10, "{:.1f} s",
+         lambda t: _wall(data, t, "execute-full-50k")),
+        ("... its peak RSS", "<= 200 MiB (209.7 MB)", 209.7, "{:.0f} MB",
+         lambda t: _rss(data, t, "execute-full-50k")),
+        ("10 MB step, wall time", "no regression", float("inf"), "{:.2f} s", lambda t: _wall(data, t, "seq-10mb")),
+        ("10 MB step, peak RSS", "no regression", float("inf"), "{:.1f} MB", lambda t: _rss(data, t, "seq-10mb")),
+        ("50 MB step, wall time", "no regression", float("inf"), "{:.2f} s", lambda t: _wall(data, t, "seq-50mb")),
+        ("50 MB step, peak RSS", "no regression", float("inf"), "{:.1f} MB", lambda t: _rss(data, t, "seq-50mb")),
+    ]
+    for name, goal, limit, fmt, get in checks:
+        row: Result = {"target": name, "goal": goal}
+        for tool in ("runbook", "runbook-before"):
+            value = get(tool)
+            row[tool] = "—" if value is None else fmt.format(value)
+            if tool == "runbook":
+                row["value"] = value
+                if value is None:
+                    row["status"] = "n/a"
+                elif limit == float("inf"):  # compared with the version before
+                    old = get("runbook-before")
+                    row["status"] = "n/a" if old is None else "PASS" if value <= old * 1.15 else "MISS"
+                else:
+                    row["status"] = "PASS" if value <= limit else "MISS"
+        row["measured"] = row["runbook"]
+        rows.append(row)
     return rows
 
 
@@ -75,7 +106,7 @@ def _cell(r: Result | None, timeout: float) -> str:
         spread = f" (min {r['min_s']:.3f})" if len(r.get("runs", [])) > 1 else ""
         return f"{r['wall_s']:.3f} s{spread} · {r['rss_mb']:.1f} MB{flaky}"
     if r["status"] in ("hang", "timeout"):
-        return f"**{r['status']}** (killed at {timeout:g} s, {r['rss_mb']:.0f} MB)"
+        return f"**{r['status']}** ({r.get('detail') or f'killed at {timeout:g} s'}, {r['rss_mb']:.0f} MB)"
     return f"**{r['status'].upper()}** ({r.get('detail', '')})"
 
 
@@ -98,7 +129,7 @@ def markdown(data: Result) -> str:
         lines.append(f"| {name} | " + " | ".join(_cell(_find(data, t, name), timeout) for t in tools)
                      + " |")
     over = data["overhead_ms"]
-    lines.append("| per-step overhead (T1000-T100)/900 | "
+    lines.append("| per-step overhead (T1000-T1)/999 | "
                  + " | ".join(f"{over[t]:.3f} ms" if t in over else "—" for t in tools) + " |")
     ver = data["version_s"]
     lines.append("| `--version` startup (median) | "
@@ -107,11 +138,11 @@ def markdown(data: Result) -> str:
               "", "Negative control (step 2 expects the wrong output, every tool must fail): "
               + ", ".join(f"{t} {'failed (good)' if s == 'fail' else '**' + str(s) + '**'}"
                           for t, s in data["control"].items()) + ".", "",
-              "## Targets (issue 2, item 10)", "", "| target | goal | measured | verdict |",
-              "|---|---|---|---|"]
+              "## Targets (issue 13)", "", "| target | goal | runbook | runbook-before | verdict |",
+              "|---|---|---|---|---|"]
     for t in data["targets"]:
-        lines.append(f"| {t['target']} | {t['goal']} | {t['measured']} | {t['status']} |")
-    for base in ("prysk-sh", "byexample"):
+        lines.append(f"| {t['target']} | {t['goal']} | {t['runbook']} | {t['runbook-before']} | {t['status']} |")
+    for base in ("prysk-sh", "cram", "byexample"):
         parts = []
         for name in ("echo-1000", "true-1000", "seq-10mb"):
             r = _ratio(data, name, base)

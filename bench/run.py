@@ -29,11 +29,33 @@ VENV_BIN = Path(sys.executable).parent if (Path(sys.executable).parent / "prysk"
 SLOW_RUN_S = 1.0  # a first run slower than this counts as a sample (no separate warm-up)
 
 
-def tool_cmd(tool: str, doc: Path, timeout: float, json_path: Path | None = None) -> list[str]:
+BASELINE: Path | None = None  # --baseline: the runbook executable of an older version
+
+
+def runbook_cmd(exe: str, w: wl.Workload, doc: Path, json_path: Path | None) -> list[str]:
+    """runbook's command line for a workload's command (execute, list, check, strip, execute-full)."""
+    if w.command == "list":
+        return [exe, "list", str(doc)]
+    if w.command == "check":  # echo steps have no PASS-if criterion: RB102 is expected, not a failure
+        return [exe, "check", "--ignore", "RB102", str(doc)]
+    if w.command == "strip":
+        return [exe, "strip", str(doc), "-o", str(doc.with_suffix(".stripped.md"))]
+    cmd = [exe, "execute", str(doc), "-q", "--no-color"]
+    if w.command == "execute-full":
+        out = doc.with_suffix("")
+        json_path = json_path or Path(f"{out}.timed.json")
+        return cmd + ["-o", f"{out}.annotated.md", "--html", f"{out}.html", "--json", str(json_path)]
+    return cmd + ["--no-annotate"] + (["--json", str(json_path)] if json_path else [])
+
+
+def tool_cmd(tool: str, doc: Path, timeout: float, json_path: Path | None = None,
+             w: wl.Workload | None = None) -> list[str]:
     """The command line for one tool on one document."""
-    if tool == "runbook":
-        cmd = [str(VENV_BIN / "runbook"), "execute", str(doc), "--no-annotate", "-q", "--no-color"]
-        return cmd + (["--json", str(json_path)] if json_path else [])
+    if tool in wl.RUNBOOKS:
+        exe = str(BASELINE) if tool == "runbook-before" else str(VENV_BIN / "runbook")
+        return runbook_cmd(exe, w or wl.Workload("", "", []), doc, json_path)
+    if tool == "cram":
+        return [str(VENV_BIN / "cram"), f"--shell={shutil.which('bash') or '/bin/bash'}", str(doc)]
     if tool == "prysk":
         return [str(VENV_BIN / "prysk"), "--shell", shutil.which("bash") or "/bin/bash", str(doc)]
     if tool == "prysk-sh":
@@ -80,9 +102,11 @@ def bench_workload(w: wl.Workload, docs: Path, tools: list[str], reps: int, time
     paths = wl.write_docs(w, docs, tools)
     results: dict[str, dict[str, object]] = {}
     samples: dict[str, list[measure.Measurement]] = {}
+    timeout = w.timeout or timeout
     for tool in [t for t in tools if t in w.tools]:
-        jpath = docs / f"{w.name}.{tool}.json" if tool == "runbook" else None
-        m = measure.run(tool_cmd(tool, paths[tool], timeout, jpath), docs, timeout, env)
+        execute = w.command in ("execute", "execute-full")
+        jpath = docs / f"{w.name}.{tool}.json" if tool in wl.RUNBOOKS and execute else None
+        m = measure.run(tool_cmd(tool, paths[tool], timeout, jpath, w), docs, timeout, env)
         res: dict[str, object] = {"tool": tool, "workload": w.name, "note": w.notes.get(tool, "")}
         results[tool] = res
         status, problem = "ok", ""
@@ -100,10 +124,11 @@ def bench_workload(w: wl.Workload, docs: Path, tools: list[str], reps: int, time
             continue
         res["status"] = "ok"
         samples[tool] = [m] if m.wall_s > SLOW_RUN_S else []
+    reps = min(reps, w.max_reps)
     for _ in range(reps):
         for tool, got in samples.items():
             if len(got) < reps:
-                got.append(measure.run(tool_cmd(tool, paths[tool], timeout), docs, timeout, env))
+                got.append(measure.run(tool_cmd(tool, paths[tool], timeout, None, w), docs, timeout, env))
     for tool, got in samples.items():
         if not got:  # reps == 0: validation only
             continue
@@ -129,12 +154,15 @@ def bench_workload(w: wl.Workload, docs: Path, tools: list[str], reps: int, time
 
 def startup(tools: list[str], n: int, env: dict[str, str]) -> dict[str, float]:
     """Median wall time of `<tool> --version` over n runs, per tool."""
-    names = {"runbook": "runbook", "prysk": "prysk", "byexample": "byexample"}
+    names = {"runbook": "runbook", "prysk": "prysk", "cram": "cram", "byexample": "byexample"}
+    exes = {t: str(VENV_BIN / name) for t, name in names.items()}
+    if BASELINE is not None:
+        exes["runbook-before"] = str(BASELINE)
     out: dict[str, float] = {}
-    for tool in [t for t in tools if t in names]:
+    for tool in [t for t in tools if t in exes]:
         walls = []
         for _ in range(n):
-            m = measure.run([str(VENV_BIN / names[tool]), "--version"], ROOT, 30, env)
+            m = measure.run([exes[tool], "--version"], ROOT, 30, env)
             if m.exit_code != 0:
                 break
             walls.append(m.wall_s)
@@ -155,7 +183,9 @@ def machine() -> dict[str, object]:
     bash = subprocess.run(["bash", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     return {"uname": " ".join(platform.uname()[:3]), "cpus": os.cpu_count(),
             "python": platform.python_version(), "bash": bash, "loadavg_start": os.getloadavg(),
-            "versions": {t: version(t) for t in ("runbook", "prysk", "byexample")}}
+            "versions": {t: version(t) for t in ("runbook", "prysk", "cram", "byexample")}
+            | ({"runbook-before": subprocess.run([str(BASELINE), "--version"], capture_output=True,
+                                                 text=True).stdout.strip()} if BASELINE else {})}
 
 
 def wait_for_quiet(limit: float, max_s: float, log: "report.Log") -> None:
@@ -179,7 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--wait-load", type=float, metavar="L",
                     help="first wait (up to --wait-max s) until the 1-minute load average is below L")
     ap.add_argument("--wait-max", type=float, default=900.0, metavar="S")
+    ap.add_argument("--baseline", type=Path, metavar="EXE",
+                    help="an older runbook executable, measured beside this tree as runbook-before")
     args = ap.parse_args(argv)
+    global BASELINE
+    BASELINE = args.baseline
     args.out.mkdir(parents=True, exist_ok=True)
     log = report.Log()
     if args.wait_load is not None:
@@ -193,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     reps = args.reps or (1 if args.quick else 5)
     timeout = args.timeout or (20.0 if args.quick else 30.0)
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    if BASELINE is not None and "runbook-before" not in tools:
+        tools.insert(1, "runbook-before")
+    tools = [t for t in tools if t != "runbook-before" or BASELINE is not None]
+    tools = [t for t in tools if t in wl.RUNBOOKS or (VENV_BIN / t.replace("-sh", "")).exists()]
     chosen = set(args.workloads.split(",")) if args.workloads else None
     todo = [w for w in wl.workloads() if (w.name in chosen if chosen else (w.quick or not args.quick))]
     pycache = Path(tempfile.mkdtemp(prefix="runbook-bench-pycache-"))

@@ -15,7 +15,10 @@ from pathlib import Path
 
 SEQ_N = 1_500_000  # `seq 1 1500000` prints 10,888,897 bytes (~10.4 MiB)
 
-TOOLS = ("runbook", "prysk", "prysk-sh", "byexample")
+TOOLS = ("runbook", "prysk", "prysk-sh", "cram", "byexample")
+RUNBOOKS = ("runbook", "runbook-before")  # this tree, and --baseline (an older install)
+ALL = RUNBOOKS + TOOLS[1:]
+BIG_N = 50_000
 
 
 @dataclass(frozen=True)
@@ -39,19 +42,30 @@ class Workload:
     name: str
     summary: str
     steps: list[Step]
-    tools: tuple[str, ...] = TOOLS
+    tools: tuple[str, ...] = ALL
     quick: bool = True  # part of --quick runs
     full_expected: bool = False  # runbook/byexample also get the full literal text
     notes: dict[str, str] = field(default_factory=dict)
+    command: str = "execute"  # runbook only: list, check, strip, or execute-full (annotation, JSON, HTML)
+    annotated: bool = False  # runbook document carries a result region after each step (strip)
+    max_reps: int = 99  # big workloads: fewer timed runs
+    timeout: float | None = None  # overrides --timeout for this workload
 
 
 def echo_steps(n: int, prefix: str = "") -> list[Step]:
     return [Step(f"{prefix}echo step-{i}", f"step-{i}") for i in range(1, n + 1)]
 
 
-def seq_step() -> Step:
-    full = "".join(f"{i}\n" for i in range(1, SEQ_N + 1))
-    return Step(f"seq 1 {SEQ_N}", full, elided=("1", str(SEQ_N)))
+def seq_step(n: int = SEQ_N) -> Step:
+    full = "".join(f"{i}\n" for i in range(1, n + 1))
+    return Step(f"seq 1 {n}", full, elided=("1", str(n)))
+
+
+def big(command: str, annotated: bool = False) -> Workload:
+    """A 50,000-step document through one runbook command (runbook versions only)."""
+    return Workload(f"{command}-50k", f"`runbook {command}` of {BIG_N:,} echo steps"
+                    + (" (annotated)" if annotated else ""), echo_steps(BIG_N), tools=RUNBOOKS,
+                    quick=False, command=command, annotated=annotated, max_reps=3, timeout=150.0)
 
 
 def workloads() -> list[Workload]:
@@ -60,6 +74,7 @@ def workloads() -> list[Workload]:
         Workload("echo-1", "1 step `echo step-1`", echo_steps(1)),
         Workload("echo-100", "100 steps `echo step-N`", echo_steps(100)),
         Workload("echo-1000", "1000 steps `echo step-N`", echo_steps(1000)),
+        Workload("echo-5000", "5000 steps `echo step-N`", echo_steps(5000)),
         Workload("true-1000", "1000 steps `/bin/true; echo step-N` (one fork+exec each)",
                  echo_steps(1000, prefix="/bin/true; ")),
         Workload("seq-10mb", "1 step `seq 1 1500000` (10.4 MiB of output)", [seq_step()],
@@ -68,8 +83,11 @@ def workloads() -> list[Workload]:
                         "prysk": "full 1.5M-line expected text (cram has no multi-line wildcard)",
                         "prysk-sh": "full 1.5M-line expected text"}),
         Workload("seq-10mb-full", "as seq-10mb, runbook given the full 1.5M-line expected text "
-                 "(what prysk compares)", [seq_step()], tools=("runbook",), quick=False,
+                 "(what prysk compares)", [seq_step()], tools=RUNBOOKS, quick=False,
                  full_expected=True),
+        Workload("seq-50mb", "1 step `seq 1 6500000` (52 MB of output)", [seq_step(6_500_000)],
+                 tools=RUNBOOKS, quick=False, notes={"runbook": "expected `1` / `...` / `6500000`"}),
+        big("list"), big("check"), big("strip", annotated=True), big("execute-full"),
         Workload("cat-stdin", "step 1 `cat` (reads stdin), step 2 `echo after-cat`",
                  [Step("cat", None), Step("echo after-cat", "after-cat")]),
     ]
@@ -100,6 +118,9 @@ def runbook_doc(w: Workload) -> str:
         else:
             body = s.expected if s.expected.endswith("\n") else s.expected + "\n"
         parts.append(f"```output\n{body}```\n")
+        if w.annotated:  # what `runbook execute` leaves after a step (strip reads it)
+            parts.append(f"<!-- runbook:begin result {len(parts)} lines=4 -->\n✅ **pass**\n"
+                         f"_exit 0 · 0.01 s_\n<!-- runbook:end -->\n")
     return "\n".join(parts)
 
 
@@ -132,9 +153,9 @@ def write_docs(w: Workload, folder: Path, tools: list[str]) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     for tool in [t for t in w.tools if t in tools]:
-        if tool == "runbook":
+        if tool in RUNBOOKS:
             p, text = folder / f"{w.name}.md", runbook_doc(w)
-        elif tool in ("prysk", "prysk-sh"):
+        elif tool in ("prysk", "prysk-sh", "cram"):
             p, text = folder / f"{w.name}.t", cram_doc(w)
         elif tool == "byexample":
             p, text = folder / f"{w.name}.byexample.md", byexample_doc(w)

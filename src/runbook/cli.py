@@ -1,16 +1,14 @@
 """Command line: argv -> library calls -> files and an exit status (spec §8).
 
-Heavy modules (markdown-it, pexpect, rich) are imported inside the commands so
-``runbook --version`` stays fast.
+Heavy modules (markdown-it, pexpect, rich), and even ``signal`` and ``pathlib``, are
+imported inside the commands that use them so ``runbook --version`` stays fast.
 """
 
 from __future__ import annotations
 
 import codecs
 import os
-import signal
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 import click
@@ -174,6 +172,8 @@ def _run_stoppable(runner: "Runner") -> "RunResult":
     into an interrupt: the step stops, teardown runs, and the runner's end-of-run cleanup
     stops every process of the run and removes its temp folders before we exit."""
 
+    import signal
+
     def on_signal(signum: int, frame: object) -> None:
         first = not runner.interrupted
         runner.interrupt()
@@ -273,6 +273,8 @@ def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Do
 
 def _annotated_path(path: str) -> str:
     """``doc.md`` -> ``doc.annotated.md``; an annotated document is refreshed where it is."""
+    from pathlib import Path
+
     p = Path(path)
     if p.name.endswith(".annotated.md"):
         return str(p)
@@ -367,6 +369,7 @@ def strip(doc: str, out: str | None, in_place: bool) -> None:
 def report(results: str, html_path: str | None, junit_path: str | None, summary_path: str | None) -> None:
     """Re-render the reports of an earlier run from its RESULTS.json."""
     import json
+    from pathlib import Path
 
     from runbook.report.json import from_dict
     from runbook.source import atomic_write, check_outputs, encode

@@ -1,5 +1,8 @@
 """The nouns of runbook: frozen dataclasses handed from stage to stage.
 
+Slotted (no per-instance ``__dict__``: a 50,000-step run holds ~10 of these per step),
+except :class:`RunResult`, which caches its index of results by step id.
+
 Data flows one way: parse -> Document; runner -> StepResult / RunResult; the
 annotator and the reporters only read these. Line numbers inside the code are
 0-based; a ``Span`` is a half-open range of source lines (markdown-it's
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping
 
 from runbook.errors import Diagnostic
@@ -46,7 +50,7 @@ WORST_FIRST = (Status.FAIL, Status.ERROR, Status.BLOCKED, Status.MANUAL, Status.
 FAILING = frozenset({Status.FAIL, Status.ERROR, Status.MANUAL, Status.BLOCKED})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A half-open range of 0-based source line indexes ``[start, end)``."""
 
@@ -71,7 +75,7 @@ class ClauseKind(str, enum.Enum):
     MANUAL = "manual"  # not understood: never passes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Clause:
     """One checkable clause of a PASS/FAIL criterion."""
 
@@ -88,7 +92,7 @@ class Clause:
     """``... within 60 s``: poll until the clause holds or the deadline passes."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Criterion:
     """A PASS-if or FAIL-if statement: every clause must hold (PASS) / any fails (FAIL)."""
 
@@ -114,7 +118,7 @@ class MatchMode(str, enum.Enum):
     IGNORE = "ignore"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Expected:
     """Expected output attached to a command."""
 
@@ -129,7 +133,7 @@ class Expected:
     """One of ``block``, ``label``, ``adjacent``, ``transcript``, ``comment``."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Command:
     """One unit of shell code and the output expected from it.
 
@@ -143,7 +147,7 @@ class Command:
     expected: Expected | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TroubleRow:
     """One row of a Symptom / Cause / Fix troubleshooting table (spec §7)."""
 
@@ -153,7 +157,7 @@ class TroubleRow:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StepOptions:
     """A step's attributes as typed values, parsed and validated once by the parser.
 
@@ -183,7 +187,7 @@ class StepOptions:
     """``skip_unless=``: the step is skipped unless this command exits 0."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """An executable block and everything that belongs to it."""
 
@@ -235,7 +239,7 @@ class Step:
         return "step"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Phase:
     """A ``Phase X`` section (or the implicit one) and its steps in order."""
 
@@ -246,7 +250,7 @@ class Phase:
     steps: tuple[Step, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """A parsed playbook: everything needed to run, judge and annotate it."""
 
@@ -276,7 +280,7 @@ class Document:
         return tuple(s for p in self.phases for s in p.steps)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Check:
     """Outcome of one criterion clause."""
 
@@ -286,7 +290,7 @@ class Check:
     manual: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Output:
     """What a step printed, memory-bounded.
 
@@ -312,7 +316,7 @@ class Output:
         return self.dropped_bytes > 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Execution:
     """What the session reports after running one piece of shell code."""
 
@@ -327,7 +331,7 @@ class Execution:
     """Human explanation of anything unusual (timeout handling, restart)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TroubleMatch:
     """A troubleshooting row that matched a failed step's output."""
 
@@ -336,7 +340,7 @@ class TroubleMatch:
     """The symptom text (code span or key words) found in the output."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StepResult:
     """Verdict of one step."""
 
@@ -363,7 +367,7 @@ class StepResult:
     ``runbook update`` writes them back into transcripts."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PhaseResult:
     id: str
     title: str
@@ -397,7 +401,25 @@ class RunResult:
         return out
 
     def result_for(self, step_id: str) -> StepResult | None:
+        """The result of ``step_id`` (the first one, as a scan would find it), or None."""
+        return self._by_id.get(step_id)
+
+    def results_in(self, phase_id: str) -> list[StepResult]:
+        """The results of one phase's steps, in run order (a new list)."""
+        return list(self._by_phase.get(phase_id, ()))
+
+    @cached_property
+    def _by_phase(self) -> dict[str, list[StepResult]]:
+        # Built once: every reporter groups by phase, and a scan per phase is phases x steps.
+        groups: dict[str, list[StepResult]] = {}
         for r in self.steps:
-            if r.step_id == step_id:
-                return r
-        return None
+            groups.setdefault(r.phase, []).append(r)
+        return groups
+
+    @cached_property
+    def _by_id(self) -> dict[str, StepResult]:
+        # Built once on first use: annotate, update and html ask once per step.
+        index: dict[str, StepResult] = {}
+        for r in self.steps:
+            index.setdefault(r.step_id, r)
+        return index

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -62,6 +61,8 @@ def blank_annotations(text: str, path: str = "<string>", strict: bool = True) ->
     region stays one quote) and loses everything else; line numbers do not move.
     A damaged region raises :class:`ParseError` (``strict=False``: left as content).
     """
+    if "<!-- runbook:begin" not in text and "<!-- runbook:end -->" not in text:
+        return text  # no marker, no region: the common case costs two substring tests
     lines = split_lines(text)
     out = list(lines)
     for region in find_regions(lines, path, strict):
@@ -186,6 +187,8 @@ def _refuse_deep(tokens: Sequence[Token], path: str) -> None:
 
 # -- front matter ---------------------------------------------------------------
 def _yaml(content: str, path: str) -> object:
+    import yaml  # only a document with front matter pays for PyYAML
+
     try:
         return yaml.safe_load(content)
     except yaml.YAMLError as exc:
@@ -229,6 +232,8 @@ def _runbook_key(settings: object, span: Sequence[int], lines: Sequence[str], pa
 
 def _key_lines(content: str, first: int) -> dict[str, int]:
     """0-based document line of each settings key (those under ``runbook:`` when it is there)."""
+    import yaml  # only a document with front matter gets here
+
     try:
         node = yaml.compose(content)
     except yaml.YAMLError:

@@ -69,7 +69,8 @@ def find_regions(lines: Sequence[str], path: str = "<string>", strict: bool = Tr
             index = end
             continue
         region = check_region(lines, index)
-        if region is None and strict and END_RE.match(lines[index].rstrip("\r\n")):
+        if (region is None and strict and "<!-- runbook:end -->" in lines[index]
+                and END_RE.match(lines[index].rstrip("\r\n"))):
             region = "an end marker without its begin marker (was the begin line deleted?)"
         if isinstance(region, str):
             if strict:
@@ -96,22 +97,21 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
     on every run). A well-formed region never closes a fence (it holds fences
     of its own).
     """
-    opening = _FENCE_RE.match(lines[index].rstrip("\r\n"))
+    opening = _fence_match(lines[index].rstrip("\r\n"))
     if opening is None or (opening.group("run")[0] == "`" and "`" in opening.group("info")):
         return None
     lead, run = opening.group("lead"), opening.group("run")
-    number = re.search(r"(\d+)[.)]", lead)
+    number = _NUMBER_RE.search(lead)
     if number and int(number.group(1)) != 1 and index and not _starts_fresh(lines[index - 1]):
         return None  # "2)" cannot interrupt a paragraph: this line continues it
     examples = bool(_QUOTE_LEAD_RE.fullmatch(lead))
-    depth, column = lead.count(">"), columns(re.sub(r"[^ \t>]", " ", lead))
+    depth, column = lead.count(">"), columns(_NOT_BLANK_RE.sub(" ", lead))
     j = index + 1
     while j < len(lines):
         line = lines[j].rstrip("\r\n")
-        if _closes(_FENCE_RE.match(line), depth, column, run):
+        if _closes(_fence_match(line), depth, column, run):
             return j + 1
-        marks = re.match(r"[ \t>]*", line)
-        if (marks.group(0) if marks else "").count(">") < depth:
+        if depth and _quote_depth(line) < depth:
             return None  # the quote ended, and the fence with it
         region = _region_at(lines, j)
         if region is not None:
@@ -123,10 +123,25 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
     return None
 
 
+_NUMBER_RE = re.compile(r"(\d+)[.)]")
+_NOT_BLANK_RE = re.compile(r"[^ \t>]")
+_MARKS_RE = re.compile(r"[ \t>]*")
+
+
+def _fence_match(line: str) -> re.Match[str] | None:
+    """``_FENCE_RE`` on a line; most lines hold no fence run, which a substring test sees."""
+    return _FENCE_RE.match(line) if "```" in line or "~~~" in line else None
+
+
+def _quote_depth(line: str) -> int:
+    marks = _MARKS_RE.match(line)
+    return (marks.group(0) if marks else "").count(">")
+
+
 def _closes(closing: re.Match[str] | None, depth: int, column: int, run: str) -> bool:
     """Whether a fence line closes the fence opened with ``run`` at that quote depth and column."""
     return bool(closing and closing.group("lead").count(">") == depth
-                and columns(re.sub(r"[^ \t>]", " ", closing.group("lead"))) == column
+                and columns(_NOT_BLANK_RE.sub(" ", closing.group("lead"))) == column
                 and closing.group("run")[0] == run[0] and len(closing.group("run")) >= len(run)
                 and not closing.group("info").strip())
 
@@ -154,6 +169,8 @@ def _html_end(lines: Sequence[str], index: int) -> int | None:
     (type 1), and in any case before a region marker.
     """
     line = lines[index].rstrip("\r\n")
+    if "<" not in line:
+        return None  # every HTML block start has a tag
     pre = _HTML_PRE_RE.match(line)
     if pre is None and _HTML_BLOCK_RE.match(line) is None and not _html_tag_line(lines, index):
         return None
@@ -229,6 +246,8 @@ def check_region(lines: Sequence[str], index: int) -> Region | str | None:
     None when the line is no begin marker. Without ``lines=N`` (and only with
     ``sum=``) the first end marker closes the region; the sum then proves it.
     """
+    if "<!-- runbook:begin " not in lines[index]:
+        return None  # tested without a pattern: most lines are no marker
     m = BEGIN_RE.match(lines[index].rstrip("\r\n"))
     if m is None:
         return None
@@ -266,6 +285,8 @@ def _region_stop(lines: Sequence[str], index: int, count: int | None, digest: st
 
 
 def _is_marker(line: str) -> bool:
+    if "<!-- runbook:" not in line:
+        return False
     body = line.rstrip("\r\n")
     return bool(BEGIN_RE.match(body) or END_RE.match(body))
 

@@ -33,6 +33,7 @@ from runbook.model import (
 from runbook.report.summary import (
     STATUS_ORDER,
     fmt_duration,
+    leading_id_end,
     step_label,
     verdict,
     visible,
@@ -48,6 +49,7 @@ _TAG_RE = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|
 _TOTALS = STATUSES
 
 esc = html.escape
+_TITLE_TAIL = re.compile(r"[\s.:)\u2014\u2013-]*")
 
 
 # --- document Markdown ------------------------------------------------------------
@@ -155,8 +157,9 @@ def _badge(status: Status) -> str:
 
 def _title_rest(r: StepResult) -> str:
     """The title without its leading id (the id is shown beside it)."""
-    m = re.match(rf"\s*(?:step\s+)?{re.escape(r.step_id)}(?![\w]*\w)[\s.:)\u2014\u2013-]*", r.title, re.I)
-    rest = r.title[m.end() :] if m else r.title
+    end = leading_id_end(r.title, r.step_id, spaces=True)
+    tail = _TITLE_TAIL.match(r.title, end) if end is not None else None
+    rest = r.title[tail.end() :] if tail else r.title
     return rest.strip() or r.title.strip()
 
 
@@ -274,7 +277,7 @@ def _header(run: RunResult, doc: Document | None) -> str:
 def _phases(run: RunResult) -> str:
     rows = []
     for p in run.phases:
-        steps = [r for r in run.steps if r.phase == p.id]
+        steps = run.results_in(p.id)
         chips = "".join(
             f'<a class="chip st-{r.status.value}{" drift" if r.drift else ""}" href="#{esc(safe_id(r.step_id))}" '
             f'title="{esc(step_label(r))}: {r.status.value}{" (drift)" if r.drift else ""}">{esc(r.step_id)}</a>'

@@ -139,7 +139,7 @@ def to_junit(run: RunResult) -> str:
     root = ET.Element("testsuites")
     phase_ids = {p.id for p in run.phases}
     suites: list[tuple[PhaseResult, list[StepResult]]] = [
-        (p, [r for r in run.steps if r.phase == p.id]) for p in run.phases
+        (p, run.results_in(p.id)) for p in run.phases
     ]
     orphans = [r for r in run.steps if r.phase not in phase_ids]
     if orphans:

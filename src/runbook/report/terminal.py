@@ -9,15 +9,17 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rich.console import Console
-from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
 from runbook.model import EMOJI, FAILING, STATUS_KEYS, Document, RunResult, Status, Step, StepResult
 from runbook.run.plan import Plan
+
+if TYPE_CHECKING:
+    from rich.live import Live
 
 ICON = EMOJI
 STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "magenta", Status.SKIP: "dim",
@@ -67,6 +69,8 @@ class TerminalReporter:
     def step_started(self, step: Step, attempt: int) -> None:
         if self.console.is_terminal and not self.quiet:
             self._stop_live()
+            from rich.live import Live  # the live line exists only on a terminal
+
             self._live = Live(_Elapsed(step, attempt), console=self.console, refresh_per_second=8,
                               transient=True)
             self._live.start()
@@ -157,7 +161,7 @@ def summary_table(run: RunResult) -> Table:
     for c in cols:
         table.add_column(c, justify="right")
     for p in run.phases:
-        rs = [r for r in run.steps if r.phase == p.id]
+        rs = run.results_in(p.id)
         counts = [sum(1 for r in rs if r.status.value == c) for c in cols[:-1]]
         counts.append(sum(1 for r in rs if r.drift))
         table.add_row(p.id + (" (blocking)" if p.blocking else ""),

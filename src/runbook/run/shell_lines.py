@@ -76,6 +76,9 @@ def step_line(nonce: str, path: str, *, stdin_null: bool, remote: bool, dot: str
 #: readonly: assigning it then would abort the whole typed line.
 _POSIX_ON = "[[ ${POSIXLY_CORRECT[@]@a} == *r* ]] || POSIXLY_CORRECT=y"
 _B = "\\builtin "
+#: The builtins the protocol calls, enabled again after a step (``enable -n trap`` would
+#: otherwise break every later step's errexit and end-of-step line).
+_ENABLE = "enable builtin trap printf set shopt unset readonly return . exit; "
 #: Traps saved by the post line: none (0), appended to the file (1), the file anew (2).
 NO_TRAPS, APPEND_TRAPS, FRESH_TRAPS = "0", "1", "2"
 
@@ -144,23 +147,25 @@ def err_trap(sid: str, traps: str | None, user: str | None = None) -> tuple[str,
 
 def step_trailer(sid: str, traps: str) -> str:
     """The step file's last line, when traps are watched: save and clear them before
-    runbook's ``.`` ends (a RETURN trap would fire on it), then ``return`` the status."""
+    runbook's ``.`` ends (a RETURN trap would fire on it), then ``return`` the status. The
+    protocol's builtins are enabled again first (the step may have run ``enable -n trap``),
+    and nothing in it can fire the ERR trap (``|| :``)."""
     v, w = f"__rb_v{sid}", f"__rb_w{sid}"
-    return (f"{{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; {_save_traps(traps)}}} >/dev/null 2>&1; "
-            f"\\return ${v}\n")
+    return (f"{{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; unset -f enable; {_ENABLE}{_save_traps(traps)}}} "
+            f">/dev/null 2>&1 || :; \\return ${v}\n")
 
 
 def bash_post(nonce: str, sid: str, *, value: str = "$?", traps: str | None = None,
               mode: str = NO_TRAPS) -> str:
-    """What runs right after a step: the status and options kept, posix mode on, a
-    function named ``builtin`` removed, runbook's ERR trap cleared (with ``mode``, all
+    """What runs right after a step: the status and options kept, posix mode on, functions
+    named ``builtin`` or ``enable`` removed, the protocol's builtins enabled again, runbook's ERR trap cleared (with ``mode``, all
     traps saved to ``traps`` and cleared), then one call of ``__rb_p<sid>``. All of it
     at the top level (in a function a failing special builtin would abort it); its
     output (a DEBUG trap of the step firing on it) goes nowhere."""
     s, w = f"__rb_s{sid}", f"__rb_w{sid}"
     keep = _save_traps(traps if mode != NO_TRAPS else None, ">|" if mode == FRESH_TRAPS else ">>",
                        call=_B)
-    return (f"{{ {s}={value} {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; unset -f builtin; {keep}"
+    return (f"{{ {s}={value} {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; unset -f builtin enable; {_ENABLE}{keep}"
             f"__rb_p{sid} {nonce} \"${s}\"; }} >/dev/null 2>&1")
 
 

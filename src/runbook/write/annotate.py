@@ -45,8 +45,8 @@ def annotate(text: str, doc: Document, run: RunResult, path: str = "<string>") -
     """
     lines = split_lines(text)
     position = _identity(len(lines))
-    if has_annotations(text, path):
-        regions = find_regions(lines, path)
+    regions = find_regions(lines, path) if BEGIN in text or END in text else []  # scanned once
+    if regions:
         position = _position_map(len(lines), regions)
         lines = split_lines(_remove(lines, regions))
 

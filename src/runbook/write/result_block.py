@@ -258,7 +258,7 @@ def summary_body(doc: Document, run: RunResult) -> list[str]:
     anchors = {s.id: s.anchor for s in doc.steps}
     rows = [
         (md_author(title, in_table=True) or md_text(phase_id), status,
-         [r for r in run.steps if r.phase == phase_id])
+         run.results_in(phase_id))
         for phase_id, title, status in _phase_rows(run)
     ]
     if len(rows) != 1:

@@ -1,0 +1,184 @@
+"""Cost grows linearly with the document: N steps and 10*N steps in one run.
+
+A hidden per-step scan of every step (a result looked up by walking all
+results, the whole document searched for markers once per step, a pattern
+compiled per step id) makes a 50,000-step document take minutes. Each test
+times one stage on a document of N steps and of 10*N steps in the same process
+and bounds the ratio generously (linear is 10, quadratic would be ~100): the
+absolute numbers live in bench/README.md. CPU time of this process
+(``time.process_time``) is measured, not wall time, so neighbours on a loaded
+machine do not count; the small size is timed as the best of three runs after
+a warm-up run (first-use imports and pattern compiles are not per-step costs).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import time
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner
+
+from runbook.cli import cli
+from runbook.lint.check import check_document
+from runbook.model import Output, RunResult, Status, StepResult
+from runbook.parse.markdown import parse_document
+from runbook.report.html import to_html
+from runbook.report.json import to_json
+from runbook.report.junit import to_junit
+from runbook.write.annotate import annotate, strip
+from runbook.write.update import plan_updates
+
+N = 300
+MAX_RATIO = 25.0
+
+
+def playbook(n: int, info: str = "bash") -> str:
+    """A realistic playbook of ``n`` steps: phases, headings, expected output, criteria."""
+    parts = ["# Growth\n\nA generated playbook.\n"]
+    for i in range(1, n + 1):
+        if i % 100 == 1:
+            parts.append(f"## Phase {i // 100 + 1}: part {i // 100 + 1}\n")
+        parts.append(f"### Step {i}: say {i}\n\nRun it:\n\n```{info}\necho step-{i}\n```\n\n"
+                     f"Expected output:\n\n```\nstep-{i}\n```\n\n"
+                     f"PASS if: exit code is 0 and output contains `step-{i}`\n")
+    return "\n".join(parts)
+
+
+def cpu_time(fn: Callable[[], object], repeat: int = 1) -> float:
+    """Best CPU time of ``repeat`` calls; the collector is paused (its passes grow with the heap)."""
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.process_time()
+            fn()
+            best = min(best, time.process_time() - start)
+        finally:
+            gc.enable()
+    return best
+
+
+def assert_linear(make: Callable[[int], Callable[[], object]], large_repeat: int = 1) -> None:
+    small, large = make(N), make(10 * N)
+    small()  # warm-up: imports and pattern caches
+    t_small = cpu_time(small, repeat=3)
+    t_large = cpu_time(large, repeat=large_repeat)
+    assert t_large / max(t_small, 1e-3) < MAX_RATIO, (
+        f"{N} steps: {t_small:.3f} s, {10 * N} steps: {t_large:.3f} s "
+        f"(ratio {t_large / max(t_small, 1e-3):.1f}, linear is 10)")
+
+
+def fake_run(text: str) -> tuple[str, object, RunResult]:
+    """The document parsed, and a finished run of it with every step passed."""
+    doc = parse_document(text, "growth.md")
+    results = tuple(
+        StepResult(step_id=s.id, status=Status.PASS, phase=s.phase, title=s.title, line=s.line,
+                   exit_code=0, duration_s=0.001, attempts=1,
+                   output=Output(f"step-{k}\n", total_bytes=len(f"step-{k}\n"), lines=1),
+                   command_outputs=(f"step-{k}\n",))
+        for k, s in enumerate(doc.steps, 1))
+    run = RunResult(document="growth.md", runbook_version="0", started_at="2026-01-01T00:00:00Z",
+                    duration_s=1.0, host="h", phases=(), steps=results)
+    return text, doc, run
+
+
+def test_looking_up_every_result_and_phase_grows_linearly() -> None:
+    # Annotate, update and the HTML report ask for each step's result; every reporter
+    # asks for each phase's results. A scan per question is steps x steps.
+    def make(n: int) -> Callable[[], object]:
+        steps = tuple(StepResult(step_id=f"s{k}", status=Status.PASS, phase=f"p{k // 2}")
+                      for k in range(10 * n))
+        ids, phases = [r.step_id for r in steps], sorted({r.phase for r in steps})
+
+        def go() -> None:
+            run = RunResult(document="d", runbook_version="0", started_at="", duration_s=0.0,
+                            host="", phases=(), steps=steps)
+            assert all(run.result_for(i) is not None for i in ids)
+            assert sum(len(run.results_in(p)) for p in phases) == len(steps)
+
+        return go
+
+    assert_linear(make, large_repeat=2)  # as warm as the small size: string hashes are cached
+
+
+def test_parsing_grows_linearly() -> None:
+    assert_linear(lambda n: (lambda text=playbook(n): parse_document(text, "growth.md")))
+
+
+def test_list_grows_linearly(tmp_path: Path) -> None:
+    def make(n: int) -> Callable[[], object]:
+        path = tmp_path / f"list-{n}.md"
+        path.write_text(playbook(n), encoding="utf-8")
+
+        def go() -> None:
+            result = CliRunner().invoke(cli, ["list", str(path)])
+            assert result.exit_code == 0 and f"{n} of {n} steps would run" in result.output
+
+        return go
+
+    assert_linear(make)
+
+
+def test_check_grows_linearly() -> None:
+    def make(n: int) -> Callable[[], object]:
+        text = playbook(n)
+        return lambda: check_document(text, "growth.md")
+
+    assert_linear(make)
+
+
+def test_annotate_and_strip_grow_linearly() -> None:
+    def make(n: int) -> Callable[[], object]:
+        text, doc, run = fake_run(playbook(n))
+
+        def go() -> None:
+            annotated = annotate(text, doc, run)  # type: ignore[arg-type]
+            again = annotate(annotated, parse_document(annotated, "growth.md"), run)
+            assert strip(again) == text
+
+        return go
+
+    assert_linear(make)
+
+
+def test_reports_and_update_grow_linearly() -> None:
+    def make(n: int) -> Callable[[], object]:
+        text, doc, run = fake_run(playbook(n))
+
+        def go() -> None:
+            assert json.loads(to_json(run))["summary"]["pass"] == n
+            assert to_junit(run).count("<testcase") == n
+            assert to_html(run, text, doc).count('class="step st-pass"') == n  # type: ignore[arg-type]
+            plan_updates(text, doc, run, None)  # type: ignore[arg-type]
+
+        return go
+
+    assert_linear(make)
+
+
+@pytest.mark.parametrize("extra", [["--json", "{dir}/r.json", "--html", "{dir}/r.html", "--junit", "{dir}/r.xml"]])
+def test_execute_of_a_cheap_document_grows_linearly(tmp_path: Path, extra: list[str]) -> None:
+    # Steps marked skip go through planning, the runner, the annotation and every
+    # report, but cost the shell nothing: what is left is runbook's own per-step work.
+    def make(n: int) -> Callable[[], object]:
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        path = folder / "doc.md"
+        path.write_text(playbook(n, info="bash skip"), encoding="utf-8")
+
+        def go() -> None:
+            args = ["execute", str(path), "-q", "--no-color", *(a.format(dir=folder) for a in extra)]
+            result = CliRunner().invoke(cli, args)
+            assert result.exit_code == 0, result.output
+            data = json.loads((folder / "r.json").read_text())
+            assert data["summary"]["skip"] == n
+            assert (folder / "doc.annotated.md").read_text().count("runbook:begin result") == n
+
+        return go
+
+    assert_linear(make)
