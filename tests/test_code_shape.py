@@ -1,15 +1,14 @@
-"""Code shape of parse/, lint/, judge/ and write/: no module over 400 lines, no function over
-60 lines or with a cyclomatic complexity over 15, measured from the source with ``ast``.
+"""Code shape of every module of src/runbook: no module over 400 lines, no
+function over 60 lines or with a cyclomatic complexity over 15, measured from the source with
+``ast``.
 
 Complexity is 1 + one per branch: ``if`` (and ``x if c else y``), ``for``, ``while``, ``try``,
 ``except``, ``with``, each extra operand of ``and``/``or``, each comprehension ``if`` and each
 ``match`` case. A nested function is measured on its own, not in the function around it.
 
-TODO: run/, report/, the base modules and cli.py are being edited by other work at the same
-time; they are not measured here yet (run/session.py and run/runner.py are over 400 lines,
-and cli.execute, plan.build_plan, result_block.summary_body and others are known to be long).
-``KNOWN`` lists the functions of the measured packages that are still over a limit, with
-their current figures: they may only shrink, and an entry must go once the function is fixed.
+``UNMEASURED`` names modules left out (none today). ``KNOWN`` lists the functions of the
+measured modules that are still over a limit, with their current figures: they may only
+shrink, and an entry must go once the function is fixed.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "runbook"
-PACKAGES = ("parse", "lint", "judge", "write")
+UNMEASURED: set[str] = set()
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 MAX_COMPLEXITY = 15
@@ -51,7 +50,7 @@ def _complexity(fn: ast.AST) -> int:
 
 
 def _modules() -> list[Path]:
-    return sorted(p for pkg in PACKAGES for p in (SRC / pkg).glob("*.py"))
+    return sorted(p for p in SRC.rglob("*.py") if p.relative_to(SRC).as_posix() not in UNMEASURED)
 
 
 def _functions(path: Path) -> list[tuple[str, int, int]]:
@@ -93,6 +92,15 @@ def test_the_measure_counts_each_kind_of_branch(tmp_path: Path) -> None:
     funcs = dict((n, c) for n, _, c in _functions(tmp_path / "m.py"))
     # 1 + if + 2 bool + for + 2 comprehension ifs + while + try + except + with + 2 cases + ifexp
     assert funcs == {"f": 14, "f.inner": 2}
+
+
+def test_every_package_and_base_module_is_measured() -> None:
+    measured = {_rel(p) for p in _modules()}
+    for pkg in ("parse", "judge", "run", "write", "lint", "report"):
+        assert any(m.startswith(pkg + "/") for m in measured), f"{pkg}/ is not measured"
+    for base in ("model.py", "status.py", "errors.py", "source.py", "config.py", "api.py", "outputs.py",
+                 "__init__.py", "cli.py"):
+        assert base in measured, f"{base} is not measured"
 
 
 @pytest.mark.parametrize("path", _modules(), ids=_rel)

@@ -1,28 +1,32 @@
-"""Command line: argv -> library calls -> files and an exit status (spec §8).
-
-Heavy modules (markdown-it, pexpect, rich), and even ``signal`` and ``pathlib``, are
-imported inside the commands that use them so ``runbook --version`` stays fast.
-"""
+"""Command line: argv -> library calls -> files and an exit status. Heavy modules
+(markdown-it, pexpect, rich, even ``signal``) are imported inside the commands that use
+them, so ``runbook --version`` stays fast; what a run writes is in :mod:`runbook.outputs`."""
 
 from __future__ import annotations
 
-import codecs
-import os
 import sys
 from typing import TYPE_CHECKING, Any, Sequence
 
 import click
 
 from runbook import __version__
-from runbook.errors import RunbookError
+from runbook.errors import (
+    EXIT_FAIL,
+    EXIT_INTERRUPTED,
+    EXIT_NO_STEPS,
+    EXIT_OK,
+    EXIT_USAGE,
+    RunbookError,
+)
+from runbook.source import PRINTABLE
 
 if TYPE_CHECKING:
     from runbook.config import Selection, Settings
     from runbook.model import Document, RunResult
     from runbook.run.runner import Runner
     from runbook.source import Source
+    from runbook.write.update import StepUpdate
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NO_STEPS, EXIT_INTERRUPTED = 0, 1, 2, 5, 130
 
 
 def _fail(err: RunbookError) -> None:
@@ -31,14 +35,9 @@ def _fail(err: RunbookError) -> None:
 
 
 def load(path: str) -> tuple["Source", str, "Document"]:
-    """Read a document, drop earlier annotations, parse it (errors raise)."""
-    from runbook.parse.markdown import parse_document
-    from runbook.source import Source
-    from runbook.write.annotate import strip
+    from runbook.outputs import load_document
 
-    src = Source.read(path)
-    original = strip(src.text, path)
-    return src, original, parse_document(original, path)
+    return load_document(path)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,21 +45,6 @@ def load(path: str) -> tuple["Source", str, "Document"]:
 def cli() -> None:
     """Make Markdown playbooks executable: run every shell step, judge it, write the verdicts back."""
     _printable_streams()
-
-
-def _printable(err: UnicodeError) -> tuple[str, int]:
-    """Encoding error handler: an undecodable byte (a lone surrogate) is shown as ``\\xNN``."""
-    if not isinstance(err, UnicodeEncodeError):
-        raise err
-    bad = err.object[err.start:err.end]
-    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"\\u{ord(c):04x}"
-                   for c in bad), err.end
-
-
-PRINTABLE = "runbook-printable"
-"""Encoding error handler for everything the CLI prints or appends: never raises on text
-holding bytes that were not UTF-8 (documents, output)."""
-codecs.register_error(PRINTABLE, _printable)
 
 
 def _printable_streams() -> None:
@@ -86,6 +70,18 @@ def _selection_options(f: Any) -> Any:
     return f
 
 
+def _session_options(f: Any) -> Any:
+    for opt in reversed([
+        click.option("--timeout", type=float, metavar="S", help="Default per-step timeout in seconds (default 60)."),
+        click.option("--shell", metavar="CMD", help="Run the session through this command (e.g. 'ssh -tt host bash')."),
+        click.option("--env", "env", multiple=True, metavar="K=V", help="Set a variable for the session (repeatable)."),
+        click.option("--env-file", "env_files", multiple=True, metavar="PATH", help="Read variables from a dotenv file."),
+        click.option("--set", "values", multiple=True, metavar="NAME=VALUE", help="Fill a placeholder (repeatable)."),
+    ]):
+        f = opt(f)
+    return f
+
+
 @cli.command()
 @click.argument("doc", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out", metavar="PATH", help="Where to write the annotated document ('-' for stdout).")
@@ -95,23 +91,14 @@ def _selection_options(f: Any) -> Any:
 @click.option("--junit", "junit_path", metavar="PATH", help="Write JUnit XML.")
 @click.option("--html", "html_path", metavar="PATH", help="Write a self-contained HTML report.")
 @click.option("--summary", "summary_path", metavar="PATH", help="Append a Markdown summary (also $GITHUB_STEP_SUMMARY).")
-@click.option("--timeout", type=float, metavar="S", help="Default per-step timeout in seconds (default 60).")
-@click.option("--shell", metavar="CMD", help="Run the session through this command (e.g. 'ssh -tt host bash').")
-@click.option("--env", "env", multiple=True, metavar="K=V", help="Set a variable for the session (repeatable).")
-@click.option("--env-file", "env_files", multiple=True, metavar="PATH", help="Read variables from a dotenv file.")
-@click.option("--set", "values", multiple=True, metavar="NAME=VALUE", help="Fill a placeholder (repeatable).")
+@_session_options
 @click.option("--strict", is_flag=True, help="Drift (documented output differs) fails the step.")
 @click.option("-x", "--fail-fast", is_flag=True, help="Stop after the first failing step (teardown still runs).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every step's output.")
 @click.option("-q", "--quiet", is_flag=True, help="Show only failures and the summary.")
 @click.option("--no-color", is_flag=True, help="Plain output without colour.")
 @_selection_options
-def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_path: str | None,
-            junit_path: str | None, html_path: str | None, summary_path: str | None,
-            timeout: float | None, shell: str | None, env: Sequence[str], env_files: Sequence[str],
-            values: Sequence[str], strict: bool, fail_fast: bool, verbose: bool, quiet: bool,
-            no_color: bool, phases: Sequence[str], steps: Sequence[str], from_step: str | None,
-            until_step: str | None, no_deps: bool) -> None:
+def execute(doc: str, **opts: Any) -> None:
     """Run DOC's steps in one shell, judge them, write the results.
 
     \b
@@ -122,49 +109,55 @@ def execute(doc: str, out: str | None, in_place: bool, no_annotate: bool, json_p
       5    no step to run: DOC has none, or the selection matches none
       130  interrupted (Ctrl-C, SIGTERM, SIGHUP)
     """
-    from runbook import config
+    from runbook.outputs import Outputs, run_status, write_outputs
     from runbook.report.terminal import TerminalReporter, make_console
     from runbook.run.plan import build_plan
     from runbook.run.runner import Runner
-    from runbook.source import check_outputs
 
+    outputs = Outputs(doc, out=opts["out"], in_place=opts["in_place"], no_annotate=opts["no_annotate"],
+                      json=opts["json_path"], junit=opts["junit_path"], html=opts["html_path"],
+                      summary=opts["summary_path"])
     try:
-        if in_place and out:
-            raise RunbookError("--in-place and -o are exclusive", hint="pick one destination")
+        outputs.check()
         src, original, document = load(doc)
-        settings = _settings(document, timeout=timeout, shell=shell, env=env, env_files=env_files,
-                             values=values, strict=strict, fail_fast=fail_fast,
-                             selection=config.Selection(tuple(phases), tuple(steps), from_step,
-                                                        until_step, no_deps))
+        settings = _settings(document, opts, selection=_selection(opts))
         planned = build_plan(document, settings.selection, settings.blocking).steps
-        annotated = None if no_annotate or out == "-" else (doc if in_place else out or _annotated_path(doc))
-        check_outputs([("-o", annotated)])
-        check_outputs([("--json", json_path), ("--junit", junit_path), ("--html", html_path)],
-                      [("--summary", summary_path), ("$GITHUB_STEP_SUMMARY", os.environ.get("GITHUB_STEP_SUMMARY"))],
-                      protect=[doc])
     except RunbookError as err:
         _fail(err)
         return
     if not planned:
         _no_steps(document)
-    to_stdout = out == "-"
-    console = make_console(sys.stderr if to_stdout else sys.stdout, no_color=no_color)
-    for w in document.warnings:
-        click.echo(f"runbook: warning: {w}", err=True)
-    runner = Runner(document, settings, observers=[TerminalReporter(console, quiet=quiet, verbose=verbose)])
+    console = make_console(sys.stderr if opts["out"] == "-" else sys.stdout, no_color=opts["no_color"])
+    _warn(document)
+    runner = Runner(document, settings,
+                    observers=[TerminalReporter(console, quiet=opts["quiet"], verbose=opts["verbose"])])
     try:
         run = _run_stoppable(runner)
+        kept = write_outputs(run, src, original, document, outputs, runner.masker)
     except RunbookError as err:
         _fail(err)
         return
-    status = exit_status(run)
-    try:
-        kept = _write_outputs(run, src, original, document, out=out, in_place=in_place, no_annotate=no_annotate,
-                              json_path=json_path, junit_path=junit_path, html_path=html_path,
-                              summary_path=summary_path, masker=runner.masker)
-    except RunbookError as err:
-        _fail(err)
+    _say_kept(doc, kept, "results")
+    status = run_status(run)
     sys.exit(EXIT_FAIL if kept and status == EXIT_OK else status)
+
+
+def _selection(opts: dict[str, Any]) -> "Selection":
+    from runbook.config import Selection
+
+    return Selection(tuple(opts.get("phases", ())), tuple(opts.get("steps", ())), opts.get("from_step"),
+                     opts.get("until_step"), bool(opts.get("no_deps")))
+
+
+def _warn(document: "Document") -> None:
+    for w in document.warnings:
+        click.echo(f"runbook: warning: {w}", err=True)
+
+
+def _say_kept(doc: str, kept: str | None, what: str) -> None:
+    if kept is not None:
+        click.echo(f"runbook: {doc} changed while runbook was running: your version is kept "
+                   f"untouched; the {what} are in {kept} (merge them, or run again)", err=True)
 
 
 def _run_stoppable(runner: "Runner") -> "RunResult":
@@ -201,84 +194,15 @@ def _no_steps(document: "Document") -> None:
     sys.exit(EXIT_NO_STEPS)
 
 
-def _settings(document: "Document", *, timeout: float | None, shell: str | None, env: Sequence[str],
-              env_files: Sequence[str], values: Sequence[str], selection: "Selection",
-              strict: bool = False, fail_fast: bool = False) -> "Settings":
+def _settings(document: "Document", opts: dict[str, Any], selection: "Selection") -> "Settings":
     """Front matter, then the command line's options, validated into one Settings."""
     from runbook import config
 
     return config.settings_for(
-        document.front_matter, document.path, document.front_matter_lines, shell=shell, timeout=timeout,
-        strict=strict, fail_fast=fail_fast, env=config.parse_assignments(env, "--env"), env_files=env_files,
-        values=config.parse_assignments(values, "--set"), selection=selection)
-
-
-def exit_status(run: "RunResult") -> int:
-    """Spec §8: 130 interrupted, 1 when any step failed/errored/is manual/blocked, else 0."""
-    from runbook.model import FAILING
-
-    if run.interrupted:
-        return EXIT_INTERRUPTED
-    return EXIT_FAIL if any(r.status in FAILING for r in run.steps) else EXIT_OK
-
-
-def write_document(src: "Source", target: str, data: bytes, what: str) -> bool:
-    """Write ``data`` to ``target``; say so when the document changed meanwhile (True: kept)."""
-    from runbook.source import write_beside_if_changed
-
-    other = write_beside_if_changed(src, target, data, f"runbook-{what}")
-    if other is not None:
-        click.echo(f"runbook: {src.path} changed while runbook was running: your version is kept "
-                   f"untouched; the {what} are in {other} (merge them, or run again)", err=True)
-    return other is not None
-
-
-def _write_outputs(run: "RunResult", src: "Source", original: str, document: "Document", *, out: str | None,
-                   in_place: bool, no_annotate: bool, json_path: str | None, junit_path: str | None,
-                   html_path: str | None, summary_path: str | None, masker: Any) -> bool:
-    """Write every output; True when the document changed meanwhile and was kept."""
-    from runbook.source import atomic_write, encode
-    from runbook.write.annotate import annotate
-
-    kept = False
-    if not no_annotate:
-        text = annotate(original, document, run)
-        data = src.encode(text)
-        if out == "-":
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        else:
-            kept = write_document(src, src.path if in_place else out or _annotated_path(src.path), data, "results")
-    if json_path:
-        from runbook.report.json import to_json
-        atomic_write(json_path, encode(to_json(run)))
-    if junit_path:
-        from runbook.report.junit import to_junit
-        atomic_write(junit_path, encode(to_junit(run)))
-    if html_path:
-        from runbook.report.html import to_html
-        atomic_write(html_path, encode(to_html(run, masker(original), document)))
-    summary_targets = [p for p in (summary_path, os.environ.get("GITHUB_STEP_SUMMARY")) if p]
-    if summary_targets:
-        from runbook.report.summary import to_markdown_summary
-        md = to_markdown_summary(run)
-        for p in summary_targets:
-            try:
-                with open(p, "a", encoding="utf-8", errors=PRINTABLE) as fh:
-                    fh.write(md)
-            except OSError as exc:
-                raise RunbookError(f"cannot append the summary: {exc.strerror}", where=p) from None
-    return kept
-
-
-def _annotated_path(path: str) -> str:
-    """``doc.md`` -> ``doc.annotated.md``; an annotated document is refreshed where it is."""
-    from pathlib import Path
-
-    p = Path(path)
-    if p.name.endswith(".annotated.md"):
-        return str(p)
-    return str(p.with_name(p.stem + ".annotated.md"))
+        document.front_matter, document.path, document.front_matter_lines, shell=opts.get("shell"),
+        timeout=opts.get("timeout"), strict=bool(opts.get("strict")), fail_fast=bool(opts.get("fail_fast")),
+        env=config.parse_assignments(opts.get("env", ()), "--env"), env_files=opts.get("env_files", ()),
+        values=config.parse_assignments(opts.get("values", ()), "--set"), selection=selection)
 
 
 @cli.command("list")
@@ -286,18 +210,15 @@ def _annotated_path(path: str) -> str:
 @_selection_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: every step with its lines, commands, expected output and criteria (docs/format.md).")
-def list_cmd(doc: str, phases: Sequence[str], steps: Sequence[str], from_step: str | None,
-             until_step: str | None, no_deps: bool, fmt: str) -> None:
+def list_cmd(doc: str, fmt: str, **opts: Any) -> None:
     """Show the phases and steps of DOC as runbook understands them (and what a selection runs)."""
     from runbook import config
-    from runbook.judge.criteria import clause_summary
     from runbook.run.plan import build_plan
 
     try:
         _, _, document = load(doc)
         settings = config.from_front_matter(document.front_matter, doc, document.front_matter_lines)
-        plan = build_plan(document, config.Selection(tuple(phases), tuple(steps), from_step, until_step,
-                                                      no_deps), settings.blocking)
+        plan = build_plan(document, _selection(opts), settings.blocking)
     except RunbookError as err:
         _fail(err)
         return
@@ -306,33 +227,11 @@ def list_cmd(doc: str, phases: Sequence[str], steps: Sequence[str], from_step: s
         from runbook.report.listing import to_listing_json
         click.echo(to_listing_json(document, planned, plan.blocking), nl=False)
         return
+    from runbook.report.listing import to_listing_text
+
     for w in document.warnings:
         click.echo(f"warning: {w}", err=True)
-    for phase in document.phases:
-        flag = " [blocking]" if phase.id in plan.blocking else ""
-        click.echo(f"phase {phase.id}: {phase.title}{flag}")
-        for s in phase.steps:
-            mark = "*" if s.id in planned else " "
-            role = f" [{s.role}]" if s.role != "step" else ""
-            extra = f" (skip: {s.skip_reason})" if s.skip_reason else ""
-            click.echo(f" {mark} {s.id:10} line {s.line:<5} {s.lang or '-':8} {s.title}{role}{extra}")
-            for c in s.commands:
-                first = c.text.splitlines()[0] if c.text else ""
-                click.echo(f"       $ {first}" + (" …" if "\n" in c.text else ""))
-                if c.expected is not None:
-                    e = c.expected
-                    tag = f"expected ({e.origin}, {e.mode.value}{', illustrative' if e.illustrative else ''})"
-                    click.echo(f"         {tag}: {len(e.text.splitlines())} line(s)")
-            for crit in s.criteria:
-                label = "FAIL if" if crit.negated else "PASS if"
-                for cl in crit.clauses:
-                    click.echo(f"         {label}: {clause_summary(cl)}")
-            if s.placeholders:
-                click.echo(f"         needs input: {', '.join(s.placeholders)}")
-    if plan.teardown or plan.setup:
-        click.echo(f"setup: {', '.join(s.id for s in plan.setup) or '-'}; "
-                   f"teardown: {', '.join(s.id for s in plan.teardown) or '-'}")
-    click.echo(f"{len(planned)} of {len(document.steps)} steps would run")
+    click.echo(to_listing_text(document, plan), nl=False)
 
 
 @cli.command()
@@ -341,22 +240,10 @@ def list_cmd(doc: str, phases: Sequence[str], steps: Sequence[str], from_step: s
 @click.option("--in-place", is_flag=True, help="Strip the document itself.")
 def strip(doc: str, out: str | None, in_place: bool) -> None:
     """Remove runbook's annotations from DOC, restoring the original byte for byte."""
-    from runbook.source import Source, atomic_write, check_outputs
-    from runbook.write.annotate import strip as strip_text
+    from runbook.outputs import strip_document
 
     try:
-        if in_place and out:
-            raise RunbookError("--in-place and -o are exclusive", hint="pick one destination")
-        check_outputs([("-o", out)])
-        src = Source.read(doc)
-        data = src.encode(strip_text(src.text, doc))
-        if in_place:
-            atomic_write(doc, data, expect=src.encode())
-        elif out and out != "-":
-            atomic_write(out, data, mode_from=doc)
-        else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+        strip_document(doc, out, in_place)
     except RunbookError as err:
         _fail(err)
 
@@ -368,39 +255,10 @@ def strip(doc: str, out: str | None, in_place: bool) -> None:
 @click.option("--summary", "summary_path", metavar="PATH", help="Append a Markdown summary.")
 def report(results: str, html_path: str | None, junit_path: str | None, summary_path: str | None) -> None:
     """Re-render the reports of an earlier run from its RESULTS.json."""
-    import json
-    from pathlib import Path
-
-    from runbook.report.json import from_dict
-    from runbook.source import atomic_write, check_outputs, encode
+    from runbook.outputs import rerender
 
     try:
-        check_outputs([("--html", html_path), ("--junit", junit_path)], [("--summary", summary_path)],
-                      protect=[results])
-        try:
-            data = json.loads(Path(results).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise RunbookError(f"cannot read results: {exc}", where=results,
-                               hint="pass the file written by `runbook execute --json`") from None
-        run = from_dict(data)
-        if html_path:
-            from runbook.report.html import to_html
-            doc_text = document = None
-            try:
-                _, doc_text, document = load(run.document)
-            except RunbookError:
-                pass
-            atomic_write(html_path, encode(to_html(run, doc_text, document)))
-        if junit_path:
-            from runbook.report.junit import to_junit
-            atomic_write(junit_path, encode(to_junit(run)))
-        if summary_path:
-            from runbook.report.summary import to_markdown_summary
-            try:
-                with open(summary_path, "a", encoding="utf-8", errors=PRINTABLE) as fh:
-                    fh.write(to_markdown_summary(run))
-            except OSError as exc:
-                raise RunbookError(f"cannot append the summary: {exc.strerror}", where=summary_path) from None
+        rerender(results, html=html_path, junit=junit_path, summary=summary_path, load=load)
     except RunbookError as err:
         _fail(err)
 
@@ -419,29 +277,13 @@ def check(docs: Sequence[str], fmt: str, selected: Sequence[str], ignored: Seque
     One line per finding, `path:line:col: CODE message; hint: ...`, then a summary.
     Exit 0 clean, 1 findings, 2 unreadable or unparsable input. Codes: docs/check.md.
     """
-    from runbook.lint.check import (
-        check_document,
-        parse_codes,
-        select,
-        summary_line,
-        to_json,
-    )
-    from runbook.source import Source
+    from runbook.lint.check import check_paths, parse_codes, summary_line, to_json
 
     try:
-        sel = parse_codes(selected, "--select")
-        ign = parse_codes(ignored, "--ignore")
+        findings, errors = check_paths(docs, parse_codes(selected, "--select"), parse_codes(ignored, "--ignore"))
     except RunbookError as err:
         _fail(err)
         return
-    findings = []
-    errors: list[tuple[str, str]] = []
-    for doc in docs:
-        try:
-            src = Source.read(doc)
-            findings += select(check_document(src.text, doc), sel, ign)
-        except RunbookError as err:
-            errors.append((doc, str(err)))
     if fmt == "json":
         click.echo(to_json(findings, errors, len(docs)), nl=False)
     else:
@@ -462,52 +304,69 @@ def check(docs: Sequence[str], fmt: str, selected: Sequence[str], ignored: Seque
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit 1 if the document would change (CI, pre-commit).")
 @click.option("-i", "--interactive", is_flag=True, help="Show each step's diff and ask before accepting it.")
-@click.option("--timeout", type=float, metavar="S", help="Default per-step timeout in seconds (default 60).")
-@click.option("--shell", metavar="CMD", help="Run the session through this command.")
-@click.option("--env", "env", multiple=True, metavar="K=V", help="Set a variable for the session (repeatable).")
-@click.option("--env-file", "env_files", multiple=True, metavar="PATH", help="Read variables from a dotenv file.")
-@click.option("--set", "values", multiple=True, metavar="NAME=VALUE", help="Fill a placeholder (repeatable).")
-def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], check_only: bool,
-           interactive: bool, timeout: float | None, shell: str | None, env: Sequence[str],
-           env_files: Sequence[str], values: Sequence[str]) -> None:
+@_session_options
+def update(doc: str, **opts: Any) -> None:
     """Run DOC and write the actual output into its expected-output blocks.
 
     Lines that still match (`...`, `(re)`, `(glob)`, literal) stay as written; only
     stale lines are replaced. Writes DOC in place unless -o is given.
     """
     from runbook import config
+    from runbook.outputs import write_document
     from runbook.run.runner import Runner
     from runbook.source import check_outputs
-    from runbook.write.update import apply, plan_updates, step_diff
+    from runbook.write.update import apply, plan_updates
 
-    if in_place and out:
-        _fail(RunbookError("--in-place and -o are exclusive", hint="pick one destination"))
+    out, steps, check_only = opts["out"], tuple(opts["steps"]), opts["check_only"]
     try:
+        if opts["in_place"] and out:
+            raise RunbookError("--in-place and -o are exclusive", hint="pick one destination")
         src, original, document = load(doc)
-        settings = _settings(document, timeout=timeout, shell=shell, env=env, env_files=env_files,
-                             values=values, selection=config.Selection(steps=tuple(steps)))
+        settings = _settings(document, opts, selection=config.Selection(steps=steps))
         if not check_only:
             check_outputs([("-o" if out else "DOC", out or doc)])
-        for w in document.warnings:
-            click.echo(f"runbook: warning: {w}", err=True)
+        _warn(document)
         run = _run_stoppable(Runner(document, settings))
     except RunbookError as err:
         _fail(err)
         return
+    _stop_if_interrupted(run, doc)
+    accepted = _accepted(plan_updates(original, document, run, set(steps) if steps else None), original, doc,
+                         interactive=opts["interactive"] and not check_only, check_only=check_only)
+    data = src.encode(apply(original, [e for u in accepted for e in u.edits]))
+    if check_only:
+        _report_check(doc, original, accepted, changed=data != src.encode())
+    try:
+        kept = write_document(src, out or doc, data, "update")
+    except RunbookError as err:
+        _fail(err)
+        return
+    _say_kept(doc, kept, "update")
+    sys.exit(EXIT_FAIL if kept else EXIT_OK)
+
+
+def _stop_if_interrupted(run: "RunResult", doc: str) -> None:
+    """Say what the run had to stop; an interrupted ``update`` writes nothing (exit 130)."""
     if run.stopped_processes:
         click.echo(f"runbook: stopped {len(run.stopped_processes)} process(es) the run left running: "
                    + "; ".join(run.stopped_processes), err=True)
     if run.interrupted:
         click.echo(f"runbook: interrupted: {doc} left unchanged", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    updates = plan_updates(original, document, run, set(steps) if steps else None)
+
+
+def _accepted(updates: Sequence["StepUpdate"], original: str, doc: str, *, interactive: bool,
+              check_only: bool) -> list["StepUpdate"]:
+    """The updates to apply: every changed one, or those a person accepts (``-i``)."""
+    from runbook.write.update import step_diff
+
     accepted = []
     for upd in updates:
         if upd.note:
             click.echo(f"{upd.step_id}: {upd.note}", err=True)
         if not upd.changed:
             continue
-        if interactive and not check_only:
+        if interactive:
             click.echo(step_diff(original, upd, doc), nl=False)
             answer = click.prompt(f"accept the new output of {upd.step_id}? [y/n/q]",
                                   type=click.Choice(["y", "n", "q"]), show_choices=False, default="n")
@@ -517,24 +376,17 @@ def update(doc: str, out: str | None, in_place: bool, steps: Sequence[str], chec
                 continue
         accepted.append(upd)
         click.echo(f"{upd.step_id}: {'would update' if check_only else 'updated'}", err=True)
-    new_text = apply(original, [e for u in accepted for e in u.edits])
-    data = src.encode(new_text)
-    if check_only:
-        changed = data != src.encode()
-        for upd in accepted:
-            click.echo(step_diff(original, upd, doc), nl=False)
-        click.echo(f"{doc}: {'would change' if changed else 'up to date'}", err=True)
-        sys.exit(EXIT_FAIL if changed else EXIT_OK)
-    kept = False
-    try:
-        if out == "-":
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        else:
-            kept = write_document(src, out or doc, data, "update")
-    except RunbookError as err:
-        _fail(err)
-    sys.exit(EXIT_FAIL if kept else EXIT_OK)
+    return accepted
+
+
+def _report_check(doc: str, original: str, accepted: Sequence["StepUpdate"], *, changed: bool) -> None:
+    """``update --check``: show what would change and exit 1 if anything would."""
+    from runbook.write.update import step_diff
+
+    for upd in accepted:
+        click.echo(step_diff(original, upd, doc), nl=False)
+    click.echo(f"{doc}: {'would change' if changed else 'up to date'}", err=True)
+    sys.exit(EXIT_FAIL if changed else EXIT_OK)
 
 
 @cli.command()

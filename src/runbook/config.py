@@ -9,7 +9,7 @@ import shlex
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from runbook.errors import ConfigError
 
@@ -222,24 +222,52 @@ def from_front_matter(fm: Mapping[str, object], doc_path: str,
                           hint=f"known keys: {', '.join(FRONT_MATTER_KEYS)}")
     s = Settings(cwd=str(base))
     if "shell" in fm and fm["shell"] is not None:
-        if not isinstance(fm["shell"], str) or not fm["shell"].strip():
-            raise ConfigError("front matter `shell` must be a command line", where=at("shell"),
-                              hint="e.g. shell: ssh -tt host bash --norc")
-        shell_argv(fm["shell"], "front matter `shell`", at("shell"))
-        s = replace(s, shell=fm["shell"], shell_from="front matter `shell`", shell_where=at("shell"))
+        s = replace(s, shell=_fm_shell(fm["shell"], at("shell")), shell_from="front matter `shell`",
+                    shell_where=at("shell"))
     if "timeout" in fm:
-        t = parse_duration(fm["timeout"])
-        if t is None:
-            raise ConfigError(f"front matter `timeout` is not a duration: {fm['timeout']!r}", where=at("timeout"),
-                              hint=f"a positive number of seconds up to {MAX_SECONDS:.0f}, e.g. timeout: 60 "
-                                   "or timeout: 2m")
-        s = replace(s, timeout=t)
+        s = replace(s, timeout=_fm_timeout(fm["timeout"], at("timeout")))
     if fm.get("cwd") is not None:
-        cwd = (base / str(fm["cwd"])).resolve()
-        if not cwd.is_dir():
-            raise ConfigError(f"front matter `cwd` is not a folder: {cwd}", where=at("cwd"),
-                              hint="cwd is relative to the document's folder")
-        s = replace(s, cwd=str(cwd))
+        s = replace(s, cwd=_fm_cwd(base, fm["cwd"], at("cwd")))
+    env = _fm_env(fm, base, at)
+    strict = fm.get("strict", False)
+    if not isinstance(strict, bool):
+        raise ConfigError("front matter `strict` must be true or false", where=at("strict"))
+    return replace(
+        s, env=env, strict=strict,
+        secrets=_str_list(fm.get("secrets"), "secrets", at("secrets")),
+        requires=_str_list(fm.get("requires"), "requires", at("requires")),
+        blocking=_str_list(fm.get("blocking"), "blocking", at("blocking")),
+        skip_unless=_str_list(fm.get("skip_unless"), "skip_unless", at("skip_unless")),
+    )
+
+
+def _fm_shell(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError("front matter `shell` must be a command line", where=where,
+                          hint="e.g. shell: ssh -tt host bash --norc")
+    shell_argv(value, "front matter `shell`", where)
+    return value
+
+
+def _fm_timeout(value: object, where: str) -> float:
+    t = parse_duration(value)
+    if t is None:
+        raise ConfigError(f"front matter `timeout` is not a duration: {value!r}", where=where,
+                          hint=f"a positive number of seconds up to {MAX_SECONDS:.0f}, e.g. timeout: 60 "
+                               "or timeout: 2m")
+    return t
+
+
+def _fm_cwd(base: Path, value: object, where: str) -> str:
+    cwd = (base / str(value)).resolve()
+    if not cwd.is_dir():
+        raise ConfigError(f"front matter `cwd` is not a folder: {cwd}", where=where,
+                          hint="cwd is relative to the document's folder")
+    return str(cwd)
+
+
+def _fm_env(fm: Mapping[str, object], base: Path, at: Callable[[str], str]) -> dict[str, str]:
+    """``env_file:`` files in order, then ``env:`` on top."""
     env: dict[str, str] = {}
     for f in _str_list(fm.get("env_file"), "env_file", at("env_file")):
         env.update(parse_dotenv(base / f))
@@ -251,16 +279,7 @@ def from_front_matter(fm: Mapping[str, object], doc_path: str,
                   for k, v in raw_env.items()}
         check_env(fm_env, "front matter `env`", at("env"))
         env.update(fm_env)
-    strict = fm.get("strict", False)
-    if not isinstance(strict, bool):
-        raise ConfigError("front matter `strict` must be true or false", where=at("strict"))
-    return replace(
-        s, env=env, strict=strict,
-        secrets=_str_list(fm.get("secrets"), "secrets", at("secrets")),
-        requires=_str_list(fm.get("requires"), "requires", at("requires")),
-        blocking=_str_list(fm.get("blocking"), "blocking", at("blocking")),
-        skip_unless=_str_list(fm.get("skip_unless"), "skip_unless", at("skip_unless")),
-    )
+    return env
 
 
 def with_cli(

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NO_STEPS, EXIT_INTERRUPTED = 0, 1, 2, 5, 130
+"""The exit statuses of ``runbook execute`` (docs/devops/exit-codes.md)."""
+
 
 class RunbookError(Exception):
     """Base of every error runbook reports to a user (exit status 2 at the CLI)."""

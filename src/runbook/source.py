@@ -8,6 +8,7 @@ the original text and the original bytes come back with :meth:`Source.encode`.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import stat
@@ -104,11 +105,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode_from: str | Non
     a pipe) is written in place. Nothing is written when the file already holds
     ``data``. Returns True if written.
     """
-    try:
-        info: os.stat_result | None = os.stat(path)  # follows symlinks, /dev/stdout included
-    except OSError:
-        info = None
-    if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+    info = _stat_or_none(path)  # follows symlinks, /dev/stdout included
+    if _is_special(info):
         return _write_through(path, data)
     target = Path(os.path.realpath(path))
     current = _read_or_none(target)
@@ -117,23 +115,13 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode_from: str | Non
     if expect is not None and current != expect:
         raise DocumentChanged("changed on disk since runbook read it", where=str(path))
     mode = stat.S_IMODE(info.st_mode) if info is not None else _mode_of(mode_from)
-    folder = target.parent
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise RunbookError(f"cannot write: {exc.strerror or exc}", where=str(path),
                            hint="check that the folder exists and is writable") from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        if info is not None:
-            _keep_owner(tmp, info)
-        if expect is not None and _read_or_none(target) != expect:
-            raise DocumentChanged("changed on disk while runbook was writing it", where=str(path))
-        os.replace(tmp, target)
+        _fill_and_rename(fd, tmp, target, data, mode, info, expect, str(path))
     except BaseException as exc:
         try:
             os.unlink(tmp)
@@ -146,6 +134,34 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode_from: str | Non
             ) from None
         raise
     return True
+
+
+def _fill_and_rename(fd: int, tmp: str, target: Path, data: bytes, mode: int,
+                     info: os.stat_result | None, expect: bytes | None, where: str) -> None:
+    """Write ``data`` to the temporary file, give it the old file's mode and owner, and
+    rename it over ``target`` unless the file changed meanwhile."""
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(tmp, mode)
+    if info is not None:
+        _keep_owner(tmp, info)
+    if expect is not None and _read_or_none(target) != expect:
+        raise DocumentChanged("changed on disk while runbook was writing it", where=where)
+    os.replace(tmp, target)
+
+
+def _stat_or_none(path: str | os.PathLike[str]) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _is_special(info: os.stat_result | None) -> bool:
+    """A device or a pipe (``/dev/stdout``): written in place, not replaced."""
+    return info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode)
 
 
 def _read_or_none(path: Path) -> bytes | None:
@@ -196,28 +212,15 @@ def check_writable(path: str | os.PathLike[str], option: str, append: bool = Fal
     bits say nothing); the path must not be a directory.
     """
     where = f"{option} {path}"
-    try:
-        info: os.stat_result | None = os.stat(path)
-    except OSError:
-        info = None
-    if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+    info = _stat_or_none(path)
+    if _is_special(info):
         if not os.access(path, os.W_OK):  # a device or a pipe (/dev/stdout): written through
             raise RunbookError("cannot write to it", where=where)
         return
     target = Path(os.path.realpath(path))
     if target.is_dir():
         raise RunbookError("is a directory, not a file", where=where, hint="name a file inside it")
-    try:
-        folder = os.stat(target.parent)
-    except FileNotFoundError:
-        raise RunbookError(f"the folder {target.parent} does not exist", where=where,
-                           hint="create it first (mkdir -p), or pick another path") from None
-    except NotADirectoryError:
-        raise RunbookError("a part of the path is a regular file, not a folder", where=where) from None
-    except OSError as exc:
-        raise RunbookError(f"cannot use the folder: {exc.strerror}", where=where) from None
-    if not stat.S_ISDIR(folder.st_mode):
-        raise RunbookError(f"{target.parent} is a regular file, not a folder", where=where)
+    _check_folder(target.parent, where)
     if append and info is not None:
         try:
             with open(target, "ab"):
@@ -232,6 +235,21 @@ def check_writable(path: str | os.PathLike[str], option: str, append: bool = Fal
                            hint="pick a writable folder") from None
     os.close(fd)
     os.unlink(probe)
+
+
+def _check_folder(folder: Path, where: str) -> None:
+    """The folder a file is to be written in must exist and be a folder."""
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        raise RunbookError(f"the folder {folder} does not exist", where=where,
+                           hint="create it first (mkdir -p), or pick another path") from None
+    except NotADirectoryError:
+        raise RunbookError("a part of the path is a regular file, not a folder", where=where) from None
+    except OSError as exc:
+        raise RunbookError(f"cannot use the folder: {exc.strerror}", where=where) from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise RunbookError(f"{folder} is a regular file, not a folder", where=where)
 
 
 def check_outputs(files: Sequence[tuple[str, str | None]],
@@ -286,3 +304,18 @@ def beside(path: str, tag: str) -> str:
         if not os.path.lexists(candidate):
             return str(candidate)
     raise RunbookError("no free file name beside it", where=path)
+
+
+def _printable(err: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: an undecodable byte (a lone surrogate) is shown as ``\\xNN``."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    bad = err.object[err.start:err.end]
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"\\u{ord(c):04x}"
+                   for c in bad), err.end
+
+
+PRINTABLE = "runbook-printable"
+"""Encoding error handler for everything the CLI prints or appends: never raises on text
+holding bytes that were not UTF-8 (documents, output)."""
+codecs.register_error(PRINTABLE, _printable)

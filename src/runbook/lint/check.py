@@ -108,3 +108,19 @@ def to_json(findings: Sequence[Finding], errors: Sequence[tuple[str, str]], chec
         "summary": {"files_checked": checked, "files_with_findings": files, "findings": len(findings),
                     "errors": len(errors)},
     }, indent=2, ensure_ascii=False) + "\n"
+
+
+def check_paths(paths: Sequence[str], selected: Sequence[str] = (), ignored: Sequence[str] = ()
+                ) -> tuple[list[Finding], list[tuple[str, str]]]:
+    """``runbook check`` over files: the selected findings, and (path, message) for each file
+    that could not be read or parsed."""
+    from runbook.source import Source
+
+    findings: list[Finding] = []
+    errors: list[tuple[str, str]] = []
+    for path in paths:
+        try:
+            findings += select(check_document(Source.read(path).text, path), selected, ignored)
+        except RunbookError as err:
+            errors.append((path, str(err)))
+    return findings, errors

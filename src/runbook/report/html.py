@@ -10,15 +10,11 @@ markdown-it-py with raw HTML reduced to a few harmless, attribute-free tags.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import html
 import re
 from pathlib import Path
-from typing import Any, Sequence
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import Sequence
 
 from runbook.model import (
     FAILING,
@@ -27,7 +23,6 @@ from runbook.model import (
     PhaseResult,
     RunResult,
     Status,
-    Step,
     StepResult,
 )
 from runbook.report.summary import (
@@ -39,107 +34,14 @@ from runbook.report.summary import (
     visible,
     why,
 )
-from runbook.source import split_lines
+from runbook.report.html_markdown import inline_html, markdown, segments
+from runbook.report.html_markdown import sanitize_html as sanitize_html  # re-exported
 
 _HERE = Path(__file__).resolve().parent
-_SAFE_TAGS = frozenset(
-    "b i em strong code kbd samp var sub sup br s del ins mark small u abbr details summary hr".split()
-)
-_TAG_RE = re.compile(r"<!--.*?(?:-->|$)|<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
 _TOTALS = STATUSES
 
 esc = html.escape
 _TITLE_TAIL = re.compile(r"[\s.:)\u2014\u2013-]*")
-
-
-# --- document Markdown ------------------------------------------------------------
-
-
-def sanitize_html(fragment: str) -> str:
-    """Raw HTML from a document -> markup safe to embed: comments dropped, a few
-    formatting tags kept without their attributes, everything else shown as text."""
-    out: list[str] = []
-    pos = 0
-    for m in _TAG_RE.finditer(fragment):
-        out.append(_text(fragment[pos : m.start()]))
-        pos = m.end()
-        if m.group(0).startswith("<!--"):
-            continue
-        closing, name = m.group(1), m.group(2).lower()
-        if name in _SAFE_TAGS:
-            opened = name == "details" and not closing and re.search(r"\bopen\b", m.group(3) or "")
-            out.append(f"<{closing}{name}{' open' if opened else ''}>")
-        else:
-            out.append(esc(m.group(0)))
-    out.append(_text(fragment[pos:]))
-    return "".join(out)
-
-
-def _text(raw: str) -> str:
-    return esc(html.unescape(raw), quote=False)
-
-
-@functools.lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
-    md.enable(["table", "strikethrough"])
-
-    def raw_html(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        return sanitize_html(tokens[idx].content)
-
-    def image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        # Loading images would be a network request; link to them instead.
-        token = tokens[idx]
-        alt = self.renderInlineAsText(token.children or [], options, env) or "image"
-        src = str(token.attrGet("src") or "")
-        return f'<a class="img-link" href="{esc(src)}">image: {esc(alt)}</a>'
-
-    md.add_render_rule("html_block", raw_html)
-    md.add_render_rule("html_inline", raw_html)
-    md.add_render_rule("image", image)
-    return md
-
-
-def _inline(text: str) -> str:
-    """A table cell of the document (``code``, *emphasis*, links) rendered inline."""
-    return str(_markdown().renderInline(text))
-
-
-def _dedent(lines: list[str], prefix: str) -> list[str]:
-    """Remove a step's container prefix (list indent, ``> ``) so its block renders alone."""
-    if not prefix:
-        return lines
-    bare = prefix.rstrip()
-    return [ln[len(prefix) :] if ln.startswith(prefix) else ln[len(bare) :] if ln.startswith(bare) else ln
-            for ln in lines]
-
-
-def _front_matter_end(lines: list[str]) -> int:
-    """Index of the first line after YAML front matter (0 when there is none)."""
-    if lines and lines[0].rstrip() == "---":
-        for i in range(1, len(lines)):
-            if lines[i].rstrip() in ("---", "..."):
-                return i + 1
-    return 0
-
-
-def _segments(doc_text: str, doc: Document) -> list[tuple[Step | None, str]]:
-    """The document cut into (None, prose) and (step, its block..end) pieces, in order."""
-    lines = split_lines(doc_text)
-    out: list[tuple[Step | None, str]] = []
-    cursor = _front_matter_end(lines)
-    steps = sorted(doc.steps, key=lambda s: s.span.start)
-    for i, step in enumerate(steps):
-        start = max(step.span.start, cursor)
-        nxt = steps[i + 1].span.start if i + 1 < len(steps) else len(lines)
-        end = max(start, min(max(step.end, step.span.end), nxt))
-        if start > cursor:
-            out.append((None, "".join(lines[cursor:start])))
-        out.append((step, "".join(_dedent(lines[start:end], step.prefix))))
-        cursor = end
-    if cursor < len(lines):
-        out.append((None, "".join(lines[cursor:])))
-    return out
 
 
 # --- pieces of a step card ----------------------------------------------------------
@@ -186,6 +88,28 @@ def _size(n: int) -> str:
 
 
 def _result_card(run: RunResult, r: StepResult) -> str:
+    parts = [_card_head(r)]
+    reason = why(run, r)
+    if reason and r.status is not Status.PASS:
+        parts.append(f'<p class="reason">{esc(reason)}</p>')
+    if r.checks:
+        parts.append(_checks(r))
+    if r.diff:
+        title = "Expected vs actual (documented output drifted)" if r.drift else "Expected vs actual"
+        parts += [f'<div class="sub">{title}</div>', _diff(r.diff)]
+    if r.troubleshooting:
+        parts.append(_trouble(r))
+    if r.notes:
+        parts.append('<ul class="notes">' + "".join(f"<li>{esc(n)}</li>" for n in r.notes) + "</ul>")
+    if r.output.text:
+        parts.append(_output(r))
+    elif r.status not in (Status.SKIP, Status.BLOCKED):
+        parts.append('<p class="notrun">No output.</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _card_head(r: StepResult) -> str:
     meta = [f"line {r.line}"] if r.line else []
     if r.exit_code is not None:
         meta.append(f"exit {r.exit_code}")
@@ -193,49 +117,43 @@ def _result_card(run: RunResult, r: StepResult) -> str:
         meta.append(fmt_duration(r.duration_s))
     if r.attempts > 1:
         meta.append(f"{r.attempts} attempts")
-    parts = [
+    return "".join([
         '<div class="result"><div class="result-head">',
         _badge(r.status),
         f'<a class="sid" href="#{esc(safe_id(r.step_id))}">{esc(r.step_id)}</a>',
         f'<h3 class="stitle">{esc(_title_rest(r))}</h3>',
         '<span class="tag drift">drift</span>' if r.drift else "",
         f'<span class="meta">{esc(" · ".join(meta))}</span></div>',
-    ]
-    reason = why(run, r)
-    if reason and r.status is not Status.PASS:
-        parts.append(f'<p class="reason">{esc(reason)}</p>')
-    if r.checks:
-        parts.append('<ul class="checks">')
-        for c in r.checks:
-            kind, mark = ("manual", "?") if c.manual else ("ok", "✓") if c.ok else ("ko", "✗")
-            detail = f' <span class="detail">— {esc(c.detail)}</span>' if c.detail else ""
-            parts.append(f'<li class="{kind}"><span class="mark">{mark}</span>'
-                         f'<span><code>{esc(c.clause)}</code>{detail}</span></li>')
-        parts.append("</ul>")
-    if r.diff:
-        title = "Expected vs actual (documented output drifted)" if r.drift else "Expected vs actual"
-        parts += [f'<div class="sub">{title}</div>', _diff(r.diff)]
-    if r.troubleshooting:
-        parts.append('<div class="sub">Troubleshooting</div><table class="trouble">'
-                     "<tr><th>Symptom</th><th>Likely cause</th><th>Fix</th></tr>")
-        for m in r.troubleshooting:
-            symptom, cause, fix = (_inline(t) for t in (m.row.symptom, m.row.cause, m.row.fix))
-            parts.append(f"<tr><td>{symptom}<br><small>matched <code>{esc(m.matched)}</code></small>"
-                         f"</td><td>{cause}</td><td>{fix}</td></tr>")
-        parts.append("</table>")
-    if r.notes:
-        parts.append('<ul class="notes">' + "".join(f"<li>{esc(n)}</li>" for n in r.notes) + "</ul>")
-    if r.output.text:
-        o = r.output
-        info = f"{o.lines} line{'s' if o.lines != 1 else ''} · {_size(o.total_bytes)}"
-        trunc = (f' · <span class="trunc">{_size(o.dropped_bytes)} not kept (full output in the JSON)</span>'
-                 if o.truncated else "")
-        parts.append(f'<details class="output"><summary>Output · {esc(info)}{trunc}</summary>'
-                     f'<pre class="out">{esc(o.text)}</pre></details>')
-    elif r.status not in (Status.SKIP, Status.BLOCKED):
-        parts.append('<p class="notrun">No output.</p>')
-    parts.append("</div>")
-    return "".join(parts)
+    ])
+
+
+def _checks(r: StepResult) -> str:
+    parts = ['<ul class="checks">']
+    for c in r.checks:
+        kind, mark = ("manual", "?") if c.manual else ("ok", "✓") if c.ok else ("ko", "✗")
+        detail = f' <span class="detail">— {esc(c.detail)}</span>' if c.detail else ""
+        parts.append(f'<li class="{kind}"><span class="mark">{mark}</span>'
+                     f'<span><code>{esc(c.clause)}</code>{detail}</span></li>')
+    return "".join(parts) + "</ul>"
+
+
+def _trouble(r: StepResult) -> str:
+    parts = ['<div class="sub">Troubleshooting</div><table class="trouble">'
+             "<tr><th>Symptom</th><th>Likely cause</th><th>Fix</th></tr>"]
+    for m in r.troubleshooting:
+        symptom, cause, fix = (inline_html(t) for t in (m.row.symptom, m.row.cause, m.row.fix))
+        parts.append(f"<tr><td>{symptom}<br><small>matched <code>{esc(m.matched)}</code></small>"
+                     f"</td><td>{cause}</td><td>{fix}</td></tr>")
+    return "".join(parts) + "</table>"
+
+
+def _output(r: StepResult) -> str:
+    o = r.output
+    info = f"{o.lines} line{'s' if o.lines != 1 else ''} · {_size(o.total_bytes)}"
+    trunc = (f' · <span class="trunc">{_size(o.dropped_bytes)} not kept (full output in the JSON)</span>'
+             if o.truncated else "")
+    return (f'<details class="output"><summary>Output · {esc(info)}{trunc}</summary>'
+            f'<pre class="out">{esc(o.text)}</pre></details>')
 
 
 def _step_open(r: StepResult) -> str:
@@ -328,32 +246,46 @@ def _body(run: RunResult, doc_text: str | None, doc: Document | None) -> str:
     parts: list[str] = []
     seen: set[str] = set()
     if doc_text is not None and doc is not None:
-        md = _markdown()
-        for step, text in _segments(doc_text, doc):
-            if step is None:
-                parts.append(f'<div class="prose">{md.render(text)}</div>')
-                continue
-            block = f'<div class="doc-block">{md.render(text)}</div>'
-            r = run.result_for(step.id)
-            if r is None:
-                parts.append(f'<div class="prose">{block}<p class="notrun">Not run in this run.</p></div>')
-                continue
-            seen.add(r.step_id)
-            parts.append(_step_open(r) + block + _result_card(run, r) + "</section>")
+        parts += _document_steps(run, doc_text, doc, seen)
     rest = [r for r in run.steps if r.step_id not in seen]
     if rest:
-        if seen:
-            parts.append('<h2 class="unmatched-title hide-filtered">Steps not found in the document</h2>')
-        current = None
-        for r in rest:
-            if r.phase != current and not seen:
-                current = r.phase
-                phase = next((p for p in run.phases if p.id == r.phase), None)
-                label = phase.title if phase and phase.id in phase.title else f"Phase {r.phase}"
-                parts.append(f'<div class="prose"><h2>{esc(label)}</h2></div>')
-            parts.append(_step_open(r) + _result_card(run, r) + "</section>")
+        parts += _other_steps(run, rest, in_document=bool(seen))
     parts.append('<p class="empty-filter">No step matches these filters.</p>')
     return "".join(parts)
+
+
+def _document_steps(run: RunResult, doc_text: str, doc: Document, seen: set[str]) -> list[str]:
+    """The document rendered, each step's result card under its block (adds to ``seen``)."""
+    parts: list[str] = []
+    md = markdown()
+    for step, text in segments(doc_text, doc):
+        if step is None:
+            parts.append(f'<div class="prose">{md.render(text)}</div>')
+            continue
+        block = f'<div class="doc-block">{md.render(text)}</div>'
+        r = run.result_for(step.id)
+        if r is None:
+            parts.append(f'<div class="prose">{block}<p class="notrun">Not run in this run.</p></div>')
+            continue
+        seen.add(r.step_id)
+        parts.append(_step_open(r) + block + _result_card(run, r) + "</section>")
+    return parts
+
+
+def _other_steps(run: RunResult, rest: list[StepResult], in_document: bool) -> list[str]:
+    """Result cards of steps the document does not show; grouped by phase without a document."""
+    parts: list[str] = []
+    if in_document:
+        parts.append('<h2 class="unmatched-title hide-filtered">Steps not found in the document</h2>')
+    current = None
+    for r in rest:
+        if r.phase != current and not in_document:
+            current = r.phase
+            phase = next((p for p in run.phases if p.id == r.phase), None)
+            label = phase.title if phase and phase.id in phase.title else f"Phase {r.phase}"
+            parts.append(f'<div class="prose"><h2>{esc(label)}</h2></div>')
+        parts.append(_step_open(r) + _result_card(run, r) + "</section>")
+    return parts
 
 
 def _asset(name: str) -> str:

@@ -91,24 +91,7 @@ def _testcase(run: RunResult, r: StepResult) -> ET.Element:
 
 
 def _suite(run: RunResult, index: int, phase: PhaseResult, steps: list[StepResult]) -> ET.Element:
-    name = phase.title if phase.title and phase.id in phase.title else f"{phase.id} {phase.title}".strip()
-    suite = ET.Element(
-        "testsuite",
-        {
-            "name": xml_safe(name) or "runbook",
-            "package": xml_safe(run.document) or "runbook",
-            "id": str(index),
-            "timestamp": _timestamp(run.started_at),
-            "hostname": xml_safe(run.host.strip()) or "localhost",
-            "tests": str(len(steps)),
-            "failures": str(sum(1 for r in steps if r.status is Status.FAIL)),
-            "errors": str(sum(1 for r in steps if r.status is Status.ERROR)),
-            "skipped": str(
-                sum(1 for r in steps if r.status in (Status.SKIP, Status.MANUAL, Status.BLOCKED))
-            ),
-            "time": _seconds(sum(r.duration_s for r in steps)),
-        },
-    )
+    suite = ET.Element("testsuite", _suite_attributes(run, index, phase, steps))
     props = ET.SubElement(suite, "properties")
     for key, value in (
         ("document", run.document),
@@ -123,15 +106,33 @@ def _suite(run: RunResult, index: int, phase: PhaseResult, steps: list[StepResul
     for r in steps:
         suite.append(_testcase(run, r))
     out = ET.SubElement(suite, "system-out")
-    out.text = xml_safe(
-        "".join(
-            f"===== {step_label(r)} [{r.status.value}] =====\n"
-            + (r.output.text if r.output.text.endswith("\n") or not r.output.text else r.output.text + "\n")
-            for r in steps
-        )
-    )
+    out.text = xml_safe("".join(_output_section(r) for r in steps))
     ET.SubElement(suite, "system-err")
     return suite
+
+
+def _suite_attributes(run: RunResult, index: int, phase: PhaseResult,
+                      steps: list[StepResult]) -> dict[str, str]:
+    name = phase.title if phase.title and phase.id in phase.title else f"{phase.id} {phase.title}".strip()
+    return {
+        "name": xml_safe(name) or "runbook",
+        "package": xml_safe(run.document) or "runbook",
+        "id": str(index),
+        "timestamp": _timestamp(run.started_at),
+        "hostname": xml_safe(run.host.strip()) or "localhost",
+        "tests": str(len(steps)),
+        "failures": str(sum(1 for r in steps if r.status is Status.FAIL)),
+        "errors": str(sum(1 for r in steps if r.status is Status.ERROR)),
+        "skipped": str(sum(1 for r in steps if r.status in (Status.SKIP, Status.MANUAL, Status.BLOCKED))),
+        "time": _seconds(sum(r.duration_s for r in steps)),
+    }
+
+
+def _output_section(r: StepResult) -> str:
+    """A step's output in the suite's ``system-out``, under a header line, ending in a newline."""
+    text = r.output.text
+    return f"===== {step_label(r)} [{r.status.value}] =====\n" + (
+        text if text.endswith("\n") or not text else text + "\n")
 
 
 def to_junit(run: RunResult) -> str:

@@ -11,7 +11,9 @@ import json
 import re
 from typing import Any, Collection
 
+from runbook.judge.criteria import clause_summary
 from runbook.model import Command, Criterion, Document, Expected, Step
+from runbook.run.plan import Plan
 
 LISTING_SCHEMA = "runbook-list/1"
 
@@ -74,3 +76,40 @@ def to_listing_json(document: Document, planned: Collection[str], blocking: Coll
     """:func:`to_listing` serialised (UTF-8 safe: lone surrogates escaped)."""
     return json.dumps(to_listing(document, planned, blocking), indent=2, ensure_ascii=False).encode(
         "utf-8", "backslashreplace").decode("utf-8") + "\n"
+
+
+def _step_text(s: Step, planned: bool) -> list[str]:
+    mark = "*" if planned else " "
+    role = f" [{s.role}]" if s.role != "step" else ""
+    extra = f" (skip: {s.skip_reason})" if s.skip_reason else ""
+    out = [f" {mark} {s.id:10} line {s.line:<5} {s.lang or '-':8} {s.title}{role}{extra}"]
+    for c in s.commands:
+        first = c.text.splitlines()[0] if c.text else ""
+        out.append(f"       $ {first}" + (" …" if "\n" in c.text else ""))
+        if c.expected is not None:
+            e = c.expected
+            tag = f"expected ({e.origin}, {e.mode.value}{', illustrative' if e.illustrative else ''})"
+            out.append(f"         {tag}: {len(e.text.splitlines())} line(s)")
+    for crit in s.criteria:
+        label = "FAIL if" if crit.negated else "PASS if"
+        out.extend(f"         {label}: {clause_summary(cl)}" for cl in crit.clauses)
+    if s.placeholders:
+        out.append(f"         needs input: {', '.join(s.placeholders)}")
+    return out
+
+
+def to_listing_text(document: Document, plan: Plan) -> str:
+    """``runbook list``: phases, steps (``*``: the selection runs it), commands, expected
+    output and the parsed form of every criterion clause."""
+    planned = {s.id for s in plan.steps}
+    out: list[str] = []
+    for phase in document.phases:
+        flag = " [blocking]" if phase.id in plan.blocking else ""
+        out.append(f"phase {phase.id}: {phase.title}{flag}")
+        for s in phase.steps:
+            out.extend(_step_text(s, s.id in planned))
+    if plan.teardown or plan.setup:
+        out.append(f"setup: {', '.join(s.id for s in plan.setup) or '-'}; "
+                   f"teardown: {', '.join(s.id for s in plan.teardown) or '-'}")
+    out.append(f"{len(planned)} of {len(document.steps)} steps would run")
+    return "\n".join(out) + "\n"

@@ -191,38 +191,50 @@ def to_markdown_summary(run: RunResult) -> str:
         f"started {md_text(run.started_at)}</sub>",
         "",
     ]
-    if run.phases:
-        out += [
-            "| Phase | Status | Steps | ✅ | ❌ | ⚠️ | ⏭️ | ⛔ | ✋ | Time |",
-            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
-        ]
-        for p in run.phases:
-            steps = run.results_in(p.id)
-            n = {s: sum(1 for r in steps if r.status is s) for s in Status}
-            name = md_text(p.title if p.id in p.title else f"{p.id} {p.title}")
-            out.append(
-                f"| {name}{' (blocking)' if p.blocking else ''} | {EMOJI[p.status]} {p.status.value} "
-                f"| {len(steps)} | {n[Status.PASS]} | {n[Status.FAIL]} | {n[Status.ERROR]} "
-                f"| {n[Status.SKIP]} | {n[Status.BLOCKED]} | {n[Status.MANUAL]} "
-                f"| {fmt_duration(sum(r.duration_s for r in steps))} |"
-            )
-        out.append("")
-    attention = [r for r in run.steps if r.status in FAILING]
-    if attention:
-        out += ["### Needs attention", ""]
-        for r in sorted(attention, key=lambda r: STATUS_ORDER.index(r.status)):
-            where = f" (line {r.line})" if r.line else ""
-            reason = why(run, r)
-            if not reason.startswith(r.status.value):
-                reason = f"{r.status.value}: {reason}"
-            out.append(f"- {EMOJI[r.status]} **{md_text(step_label(r))}**{where} — {md_text(reason)}")
-        out.append("")
-    drifted = [r for r in run.steps if r.drift and r.status not in FAILING]
-    if drifted:
-        out += ["### Drift (output differs from the document)", ""]
-        out += [f"- **{md_text(step_label(r))}** (line {r.line})" for r in drifted]
-        out.append("")
+    out += _phase_table(run) + _attention_list(run) + _drift_list(run)
     return "\n".join(out)
+
+
+def _phase_table(run: RunResult) -> list[str]:
+    if not run.phases:
+        return []
+    out = [
+        "| Phase | Status | Steps | ✅ | ❌ | ⚠️ | ⏭️ | ⛔ | ✋ | Time |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for p in run.phases:
+        steps = run.results_in(p.id)
+        n = {s: sum(1 for r in steps if r.status is s) for s in Status}
+        name = md_text(p.title if p.id in p.title else f"{p.id} {p.title}")
+        out.append(
+            f"| {name}{' (blocking)' if p.blocking else ''} | {EMOJI[p.status]} {p.status.value} "
+            f"| {len(steps)} | {n[Status.PASS]} | {n[Status.FAIL]} | {n[Status.ERROR]} "
+            f"| {n[Status.SKIP]} | {n[Status.BLOCKED]} | {n[Status.MANUAL]} "
+            f"| {fmt_duration(sum(r.duration_s for r in steps))} |"
+        )
+    return out + [""]
+
+
+def _attention_list(run: RunResult) -> list[str]:
+    attention = [r for r in run.steps if r.status in FAILING]
+    if not attention:
+        return []
+    out = ["### Needs attention", ""]
+    for r in sorted(attention, key=lambda r: STATUS_ORDER.index(r.status)):
+        where = f" (line {r.line})" if r.line else ""
+        reason = why(run, r)
+        if not reason.startswith(r.status.value):
+            reason = f"{r.status.value}: {reason}"
+        out.append(f"- {EMOJI[r.status]} **{md_text(step_label(r))}**{where} — {md_text(reason)}")
+    return out + [""]
+
+
+def _drift_list(run: RunResult) -> list[str]:
+    drifted = [r for r in run.steps if r.drift and r.status not in FAILING]
+    if not drifted:
+        return []
+    return (["### Drift (output differs from the document)", ""]
+            + [f"- **{md_text(step_label(r))}** (line {r.line})" for r in drifted] + [""])
 
 
 _TOTALS_ORDER = STATUSES

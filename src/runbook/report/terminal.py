@@ -116,10 +116,7 @@ class TerminalReporter:
         for note in r.notes:
             c.print(Text(f"    note: {note}", style="dim"))
         if r.diff:
-            c.print(Text("    diff (expected → actual):", style="bold"))
-            for line in r.diff.splitlines():
-                style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
-                c.print(Text("      " + line, style=style))
+            self._diff(r.diff)
         for m in r.troubleshooting:
             c.print(Text(f"    troubleshooting: {m.row.symptom}", style="bold yellow"))
             if m.row.cause:
@@ -127,6 +124,12 @@ class TerminalReporter:
             c.print(Text(f"      fix:   {m.row.fix}"))
         if r.output.text and r.status is not Status.MANUAL:
             self._output(r, all_lines=self.verbose)
+
+    def _diff(self, diff: str) -> None:
+        self.console.print(Text("    diff (expected → actual):", style="bold"))
+        for line in diff.splitlines():
+            style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
+            self.console.print(Text("      " + line, style=style))
 
     def _output(self, r: StepResult, all_lines: bool) -> None:
         lines = r.output.text.rstrip("\n").splitlines()

@@ -51,36 +51,19 @@ class Reader:
         marks = [sentinel(n) for n in nonces]
         hold = max(len(m) for m in marks) + 1
         pending = b""
-        child = self._child
         chunk = b""
         while True:
             if not chunk:
-                if watch and self._interrupted:
+                got = self._wait_chunk(deadline, watch, until_idle)
+                if isinstance(got, str):
                     self._feed(capture, pending, dialog, on_output)
-                    return "interrupt", None
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    self._feed(capture, pending, dialog, on_output)
-                    return "timeout", None
-                try:
-                    chunk = _read_chunk(child, 65536, min(remaining, _POLL))
-                except NoOutput:
-                    if until_idle is not None and not self._remote and \
-                            not procs.descendants(child.pid, until_idle):
-                        self._feed(capture, pending, dialog, on_output)
-                        return "idle", None
+                    return got, None
+                if not got:
                     continue
-                except ShellClosed:
-                    self._dead = True
-                    self._feed(capture, pending, dialog, on_output)
-                    return "eof", None
+                chunk = got
             buf = pending + chunk if pending else chunk
             chunk = b""
-            hit = hit_at = -1
-            for k, mark in enumerate(marks):
-                i = buf.find(mark)
-                if i >= 0 and (hit < 0 or i < hit_at):
-                    hit, hit_at = k, i
+            hit, hit_at = _first_sentinel(buf, marks)
             if hit < 0:
                 cut = partial_sentinel(buf, marks, hold)
                 self._feed(capture, buf[:cut], dialog, on_output)
@@ -94,6 +77,25 @@ class Reader:
                 return "done", value
             # A stale sentinel: what follows it may already hold the awaited one.
             pending, chunk = b"", rest
+
+    def _wait_chunk(self, deadline: float, watch: bool, until_idle: int | None) -> bytes | str:
+        """The next chunk of output (``b""``: none yet, ask again), or why reading ends:
+        ``interrupt``, ``timeout``, ``idle`` or ``eof``."""
+        if watch and self._interrupted:
+            return "interrupt"
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return "timeout"
+        try:
+            return _read_chunk(self._child, 65536, min(remaining, _POLL))
+        except NoOutput:
+            if until_idle is not None and not self._remote and \
+                    not procs.descendants(self._child.pid, until_idle):
+                return "idle"
+            return b""
+        except ShellClosed:
+            self._dead = True
+            return "eof"
 
     def _finish_line(self, rest: bytes, deadline: float) -> tuple[int | None, bytes]:
         """Read the rest of a sentinel line; return its number and what follows it."""
@@ -154,3 +156,13 @@ def _read_chunk(child: Any, size: int, timeout: float) -> bytes:
     if not data:
         raise ShellClosed("shell closed the terminal")
     return data
+
+
+def _first_sentinel(buf: bytes, marks: Sequence[bytes]) -> tuple[int, int]:
+    """(index of the mark found first in ``buf``, its offset); (-1, -1) when none is there."""
+    hit = hit_at = -1
+    for k, mark in enumerate(marks):
+        i = buf.find(mark)
+        if i >= 0 and (hit < 0 or i < hit_at):
+            hit, hit_at = k, i
+    return hit, hit_at

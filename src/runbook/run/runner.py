@@ -5,7 +5,6 @@ The runner never prints: it reports through observer hooks, and returns a RunRes
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import shutil
@@ -14,23 +13,18 @@ import tempfile
 import threading
 import time
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Callable, Sequence
 
 from runbook import __version__
 from runbook.config import SECRET_NAME_RE, Settings
-from runbook.errors import ConfigError, SessionError
+from runbook.errors import SessionError
 from runbook.judge.criteria import needles
-from runbook.judge.normalise import fold_carriage_returns, strip_ansi
 from runbook.judge.trouble import match_troubleshooting
 from runbook.judge.verdict import CommandRun, judge, merged_output
 from runbook.model import (
-    Check,
     Command,
     Document,
     Execution,
-    MatchMode,
-    Output,
     PhaseResult,
     RunResult,
     Status,
@@ -39,8 +33,11 @@ from runbook.model import (
     TroubleMatch,
 )
 from runbook.parse.placeholders import fill_placeholders
-from runbook.run.mask import MASK, Masker
+from runbook.run.background import BackgroundSteps
+from runbook.run.evidence import masked_expected, output_cap_for, reported
+from runbook.run.mask import Masker
 from runbook.run.plan import Plan, build_plan
+from runbook.run.requires import check_requires
 from runbook.run.protocol import Observer, Observers, Session, SessionFactory
 from runbook.run import shellvars
 from runbook.run.reaper import RunGuard
@@ -49,11 +46,9 @@ from runbook.run.session import PexpectSession, ShellConfig
 
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _FAILED = (Status.FAIL, Status.ERROR)
-MAX_CAP = 128_000_000
-"""Largest per-step output kept in memory to compare with a documented expected output."""
 
 
-class Runner:
+class Runner(BackgroundSteps):
     """Executes a Document under Settings; one instance per run."""
 
     def __init__(self, doc: Document, settings: Settings, observers: Sequence[Observer] = (),
@@ -161,21 +156,9 @@ class Runner:
 
     def _preflight(self) -> None:
         """``requires:``: every command and variable must exist before anything runs."""
-        if not self.settings.requires:
-            return
-        assert self._session is not None
-        cmds = [r for r in self.settings.requires if not re.fullmatch(r"[A-Z][A-Z0-9_]*", r)]
-        vars_ = [r for r in self.settings.requires if re.fullmatch(r"[A-Z][A-Z0-9_]*", r)]
-        script = "".join(f"command -v {_sh(c)} >/dev/null 2>&1 || printf 'command %s\\n' {_sh(c)}\n" for c in cmds)
-        script += "".join(f"[ -n \"${{{v}+x}}\" ] || printf 'variable %s\\n' {v}\n" for v in vars_)
-        ex = self._session.run(script + "true\n", timeout=30, errexit=False)
-        missing = [ln.split(" ", 1) for ln in ex.output.text.splitlines() if " " in ln]
-        if missing:
-            listed = ", ".join(f"{kind} `{name}`" for kind, name in missing)
-            raise ConfigError(
-                f"missing requirements: {listed}", where=self.doc.path,
-                hint="install the commands, set the variables (--env NAME=value or front matter env:), "
-                     "or remove them from `requires:`")
+        if self.settings.requires:
+            assert self._session is not None
+            check_requires(self._session, self.settings.requires, self.doc.path)
 
     def _run_body(self, plan: Plan, results: dict[str, StepResult]) -> None:
         blocked_phase: str | None = None
@@ -225,20 +208,34 @@ class Runner:
     def _run_step(self, step: Step) -> StepResult:
         self._step_interrupted = False
         self._wake.clear()
-        if step.skip_reason:
-            return self._not_run(step, Status.SKIP, step.skip_reason)
-        missing = self._missing_inputs(step)
-        if missing:
-            return self._not_run(step, Status.SKIP, "needs input: " + ", ".join(missing))
-        if self._session is None:
-            raise RuntimeError("session not started")
-        unless = step.options.skip_unless
-        if unless and self._run_command(unless) != 0:
-            return self._not_run(step, Status.SKIP, f"skipped: `{unless}` failed (skip_unless)")
+        skipped = self._skip_reason(step)
+        if skipped:
+            return self._not_run(step, Status.SKIP, skipped)
         commands = [Command(fill_placeholders(c.text, self._inputs), c.line, c.expected) if step.placeholders else c
                     for c in step.commands]
         if step.role == "background":
             return self._run_background(step, "\n".join(c.text for c in commands))
+        result = self._attempts(step, commands)
+        self._masked_at[step.id] = self.masker.generation
+        return self.masker.result(result, outputs=False)
+
+    def _skip_reason(self, step: Step) -> str:
+        """Why the step is skipped before it runs (empty: it runs)."""
+        if step.skip_reason:
+            return step.skip_reason
+        missing = self._missing_inputs(step)
+        if missing:
+            return "needs input: " + ", ".join(missing)
+        if self._session is None:
+            raise RuntimeError("session not started")
+        unless = step.options.skip_unless
+        if unless and self._run_command(unless) != 0:
+            return f"skipped: `{unless}` failed (skip_unless)"
+        return ""
+
+    def _attempts(self, step: Step, commands: Sequence[Command]) -> StepResult:
+        """Run and judge the step until it passes, its retries and ``within`` time are
+        spent, or Ctrl-C; the last attempt's result."""
         timeout = step.options.timeout_s or self.settings.timeout
         retries = step.options.retry
         delay = 1.0 if step.options.delay_s is None else step.options.delay_s
@@ -253,14 +250,12 @@ class Runner:
             runs = self._execute(step, commands, timeout, wanted)
             result = self._judge(step, runs, attempt, self._clock() - t0)
             if result.status is Status.PASS or self._step_interrupted:
-                break
+                return result
             more_time = deadline is not None and self._clock() + delay < deadline
             if attempt > retries and not more_time:
-                break
+                return result
             if self._wake.wait(delay):
-                break
-        self._masked_at[step.id] = self.masker.generation
-        return self.masker.result(result, outputs=False)
+                return result
 
     def _execute(self, step: Step, commands: Sequence[Command], timeout: float,
                  wanted: Sequence[str]) -> list[CommandRun]:
@@ -277,27 +272,15 @@ class Runner:
             ex = self._session.run(
                 cmd.text, timeout=remaining, errexit=errexit, needles=wanted,
                 interactive=step.options.interactive, dialog=self._dialog(step),
-                on_output=on_output, output_cap=self._cap_for(cmd))
+                on_output=on_output, output_cap=output_cap_for(cmd, self.settings.output_cap))
             runs.append(CommandRun(cmd, ex))
             if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
                     or self._step_interrupted:
                 break
         if not (runs and runs[-1].execution.shell_died):  # a fresh shell holds nothing new
             self._learn_secrets()
-        return [CommandRun(self._masked_expected(r.command), self._masked(r.execution)) for r in runs]
-
-    def _masked_expected(self, cmd: Command) -> Command:
-        """Both sides are compared masked (spec §3), so a documented secret never leaks in a diff."""
-        if cmd.expected is None or not self.masker:
-            return cmd
-        return Command(cmd.text, cmd.line, dataclasses.replace(cmd.expected, text=self.masker(cmd.expected.text)))
-
-    def _cap_for(self, cmd: Command) -> int | None:
-        """Room to keep a whole output when the author documented it whole (up to MAX_CAP)."""
-        if cmd.expected is None or cmd.expected.mode in (MatchMode.IGNORE, MatchMode.CONTAINS):
-            return None
-        need = 2 * len(cmd.expected.text.encode("utf-8", "surrogateescape")) + 65536
-        return min(need, MAX_CAP) if need > self.settings.output_cap else None
+        return [CommandRun(masked_expected(r.command, self.masker), reported(r.execution, self.masker))
+                for r in runs]
 
     def _dialog(self, step: Step) -> tuple[tuple[str, str], ...]:
         """The ``expect`` replies with ``${VAR}`` / ``$VAR`` filled from the run's environment."""
@@ -308,18 +291,6 @@ class Runner:
             return self._inputs.get(m.group(1) or m.group(2), m.group(0))
 
         return tuple((rx, _VAR_RE.sub(fill, reply)) for rx, reply in step.dialog)
-
-    def _masked(self, ex: Execution) -> Execution:
-        """Output as reports show it: ANSI removed, CR/CRLF folded, secrets masked."""
-        o = ex.output
-        text = self.masker(fold_carriage_returns(strip_ansi(o.text)))
-        counts = o.counts
-        if text != o.text and self.masker:
-            # Checks must see what the reports show: whole-stream counts were taken before
-            # masking, so they only stand in for text that was cut off.
-            counts = {k: v for k, v in o.counts.items() if MASK not in k} if o.truncated else {}
-        return Execution(Output(text, o.total_bytes, o.lines, o.dropped_bytes, counts),
-                         ex.exit_code, ex.duration_s, ex.timed_out, ex.shell_died, self.masker(ex.note))
 
     def _learn_secrets(self) -> None:
         """Learn the values of the shell's secret variables, however a step set them."""
@@ -341,21 +312,10 @@ class Runner:
         output = merged_output(runs)
         last = runs[-1].execution if runs else None
         verdict = judge(step, runs, strict=self.settings.strict, run_command=self._run_command)
-        status, reason = verdict.status, verdict.reason
+        status, reason = self._session_verdict(step, last) or (verdict.status, verdict.reason)
         notes: list[str] = []
-        exit_code = last.exit_code if last else None
         if last is not None and last.note:
             notes.append(last.note)
-        if self._step_interrupted:
-            status, reason = Status.ERROR, "interrupted (Ctrl-C)"
-        elif last is not None and last.timed_out:
-            status = Status.ERROR
-            reason = f"timed out after {_fmt_s(step.options.timeout_s or self.settings.timeout)}"
-        elif last is not None and last.shell_died:
-            if exit_code not in (None, 0):
-                status, reason = Status.FAIL, f"the shell exited with status {exit_code} during the step"
-            else:
-                status, reason = Status.ERROR, "the shell exited during the step"
         if attempts > 1:
             notes.append(f"{attempts} attempts")
         trouble: tuple[TroubleMatch, ...] = ()
@@ -363,63 +323,24 @@ class Runner:
             trouble = match_troubleshooting(self.doc.troubleshooting, output.text, reason)
         return StepResult(
             step.id, status, phase=step.phase, title=step.title, line=step.line, drift=verdict.drift,
-            exit_code=exit_code, duration_s=round(duration, 4), attempts=attempts, output=output,
-            checks=verdict.checks, diff=verdict.diff, reason=reason, troubleshooting=tuple(trouble),
-            notes=tuple(notes), command_outputs=tuple(r.execution.output.text for r in runs))
+            exit_code=last.exit_code if last else None, duration_s=round(duration, 4), attempts=attempts,
+            output=output, checks=verdict.checks, diff=verdict.diff, reason=reason,
+            troubleshooting=tuple(trouble), notes=tuple(notes),
+            command_outputs=tuple(r.execution.output.text for r in runs))
 
-    def _run_background(self, step: Step, code: str) -> StepResult:
-        assert self._session is not None
-        self.observers.step_started(step, 1)
-        log = str(Path(self._logdir) / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', step.id)}.log")
-        t0 = self._clock()
-        pid = self._session.run_background(code, log)
-        self._bg_pids.append(pid)
-        self._bg_logs[step.id] = log
-        ready = step.options.ready
-        notes = (f"started in the background (pid {pid}); its log is this step's output",)
-        if not ready:
-            return StepResult(step.id, Status.PASS, phase=step.phase, title=step.title, line=step.line,
-                              exit_code=0, duration_s=round(self._clock() - t0, 4), attempts=1, notes=notes)
-        timeout = step.options.timeout_s or self.settings.timeout
-        delay = 0.5 if step.options.delay_s is None else step.options.delay_s
-        attempts = 0
-        exited = False
-        while True:
-            attempts += 1
-            code_ready = self._run_command(ready)
-            if code_ready == 0 or self._step_interrupted or self._clock() - t0 + delay > timeout:
-                break
-            if self._run_command(f"kill -0 {pid} 2>/dev/null") != 0:
-                exited = True  # the service died: waiting longer cannot help
-                break
-            if self._wake.wait(delay):
-                break
-        ok = code_ready == 0
-        why = "" if ok else (f"the background process exited before it was ready ({ready})" if exited
-                             else f"service not ready after {_fmt_s(timeout)} ({ready})")
-        output = self._log_output(log)
-        trouble = () if ok else match_troubleshooting(self.doc.troubleshooting, output.text, why)
-        return StepResult(
-            step.id, Status.PASS if ok else Status.FAIL, phase=step.phase, title=step.title, line=step.line,
-            exit_code=0 if ok else code_ready, duration_s=round(self._clock() - t0, 4), attempts=attempts,
-            output=output, checks=(Check(f"ready: {ready}", ok, "" if ok else why),), reason=why,
-            troubleshooting=trouble, notes=notes)
-
-    def _log_output(self, log: str) -> Output:
-        """The tail of a background step's log, masked (empty when it is not readable here)."""
-        try:
-            data = Path(log).read_bytes()
-        except OSError:
-            return Output("")
-        text = self.masker(data[-20000:].decode("utf-8", "backslashreplace"))
-        return Output(text, len(data), data.count(b"\n"), max(0, len(data) - 20000))
-
-    def _attach_background_logs(self, results: dict[str, StepResult]) -> None:
-        """Show each background step's log (tail) as its output."""
-        for sid, log in self._bg_logs.items():
-            r = results.get(sid)
-            if r is not None:
-                results[sid] = dataclasses.replace(r, output=self._log_output(log))
+    def _session_verdict(self, step: Step, last: Execution | None) -> tuple[Status, str] | None:
+        """What overrides the criteria: Ctrl-C, a timeout, or the shell dying in the step."""
+        if self._step_interrupted:
+            return Status.ERROR, "interrupted (Ctrl-C)"
+        if last is None:
+            return None
+        if last.timed_out:
+            return Status.ERROR, f"timed out after {_fmt_s(step.options.timeout_s or self.settings.timeout)}"
+        if last.shell_died:
+            if last.exit_code not in (None, 0):
+                return Status.FAIL, f"the shell exited with status {last.exit_code} during the step"
+            return Status.ERROR, "the shell exited during the step"
+        return None
 
     def _phase_results(self, plan: Plan, results: dict[str, StepResult]) -> tuple[PhaseResult, ...]:
         out = []
@@ -437,10 +358,6 @@ def phase_status(statuses: Sequence[Status]) -> Status:
         if st in statuses:
             return st
     return Status.SKIP
-
-
-def _sh(word: str) -> str:
-    return "'" + word.replace("'", "'\\''") + "'"
 
 
 def _fmt_s(seconds: float) -> str:

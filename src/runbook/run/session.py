@@ -277,34 +277,44 @@ class PexpectSession(Recovery):
             status, rc = self._read([nonce], t0 + timeout, capture, talk, on_output, watch=True)
             if status == "done" and self._bash is not None:
                 self._bash.learn(self._tail)
-            died = timed_out = False
-            note = ""
-            if status == "eof":
-                died, rc = True, self._exit_status()
-                note = "the shell exited during the step" + (f" (status {rc})" if rc is not None else "") + \
-                    "; a fresh shell is started for the next step, without the cwd, variables and " \
-                    "functions of earlier steps"
-            elif status in ("timeout", "interrupt"):
-                timed_out = status == "timeout"
-                head = f"timed out after {timeout:.3g} s" if timed_out else "interrupted"
-                prompt = capture.last_line()
-                note, rc, died = self._stop(head, nonce, capture, since)
-                if prompt.strip():
-                    note += f'; waiting at prompt "{prompt}"'
-                rc = None if status == "timeout" or rc is None else rc
+            note, rc, died = self._step_end(status, rc, timeout, nonce, capture, since)
             output = capture.finish()
             if not died:
                 self._fix_tty()
-            if rc == 0 and (errexit or (self._bash is not None and self._bash.user_errexit)) and \
-                    self._bash is not None and "nounset" in self._bash.opts and _UNBOUND.search(output.text):
+            if rc == 0 and self._unbound_stopped(errexit, output.text):
                 # bash reports the unbound variable and goes on with the next line of the
                 # sourced file, without the ERR trap; `bash -eu` would have stopped there.
                 rc, note = 1, "an unbound variable (set -u) stopped a line of this step; the status is 1, " \
                               "as under bash -eu"
+            timed_out = status == "timeout"
             return Execution(output, rc, round(time.monotonic() - t0, 6), timed_out, died, note)
         finally:
             self._running = False
             self._interrupted = False
+
+    def _step_end(self, status: str, rc: int | None, timeout: float, nonce: str,
+                  capture: OutputCapture, since: int) -> tuple[str, int | None, bool]:
+        """(note, exit status, shell died) once reading ended with ``status``: a dead shell
+        is reported, a timed-out or interrupted step is stopped."""
+        if status == "eof":
+            rc = self._exit_status()
+            return ("the shell exited during the step" + (f" (status {rc})" if rc is not None else "")
+                    + "; a fresh shell is started for the next step, without the cwd, variables and "
+                    "functions of earlier steps"), rc, True
+        if status not in ("timeout", "interrupt"):
+            return "", rc, False
+        head = f"timed out after {timeout:.3g} s" if status == "timeout" else "interrupted"
+        prompt = capture.last_line()
+        note, rc, died = self._stop(head, nonce, capture, since)
+        if prompt.strip():
+            note += f'; waiting at prompt "{prompt}"'
+        return note, None if status == "timeout" or rc is None else rc, died
+
+    def _unbound_stopped(self, errexit: bool, text: str) -> bool:
+        """Whether bash, under ``set -u`` and errexit, reported an unbound variable."""
+        b = self._bash
+        return b is not None and (errexit or b.user_errexit) and "nounset" in b.opts \
+            and _UNBOUND.search(text) is not None
 
     def run_background(self, code: str, log_path: str) -> int:
         """Start ``code`` detached (own process group, stdin /dev/null, output to ``log_path``)."""

@@ -88,20 +88,10 @@ class BashState:
             words = shlex.split(data, posix=True)
         except ValueError:
             return
-        found: dict[str, str] = {}
-        i = 0
-        while i + 4 <= len(words):
-            if words[i] == "trap" and words[i + 1] == "--":
-                if words[i + 3] in _TRAPPED and words[i + 2] != "-":
-                    found[words[i + 3]] = words[i + 2]
-                i += 4
-            else:
-                i += 1
+        found = _trap_settings(words)
         err = found.pop("ERR", None)
         if err is not None and ours is not None:
-            head, tail = ours
-            if err.startswith(head) and err.endswith(tail):
-                err = err[len(head):len(err) - len(tail)] or None
+            err = _without_our_err(err, ours)
         if err is not None:
             found["ERR"] = err
         self.traps = found
@@ -163,3 +153,25 @@ def clear_traps_file(path: str | None) -> None:
             os.unlink(path)
         except OSError:
             pass
+
+
+def _trap_settings(words: list[str]) -> dict[str, str]:
+    """The ``trap -- ACTION SIGNAL`` commands of ``trap -p``'s output, for the trapped signals."""
+    found: dict[str, str] = {}
+    i = 0
+    while i + 4 <= len(words):
+        if words[i] == "trap" and words[i + 1] == "--":
+            if words[i + 3] in _TRAPPED and words[i + 2] != "-":
+                found[words[i + 3]] = words[i + 2]
+            i += 4
+        else:
+            i += 1
+    return found
+
+
+def _without_our_err(err: str, ours: tuple[str, str]) -> str | None:
+    """The author's ERR trap inside the one the session wraps around it (None: only ours)."""
+    head, tail = ours
+    if err.startswith(head) and err.endswith(tail):
+        return err[len(head):len(err) - len(tail)] or None
+    return err

@@ -1,0 +1,183 @@
+"""Where a run's results go: the annotated document and the report files.
+
+``execute`` and the API name their destinations once, as :class:`Outputs`; every path is
+checked before the first step runs (:meth:`Outputs.check`), and :func:`write_outputs` writes
+them all after the run. Nothing here prints: the caller says what happened.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from runbook.errors import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_OK, RunbookError
+from runbook.model import Document, RunResult
+from runbook.source import (
+    PRINTABLE,
+    Source,
+    atomic_write,
+    check_outputs,
+    encode,
+    write_beside_if_changed,
+)
+
+
+def run_status(run: RunResult) -> int:
+    """130 interrupted, 1 when any step failed, errored, is manual or blocked, else 0."""
+    from runbook.model import FAILING
+
+    if run.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_FAIL if any(r.status in FAILING for r in run.steps) else EXIT_OK
+
+
+def load_document(path: str) -> tuple[Source, str, Document]:
+    """Read a document, drop earlier annotations, parse it (errors raise)."""
+    from runbook.parse.markdown import parse_document
+    from runbook.write.annotate import strip
+
+    src = Source.read(path)
+    original = strip(src.text, path)
+    return src, original, parse_document(original, path)
+
+
+def annotated_path(path: str) -> str:
+    """``doc.md`` -> ``doc.annotated.md``; an annotated document is refreshed where it is."""
+    p = Path(path)
+    return str(p) if p.name.endswith(".annotated.md") else str(p.with_name(p.stem + ".annotated.md"))
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """The destinations of one run (``None``: not written)."""
+
+    doc: str
+    """The document itself (never overwritten by a report)."""
+    out: str | None = None
+    """``-o``: the annotated document's path, ``-`` for standard output."""
+    in_place: bool = False
+    no_annotate: bool = False
+    json: str | None = None
+    junit: str | None = None
+    html: str | None = None
+    summary: str | None = None
+    """Appended to, like ``$GITHUB_STEP_SUMMARY`` (which is added when set)."""
+
+    @property
+    def annotated(self) -> str | None:
+        """Where the annotated document goes (``None``: nowhere, or standard output)."""
+        if self.no_annotate or self.out == "-":
+            return None
+        return self.doc if self.in_place else self.out or annotated_path(self.doc)
+
+    def summaries(self) -> list[str]:
+        return [p for p in (self.summary, os.environ.get("GITHUB_STEP_SUMMARY")) if p]
+
+    def check(self) -> None:
+        """Every destination must be writable before anything runs (RunbookError if not)."""
+        if self.in_place and self.out:
+            raise RunbookError("--in-place and -o are exclusive", hint="pick one destination")
+        check_outputs([("-o", self.annotated)])
+        check_outputs([("--json", self.json), ("--junit", self.junit), ("--html", self.html)],
+                      [("--summary", self.summary), ("$GITHUB_STEP_SUMMARY", os.environ.get("GITHUB_STEP_SUMMARY"))],
+                      protect=[self.doc])
+
+
+def write_document(src: Source, target: str, data: bytes, what: str) -> str | None:
+    """Write ``data`` to ``target`` (``-``: standard output); when the document changed
+    meanwhile it is kept and the data goes beside it: that path is returned (``None``:
+    written where asked)."""
+    if target == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return None
+    return write_beside_if_changed(src, target, data, f"runbook-{what}")
+
+
+def append_summary(path: str, markdown: str) -> None:
+    try:
+        with open(path, "a", encoding="utf-8", errors=PRINTABLE) as fh:
+            fh.write(markdown)
+    except OSError as exc:
+        raise RunbookError(f"cannot append the summary: {exc.strerror}", where=path) from None
+
+
+def write_outputs(run: RunResult, src: Source, original: str, document: Document, outputs: Outputs,
+                  masker: Callable[[str], str]) -> str | None:
+    """Write every output of ``run``; returns where the results went instead of the document
+    when it changed during the run (``None`` otherwise)."""
+    from runbook.write.annotate import annotate
+
+    kept = None
+    if not outputs.no_annotate:
+        data = src.encode(annotate(original, document, run))
+        kept = write_document(src, outputs.annotated or "-", data, "results")
+    if outputs.json:
+        from runbook.report.json import to_json
+        atomic_write(outputs.json, encode(to_json(run)))
+    if outputs.junit:
+        from runbook.report.junit import to_junit
+        atomic_write(outputs.junit, encode(to_junit(run)))
+    if outputs.html:
+        from runbook.report.html import to_html
+        atomic_write(outputs.html, encode(to_html(run, masker(original), document)))
+    if outputs.summaries():
+        from runbook.report.summary import to_markdown_summary
+        md = to_markdown_summary(run)
+        for p in outputs.summaries():
+            append_summary(p, md)
+    return kept
+
+
+def rerender(results: str, *, html: str | None, junit: str | None, summary: str | None,
+             load: Callable[[str], tuple[Source, str, Document]]) -> None:
+    """``runbook report``: the reports of an earlier run, from its JSON results. The HTML
+    report shows the document when ``load`` can still read it."""
+    import json
+
+    from runbook.report.json import from_dict
+
+    check_outputs([("--html", html), ("--junit", junit)], [("--summary", summary)], protect=[results])
+    try:
+        data = json.loads(Path(results).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RunbookError(f"cannot read results: {exc}", where=results,
+                           hint="pass the file written by `runbook execute --json`") from None
+    run = from_dict(data)
+    if html:
+        from runbook.report.html import to_html
+        doc_text: str | None = None
+        document: Document | None = None
+        try:
+            _, doc_text, document = load(run.document)
+        except RunbookError:
+            pass
+        atomic_write(html, encode(to_html(run, doc_text, document)))
+    if junit:
+        from runbook.report.junit import to_junit
+        atomic_write(junit, encode(to_junit(run)))
+    if summary:
+        from runbook.report.summary import to_markdown_summary
+        append_summary(summary, to_markdown_summary(run))
+
+
+def strip_document(doc: str, out: str | None, in_place: bool) -> None:
+    """``runbook strip``: the document without runbook's annotations, to ``out`` (``-`` or
+    ``None``: standard output) or in place."""
+    from runbook.write.annotate import strip
+
+    if in_place and out:
+        raise RunbookError("--in-place and -o are exclusive", hint="pick one destination")
+    check_outputs([("-o", out)])
+    src = Source.read(doc)
+    data = src.encode(strip(src.text, doc))
+    if in_place:
+        atomic_write(doc, data, expect=src.encode())
+    elif out and out != "-":
+        atomic_write(out, data, mode_from=doc)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
