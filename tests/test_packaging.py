@@ -10,9 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
-
-from runbook.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC_SCHEMA = ROOT / "docs" / "results.schema.json"
@@ -27,10 +24,10 @@ def test_schema_shipped_in_the_package_is_the_documented_one() -> None:
     shipped = ROOT / "src" / "runbook" / "report" / "results.schema.json"
     assert shipped.read_bytes() == DOC_SCHEMA.read_bytes(), (
         "src/runbook/report/results.schema.json drifted from docs/results.schema.json: copy it over")
-    res = CliRunner().invoke(cli, ["schema"])
-    assert res.exit_code == 0 and json.loads(res.output) == json.loads(DOC_SCHEMA.read_text())
-    where = CliRunner().invoke(cli, ["schema", "--path"])
-    assert where.exit_code == 0 and Path(where.output.strip()).read_bytes() == DOC_SCHEMA.read_bytes()
+    res = _run([sys.executable, "-m", "runbook.report.schema"], ROOT)
+    assert res.returncode == 0 and json.loads(res.stdout) == json.loads(DOC_SCHEMA.read_text())
+    where = _run([sys.executable, "-m", "runbook.report.schema", "--path"], ROOT)
+    assert where.returncode == 0 and Path(where.stdout.strip()).read_bytes() == DOC_SCHEMA.read_bytes()
 
 
 def test_pre_commit_hooks_run_runbook_commands_that_exist() -> None:
@@ -68,5 +65,5 @@ def test_built_wheel_installs_in_a_fresh_venv_and_runs_the_quickstart(tmp_path: 
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["steps"] and all(s["status"] == "pass" for s in results["steps"])
     assert (tmp_path / "quickstart.annotated.md").is_file()
-    schema = _run([str(venv / "bin" / "runbook"), "schema"], tmp_path)
+    schema = _run([str(venv / "bin" / "python"), "-m", "runbook.report.schema"], tmp_path)
     assert schema.returncode == 0 and json.loads(schema.stdout) == json.loads(DOC_SCHEMA.read_text())

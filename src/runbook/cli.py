@@ -389,20 +389,6 @@ def _report_check(doc: str, original: str, accepted: Sequence["StepUpdate"], *, 
     sys.exit(EXIT_FAIL if changed else EXIT_OK)
 
 
-@cli.command()
-@click.option("--path", "show_path", is_flag=True, help="Print where the installed schema file is instead of its text.")
-def schema(show_path: bool) -> None:
-    """Print the JSON schema of `execute --json` results (shipped inside the package)."""
-    from importlib.resources import as_file, files
-
-    res = files("runbook.report").joinpath("results.schema.json")
-    if show_path:
-        with as_file(res) as real:
-            click.echo(str(real))
-        return
-    click.echo(res.read_text(encoding="utf-8"), nl=False)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point; returns the exit status."""
     try:
