@@ -22,7 +22,7 @@ from runbook.config import Selection, Settings, settings_for
 from runbook.errors import RunbookError
 from runbook.model import Document, RunResult, Status, Step, StepResult
 from runbook.parse.markdown import parse_document
-from runbook.report.summary import manual_clauses
+from runbook.wording import manual_clauses
 from runbook.run.plan import Plan, build_plan
 from runbook.run.protocol import Observer
 from runbook.run.runner import Runner
