@@ -69,3 +69,14 @@ def write_doc(tmp_path: Path):
 def runbook_exe() -> list[str]:
     """The real console entry point, run as a subprocess (``python -m runbook``)."""
     return [sys.executable, "-m", "runbook"]
+
+
+@pytest.fixture
+def bash(tmp_path: Path):
+    """A real hermetic bash on a pty, started in ``tmp_path`` and closed after the test."""
+    from runbook.run.session import PexpectSession, ShellConfig
+
+    s = PexpectSession(ShellConfig(cwd=str(tmp_path)))
+    s.start()
+    yield s
+    s.close()

@@ -6,7 +6,6 @@ import secrets
 import threading
 import time
 import tracemalloc
-from pathlib import Path
 
 import pytest
 
@@ -14,14 +13,6 @@ from runbook.run import procs
 from runbook.run.session import PexpectSession, ShellConfig
 
 MARKER_ROOM = 64
-
-
-@pytest.fixture
-def bash(tmp_path: Path):
-    s = PexpectSession(ShellConfig(cwd=str(tmp_path)))
-    s.start()
-    yield s
-    s.close()
 
 
 def _wait_for(predicate, timeout: float = 5.0) -> bool:

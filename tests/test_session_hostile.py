@@ -9,7 +9,6 @@ right, and the session (cwd, variables) survives, or its loss is reported.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import time
@@ -19,18 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from runbook.cli import cli
-from runbook.run.session import PexpectSession, ShellConfig
+from runbook.run.session import PexpectSession
 
 FENCE = "```"
 GENEROUS = 30.0
-
-
-@pytest.fixture
-def bash(tmp_path: Path):
-    s = PexpectSession(ShellConfig(cwd=str(tmp_path)))
-    s.start()
-    yield s
-    s.close()
 
 
 def _lines(text: str) -> list[str]:
