@@ -80,3 +80,19 @@ def bash(tmp_path: Path):
     s.start()
     yield s
     s.close()
+
+
+@pytest.fixture
+def issued(monkeypatch) -> list[str]:
+    """Every random token (nonce) the session asks ``secrets.token_hex`` for, in order."""
+    import secrets
+
+    tokens: list[str] = []
+    real = secrets.token_hex
+
+    def recording(n: int = 8) -> str:
+        tokens.append(real(n))
+        return tokens[-1]
+
+    monkeypatch.setattr(secrets, "token_hex", recording)
+    return tokens
