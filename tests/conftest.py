@@ -69,3 +69,30 @@ def write_doc(tmp_path: Path):
 def runbook_exe() -> list[str]:
     """The real console entry point, run as a subprocess (``python -m runbook``)."""
     return [sys.executable, "-m", "runbook"]
+
+
+@pytest.fixture
+def bash(tmp_path: Path):
+    """A real hermetic bash on a pty, started in ``tmp_path`` and closed after the test."""
+    from runbook.run.session import PexpectSession, ShellConfig
+
+    s = PexpectSession(ShellConfig(cwd=str(tmp_path)))
+    s.start()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def issued(monkeypatch) -> list[str]:
+    """Every random token (nonce) the session asks ``secrets.token_hex`` for, in order."""
+    import secrets
+
+    tokens: list[str] = []
+    real = secrets.token_hex
+
+    def recording(n: int = 8) -> str:
+        tokens.append(real(n))
+        return tokens[-1]
+
+    monkeypatch.setattr(secrets, "token_hex", recording)
+    return tokens

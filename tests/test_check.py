@@ -51,6 +51,8 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
     "RB701.md": [("RB701", 19, 1)],
     # the label with no block also leaves its step without expected output
     "RB702.md": [("RB101", 5, 1), ("RB702", 11, 1)],
+    "RB801.md": [("RB801", 6, 1)],
+    "RB802.md": [("RB802", 6, 1), ("RB802", 16, 1)],
 }
 
 

@@ -87,13 +87,13 @@ def test_blocking_phase_failure_blocks_later_phases(write_doc, tmp_path):
 
 def test_drift_is_a_warning_and_strict_makes_it_fail(write_doc):
     doc = write_doc(
-        "# D\n\n### S1. version\n\n" + block("echo 'v2.0.1'") +
-        "\nThe output should be similar to:\n\n" + block("v1.9.0", "text") + "\n"
+        "# D\n\n### S1. status\n\n" + block("echo 'state: warming'") +
+        "\nThe output should be similar to:\n\n" + block("state: ready", "text") + "\n"
     )
     code, data, _ = execute(doc)
     s = by_id(data)["S1"]
     assert (s["status"], s["drift"], code) == ("pass", True, 0)
-    assert "-v1.9.0" in s["diff"] and "+v2.0.1" in s["diff"]
+    assert "-state: ready" in s["diff"] and "+state: warming" in s["diff"]
     code, data, _ = execute(doc, "--strict")
     assert by_id(data)["S1"]["status"] == "fail" and code == 1
 

@@ -56,9 +56,17 @@ def _run(text: str, root: bool = False):
 
 
 def test_split_transcript_outputs_and_comments():
-    assert _run("$ a\nout\n# still output\n$ b\n# comment\n\n> x\n> y\n$\n") == [
-        ("a", ("out\n# still output", 1, 3)),
-        ("b", ("x\ny", 6, 8)),
+    # a "# comment" inside output stays; one right before the next prompt introduces it
+    assert _run("$ a\nout\n# still output\nmore\n# next: b\n$ b\n# comment\n\n> x\n> y\n$\n") == [
+        ("a", ("out\n# still output\nmore", 1, 4)),
+        ("b", ("x\ny", 8, 10)),
+    ]
+
+
+def test_transcript_verdict_notes_are_not_expected_output():
+    assert _run("$ env | grep URL\nURL=x\n\u2705 API uses it\n\n$ find .\n[No output = clean]\n") == [
+        ("env | grep URL", ("URL=x", 1, 2)),
+        ("find .", None),
     ]
 
 

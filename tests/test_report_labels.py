@@ -12,7 +12,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runbook.report.summary import leading_id_end
+from runbook.wording import leading_id_end
 
 _ALPHABET = "stepSTEP 1A2b._-:)\t\x1c"
 _texts = st.text(alphabet=_ALPHABET, max_size=14)

@@ -8,13 +8,8 @@ from markdown_it import MarkdownIt
 from report_fixtures import XSS, make_run
 
 from runbook.model import RunResult, Status, StepResult
-from runbook.report.summary import (
-    fmt_duration,
-    md_text,
-    step_label,
-    to_markdown_summary,
-    verdict,
-)
+from runbook.report.summary import md_text, to_markdown_summary
+from runbook.wording import fmt_duration, step_label, verdict
 
 
 def render(md: str) -> str:

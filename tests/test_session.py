@@ -10,14 +10,6 @@ from runbook.errors import SessionError
 from runbook.run.session import PexpectSession, ShellConfig
 
 
-@pytest.fixture
-def bash(tmp_path: Path):
-    s = PexpectSession(ShellConfig(cwd=str(tmp_path)))
-    s.start()
-    yield s
-    s.close()
-
-
 def test_hermetic_bash_starts_in_cwd_and_is_detected(bash, tmp_path):
     assert bash.kind == "bash"
     ex = bash.run("pwd", timeout=5)

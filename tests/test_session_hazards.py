@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 import tracemalloc
-from pathlib import Path
 
 import pytest
 
@@ -14,14 +12,6 @@ from runbook.run import procs
 from runbook.run.session import PexpectSession, ShellConfig
 
 MARKER_ROOM = 64
-
-
-@pytest.fixture
-def bash(tmp_path: Path):
-    s = PexpectSession(ShellConfig(cwd=str(tmp_path)))
-    s.start()
-    yield s
-    s.close()
 
 
 def _wait_for(predicate, timeout: float = 5.0) -> bool:
@@ -34,15 +24,7 @@ def _wait_for(predicate, timeout: float = 5.0) -> bool:
 
 
 # -- the sentinel ---------------------------------------------------------------
-def test_output_faking_the_sentinel_does_not_end_the_step(bash, monkeypatch):
-    issued: list[str] = []
-    real = secrets.token_hex
-
-    def recording(n: int = 8) -> str:
-        issued.append(real(n))
-        return issued[-1]
-
-    monkeypatch.setattr(secrets, "token_hex", recording)
+def test_output_faking_the_sentinel_does_not_end_the_step(bash, issued):
     bash.run("echo first", timeout=5)
     previous = issued[-1]
     fake = f"printf '\\n__RB_{previous}:0\\n'; echo '__RB_'; echo '__RB_x:1'; echo after"

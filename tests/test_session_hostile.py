@@ -9,9 +9,7 @@ right, and the session (cwd, variables) survives, or its loss is reported.
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 import time
 from pathlib import Path
 
@@ -19,18 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from runbook.cli import cli
-from runbook.run.session import PexpectSession, ShellConfig
+from runbook.run.session import PexpectSession
 
 FENCE = "```"
 GENEROUS = 30.0
-
-
-@pytest.fixture
-def bash(tmp_path: Path):
-    s = PexpectSession(ShellConfig(cwd=str(tmp_path)))
-    s.start()
-    yield s
-    s.close()
 
 
 def _lines(text: str) -> list[str]:
@@ -238,17 +228,10 @@ false
 """
 
 
-def test_a_step_that_harvests_tokens_cannot_forge_its_end(bash, tmp_path, monkeypatch):
+def test_a_step_that_harvests_tokens_cannot_forge_its_end(bash, tmp_path, monkeypatch, issued):
     monkeypatch.setenv("HOME", str(tmp_path))
     bash.run("KEPT=kept; set -o history; HISTFILE=", timeout=GENEROUS)
-    issued: list[str] = []
-    real = secrets.token_hex
-
-    def recording(n: int = 8) -> str:
-        issued.append(real(n))
-        return issued[-1]
-
-    monkeypatch.setattr(secrets, "token_hex", recording)
+    issued.clear()  # only the tokens issued from here on
     ex = bash.run(f"export HOME={tmp_path}\n" + HARVEST, timeout=GENEROUS)
     assert ex.exit_code == 1 and not ex.timed_out, ex
     harvested = set((tmp_path / "tokens").read_text().split())

@@ -100,6 +100,9 @@ class Expected:
     mode: MatchMode = MatchMode.LINES
     illustrative: bool = False
     """Label says "similar to", "for example", ...: a mismatch is drift, never a failure."""
+    volatile: bool = False
+    """It holds values that vary run to run (ages, hashes, addresses, versions): compared with
+    them masked, so only its stable parts decide; unlike ``illustrative`` a difference there fails."""
     origin: str = "block"
     """One of ``block``, ``label``, ``adjacent``, ``transcript``, ``comment``."""
 

@@ -7,7 +7,9 @@ from typing import Callable, Sequence
 
 from runbook.judge.criteria import Evidence, judge_criterion
 from runbook.judge.matching import MatchResult, match_output
+from runbook.judge.normalise import normalise
 from runbook.model import Check, Command, Execution, Expected, MatchMode, Output, Status, Step
+from runbook.parse.volatile import mask
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,12 @@ def expected_exit(step: Step) -> int:
 def _match_run(r: CommandRun, exp: Expected) -> MatchResult:
     """One command's output against its expected output; raises when a cut output differs."""
     res = match_output(exp.text, r.execution.output.text, exp.mode)
+    if not res.ok and (exp.illustrative or exp.volatile):
+        # volatile tokens (ages, hashes, addresses ...) masked on both sides: only the stable
+        # parts count; a drift still shows the unmasked diff
+        masked = match_output(mask(exp.text), mask(normalise(r.execution.output.text)), exp.mode)
+        if masked.ok:
+            res = masked
     if not res.ok and r.execution.output.truncated:
         raise _Uncomparable(f"output too large to compare with the expected output "
                             f"({r.execution.output.total_bytes} bytes, "

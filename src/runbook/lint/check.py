@@ -3,7 +3,8 @@
 Every finding has a stable code, grouped like ruff's (see :data:`CODES` and
 docs/check.md): RB1xx structure, RB2xx criteria, RB3xx attributes, directives,
 ids and phases, RB4xx copy-paste hazards, RB5xx placeholders and variables,
-RB6xx troubleshooting, RB7xx expected output no step owns.
+RB6xx troubleshooting, RB7xx expected output no step owns, RB8xx commands that do not return or
+run in another context.
 
 The parser's diagnostics are findings too, recoverable errors included (a
 duplicate step id, an invalid attribute value, a duplicate phase): the parser
@@ -39,12 +40,14 @@ def check_document(text: str, path: str = "<string>") -> list[Finding]:
     Raises :class:`ParseError` when the document cannot be parsed at all.
     """
     from runbook.lint.rules_doc import doc_rules
+    from runbook.lint.rules_longrun import longrun_rules
     from runbook.lint.rules_steps import step_rules
 
     doc, sc, found = parse_for_lint(text, path)
     ctx = Context(path, doc, sc, tuple(line.rstrip("\r\n") for line in sc.lines))
     found += step_rules(ctx)
     found += doc_rules(ctx)
+    found += longrun_rules(ctx)
     ignored = front_matter_ignores(doc)
     found = [f for f in found if not _matches(f.code, ignored)]
     unique = {(f.line, f.col, f.code, f.message): f for f in found}

@@ -47,6 +47,8 @@ CODES: Mapping[str, str] = {
     "RB603": "troubleshooting declared but missing",
     "RB701": "expected-output block no step owns",
     "RB702": "expected-output label with no block",
+    "RB801": "command does not return (runs until stopped)",
+    "RB802": "command meant for another context (container, remote shell, client prompt)",
 }
 """Every code ``runbook check`` emits and what it means in a few words."""
 

@@ -251,6 +251,12 @@ def _ends_like_label(raw: str) -> bool:
     return text.endswith(":") or len(text.split()) <= 4
 
 
+def _picture(b: Block) -> bool:
+    """A paragraph that is only an image: the label introduces a screenshot, not output."""
+    raw = b.raw.strip()
+    return b.kind == "para" and (raw.startswith("![") or raw.lower().startswith("<img")) and raw.endswith((")", ">"))
+
+
 def _lonely_label(ctx: Context, i: int) -> Iterator[Finding]:
     blocks = ctx.scan.blocks
     b = blocks[i]
@@ -260,9 +266,10 @@ def _lonely_label(ctx: Context, i: int) -> Iterator[Finding]:
     if not plain(b.raw).rstrip().endswith(":"):
         return
     nxt = i + 1
-    if nxt < len(blocks) and blocks[nxt].kind == "html" and parse_directive(blocks[nxt].raw) is not None:
-        nxt += 1
-    if nxt < len(blocks) and blocks[nxt].kind in ("fence", "list", "table"):
+    while nxt < len(blocks) and blocks[nxt].kind == "html" and (
+            parse_directive(blocks[nxt].raw) is not None or blocks[nxt].raw.lstrip().startswith("<!--")):
+        nxt += 1  # a directive or an HTML comment between the label and its block
+    if nxt < len(blocks) and (blocks[nxt].kind in ("fence", "list", "table") or _picture(blocks[nxt])):
         return
     if nxt < len(blocks) and blocks[nxt].kind == "code":
         msg = f"{plain(b.raw)!r} is followed by an indented code block, which runbook does not read as output"

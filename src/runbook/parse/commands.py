@@ -16,6 +16,7 @@ from runbook.errors import ParseError
 from runbook.model import Command, Criterion, Expected, MatchMode, Span
 from runbook.parse.labels import comment_check
 from runbook.parse.transcript import is_transcript, split_transcript
+from runbook.parse.volatile import is_volatile
 
 SHELL_LANGS = frozenset({
     "bash", "sh", "shell", "zsh", "console", "shell-session", "shellsession", "terminal",
@@ -56,11 +57,24 @@ def block_commands(lines: list[str], base: int, shaped: bool, attrs: Mapping[str
             exp = e.expected()
             expected = None if exp is None else Expected(
                 text=exp[0], span=Span(base + exp[1], base + exp[2]), mode=mode,
-                illustrative=illustrative, origin="transcript")
+                illustrative=illustrative, volatile=is_volatile(exp[0]), origin="transcript")
             commands.append(Command(text=e.command, line=base + e.line, expected=expected))
         return commands, []
     checks = [c for j, line in enumerate(lines) if (c := comment_check(line, base + j)) is not None]
-    return [Command(text="\n".join(lines), line=base)], checks
+    return [Command(text="\n".join(lines), line=base, expected=comment_expected(checks))], checks
+
+
+def comment_expected(checks: list[Criterion]) -> Expected | None:
+    """What ``# Expected output: ...`` comments in a block show, as the block's expected output.
+
+    Illustrative and never compared (``match=ignore``): the comments' own ``output
+    contains`` checks judge the step; this records where the author wrote the output.
+    """
+    if not checks:
+        return None
+    text = "\n".join(c.clauses[0].value or c.text for c in checks)
+    return Expected(text=text, span=Span(checks[0].line, checks[0].line + 1), mode=MatchMode.IGNORE,
+                    illustrative=True, origin="comment")
 
 
 def parse_dialog(lines: list[str], base: int, path: str) -> tuple[tuple[str, str], ...]:

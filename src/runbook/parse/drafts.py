@@ -40,7 +40,9 @@ class Draft:
     id: str = ""
 
     def wants_expected(self) -> bool:
-        return bool(self.commands) and self.commands[-1].expected is None
+        # ``# Expected output:`` comments give way to a real output block after the step
+        last = self.commands[-1].expected if self.commands else None
+        return bool(self.commands) and (last is None or last.origin == "comment")
 
 
 @dataclass

@@ -27,7 +27,7 @@ MAX_LABEL_WORDS = 40
 _STRONG = re.compile(
     r"^(?:the\s+)?(?:expected\b|(?:sample|example|typical)\s+(?:output|response|result))"
     r"|^(?:the\s+)?(?:output|result|response|outcome)s?\b"
-    r"|\byou\s+should\s+see\b|\bshould\s+(?:show|return|print|output|display)\b"
+    r"|\byou\s+should\s+(?:see|get)\b|\bshould\s+(?:now\s+)?(?:show|return|print|output|display|look|read)\b"
     r"|\bexpected[\s_-]+(?:output|result|response|similarity)\b",
     re.I,
 )

@@ -25,6 +25,7 @@ from runbook.errors import ParseError, where
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
 from runbook.parse.contexts import with_contexts
+from runbook.parse.foreground import with_long_running
 from runbook.parse.drafts import Report
 from runbook.parse.labfences import lab_fences
 from runbook.parse.noncommands import with_non_commands
@@ -380,7 +381,7 @@ def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -
     title_end = first.end if first is not None else (fm_end or 0)
     phases = build(blocks, lines, report, title, title_line, _blocking(front_matter))
     phases = with_contexts(with_prose_claims(phases, blocks), lines, "shell" in front_matter)
-    phases = with_non_commands(phases, blocks)
+    phases = with_long_running(with_non_commands(phases, blocks), lines)
     doc = Document(path=path, title=title, title_line=title_line, title_end=title_end,
                    phases=phases, troubleshooting=tuple(_tables(tokens)),
                    front_matter=front_matter, front_matter_lines=fm_lines, diagnostics=tuple(report.found))

@@ -205,17 +205,22 @@ def _introduces(raw: str) -> bool:
     return text.endswith(":") or bool(_VERIFY.match(last))
 
 
-def _verdict_lines(step: Step) -> list[tuple[int, str]]:
-    """``✅ ...`` and ``[No output = clean]`` lines in a transcript's expected output."""
-    found: list[tuple[int, str]] = []
+def _verdict_lines(step: Step, block: Block) -> list[tuple[int, str]]:
+    """``✅ ...`` and ``[No output = clean]`` lines in a step's expected output, or anywhere
+    in a transcript (the edges of its outputs are not kept as expected output)."""
+    found: dict[int, str] = {}
     for c in step.commands:
         e = c.expected
         if e is None or e.span is None:
             continue
         for i, ln in enumerate(e.text.split("\n")):
             if _VERDICT_LINE.match(ln):
-                found.append((e.span.start + i, ln.strip()))
-    return found
+                found[e.span.start + i] = ln.strip()
+    if step.transcript:
+        for i, ln in enumerate(block.raw.split("\n")):
+            if _VERDICT_LINE.match(ln):
+                found.setdefault(block.start + 1 + i, ln.strip())
+    return sorted(found.items())
 
 
 class _Claims:
@@ -252,7 +257,7 @@ class _Claims:
             c = comment_claim(ln, block.start + 1 + i) if ln.lstrip().startswith("#") else None
             if c is not None and c.line not in self.taken:
                 self.add(step, c)
-        for line, text in _verdict_lines(step):
+        for line, text in _verdict_lines(step, block):
             if line not in self.taken:
                 self.add(step, claim_criterion(text, line))
         self.section.append(step)

@@ -50,8 +50,7 @@ disown enable help logout mapfile readarray suspend times
 def first_word_problem(line: str) -> str | None:
     """Why the command line ``line`` cannot start a shell command; None when it can."""
     text = line.strip()
-    word = text.split()[0]
-    word = word[1:] if word.startswith("\\") and len(word) > 1 else word  # `\false` skips aliases
+    word = _bare_word(text.split()[0])
     if _TREE.search(text) or (word == "." and len(text.split()) == 1):
         return "a directory tree"
     if _ASSIGN.match(word) or _EXPANSION.match(word):
@@ -63,6 +62,12 @@ def first_word_problem(line: str) -> str | None:
     if word in _WORDS:
         return None
     return _word_problem(word)
+
+
+def _bare_word(word: str) -> str:
+    """The command word inside ``\\false`` (alias bypass) and ``(cd x; make)`` (a subshell)."""
+    word = word[1:] if word.startswith("\\") and len(word) > 1 else word
+    return word[1:] if word.startswith("(") and word[1:2] not in ("", "(") else word
 
 
 def _word_problem(word: str) -> str | None:

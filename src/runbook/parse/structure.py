@@ -39,11 +39,9 @@ from runbook.model import Criterion, Expected, MatchMode, Phase, Span
 from runbook.parse.attrs import attr_problems, match_mode, parse_directive, parse_info
 from runbook.parse.blocks import Block, phase_id
 from runbook.parse.commands import (
-    ADJACENT_LANGS,
     DIALOG_LANGS,
     OTHER_PLATFORM,
     OUTPUT_LANGS,
-    SHELL_LANGS,
     block_commands,
     is_step,
     parse_dialog,
@@ -73,8 +71,9 @@ from runbook.parse.labels import (
     plain,
     strip_lead,
 )
-from runbook.parse.noncommands import output_like, untagged_step
+from runbook.parse.outputs import label_before, output_origin
 from runbook.parse.sections import Sections, heading_slugs
+from runbook.parse.volatile import is_volatile
 
 _HEADING_LABEL_WORDS = 6
 """A heading this short that is an expected-output label does not end the search."""
@@ -259,11 +258,7 @@ class _Builder:
     def _fence(self, i: int, b: Block, cur: Cursor) -> Draft | None:
         lang, attrs = parse_info(b.info)
         directive, directive_line, prev = self._directive_before(i)
-        label: Label | None = None
-        if prev >= 0 and self.blocks[prev].kind in ("para", "heading", "html"):
-            label = expected_label(self.blocks[prev].raw)
-            if lang == "" and untagged_step(self.blocks[prev].text or self.blocks[prev].raw, b.raw):
-                lang = "sh"  # "Run:" + a block that reads as shell: a step (issue 12)
+        label, lang = label_before(self.blocks, prev, lang, b)
         while True:
             merged = {**cur.defaults, **directive, **attrs}
             content = b.raw[:-1] if b.raw.endswith("\n") else b.raw
@@ -305,7 +300,8 @@ class _Builder:
             self._dialog(b, lines, pending)
             return True
         if pending is not None and pending.wants_expected():
-            origin = self._origin(b, lang, is_output, shaped, label, pending)
+            origin = output_origin(b, lang, is_output, shaped, label,
+                                   self._blank_between(pending.block.end, b.start))
             if origin is not None:
                 return True if self._attach_expected(pending, b, content, own, merged, label, origin) else None
         if is_output:
@@ -313,18 +309,6 @@ class _Builder:
                              "waiting for output: ignored")
             return True
         return "norun" in merged or not is_step(lang, shaped) or not content.strip()
-
-    def _origin(self, b: Block, lang: str, is_output: bool, shaped: bool, label: Label | None,
-                pending: Draft) -> str | None:
-        """How ``b`` is the expected output of the waiting step, or None when it is not."""
-        if is_output:
-            return "block"
-        sample = not shaped and output_like(lang, b.raw)  # shell-tagged, yet no line reads as shell
-        if label is not None and not shaped and (label.strong or lang not in SHELL_LANGS or sample):
-            return "label"
-        if (sample or lang in ADJACENT_LANGS and not shaped) and self._blank_between(pending.block.end, b.start):
-            return "adjacent"
-        return None
 
     def _draft(self, i: int, b: Block, lang: str, attrs: dict[str, str], directive: dict[str, str],
                directive_line: int, merged: dict[str, str], lines: list[str], shaped: bool,
@@ -362,8 +346,8 @@ class _Builder:
             return False
         mode = match_mode(attrs) or match_mode(d.attrs) or MatchMode.LINES
         span = Span(b.start + 1, b.end - 1 if b.closed else b.end)
-        exp = Expected(text=content, span=span, mode=mode,
-                       illustrative=bool(label and label.illustrative), origin=origin)
+        exp = Expected(text=content, span=span, mode=mode, illustrative=bool(label and label.illustrative),
+                       volatile=is_volatile(content), origin=origin)
         d.commands[-1] = replace(d.commands[-1], expected=exp)
         d.end = max(d.end, b.end)
         return True

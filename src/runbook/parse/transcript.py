@@ -213,9 +213,9 @@ class Entry:
     def expected(self) -> tuple[str, int, int] | None:
         """(text, first line, end line) of the output, or ``None`` when there is none."""
         rows = list(self.output)
-        while rows and not rows[0][1].strip():
+        while rows and (not rows[0][1].strip() or _VERDICT_NOTE.match(rows[0][1])):
             rows.pop(0)
-        while rows and not rows[-1][1].strip():
+        while rows and (not rows[-1][1].strip() or _AUTHOR_NOTE.match(rows[-1][1])):
             rows.pop()
         if not rows:
             return None
@@ -223,6 +223,13 @@ class Entry:
         if all(t.startswith(">") for t in texts if t.strip()):
             texts = [t[2:] if t.startswith("> ") else t[1:] if t.startswith(">") else t for t in texts]
         return "\n".join(texts), rows[0][0], rows[-1][0] + 1
+
+
+_VERDICT_NOTE = re.compile(r"^\s*(?:[\u2705\u2714\u2611]|\[[^\]]*\]\s*$)")
+_AUTHOR_NOTE = re.compile(_VERDICT_NOTE.pattern + r"|^\s*#\s")
+"""Edges of a transcript's output that are the author's words, not output: a ``✅ verdict``
+or a ``[No output]`` remark at either end; at the end, a ``# note`` that introduces the next
+prompt (at the start, ``# ...`` may be output: ``cat`` of a config file)."""
 
 
 def _command_at(prompt: Prompt, line: str, root: bool) -> str | None:

@@ -25,7 +25,7 @@ from runbook.model import (
     Status,
     StepResult,
 )
-from runbook.report.summary import (
+from runbook.wording import (
     STATUS_ORDER,
     fmt_duration,
     leading_id_end,

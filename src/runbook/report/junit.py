@@ -15,8 +15,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 from runbook.model import PhaseResult, RunResult, Status, StepResult
-from runbook.report.summary import step_label, why
-from runbook.report.summary import visible as xml_safe
+from runbook.wording import step_label, why
+from runbook.wording import visible as xml_safe
 
 #: Lines of output kept in a failure / error body (the whole output is in system-out).
 TAIL_LINES = 40

@@ -24,7 +24,7 @@ def _expected(e: Expected | None) -> dict[str, Any] | None:
     if e is None:
         return None
     lines = [e.span.start + 1, e.span.end] if e.span is not None and e.span.end > e.span.start else None
-    return {"lines": lines, "origin": e.origin, "illustrative": e.illustrative, "mode": e.mode.value,
+    return {"lines": lines, "origin": e.origin, "illustrative": e.illustrative or e.volatile, "volatile": e.volatile, "mode": e.mode.value,
             "text": e.text}
 
 
@@ -88,7 +88,7 @@ def _step_text(s: Step, planned: bool) -> list[str]:
         out.append(f"       $ {first}" + (" …" if "\n" in c.text else ""))
         if c.expected is not None:
             e = c.expected
-            tag = f"expected ({e.origin}, {e.mode.value}{', illustrative' if e.illustrative else ''})"
+            tag = f"expected ({e.origin}, {e.mode.value}{', illustrative' if e.illustrative else ', volatile' if e.volatile else ''})"
             out.append(f"         {tag}: {len(e.text.splitlines())} line(s)")
     for crit in s.criteria:
         label = "FAIL if" if crit.negated else "PASS if"

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from runbook.model import EMOJI, FAILING, STATUS_KEYS, Document, RunResult, Status, Step, StepResult
 from runbook.run.plan import Plan
+from runbook.wording import count
 
 if TYPE_CHECKING:
     from rich.live import Live
@@ -177,7 +178,7 @@ def totals_line(run: RunResult) -> Text:
     parts = [f"{c[k]} {k}" for k in (*STATUS_KEYS, "drift") if c[k]]
     verdict_bad = any(c[k] for k in ("fail", "error", "blocked", "manual"))
     t = Text("FAILED" if verdict_bad else "PASSED", style="bold red" if verdict_bad else "bold green")
-    t.append(f"  {c['total']} steps: " + (", ".join(parts) or "nothing run") + f" in {run.duration_s:.2f}s")
+    t.append(f"  {count(c['total'], 'step')}: " + (", ".join(parts) or "nothing run") + f" in {run.duration_s:.2f}s")
     if run.interrupted:
         t.append("  (interrupted)", style="yellow")
     return t

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import quote
 
 from runbook.model import EMOJI, FAILING, STATUSES, Check, Document, RunResult, Status, StepResult
+from runbook.wording import count
 
 DRIFT_NOTE = "⚠️ drift: output differs from the documented example"
 
@@ -276,7 +277,7 @@ def _summary_head(run: RunResult, verdict: Status) -> str:
     counts = run.counts()
     tally = ", ".join(f"{counts[s.value]} {s.value}" for s in _COLUMNS if counts[s.value])
     total = counts["total"]
-    head += f" · {total} step{'s' if total != 1 else ''}" + (f": {tally}" if tally else "")
+    head += f" · {count(total, 'step')}" + (f": {tally}" if tally else "")
     if counts["drift"]:
         head += f", {counts['drift']} drift"
     return head

@@ -1,0 +1,97 @@
+"""Steps whose commands do not return: background them, skip them, or skip what runs inside.
+
+A step whose command runs until stopped (see :mod:`runbook.parse.longrun`) becomes a background
+step: a later step may talk to it (the prose sends the reader to another terminal, "In a new
+terminal…"), and if none does it is stopped at the end of the run, instead of holding the run
+for the whole timeout; `runbook check` reports it (RB801) so the author can say `background`. A command that opens another shell (``kubectl exec -it … -- sh``, ``ssh host``)
+skips its step, and what follows it is meant for that shell: the later steps whose prose says
+so ("inside the container", "in your shell") and a bare ``exit`` (which would end runbook's own
+shell) are skipped with "runs inside <context>". An author's ``background``, ``interactive``,
+``timeout=``, ``skip`` or ``norun`` is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Sequence
+
+from runbook.model import Phase, Step
+from runbook.parse.longrun import LongRun, long_running
+
+_OTHER_TERMINAL = re.compile(
+    r"\b(?:new|another|second|separate|other|different|2nd)\s+(?:terminal|shell|tab|window|console|session)",
+    re.IGNORECASE)
+_INSIDE = re.compile(
+    r"\b(?:inside|within|in|from|into)\s+(?:the|this|that|your)\s+(?:\w+\s+)?"
+    r"(?:container|pod|shell|toolbox|node|machine|vm|guest|session|debug\s+pod|host)\b", re.IGNORECASE)
+_AUTHOR_KEYS = frozenset({"background", "interactive", "timeout", "skip", "norun"})
+
+
+def step_long_run(step: Step) -> tuple[int, LongRun] | None:
+    """The first command of ``step`` that does not return (its 0-based line), if any."""
+    for c in step.commands:
+        found = long_running(c.text)
+        if found is not None:
+            return c.line + _line_of(c.text), found
+    return None
+
+
+def _line_of(text: str) -> int:
+    """Offset of the first line of ``text`` that holds the command that does not return."""
+    lines = text.split("\n")
+    for k in range(len(lines)):
+        if long_running("\n".join(lines[:k + 1])) is not None:
+            return k
+    return 0
+
+
+def _decided_by_author(step: Step) -> bool:
+    return bool(step.skip_reason or _AUTHOR_KEYS & set(step.attrs) or step.dialog
+                or step.options.timeout_s is not None)
+
+
+def _prose(lines: Sequence[str], start: int, end: int) -> str:
+    return " ".join(ln.strip() for ln in lines[max(0, start):max(0, end)])
+
+
+def with_long_running(phases: Sequence[Phase], lines: Sequence[str]) -> tuple[Phase, ...]:
+    """``phases`` with commands that do not return backgrounded or skipped (see module doc)."""
+    steps = [s for p in phases for s in p.steps]
+    starts = [s.span.start for s in steps] + [len(lines)]
+    decided: dict[str, Step] = {}
+    inside: str | None = None
+    for i, s in enumerate(steps):
+        before = _prose(lines, steps[i - 1].end if i else 0, s.span.start)
+        after = _prose(lines, s.end, starts[i + 1])
+        new, inside = _decide(s, before, after, inside)
+        decided[s.id] = new
+    return tuple(replace(p, steps=tuple(decided.get(s.id, s) for s in p.steps)) for p in phases)
+
+
+def _decide(s: Step, before: str, after: str, inside: str | None) -> tuple[Step, str | None]:
+    """The step as it will run, and the context the reader is in after it."""
+    if inside is not None and not _decided_by_author(s):
+        if _only_exit(s):
+            return replace(s, skip_reason=f"runs inside {inside}: `exit` here would end runbook's own shell"), None
+        if _INSIDE.search(before):
+            return replace(s, skip_reason=f"runs inside {inside}: the document typed it there"), inside
+    if _only_exit(s) and not _decided_by_author(s) and inside is None:
+        return s, None
+    found = None if _decided_by_author(s) else step_long_run(s)
+    if found is None:
+        return s, None if _OTHER_TERMINAL.search(before) else inside
+    _, why = found
+    if why.context is not None:
+        rest = " (and the lines after it run inside it)" if len(s.commands) > 1 or "\n" in s.source else ""
+        return replace(s, skip_reason=f"runs inside {why.context}: {why.why}{rest}"), why.context
+    # Run it in the background either way: a later step may talk to it ("In a new
+    # terminal…"), and otherwise it is stopped at the end of the run instead of holding the
+    # run for the whole timeout. `runbook check` says so (RB801).
+    return replace(s, attrs={**s.attrs, "background": "auto"},
+                   options=replace(s.options, background=True)), inside
+
+
+def _only_exit(s: Step) -> bool:
+    texts = [c.text.strip() for c in s.commands if c.text.strip()]
+    return bool(texts) and all(re.fullmatch(r"exit(?:\s+\d+)?|logout", t) for t in texts)
