@@ -38,10 +38,17 @@ def test_hazards_ignore_quoted_text_and_comments():
     assert hazards("echo 'it’s' \"say “hi”\" # don’t", transcript=False) == []
     assert [h.code for h in hazards("kubectl delete pod x —force", transcript=False)] == ["RB403"]
     assert hazards("echo a-–b", transcript=False) == []
-    assert [h.code for h in hazards("cat <<-EOF\n\tx\nEOF", transcript=False)] == ["RB406"]
+    assert [h.code for h in hazards("cat <<EOF\n\tx\nEOF", transcript=False)] == ["RB406"]
     assert hazards("$ echo hi", transcript=True) == []
     assert [h.code for h in hazards("echo hi\n$ ls", transcript=False)] == ["RB404"]
     assert hazards("echo 'a\\'", transcript=False) == []
+
+
+def test_leading_tabs_of_a_dash_heredoc_are_required_not_a_hazard():
+    # `<<-` strips leading tabs: they are why the author chose it (issue 12, RB406 false finding)
+    assert hazards("if true; then\n\tcat <<-EOF\n\thello\n\tEOF\nfi", transcript=False) == []
+    assert [(h.code, h.line) for h in hazards("cat <<-EOF\n\ta\tb\nEOF", transcript=False)] == [("RB406", 1)]
+    assert [h.line for h in hazards("cat <<-EOF\nx\nEOF\ncat <<EOF\n\ty\nEOF", transcript=False)] == [4]
 
 
 def test_labels_cover_every_character():

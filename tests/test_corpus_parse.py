@@ -136,7 +136,7 @@ CORPUS_EXPECTATIONS: dict[str, Doc] = {
     # after the label). The "### Issue:" troubleshooting sections are prose, not a
     # Symptom/Cause/Fix table: no troubleshooting rows. The json/csharp blocks are not run.
     "johnazariah__edumind-ai__.github__deployment__playbook__01-first-time-local-setup.md": Doc(
-        title="Playbook: First-Time Local Setup", warnings=1,
+        title="Playbook: First-Time Local Setup", warnings=0,
         steps=[
             ("1.1.1", "bash", "-", "", ""),
             ("1.1.2", "bash", "-", "", ""),

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Iterator
 
 CODE, SINGLE, DOUBLE, COMMENT, HEREDOC, LITERAL_HEREDOC, ESCAPED = "c", "s", "d", "#", "h", "H", "e"
-"""Context labels, one per character."""
+STRIPPED_TAB = "t"
+"""Context labels, one per character (``t``: a leading tab of a ``<<-`` body line, which bash strips)."""
 
 _HEREDOC_RE = re.compile(r"<<(-?)[ \t]*(['\"]?)([A-Za-z_][A-Za-z0-9_.-]*)\2")
 _WORD_START = " \t\n;|&()"
@@ -148,6 +149,9 @@ def _heredoc_bodies(text: str, i: int, pending: list[tuple[str, bool, bool]], ou
             tag = LITERAL_HEREDOC if quoted else HEREDOC
             for k in range(i, min(j + 1, n)):
                 out[k] = tag
+            lead = len(line) - len(line.lstrip("\t")) if strip_tabs else 0
+            for k in range(i, i + lead):
+                out[k] = STRIPPED_TAB  # `<<-` exists for these tabs: required, not a hazard
             i = j + 1
             if (line.lstrip("\t") if strip_tabs else line).rstrip() == word:
                 break

@@ -161,7 +161,7 @@ def _variables(ctx: Context) -> Iterator[Finding]:
             names, sources = assigned(cmd.text)
             known |= names
             opaque = opaque or sources
-        for cmd in s.commands:
+        for cmd in s.commands if s.skip_reason is None else ():  # never typed: sample output, a file
             where = _command_lines(ctx, cmd)
             for line, col, name in uses(cmd.text):
                 if name in known or name in reported:
@@ -253,8 +253,9 @@ def _ends_like_label(raw: str) -> bool:
 
 def _picture(b: Block) -> bool:
     """A paragraph that is only an image: the label introduces a screenshot, not output."""
-    raw = b.raw.strip()
-    return b.kind == "para" and (raw.startswith("![") or raw.lower().startswith("<img")) and raw.endswith((")", ">"))
+    raw = b.raw.strip()  # ![alt](x.png), <img ...>, and linked or reference images [![alt]][ref]
+    return b.kind == "para" and "\n" not in raw and raw.startswith(("![", "[![", "<img", "<IMG")) \
+        and raw.endswith((")", ">", "]"))
 
 
 def _lonely_label(ctx: Context, i: int) -> Iterator[Finding]:

@@ -102,6 +102,8 @@ class _Builder:
         self.phases = Phases(self.blocks, blocking)
         self.drafts: list[Draft] = []
         self.loose: list[tuple[int, Criterion, int]] = []
+        self.recap: set[int] = set()
+        """Labels whose list follows a lead-in ("You're done if:"): a recap no step need own."""
         self.consumed: set[int] = set()
         self.directive_of: dict[int, dict[str, str]] = {}
 
@@ -118,6 +120,14 @@ class _Builder:
         if i + 1 < len(self.blocks) and self.blocks[i + 1].kind == "list":
             return self.blocks[i + 1]
         return None
+
+    def _list_after_lead(self, i: int) -> int:
+        """Index of the list after label ``i``, past one lead-in sentence ending in ':' ("... if:")."""
+        lead = self.blocks[i + 1] if i + 1 < len(self.blocks) else None
+        if lead is not None and lead.kind == "para" and plain(lead.raw).rstrip().endswith(":") \
+                and self._next_list(i + 1) is not None:
+            return i + 2
+        return i + 1
 
     def _blank_between(self, a: int, b: int) -> bool:
         return all(not self.lines[k].strip().strip(">").strip() for k in range(a, min(b, len(self.lines))))
@@ -219,9 +229,12 @@ class _Builder:
         if found is None:
             return False
         negated, body = found
-        nxt = self._next_list(i)
+        at = self._list_after_lead(i) if not body else i + 1
+        nxt = self._next_list(at - 1)
         if nxt is not None and (not body or body.endswith(":")):
-            self.consumed.add(i + 1)
+            self.consumed.add(at)
+            if at == i + 2:
+                self.recap.add(i)
             for raw, start, end in nxt.items:
                 crit = parse_criterion(re.sub(r"[ \t]*\r?\n[ \t]*", " ", raw).strip(), start, negated)
                 self.loose.append((i, crit, end))
@@ -357,6 +370,8 @@ class _Builder:
         starts = [d.index for d in self.drafts]
         for c, crit, end in self.loose:
             d = self.sections.owner(c, self.drafts, starts)
+            if d is None and c in self.recap:
+                continue  # a closing checklist of the whole document, not a check of one step
             if d is None:
                 self.report.warn("RB203", crit.line, f"criterion {crit.text!r} belongs to no "
                                  "step: put it in the section of the step it checks", _HINT_ORPHAN)
