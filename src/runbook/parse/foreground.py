@@ -25,6 +25,7 @@ _OTHER_TERMINAL = re.compile(
 _INSIDE = re.compile(
     r"\b(?:inside|within|in|from|into)\s+(?:the|this|that|your)\s+(?:\w+\s+)?"
     r"(?:container|pod|shell|toolbox|node|machine|vm|guest|session|debug\s+pod|host)\b", re.IGNORECASE)
+_HEADING = re.compile(r"^#{1,6}\s+\S")
 _AUTHOR_KEYS = frozenset({"background", "interactive", "timeout", "skip", "norun"})
 
 
@@ -64,9 +65,22 @@ def with_long_running(phases: Sequence[Phase], lines: Sequence[str]) -> tuple[Ph
     for i, s in enumerate(steps):
         before = _prose(lines, steps[i - 1].end if i else 0, s.span.start)
         after = _prose(lines, s.end, starts[i + 1])
+        if inside is not None and _new_section(lines, steps[i - 1].end if i else 0, s.span.start):
+            inside = None  # a heading: the reader is back in their own shell (the next section)
         new, inside = _decide(s, before, after, inside)
         decided[s.id] = new
     return tuple(replace(p, steps=tuple(decided.get(s.id, s) for s in p.steps)) for p in phases)
+
+
+def _new_section(lines: Sequence[str], start: int, end: int) -> bool:
+    """A Markdown heading (``## Mitigation``) between two steps (a ``#`` comment in a fence is none)."""
+    fenced = False
+    for ln in lines[max(0, start):max(0, end)]:
+        if re.match(r"^\s*(?:```|~~~)", ln):
+            fenced = not fenced
+        elif not fenced and _HEADING.match(ln):
+            return True
+    return False
 
 
 def _decide(s: Step, before: str, after: str, inside: str | None) -> tuple[Step, str | None]:

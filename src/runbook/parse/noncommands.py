@@ -41,6 +41,13 @@ _SAVE = [re.compile(p, re.I) for p in (
 _RUN_WORDS = re.compile(r"\b(?:run|running|execute|executing|enter|type|invoke|issue)\b|\bcommands?\b|"
                         r"\b(?:in|on|from)\s+(?:a|the|your)\s+(?:terminal|shell|console)\b", re.I)
 
+_SHOWS_OUTPUT = re.compile(
+    r"\b(?:logging|logs?|prints?|shows?|returns?|reports?|receive|get|see)\s+the\s+following\s+(?:\w+\s+)?"
+    r"(?:errors?|messages?|warnings?|output|log\s+lines?|lines?)\b|"
+    r"\bthe\s+following\s+(?:\w+\s+)?(?:errors?|messages?|warnings?|output|log\s+lines?)\s+"
+    r"(?:is|are|will\s+be|appears?|shows?)\b|\bthe\s+following\s+(?:will\s+be|is|gets?)\s+logged\b", re.I)
+"""Prose that says the next block is what a program logs or prints, not something to type."""
+
 _ELSEWHERE = re.compile(r"\b(?:at|in)\s+the\s+[\w\s-]*?\bprompt\b|\binside\b|\b(?:in|into)\s+(?:the|a|your)\s+"
                         r"(?:container|pod|vm|guest|client|console\s+of)\b", re.I)
 """Prose that puts the commands in another context (a client's prompt, a container)."""
@@ -112,6 +119,8 @@ def not_a_command(step: Step, prose: str) -> str | None:
     r = reading(lines)
     if r.output_like:
         return f"not a command: reads as {r.reason}"
+    if _SHOWS_OUTPUT.search(_last_sentence(prose) or prose) and not _RUN_WORDS.search(_last_sentence(prose)):
+        return "not a command: the prose before calls it output"
     return None
 
 
