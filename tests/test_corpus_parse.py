@@ -157,10 +157,14 @@ CORPUS_EXPECTATIONS: dict[str, Doc] = {
             ("0-17", "bash", "-", "", "process-id"),
         ]),
     # Spec over doc: a person would run `kn service create` / `kubectl apply`, but the
-    # MkDocs tabs (`=== "kn"`) indent them by four spaces, so CommonMark (and GitHub)
-    # render them as indented code blocks, which are never steps.
+    # MkDocs tabs (`=== "kn"`) indent them by four spaces (CommonMark: indented code); runbook
+    # opens the tabs and admonitions: the first tab's command runs with the output of its
+    # `!!! Success "Expected output"`, the "YAML" tab is an alternative (skipped).
     "knative__docs__docs__versioned__getting-started__first-service.md": Doc(
-        title="Deploying a Knative Service", steps=[]),
+        title="Deploying a Knative Service", steps=[
+            ("0-1", "bash", "E", "", ""),
+            ("0-2", "bash", "-", "", ""),
+        ]),
     # `console` + `$` blocks without output; the Go template is not a placeholder.
     "openshift__runbooks__alerts__cluster-etcd-operator__etcdMembersDown.md": Doc(
         title="etcdMembersDown",

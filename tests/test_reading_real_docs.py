@@ -29,3 +29,44 @@ def test_a_block_the_prose_calls_logged_errors_is_not_run():
     assert rows[0][1] is None
     assert rows[1][1] == "not a command: the prose before calls it output"
     assert rows[2][1] is None  # "by running": the prose calls it a command
+
+
+MKDOCS = '''# D
+
+=== "kn"
+
+    Deploy it by running the command:
+
+    ```bash
+    echo created
+    ```
+    !!! Success "Expected output"
+        ```{ .bash .no-copy }
+        Service hello created at URL:
+        http://hello.example
+        ```
+
+=== "YAML"
+
+    ```bash
+    echo applied
+    ```
+
+```markdown
+=== "Not a tab"
+
+    inside a fence: left as it is
+```
+'''
+
+
+def test_mkdocs_tabs_and_admonitions_are_read_inside_and_only_the_first_tab_runs():
+    d = parse_document(MKDOCS, "d.md")
+    first, second = d.steps
+    assert (first.commands[0].line + 1, first.commands[0].text, first.skip_reason) == (8, "echo created", None)
+    exp = first.commands[-1].expected
+    assert exp is not None and exp.span is not None and (exp.span.start + 1, exp.span.end) == (12, 13)
+    assert exp.text.splitlines()[0] == "Service hello created at URL:"
+    assert second.commands[0].text == "echo applied"
+    assert second.skip_reason == 'alternative: tab "YAML" (runbook runs the first tab, "kn")'
+    assert len(d.steps) == 2  # the fenced example of the syntax is not opened

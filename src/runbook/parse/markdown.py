@@ -1,10 +1,9 @@
 """Parse a Markdown playbook into a :class:`~runbook.model.Document`.
 
-The only module that touches markdown-it-py (CommonMark + GFM tables + front
-matter) and YAML. It turns the token stream into :class:`~runbook.parse.blocks.Block`
-records with their source lines (``token.map``), reads the front matter and the
-troubleshooting tables, and leaves the meaning of the blocks (steps, expected
-output, criteria, phases, ids) to :mod:`runbook.parse.structure`.
+The only module that touches markdown-it-py (CommonMark + GFM tables + front matter) and
+YAML. It turns the token stream into :class:`~runbook.parse.blocks.Block` records with their
+source lines (``token.map``), reads the front matter and the troubleshooting tables, and
+leaves the meaning of the blocks (steps, output, criteria, ...) to :mod:`runbook.parse.structure`.
 
 markdown-it folds ``\\r\\n`` and lone ``\\r`` into ``\\n`` before splitting lines, so
 its line numbers equal the indexes of :func:`runbook.source.split_lines`.
@@ -28,6 +27,7 @@ from runbook.parse.contexts import with_contexts
 from runbook.parse.foreground import with_long_running
 from runbook.parse.drafts import Report
 from runbook.parse.labfences import lab_fences
+from runbook.parse.mkdocs import open_containers, with_tab_alternatives
 from runbook.parse.noncommands import with_non_commands
 from runbook.parse.prose import with_prose_claims
 from runbook.parse.regions import find_regions
@@ -341,7 +341,7 @@ class Scan:
 
 def scan(text: str) -> Scan:
     """Blocks and tables of ``text`` (no BOM) without interpreting them; never raises."""
-    text = lab_fences(blank_annotations(text, strict=False))
+    text = open_containers(lab_fences(blank_annotations(text, strict=False)))
     lines = split_lines(text)
     tokens = _markdown().parse(text)
     return Scan(tuple(lines), tuple(_blocks(tokens, lines)), tuple(_table_cells(tokens)))
@@ -362,7 +362,8 @@ def parse_text(text: str, path: str = "<string>", *, strict: bool = False) -> Do
 
 def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -> tuple[Document, Scan]:
     """:func:`parse_text` and :func:`scan` of ``text`` from one markdown-it pass."""
-    text = lab_fences(blank_annotations(text, path))
+    raw = lab_fences(blank_annotations(text, path))
+    text = open_containers(raw)
     lines = split_lines(text)
     tokens = _markdown().parse(text)
     front_matter, fm_end = _front_matter(tokens, lines, path)
@@ -381,7 +382,7 @@ def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -
     title_end = first.end if first is not None else (fm_end or 0)
     phases = build(blocks, lines, report, title, title_line, _blocking(front_matter))
     phases = with_contexts(with_prose_claims(phases, blocks), lines, "shell" in front_matter)
-    phases = with_long_running(with_non_commands(phases, blocks), lines)
+    phases = with_tab_alternatives(with_long_running(with_non_commands(phases, blocks), lines), raw)
     doc = Document(path=path, title=title, title_line=title_line, title_end=title_end,
                    phases=phases, troubleshooting=tuple(_tables(tokens)),
                    front_matter=front_matter, front_matter_lines=fm_lines, diagnostics=tuple(report.found))

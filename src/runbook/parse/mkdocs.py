@@ -1,0 +1,108 @@
+"""MkDocs Material containers: content tabs (``=== "Linux"``) and admonitions (``!!! note``,
+``??? success "Expected output"``), whose bodies are indented four spaces.
+
+CommonMark reads such a body as an indented code block, so the commands and outputs inside a
+tab or an admonition would be invisible. The parser reads them as the author meant: each
+body is taken four spaces to the left (same line count, so every line number stays), and
+the marker line stays a paragraph, which makes ``!!! success "Expected output"`` a label for
+the block inside it. Nested containers are opened one level per pass.
+
+:func:`tab_alternatives` names the lines of every tab after the first of its group: they are
+alternatives to the first tab (another OS, another tool), and a careful reader runs one.
+
+This works on the parser's view of the text only; the author's bytes are never changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Sequence
+
+from runbook.model import Phase
+from runbook.source import split_lines, strip_newline
+
+_MARKER = re.compile(r'^(?P<ind> {0,3})(?P<kind>===|!!!|\?\?\?\+?)(?:\s+[\w-]+)?(?:\s+"[^"]*")?\s*$')
+_TAB = re.compile(r'^(?P<ind> {0,3})===\+?\s+"(?P<title>[^"]*)"\s*$')
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_PASSES = 4
+
+
+def _body_end(lines: list[str], i: int) -> int:
+    """Index after the indented body of the marker at ``i`` (blank lines inside included)."""
+    j, last = i + 1, i
+    while j < len(lines):
+        line = strip_newline(lines[j])
+        if line.strip():
+            if not line.startswith("    "):
+                break
+            last = j
+        j += 1
+    return last + 1
+
+
+def _one_pass(lines: list[str]) -> bool:
+    changed, fence, i = False, "", 0
+    while i < len(lines):
+        line = strip_newline(lines[i])
+        m = _FENCE.match(line)
+        if m and (not fence or m.group(1).startswith(fence)):
+            fence = "" if fence else m.group(1)
+        elif not fence and _MARKER.match(line):
+            end = _body_end(lines, i)
+            for k in range(i + 1, end):
+                if lines[k].startswith("    "):
+                    lines[k] = lines[k][4:]
+                    changed = True
+            i = end
+            continue
+        i += 1
+    return changed
+
+
+def open_containers(text: str) -> str:
+    """``text`` with the bodies of tabs and admonitions moved four spaces left (same lines)."""
+    if "===" not in text and "!!!" not in text and "???" not in text:
+        return text
+    lines = split_lines(text)
+    for _ in range(_PASSES):
+        if not _one_pass(lines):
+            break
+    return "".join(lines)
+
+
+def tab_alternatives(text: str) -> dict[int, tuple[str, str]]:
+    """0-based line -> (its tab's title, the first tab's title), for the lines of every tab after
+    the first of its group (``text`` as the author wrote it, bodies still indented)."""
+    lines = split_lines(text)
+    out: dict[int, tuple[str, str]] = {}
+    first: str | None = None
+    fence, i = "", 0
+    while i < len(lines):
+        line = strip_newline(lines[i])
+        m, f = _TAB.match(line), _FENCE.match(line)
+        if f and (not fence or f.group(1).startswith(fence)):
+            fence = "" if fence else f.group(1)
+        if fence or m is None:
+            first = first if not line.strip() or fence else None  # anything else ends the group
+            i += 1
+            continue
+        end = _body_end(lines, i)
+        if first is None:
+            first = m.group("title")
+        else:
+            out.update({k: (m.group("title"), first) for k in range(i, end)})
+        i = end
+    return out
+
+
+def with_tab_alternatives(phases: Sequence[Phase], text: str) -> tuple[Phase, ...]:
+    """``phases`` with the steps of every tab after the first of its group skipped."""
+    alts = tab_alternatives(text) if "===" in text else {}
+    out = []
+    for p in phases:
+        steps = [replace(s, skip_reason=f"alternative: tab \"{alts[s.span.start][0]}\" (runbook runs the "
+                         f"first tab, \"{alts[s.span.start][1]}\")")
+                 if s.span.start in alts and s.skip_reason is None else s for s in p.steps]
+        out.append(replace(p, steps=tuple(steps)))
+    return tuple(out)
