@@ -17,6 +17,7 @@ from rich.text import Text
 
 from runbook.model import EMOJI, FAILING, STATUS_KEYS, Document, RunResult, Status, Step, StepResult
 from runbook.run.plan import Plan
+from runbook.run.resume import FROM_NOTE
 from runbook.wording import count
 
 if TYPE_CHECKING:
@@ -154,6 +155,9 @@ def result_line(r: StepResult, title: str) -> Text:
         t.append("  drift", style="yellow")
     if r.status in (Status.SKIP, Status.BLOCKED) and r.reason:
         t.append(f"  — {r.reason}", style="dim")
+    earlier = next((n for n in r.notes if n.startswith(FROM_NOTE)), None)
+    if earlier:  # a result kept by --resume
+        t.append(f"  ({earlier})", style="dim")
     return t
 
 
