@@ -113,7 +113,7 @@ class TrialRunner(Runner):
     # -- background logs -----------------------------------------------------
     def _attach_background_logs(self, results: dict[str, StepResult]) -> None:
         super()._attach_background_logs(results)
-        if self.keep_logs is None:
+        if self.keep_logs is None or not self._bg_logs:
             return
         os.makedirs(self.keep_logs, exist_ok=True)
         for sid, log in self._bg_logs.items():
