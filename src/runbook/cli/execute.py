@@ -65,6 +65,7 @@ def execute(doc: str, **opts: Any) -> None:
         settings = settings_for_run(document, opts, selection=trial.selection(selection_of(opts)))
         planned = build_plan(document, settings.selection, settings.blocking).steps
         trial.prepare(document, original, settings, opts["from_step"])
+        targets = trial.matrix(document)
     except RunbookError as err:
         fail(err)
         return
@@ -72,6 +73,9 @@ def execute(doc: str, **opts: Any) -> None:
         no_steps(document)
     console = make_console(sys.stderr if opts["out"] == "-" else sys.stdout, no_color=opts["no_color"])
     warn(document)
+    if targets:
+        from runbook.cli.matrix import execute_matrix
+        execute_matrix(document, settings, targets, trial.jobs, outputs, opts)
     runner = trial.runner(document, settings, observers=[
         TerminalReporter(console, quiet=opts["quiet"], verbose=opts["verbose"]), *trial.observers()])
     try:

@@ -55,18 +55,34 @@ class Trial:
     bundle: str | None = None
     record: bool = True
     plan: "ResumePlan | None" = None
+    targets: tuple[str, ...] = ()
+    """``--target NAME=SHELL`` as given (front matter ``targets:`` is added by :meth:`matrix`)."""
+    jobs: int | None = None
 
     @staticmethod
     def from_opts(doc: str, opts: dict[str, Any], outputs: "Outputs") -> "Trial":
         from runbook.run.resume import state_path
 
         beside = tuple(state_path(p) for p in (outputs.annotated, outputs.json) if p)
-        t = Trial(doc, beside, opts.get("resume"), opts.get("bundle"),
-                  not opts.get("no_state"))
+        t = Trial(doc, beside, opts.get("resume"), opts.get("bundle"), not opts.get("no_state"),
+                  targets=tuple(opts.get("targets") or ()), jobs=opts.get("jobs"))
         if t.bundle:
             from runbook.report.bundle import check_bundle_dir
             check_bundle_dir(t.bundle, doc)
         return t
+
+    def matrix(self, document: "Document") -> dict[str, str]:
+        """The targets to run (empty: one ordinary run); RunbookError on bad ones or options
+        a matrix run does not take."""
+        from runbook.run.matrix import parse_targets
+
+        line = document.front_matter_lines.get("targets")
+        where = f"{self.doc}:{line + 1}" if line is not None else self.doc
+        targets = parse_targets(self.targets, document.front_matter, where)
+        if targets and (self.resume_from or self.bundle):
+            raise RunbookError("--resume and --bundle run one target: not with --target or front matter `targets`",
+                               where=self.doc, hint="resume or bundle one target: --shell 'ITS COMMAND'")
+        return targets
 
     def selection(self, sel: "Selection") -> "Selection":
         """A resumed run plans the whole document: ``--from`` picks the start instead."""
