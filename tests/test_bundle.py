@@ -123,3 +123,19 @@ def test_the_html_report_links_and_plays_the_transcript_inline(bundle: Path):
         assert b.problems() == []  # the player ran under the page's CSP, no error
     finally:
         b.close()
+
+
+def test_a_secret_split_over_two_output_chunks_is_masked_in_the_transcript(write_doc):
+    from runbook.parse.markdown import parse_document
+    from runbook.report.asciicast import Recorder, to_cast
+    from runbook.run.mask import Masker
+
+    doc = parse_document("# T\n\n```bash\necho hi\n```\n", str(write_doc("x", "t.md")))
+    step = doc.steps[0]
+    rec = Recorder()
+    rec.step_started(step, 1)
+    rec.step_output(step, "token is pw-7c1e")
+    rec.step_output(step, "0b9a4d and more\n")
+    cast = to_cast(rec, Masker([SECRET]), 0, {})
+    text = "".join(json.loads(line)[2] for line in cast.splitlines()[1:])
+    assert SECRET not in text and "pw-7c1e" not in text and "token is ••••" in text

@@ -137,3 +137,12 @@ def test_resume_without_an_earlier_run_is_a_clear_error(write_doc):
     assert res.exit_code == 2
     assert "nothing to resume" in res.output and ".fresh.annotated.md.runbook-state.json" in res.output
     assert "Traceback" not in res.output
+
+
+def test_a_secret_whose_step_was_removed_is_reported_as_not_rebuilt(write_doc):
+    doc, _ = _fail_then_fix(write_doc)
+    doc.write_text(TRIAL.replace(f"```bash\nexport DEPLOY_TOKEN={TOKEN}\n```\n", ""))
+    code, data, out = _execute(doc, "--resume")
+    assert "cannot be rebuilt" in out and "DEPLOY_TOKEN" in out
+    assert code == 1  # phase C needs the token: the honest verdict is a failure
+    assert _by_id(data)["C-1"]["status"] == "fail"

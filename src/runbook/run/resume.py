@@ -74,6 +74,9 @@ class ResumePlan:
     """Kept steps that run again anyway to re-derive a secret."""
     order: tuple[str, ...] = field(default_factory=tuple)
     """Setup and body step ids in run order (to find the step before another)."""
+    unrebuilt: tuple[str, ...] = ()
+    """Secret variables the session held at the start that no step of the document sets
+    any more: they cannot be rebuilt (their values were never recorded)."""
 
     def state_before(self, step_id: str, ran: set[str]) -> StepState | None:
         """The state to put back before ``step_id`` runs: recorded after the step just before
@@ -98,6 +101,9 @@ class ResumePlan:
             out.append("changed since that run, run again: " + ", ".join(self.changed))
         if self.rerun:
             out.append("run again to re-derive secret variables (never recorded): " + ", ".join(self.rerun))
+        if self.unrebuilt:
+            out.append("cannot be rebuilt (set by a step no longer in the document; values are never "
+                       "recorded): " + ", ".join(self.unrebuilt))
         return out
 
 
@@ -117,10 +123,15 @@ def resume_plan(earlier: Earlier, document: Document, doc_text: str, setup: Sequ
         if r is None or s.id in changed or s.role == "background":
             continue
         kept[s.id] = _kept(r, earlier.origins.get(s.id, earlier.run.started_at), from_step)
-    rerun = _secret_setters([s.id for s in (*setup, *body)], earlier.states, kept)
+    order = [s.id for s in (*setup, *body)]
+    then = [r.step_id for r in earlier.run.steps]
+    rerun, gone = _secret_setters(then, earlier.states, kept, set(order))
     for sid in rerun:
         kept.pop(sid, None)
-    return ResumePlan(earlier, kept, start, changed, tuple(rerun), tuple(s.id for s in (*setup, *body)))
+    before_start = then[:then.index(start)] if start in then else then
+    held = next((earlier.states[sid] for sid in reversed(before_start) if sid in earlier.states), None)
+    lost = tuple(sorted(set(held.secret_names) & gone)) if held else ()
+    return ResumePlan(earlier, kept, start, changed, tuple(rerun), tuple(order), lost)
 
 
 def _status(run: RunResult, step_id: str) -> Status | None:
@@ -138,12 +149,14 @@ def _kept(r: StepResult, at: str, from_step: str | None) -> StepResult:
                                reason=f"not run again (--from {from_step}); it was {r.status.value} then")
 
 
-def _secret_setters(order: Sequence[str], states: Mapping[str, StepState],
-                    kept: Mapping[str, StepResult]) -> list[str]:
-    """Kept steps after which a secret variable first appeared in the recorded state."""
+def _secret_setters(earlier_order: Sequence[str], states: Mapping[str, StepState],
+                    kept: Mapping[str, StepResult], now: set[str]) -> tuple[list[str], set[str]]:
+    """Kept steps after which a secret variable first appeared in the earlier run's recorded
+    state, and the secret names that first appeared after a step no longer in the document."""
     seen: set[str] = set()
+    gone: set[str] = set()
     out: list[str] = []
-    for sid in order:
+    for sid in earlier_order:
         st = states.get(sid)
         if st is None:
             continue
@@ -151,4 +164,6 @@ def _secret_setters(order: Sequence[str], states: Mapping[str, StepState],
         seen |= new
         if new and sid in kept:
             out.append(sid)
-    return out
+        elif new and sid not in now:
+            gone |= new
+    return out, gone

@@ -42,7 +42,9 @@ class TrialRunner(Runner):
         self.keep_logs = keep_logs
         self.record = record
         self.states: dict[str, StepState] = {}
-        """Step id -> the state recorded after it in this run."""
+        """Step id -> the state recorded after it in this run, when it differs from the state
+        recorded last (the state after a step is the last one recorded at or before it)."""
+        self._last: StepState | None = None
         self.saved_logs: dict[str, str] = {}
         """Step id -> the masked copy of its background log in ``keep_logs``."""
         self._ran: set[str] = set()
@@ -105,7 +107,9 @@ class TrialRunner(Runner):
             cwd, env = raw[0]
             for name in self.guard.shell_env():
                 env.pop(name, None)
-            self.states[step.id] = recorded(cwd, env, self._baseline, self._is_secret)
+            state = recorded(cwd, env, self._baseline, self._is_secret)
+            if state != self._last:
+                self.states[step.id] = self._last = state
 
     def _is_secret(self, name: str, value: str) -> bool:
         return bool(SECRET_NAME_RE.search(name)) or name in self.settings.secrets or self.masker(value) != value
