@@ -9,6 +9,7 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from runbook.cli import cli
@@ -146,3 +147,30 @@ def test_a_secret_whose_step_was_removed_is_reported_as_not_rebuilt(write_doc):
     assert "cannot be rebuilt" in out and "DEPLOY_TOKEN" in out
     assert code == 1  # phase C needs the token: the honest verdict is a failure
     assert _by_id(data)["C-1"]["status"] == "fail"
+
+
+@pytest.mark.parametrize("shell", ["dash", "zsh -f"])
+def test_resume_rebuilds_cwd_and_exports_in_posix_shells_too(write_doc, shell):
+    doc = write_doc("""# Posix trial
+
+## Phase A
+
+```bash
+export STAGE_NAME='multi word
+value'
+mkdir -p deep/er && cd deep/er
+```
+
+## Phase B
+
+```bash
+test -f ../../fixed.flag && printf '%s|%s\\n' "$STAGE_NAME" "$(pwd)"
+```
+""", "posix.md")
+    code, _, out = _execute(doc, "--shell", shell)
+    assert code == 1, out
+    (doc.parent / "fixed.flag").write_text("")
+    code, data, out = _execute(doc, "--shell", shell, "--resume")
+    assert code == 0, out
+    assert f"multi word\nvalue|{doc.parent / 'deep' / 'er'}" in _by_id(data)["B-1"]["output"]
+    assert any(n.startswith("from the run at") for n in _by_id(data)["A-1"]["notes"])

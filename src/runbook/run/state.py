@@ -21,8 +21,9 @@ from typing import Any, Callable, Mapping
 
 MAX_STATE_VALUE = 100_000
 """Exported values longer than this are not recorded (nor restored)."""
-SHELL_OWN = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES"})
-"""Variables the shell maintains itself: never restored."""
+SHELL_OWN = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES",
+                       "SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY", "SSH_AUTH_SOCK"})
+"""Variables the shell (or the ssh connection under it) sets itself: never restored."""
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LIST_POSIX = "\\export -p | \\sed -n 's/^export \\(-[A-Za-z0-9]* \\)*\\([A-Za-z_][A-Za-z0-9_]*\\)[= ].*/\\2/p'"
