@@ -91,7 +91,9 @@ def test_a_secret_is_re_derived_by_running_its_step_again_never_stored(write_doc
     assert code == 0, out
     assert "re-derive secret variables" in out and "A-2" in out
     assert not any(n.startswith("from the run at") for n in _by_id(data)["A-2"]["notes"])
-    for state in doc.parent.glob(".*.runbook-state.json"):
+    states = list(doc.parent.glob("*.runbook-state.json"))
+    assert len(states) == 2  # beside the annotated document and beside the JSON
+    for state in states:
         assert TOKEN not in state.read_text()
         assert stat.S_IMODE(state.stat().st_mode) == 0o600
 
@@ -121,7 +123,7 @@ def test_resume_from_a_results_file_and_from_a_later_step(write_doc):
     doc, first = _fail_then_fix(write_doc)
     results = doc.parent / "first.json"
     results.write_text(doc.with_suffix(".json").read_text())
-    os.replace(doc.parent / ".trial.json.runbook-state.json", doc.parent / ".first.json.runbook-state.json")
+    os.replace(doc.parent / "trial.runbook-state.json", doc.parent / "first.runbook-state.json")
     code, data, out = _execute(doc, "--resume", str(results), "--from", "B-2")
     assert code == 0, out
     steps = _by_id(data)
@@ -136,7 +138,7 @@ def test_resume_without_an_earlier_run_is_a_clear_error(write_doc):
     doc = write_doc(TRIAL, "fresh.md")
     res = CliRunner().invoke(cli, ["execute", str(doc), "--resume", "--no-color"])
     assert res.exit_code == 2
-    assert "nothing to resume" in res.output and ".fresh.annotated.md.runbook-state.json" in res.output
+    assert "nothing to resume" in res.output and "fresh.annotated.runbook-state.json" in res.output
     assert "Traceback" not in res.output
 
 

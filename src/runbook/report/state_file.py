@@ -1,6 +1,6 @@
 """The state file of ``--resume``: written after a run, read by the next one.
 
-``.<doc>.runbook-state.json`` beside the document, created with mode 0600: the run's
+``NAME.runbook-state.json`` beside the annotated document and the JSON results, created with mode 0600: the run's
 results (as the JSON results, masked), each step's fingerprint and the session state
 recorded after each step (never a secret value, see :mod:`runbook.run.state`).
 """

@@ -1,6 +1,6 @@
 """``--resume``: what an earlier run of the same document leaves to a new one.
 
-The *state file* (``.<doc>.runbook-state.json`` beside the document, mode 0600) holds
+The *state file* (``NAME.runbook-state.json`` beside the run's outputs, mode 0600) holds
 the earlier run's results, a fingerprint of every step, and the session state recorded
 after each step (:class:`runbook.run.state.StepState`: cwd and exported variables,
 never a secret value). :func:`resume_plan` compares it with the document as it is now:
@@ -30,10 +30,12 @@ STATE_VERSION = 1
 FROM_NOTE = "from the run at "
 
 
-def state_path(doc: str) -> str:
-    """Where the state of ``doc``'s last run is kept: hidden, beside the document."""
-    p = Path(doc)
-    return str(p.with_name(f".{p.name}.runbook-state.json"))
+def state_path(output: str) -> str:
+    """Where a run keeps its state beside one of its outputs: ``doc.annotated.md`` ->
+    ``doc.annotated.runbook-state.json``, ``results.json`` -> ``results.runbook-state.json``."""
+    p = Path(output)
+    stem = p.name[:-len(p.suffix)] if p.suffix in (".md", ".json", ".markdown") else p.name
+    return str(p.with_name(f"{stem}.runbook-state.json"))
 
 
 def fingerprint(step: Step) -> str:
