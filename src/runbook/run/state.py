@@ -19,26 +19,38 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from runbook.run.exports import parse_exports
+
 MAX_STATE_VALUE = 100_000
 """Exported values longer than this are not recorded (nor restored)."""
 SHELL_OWN = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES",
                        "SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY", "SSH_AUTH_SOCK"})
 """Variables the shell (or the ssh connection under it) sets itself: never restored."""
 
+_SAVE_IFS = ("case ${IFS+x} in x) __rb_i=$IFS; __rb_s=1;; *) __rb_s=;; esac\n"
+             "IFS='\n'\n")
+"""The names are split on newlines whatever ``IFS`` the document set (put back after)."""
+_RESTORE_IFS = 'if [ -n "$__rb_s" ]; then IFS=$__rb_i; else \\unset IFS; fi\n'
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LIST_POSIX = "\\export -p | \\sed -n 's/^export \\(-[A-Za-z0-9]* \\)*\\([A-Za-z_][A-Za-z0-9_]*\\)[= ].*/\\2/p'"
 
 
 def state_script(nonce: str) -> str:
-    """Print ``cwd`` then each exported variable as ``\\n__RB_E<nonce>=NAME\\nVALUE\\n__RB_E<nonce>;``."""
-    body = ("@PRINTF '\\n__RB_C%s\\n%s\\n__RB_C%s;' " + nonce + " \"$(pwd)\" " + nonce + "\n"
-            "for __rb_n in $(@LIST); do case \"$__rb_n\" in __rb_[nv]) continue;; esac; "
-            "eval \"__rb_v=\\${$__rb_n}\"; "
-            f"[ ${{#__rb_v}} -le {MAX_STATE_VALUE} ] && "
-            "@PRINTF '\\n__RB_E%s=%s\\n%s\\n__RB_E%s;' " + nonce + " \"$__rb_n\" \"$__rb_v\" " + nonce
-            + "; done\n\\unset __rb_n __rb_v")
-    bash = body.replace("@PRINTF", "\\builtin printf").replace("@LIST", "\\builtin compgen -e")
-    posix = body.replace("@PRINTF", "\\printf").replace("@LIST", _LIST_POSIX)
+    """Print ``cwd`` and every exported variable, between markers carrying ``nonce``.
+
+    bash starts no process for it (``$PWD`` and the ``export -p`` builtin, read by
+    :func:`runbook.run.exports.parse_exports`); other shells run ``pwd`` and ``export -p | sed``
+    and print each value raw."""
+    record = "@PRINTF '\\n__RB_E%s=%s\\n%s\\n__RB_E%s;' " + nonce + ' "$__rb_n" "$__rb_v" ' + nonce
+    cwd = "@PRINTF '\\n__RB_C%s\\n%s\\n__RB_C%s;' " + nonce + " @CWD " + nonce + "\n"
+    bash = (cwd.replace("@CWD", '"$PWD"').replace("@PRINTF", "\\builtin printf")
+            + f"\\builtin printf '\\n__RB_X%s\\n' {nonce}; \\builtin export -p; "
+            f"\\builtin printf '\\n__RB_X%s;\\n' {nonce}")
+    posix = (cwd.replace("@CWD", '"$(pwd)"') + _SAVE_IFS
+             + f"for __rb_n in $({_LIST_POSIX}); do case \"$__rb_n\" in __rb_[nvis]) continue;; esac; "
+             'eval "[ -n \\"\\${$__rb_n+x}\\" ]" || continue; eval "__rb_v=\\${$__rb_n}"; '
+             f"[ ${{#__rb_v}} -le {MAX_STATE_VALUE} ] && {record}; done\n" + _RESTORE_IFS
+             + "\\unset __rb_n __rb_v __rb_i __rb_s").replace("@PRINTF", "\\printf")
     return f'{{ if [ -n "${{BASH_VERSION-}}" ]; then\n{bash}\nelse\n{posix}\nfi\n}} 2>/dev/null\n'
 
 
@@ -49,8 +61,13 @@ def parse_state(text: str, nonce: str) -> tuple[str, dict[str, str]] | None:
     cwd = re.search(rf"\n__RB_C{n}\n(.*?)\n__RB_C{n};", text, re.DOTALL)
     if cwd is None:
         return None
-    rx = re.compile(rf"\n__RB_E{n}=([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n__RB_E{n};", re.DOTALL)
-    return cwd.group(1), {m.group(1): m.group(2) for m in rx.finditer(text)}
+    listed = re.search(rf"\n__RB_X{n}\n(.*?)\n__RB_X{n};", text, re.DOTALL)
+    if listed is not None:  # bash
+        exported = parse_exports(listed.group(1))
+    else:
+        rx = re.compile(rf"\n__RB_E{n}=([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n__RB_E{n};", re.DOTALL)
+        exported = {m.group(1): m.group(2) for m in rx.finditer(text)}
+    return cwd.group(1), {k: v for k, v in exported.items() if len(v) <= MAX_STATE_VALUE}
 
 
 @dataclass(frozen=True)
