@@ -94,3 +94,39 @@ def test_a_bad_target_is_a_usage_error_before_anything_runs(write_doc):
     assert res.exit_code == 2 and "expected NAME=SHELL_COMMAND" in res.output
     res = CliRunner().invoke(cli, ["execute", str(doc), "--target", "x=no-such-shell-here"])
     assert res.exit_code == 2 and "not found" in res.output and "Traceback" not in res.output
+
+
+def test_ctrl_c_stops_every_target_and_leaves_nothing_running(write_doc, runbook_exe, tmp_path: Path):
+    import signal
+    import subprocess
+    import time
+
+    doc = write_doc(f"""# Long
+
+```bash timeout=120
+touch {tmp_path}/started-$RB_TARGET; sleep 93.7 && echo done-$RB_TARGET
+```
+
+```bash
+echo later
+```
+""")
+    proc = subprocess.Popen([*runbook_exe, "execute", str(doc), "--json", str(tmp_path / "m.json"), "--no-color",
+                             "--target", "one=env RB_TARGET=one bash", "--target", "two=env RB_TARGET=two bash"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path)
+    deadline = time.monotonic() + 30
+    while len(list(tmp_path.glob("started-*"))) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert len(list(tmp_path.glob("started-*"))) == 2, "the targets never started"
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, _ = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("runbook did not stop after Ctrl-C") from None
+    assert proc.returncode == 130, out.decode()
+    data = json.loads((tmp_path / "m.json").read_text())
+    for name in ("one", "two"):
+        assert [s["status"] for s in data["targets"][name]["steps"]] == ["error", "skip"]
+    left = subprocess.run(["pgrep", "-f", "sleep 93.7"], capture_output=True, text=True).stdout.split()
+    assert left == [], f"left running: {left}"
