@@ -82,6 +82,10 @@ def test_a_trial_failing_in_phase_c_resumes_to_a_pass_with_phase_a_variables(wri
     kept_note = "from the run at " + first["started_at"]
     assert kept_note in steps["A-1"]["notes"] and kept_note in steps["B-2"]["notes"]
     assert kept_note in out  # the terminal says so too
+    junit = CliRunner().invoke(cli, ["report", str(doc.with_suffix(".json")), "--junit", str(doc.with_suffix(".xml"))])
+    assert junit.exit_code == 0, junit.output
+    assert f"[pass] ({kept_note})" in doc.with_suffix(".xml").read_text()
+    assert kept_note in doc.with_name("trial.annotated.md").read_text()
     assert not any(n.startswith("from the run at") for n in steps["C-1"]["notes"])
 
 
@@ -176,3 +180,10 @@ test -f ../../fixed.flag && printf '%s|%s\\n' "$STAGE_NAME" "$(pwd)"
     assert code == 0, out
     assert f"multi word\nvalue|{doc.parent / 'deep' / 'er'}" in _by_id(data)["B-1"]["output"]
     assert any(n.startswith("from the run at") for n in _by_id(data)["A-1"]["notes"])
+
+
+def test_resuming_with_the_results_of_another_document_is_refused(write_doc):
+    doc, _ = _fail_then_fix(write_doc)
+    other = write_doc(TRIAL, "other.md")
+    res = CliRunner().invoke(cli, ["execute", str(other), "--resume", str(doc.with_suffix(".json"))])
+    assert res.exit_code == 2 and "these results are of" in res.output and "Traceback" not in res.output

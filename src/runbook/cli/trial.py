@@ -103,6 +103,10 @@ class Trial:
                                    where=self.doc, hint="pass --resume RESULTS.json")
             path = self.states[0]
         earlier = read_earlier(path)
+        from pathlib import Path
+        if Path(earlier.run.document).name != Path(self.doc).name:
+            raise RunbookError(f"--resume: these results are of {earlier.run.document}, not {self.doc}", where=path,
+                               hint="resume with the results of this document")
         plan = build_plan(document, settings.selection, settings.blocking)
         if from_step is not None and from_step not in [s.id for s in plan.main]:
             raise RunbookError(f"--from {from_step}: not a step of the run", where=self.doc,
