@@ -8,6 +8,7 @@ file the next ``--resume`` reads, and the evidence bundle.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 import click
@@ -103,7 +104,6 @@ class Trial:
                                    where=self.doc, hint="pass --resume RESULTS.json")
             path = self.states[0]
         earlier = read_earlier(path)
-        from pathlib import Path
         if Path(earlier.run.document).name != Path(self.doc).name:
             raise RunbookError(f"--resume: these results are of {earlier.run.document}, not {self.doc}", where=path,
                                hint="resume with the results of this document")
