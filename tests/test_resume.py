@@ -31,7 +31,7 @@ export DEPLOY_TOKEN={TOKEN}
 
 ## Phase B: service
 
-```bash background ready="test -s svc.pid"
+```bash background ready="kill -0 $(cat svc.pid 2>/dev/null) 2>/dev/null"
 echo $$ > svc.pid; exec sleep 300
 ```
 

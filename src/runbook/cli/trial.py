@@ -8,6 +8,7 @@ file the next ``--resume`` reads, and the evidence bundle.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from runbook.config import Selection, Settings
     from runbook.model import Document, RunResult
     from runbook.outputs import Outputs
+    from runbook.report.asciicast import Recorder
     from runbook.run.protocol import Observer
     from runbook.run.resume import ResumePlan
     from runbook.run.trial import TrialRunner
@@ -59,6 +61,8 @@ class Trial:
     targets: tuple[str, ...] = ()
     """``--target NAME=SHELL`` as given (front matter ``targets:`` is added by :meth:`matrix`)."""
     jobs: int | None = None
+    recorder: "Recorder | None" = None
+    """The bundle's transcript (``--bundle`` only)."""
 
     @staticmethod
     def from_opts(doc: str, opts: dict[str, Any], outputs: "Outputs") -> "Trial":
@@ -118,11 +122,9 @@ class Trial:
     def runner(self, document: "Document", settings: "Settings", observers: Sequence["Observer"]) -> "TrialRunner":
         from runbook.run.trial import TrialRunner
 
-        logs = None
-        if self.bundle:
-            import os
-            logs = os.path.join(self.bundle, "logs")
-        return TrialRunner(document, settings, observers, resume=self.plan, keep_logs=logs, record=self.record and bool(self.states))
+        logs = os.path.join(self.bundle, "logs") if self.bundle else None
+        return TrialRunner(document, settings, observers, resume=self.plan, keep_logs=logs,
+                           record=self.record and bool(self.states))
 
     def observers(self) -> list["Observer"]:
         """Observers the trial adds (the transcript of a bundle)."""
@@ -145,6 +147,6 @@ class Trial:
                 write_state(path, run, original, document, runner.all_states(), origins)
             except OSError as exc:
                 click.echo(f"runbook: warning: cannot keep the state for --resume: {exc}", err=True)
-        if self.bundle:
+        if self.bundle and self.recorder is not None:
             from runbook.report.bundle import write_bundle
             write_bundle(self.bundle, run, document, original, self.recorder, runner)
