@@ -14,11 +14,13 @@ def test_a_new_section_brings_the_reader_back_from_a_guest_console():
     doc = ("# D\n\n## Diagnosis\n\n```bash\n$ virtctl console vmi-1\n```\n\nIn the guest OS, run:\n\n"
            "```bash\n$ df -h\n```\n\n```yaml\n# a comment in a file, not a heading\nkey: v\n```\n\n"
            "In the guest again:\n\n```bash\n$ du -sh /tmp\n```\n\n## Mitigation\n\n"
-           "Free up space in the guest file system, then check the class:\n\n```bash\n$ kubectl get sc\n```\n")
+           "Free up space in the guest file system.\n\nThen check the class:\n\n```bash\n$ kubectl get sc\n```\n")
     rows = _rows(doc)
-    assert [r[0] for r in rows] == [6, 12, 23, 31]
+    assert [r[0] for r in rows] == [6, 12, 23, 33]
     assert all(why is not None and why.startswith("runs inside the VM guest") for _, why in rows[:3])
     assert rows[3][1] is None  # the yaml comment kept the context; the heading ended it
+    inside = doc.replace("Then check the class:", "Inside the guest, check the class:")
+    assert _rows(inside)[3][1] == "runs inside the VM guest (`virtctl console`): the document typed it there"
 
 
 def test_a_block_the_prose_calls_logged_errors_is_not_run():

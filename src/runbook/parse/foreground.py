@@ -65,22 +65,35 @@ def with_long_running(phases: Sequence[Phase], lines: Sequence[str]) -> tuple[Ph
     for i, s in enumerate(steps):
         before = _prose(lines, steps[i - 1].end if i else 0, s.span.start)
         after = _prose(lines, s.end, starts[i + 1])
-        if inside is not None and _new_section(lines, steps[i - 1].end if i else 0, s.span.start):
+        heading = _last_heading(lines, steps[i - 1].end if i else 0, s.span.start) if inside else None
+        if heading is not None and not _INSIDE.search(_last_paragraph(lines, heading + 1, s.span.start)):
             inside = None  # a heading: the reader is back in their own shell (the next section)
         new, inside = _decide(s, before, after, inside)
         decided[s.id] = new
     return tuple(replace(p, steps=tuple(decided.get(s.id, s) for s in p.steps)) for p in phases)
 
 
-def _new_section(lines: Sequence[str], start: int, end: int) -> bool:
-    """A Markdown heading (``## Mitigation``) between two steps (a ``#`` comment in a fence is none)."""
-    fenced = False
-    for ln in lines[max(0, start):max(0, end)]:
-        if re.match(r"^\s*(?:```|~~~)", ln):
+def _last_paragraph(lines: Sequence[str], start: int, end: int) -> str:
+    """The paragraph right before line ``end`` (not before ``start``): "Inside the container, run:"."""
+    k = end
+    while k > start and not lines[k - 1].strip():
+        k -= 1
+    top = k
+    while top > start and lines[top - 1].strip():
+        top -= 1
+    return _prose(lines, top, k)
+
+
+def _last_heading(lines: Sequence[str], start: int, end: int) -> int | None:
+    """The line of the last Markdown heading (``## Mitigation``) between two steps, if any
+    (a ``#`` comment inside a fence is none)."""
+    fenced, found = False, None
+    for k in range(max(0, start), max(0, end)):
+        if re.match(r"^\s*(?:```|~~~)", lines[k]):
             fenced = not fenced
-        elif not fenced and _HEADING.match(ln):
-            return True
-    return False
+        elif not fenced and _HEADING.match(lines[k]):
+            found = k
+    return found
 
 
 def _decide(s: Step, before: str, after: str, inside: str | None) -> tuple[Step, str | None]:

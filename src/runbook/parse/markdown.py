@@ -340,8 +340,8 @@ class Scan:
 
 
 def scan(text: str) -> Scan:
-    """Blocks and tables of ``text`` (no BOM) without interpreting them; never raises."""
-    text = open_containers(lab_fences(blank_annotations(text, strict=False)))
+    """Blocks and tables of ``text`` (no BOM) as CommonMark sees them (MkDocs containers shut); never raises."""
+    text = lab_fences(blank_annotations(text, strict=False))
     lines = split_lines(text)
     tokens = _markdown().parse(text)
     return Scan(tuple(lines), tuple(_blocks(tokens, lines)), tuple(_table_cells(tokens)))

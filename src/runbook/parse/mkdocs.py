@@ -96,13 +96,43 @@ def tab_alternatives(text: str) -> dict[int, tuple[str, str]]:
     return out
 
 
+def containers(lines: list[str]) -> list[tuple[int, int]]:
+    """(marker line, index after the body) of every outermost tab or admonition."""
+    out: list[tuple[int, int]] = []
+    fence, i = "", 0
+    while i < len(lines):
+        line = strip_newline(lines[i])
+        m = _FENCE.match(line)
+        if m and (not fence or m.group(1).startswith(fence)):
+            fence = "" if fence else m.group(1)
+        elif not fence and _MARKER.match(line):
+            end = _body_end(lines, i)
+            out.append((i, end))
+            i = end
+            continue
+        i += 1
+    return out
+
+
 def with_tab_alternatives(phases: Sequence[Phase], text: str) -> tuple[Phase, ...]:
-    """``phases`` with the steps of every tab after the first of its group skipped."""
-    alts = tab_alternatives(text) if "===" in text else {}
+    """``phases`` with the steps of every tab after the first of its group skipped, and each
+    step's ``prefix`` read from ``text`` as written (results go where the author's block is)."""
+    if "===" not in text and "!!!" not in text and "???" not in text:
+        return tuple(phases)
+    alts = tab_alternatives(text)
+    lines = split_lines(text)
+    boxes = containers(lines)
     out = []
     for p in phases:
-        steps = [replace(s, skip_reason=f"alternative: tab \"{alts[s.span.start][0]}\" (runbook runs the "
-                         f"first tab, \"{alts[s.span.start][1]}\")")
-                 if s.span.start in alts and s.skip_reason is None else s for s in p.steps]
+        steps = []
+        for s in p.steps:
+            box = next(((a, b) for a, b in boxes if a < s.span.start < b), None)
+            if box is not None:  # results go after the container, at its marker's indentation
+                lead = re.match(r"[ \t>]*", lines[box[0]])
+                s = replace(s, end=max(s.end, box[1]), prefix=lead.group(0) if lead else "")
+            if s.span.start in alts and s.skip_reason is None:
+                tab, first = alts[s.span.start]
+                s = replace(s, skip_reason=f'alternative: tab "{tab}" (runbook runs the first tab, "{first}")')
+            steps.append(s)
         out.append(replace(p, steps=tuple(steps)))
     return tuple(out)
