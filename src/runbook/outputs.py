@@ -34,12 +34,13 @@ def run_status(run: RunResult) -> int:
     return EXIT_FAIL if any(r.status in FAILING for r in run.steps) else EXIT_OK
 
 
-def load_document(path: str) -> tuple[Source, str, Document]:
-    """Read a document, drop earlier annotations, parse it (errors raise)."""
+def load_document(path: str, data: bytes | None = None) -> tuple[Source, str, Document]:
+    """Read a document (or take its bytes, e.g. standard input's), drop earlier annotations,
+    parse it (errors raise)."""
     from runbook.parse.markdown import parse_document
     from runbook.write.annotate import strip
 
-    src = Source.read(path)
+    src = Source.read(path) if data is None else Source.from_bytes(data, path)
     original = strip(src.text, path)
     return src, original, parse_document(original, path)
 
@@ -178,6 +179,22 @@ def strip_document(doc: str, out: str | None, in_place: bool) -> None:
         atomic_write(doc, data, expect=src.encode())
     elif out and out != "-":
         atomic_write(out, data, mode_from=doc)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def strip_stdin(out: str | None, in_place: bool) -> None:
+    """``runbook strip -``: standard input without runbook's annotations, to ``out`` or stdout."""
+    from runbook.write.annotate import strip
+
+    if in_place:
+        raise RunbookError("--in-place needs a file, not standard input", hint="write with -o PATH or to stdout")
+    check_outputs([("-o", out)])
+    src = Source.from_bytes(sys.stdin.buffer.read(), "<stdin>")
+    data = src.encode(strip(src.text, src.path))
+    if out and out != "-":
+        atomic_write(out, data)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

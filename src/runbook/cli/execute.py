@@ -19,11 +19,12 @@ from runbook.cli.common import (
     settings_for_run,
     warn,
 )
+from runbook.cli.many import one_or_many, say_written
 from runbook.errors import EXIT_FAIL, EXIT_OK, RunbookError
 
 
 @click.command()
-@click.argument("doc", type=click.Path(dir_okay=False))
+@click.argument("docs", nargs=-1, type=click.Path())
 @click.option("-o", "--output", "out", metavar="PATH", help="Where to write the annotated document ('-' for stdout).")
 @click.option("--in-place", is_flag=True, help="Annotate the document itself.")
 @click.option("--no-annotate", is_flag=True, help="Do not write an annotated document.")
@@ -38,15 +39,21 @@ from runbook.errors import EXIT_FAIL, EXIT_OK, RunbookError
 @click.option("-q", "--quiet", is_flag=True, help="Show only failures and the summary.")
 @click.option("--no-color", is_flag=True, help="Plain output without colour.")
 @selection_options
-def execute(doc: str, **opts: Any) -> None:
-    """Run DOC's steps in one shell, judge them, write the results.
+def execute(docs: tuple[str, ...], **opts: Any) -> None:
+    """Run each document's steps in one shell, judge them, write the results.
+
+    DOCS are Markdown files or folders (every *.md in them but *.annotated.md, as the
+    configured include/exclude allow; none: the configured paths). The annotated document
+    goes beside each one as DOC.annotated.md unless -o, --in-place or --no-annotate.
+    Several documents: one shell each, in order, a summary per document and in total,
+    one combined --json/--junit/--html, and the worst exit status.
 
     \b
     Exit status:
       0    no step failed, errored, is manual or blocked (skips and drift allowed)
       1    at least one step failed, errored, is manual or blocked
       2    bad usage or input (the message names path:line); nothing ran
-      5    no step to run: DOC has none, or the selection matches none
+      5    no step to run: no document has one, or the selection matches none
       130  interrupted (Ctrl-C, SIGTERM, SIGHUP)
     """
     from runbook.outputs import Outputs, run_status, write_outputs
@@ -54,6 +61,7 @@ def execute(doc: str, **opts: Any) -> None:
     from runbook.run.plan import build_plan
     from runbook.run.runner import Runner
 
+    doc = one_or_many(docs, opts)
     outputs = Outputs(doc, out=opts["out"], in_place=opts["in_place"], no_annotate=opts["no_annotate"],
                       json=opts["json_path"], junit=opts["junit_path"], html=opts["html_path"],
                       summary=opts["summary_path"])
@@ -78,5 +86,6 @@ def execute(doc: str, **opts: Any) -> None:
         fail(err)
         return
     say_kept(doc, kept, "results")
+    say_written(outputs, kept, reports=True)
     status = run_status(run)
     sys.exit(EXIT_FAIL if kept and status == EXIT_OK else status)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -21,6 +21,8 @@ from runbook.wording import count
 
 if TYPE_CHECKING:
     from rich.live import Live
+
+    from runbook.report.combined import DocumentRun
 
 ICON = EMOJI
 STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "magenta", Status.SKIP: "dim",
@@ -65,7 +67,7 @@ class TerminalReporter:
     # observer hooks ---------------------------------------------------------
     def run_started(self, doc: Document, plan: Plan) -> None:
         if not self.quiet:
-            self.console.print(Text(f"runbook · {doc.path} · {len(plan.steps)} steps", style="bold"))
+            self.console.print(Text(f"runbook · {doc.path} · {count(len(plan.steps), 'step')}", style="bold"))
 
     def step_started(self, step: Step, attempt: int) -> None:
         if self.console.is_terminal and not self.quiet:
@@ -182,3 +184,27 @@ def totals_line(run: RunResult) -> Text:
     if run.interrupted:
         t.append("  (interrupted)", style="yellow")
     return t
+
+
+def print_documents(console: Console, entries: Sequence["DocumentRun"]) -> None:
+    """The end of a many-document run: a row per document, then the totals over all."""
+    from runbook.report.combined import totals, verdict_of
+
+    table = Table(title="Documents", title_justify="left")
+    for col in ("document", "verdict", "steps", "time"):
+        table.add_column(col, justify="right" if col in ("steps", "time") else "left")
+    for e in entries:
+        ok, headline = verdict_of(e)
+        style = "dim" if ok is None else "green" if ok else "red"
+        table.add_row(e.document, Text(headline, style=style), str(len(e.run.steps)) if e.run else "",
+                      f"{e.run.duration_s:.2f}s" if e.run else "")
+    console.print(table)
+    c = totals(entries)
+    bad = any(verdict_of(e)[0] is False for e in entries)
+    parts = [f"{c[k]} {k}" for k in (*STATUS_KEYS, "drift") if c[k]]
+    not_run = sum(1 for e in entries if e.run is None)
+    t = Text("FAILED" if bad else "PASSED", style="bold red" if bad else "bold green")
+    t.append(f"  {count(len(entries), 'document')}" + (f" ({not_run} not run)" if not_run else "")
+             + f", {count(c['total'], 'step')}: " + (", ".join(parts) or "nothing run")
+             + f" in {sum(e.run.duration_s for e in entries if e.run):.2f}s")
+    console.print(t)
