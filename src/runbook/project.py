@@ -200,6 +200,17 @@ def _matches(rel: str, patterns: Sequence[str]) -> bool:
     return False
 
 
+def excluded(path: Path, project: Project) -> bool:
+    """A file the configured include/exclude globs leave out (relative to the config's folder)."""
+    if project.file is None:
+        return False
+    try:
+        rel = path.resolve().relative_to(Path(project.root).resolve()).as_posix()
+    except ValueError:
+        return False
+    return not _matches(rel, project.include) or _matches(rel, project.exclude)
+
+
 def _in_folder(folder: Path, project: Project) -> list[str]:
     """The documents under ``folder``: ``*.md`` (and the include globs), never
     ``*.annotated.md``, nothing in hidden folders, nothing the exclude globs name."""
