@@ -12,7 +12,7 @@ from runbook.cli.many import documents_of, project_of
 from runbook.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE, RunbookError
 
 
-@click.command()
+@click.command(short_help="Lint documents without running them.")
 @click.argument("docs", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")

@@ -23,21 +23,24 @@ from runbook.cli.many import one_or_many, say_written
 from runbook.errors import EXIT_FAIL, EXIT_OK, RunbookError
 
 
-@click.command()
+@click.command(short_help="Run documents, judge each step, write the results.")
 @click.argument("docs", nargs=-1, type=click.Path())
-@click.option("-o", "--output", "out", metavar="PATH", help="Where to write the annotated document ('-' for stdout).")
+@click.option("-o", "--output", "out", metavar="PATH", help="Where to write the annotated document ('-' for stdout); default DOC.annotated.md beside DOC.")
 @click.option("--in-place", is_flag=True, help="Annotate the document itself.")
 @click.option("--no-annotate", is_flag=True, help="Do not write an annotated document.")
-@click.option("--json", "json_path", metavar="PATH", help="Write machine-readable results (spec §8).")
-@click.option("--junit", "junit_path", metavar="PATH", help="Write JUnit XML.")
-@click.option("--html", "html_path", metavar="PATH", help="Write a self-contained HTML report.")
+@click.option("--json", "json_path", metavar="PATH", help="Write the results as JSON (one file for all documents).")
+@click.option("--junit", "junit_path", metavar="PATH", help="Write JUnit XML (a testsuite per document and phase).")
+@click.option("--html", "html_path", metavar="PATH",
+              help="Write a self-contained HTML report (several documents: an index linking one per document).")
 @click.option("--summary", "summary_path", metavar="PATH", help="Append a Markdown summary (also $GITHUB_STEP_SUMMARY).")
 @session_options
 @click.option("--strict", is_flag=True, help="Drift (documented output differs) fails the step.")
 @click.option("-x", "--fail-fast", is_flag=True, help="Stop after the first failing step (teardown still runs).")
-@click.option("-v", "--verbose", is_flag=True, help="Show every step's output.")
+@click.option("-v", "--verbose", is_flag=True, help="Show every step's output, live as it runs.")
 @click.option("-q", "--quiet", is_flag=True, help="Show only failures and the summary.")
-@click.option("--no-color", is_flag=True, help="Plain output without colour.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour: auto = on a terminal, unless NO_COLOR is set (FORCE_COLOR forces it).")
+@click.option("--no-color", is_flag=True, help="The same as --color never.")
 @selection_options
 def execute(docs: tuple[str, ...], **opts: Any) -> None:
     """Run each document's steps in one shell, judge them, write the results.
@@ -75,10 +78,12 @@ def execute(docs: tuple[str, ...], **opts: Any) -> None:
         return
     if not planned:
         no_steps(document)
-    console = make_console(sys.stderr if opts["out"] == "-" else sys.stdout, no_color=opts["no_color"])
+    console = make_console(sys.stderr if opts["out"] == "-" else sys.stdout, no_color=opts["no_color"],
+                           color=opts["color"])
     warn(document)
-    runner = Runner(document, settings,
-                    observers=[TerminalReporter(console, quiet=opts["quiet"], verbose=opts["verbose"])])
+    reporter = TerminalReporter(console, quiet=opts["quiet"], verbose=opts["verbose"])
+    runner = Runner(document, settings, observers=[reporter])
+    reporter.follow(runner.masker, settings.secrets)
     try:
         run = run_stoppable(runner)
         kept = write_outputs(run, src, original, document, outputs, runner.masker)

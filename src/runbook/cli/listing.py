@@ -12,7 +12,7 @@ from runbook.cli.many import documents_of, project_of
 from runbook.errors import RunbookError
 
 
-@click.command("list")
+@click.command("list", short_help="Show the phases and steps runbook reads.")
 @click.argument("docs", nargs=-1, type=click.Path(allow_dash=True))
 @selection_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,

@@ -140,7 +140,7 @@ def execute_many(docs: Sequence[str], opts: dict[str, Any]) -> NoReturn:
 def _console(opts: dict[str, Any]) -> Any:
     from runbook.report.terminal import make_console
 
-    return make_console(sys.stdout, no_color=opts.get("no_color", False))
+    return make_console(sys.stdout, no_color=opts.get("no_color", False), color=opts.get("color", "auto"))
 
 
 def _status(e: "DocumentRun") -> int:
@@ -180,8 +180,9 @@ def _run_one(n: int, d: _Loaded, opts: dict[str, Any]) -> "DocumentRun":
 
     assert d.settings is not None
     warn(d.document)
-    runner = Runner(d.document, d.settings, observers=[TerminalReporter(
-        _console(opts), quiet=opts.get("quiet", False), verbose=opts.get("verbose", False))])
+    reporter = TerminalReporter(_console(opts), quiet=opts.get("quiet", False), verbose=opts.get("verbose", False))
+    runner = Runner(d.document, d.settings, observers=[reporter])
+    reporter.follow(runner.masker, d.settings.secrets)
     run = run_stoppable(runner)
     outputs = Outputs(d.path, in_place=opts["in_place"], no_annotate=opts["no_annotate"])
     html = None

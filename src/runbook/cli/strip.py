@@ -11,7 +11,7 @@ from runbook.cli.many import documents_of, project_of
 from runbook.errors import RunbookError
 
 
-@click.command()
+@click.command(short_help="Remove runbook's annotations, byte for byte.")
 @click.argument("docs", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", "out", metavar="PATH", help="Write here ('-' for stdout, the default).")
 @click.option("--in-place", is_flag=True, help="Strip each document itself (needed for several documents).")

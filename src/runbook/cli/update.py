@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from runbook.write.update import StepUpdate
 
 
-@click.command()
+@click.command(short_help="Write the actual output into expected-output blocks.")
 @click.argument("docs", nargs=-1, type=click.Path())
 @click.option("-o", "--output", "out", metavar="PATH",
               help="Write the updated document here ('-' for stdout) instead of in place.")
