@@ -166,3 +166,10 @@ def test_update_check_over_a_folder_reports_each_document(folder: Path):
     code, out = run_cli("update", "docs", "--check")
     assert code == 1 and "docs/stale.md: would change" in out
     assert (folder / "stale.md").read_text() == stale
+
+
+@pytest.mark.parametrize("option", [["--bundle", "b"], ["--target", "one=bash"], ["--resume"]])
+def test_single_document_trial_options_with_several_documents_are_usage_errors(folder: Path, option: list[str]):
+    code, out = run_cli("execute", "docs", *option)
+    assert code == 2 and "works on one document" in out and "hint:" in out
+    assert not (folder / "b-pass.annotated.md").exists()

@@ -20,6 +20,7 @@ from runbook.cli.common import (
     warn,
 )
 from runbook.cli.many import one_or_many, say_written
+from runbook.cli.trial import Trial, trial_options
 from runbook.errors import EXIT_FAIL, EXIT_OK, RunbookError
 
 
@@ -42,6 +43,7 @@ from runbook.errors import EXIT_FAIL, EXIT_OK, RunbookError
               help="Colour: auto = on a terminal, unless NO_COLOR is set (FORCE_COLOR forces it).")
 @click.option("--no-color", is_flag=True, help="The same as --color never.")
 @selection_options
+@trial_options
 def execute(docs: tuple[str, ...], **opts: Any) -> None:
     """Run each document's steps in one shell, judge them, write the results.
 
@@ -62,7 +64,6 @@ def execute(docs: tuple[str, ...], **opts: Any) -> None:
     from runbook.outputs import Outputs, run_status, write_outputs
     from runbook.report.terminal import TerminalReporter, make_console
     from runbook.run.plan import build_plan
-    from runbook.run.runner import Runner
 
     doc = one_or_many(docs, opts)
     outputs = Outputs(doc, out=opts["out"], in_place=opts["in_place"], no_annotate=opts["no_annotate"],
@@ -70,9 +71,12 @@ def execute(docs: tuple[str, ...], **opts: Any) -> None:
                       summary=opts["summary_path"])
     try:
         outputs.check()
+        trial = Trial.from_opts(doc, opts, outputs)
         src, original, document = load(doc)
-        settings = settings_for_run(document, opts, selection=selection_of(opts))
+        settings = settings_for_run(document, opts, selection=trial.selection(selection_of(opts)))
         planned = build_plan(document, settings.selection, settings.blocking).steps
+        trial.prepare(document, original, settings, opts["from_step"])
+        targets = trial.matrix(document)
     except RunbookError as err:
         fail(err)
         return
@@ -81,12 +85,16 @@ def execute(docs: tuple[str, ...], **opts: Any) -> None:
     console = make_console(sys.stderr if opts["out"] == "-" else sys.stdout, no_color=opts["no_color"],
                            color=opts["color"])
     warn(document)
+    if targets:
+        from runbook.cli.matrix import execute_matrix
+        execute_matrix(document, settings, targets, trial.jobs, outputs, opts)
     reporter = TerminalReporter(console, quiet=opts["quiet"], verbose=opts["verbose"])
-    runner = Runner(document, settings, observers=[reporter])
+    runner = trial.runner(document, settings, observers=[reporter, *trial.observers()])
     reporter.follow(runner.masker, settings.secrets)
     try:
         run = run_stoppable(runner)
         kept = write_outputs(run, src, original, document, outputs, runner.masker)
+        trial.after(run, runner, original, document)
     except RunbookError as err:
         fail(err)
         return

@@ -83,6 +83,11 @@ def _load_all(docs: Sequence[str], opts: dict[str, Any]) -> list[_Loaded]:
     loaded = []
     for path in docs:
         src, original, document = load(path)
+        if document.front_matter.get("targets"):
+            line = document.front_matter_lines.get("targets")
+            raise RunbookError("front matter `targets` runs this document once per target, which works on one "
+                               "document at a time", where=f"{path}:{(line or 0) + 1}",
+                               hint=f"run `runbook execute {path}` on its own")
         settings = settings_for_run(document, opts, selection=selection_of(opts))
         try:
             planned = build_plan(document, settings.selection, settings.blocking).steps
@@ -105,6 +110,10 @@ def _check_options(docs: Sequence[str], opts: dict[str, Any]) -> None:
         raise RunbookError(f"-o names one annotated document, but {len(docs)} documents were given",
                            hint="leave -o out: each document is annotated beside itself (X.annotated.md); "
                                 "or use --in-place or --no-annotate")
+    for option, key in (("--resume", "resume"), ("--bundle", "bundle"), ("--target", "targets"), ("--jobs", "jobs")):
+        if opts.get(key):
+            raise RunbookError(f"{option} works on one document, but {len(docs)} documents were given",
+                               hint=f"run `runbook execute DOC {option} ...` once per document")
     for doc in docs:
         Outputs(doc, in_place=opts["in_place"], no_annotate=opts["no_annotate"]).check()
     check_outputs([(f"--{k}", opts.get(o)) for k, o in REPORT_OPTIONS.items() if k != "summary"],
