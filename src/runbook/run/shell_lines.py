@@ -172,19 +172,23 @@ def bash_post(nonce: str, sid: str, *, value: str = "$?", traps: str | None = No
             f"__rb_p{sid} {nonce} \"${s}\"; {_asked(nonce, sid, ask)}}} >/dev/null 2>&1")
 
 
+#: The ``printf`` format that ends an ``ask``'s answer, and where its argument (the step's nonce) goes.
+ANSWER_END, END_ARG = "\\n__RB_%s!\\n", "@RB_END"
+
+
 def answer_end(nonce: str) -> bytes:
     """What ends the answer of a post line's ``ask`` (after the sentinel of ``nonce``)."""
     return b"\n__RB_" + nonce.encode() + b"!"
 
 
 def _asked(nonce: str, sid: str, ask: str) -> str:
-    """``ask`` then its end, output to bash's descriptor 255 if it is a terminal, else /dev/tty."""
+    """``ask`` (ending with ``ANSWER_END`` of ``END_ARG``), output to bash's descriptor 255
+    if it is a terminal, else /dev/tty."""
     if not ask:
         return ""
     t = f"__rb_t{sid}"
     return (f"if [[ -t 255 ]]; then {t}=/dev/fd/255; else {t}=/dev/tty; fi; "
-            f"{{ {ask}; \\builtin printf '\\n__RB_%s!\\n' {nonce}; }} >\"${t}\" 2>/dev/null; "
-            f"\\builtin unset {t}; ")
+            f"{{ {ask.replace(END_ARG, nonce)}; }} >\"${t}\" 2>/dev/null; \\builtin unset {t}; ")
 
 
 def bash_step_line(nonce: str, sid: str, path: str, *, prelude: str, stdin_null: bool,

@@ -28,6 +28,8 @@ import re
 import secrets
 from typing import Callable, Iterable, Mapping, NamedTuple
 
+from runbook.run.shell_lines import ANSWER_END, END_ARG
+
 MAX_VALUE = 1_000_000
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: One record: its nonce (group 1, the same at both ends), name and value. One pattern for
@@ -84,13 +86,17 @@ class Ask(NamedTuple):
 
 def folded_script(nonce: str, known: Iterable[str], glob: str = "") -> str:
     """``names_script`` for bash's end-of-step line (one line, keywords and ``\\builtin``
-    only: it runs after the step, at the top level, outside posix mode; the session frames
-    its answer). The nonce is only ever an argument, never in the text."""
+    only: it runs after the step, at the top level, outside posix mode), ending with the
+    answer's end (``END_ARG``: the session puts the step's nonce there). The nonces are
+    only ever arguments, never in the format text."""
     names = sorted(n for n in known if _NAME.fullmatch(n))
     sed = f"\\sed -n 's/^\\([A-Za-z0-9_]*{glob}[A-Za-z0-9_]*\\)=.*/\\1/p'"
     cg = f"\\builtin compgen -v -X '!*{glob}*'" if glob else "\\builtin compgen -v"
-    parts = [f"{{ {cg} || \\builtin enable compgen || \\builtin set | {sed}; }}",
-             f"\\builtin printf '\\n__RB_V%s.\\n' {nonce}", *(_folded_record(nonce, n) for n in names)]
+    listing = f"{{ {cg} || \\builtin enable compgen || \\builtin set | {sed}; }}"
+    if not names:  # the end of the list and of the answer in one write
+        return f"{listing}; \\builtin printf '\\n__RB_V%s.\\n{ANSWER_END}' {nonce} {END_ARG}"
+    parts = [listing, f"\\builtin printf '\\n__RB_V%s.\\n' {nonce}", *(_folded_record(nonce, n) for n in names),
+             f"\\builtin printf '{ANSWER_END}' {END_ARG}"]
     return "; ".join(parts)
 
 
