@@ -1,0 +1,82 @@
+"""The ``execute`` command: run a document, judge it, write the results."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from runbook.cli.common import (
+    fail,
+    load,
+    no_steps,
+    run_stoppable,
+    say_kept,
+    selection_of,
+    selection_options,
+    session_options,
+    settings_for_run,
+    warn,
+)
+from runbook.errors import EXIT_FAIL, EXIT_OK, RunbookError
+
+
+@click.command()
+@click.argument("doc", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", metavar="PATH", help="Where to write the annotated document ('-' for stdout).")
+@click.option("--in-place", is_flag=True, help="Annotate the document itself.")
+@click.option("--no-annotate", is_flag=True, help="Do not write an annotated document.")
+@click.option("--json", "json_path", metavar="PATH", help="Write machine-readable results (spec §8).")
+@click.option("--junit", "junit_path", metavar="PATH", help="Write JUnit XML.")
+@click.option("--html", "html_path", metavar="PATH", help="Write a self-contained HTML report.")
+@click.option("--summary", "summary_path", metavar="PATH", help="Append a Markdown summary (also $GITHUB_STEP_SUMMARY).")
+@session_options
+@click.option("--strict", is_flag=True, help="Drift (documented output differs) fails the step.")
+@click.option("-x", "--fail-fast", is_flag=True, help="Stop after the first failing step (teardown still runs).")
+@click.option("-v", "--verbose", is_flag=True, help="Show every step's output.")
+@click.option("-q", "--quiet", is_flag=True, help="Show only failures and the summary.")
+@click.option("--no-color", is_flag=True, help="Plain output without colour.")
+@selection_options
+def execute(doc: str, **opts: Any) -> None:
+    """Run DOC's steps in one shell, judge them, write the results.
+
+    \b
+    Exit status:
+      0    no step failed, errored, is manual or blocked (skips and drift allowed)
+      1    at least one step failed, errored, is manual or blocked
+      2    bad usage or input (the message names path:line); nothing ran
+      5    no step to run: DOC has none, or the selection matches none
+      130  interrupted (Ctrl-C, SIGTERM, SIGHUP)
+    """
+    from runbook.outputs import Outputs, run_status, write_outputs
+    from runbook.report.terminal import TerminalReporter, make_console
+    from runbook.run.plan import build_plan
+    from runbook.run.runner import Runner
+
+    outputs = Outputs(doc, out=opts["out"], in_place=opts["in_place"], no_annotate=opts["no_annotate"],
+                      json=opts["json_path"], junit=opts["junit_path"], html=opts["html_path"],
+                      summary=opts["summary_path"])
+    try:
+        outputs.check()
+        src, original, document = load(doc)
+        settings = settings_for_run(document, opts, selection=selection_of(opts))
+        planned = build_plan(document, settings.selection, settings.blocking).steps
+    except RunbookError as err:
+        fail(err)
+        return
+    if not planned:
+        no_steps(document)
+    console = make_console(sys.stderr if opts["out"] == "-" else sys.stdout, no_color=opts["no_color"])
+    warn(document)
+    runner = Runner(document, settings,
+                    observers=[TerminalReporter(console, quiet=opts["quiet"], verbose=opts["verbose"])])
+    try:
+        run = run_stoppable(runner)
+        kept = write_outputs(run, src, original, document, outputs, runner.masker)
+    except RunbookError as err:
+        fail(err)
+        return
+    say_kept(doc, kept, "results")
+    status = run_status(run)
+    sys.exit(EXIT_FAIL if kept and status == EXIT_OK else status)
