@@ -1,4 +1,4 @@
-"""The shlex-free split of plain commands (no quotes, escapes, comments or ``;&|()``)
+"""The fast paths for plain commands: the shlex-free split (no quotes, escapes, comments or ``;&|()``)
 gives exactly what the shlex lexer gives, so the long-running rules read every command
 the same way whichever path splits it."""
 
@@ -44,3 +44,11 @@ def test_the_fast_split_of_plain_commands_equals_the_shlex_split(text: str) -> N
 def test_text_with_shell_syntax_is_not_taken_as_plain() -> None:
     for text in ("echo 'a b'", 'echo "x"', "a \\\n b", "a # c", "a; b", "a & b", "a | b", "(a)", "a\rb", "é"):
         assert not longrun._NO_SYNTAX.fullmatch(text), text
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="ab $()\n\t;|&{}=-*!x", max_size=60))
+def test_lint_labels_text_without_quotes_escapes_comments_or_heredocs_as_code(text: str) -> None:
+    from runbook.lint import rules_shell
+
+    assert rules_shell.label(text) == rules_shell._Lexer(text).run() == rules_shell.CODE * len(text)
