@@ -64,3 +64,28 @@ def test_the_answer_of_a_timed_out_step_never_becomes_step_output(tmp_path: Path
     assert "after" in result.steps[2].output.text
     for text in texts:
         assert SECRET not in text and "__RB_" not in text and "API_TOKEN" not in text, text
+
+
+def test_recording_the_state_for_resume_rides_on_the_same_line(tmp_path: Path) -> None:
+    from runbook.run.trial import TrialRunner
+
+    (tmp_path / "sub").mkdir()
+    steps = ["cd sub && export MY_SETTING=on", *(f"echo {i}" for i in range(4)), "read -r DB_PASSWORD < ../value"]
+    (tmp_path / "value").write_text(SECRET + "\n")
+    text = "".join(f"## S{i}\n\n{FENCE}bash\n{code}\n{FENCE}\n\n" for i, code in enumerate(steps))
+    path = tmp_path / "doc.md"
+    path.write_text(text)
+    doc = parse_document(text, str(path))
+    made: list[Counting] = []
+
+    def make(config: ShellConfig) -> Counting:
+        made.append(Counting(config))
+        return made[-1]
+
+    runner = TrialRunner(doc, settings_for(doc.front_matter, doc.path, doc.front_matter_lines),
+                         record=True, session_factory=make)
+    result = runner.run()
+    assert all(s.status.value == "pass" for s in result.steps), [s.reason for s in result.steps]
+    first = runner.states[result.steps[0].step_id]
+    assert first.cwd == str(tmp_path / "sub") and first.env.get("MY_SETTING") == "on"
+    assert len(made[0].codes) == len(steps) + 1  # one line per step, one query for the new name

@@ -267,7 +267,7 @@ class Runner(BackgroundSteps):
         def on_output(chunk: str) -> None:
             self.observers.step_output(step, chunk)
 
-        ask = self._secret_vars.ask()
+        ask = self._ask()
         for cmd in commands:
             remaining = max(0.05, timeout - (self._clock() - start))
             ex = self._session.run(
@@ -292,6 +292,10 @@ class Runner(BackgroundSteps):
             return self._inputs.get(m.group(1) or m.group(2), m.group(0))
 
         return tuple((rx, _VAR_RE.sub(fill, reply)) for rx, reply in step.dialog)
+
+    def _ask(self) -> shellvars.Ask:
+        """What the step's own line asks the shell after it (bash): its secret variables."""
+        return self._secret_vars.ask()
 
     def _learn_secrets(self) -> None:
         """Learn the values of the shell's secret variables, however a step set them (from

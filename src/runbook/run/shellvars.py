@@ -84,19 +84,20 @@ class Ask(NamedTuple):
     room: int
 
 
-def folded_script(nonce: str, known: Iterable[str], glob: str = "") -> str:
+def folded_script(nonce: str, known: Iterable[str], glob: str = "", extra: str = "") -> str:
     """``names_script`` for bash's end-of-step line (one line, keywords and ``\\builtin``
     only: it runs after the step, at the top level, outside posix mode), ending with the
     answer's end (``END_ARG``: the session puts the step's nonce there). The nonces are
-    only ever arguments, never in the format text."""
+    only ever arguments, never in the format text. ``extra`` (one line of bash, its own
+    markers) runs after the values, before the end."""
     names = sorted(n for n in known if _NAME.fullmatch(n))
     sed = f"\\sed -n 's/^\\([A-Za-z0-9_]*{glob}[A-Za-z0-9_]*\\)=.*/\\1/p'"
     cg = f"\\builtin compgen -v -X '!*{glob}*'" if glob else "\\builtin compgen -v"
     listing = f"{{ {cg} || \\builtin enable compgen || \\builtin set | {sed}; }}"
-    if not names:  # the end of the list and of the answer in one write
+    if not names and not extra:  # the end of the list and of the answer in one write
         return f"{listing}; \\builtin printf '\\n__RB_V%s.\\n{ANSWER_END}' {nonce} {END_ARG}"
     parts = [listing, f"\\builtin printf '\\n__RB_V%s.\\n' {nonce}", *(_folded_record(nonce, n) for n in names),
-             f"\\builtin printf '{ANSWER_END}' {END_ARG}"]
+             *([extra] if extra else []), f"\\builtin printf '{ANSWER_END}' {END_ARG}"]
     return "; ".join(parts)
 
 
@@ -134,11 +135,12 @@ class Learner:
         self._known: set[str] = set()
         self._nonce = ""
 
-    def ask(self) -> Ask:
-        """The script for the next step's end-of-step line (bash); its answer goes to ``learn``."""
+    def ask(self, extra: str = "", room: int = 0) -> Ask:
+        """The script for the next step's end-of-step line (bash); its answer goes to ``learn``.
+        ``extra``: more bash for the same answer (see ``folded_script``), ``room`` its size."""
         self._nonce = secrets.token_hex(8)
         known = self._known | self._listed
-        return Ask(folded_script(self._nonce, known, self._glob), _room(len(known)))
+        return Ask(folded_script(self._nonce, known, self._glob, extra), _room(len(known)) + room)
 
     def learn(self, query: Query, answer: str | None = None) -> list[str]:
         """The current values of every secret variable of the shell (empty when it did not answer).
