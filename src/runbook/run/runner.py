@@ -241,6 +241,7 @@ class Runner(BackgroundSteps):
         delay = 1.0 if step.options.delay_s is None else step.options.delay_s
         within = max((cl.within_s or 0 for c in step.criteria for cl in c.clauses), default=0)
         deadline = self._clock() + within if within else None
+        hold = max((cl.for_s or 0 for c in step.criteria for cl in c.clauses), default=0)
         wanted = needles(step.criteria)
         attempt = 0
         t0 = self._clock()
@@ -250,12 +251,27 @@ class Runner(BackgroundSteps):
             runs = self._execute(step, commands, timeout, wanted)
             result = self._judge(step, runs, attempt, self._clock() - t0)
             if result.status is Status.PASS or self._step_interrupted:
-                return result
+                return self._hold(step, commands, result, (hold, delay, timeout, t0), wanted) if hold else result
             more_time = deadline is not None and self._clock() + delay < deadline
             if attempt > retries and not more_time:
                 return result
             if self._wake.wait(delay):
                 return result
+
+    def _hold(self, step: Step, commands: Sequence[Command], result: StepResult,
+              times: tuple[float, float, float, float], wanted: Sequence[str]) -> StepResult:
+        """``... for N s``: after the first pass, re-run every ``delay`` s until N s have
+        passed; every run must pass, and the first that does not is the step's result."""
+        hold, delay, timeout, t0 = times
+        since = self._clock()
+        while result.status is Status.PASS and self._clock() - since < hold and not self._step_interrupted:
+            if self._wake.wait(delay):
+                break
+            attempt = result.attempts + 1
+            self.observers.step_started(step, attempt)
+            runs = self._execute(step, commands, timeout, wanted)
+            result = self._judge(step, runs, attempt, self._clock() - t0)
+        return result
 
     def _execute(self, step: Step, commands: Sequence[Command], timeout: float,
                  wanted: Sequence[str]) -> list[CommandRun]:
