@@ -274,6 +274,7 @@ _NUMBER_RULES = (
     re.compile(r"(?:" + _NAME + r"\s+)?(?:is\s+|stays\s+|remains\s+)?between\s+(?P<lo>-?[\d.,]+)\s*(?P<lu>"
                + UNIT_RE + r")?\s+and\s+(?P<hi>-?[\d.,]+)" + _UNIT, _I),
     re.compile(_CMP + r"\s+" + _NUM + _UNIT, _I),
+    re.compile(_NAME + r"\s+(?:is|was|equals|==|=|should\s+be|must\s+be)\s+(?:exactly\s+)?" + _NUM + _UNIT, _I),
 )
 _NOT_NAMES = {"output", "exit code", "exit status", "duration", "time", "lines", "line count", "it"}
 
@@ -300,7 +301,7 @@ def _number(shape: str, text: str, tokens: list[Token]) -> Clause | None:
             number = _num(groups["n"]) * scale
         except ValueError:
             return None
-        op = OPS[" ".join(groups["cmp"].lower().split())]
+        op = OPS[" ".join(groups["cmp"].lower().split())] if groups.get("cmp") else "=="
         return Clause(text, K.NUMBER, None, number, op, subject=subject, unit=unit)
     return None
 
