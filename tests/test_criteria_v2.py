@@ -282,3 +282,23 @@ def test_no_table_is_error_and_truncated_every_row_is_not_a_pass() -> None:
     assert is_error(one("every row has STATUS running", "nothing here\n"))
     found = checks("every row has STATUS Running", KUBECTL.replace("CrashLoopBackOff", "Running"), truncated=True)
     assert is_error(found[0])
+
+
+# --- runbook check ----------------------------------------------------------------------------------
+
+def test_check_suggests_v2_forms_for_a_near_miss() -> None:
+    from runbook.lint.check import check_document
+
+    doc = "# t\n\n## 1. a\n\n```bash\ncurl -si localhost\n```\n\nPASS if: the service answers with a good HTTP code.\n"
+    [finding] = [f for f in check_document(doc) if f.code == "RB201"]
+    assert "HTTP status is 200" in finding.hint
+
+
+def test_check_accepts_every_v2_form_and_flags_curl_without_status() -> None:
+    from runbook.lint.check import check_document
+
+    body = ", ".join(text for text, _ in V2_FORMS if "column" not in text)
+    doc = f"# t\n\n## 1. a\n\n```bash\ncurl -s localhost\n```\n\nPASS if: {body}.\n"
+    codes = [f.code for f in check_document(doc)]
+    assert "RB201" not in codes and "RB204" in codes
+    assert "RB204" not in [f.code for f in check_document(doc.replace("curl -s", "curl -si"))]
