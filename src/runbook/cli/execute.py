@@ -19,6 +19,7 @@ from runbook.cli.common import (
     settings_for_run,
     warn,
 )
+from runbook.cli.confirm import confirm_options, person_in_the_loop
 from runbook.errors import EXIT_FAIL, EXIT_OK, RunbookError
 
 
@@ -38,6 +39,7 @@ from runbook.errors import EXIT_FAIL, EXIT_OK, RunbookError
 @click.option("-q", "--quiet", is_flag=True, help="Show only failures and the summary.")
 @click.option("--no-color", is_flag=True, help="Plain output without colour.")
 @selection_options
+@confirm_options
 def execute(doc: str, **opts: Any) -> None:
     """Run DOC's steps in one shell, judge them, write the results.
 
@@ -68,9 +70,14 @@ def execute(doc: str, **opts: Any) -> None:
     if not planned:
         no_steps(document)
     console = make_console(sys.stderr if opts["out"] == "-" else sys.stdout, no_color=opts["no_color"])
+    reporter = TerminalReporter(console, quiet=opts["quiet"], verbose=opts["verbose"])
+    try:
+        person = person_in_the_loop(opts, document, reporter.pause)
+    except RunbookError as err:
+        fail(err)
+        return
     warn(document)
-    runner = Runner(document, settings,
-                    observers=[TerminalReporter(console, quiet=opts["quiet"], verbose=opts["verbose"])])
+    runner = Runner(document, settings, observers=[*person, reporter])
     try:
         run = run_stoppable(runner)
         kept = write_outputs(run, src, original, document, outputs, runner.masker)

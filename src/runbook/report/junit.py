@@ -75,6 +75,7 @@ def _testcase(run: RunResult, r: StepResult) -> ET.Element:
             "time": _seconds(r.duration_s),
         },
     )
+    _confirmations(case, r)
     reason = xml_safe(why(run, r))
     if r.status is Status.FAIL:
         child = ET.SubElement(case, "failure", {"message": reason, "type": "fail"})
@@ -88,6 +89,18 @@ def _testcase(run: RunResult, r: StepResult) -> ET.Element:
         if r.status is Status.MANUAL:
             child.text = xml_safe(_body(r))
     return case
+
+
+def _confirmations(case: ET.Element, r: StepResult) -> None:
+    """A person's verdicts as testcase properties (``confirmed_by``, ``confirmed_answer``, ...)."""
+    confirmed = [c.confirmed for c in r.checks if c.confirmed is not None]
+    if not confirmed:
+        return
+    props = ET.SubElement(case, "properties")
+    k = confirmed[0]
+    for key, value in (("confirmed_by", k.by), ("confirmed_answer", k.answer), ("confirmed_at", k.at),
+                       ("confirmed_note", k.note)):
+        ET.SubElement(props, "property", {"name": key, "value": xml_safe(value)})
 
 
 def _suite(run: RunResult, index: int, phase: PhaseResult, steps: list[StepResult]) -> ET.Element:

@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 from runbook import __version__
 from runbook.config import SECRET_NAME_RE, Settings
 from runbook.errors import SessionError
+from runbook.judge.confirm import awaiting_person
 from runbook.judge.criteria import needles
 from runbook.judge.trouble import match_troubleshooting
 from runbook.judge.verdict import CommandRun, judge, merged_output
@@ -208,16 +209,24 @@ class Runner(BackgroundSteps):
     def _run_step(self, step: Step) -> StepResult:
         self._step_interrupted = False
         self._wake.clear()
-        skipped = self._skip_reason(step)
+        skipped = self._skip_reason(step) or self._declined(step)
         if skipped:
             return self._not_run(step, Status.SKIP, skipped)
         commands = [Command(fill_placeholders(c.text, self._inputs), c.line, c.expected) if step.placeholders else c
                     for c in step.commands]
         if step.role == "background":
             return self._run_background(step, "\n".join(c.text for c in commands))
-        result = self._attempts(step, commands)
+        result = self.observers.review(step, awaiting_person(step, self._attempts(step, commands)))
         self._masked_at[step.id] = self.masker.generation
         return self.masker.result(result, outputs=False)
+
+    def _declined(self, step: Step) -> str:
+        """``--step-by-step``: a person may skip the step or quit the run (teardown still runs)."""
+        answer = "run" if step.role == "teardown" else self.observers.before_step(step)
+        if answer == "quit":
+            self._interrupts += 1
+            return "not run: the run was quit at the step-by-step prompt"
+        return "skipped by a person at the step-by-step prompt" if answer == "skip" else ""
 
     def _skip_reason(self, step: Step) -> str:
         """Why the step is skipped before it runs (empty: it runs)."""
