@@ -131,7 +131,7 @@ class TerminalReporter:
                 mark = "?" if ch.manual else "✗"
                 c.print(Text(f"    {mark} {ch.clause}" + (f" — {ch.detail}" if ch.detail else ""),
                              style="cyan" if ch.manual else "red"))
-            elif ch.detail and (ch.confirmed or r.status is not Status.PASS):
+            elif ch.detail:  # what a v2 clause found, who confirmed
                 c.print(Text(f"    ✓ {ch.clause} — {ch.detail}", style="green"))
         for note in r.notes:
             c.print(Text(f"    note: {note}", style="dim"))
