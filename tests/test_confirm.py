@@ -84,7 +84,11 @@ def test_verdicts_on_the_command_line_count_and_say_who(tmp_path: Path) -> None:
         assert "confirmed by a person: alice answered pass" in (tmp_path / report).read_text(encoding="utf-8")
     assert "confirmed by a person: alice" in text
     props = {p.get("name"): p.get("value") for p in ET.parse(tmp_path / "r.xml").iter("property")}
-    assert props["confirmed_by"] == "alice" and props["confirmed_answer"] == "pass"
+    assert props["step.1.confirmed_by"] == "alice" and props["step.1.confirmed_answer"] == "pass"
+    assert props["step.1.confirmed_note"] == "all four panels"
+    import xmlschema
+
+    xmlschema.XMLSchema(str(Path(__file__).parent / "data" / "JUnit.xsd")).validate(str(tmp_path / "r.xml"))
 
 
 def test_a_failing_verdict_fails_the_step_and_the_run(tmp_path: Path) -> None:

@@ -226,7 +226,7 @@ def _valid_regex(value: str) -> bool:
 
 # --- versions ----------------------------------------------------------------------------------
 
-_VER = r"(?P<ver>v?\d+(?:\.\d+)+(?:[-.+]?[0-9A-Za-z.]+)?|v?\d+)"
+_VER = r"(?P<ver>v?\d+(?:\.\d+)*(?:\.[xX*])+|v?\d+(?:\.\d+)+(?:[-.+]?[0-9A-Za-z.]+)?|v?\d+)"
 _STOP = r"(?!(?:is|was|are|be|should|must|will|shall|stays?|remains?|between|version|has|have)\b)"
 _PROG = r"(?P<s>" + _STOP + r"[A-Za-z][\w.+-]*(?:\s+" + _STOP + r"[A-Za-z][\w.+-]*)?|\x00\d+\x00)"
 _NEWER = r"(?P<dir>or\s+(?:newer|later|higher|above|greater|more\s+recent)|\+|or\s+(?:older|earlier|lower|below))"
@@ -248,7 +248,7 @@ def _version(shape: str, text: str, tokens: list[Token]) -> Clause | None:
             continue
         groups = m.groupdict()
         ver = groups["ver"]
-        if i == 2 and "." not in ver:
+        if i == 2 and not re.search(r"\d\.\d", ver):
             continue  # "replicas >= 3" is a number, "docker >= 20.10" a version
         if groups.get("dir"):
             op = "<=" if re.search(r"older|earlier|lower|below", groups["dir"], _I) else ">="
@@ -260,7 +260,8 @@ def _version(shape: str, text: str, tokens: list[Token]) -> Clause | None:
         subject = _value(groups["s"], tokens)[0] if groups.get("s") else None
         if subject and subject.lower() in ("the", "its", "a", "output"):
             subject = None
-        return Clause(text, K.VERSION, ver.lstrip("vV"), op=op, subject=subject)
+        ver = re.sub(r"(?:\.[xX*])+\Z", "", ver.lstrip("vV"))  # "24.x.x or later" is 24 or later
+        return Clause(text, K.VERSION, ver, op=op, subject=subject)
     return None
 
 
@@ -311,6 +312,8 @@ def _number(shape: str, text: str, tokens: list[Token]) -> Clause | None:
 _COL = r"(?P<s>(?-i:[A-Z][A-Z0-9_%-]*)|\x00\d+\x00)"
 _ROWS = r"(?:every|each|all(?:\s+the)?)\s+rows?"
 _HAS = r"(?:has|have|shows?|is|are|reads?)"
+_THINGS = (r"pods|containers|services|nodes|deployments|replicas|replicasets|statefulsets|daemonsets|jobs|"
+           r"instances|targets|tasks|volumes|brokers|members|endpoints|workers|machines|vms|hosts|units|apps")
 _TABLE_RULES = (
     (re.compile(_ROWS + r"\s+" + _HAS + r"\s+" + _COL + r"\s+" + _CMP + r"\s+" + _NUM, _I), "every"),
     (re.compile(_ROWS + r"\s+" + _HAS + r"\s+(?:" + _COL + r"\s+(?:=\s*|of\s+)?)?" + _VAL, _I), "every"),
@@ -320,8 +323,8 @@ _TABLE_RULES = (
                 _I), "some"),
     (re.compile(r"(?:the\s+)?" + _COL + r"\s+column\s+" + _MOD + r"(?:contains?|includes?|lists?|has|shows?)\s+"
                 + _VAL, _I), "column"),
-    (re.compile(r"all\s+(?:the\s+)?(?:[a-z]+s)\s+(?:are|show|report|have\s+status)\s+(?:in\s+)?(?:state\s+)?"
-                + _VAL, _I), "every"),
+    (re.compile(r"all\s+(?:the\s+)?(?:" + _THINGS + r")\s+(?:are|show|report|have\s+status)\s+(?:in\s+)?"
+                r"(?:state\s+)?" + _VAL, _I), "every"),
 )
 
 

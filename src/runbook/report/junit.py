@@ -75,7 +75,6 @@ def _testcase(run: RunResult, r: StepResult) -> ET.Element:
             "time": _seconds(r.duration_s),
         },
     )
-    _confirmations(case, r)
     reason = xml_safe(why(run, r))
     if r.status is Status.FAIL:
         child = ET.SubElement(case, "failure", {"message": reason, "type": "fail"})
@@ -91,16 +90,16 @@ def _testcase(run: RunResult, r: StepResult) -> ET.Element:
     return case
 
 
-def _confirmations(case: ET.Element, r: StepResult) -> None:
-    """A person's verdicts as testcase properties (``confirmed_by``, ``confirmed_answer``, ...)."""
-    confirmed = [c.confirmed for c in r.checks if c.confirmed is not None]
-    if not confirmed:
-        return
-    props = ET.SubElement(case, "properties")
-    k = confirmed[0]
-    for key, value in (("confirmed_by", k.by), ("confirmed_answer", k.answer), ("confirmed_at", k.at),
-                       ("confirmed_note", k.note)):
-        ET.SubElement(props, "property", {"name": key, "value": xml_safe(value)})
+def _confirmations(props: ET.Element, steps: list[StepResult]) -> None:
+    """A person's verdicts as suite properties ``step.ID.confirmed_by`` / ``_answer`` / ``_at`` /
+    ``_note`` (the JUnit XSD allows properties on suites only)."""
+    for r in steps:
+        k = next((c.confirmed for c in r.checks if c.confirmed is not None), None)
+        if k is None:
+            continue
+        for key, value in (("by", k.by), ("answer", k.answer), ("at", k.at), ("note", k.note)):
+            ET.SubElement(props, "property", {"name": xml_safe(f"step.{r.step_id}.confirmed_{key}"),
+                                              "value": xml_safe(value)})
 
 
 def _suite(run: RunResult, index: int, phase: PhaseResult, steps: list[StepResult]) -> ET.Element:
@@ -116,6 +115,7 @@ def _suite(run: RunResult, index: int, phase: PhaseResult, steps: list[StepResul
         ("interrupted", "true" if run.interrupted else "false"),
     ):
         ET.SubElement(props, "property", {"name": key, "value": xml_safe(value)})
+    _confirmations(props, steps)
     for r in steps:
         suite.append(_testcase(run, r))
     out = ET.SubElement(suite, "system-out")
