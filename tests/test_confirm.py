@@ -91,6 +91,17 @@ def test_verdicts_on_the_command_line_count_and_say_who(tmp_path: Path) -> None:
     xmlschema.XMLSchema(str(Path(__file__).parent / "data" / "JUnit.xsd")).validate(str(tmp_path / "r.xml"))
 
 
+def test_a_person_s_verdict_survives_the_json_round_trip(tmp_path: Path) -> None:
+    from runbook.report.json import from_json, to_dict
+
+    doc = _doc(tmp_path)
+    _execute(doc, "--no-annotate", "--verdict", "1=pass:ok by eye", "--by", "erin")
+    text = doc.with_suffix(".json").read_text()
+    run = from_json(text)
+    assert to_dict(run) == json.loads(text)
+    assert run.steps[0].checks[0].confirmed is not None and run.steps[0].checks[0].confirmed.by == "erin"
+
+
 def test_a_failing_verdict_fails_the_step_and_the_run(tmp_path: Path) -> None:
     code, data, _ = _execute(_doc(tmp_path), "--no-annotate", "--verdict", "1=pass", "--verdict", "2=fail:blurry",
                              "--by", "bob")

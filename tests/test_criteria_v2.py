@@ -137,6 +137,12 @@ def test_fail_if_http_5xx_without_status_is_error_not_a_silent_pass() -> None:
     assert not check.ok and is_error(check)
 
 
+def test_curl_v_request_headers_are_not_the_response_s() -> None:
+    assert is_error(one("header Host exists", "> GET / HTTP/1.1\n> Host: x\n< HTTP/1.1 200 OK\n< Server: y\n")) is False
+    assert not one("header Host exists", "> GET / HTTP/1.1\n> Host: x\n< HTTP/1.1 200 OK\n< Server: y\n").ok
+    assert one("header Server is y", "> GET / HTTP/1.1\n> Host: x\n< HTTP/1.1 200 OK\n< Server: y\n").ok
+
+
 def test_header_contains_and_missing_header() -> None:
     assert one("header Content-Type contains json", CURL_I).ok
     assert not one("header Content-Type contains json", CURL_V_404).ok

@@ -47,8 +47,10 @@ def judge_http(clause: Clause, out: Output) -> Verdict:
 
 
 def header_value(text: str, name: str) -> str | None:
-    """The last value of response header ``name`` in the output (``< Name: value`` too)."""
-    found = re.findall(r"^[<>*\s]*" + re.escape(name) + r"[ \t]*:[ \t]*(.*?)[ \t\r]*$", text, re.M | re.I)
+    """The last value of response header ``name`` in the output; in ``curl -v`` output only the
+    response's ``< Name: value`` lines count, never the request's ``> Name: value``."""
+    lead = r"^<[ \t]*" if re.search(r"^< ", text, re.M) else r"^[ \t]*"
+    found = re.findall(lead + re.escape(name) + r"[ \t]*:[ \t]*(.*?)[ \t\r]*$", text, re.M | re.I)
     return found[-1] if found else None
 
 
