@@ -69,6 +69,13 @@ V2_FORMS = [
     ("version is 1.2 or later", K.VERSION), ("kubectl 1.28+", K.VERSION),
     ("every row has STATUS running", K.TABLE), ("all pods are Running", K.TABLE),
     ("no row has RESTARTS above 0", K.TABLE), ("the NAME column contains web", K.TABLE),
+    # synonyms seen in real playbooks
+    ("status: 200", K.HTTP), ("you should get a 200 response", K.HTTP), ("expect a 201 Created", K.HTTP),
+    ("200 OK", K.HTTP), ("the response code is 200", K.HTTP), ("every pod is Running", K.TABLE),
+    ("all pods should be Running", K.TABLE), ("all pods are in Running state", K.TABLE),
+    ("no pods in CrashLoopBackOff", K.TABLE), ("response time below 500ms", K.NUMBER),
+    ("less than 5% errors", K.NUMBER), ("Node.js 18 or later", K.VERSION), ("Go 1.21+", K.VERSION),
+    ("Docker version 24.x.x or later", K.VERSION),
 ]
 
 
@@ -242,6 +249,9 @@ def test_number_from_a_table_column() -> None:
     ("node version is at least 18", "v20.11.0\n", True),
     ("version is at least 2.0", "tool 2.0.0rc1\n", False),  # a pre-release is older than its release
     ("kubectl 1.28+", "Client Version: v1.29.3\nKustomize Version: v5.0.4\n", True),
+    ("Go 1.21+", "go version go1.20.5 linux/amd64\n", False),
+    ("go 1.20 or newer", "go version go1.20.5 linux/amd64\n", True),
+    ("Docker version 24.x.x or later", "Docker version 24.0.7, build afdd53b\n", True),
 ])
 def test_versions_compare_as_versions(criterion: str, output: str, ok: bool) -> None:
     assert one(criterion, output).ok is ok

@@ -16,7 +16,7 @@ from runbook.clauses import Clause
 from runbook.judge.quantity import OP_WORDS, Verdict, compare
 from runbook.model import Output
 
-_VERSION_RE = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)+(?:[-.]?(?:dev|a|alpha|b|beta|rc|c|pre|preview|post)\.?\d*)?"
+_VERSION_RE = re.compile(r"(?<![\d.])v?(\d+(?:\.\d+)+(?:[-.]?(?:dev|a|alpha|b|beta|rc|c|pre|preview|post)\.?\d*)?"
                          r"(?:\+[\w.]+)?)(?![\w.]*\w)", re.I)
 _WORD_VERSION_RE = re.compile(r"\bversion\s*:?\s*v?(\d+)\b", re.I)
 _PARTS_RE = re.compile(r"v?(\d+(?:\.\d+)*)(?:[-._]?([a-z]+)\.?(\d*))?", re.I)
@@ -48,7 +48,8 @@ def find_version(text: str, program: str | None) -> str | None:
     """The version the clause speaks of (see the module doc), or None."""
     lines = text.splitlines()
     if program:
-        named = [ln for ln in lines if program.lower() in ln.lower()]
+        word = re.compile(r"(?<![A-Za-z])" + re.escape(program) + r"(?![A-Za-z])", re.I)
+        named = [ln for ln in lines if word.search(ln)]
         lines = named + [ln for ln in lines if ln not in named]
     for line in lines:
         m = _VERSION_RE.search(line) or _WORD_VERSION_RE.search(line)

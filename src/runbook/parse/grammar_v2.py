@@ -73,15 +73,18 @@ def _num(text: str) -> float:
 
 _CODE = r"(?P<code>[1-5](?:\d\d|xx|XX))"
 _HTTP_RULES = (
-    re.compile(r"(?:http\s+)?(?:response\s+)?status(?:\s+code)?\s+" + _IS + r"(?P<not>not\s+)?"
+    re.compile(r"(?:http\s+)?(?:response\s+)?status(?:\s+code)?\s*" + _IS + r"(?P<not>not\s+)?"
                r"(?:http\s+)?" + _CODE + r"(?:\s+[a-z][a-z ]*)?", _I),
     re.compile(r"(?:http\s+)?(?:response\s+)?(?:status\s+)?code\s+" + _IS + r"(?P<not>not\s+)?" + _CODE
                + r"(?:\s+[a-z][a-z ]*)?", _I),
-    re.compile(r"(?:(?:request|response|server|endpoint|api|service|curl|it)\s+)?" + _MOD
+    re.compile(r"(?:(?:request|response|server|endpoint|api|service|curl|it|you)\s+)?" + _MOD
                + r"(?:returns?|responds?\s+with|answers?\s+with|replies\s+with|gives?|gets?)\s+"
                r"(?:(?:an?|the)\s+)?(?:http\s+)?(?:status\s+)?(?:code\s+)?(?P<code>[2-5](?:\d\d|xx|XX))"
                r"(?:\s+(?:status|response|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|OK))?", _I),
     re.compile(r"http\s+(?P<code>[1-5](?:\d\d|xx|XX))(?:\s+[a-z][a-z ]*)?", _I),
+    re.compile(r"(?:an?\s+)?(?P<code>[1-5]\d\d)\s+(?:ok|created|accepted|no\s+content|not\s+found|found|"
+               r"moved\s+permanently|unauthorized|forbidden|bad\s+request|service\s+unavailable|"
+               r"(?:http\s+)?(?:status|response)(?:\s+code)?)", _I),
 )
 
 
@@ -314,6 +317,9 @@ _ROWS = r"(?:every|each|all(?:\s+the)?)\s+rows?"
 _HAS = r"(?:has|have|shows?|is|are|reads?)"
 _THINGS = (r"pods|containers|services|nodes|deployments|replicas|replicasets|statefulsets|daemonsets|jobs|"
            r"instances|targets|tasks|volumes|brokers|members|endpoints|workers|machines|vms|hosts|units|apps")
+_THING = (r"pod|container|service|node|deployment|replica|job|instance|target|task|volume|broker|member|"
+          r"endpoint|worker|machine|vm|host|unit|app")
+_STATE_TAIL = r"(?:\s+(?:state|status|phase))?"
 _TABLE_RULES = (
     (re.compile(_ROWS + r"\s+" + _HAS + r"\s+" + _COL + r"\s+" + _CMP + r"\s+" + _NUM, _I), "every"),
     (re.compile(_ROWS + r"\s+" + _HAS + r"\s+(?:" + _COL + r"\s+(?:=\s*|of\s+)?)?" + _VAL, _I), "every"),
@@ -323,8 +329,12 @@ _TABLE_RULES = (
                 _I), "some"),
     (re.compile(r"(?:the\s+)?" + _COL + r"\s+column\s+" + _MOD + r"(?:contains?|includes?|lists?|has|shows?)\s+"
                 + _VAL, _I), "column"),
-    (re.compile(r"all\s+(?:the\s+)?(?:" + _THINGS + r")\s+(?:are|show|report|have\s+status)\s+(?:in\s+)?"
-                r"(?:state\s+)?" + _VAL, _I), "every"),
+    (re.compile(r"all\s+(?:the\s+)?(?:" + _THINGS + r")\s+(?:are|show|report|have\s+status|should\s+be|must\s+be)"
+                r"\s+(?:in\s+)?(?:state\s+)?" + _VAL + _STATE_TAIL, _I), "every"),
+    (re.compile(r"(?:every|each)\s+(?:" + _THING + r")\s+(?:is|shows|reports|has\s+status|should\s+be|must\s+be)"
+                r"\s+(?:in\s+)?(?:state\s+)?" + _VAL + _STATE_TAIL, _I), "every"),
+    (re.compile(r"no\s+(?:" + _THINGS + r"|" + _THING + r")\s+(?:(?:are|is|should\s+be)\s+)?(?:in\s+)?(?:state\s+)?"
+                + _VAL + _STATE_TAIL, _I), "no"),
 )
 
 
