@@ -72,7 +72,7 @@ def test_verdicts_on_the_command_line_count_and_say_who(tmp_path: Path) -> None:
     doc = _doc(tmp_path)
     code, data, text = _execute(doc, "--verdict", "1=pass:all four panels", "--verdict", "2=pass", "--by", "alice",
                                 "-o", str(tmp_path / "out.md"), "--junit", str(tmp_path / "r.xml"),
-                                "--html", str(tmp_path / "r.html"))
+                                "--html", str(tmp_path / "r.html"), "--summary", str(tmp_path / "sum.md"))
     steps = _steps(data)
     assert code == 0 and data["summary"]["pass"] == 3 and data["summary"]["manual"] == 0
     [check] = steps["1"]["checks"]
@@ -80,7 +80,7 @@ def test_verdicts_on_the_command_line_count_and_say_who(tmp_path: Path) -> None:
     assert check["confirmed"]["by"] == "alice" and check["confirmed"]["answer"] == "pass"
     assert check["confirmed"]["note"] == "all four panels" and check["confirmed"]["at"].endswith("Z")
     assert "confirmed by a person: alice" in check["detail"]
-    for report in ("out.md", "r.html"):
+    for report in ("out.md", "r.html", "sum.md"):
         assert "confirmed by a person: alice answered pass" in (tmp_path / report).read_text(encoding="utf-8")
     assert "confirmed by a person: alice" in text
     props = {p.get("name"): p.get("value") for p in ET.parse(tmp_path / "r.xml").iter("property")}
