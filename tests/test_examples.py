@@ -197,6 +197,11 @@ def test_field_trial_v2_every_step_ends_as_its_heading_says(tmp_path: Path) -> N
     assert "row worker-5c6d7-xyz: STATUS CrashLoopBackOff" in steps["D2"]["checks"][0]["detail"]
     assert steps["A3"]["checks"][0]["detail"].startswith("HTTP status was 200")
     assert steps["C4"]["attempts"] >= 3 and steps["C5"]["attempts"] == 3
+    junit = (tmp_path / "field-trial-v2.junit.xml").read_text(encoding="utf-8")
+    html = (tmp_path / "field-trial-v2.html").read_text(encoding="utf-8")
+    annotated = (tmp_path / "field-trial-v2.annotated.md").read_text(encoding="utf-8")
+    for report in (junit, html, annotated, proc.stdout):  # what a passing v2 clause found, in every report
+        assert "p95 was 48 ms" in report and "3 of 3 rows with STATE" in report
     check = subprocess.run([*CLI, "check", str(doc)], capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stdout
 

@@ -144,7 +144,8 @@ def _suite_attributes(run: RunResult, index: int, phase: PhaseResult,
 def _output_section(r: StepResult) -> str:
     """A step's output in the suite's ``system-out``, under a header line, ending in a newline."""
     text = r.output.text
-    return f"===== {step_label(r)} [{r.status.value}] =====\n" + (
+    found = "".join(f"✓ {c.clause} — {c.detail}\n" for c in r.checks if c.ok and c.detail)  # v2, confirmed
+    return f"===== {step_label(r)} [{r.status.value}] =====\n" + found + (
         text if text.endswith("\n") or not text else text + "\n")
 
 
