@@ -75,7 +75,7 @@ V2_FORMS = [
     ("all pods should be Running", K.TABLE), ("all pods are in Running state", K.TABLE),
     ("no pods in CrashLoopBackOff", K.TABLE), ("response time below 500ms", K.NUMBER),
     ("less than 5% errors", K.NUMBER), ("Node.js 18 or later", K.VERSION), ("Go 1.21+", K.VERSION),
-    ("Docker version 24.x.x or later", K.VERSION),
+    ("Docker version 24.x.x or later", K.VERSION), ("all responses are 200 OK", K.HTTP),
 ]
 
 
@@ -132,6 +132,14 @@ def test_hold_period_and_eventually_wrap_v2_clauses() -> None:
 def test_http_status_read_from_real_client_output(criterion: str, output: str, ok: bool, detail: str) -> None:
     check = one(criterion, output)
     assert check.ok is ok and detail in check.detail
+
+
+def test_all_responses_are_checked_not_only_the_last() -> None:
+    three = "HTTP/1.1 200 OK\n\nok\nHTTP/1.1 500 Internal Server Error\n\nx\nHTTP/1.1 200 OK\n\nok\n"
+    check = one("all responses are 200 OK", three)
+    assert not check.ok and "2 of 3 HTTP responses were 200 (others: 500)" in check.detail
+    assert one("HTTP status is 200", three).ok  # a single status is the last answer's
+    assert one("all responses are 200 OK", three.replace("500 Internal Server Error", "200 OK")).ok
 
 
 def test_http_status_missing_says_so_and_hints_curl_i() -> None:

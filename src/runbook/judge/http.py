@@ -34,7 +34,23 @@ def http_status(text: str) -> tuple[int, str] | None:
     return None
 
 
+def _every_status(clause: Clause, out: Output) -> Verdict:
+    codes = [int(m.group(1)) for m in _STATUS_LINE.finditer(out.text) if not m.group(1).startswith("1")]
+    if not codes:
+        return None, NO_STATUS, ""
+    want = (clause.value or "").lower()
+    bad = [c for c in codes if not (str(c)[0] == want[0] if want.endswith("xx") else str(c) == want)]
+    seen = f"{len(codes) - len(bad)} of {len(codes)} HTTP responses were {want}"
+    if bad:
+        seen += " (others: " + ", ".join(str(c) for c in bad[:5]) + ")"
+    if out.truncated and not bad:
+        return None, f"error: output truncated, responses may be missing ({seen})", ""
+    return not bad, seen, ""
+
+
 def judge_http(clause: Clause, out: Output) -> Verdict:
+    if clause.mode == "all":
+        return _every_status(clause, out)
     found = http_status(out.text)
     if found is None:
         return None, NO_STATUS, ""

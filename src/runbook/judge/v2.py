@@ -23,7 +23,7 @@ V2_EVALUATORS: dict[ClauseKind, Callable[[Clause, Output], Verdict]] = {
 
 
 def _http(c: Clause) -> str:
-    return f"http status {c.op} {c.value}"
+    return f"http status {c.op} {c.value}" + (" (every response)" if c.mode == "all" else "")
 
 
 def _header(c: Clause) -> str:

@@ -88,8 +88,17 @@ _HTTP_RULES = (
 )
 
 
+_HTTP_ALL = re.compile(r"(?:all|every|each)\s+(?:the\s+)?(?:http\s+)?(?:responses?|requests?|answers?|calls?)\s+"
+                       r"(?:are|is|were|return(?:s|ed)?|get|got|give|gave)\s+(?:an?\s+)?(?:http\s+)?(?:status\s+)?"
+                       + _CODE + r"(?:\s+[a-z][a-z ]*)?", _I)
+
+
 def parse_http(shape: str, text: str, tokens: list[Token]) -> Clause | None:
-    """``HTTP status is 200``, ``status code is 4xx``, ``returns 201``, ``responds with 404``."""
+    """``HTTP status is 200``, ``status code is 4xx``, ``returns 201``, ``responds with 404``;
+    ``all responses are 200 OK`` (mode ``all``: every response of the output)."""
+    m = _HTTP_ALL.fullmatch(shape)
+    if m:
+        return Clause(text, K.HTTP, m.group("code").lower(), mode="all")
     for rx in _HTTP_RULES:
         m = rx.fullmatch(shape)
         if m:
