@@ -296,6 +296,12 @@ def test_docker_ps_exited_row_is_named() -> None:
     assert not check.ok and "row db: STATUS Exited (1)" in check.detail
 
 
+def test_a_row_printed_out_of_line_is_still_read_cell_by_cell() -> None:
+    crooked = "NAME     STATUS    RESTARTS\nweb-1234567 Running  0\ndb  Running  0\nworker-a-long-name  Error  3\n"
+    check = one("every row has STATUS Running", crooked)
+    assert not check.ok and "row worker-a-long-name: STATUS Error" in check.detail
+
+
 def test_markdown_pipe_table() -> None:
     table = "| NAME | STATE | RESTARTS |\n|---|---|---|\n| web | running | 0 |\n| db | running | 1 |\n"
     assert one("every row has STATE running", table).ok

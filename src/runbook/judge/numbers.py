@@ -44,7 +44,7 @@ def _value(raw: str, unit: str, clause_unit: str) -> tuple[float, str] | None:
 
 def _by_field(text: str, name: str, clause_unit: str) -> list[Found]:
     words = r"[\s_-]*".join(re.escape(w) for w in name.split())
-    forms = (r"(?<![\w-])" + words + r"(?![\w-])\s*(?:[=:]\s*|\s)\s*" + _NUM + _UNIT_AFTER,
+    forms = (r"(?<![\w-])" + words + r"(?![\w-])(?:[ \t]*[=:][ \t]*|[ \t]+)" + _NUM + _UNIT_AFTER,
              r"(?<![\w.])" + _NUM + _UNIT_AFTER + r"\s+" + words + r"(?![\w-])")
     found: list[Found] = []
     for form in forms:

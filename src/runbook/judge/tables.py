@@ -2,8 +2,8 @@
 
 Two shapes are read. A fixed-width table as ``docker ps``, ``docker compose ps`` and
 ``kubectl get`` print it: a header line of UPPER-CASE names two or more spaces apart
-(``CONTAINER ID`` is one name), and each row cut at the columns' start positions, up to a
-blank line. A ``|`` table (Markdown, ``psql``, box tables): the first ``|`` line is the
+(``CONTAINER ID`` is one name), and each row split at runs of two or more spaces when that
+gives one cell per column, else cut at the columns' start positions, up to a blank line. A ``|`` table (Markdown, ``psql``, box tables): the first ``|`` line is the
 header, ``---`` and ``+---+`` lines are skipped. A cell *is* a value when it equals it or
 holds it as a word, case-insensitively (``Up 2 minutes (healthy)`` is ``healthy`` and
 ``Up``, never ``unhealthy``; ``proj-web-1`` holds ``web``); a number is the cell's leading number (``2 (5m ago)``).
@@ -65,14 +65,28 @@ def _fixed_table(lines: list[str], column: str | None) -> Table | None:
     if not heads:
         return None
     at, cols = heads[0]
-    starts = [s for s, _ in cols] + [10**9]
     rows = []
     for line in lines[at + 1:]:
         if not line.strip():
             break
-        cells = [line[starts[k]:starts[k + 1]].strip() for k in range(len(cols))]
-        rows.append(dict(zip((c for _, c in cols), cells)))
+        rows.append(dict(zip((c for _, c in cols), _cells(line, [s for s, _ in cols]))))
     return Table(tuple(c for _, c in cols), tuple(rows))
+
+
+def _cells(line: str, starts: list[int]) -> list[str]:
+    """A row's cells: split at runs of 2+ spaces when that gives one cell per column (robust to
+    a row printed out of line), else cut at the header's start positions, each cut moved to
+    the next blank so no word is split."""
+    split = re.split(r"\s{2,}", line.strip())
+    if len(split) == len(starts):
+        return split
+    cuts = []
+    for s in starts[1:]:
+        while 0 < s < len(line) and not line[s - 1].isspace() and not line[s].isspace():
+            s += 1
+        cuts.append(s)
+    bounds = [0, *cuts, len(line)]
+    return [line[bounds[k]:bounds[k + 1]].strip() for k in range(len(starts))]
 
 
 def parse_table(text: str, column: str | None = None) -> Table | None:
