@@ -1,6 +1,7 @@
 """A person in the loop: ``--confirm``, ``--verdict``, ``--verdicts``, ``--by``, ``--step-by-step``.
 
-The asking happens here, in the CLI, through the runner's observer hooks (``before_step``,
+Questions go to stderr (stdout may carry the annotated document, ``-o -``). The asking
+happens here, in the CLI, through the runner's observer hooks (``before_step``,
 ``review``): the engine never reads the terminal. A person judges the steps runbook could
 not (manual clauses, steps marked ``confirm``), never overrides a check runbook made, and
 every report says who answered and when (:mod:`runbook.judge.confirm`).
@@ -104,11 +105,11 @@ class PersonInTheLoop:
         if not self.step_by_step:
             return "run"
         self.pause()
-        click.echo(click.style(f"\n── step {step.id}: {step.title}", bold=True))
+        click.echo(click.style(f"\n── step {step.id}: {step.title}", bold=True), err=True)
         for cmd in step.commands:
-            click.echo("  $ " + cmd.text.replace("\n", "\n    "))
+            click.echo("  $ " + cmd.text.replace("\n", "\n    "), err=True)
         answer = click.prompt("run, skip or quit?", type=click.Choice(["run", "skip", "quit", "r", "s", "q"]),
-                              default="run", show_choices=True)
+                              default="run", show_choices=True, err=True)
         return {"r": "run", "s": "skip", "q": "quit"}.get(answer, answer)
 
     def review(self, step: Step, result: StepResult) -> StepResult:
@@ -124,20 +125,20 @@ class PersonInTheLoop:
 
     def _ask(self, step: Step, result: StepResult) -> tuple[str, str]:
         self.pause()
-        click.echo(click.style(f"\n── a person's check: step {step.id}: {step.title}", bold=True))
+        click.echo(click.style(f"\n── a person's check: step {step.id}: {step.title}", bold=True), err=True)
         for crit in step.criteria:
-            click.echo("  document: " + " ".join(crit.text.split()))
+            click.echo("  document: " + " ".join(crit.text.split()), err=True)
         tail = result.output.text.rstrip("\n").split("\n")[-OUTPUT_LINES:] if result.output.text else []
-        click.echo("  output:" + ("" if tail else " (none)"))
+        click.echo("  output:" + ("" if tail else " (none)"), err=True)
         for line in tail:
-            click.echo("  │ " + line)
+            click.echo("  │ " + line, err=True)
         for check in result.checks:
             if check.manual:
-                click.echo(f"  ✋ {check.clause}")
+                click.echo(f"  ✋ {check.clause}", err=True)
         answer = click.prompt("pass, fail or skip?", type=click.Choice(["pass", "fail", "skip", "p", "f", "s"]),
-                              default="skip", show_choices=True)
+                              default="skip", show_choices=True, err=True)
         answer = {"p": "pass", "f": "fail", "s": "skip"}.get(answer, answer)
-        note = click.prompt("note (optional)", default="", show_default=False)
+        note = click.prompt("note (optional)", default="", show_default=False, err=True)
         return answer, note.strip()
 
     # the other hooks: nothing to do -----------------------------------------------------
