@@ -17,6 +17,7 @@ from runbook.cli.listing import list_cmd
 from runbook.cli.report import report
 from runbook.cli.strip import strip
 from runbook.cli.update import update
+from runbook.cli.verify import verify
 from runbook.errors import EXIT_OK, EXIT_USAGE
 
 
@@ -27,7 +28,7 @@ def cli() -> None:
     printable_streams()
 
 
-for _command in (execute, list_cmd, strip, report, check, update):
+for _command in (execute, list_cmd, strip, report, check, update, verify):
     cli.add_command(_command)
 
 
