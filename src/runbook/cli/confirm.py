@@ -161,8 +161,15 @@ class PersonInTheLoop:
         return None
 
 
+def with_pause(people: Sequence[PersonInTheLoop], pause: Callable[[], None]) -> list[PersonInTheLoop]:
+    """The observers, told how to stop the terminal's live line before they ask."""
+    for person in people:
+        person.pause = pause
+    return list(people)
+
+
 def person_in_the_loop(opts: Mapping[str, Any], doc: Document,
-                       pause: Callable[[], None]) -> list[PersonInTheLoop]:
+                       pause: Callable[[], None] = lambda: None) -> list[PersonInTheLoop]:
     """The observer for the options given (none when no option asks for a person)."""
     verdicts = verdicts_of(opts, doc)
     ask = bool(opts.get("confirm"))
