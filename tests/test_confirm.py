@@ -136,6 +136,15 @@ def test_bad_verdicts_are_usage_errors_with_a_hint(tmp_path: Path) -> None:
         assert code == 2 and "hint:" in text, (bad, text)
 
 
+def test_verdicts_with_several_documents_are_refused_not_ignored(tmp_path: Path) -> None:
+    doc = _doc(tmp_path)
+    other = tmp_path / "other.md"
+    other.write_text(DOC, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["execute", str(doc), str(other), "--no-annotate", "--verdict", "1=pass"],
+                             catch_exceptions=False)
+    assert res.exit_code == 2 and "--verdict works on one document" in res.output
+
+
 def test_confirm_without_a_terminal_is_refused_with_the_way_out(tmp_path: Path) -> None:
     code, _, text = _execute(_doc(tmp_path), "--no-annotate", "--confirm")
     assert code == 2 and "--verdict" in text
