@@ -201,3 +201,10 @@ def test_step_by_step_runs_skips_and_quits_with_teardown(tmp_path: Path) -> None
     assert [steps[i]["status"] for i in "123"] == ["skip", "manual", "skip"]
     assert "step-by-step" in steps["1"]["reason"]
     assert (tmp_path / "cleaned.txt").read_text().strip() == "cleaned"  # teardown is never asked about
+
+
+def test_the_cli_and_the_judge_accept_the_same_answers() -> None:
+    from runbook.cli import confirm as cli_confirm
+    from runbook.judge import confirm as judge_confirm
+
+    assert cli_confirm.ANSWERS == judge_confirm.ANSWERS

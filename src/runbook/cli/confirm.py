@@ -13,14 +13,17 @@ import getpass
 import os
 import sys
 from datetime import datetime, timezone
-from typing import Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import click
 
-from runbook.clauses import Confirmation
 from runbook.errors import RunbookError
-from runbook.judge.confirm import ANSWERS, needs_person, person_verdict
-from runbook.model import Document, Step, StepResult
+
+if TYPE_CHECKING:  # `runbook --version` loads this module: no engine import at the top
+    from runbook.model import Document, Step, StepResult
+
+ANSWERS = ("pass", "fail", "skip")
+"""The same as ``runbook.judge.confirm.ANSWERS``."""
 
 OUTPUT_LINES = 20
 """How much of a step's output a person is shown before being asked (the tail)."""
@@ -113,6 +116,9 @@ class PersonInTheLoop:
         return {"r": "run", "s": "skip", "q": "quit"}.get(answer, answer)
 
     def review(self, step: Step, result: StepResult) -> StepResult:
+        from runbook.clauses import Confirmation
+        from runbook.judge.confirm import needs_person, person_verdict
+
         if not needs_person(result):
             return result
         given = self.verdicts.get(step.id)
