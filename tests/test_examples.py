@@ -171,3 +171,45 @@ def test_compose_trial_has_the_six_phases() -> None:
     check = subprocess.run([*CLI, "check", str(EXAMPLES / "compose-field-trial.md")], capture_output=True,
                            text=True, timeout=60)
     assert check.returncode == 0, check.stdout
+
+
+def _expected_verdicts(doc: Path) -> dict[str, str]:
+    """Step id -> the verdict its heading announces (``(expected: fail)``), ``pass`` otherwise."""
+    import re
+
+    found = {}
+    for m in re.finditer(r"^### (\w+)\. .*?(?:\(expected: (\w+)\))?$", doc.read_text(encoding="utf-8"), re.M):
+        found[m.group(1)] = m.group(2) or "pass"
+    return found
+
+
+def test_field_trial_v2_every_step_ends_as_its_heading_says(tmp_path: Path) -> None:
+    doc = EXAMPLES / "field-trial-v2.md"
+    wanted = _expected_verdicts(doc)
+    assert {"fail", "manual", "pass"} <= set(wanted.values()) and len(wanted) >= 15
+    proc, data = run(doc, tmp_path)
+    got = {s["id"]: s["status"] for s in data["steps"] if s["id"] in wanted}
+    assert proc.returncode == 1 and got == wanted, proc.stdout + proc.stderr
+    steps = {s["id"]: s for s in data["steps"]}
+    # every v2 clause says what it found, passing or not
+    assert "HTTP status was 503" in steps["B4"]["checks"][0]["detail"]
+    assert steps["C2"]["checks"][0]["detail"] == "p95 was 48 ms, expected under 20 ms"
+    assert "row worker-5c6d7-xyz: STATUS CrashLoopBackOff" in steps["D2"]["checks"][0]["detail"]
+    assert steps["A3"]["checks"][0]["detail"].startswith("HTTP status was 200")
+    assert steps["C4"]["attempts"] >= 3 and steps["C5"]["attempts"] == 3
+    junit = (tmp_path / "field-trial-v2.junit.xml").read_text(encoding="utf-8")
+    html = (tmp_path / "field-trial-v2.html").read_text(encoding="utf-8")
+    annotated = (tmp_path / "field-trial-v2.annotated.md").read_text(encoding="utf-8")
+    for report in (junit, html, annotated, proc.stdout):  # what a passing v2 clause found, in every report
+        assert "p95 was 48 ms" in report and "3 of 3 rows with STATE" in report
+    check = subprocess.run([*CLI, "check", str(doc)], capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stdout
+
+
+def test_field_trial_v2_a_person_confirms_the_portal(tmp_path: Path) -> None:
+    proc, data = run(EXAMPLES / "field-trial-v2.md", tmp_path, "--phase", "E",
+                     "--verdict", "E1=pass:four panels", "--by", "alice")
+    steps = {s["id"]: s for s in data["steps"]}
+    assert proc.returncode == 0 and steps["E1"]["status"] == "pass", proc.stdout + proc.stderr
+    assert steps["E1"]["checks"][-1]["confirmed"]["by"] == "alice"
+    assert "confirmed by a person: alice" in (tmp_path / "field-trial-v2.annotated.md").read_text(encoding="utf-8")

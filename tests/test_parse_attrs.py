@@ -80,7 +80,7 @@ def test_check_attrs_rejects_bad_values(key, value):
 
 def test_known_attributes():
     assert {"id", "timeout", "retry", "delay", "exit", "match", "errexit", "skip", "norun", "setup",
-            "teardown", "background", "interactive", "root", "expected", "ready", "skip_unless"} == set(KNOWN_ATTRIBUTES)
+            "teardown", "background", "interactive", "root", "expected", "ready", "skip_unless", "confirm"} == set(KNOWN_ATTRIBUTES)
 
 
 def test_step_options_are_typed_once_from_fence_directive_and_phase_defaults() -> None:

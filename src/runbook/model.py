@@ -19,6 +19,8 @@ from typing import Mapping
 from runbook.errors import Diagnostic
 from runbook.status import EMOJI as EMOJI, FAILING as FAILING, STATUS_KEYS as STATUS_KEYS  # re-exported
 from runbook.status import STATUSES as STATUSES, WORST_FIRST as WORST_FIRST, Status as Status
+from runbook.clauses import Check as Check, Clause as Clause, ClauseKind as ClauseKind  # re-exported
+from runbook.clauses import Confirmation as Confirmation, Criterion as Criterion
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,56 +29,6 @@ class Span:
 
     start: int
     end: int
-
-
-class ClauseKind(str, enum.Enum):
-    """What a single criterion clause checks (spec §2 table)."""
-
-    EXIT = "exit"  # exit status compared with ``number`` using ``op``
-    CONTAINS = "contains"  # output contains ``value``
-    NOT_CONTAINS = "not_contains"  # output does not contain ``value``
-    REGEX = "regex"  # re.search(``value``, output, re.M)
-    EXPECTED = "expected"  # output matches the step's expected block
-    EMPTY = "empty"
-    NOT_EMPTY = "not_empty"
-    LINES = "lines"  # line count compared with ``number`` using ``op``
-    COUNT = "count"  # occurrences of ``value`` compared with ``number`` using ``op``
-    DURATION = "duration"  # duration in seconds compared with ``number`` using ``op``
-    COMMAND = "command"  # ``value`` run in the same session must exit 0
-    MANUAL = "manual"  # not understood: never passes
-
-
-@dataclass(frozen=True, slots=True)
-class Clause:
-    """One checkable clause of a PASS/FAIL criterion."""
-
-    text: str
-    """The clause exactly as the author wrote it (shown in reports)."""
-    kind: ClauseKind
-    value: str | None = None
-    """Substring, regex or command, already unquoted."""
-    number: float | None = None
-    """Exit code, line count, occurrence count or seconds."""
-    op: str = "=="
-    """Comparison for ``number``: one of ``== != >= <= > <``."""
-    within_s: float | None = None
-    """``... within 60 s``: poll until the clause holds or the deadline passes."""
-
-
-@dataclass(frozen=True, slots=True)
-class Criterion:
-    """A PASS-if or FAIL-if statement: every clause must hold (PASS) / any fails (FAIL)."""
-
-    text: str
-    """Source text of the whole criterion (label included)."""
-    line: int
-    """0-based source line where it starts."""
-    negated: bool
-    """True for ``FAIL if``: the step fails when any clause holds."""
-    clauses: tuple[Clause, ...]
-    derived: bool = False
-    """Made from an expected-output label, bullet or ``# Expected output:`` comment rather
-    than written as a PASS/FAIL criterion: it adds checks, it does not replace the exit check."""
 
 
 class MatchMode(str, enum.Enum):
@@ -252,16 +204,6 @@ class Document:
     @property
     def steps(self) -> tuple[Step, ...]:
         return tuple(s for p in self.phases for s in p.steps)
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    """Outcome of one criterion clause."""
-
-    clause: str
-    ok: bool
-    detail: str = ""
-    manual: bool = False
 
 
 @dataclass(frozen=True, slots=True)

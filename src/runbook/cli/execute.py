@@ -20,6 +20,7 @@ from runbook.cli.common import (
     warn,
 )
 from runbook.cli.many import one_or_many, say_written
+from runbook.cli.confirm import confirm_options, person_in_the_loop, with_pause
 from runbook.cli.trial import Trial, trial_options
 from runbook.errors import EXIT_FAIL, EXIT_OK, RunbookError
 
@@ -44,6 +45,7 @@ from runbook.errors import EXIT_FAIL, EXIT_OK, RunbookError
 @click.option("--no-color", is_flag=True, help="The same as --color never.")
 @selection_options
 @trial_options
+@confirm_options
 def execute(docs: tuple[str, ...], **opts: Any) -> None:
     """Run each document's steps in one shell, judge them, write the results.
 
@@ -77,6 +79,7 @@ def execute(docs: tuple[str, ...], **opts: Any) -> None:
         planned = build_plan(document, settings.selection, settings.blocking).steps
         trial.prepare(document, original, settings, opts["from_step"])
         targets = trial.matrix(document)
+        person = person_in_the_loop(opts, document)
     except RunbookError as err:
         fail(err)
         return
@@ -84,12 +87,13 @@ def execute(docs: tuple[str, ...], **opts: Any) -> None:
         no_steps(document)
     console = make_console(sys.stderr if opts["out"] == "-" else sys.stdout, no_color=opts["no_color"],
                            color=opts["color"])
+    reporter = TerminalReporter(console, quiet=opts["quiet"], verbose=opts["verbose"])
     warn(document)
     if targets:
         from runbook.cli.matrix import execute_matrix
         execute_matrix(document, settings, targets, trial.jobs, outputs, opts)
-    reporter = TerminalReporter(console, quiet=opts["quiet"], verbose=opts["verbose"])
-    runner = trial.runner(document, settings, observers=[reporter, *trial.observers()])
+    runner = trial.runner(document, settings, observers=[*with_pause(person, reporter.pause), reporter,
+                                                         *trial.observers()])
     reporter.follow(runner.masker, settings.secrets)
     try:
         run = run_stoppable(runner)

@@ -110,7 +110,9 @@ def _check_options(docs: Sequence[str], opts: dict[str, Any]) -> None:
         raise RunbookError(f"-o names one annotated document, but {len(docs)} documents were given",
                            hint="leave -o out: each document is annotated beside itself (X.annotated.md); "
                                 "or use --in-place or --no-annotate")
-    for option, key in (("--resume", "resume"), ("--bundle", "bundle"), ("--target", "targets"), ("--jobs", "jobs")):
+    for option, key in (("--resume", "resume"), ("--bundle", "bundle"), ("--target", "targets"), ("--jobs", "jobs"),
+                        ("--confirm", "confirm"), ("--verdict", "verdicts"), ("--verdicts", "verdicts_file"),
+                        ("--step-by-step", "step_by_step")):
         if opts.get(key):
             raise RunbookError(f"{option} works on one document, but {len(docs)} documents were given",
                                hint=f"run `runbook execute DOC {option} ...` once per document")

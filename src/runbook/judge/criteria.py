@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from runbook.judge.v2 import V2_EVALUATORS, v2_summary
 from runbook.model import Check, Clause, ClauseKind, Criterion, Output
 from runbook.parse.grammar import parse_clause, parse_criterion
 
@@ -197,6 +198,7 @@ _EVALUATORS: dict[ClauseKind, Callable[[Clause, Evidence], _Verdict]] = {
     ClauseKind.COUNT: _occurrences, ClauseKind.REGEX: _regex, ClauseKind.EXPECTED: _expected,
     ClauseKind.EMPTY: _empty, ClauseKind.NOT_EMPTY: _empty, ClauseKind.LINES: _lines,
     ClauseKind.DURATION: _duration, ClauseKind.COMMAND: _command,
+    **{kind: (lambda judge: lambda c, ev: judge(c, ev.output))(j) for kind, j in V2_EVALUATORS.items()},
 }
 """How each kind of clause is checked: add a clause kind here (and its grammar rule)."""
 
@@ -217,8 +219,8 @@ def judge_clause(clause: Clause, ev: Evidence, negated: bool = False) -> Check:
         detail = seen if seen.startswith(ERROR_PREFIX) else f"{ERROR_PREFIX} {seen}"
         return Check(text, False, detail)
     ok = holds != negated
-    if ok:
-        return Check(text, True)
+    if ok:  # a v2 clause says what it found even when it holds ("HTTP status was 200")
+        return Check(text, True, seen if clause.kind in V2_EVALUATORS else "")
     if negated or not want:
         return Check(text, False, seen)
     return Check(text, False, f"{seen}, expected {want}")
@@ -260,7 +262,9 @@ def clause_summary(clause: Clause) -> str:
         ClauseKind.DURATION: f"duration {op} {num} s",
         ClauseKind.COMMAND: f"command {value!r} exit {op} {num}",
         ClauseKind.MANUAL: f"manual: {clause.text}",
-    }[kind]
+    }.get(kind) or v2_summary(clause)
     if clause.within_s is not None:
         text += f" within {_fmt(clause.within_s)} s"
+    if clause.for_s is not None:
+        text += f" for {_fmt(clause.for_s)} s"
     return text

@@ -22,6 +22,7 @@ CODES: Mapping[str, str] = {
     "RB201": "criterion clause runbook cannot check (manual)",
     "RB202": "criteria label without a clause or list",
     "RB203": "criterion belongs to no step",
+    "RB204": "HTTP clause on a command that does not print the status or headers",
     "RB301": "unknown attribute",
     "RB302": "misspelled runbook directive",
     "RB303": "blocking directive in the wrong place",

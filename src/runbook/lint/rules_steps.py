@@ -14,6 +14,8 @@ from runbook.parse.blocks import Block
 from runbook.parse.commands import OTHER_PLATFORM, OUTPUT_LANGS
 from runbook.parse.labels import criterion_label, expected_label, inline_expected, plain
 
+from runbook.lint.rules_v2 import http_rules, v2_suggestions
+
 if TYPE_CHECKING:
     from runbook.lint.codes import Context, Finding
 
@@ -29,6 +31,7 @@ def step_rules(ctx: Context) -> list[Finding]:
     out += _placeholders(ctx)
     out += _variables(ctx)
     out += _orphans(ctx)
+    out += http_rules(ctx)
     return out
 
 
@@ -82,7 +85,8 @@ def _manual_clauses(ctx: Context) -> Iterator[Finding]:
             for clause in crit.clauses:
                 if clause.kind is not ClauseKind.MANUAL:
                     continue
-                near = difflib.get_close_matches(clause.text.lower(), SUPPORTED_FORMS, n=3, cutoff=0.0)
+                near = v2_suggestions(clause.text) or \
+                    difflib.get_close_matches(clause.text.lower(), SUPPORTED_FORMS, n=3, cutoff=0.0)
                 line = ctx.lines[crit.line] if crit.line < len(ctx.lines) else ""
                 col = line.find(clause.text[:20]) if clause.text else -1
                 if col < 0:

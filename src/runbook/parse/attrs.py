@@ -29,7 +29,7 @@ from runbook.errors import Diagnostic, ParseError
 from runbook.model import MatchMode, StepOptions
 
 FLAGS = frozenset({
-    "skip", "norun", "setup", "teardown", "background", "interactive", "root", "expected",
+    "skip", "norun", "setup", "teardown", "background", "interactive", "root", "expected", "confirm",
 })
 """Attributes that are on by being present."""
 

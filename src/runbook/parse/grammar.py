@@ -14,9 +14,10 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, replace
-from typing import Mapping
+from typing import Callable, Mapping
 
 from runbook.model import Clause, ClauseKind, Criterion
+from runbook.parse.grammar_v2 import column_item, inside_range, parse_http, parse_v2, split_hold
 from runbook.parse.protect import PH as _PH
 from runbook.parse.protect import Token as _Token
 from runbook.parse.protect import protect as _protect
@@ -286,8 +287,9 @@ def _parse_shape(shape: str, text: str, tokens: list[_Token]) -> tuple[Clause, b
         except _NoMatch:
             return manual
         shape = w.group("body")
+    shape, hold = split_hold(shape)
     shape = _EVENTUALLY_RE.sub("", shape)
-    found = _first(_EXIT_RULES, shape, text, tokens)
+    found = _v2(parse_http, shape, text, tokens) or _first(_EXIT_RULES, shape, text, tokens)
     if not found:
         c = _COMMAND_RE.fullmatch(shape)
         if c and _value(c.group("v"), tokens)[1] != "regex":
@@ -296,11 +298,18 @@ def _parse_shape(shape: str, text: str, tokens: list[_Token]) -> tuple[Clause, b
                 cmd = _value(c.group("v"), tokens)[0]
                 found = (replace(sub[0], kind=K.COMMAND, value=cmd), False)
     if not found:
-        found = _first(_RULES, shape, text, tokens)
+        found = _first(_RULES, shape, text, tokens) or _v2(parse_v2, shape, text, tokens)
     if not found:
         return manual
     clause, lone = found
+    clause = replace(clause, for_s=hold)
     return (replace(clause, within_s=within) if within is not None else clause), lone
+
+
+def _v2(parse: Callable[[str, str, list[_Token]], Clause | None], shape: str, text: str,
+        tokens: list[_Token]) -> tuple[Clause, bool] | None:
+    clause = parse(shape, text, tokens)
+    return (clause, False) if clause else None
 
 
 def _author_text(raw: str) -> str:
@@ -336,6 +345,8 @@ def _split(shape: str) -> list[str]:
     for m in _SPLIT_RE.finditer(shape):
         if shape.count("(", start, m.start()) > shape.count(")", start, m.start()):
             continue
+        if m.group(0).strip().lower() == "and" and inside_range(shape, start, m.start()):
+            continue  # "between 1 and 5" is one range
         pieces.append(shape[start:m.start()])
         start = m.end()
     pieces.append(shape[start:])
@@ -358,6 +369,8 @@ def parse_clauses(text: str) -> tuple[Clause, ...]:
             raw = _author_text(_restore(piece, tokens))
             clause, lone = _parse_shape(cleaned, raw, tokens)
             prev = clauses[-1] if clauses else None
+            if clause.kind is K.MANUAL or lone:
+                clause = column_item(prev, cleaned, raw, tokens) or clause
             # "output does not contain `a`, `b`": the bare value takes the previous clause's verb.
             if lone and prev is not None and prev.kind in _INHERIT and clause.value is not None:
                 clause = _inherit(prev, clause)

@@ -3,7 +3,8 @@
 The dict has exactly the keys of spec §8, plus a few additive ones documented in
 ``docs/results.schema.json``: ``host``, ``interrupted`` and ``stopped_processes`` at the top; ``reason``,
 ``notes``, ``output_bytes``, ``output_lines`` (and ``output_truncated_bytes`` when the
-runner kept only the head and tail) per step; ``manual`` per check; ``line`` per
+runner kept only the head and tail) per step; ``manual`` and ``confirmed`` (a person's
+verdict) per check; ``line`` per
 troubleshooting row. They are what ``runbook report RESULTS.json`` needs to rebuild
 the same ``RunResult``. ``Output.counts`` (needles the runner counted for its own
 checks) is runner-internal and not written.
@@ -19,6 +20,7 @@ from runbook.errors import RunbookError
 from runbook.model import (
     STATUS_KEYS,
     Check,
+    Confirmation,
     Output,
     PhaseResult,
     RunResult,
@@ -70,10 +72,7 @@ def _step_dict(r: StepResult) -> dict[str, Any]:
         out["output_truncated_bytes"] = r.output.dropped_bytes
     out.update(
         {
-            "checks": [
-                {"clause": c.clause, "ok": c.ok, "detail": c.detail, "manual": c.manual}
-                for c in r.checks
-            ],
+            "checks": [_check(c) for c in r.checks],
             "diff": r.diff,
             "troubleshooting": [
                 {
@@ -171,6 +170,7 @@ def _step_from(r: _Reader, s: Any, at: str) -> StepResult:
             ok=r.get(c, "ok", bool, f"{at}.checks[{j}]"),
             detail=r.get(c, "detail", str, f"{at}.checks[{j}]", default=""),
             manual=r.get(c, "manual", bool, f"{at}.checks[{j}]", default=False),
+            confirmed=_confirmation(r, c, f"{at}.checks[{j}]"),
         )
         for j, c in enumerate(r.get(s, "checks", list, at))
     )
@@ -211,6 +211,23 @@ def _step_from(r: _Reader, s: Any, at: str) -> StepResult:
         troubleshooting=matches,
         notes=notes,
     )
+
+
+def _check(c: Check) -> dict[str, Any]:
+    out: dict[str, Any] = {"clause": c.clause, "ok": c.ok, "detail": c.detail, "manual": c.manual}
+    if c.confirmed is not None:
+        k = c.confirmed
+        out["confirmed"] = {"answer": k.answer, "by": k.by, "at": k.at, "note": k.note}
+    return out
+
+
+def _confirmation(r: _Reader, c: Any, at: str) -> Confirmation | None:
+    k = r.get(c, "confirmed", dict, at, default=None)
+    if k is None:
+        return None
+    at = f"{at}.confirmed"
+    return Confirmation(r.get(k, "answer", str, at), r.get(k, "by", str, at), r.get(k, "at", str, at),
+                        r.get(k, "note", str, at, default=""))
 
 
 def _strings(r: _Reader, obj: Any, key: str, at: str) -> tuple[str, ...]:

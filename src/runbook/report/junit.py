@@ -91,6 +91,18 @@ def _testcase(run: RunResult, r: StepResult) -> ET.Element:
     return case
 
 
+def _confirmations(props: ET.Element, steps: list[StepResult]) -> None:
+    """A person's verdicts as suite properties ``step.ID.confirmed_by`` / ``_answer`` / ``_at`` /
+    ``_note`` (the JUnit XSD allows properties on suites only)."""
+    for r in steps:
+        k = next((c.confirmed for c in r.checks if c.confirmed is not None), None)
+        if k is None:
+            continue
+        for key, value in (("by", k.by), ("answer", k.answer), ("at", k.at), ("note", k.note)):
+            ET.SubElement(props, "property", {"name": xml_safe(f"step.{r.step_id}.confirmed_{key}"),
+                                              "value": xml_safe(value)})
+
+
 def _suite(run: RunResult, index: int, phase: PhaseResult, steps: list[StepResult]) -> ET.Element:
     suite = ET.Element("testsuite", _suite_attributes(run, index, phase, steps))
     props = ET.SubElement(suite, "properties")
@@ -104,6 +116,7 @@ def _suite(run: RunResult, index: int, phase: PhaseResult, steps: list[StepResul
         ("interrupted", "true" if run.interrupted else "false"),
     ):
         ET.SubElement(props, "property", {"name": key, "value": xml_safe(value)})
+    _confirmations(props, steps)
     for r in steps:
         suite.append(_testcase(run, r))
     out = ET.SubElement(suite, "system-out")
@@ -132,8 +145,9 @@ def _suite_attributes(run: RunResult, index: int, phase: PhaseResult,
 def _output_section(r: StepResult) -> str:
     """A step's output in the suite's ``system-out``, under a header line, ending in a newline."""
     text = r.output.text
+    found = "".join(f"✓ {c.clause} — {c.detail}\n" for c in r.checks if c.ok and c.detail)  # v2, confirmed
     earlier = "".join(f" ({n})" for n in r.notes if n.startswith(FROM_NOTE))  # kept by --resume
-    return f"===== {step_label(r)} [{r.status.value}]{earlier} =====\n" + (
+    return f"===== {step_label(r)} [{r.status.value}]{earlier} =====\n" + found + (
         text if text.endswith("\n") or not text else text + "\n")
 
 

@@ -54,7 +54,7 @@ def to_markdown_summary(run: RunResult) -> str:
         f"started {md_text(run.started_at)}</sub>",
         "",
     ]
-    out += _phase_table(run) + _attention_list(run) + _drift_list(run)
+    out += _phase_table(run) + _attention_list(run) + _drift_list(run) + _confirmed_list(run)
     return "\n".join(out)
 
 
@@ -109,6 +109,16 @@ def _drift_list(run: RunResult) -> list[str]:
         return []
     return (["### Drift (output differs from the document)", ""]
             + [f"- **{md_text(step_label(r))}** (line {r.line})" for r in drifted] + [""])
+
+
+def _confirmed_list(run: RunResult) -> list[str]:
+    """Steps a person judged (``--confirm``, ``--verdict``): never shown as runbook's checks."""
+    lines = []
+    for r in run.steps:
+        k = next((c for c in r.checks if c.confirmed is not None), None)
+        if k is not None:
+            lines.append(f"- {EMOJI[r.status]} **{md_text(step_label(r))}** — {md_text(k.detail)}")
+    return ["### Confirmed by a person", ""] + lines + [""] if lines else []
 
 
 _TOTALS_ORDER = STATUSES

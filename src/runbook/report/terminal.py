@@ -130,8 +130,20 @@ class TerminalReporter:
         self.console.print(result_line(result, step.title))
         if result.status in (Status.FAIL, Status.ERROR, Status.MANUAL) or result.drift:
             self._details(result)
-        elif self.verbose and result.output.text and self._streamed != result.step_id:
-            self._output(result, all_lines=True)
+        else:
+            self._found(result)  # what v2 clauses found, who confirmed
+            if self.verbose and result.output.text and self._streamed != result.step_id:
+                self._output(result, all_lines=True)
+
+    def before_step(self, step: Step) -> str:
+        return "run"
+
+    def review(self, step: Step, result: StepResult) -> StepResult:
+        return result
+
+    def pause(self) -> None:
+        """Stop the live line (a person is about to be asked something)."""
+        self._stop_live()
 
     def notice(self, message: str) -> None:
         self._stop_live()
@@ -153,6 +165,11 @@ class TerminalReporter:
             self._live.stop()
             self._live = None
 
+    def _found(self, r: StepResult) -> None:
+        for ch in r.checks:
+            if ch.ok and ch.detail:
+                self.console.print(Text(f"    ✓ {ch.clause} — {ch.detail}", style="green" if ch.confirmed else "dim"))
+
     def _details(self, r: StepResult) -> None:
         c = self.console
         if r.reason:
@@ -162,6 +179,8 @@ class TerminalReporter:
                 mark = "?" if ch.manual else "✗"
                 c.print(Text(f"    {mark} {ch.clause}" + (f" — {ch.detail}" if ch.detail else ""),
                              style="cyan" if ch.manual else "red"))
+            elif ch.detail:  # what a v2 clause found, who confirmed
+                c.print(Text(f"    ✓ {ch.clause} — {ch.detail}", style="green"))
         for note in r.notes:
             c.print(Text(f"    note: {note}", style="dim"))
         if r.diff:

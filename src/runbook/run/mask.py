@@ -136,7 +136,9 @@ class Masker:
             r = dataclasses.replace(r, output=Output(self(o.text), o.total_bytes, o.lines, o.dropped_bytes, o.counts),
                                     command_outputs=tuple(map(self, r.command_outputs)))
         return dataclasses.replace(
-            r, checks=tuple(Check(self(c.clause), c.ok, self(c.detail), c.manual) for c in r.checks),
+            r, checks=tuple(Check(self(c.clause), c.ok, self(c.detail), c.manual,
+                                  c.confirmed and dataclasses.replace(c.confirmed, note=self(c.confirmed.note)))
+                            for c in r.checks),
             diff=None if r.diff is None else self(r.diff), reason=self(r.reason),
             notes=tuple(map(self, r.notes)),
             troubleshooting=tuple(TroubleMatch(m.row, self(m.matched)) for m in r.troubleshooting))

@@ -74,6 +74,15 @@ class Observer(Protocol):
         """Something the user should know that belongs to no step."""
         return None
 
+    def before_step(self, step: Step) -> str:
+        """Before a step runs: ``run``, ``skip`` or ``quit`` (a person at ``--step-by-step``)."""
+        return "run"
+
+    def review(self, step: Step, result: StepResult) -> StepResult:
+        """A step's judged result, before it is final: return it with a person's verdict
+        recorded (``--confirm``), or unchanged."""
+        return result
+
     def run_finished(self, run: RunResult) -> None:
         """After teardown: the whole run's result."""
         return None
@@ -104,6 +113,19 @@ class Observers(Observer):
     def notice(self, message: str) -> None:
         for o in self.observers:
             o.notice(message)
+
+    def before_step(self, step: Step) -> str:
+        # An observer written before these hooks (no Observer base) simply lacks them.
+        for o in self.observers:
+            answer = getattr(o, "before_step", lambda s: "run")(step)
+            if answer != "run":
+                return str(answer)
+        return "run"
+
+    def review(self, step: Step, result: StepResult) -> StepResult:
+        for o in self.observers:
+            result = getattr(o, "review", lambda s, r: r)(step, result)
+        return result
 
     def run_finished(self, run: RunResult) -> None:
         for o in self.observers:

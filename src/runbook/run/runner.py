@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 from runbook import __version__
 from runbook.config import SECRET_NAME_RE, Settings
 from runbook.errors import SessionError
+from runbook.judge.confirm import awaiting_person
 from runbook.judge.criteria import needles
 from runbook.judge.trouble import match_troubleshooting
 from runbook.judge.verdict import CommandRun, judge, merged_output
@@ -208,16 +209,24 @@ class Runner(BackgroundSteps):
     def _run_step(self, step: Step) -> StepResult:
         self._step_interrupted = False
         self._wake.clear()
-        skipped = self._skip_reason(step)
+        skipped = self._skip_reason(step) or self._declined(step)
         if skipped:
             return self._not_run(step, Status.SKIP, skipped)
         commands = [Command(fill_placeholders(c.text, self._inputs), c.line, c.expected) if step.placeholders else c
                     for c in step.commands]
         if step.role == "background":
             return self._run_background(step, "\n".join(c.text for c in commands))
-        result = self._attempts(step, commands)
+        result = self.observers.review(step, awaiting_person(step, self._attempts(step, commands)))
         self._masked_at[step.id] = self.masker.generation
         return self.masker.result(result, outputs=False)
+
+    def _declined(self, step: Step) -> str:
+        """``--step-by-step``: a person may skip the step or quit the run (teardown still runs)."""
+        answer = "run" if step.role == "teardown" else self.observers.before_step(step)
+        if answer == "quit":
+            self._interrupts += 1
+            return "not run: the run was quit at the step-by-step prompt"
+        return "skipped by a person at the step-by-step prompt" if answer == "skip" else ""
 
     def _skip_reason(self, step: Step) -> str:
         """Why the step is skipped before it runs (empty: it runs)."""
@@ -241,6 +250,7 @@ class Runner(BackgroundSteps):
         delay = 1.0 if step.options.delay_s is None else step.options.delay_s
         within = max((cl.within_s or 0 for c in step.criteria for cl in c.clauses), default=0)
         deadline = self._clock() + within if within else None
+        hold = max((cl.for_s or 0 for c in step.criteria for cl in c.clauses), default=0)
         wanted = needles(step.criteria)
         attempt = 0
         t0 = self._clock()
@@ -250,12 +260,27 @@ class Runner(BackgroundSteps):
             runs = self._execute(step, commands, timeout, wanted)
             result = self._judge(step, runs, attempt, self._clock() - t0)
             if result.status is Status.PASS or self._step_interrupted:
-                return result
+                return self._hold(step, commands, result, (hold, delay, timeout, t0), wanted) if hold else result
             more_time = deadline is not None and self._clock() + delay < deadline
             if attempt > retries and not more_time:
                 return result
             if self._wake.wait(delay):
                 return result
+
+    def _hold(self, step: Step, commands: Sequence[Command], result: StepResult,
+              times: tuple[float, float, float, float], wanted: Sequence[str]) -> StepResult:
+        """``... for N s``: after the first pass, re-run every ``delay`` s until N s have
+        passed; every run must pass, and the first that does not is the step's result."""
+        hold, delay, timeout, t0 = times
+        since = self._clock()
+        while result.status is Status.PASS and self._clock() - since < hold and not self._step_interrupted:
+            if self._wake.wait(delay):
+                break
+            attempt = result.attempts + 1
+            self.observers.step_started(step, attempt)
+            runs = self._execute(step, commands, timeout, wanted)
+            result = self._judge(step, runs, attempt, self._clock() - t0)
+        return result
 
     def _execute(self, step: Step, commands: Sequence[Command], timeout: float,
                  wanted: Sequence[str]) -> list[CommandRun]:
