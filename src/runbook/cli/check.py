@@ -28,13 +28,17 @@ def check(docs: Sequence[str], fmt: str, selected: Sequence[str], ignored: Seque
     from runbook.lint.check import check_paths, parse_codes, summary_line, to_json
 
     try:
-        findings, errors = check_paths(docs, parse_codes(selected, "--select"), parse_codes(ignored, "--ignore"))
+        dialects: dict[str, str] = {}
+        findings, errors = check_paths(docs, parse_codes(selected, "--select"), parse_codes(ignored, "--ignore"),
+                                       dialects)
     except RunbookError as err:
         fail(err)
         return
     if fmt == "json":
-        click.echo(to_json(findings, errors, len(docs)), nl=False)
+        click.echo(to_json(findings, errors, len(docs), dialects), nl=False)
     else:
+        for path, dialect in dialects.items():
+            click.echo(f"{path}: dialect: {dialect} (read with {dialect}'s rules, docs/dialects.md)")
         for f in findings:
             click.echo(f.format())
         for _, message in errors:

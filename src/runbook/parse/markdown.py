@@ -25,6 +25,7 @@ from runbook.errors import ParseError, where
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
 from runbook.parse.contexts import with_contexts
+from runbook.parse.dialects import detect, is_cram_path, read_cram
 from runbook.parse.foreground import with_long_running
 from runbook.parse.drafts import Report
 from runbook.parse.labfences import lab_fences
@@ -361,6 +362,7 @@ def parse_text(text: str, path: str = "<string>", *, strict: bool = False) -> Do
 
 def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -> tuple[Document, Scan]:
     """:func:`parse_text` and :func:`scan` of ``text`` from one markdown-it pass."""
+    if is_cram_path(path): return read_cram(blank_annotations(text, path), path), scan("")  # noqa: E701 (not Markdown)
     text = lab_fences(blank_annotations(text, path))
     lines = split_lines(text)
     tokens = _markdown().parse(text)
@@ -383,7 +385,7 @@ def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -
     phases = with_long_running(phases, lines)
     doc = Document(path=path, title=title, title_line=title_line, title_end=title_end,
                    phases=phases, troubleshooting=tuple(_tables(tokens)),
-                   front_matter=front_matter, front_matter_lines=fm_lines, diagnostics=tuple(report.found))
+                   front_matter=front_matter, front_matter_lines=fm_lines, diagnostics=tuple(report.found), dialect=detect(path, blocks, text))
     return doc, Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
 
 

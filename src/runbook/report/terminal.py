@@ -65,7 +65,8 @@ class TerminalReporter:
     # observer hooks ---------------------------------------------------------
     def run_started(self, doc: Document, plan: Plan) -> None:
         if not self.quiet:
-            self.console.print(Text(f"runbook · {doc.path} · {len(plan.steps)} steps", style="bold"))
+            dialect = f" · dialect: {doc.dialect}" if doc.dialect else ""
+            self.console.print(Text(f"runbook · {doc.path} · {len(plan.steps)} steps{dialect}", style="bold"))
 
     def step_started(self, step: Step, attempt: int) -> None:
         if self.console.is_terminal and not self.quiet:

@@ -1,0 +1,60 @@
+"""Dialects: the executable-document formats of other tools runbook recognises and reads.
+
+A document says which tool it was written for by its own syntax, never by a flag:
+its file extension (cram / prysk ``.t``), its fence info strings (```` ```scrut ````,
+``tesh-session=``, ``azurecli``, Runme's ``{name=… excludeFromRunAll=…}``) and its
+comments (``# byexample: +skip``, ``<!-- expected_similarity=0.8 -->``, mdsh's
+``<!-- BEGIN mdsh -->``). :func:`detect` names it; ``""`` is runbook's own format.
+The exact rules and what each reader does are in docs/dialects.md.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from runbook.parse.blocks import Block
+from runbook.parse.dialects.cram import is_cram_path, read_cram
+
+__all__ = ["DIALECTS", "detect", "is_cram_path", "read_cram"]
+
+DIALECTS = ("cram", "scrut", "tesh", "byexample", "ie", "runme", "mdsh")
+"""Every dialect name :func:`detect` can return, in the order it tests them."""
+
+_IE_LANGS = frozenset({"azurecli", "azurecli-interactive", "azurepowershell", "azurepowershell-interactive"})
+_BYEXAMPLE = re.compile(r"(?:^|[#;]|<!--)\s*byexample\s*:", re.M)
+_IE_COMMENT = re.compile(r"<!--\s*expected_similarity\s*=", re.I)
+_MDSH = re.compile(r"^<!-- (?:BEGIN|END) mdsh -->", re.M)
+_RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteractive\s*=\s*(?:true|false))")
+
+
+def _lang(info: str) -> str:
+    words = info.strip().split(None, 1)
+    return words[0].strip("{}").lower() if words else ""
+
+
+def detect(path: str, blocks: Sequence[Block], text: str) -> str:
+    """The dialect of a document (``""``: runbook's own), from its path, fence info strings and text.
+
+    The first rule that holds wins, in :data:`DIALECTS` order, so a document is read in one
+    dialect only.
+    """
+    if is_cram_path(path):
+        return "cram"
+    infos = [b.info for b in blocks if b.kind == "fence" and b.info.strip()]
+    langs = {_lang(i) for i in infos}
+    if "scrut" in langs:
+        return "scrut"
+    if "cram" in langs or "prysk" in langs:
+        return "cram"
+    if any("tesh-" in i for i in infos):
+        return "tesh"
+    if _BYEXAMPLE.search(text):
+        return "byexample"
+    if langs & _IE_LANGS or _IE_COMMENT.search(text):
+        return "ie"
+    if any(_RUNME.search(i) for i in infos):
+        return "runme"
+    if _MDSH.search(text):
+        return "mdsh"
+    return ""
