@@ -25,7 +25,7 @@ from runbook.errors import ParseError, where
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
 from runbook.parse.contexts import with_contexts
-from runbook.parse.dialects import detect, is_cram_path, read_cram
+from runbook.parse.dialects import detect, is_cram_path, read_cram, read_dialect
 from runbook.parse.foreground import with_long_running
 from runbook.parse.drafts import Report
 from runbook.parse.labfences import lab_fences
@@ -386,7 +386,7 @@ def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -
     doc = Document(path=path, title=title, title_line=title_line, title_end=title_end,
                    phases=phases, troubleshooting=tuple(_tables(tokens)),
                    front_matter=front_matter, front_matter_lines=fm_lines, diagnostics=tuple(report.found), dialect=detect(path, blocks, text))
-    return doc, Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
+    return read_dialect(doc, blocks, lines), Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
 
 
 def parse_document(text: str, path: str = "<string>") -> Document:

@@ -13,13 +13,19 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from runbook.model import Document
 from runbook.parse.blocks import Block
+from runbook.parse.dialects.byexample import read_byexample
 from runbook.parse.dialects.cram import is_cram_path, read_cram
 
-__all__ = ["DIALECTS", "detect", "is_cram_path", "read_cram"]
+__all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dialect"]
 
 DIALECTS = ("cram", "scrut", "tesh", "byexample", "ie", "runme", "mdsh")
 """Every dialect name :func:`detect` can return, in the order it tests them."""
+
+READ = frozenset({"cram", "byexample"})
+"""The dialects read with their own tool's rules; the others are recognised and named, but
+read with runbook's (docs/dialects.md says what that misses)."""
 
 _IE_LANGS = frozenset({"azurecli", "azurecli-interactive", "azurepowershell", "azurepowershell-interactive"})
 _BYEXAMPLE = re.compile(r"(?:^|[#;]|<!--)\s*byexample\s*:", re.M)
@@ -58,3 +64,10 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
     if _MDSH.search(text):
         return "mdsh"
     return ""
+
+
+def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -> Document:
+    """``doc`` read again with its dialect's rules, where runbook has them (:data:`READ`)."""
+    if doc.dialect == "byexample":
+        return read_byexample(doc, blocks, lines)
+    return doc
