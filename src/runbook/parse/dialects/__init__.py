@@ -17,13 +17,14 @@ from runbook.model import Document
 from runbook.parse.blocks import Block
 from runbook.parse.dialects.byexample import read_byexample
 from runbook.parse.dialects.cram import is_cram_path, read_cram
+from runbook.parse.dialects.tesh import read_tesh
 
 __all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dialect"]
 
 DIALECTS = ("cram", "scrut", "tesh", "byexample", "ie", "runme", "mdsh")
 """Every dialect name :func:`detect` can return, in the order it tests them."""
 
-READ = frozenset({"cram", "byexample"})
+READ = frozenset({"cram", "byexample", "tesh"})
 """The dialects read with their own tool's rules; the others are recognised and named, but
 read with runbook's (docs/dialects.md says what that misses)."""
 
@@ -70,4 +71,6 @@ def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -
     """``doc`` read again with its dialect's rules, where runbook has them (:data:`READ`)."""
     if doc.dialect == "byexample":
         return read_byexample(doc, blocks, lines)
+    if doc.dialect == "tesh":
+        return read_tesh(doc, blocks)
     return doc

@@ -87,7 +87,8 @@ def examples(text: str, first_line: int) -> list[Example]:
             n += 1
         expected: list[str] = []
         while n < len(lines) and lines[n].strip() and not re.match(r" *\$", lines[n]):
-            expected.append(lines[n][indent:] if lines[n][:indent].isspace() else lines[n].lstrip())
+            cut = lines[n][:indent]
+            expected.append(lines[n][indent:] if not cut or cut.isspace() else lines[n].lstrip())
             n += 1
         found.append(Example(first_line + start, first_line + n, code, expected, options_of(code)))
     return found
