@@ -17,6 +17,7 @@ from runbook.model import Document
 from runbook.parse.blocks import Block
 from runbook.parse.dialects.byexample import read_byexample
 from runbook.parse.dialects.cram import is_cram_path, read_cram
+from runbook.parse.dialects.scrut import read_scrut
 from runbook.parse.dialects.tesh import read_tesh
 
 __all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dialect"]
@@ -24,7 +25,7 @@ __all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dial
 DIALECTS = ("cram", "scrut", "tesh", "byexample", "ie", "runme", "mdsh")
 """Every dialect name :func:`detect` can return, in the order it tests them."""
 
-READ = frozenset({"cram", "byexample", "tesh"})
+READ = frozenset({"cram", "byexample", "tesh", "scrut"})
 """The dialects read with their own tool's rules; the others are recognised and named, but
 read with runbook's (docs/dialects.md says what that misses)."""
 
@@ -73,4 +74,6 @@ def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -
         return read_byexample(doc, blocks, lines)
     if doc.dialect == "tesh":
         return read_tesh(doc, blocks)
+    if doc.dialect == "scrut":
+        return read_scrut(doc, blocks)
     return doc
