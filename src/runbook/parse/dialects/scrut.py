@@ -98,15 +98,12 @@ def _config(info: str, lines: Sequence[str]) -> dict[str, str]:
     return found
 
 
-def _case(b: Block, sid: str, title: str, phase: str, path: str) -> Step | None:
-    lines = b.raw.split("\n")
-    k = 0
-    while k < len(lines) and not lines[k].startswith("$ "):
-        k += 1
-    if k == len(lines):
+def split_case(lines: Sequence[str]) -> tuple[int, list[str], list[str], list[str], int] | None:
+    """(index of the ``$`` line, config lines, code lines, expectation lines, exit code), or None."""
+    k = next((n for n, x in enumerate(lines) if x.startswith("$ ")), None)
+    if k is None:
         return None
-    cfg = _config(b.info, lines[:k])
-    code, first = [lines[k][2:]], k
+    first, code = k, [lines[k][2:]]
     k += 1
     while k < len(lines) and (lines[k].startswith("> ") or lines[k] == ">"):
         code.append(lines[k][2:])
@@ -114,21 +111,32 @@ def _case(b: Block, sid: str, title: str, phase: str, path: str) -> Step | None:
     expected = list(lines[k:])
     while expected and not expected[-1].strip():
         expected.pop()
-    want = 0
     exits = [n for n, x in enumerate(expected) if _EXIT.fullmatch(x)]
-    if exits:
-        want = int(expected.pop(exits[-1])[1:-1])
+    want = int(expected.pop(exits[-1])[1:-1]) if exits else 0
+    return first, list(lines[:first]), code, expected, want
+
+
+def _command(code: Sequence[str], cfg: dict[str, str], where: str) -> str:
     text = "\n".join(code)
     # scrut runs each case in its own bash: an `exit` ends the case, not the document's shell
     group = ("( ", "\n)") if re.search(r"\bexit\b", text) else ("{ ", "\n}")
     redirect = {"stdout": " 2>/dev/null", "stderr": " 2>&1 >/dev/null"}.get(cfg.get("output_stream", "stdout"))
     if redirect or group[0] == "( ":
         text = group[0] + text + group[1] + (redirect or "")
+    return f"export SCRUT_TEST={shlex.quote(where)} COLUMNS=80\n{text}"
+
+
+def _case(b: Block, sid: str, title: str, phase: str, path: str) -> Step | None:
+    parts = split_case(b.raw.split("\n"))
+    if parts is None:
+        return None
+    first, config, code, expected, want = parts
+    cfg = _config(b.info, config)
+    line = b.start + 1 + first
     clauses = (Clause(f"exit code is {want}", ClauseKind.EXIT, number=want),
                Clause("output matches the scrut expectations", ClauseKind.REGEX, value=expectation_regex(expected)))
-    line = b.start + 1 + first
     unread = next((k for k in cfg if k not in _READ_KEYS and not (k == "mode" and cfg[k] == "output")), None)
-    text = f"export SCRUT_TEST={shlex.quote(f'{os.path.abspath(path)}:{line + 1}')} COLUMNS=80\n{text}"
+    text = _command(code, cfg, f"{os.path.abspath(path)}:{line + 1}")
     return Step(id=sid, phase=phase, title=title, anchor="", lang="scrut", span=Span(b.start, b.end), end=b.end,
                 prefix="", commands=(Command(text, line),), transcript=True,
                 criteria=(Criterion("scrut: exit code and output expectations", line, False, clauses),),
