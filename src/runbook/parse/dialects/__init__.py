@@ -17,6 +17,7 @@ from runbook.model import Document
 from runbook.parse.blocks import Block
 from runbook.parse.dialects.byexample import read_byexample
 from runbook.parse.dialects.cram import is_cram_path, read_cram
+from runbook.parse.dialects.ie import read_ie
 from runbook.parse.dialects.scrut import read_scrut
 from runbook.parse.dialects.tesh import read_tesh
 
@@ -25,13 +26,13 @@ __all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dial
 DIALECTS = ("cram", "scrut", "tesh", "byexample", "ie", "runme", "mdsh")
 """Every dialect name :func:`detect` can return, in the order it tests them."""
 
-READ = frozenset({"cram", "byexample", "tesh", "scrut"})
+READ = frozenset({"cram", "byexample", "tesh", "scrut", "ie"})
 """The dialects read with their own tool's rules; the others are recognised and named, but
 read with runbook's (docs/dialects.md says what that misses)."""
 
 _IE_LANGS = frozenset({"azurecli", "azurecli-interactive", "azurepowershell", "azurepowershell-interactive"})
 _BYEXAMPLE = re.compile(r"(?:^|[#;]|<!--)\s*byexample\s*:", re.M)
-_IE_COMMENT = re.compile(r"<!--\s*expected_similarity\s*=", re.I)
+_IE_COMMENT = re.compile(r"<!--\s*expected_similarity\s*=|<!--[^>]*?```variables", re.I)
 _MDSH = re.compile(r"^<!-- (?:BEGIN|END) mdsh -->", re.M)
 _RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteractive\s*=\s*(?:true|false))")
 
@@ -76,4 +77,6 @@ def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -
         return read_tesh(doc, blocks)
     if doc.dialect == "scrut":
         return read_scrut(doc, blocks)
+    if doc.dialect == "ie":
+        return read_ie(doc, blocks)
     return doc
