@@ -121,3 +121,12 @@ def test_markdown_document_says_no_dialect(tmp_path: Path) -> None:
     _, text = _runbook("list", str(path))
     assert json.loads(js)["dialect"] is None
     assert "dialect" not in text
+
+
+@pytest.mark.parametrize("name", sorted(set(CASES) - {"clean_env", "runs_in_fresh_folder"}))
+def test_markdown_cram_fence_reads_like_the_t_file(tmp_path: Path, name: str) -> None:
+    """A ```cram fence in a Markdown document gets the verdict prysk gives the same lines in a .t file."""
+    path = tmp_path / f"{name}.md"
+    path.write_text(f"# {name}\n\nThe test:\n\n```cram\n{CASES[name]}```\n")
+    code, out = _runbook("execute", str(path), "--no-annotate", "--no-color")
+    assert code == (1 if name in PRYSK_FAILS else 0), f"{name}: prysk's verdict is {name in PRYSK_FAILS}\n{out}"

@@ -11,12 +11,13 @@ The exact rules and what each reader does are in docs/dialects.md.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
-from runbook.model import Document
+from runbook.model import Document, Phase
 from runbook.parse.blocks import Block
 from runbook.parse.dialects.byexample import read_byexample
-from runbook.parse.dialects.cram import is_cram_path, read_cram
+from runbook.parse.dialects.cram import fence_steps, is_cram_path, read_cram
 from runbook.parse.dialects.ie import read_ie
 from runbook.parse.dialects.scrut import read_scrut
 from runbook.parse.dialects.tesh import read_tesh
@@ -79,4 +80,29 @@ def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -
         return read_scrut(doc, blocks)
     if doc.dialect == "ie":
         return read_ie(doc, blocks)
+    if doc.dialect == "cram":
+        return _cram_fences(doc, blocks, lines)
     return doc
+
+
+def _cram_fences(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -> Document:
+    """A Markdown document's ```` ```cram ```` / ```` ```prysk ```` fences read as cram tests;
+    its other steps stay as runbook reads them."""
+    by_start = {s.span.start: s for s in doc.steps}
+    phases = list(doc.phases) or [Phase("0", doc.title, 0, False, ())]
+    steps = {p.id: [s for s in p.steps if not (s.span.start in _cram_starts(blocks))] for p in phases}
+    for b in blocks:
+        if b.kind != "fence" or _lang(b.info) not in ("cram", "prysk"):
+            continue
+        base = by_start.get(b.start)
+        phase = base.phase if base else next((p.id for p in reversed(phases) if p.line <= b.start), phases[0].id)
+        prefix = re.match(r"[ \t>]*", lines[b.start]).group(0) if b.start < len(lines) else ""  # type: ignore[union-attr]
+        title = base.title if base else next((p.title for p in phases if p.id == phase), doc.title)
+        steps[phase] += fence_steps(b.raw, b.start + 1, base.id if base else f"L{b.start + 1}", title, phase,
+                                    b.end, prefix)
+    new = tuple(replace(p, steps=tuple(sorted(steps[p.id], key=lambda s: s.span.start))) for p in phases)
+    return replace(doc, phases=new)
+
+
+def _cram_starts(blocks: Sequence[Block]) -> set[int]:
+    return {b.start for b in blocks if b.kind == "fence" and _lang(b.info) in ("cram", "prysk")}

@@ -105,7 +105,7 @@ def expected_line(line: str) -> str:
     return line
 
 
-def _step(c: _Cmd, index: int, title: str) -> Step:
+def _step(c: _Cmd, index: int | str, title: str, phase: str = "0", end: int | None = None, prefix: str = "") -> Step:
     output = list(c.output)
     want_exit = 0
     if output and _EXIT.fullmatch(output[-1]):
@@ -118,8 +118,8 @@ def _step(c: _Cmd, index: int, title: str) -> Step:
     if not output:  # cram: a command with no output lines must print nothing
         criteria = (Criterion("output is empty", c.line, False,
                               (Clause("output is empty", ClauseKind.EMPTY),), derived=True),)
-    return Step(id=str(index), phase="0", title=c.comment or title, anchor="", lang="cram", span=span,
-                end=c.end, prefix="", commands=(Command("\n".join(c.text), c.line, expected if output else None),),
+    return Step(id=str(index), phase=phase, title=c.comment or title, anchor="", lang="cram", span=span,
+                end=c.end if end is None else end, prefix=prefix, commands=(Command("\n".join(c.text), c.line, expected if output else None),),
                 transcript=True, criteria=criteria, attrs={"exit": str(want_exit)} if want_exit else {},
                 options=StepOptions(exit=want_exit, errexit=False))
 
@@ -159,3 +159,16 @@ def read_cram(text: str, path: str) -> Document:
     return Document(path=path, title=title, title_line=None, title_end=0,
                     phases=(Phase("0", title, 0, False, tuple(steps)),),
                     front_matter={"shell": "/bin/sh", "env": env}, dialect="cram")
+
+
+def fence_steps(raw: str, first_line: int, stem: str, title: str, phase: str, end: int, prefix: str) -> list[Step]:
+    """The steps of a ```` ```cram ```` fence in a Markdown document: one per command, with
+    prysk's semantics (its lines may be written with or without the two-space indent)."""
+    lines = raw.split("\n")
+    if not any(x.startswith(INDENT + "$ ") for x in lines):
+        lines = [INDENT + x if x.strip() else x for x in lines]
+    cmds = _commands([x + "\n" for x in lines])
+    for c in cmds:
+        c.line, c.end = c.line + first_line, c.end + first_line
+    return [_step(c, stem if len(cmds) == 1 else f"{stem}.{k}", title, phase, end, prefix)
+            for k, c in enumerate(cmds, 1)]
