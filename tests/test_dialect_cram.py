@@ -130,3 +130,32 @@ def test_markdown_cram_fence_reads_like_the_t_file(tmp_path: Path, name: str) ->
     path.write_text(f"# {name}\n\nThe test:\n\n```cram\n{CASES[name]}```\n")
     code, out = _runbook("execute", str(path), "--no-annotate", "--no-color")
     assert code == (1 if name in PRYSK_FAILS else 0), f"{name}: prysk's verdict is {name in PRYSK_FAILS}\n{out}"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_migrated_cram_file_keeps_every_verdict(tmp_path: Path, name: str) -> None:
+    """`runbook migrate foo.t --from cram` writes runbook's own Markdown with the same verdicts, step by step."""
+    path = tmp_path / f"{name}.t"
+    path.write_text("Intro line.\n\n" + CASES[name])
+    code, _ = _runbook("migrate", str(path), "--from", "cram")
+    migrated = tmp_path / f"{name}.md"
+    assert code == 0 and migrated.exists()
+    assert json.loads(_runbook("list", str(migrated), "--format", "json")[1])["dialect"] is None
+    verdicts = []
+    for doc in (path, migrated):
+        out_json = tmp_path / f"{doc.suffix[1:]}.json"
+        code, out = _runbook("execute", str(doc), "--no-annotate", "--json", str(out_json))
+        listed = json.loads(_runbook("list", str(doc), "--format", "json")[1])["steps"]
+        housekeeping = {s["id"] for s in listed if s["role"] in ("setup", "teardown")}
+        assert len(housekeeping) == 2  # the fresh folder, made and removed, in both
+        steps = json.loads(out_json.read_text())["steps"]
+        verdicts.append((code, [s["status"] for s in steps if s["id"] not in housekeeping]))
+    assert verdicts[0][0] == verdicts[1][0] == (1 if name in PRYSK_FAILS else 0), verdicts
+    assert sorted(verdicts[0][1]) == sorted(verdicts[1][1]), verdicts
+
+
+def test_migrate_refuses_a_dialect_it_cannot_write_yet(tmp_path: Path) -> None:
+    path = tmp_path / "doc.md"
+    path.write_text("# T\n\n```console tesh-session=\"s\"\n$ echo hi\nhi\n```\n")
+    code, out = _runbook("migrate", str(path), "--from", "tesh")
+    assert code == 2 and "cannot write --from tesh" in out and not (tmp_path / "doc.md.md").exists()

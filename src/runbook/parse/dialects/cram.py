@@ -57,7 +57,7 @@ def is_cram_path(path: str) -> bool:
 
 
 @dataclass
-class _Cmd:
+class CramCommand:
     line: int
     end: int
     text: list[str]
@@ -66,13 +66,14 @@ class _Cmd:
     """The prose line(s) just before the command: its title."""
 
 
-def _commands(lines: Sequence[str]) -> list[_Cmd]:
-    cmds: list[_Cmd] = []
+def commands(lines: Sequence[str]) -> list[CramCommand]:
+    """The commands of a cram file, with their output lines and the comment above each."""
+    cmds: list[CramCommand] = []
     comment: list[str] = []
     for n, raw in enumerate(lines):
         line = strip_newline(raw)
         if line.startswith(INDENT + "$ "):
-            cmds.append(_Cmd(n, n + 1, [line[4:]], comment=" ".join(comment)))
+            cmds.append(CramCommand(n, n + 1, [line[4:]], comment=" ".join(comment)))
             comment = []
         elif line.startswith(INDENT + "> ") and cmds:
             cmds[-1].text.append(line[4:])
@@ -105,7 +106,7 @@ def expected_line(line: str) -> str:
     return line
 
 
-def _step(c: _Cmd, index: int | str, title: str, phase: str = "0", end: int | None = None, prefix: str = "") -> Step:
+def _step(c: CramCommand, index: int | str, title: str, phase: str = "0", end: int | None = None, prefix: str = "") -> Step:
     output = list(c.output)
     want_exit = 0
     if output and _EXIT.fullmatch(output[-1]):
@@ -149,7 +150,7 @@ def read_cram(text: str, path: str) -> Document:
     """The Document of a ``.t`` file: one step per command, run by ``/bin/sh`` in a fresh folder."""
     lines = split_lines(text)
     title = test_name(path)[:-2]
-    cmds = _commands(lines)
+    cmds = commands(lines)
     steps = [_step(c, k, title) for k, c in enumerate(cmds, 1)]
     if steps:
         setup, teardown = _housekeeping(path)
@@ -167,7 +168,7 @@ def fence_steps(raw: str, first_line: int, stem: str, title: str, phase: str, en
     lines = raw.split("\n")
     if not any(x.startswith(INDENT + "$ ") for x in lines):
         lines = [INDENT + x if x.strip() else x for x in lines]
-    cmds = _commands([x + "\n" for x in lines])
+    cmds = commands([x + "\n" for x in lines])
     for c in cmds:
         c.line, c.end = c.line + first_line, c.end + first_line
     return [_step(c, stem if len(cmds) == 1 else f"{stem}.{k}", title, phase, end, prefix)
