@@ -18,7 +18,7 @@ SECRET_NAME_RE = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|API_KEY", re.IGNORECA
 
 FRONT_MATTER_KEYS = (
     "shell", "timeout", "cwd", "env", "env_file", "secrets", "requires", "blocking", "strict", "check",
-    "skip_unless", "fail_fast",
+    "skip_unless", "targets", "fail_fast",
 )
 _DURATION_RE = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*$", re.I)

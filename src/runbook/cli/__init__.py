@@ -18,6 +18,7 @@ from runbook.cli.migrate import migrate
 from runbook.cli.report import report
 from runbook.cli.strip import strip
 from runbook.cli.update import update
+from runbook.cli.verify import verify
 from runbook.errors import EXIT_OK, EXIT_USAGE
 
 
@@ -28,7 +29,7 @@ def cli() -> None:
     printable_streams()
 
 
-for _command in (execute, list_cmd, strip, report, check, update, migrate):
+for _command in (execute, list_cmd, strip, report, check, update, verify, migrate):
     cli.add_command(_command)
 
 

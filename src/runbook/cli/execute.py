@@ -19,6 +19,7 @@ from runbook.cli.common import (
     settings_for_run,
     warn,
 )
+from runbook.cli.trial import Trial, trial_options
 from runbook.errors import EXIT_FAIL, EXIT_OK, RunbookError
 
 
@@ -38,6 +39,7 @@ from runbook.errors import EXIT_FAIL, EXIT_OK, RunbookError
 @click.option("-q", "--quiet", is_flag=True, help="Show only failures and the summary.")
 @click.option("--no-color", is_flag=True, help="Plain output without colour.")
 @selection_options
+@trial_options
 def execute(doc: str, **opts: Any) -> None:
     """Run DOC's steps in one shell, judge them, write the results.
 
@@ -52,16 +54,18 @@ def execute(doc: str, **opts: Any) -> None:
     from runbook.outputs import Outputs, run_status, write_outputs
     from runbook.report.terminal import TerminalReporter, make_console
     from runbook.run.plan import build_plan
-    from runbook.run.runner import Runner
 
     outputs = Outputs(doc, out=opts["out"], in_place=opts["in_place"], no_annotate=opts["no_annotate"],
                       json=opts["json_path"], junit=opts["junit_path"], html=opts["html_path"],
                       summary=opts["summary_path"])
     try:
         outputs.check()
+        trial = Trial.from_opts(doc, opts, outputs)
         src, original, document = load(doc)
-        settings = settings_for_run(document, opts, selection=selection_of(opts))
+        settings = settings_for_run(document, opts, selection=trial.selection(selection_of(opts)))
         planned = build_plan(document, settings.selection, settings.blocking).steps
+        trial.prepare(document, original, settings, opts["from_step"])
+        targets = trial.matrix(document)
     except RunbookError as err:
         fail(err)
         return
@@ -69,11 +73,15 @@ def execute(doc: str, **opts: Any) -> None:
         no_steps(document)
     console = make_console(sys.stderr if opts["out"] == "-" else sys.stdout, no_color=opts["no_color"])
     warn(document)
-    runner = Runner(document, settings,
-                    observers=[TerminalReporter(console, quiet=opts["quiet"], verbose=opts["verbose"])])
+    if targets:
+        from runbook.cli.matrix import execute_matrix
+        execute_matrix(document, settings, targets, trial.jobs, outputs, opts)
+    runner = trial.runner(document, settings, observers=[
+        TerminalReporter(console, quiet=opts["quiet"], verbose=opts["verbose"]), *trial.observers()])
     try:
         run = run_stoppable(runner)
         kept = write_outputs(run, src, original, document, outputs, runner.masker)
+        trial.after(run, runner, original, document)
     except RunbookError as err:
         fail(err)
         return

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 from runbook.model import PhaseResult, RunResult, Status, StepResult
+from runbook.run.resume import FROM_NOTE
 from runbook.wording import step_label, why
 from runbook.wording import visible as xml_safe
 
@@ -131,7 +132,8 @@ def _suite_attributes(run: RunResult, index: int, phase: PhaseResult,
 def _output_section(r: StepResult) -> str:
     """A step's output in the suite's ``system-out``, under a header line, ending in a newline."""
     text = r.output.text
-    return f"===== {step_label(r)} [{r.status.value}] =====\n" + (
+    earlier = "".join(f" ({n})" for n in r.notes if n.startswith(FROM_NOTE))  # kept by --resume
+    return f"===== {step_label(r)} [{r.status.value}]{earlier} =====\n" + (
         text if text.endswith("\n") or not text else text + "\n")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Mapping
 
 from rich.console import Console
 from rich.table import Table
@@ -17,6 +17,7 @@ from rich.text import Text
 
 from runbook.model import EMOJI, FAILING, STATUS_KEYS, Document, RunResult, Status, Step, StepResult
 from runbook.run.plan import Plan
+from runbook.run.resume import FROM_NOTE
 from runbook.wording import count
 
 if TYPE_CHECKING:
@@ -155,6 +156,9 @@ def result_line(r: StepResult, title: str) -> Text:
         t.append("  drift", style="yellow")
     if r.status in (Status.SKIP, Status.BLOCKED) and r.reason:
         t.append(f"  — {r.reason}", style="dim")
+    earlier = next((n for n in r.notes if n.startswith(FROM_NOTE)), None)
+    if earlier:  # a result kept by --resume
+        t.append(f"  ({earlier})", style="dim")
     return t
 
 
@@ -171,6 +175,24 @@ def summary_table(run: RunResult) -> Table:
         counts.append(sum(1 for r in rs if r.drift))
         table.add_row(p.id + (" (blocking)" if p.blocking else ""),
                       Text(p.status.value, style=STYLE[p.status]), *[str(n) for n in counts])
+    return table
+
+
+def matrix_table(runs: Mapping[str, RunResult]) -> Table:
+    """A matrix run's summary: a row per step, a column per target, then each target's verdict."""
+    from runbook.report.matrix import step_rows
+
+    table = Table(title="Targets", title_justify="left")
+    table.add_column("step")
+    for name in runs:
+        table.add_column(name)
+    for sid, _title, statuses in step_rows(runs):
+        table.add_row(sid, *[Text(s.value, style=STYLE[s]) if s else Text("—") for s in statuses.values()])
+    verdicts = []
+    for run in runs.values():
+        bad = any(r.status in FAILING for r in run.steps) or run.interrupted
+        verdicts.append(Text("FAILED" if bad else "PASSED", style="bold red" if bad else "bold green"))
+    table.add_row(Text("verdict", style="bold"), *verdicts)
     return table
 
 

@@ -1,0 +1,72 @@
+"""The state file of ``--resume``: written after a run, read by the next one.
+
+``NAME.runbook-state.json`` beside the annotated document and the JSON results, created with mode 0600: the run's
+results (as the JSON results, masked), each step's fingerprint and the session state
+recorded after each step (never a secret value, see :mod:`runbook.run.state`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from runbook.errors import RunbookError
+from runbook.model import Document, RunResult
+from runbook.run.resume import STATE_VERSION, Earlier, document_hash, fingerprint, state_path
+from runbook.run.state import StepState
+
+
+def write_state(path: str, run: RunResult, doc_text: str, document: Document,
+                states: Mapping[str, StepState], origins: Mapping[str, str]) -> None:
+    """Write the state file, readable by its owner only (0600 from its creation)."""
+    from runbook.report.json import to_dict
+
+    data = {
+        "version": STATE_VERSION, "document_sha256": document_hash(doc_text),
+        "fingerprints": {s.id: fingerprint(s) for s in document.steps},
+        "origins": {r.step_id: origins.get(r.step_id, run.started_at) for r in run.steps},
+        "states": {k: v.to_dict() for k, v in states.items()},
+        "run": to_dict(run),
+    }
+    tmp = f"{path}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=True, indent=1)
+    os.replace(tmp, path)
+
+
+def read_earlier(path: str) -> Earlier:
+    """The state file at ``path``, or the one of a results JSON (``--resume RESULTS.json``)."""
+    from runbook.report.json import from_dict
+
+    data = _load(path)
+    if "run" not in data and "steps" in data:  # a results file: its document's state file
+        results = data
+        data = _load(state_path(path))
+        if data.get("run", {}).get("started_at") != results.get("started_at"):
+            raise RunbookError("the state file is from another run than these results", where=path,
+                               hint="resume with `--resume` alone (the last run), or re-run from the start")
+    try:
+        run = from_dict(data["run"])
+        states = {k: StepState.from_dict(v) for k, v in data.get("states", {}).items()}
+        return Earlier(run, str(data.get("document_sha256", "")), dict(data.get("fingerprints", {})),
+                       states, dict(data.get("origins", {})))
+    except (KeyError, TypeError, ValueError, RunbookError) as exc:
+        raise RunbookError(f"cannot resume: the state file is not readable ({exc})", where=path,
+                           hint="run the document again without --resume") from None
+
+
+def _load(path: str) -> dict[str, Any]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunbookError("nothing to resume: no state of an earlier run", where=path,
+                           hint="run `runbook execute DOC` first; it keeps the state beside the document") from None
+    except (OSError, ValueError) as exc:
+        raise RunbookError(f"cannot read the earlier run: {exc}", where=path,
+                           hint="pass the results of `runbook execute --json`, or `--resume` alone") from None
+    if not isinstance(data, dict):
+        raise RunbookError("cannot read the earlier run: not a JSON object", where=path)
+    return data
