@@ -50,14 +50,14 @@ def _doc(tmp_path: Path, body: str) -> Path:
 
 
 CASES = {  # name: (body, Innovation Engine's verdict: True = passes)
-    "similar_enough": (f"{F}bash\necho 'Hello world'\n{F}\n\n<!-- expected_similarity=0.8 -->\n{F}text\nHello World\n{F}\n", True),
-    "not_similar_enough": (f"{F}bash\necho 'Goodbye'\n{F}\n\n<!-- expected_similarity=0.9 -->\n{F}text\nHello world\n{F}\n", False),
-    "zero_similarity_accepts_anything": (f"{F}bash\necho zzz\n{F}\n\n<!-- expected_similarity=0 -->\n{F}text\nabc\n{F}\n", True),
+    "similar_enough": (f"{F}azurecli\necho 'Hello world'\n{F}\n\n<!-- expected_similarity=0.8 -->\n{F}text\nHello World\n{F}\n", True),
+    "not_similar_enough": (f"{F}azurecli\necho 'Goodbye'\n{F}\n\n<!-- expected_similarity=0.9 -->\n{F}text\nHello world\n{F}\n", False),
+    "zero_similarity_accepts_anything": (f"{F}azurecli\necho zzz\n{F}\n\n<!-- expected_similarity=0 -->\n{F}text\nabc\n{F}\n", True),
     "json_keys_in_any_order": (f"{F}azurecli\necho '{{\"b\": 2, \"a\": 1}}'\n{F}\n\n<!-- expected_similarity=1 -->\n"
                                f"{F}json\n{{\"a\": 1, \"b\": 2}}\n{F}\n", True),
-    "regex_form": (f"{F}bash\necho 'id: 1234'\n{F}\n\n<!-- expected_similarity=\"id: \\d+\" -->\n{F}text\nid: 1\n{F}\n", True),
-    "regex_form_fails": (f"{F}bash\necho 'id: none'\n{F}\n\n<!-- expected_similarity=\"id: \\d+\" -->\n{F}text\nid: 1\n{F}\n", False),
-    "only_stdout_is_compared": (f"{F}bash\necho ok; echo noise >&2\n{F}\n\n<!-- expected_similarity=1 -->\n{F}text\nok\n{F}\n", True),
+    "regex_form": (f"{F}azurecli\necho 'id: 1234'\n{F}\n\n<!-- expected_similarity=\"id: \\d+\" -->\n{F}text\nid: 1\n{F}\n", True),
+    "regex_form_fails": (f"{F}azurecli\necho 'id: none'\n{F}\n\n<!-- expected_similarity=\"id: \\d+\" -->\n{F}text\nid: 1\n{F}\n", False),
+    "only_stdout_is_compared": (f"{F}azurecli\necho ok; echo noise >&2\n{F}\n\n<!-- expected_similarity=1 -->\n{F}text\nok\n{F}\n", True),
     "no_comment_no_comparison": (f"{F}azurecli\necho one\n{F}\n\n{F}text\nsomething else entirely\n{F}\n", True),
     "nonzero_exit_fails": (f"{F}azurecli-interactive\nfalse\n{F}\n", False),
     "block_is_one_script_last_status_counts": (f"{F}azurecli\nfalse\ntrue\n{F}\n", True),

@@ -33,7 +33,9 @@ read with runbook's (docs/dialects.md says what that misses)."""
 
 _IE_LANGS = frozenset({"azurecli", "azurecli-interactive", "azurepowershell", "azurepowershell-interactive"})
 _BYEXAMPLE = re.compile(r"(?:^|[#;]|<!--)\s*byexample\s*:", re.M)
-_IE_COMMENT = re.compile(r"<!--\s*expected_similarity\s*=|<!--[^>]*?```variables", re.I)
+_IE_COMMENT = re.compile(r"<!--[^>]*?```variables", re.I)
+"""An ``expected_similarity`` comment alone does not make a scenario: runbook's own format reads
+it as an expected-output label (docs/format.md §5), and documents borrow it."""
 _MDSH = re.compile(r"^<!-- (?:BEGIN|END) mdsh -->", re.M)
 _RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteractive\s*=\s*(?:true|false))")
 
