@@ -23,7 +23,7 @@ def test_totals_phases_and_failures() -> None:
     assert "**6** steps · ✅ 1 pass · ❌ 1 fail · ⚠️ 1 error · ⏭️ 1 skip · ⛔ 1 blocked · ✋ 1 manual" in text
     assert "| Phase A — Startup (blocking) | ❌ fail | 3 | 1 | 1 | 0 | 0 | 0 | 1 | 0.48 s |" in lines
     assert "| Phase B — Data | ⛔ blocked | 1 | 0 | 0 | 0 | 0 | 1 | 0 | 0.00 s |" in lines
-    attention = lines[lines.index("### Needs attention") + 2 :]
+    attention = [line for line in lines[lines.index("### Needs attention") + 2 :] if line.startswith("- ")]
     assert attention[0] == "- ❌ **A2. Compose file** (line 32) — fail: output does not contain \\`services:\\` plain"
     assert attention[1] == "- ⚠️ **C-1 Phase C — Cleanup** (line 62) — error: timed out after 5 s"
     assert attention[2] == "- ⛔ **B1. Load** (line 54) — blocked by phase A"
@@ -68,3 +68,13 @@ def test_helpers() -> None:
     assert fmt_duration(125) == "2 min 05 s" and fmt_duration(7300) == "2 h 01 min"
     assert md_text("a|b *c* <d>\nnext") == "a\\|b \\*c\\* &lt;d&gt; next"
     assert XSS not in md_text(XSS)
+
+
+def test_a_failed_steps_last_output_lines_show_beside_its_reason() -> None:
+    run = make_run(hostile=False)
+    failed = next(r for r in run.steps if r.status.value == "fail")
+    tail = [line for line in failed.output.text.splitlines() if line.strip()][-5:]
+    assert tail, "the fixture's failed step must have output"
+    lines = to_markdown_summary(run).splitlines()
+    item = next(i for i, line in enumerate(lines) if line.startswith("- ❌"))
+    assert lines[item + 2].startswith("  ```") and lines[item + 3 : item + 3 + len(tail)] == [f"  {t}" for t in tail]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
@@ -205,10 +206,11 @@ def _str_list(value: object, key: str, where: str) -> tuple[str, ...]:
 
 
 def from_front_matter(fm: Mapping[str, object], doc_path: str,
-                      lines: Mapping[str, int] | None = None) -> Settings:
+                      lines: Mapping[str, int] | None = None, defaults: Settings | None = None) -> Settings:
     """Validate the front matter's ``runbook:`` mapping into Settings.
 
-    ``lines`` (0-based line per key, from the parser) lets each error name its key's line.
+    ``lines`` (0-based line per key, from the parser) lets each error name its key's line;
+    ``defaults`` (the project's configuration) are what the front matter overrides.
     """
     where = f"{doc_path}:1"
 
@@ -218,9 +220,11 @@ def from_front_matter(fm: Mapping[str, object], doc_path: str,
     base = Path(doc_path).resolve().parent
     unknown = sorted(set(fm) - set(FRONT_MATTER_KEYS))
     if unknown:
+        close = difflib.get_close_matches(unknown[0], FRONT_MATTER_KEYS, n=1, cutoff=0.6)
         raise ConfigError(f"unknown front matter key(s): {', '.join(unknown)}", where=at(unknown[0]),
-                          hint=f"known keys: {', '.join(FRONT_MATTER_KEYS)}")
-    s = Settings(cwd=str(base))
+                          hint=(f"did you mean {close[0]}? " if close else "")
+                          + f"known keys: {', '.join(FRONT_MATTER_KEYS)}")
+    s = replace(defaults or Settings(), cwd=str(base))
     if "shell" in fm and fm["shell"] is not None:
         s = replace(s, shell=_fm_shell(fm["shell"], at("shell")), shell_from="front matter `shell`",
                     shell_where=at("shell"))
@@ -229,7 +233,7 @@ def from_front_matter(fm: Mapping[str, object], doc_path: str,
     if fm.get("cwd") is not None:
         s = replace(s, cwd=_fm_cwd(base, fm["cwd"], at("cwd")))
     env = _fm_env(fm, base, at)
-    strict = fm.get("strict", False)
+    strict = fm.get("strict", s.strict)
     if not isinstance(strict, bool):
         raise ConfigError("front matter `strict` must be true or false", where=at("strict"))
     fail_fast = fm.get("fail_fast", False)
@@ -332,14 +336,15 @@ def settings_for(
     selection: Selection | None = None,
     strict: bool = False,
     fail_fast: bool = False,
+    defaults: Settings | None = None,
 ) -> Settings:
-    """A document's front matter, then the caller's options (command line or API), validated into
-    the one Settings of a run; ``runbook execute``, ``runbook update`` and ``runbook.execute`` all
-    build it here."""
+    """``defaults`` (the project's configuration), the document's front matter, then the
+    caller's options (command line or API), validated into the one Settings of a run;
+    ``runbook execute``, ``runbook update`` and ``runbook.execute`` all build it here."""
     if timeout is not None and not valid_timeout(timeout):
         raise ConfigError(f"--timeout must be a positive number of seconds, got {timeout}",
                           hint=f"e.g. --timeout 60 (at most {MAX_SECONDS:.0f})")
     return with_cli(
-        from_front_matter(front_matter, doc_path, front_matter_lines),
+        from_front_matter(front_matter, doc_path, front_matter_lines, defaults),
         shell=shell, timeout=timeout, strict=strict, fail_fast=fail_fast,
         env=env, env_files=env_files, values=values, selection=selection)

@@ -34,12 +34,13 @@ def run_status(run: RunResult) -> int:
     return EXIT_FAIL if any(r.status in FAILING for r in run.steps) else EXIT_OK
 
 
-def load_document(path: str) -> tuple[Source, str, Document]:
-    """Read a document, drop earlier annotations, parse it (errors raise)."""
+def load_document(path: str, data: bytes | None = None) -> tuple[Source, str, Document]:
+    """Read a document (or take its bytes, e.g. standard input's), drop earlier annotations,
+    parse it (errors raise)."""
     from runbook.parse.markdown import parse_document
     from runbook.write.annotate import strip
 
-    src = Source.read(path)
+    src = Source.read(path) if data is None else Source.from_bytes(data, path)
     original = strip(src.text, path)
     return src, original, parse_document(original, path)
 
@@ -148,7 +149,10 @@ def rerender(results: str, *, html: str | None, junit: str | None, summary: str 
     except (OSError, ValueError) as exc:
         raise RunbookError(f"cannot read results: {exc}", where=results,
                            hint="pass the file written by `runbook execute --json`") from None
-    run = from_dict(data)
+    if isinstance(data, dict) and "documents" in data:
+        _rerender_many(data, html=html, junit=junit, summary=summary, load=load)
+        return
+    run = from_dict(data, results)
     if html:
         from runbook.report.html import to_html
         doc_text: str | None = None
@@ -166,6 +170,39 @@ def rerender(results: str, *, html: str | None, junit: str | None, summary: str 
         append_summary(summary, to_markdown_summary(run))
 
 
+def _rerender_many(data: dict[str, object], *, html: str | None, junit: str | None, summary: str | None,
+                   load: Callable[[str], tuple[Source, str, Document]]) -> None:
+    """``runbook report`` of a many-document results file (its ``documents`` list)."""
+    from runbook.report import combined
+    from runbook.report.json import from_dict
+
+    docs, not_run = data.get("documents"), data.get("not_run", [])
+    if not isinstance(docs, list) or not isinstance(not_run, list):
+        raise RunbookError("results JSON: `documents` and `not_run` must be lists",
+                           hint="pass the file written by `runbook execute --json`")
+    entries = [combined.DocumentRun(run.document, run) for run in (from_dict(d, f"documents[{i}]")
+                                                                   for i, d in enumerate(docs))]
+    entries += [combined.DocumentRun(str(n.get("document", "")), not_run=str(n.get("reason", "")))
+                for n in not_run if isinstance(n, dict)]
+    if html:
+        from runbook.report.html import to_html
+        for n, e in enumerate(entries, 1):
+            if e.run is not None:
+                page = combined.html_report_path(html, n, e.document)
+                try:
+                    _, doc_text, document = load(e.document)
+                    atomic_write(page, encode(to_html(e.run, doc_text, document)))
+                except RunbookError:
+                    atomic_write(page, encode(to_html(e.run)))
+                entries[n - 1] = combined.DocumentRun(e.document, e.run, html=page)
+        atomic_write(html, encode(combined.to_html_index(entries, html)))
+    if junit:
+        from runbook.report.junit import to_junit_many
+        atomic_write(junit, encode(to_junit_many([e.run for e in entries if e.run is not None])))
+    if summary:
+        append_summary(summary, combined.to_markdown_many(entries))
+
+
 def strip_document(doc: str, out: str | None, in_place: bool) -> None:
     """``runbook strip``: the document without runbook's annotations, to ``out`` (``-`` or
     ``None``: standard output) or in place."""
@@ -180,6 +217,22 @@ def strip_document(doc: str, out: str | None, in_place: bool) -> None:
         atomic_write(doc, data, expect=src.encode())
     elif out and out != "-":
         atomic_write(out, data, mode_from=doc)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def strip_stdin(out: str | None, in_place: bool) -> None:
+    """``runbook strip -``: standard input without runbook's annotations, to ``out`` or stdout."""
+    from runbook.write.annotate import strip
+
+    if in_place:
+        raise RunbookError("--in-place needs a file, not standard input", hint="write with -o PATH or to stdout")
+    check_outputs([("-o", out)])
+    src = Source.from_bytes(sys.stdin.buffer.read(), "<stdin>")
+    data = src.encode(strip(src.text, src.path))
+    if out and out != "-":
+        atomic_write(out, data)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import functools
 import threading
 from pathlib import Path
 from typing import Any, Iterator
@@ -22,6 +23,7 @@ from runbook.config import Selection, Settings, settings_for
 from runbook.errors import RunbookError
 from runbook.model import Document, RunResult, Status, Step, StepResult
 from runbook.parse.markdown import parse_document
+from runbook.project import Project, excluded, find
 from runbook.wording import manual_clauses
 from runbook.run.plan import Plan, build_plan
 from runbook.run.protocol import Observer
@@ -58,7 +60,22 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     roots: list[Path] = config.getini("runbook_paths")
     wanted = config.getoption("runbook") or any(
         file_path == r or r in file_path.parents for r in (Path(p).resolve() for p in roots))
-    return RunbookFile.from_parent(parent, path=file_path) if wanted else None
+    if not wanted or excluded(file_path, _project(config)):
+        return None
+    return RunbookFile.from_parent(parent, path=file_path)
+
+
+@functools.lru_cache(maxsize=None)
+def _project_in(folder: str) -> Project:
+    try:
+        return find(Path(folder))
+    except RunbookError as err:
+        raise pytest.UsageError(f"runbook: {err}") from None
+
+
+def _project(config: pytest.Config) -> Project:
+    """``[tool.runbook]`` / ``runbook.toml`` found from where pytest was started, as the CLI does."""
+    return _project_in(str(config.invocation_params.dir))
 
 
 class StepFailed(Exception):
@@ -82,7 +99,8 @@ class RunbookFile(pytest.File):
             src = Source.read(self.path)
             self.original = strip(src.text, str(self.path))
             self.doc = parse_document(self.original, str(self.path))
-            self.settings = settings_for(self.doc.front_matter, self.doc.path, self.doc.front_matter_lines)
+            self.settings = settings_for(self.doc.front_matter, self.doc.path, self.doc.front_matter_lines,
+                                        defaults=_project(self.config).defaults())
             plan = build_plan(self.doc, Selection(), self.settings.blocking)
         except RunbookError as err:
             raise self.CollectError(f"runbook: {err}") from None

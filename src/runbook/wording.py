@@ -138,6 +138,19 @@ def why(run: RunResult, r: StepResult) -> str:
     return "drift: output differs from the documented output" if r.drift else ""
 
 
+FAILING_TAIL = 5
+"""Lines of a failed step's output shown beside its reason."""
+
+
+def failing_tail(r: StepResult, lines: int = FAILING_TAIL) -> list[str]:
+    """The last non-blank lines of a failed or errored step's output (what a reader needs
+    beside "exit code was 1"); empty for other statuses."""
+    if r.status not in (Status.FAIL, Status.ERROR) or not r.output.text:
+        return []
+    kept = [line.rstrip() for line in r.output.text.replace("\r\n", "\n").split("\n") if line.strip()]
+    return kept[-lines:]
+
+
 def fmt_duration(seconds: float) -> str:
     """``0.41 s``, ``12.3 s``, ``2 min 05 s``: precise when short, readable when long."""
     if seconds < 10:

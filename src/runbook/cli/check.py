@@ -7,12 +7,13 @@ from typing import Sequence
 
 import click
 
-from runbook.cli.common import fail
+from runbook.cli.common import STDIN_NAME, fail
+from runbook.cli.many import documents_of, project_of
 from runbook.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE, RunbookError
 
 
-@click.command()
-@click.argument("docs", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.command(short_help="Lint documents without running them.")
+@click.argument("docs", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.option("--select", "selected", multiple=True, metavar="CODES",
@@ -22,20 +23,27 @@ from runbook.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE, RunbookError
 def check(docs: Sequence[str], fmt: str, selected: Sequence[str], ignored: Sequence[str]) -> None:
     """Lint DOCS without running anything: incomplete steps, unchecked criteria, hazards...
 
+    DOCS: files, folders (their *.md), or - for standard input; none: the configured paths.
     One line per finding, `path:line:col: CODE message; hint: ...`, then a summary.
     Exit 0 clean, 1 findings, 2 unreadable or unparsable input. Codes: docs/check.md.
     """
-    from runbook.lint.check import check_paths, parse_codes, summary_line, to_json
+    from runbook.lint.check import check_document, check_paths, parse_codes, select, summary_line, to_json
+    from runbook.source import Source
 
+    project = project_of()
+    paths = documents_of(docs, project, stdin=True)
     try:
+        chosen = parse_codes(selected or project.select, "--select")
+        dropped = parse_codes(ignored or project.ignore, "--ignore")
         dialects: dict[str, str] = {}
-        findings, errors = check_paths(docs, parse_codes(selected, "--select"), parse_codes(ignored, "--ignore"),
-                                       dialects)
+        findings, errors = check_paths([p for p in paths if p != "-"], chosen, dropped, dialects)
+        if "-" in paths:
+            text = Source.from_bytes(sys.stdin.buffer.read(), STDIN_NAME).text
+            findings += select(check_document(text, STDIN_NAME), chosen, dropped)
     except RunbookError as err:
         fail(err)
-        return
     if fmt == "json":
-        click.echo(to_json(findings, errors, len(docs), dialects), nl=False)
+        click.echo(to_json(findings, errors, len(paths), dialects), nl=False)
     else:
         for path, dialect in dialects.items():
             click.echo(f"{path}: dialect: {dialect} (read with {dialect}'s rules, docs/dialects.md)")

@@ -4,7 +4,7 @@ signal handling of a run, the settings from front matter and the command line.""
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -18,14 +18,21 @@ if TYPE_CHECKING:
     from runbook.source import Source
 
 
-def fail(err: RunbookError) -> None:
+def fail(err: RunbookError) -> NoReturn:
     click.echo(f"runbook: error: {err}", err=True)
     sys.exit(EXIT_USAGE)
 
 
+STDIN_NAME = "<stdin>"
+"""The path a document read from standard input (``-``) has in messages."""
+
+
 def load(path: str) -> tuple["Source", str, "Document"]:
+    """Read and parse a document; ``-`` reads standard input."""
     from runbook.outputs import load_document
 
+    if path == "-":
+        return load_document(STDIN_NAME, sys.stdin.buffer.read())
     return load_document(path)
 
 
@@ -42,8 +49,8 @@ def printable_streams() -> None:
 
 def selection_options(f: Any) -> Any:
     for opt in reversed([
-        click.option("--phase", "phases", multiple=True, metavar="ID", help="Run only this phase (repeatable)."),
-        click.option("--step", "steps", multiple=True, metavar="ID", help="Run only this step (repeatable)."),
+        click.option("--phase", "phases", multiple=True, metavar="ID", help="Only this phase (repeatable)."),
+        click.option("--step", "steps", multiple=True, metavar="ID", help="Only this step (repeatable)."),
         click.option("--from", "from_step", metavar="ID", help="Start at this step."),
         click.option("--until", "until_step", metavar="ID", help="Stop after this step."),
         click.option("--no-deps", is_flag=True, help="Do not run setup steps and earlier blocking phases first."),
@@ -117,11 +124,14 @@ def no_steps(document: "Document") -> None:
 
 
 def settings_for_run(document: "Document", opts: dict[str, Any], selection: "Selection") -> "Settings":
-    """Front matter, then the command line's options, validated into one Settings."""
+    """The project's configuration (``opts["project"]``), front matter, then the command
+    line's options, validated into one Settings."""
     from runbook import config
 
+    project = opts.get("project")
     return config.settings_for(
-        document.front_matter, document.path, document.front_matter_lines, shell=opts.get("shell"),
+        document.front_matter, document.path, document.front_matter_lines,
+        defaults=project.defaults() if project is not None else None, shell=opts.get("shell"),
         timeout=opts.get("timeout"), strict=bool(opts.get("strict")), fail_fast=bool(opts.get("fail_fast")),
         env=config.parse_assignments(opts.get("env", ()), "--env"), env_files=opts.get("env_files", ()),
         values=config.parse_assignments(opts.get("values", ()), "--set"), selection=selection)

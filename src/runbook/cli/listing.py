@@ -2,38 +2,52 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Sequence
 
 import click
 
 from runbook.cli.common import fail, load, selection_of, selection_options
+from runbook.cli.many import documents_of, project_of
 from runbook.errors import RunbookError
 
 
-@click.command("list")
-@click.argument("doc", type=click.Path(dir_okay=False))
+@click.command("list", short_help="Show the phases and steps runbook reads.")
+@click.argument("docs", nargs=-1, type=click.Path(allow_dash=True))
 @selection_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: every step with its lines, commands, expected output and criteria (docs/format.md).")
-def list_cmd(doc: str, fmt: str, **opts: Any) -> None:
-    """Show the phases and steps of DOC as runbook understands them (and what a selection runs)."""
+def list_cmd(docs: Sequence[str], fmt: str, **opts: Any) -> None:
+    """Show the phases and steps of each document as runbook understands them (and what a
+    selection would run). DOCS: files, folders, or - for standard input."""
+    from runbook.project import many
+
+    project = project_of()
+    paths = documents_of(docs, project, stdin=True)
+    several = many(docs, project)
+    listings = [_listing(path, fmt, opts, header=several) for path in paths]
+    if fmt == "json" and several:
+        click.echo(json.dumps({"documents": [json.loads(t) for t in listings]}, indent=2, ensure_ascii=False))
+    else:
+        click.echo("".join(listings), nl=False)
+
+
+def _listing(doc: str, fmt: str, opts: dict[str, Any], *, header: bool) -> str:
     from runbook import config
     from runbook.run.plan import build_plan
 
     try:
         _, _, document = load(doc)
-        settings = config.from_front_matter(document.front_matter, doc, document.front_matter_lines)
+        settings = config.from_front_matter(document.front_matter, document.path, document.front_matter_lines)
         plan = build_plan(document, selection_of(opts), settings.blocking)
     except RunbookError as err:
         fail(err)
-        return
     planned = {s.id for s in plan.steps}
     if fmt == "json":
         from runbook.report.listing import to_listing_json
-        click.echo(to_listing_json(document, planned, plan.blocking), nl=False)
-        return
+        return to_listing_json(document, planned, plan.blocking)
     from runbook.report.listing import to_listing_text
 
     for w in document.warnings:
         click.echo(f"warning: {w}", err=True)
-    click.echo(to_listing_text(document, plan), nl=False)
+    return (f"== {document.path} ==\n" if header else "") + to_listing_text(document, plan) + ("\n" if header else "")

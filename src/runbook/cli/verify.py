@@ -9,7 +9,7 @@ import click
 from runbook.errors import EXIT_FAIL, EXIT_OK
 
 
-@click.command()
+@click.command(short_help="Check an evidence bundle against its manifest.")
 @click.argument("bundle", type=click.Path(exists=True, file_okay=False))
 def verify(bundle: str) -> None:
     """Check that every file of BUNDLE (written by `execute --bundle`) is as its manifest says.

@@ -187,7 +187,7 @@ def _header(run: RunResult, doc: Document | None) -> str:
         '<dl class="facts">'
         + "".join(f"<div><dt>{k}</dt><dd>{esc(v)}</dd></div>" for k, v in facts)
         + f'</dl><div class="totals" id="rb-totals" data-total="{counts["total"]}">'
-        + f'<span class="total" title="All steps"><span class="n">{counts["total"]}</span> steps</span>'
+        + f'<span class="total" title="All steps"><span class="n">{counts["total"]}</span> step{"s" if counts["total"] != 1 else ""}</span>'
         + "".join(totals) + "</div></div></header>"
     )
 

@@ -139,7 +139,25 @@ def _output_section(r: StepResult) -> str:
 
 def to_junit(run: RunResult) -> str:
     """The JUnit XML document of a run (UTF-8 text with its XML declaration)."""
+    return to_junit_many([run], prefix=False)
+
+
+def to_junit_many(runs: list[RunResult], prefix: bool = True) -> str:
+    """One JUnit XML document for several runs: a testsuite per document and phase (its name
+    starts with the document when ``prefix``), ids counted over all of them."""
     root = ET.Element("testsuites")
+    for run in runs:
+        for phase, steps in _suites(run):
+            suite = _suite(run, len(root), phase, steps)
+            if prefix:
+                suite.set("name", xml_safe(f"{run.document} · {suite.get('name')}"))
+            root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _suites(run: RunResult) -> list[tuple[PhaseResult, list[StepResult]]]:
+    """Each phase with its steps (steps of a phase the run does not list go in "other steps")."""
     phase_ids = {p.id for p in run.phases}
     suites: list[tuple[PhaseResult, list[StepResult]]] = [
         (p, run.results_in(p.id)) for p in run.phases
@@ -149,7 +167,4 @@ def to_junit(run: RunResult) -> str:
         # Steps whose phase is missing from run.phases still get reported, never dropped.
         status = Status.FAIL if any(r.status is Status.FAIL for r in orphans) else Status.PASS
         suites.append((PhaseResult(id="0", title="other steps", blocking=False, status=status), orphans))
-    for i, (phase, steps) in enumerate(suites):
-        root.append(_suite(run, i, phase, steps))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return suites

@@ -14,6 +14,7 @@ from typing import Any, Collection
 from runbook.judge.criteria import clause_summary
 from runbook.model import Command, Criterion, Document, Expected, Step
 from runbook.run.plan import Plan
+from runbook.wording import count
 
 LISTING_SCHEMA = "runbook-list/1"
 
@@ -112,5 +113,5 @@ def to_listing_text(document: Document, plan: Plan) -> str:
     if plan.teardown or plan.setup:
         out.append(f"setup: {', '.join(s.id for s in plan.setup) or '-'}; "
                    f"teardown: {', '.join(s.id for s in plan.teardown) or '-'}")
-    out.append(f"{len(planned)} of {len(document.steps)} steps would run")
+    out.append(f"{len(planned)} of {count(len(document.steps), 'step')} would run")
     return "\n".join(out) + "\n"

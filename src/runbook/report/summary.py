@@ -14,9 +14,12 @@ from runbook.model import (
     STATUSES,
     RunResult,
     Status,
+    StepResult,
 )
 from runbook.wording import (
     STATUS_ORDER,
+    failing_tail,
+    visible,
     fmt_duration,
     step_label,
     verdict,
@@ -42,7 +45,7 @@ def to_markdown_summary(run: RunResult) -> str:
         f"## {'✅' if ok else '❌'} runbook: {md_text(run.document)} — {md_text(headline)}",
         "",
         " · ".join(
-            [f"**{counts['total']}** steps"]
+            [f"**{counts['total']}** {'step' if counts['total'] == 1 else 'steps'}"]
             + [f"{EMOJI[s]} {counts[s.value]} {s.value}" for s in _TOTALS_ORDER]
             + [f"〰️ {counts['drift']} drift", f"⏱️ {fmt_duration(run.duration_s)}"]
         ),
@@ -86,7 +89,18 @@ def _attention_list(run: RunResult) -> list[str]:
         if not reason.startswith(r.status.value):
             reason = f"{r.status.value}: {reason}"
         out.append(f"- {EMOJI[r.status]} **{md_text(step_label(r))}**{where} — {md_text(reason)}")
+        out += _tail_block(r)
     return out + [""]
+
+
+def _tail_block(r: StepResult) -> list[str]:
+    """The failing step's last output lines, as a code block inside its list item."""
+    tail = failing_tail(r)
+    if not tail:
+        return []
+    longest = max((len(m) for m in re.findall(r"`+", "\n".join(tail))), default=0)
+    fence = "`" * max(3, longest + 1)
+    return ["", f"  {fence}text", *(f"  {visible(line)}" for line in tail), f"  {fence}", ""]
 
 
 def _drift_list(run: RunResult) -> list[str]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import IO, TYPE_CHECKING, Mapping
+from typing import IO, TYPE_CHECKING, Callable, Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from runbook.model import EMOJI, FAILING, STATUS_KEYS, Document, RunResult, Status, Step, StepResult
+from runbook.report.live_output import LiveOutput, may_set_secret
 from runbook.run.plan import Plan
 from runbook.run.resume import FROM_NOTE
 from runbook.wording import count
@@ -23,18 +24,35 @@ from runbook.wording import count
 if TYPE_CHECKING:
     from rich.live import Live
 
+    from runbook.report.combined import DocumentRun
+
 ICON = EMOJI
 STYLE = {Status.PASS: "green", Status.FAIL: "red", Status.ERROR: "magenta", Status.SKIP: "dim",
          Status.BLOCKED: "yellow", Status.MANUAL: "cyan"}
 TAIL_LINES = 15
 
 
-def make_console(file: IO[str] | None = None, no_color: bool = False) -> Console:
-    """A console that is plain (no ANSI, wide, no wrapping) unless writing to a terminal."""
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def wants_color(color: str, tty: bool, environ: dict[str, str] | None = None) -> bool:
+    """``--color``: ``always`` / ``never``; ``auto`` colours a terminal unless NO_COLOR is set,
+    and anything when FORCE_COLOR is (NO_COLOR wins: https://no-color.org)."""
+    env = os.environ if environ is None else environ
+    if color != "auto":
+        return color == "always"
+    if env.get("NO_COLOR"):
+        return False
+    return bool(env.get("FORCE_COLOR")) or tty
+
+
+def make_console(file: IO[str] | None = None, no_color: bool = False, color: str = "auto") -> Console:
+    """A console that is wide and unwrapped unless writing to a terminal, coloured as
+    :func:`wants_color` says. The live line follows the terminal, not the colour."""
     stream = file or sys.stdout
     tty = hasattr(stream, "isatty") and stream.isatty()
-    plain = no_color or bool(os.environ.get("NO_COLOR")) or not tty
-    return Console(file=stream, no_color=plain, force_terminal=tty and not plain,
+    colour = not no_color and wants_color(color, tty)
+    return Console(file=stream, no_color=not colour, force_terminal=tty or colour,
                    highlight=False, emoji=False, width=None if tty else 200, soft_wrap=not tty)
 
 
@@ -62,15 +80,28 @@ class TerminalReporter:
         self.quiet = quiet
         self.verbose = verbose
         self._live: Live | None = None
+        self._masker: Callable[[str], str] | None = None
+        self._secret_names: Sequence[str] = ()
+        self._stream: LiveOutput | None = None
+        self._streamed: str | None = None
+        """The step whose output was shown as it ran (not shown again when it ends)."""
+
+    def follow(self, masker: Callable[[str], str], secret_names: Sequence[str] = ()) -> None:
+        """With ``verbose``, show a running step's output as it arrives, masked by ``masker``
+        (the runner's): see :mod:`runbook.report.live_output`."""
+        self._masker, self._secret_names = masker, secret_names
 
     # observer hooks ---------------------------------------------------------
     def run_started(self, doc: Document, plan: Plan) -> None:
         if not self.quiet:
             dialect = f" · dialect: {doc.dialect}" if doc.dialect else ""
-            self.console.print(Text(f"runbook · {doc.path} · {len(plan.steps)} steps{dialect}", style="bold"))
+            self.console.print(Text(f"runbook · {doc.path} · {count(len(plan.steps), 'step')}{dialect}", style="bold"))
 
     def step_started(self, step: Step, attempt: int) -> None:
-        if self.console.is_terminal and not self.quiet:
+        self._stream = None
+        if self.verbose and self._masker is not None and not may_set_secret(step, self._secret_names):
+            self._stream = LiveOutput(self._masker)
+        if self._live_line() and not self.quiet:
             self._stop_live()
             from rich.live import Live  # the live line exists only on a terminal
 
@@ -79,9 +110,20 @@ class TerminalReporter:
             self._live.start()
 
     def step_output(self, step: Step, chunk: str) -> None:
-        pass
+        if self._stream is not None:
+            self._print_lines(step, self._stream.feed(chunk))
+
+    def _print_lines(self, step: Step, lines: list[str]) -> None:
+        if lines and self._streamed != step.id:
+            self._streamed = step.id
+            self.console.print(Text(f"    {step.id} output:", style="bold"))
+        for line in lines:
+            self.console.print(Text("    │ " + line, style="dim"))
 
     def step_finished(self, step: Step, result: StepResult) -> None:
+        if self._stream is not None:
+            self._print_lines(step, self._stream.finish())
+            self._stream = None
         self._stop_live()
         bad = result.status in FAILING or result.drift
         if self.quiet and not (bad and result.status is not Status.BLOCKED):
@@ -89,7 +131,7 @@ class TerminalReporter:
         self.console.print(result_line(result, step.title))
         if result.status in (Status.FAIL, Status.ERROR, Status.MANUAL) or result.drift:
             self._details(result)
-        elif self.verbose and result.output.text:
+        elif self.verbose and result.output.text and self._streamed != result.step_id:
             self._output(result, all_lines=True)
 
     def notice(self, message: str) -> None:
@@ -102,6 +144,11 @@ class TerminalReporter:
         self.console.print(totals_line(run))
 
     # rendering ----------------------------------------------------------------
+    def _live_line(self) -> bool:
+        """The live line needs a real terminal (colour or not: NO_COLOR keeps it)."""
+        isatty = getattr(self.console.file, "isatty", None)
+        return bool(isatty and isatty())
+
     def _stop_live(self) -> None:
         if self._live is not None:
             self._live.stop()
@@ -125,7 +172,7 @@ class TerminalReporter:
             if m.row.cause:
                 c.print(Text(f"      cause: {m.row.cause}"))
             c.print(Text(f"      fix:   {m.row.fix}"))
-        if r.output.text and r.status is not Status.MANUAL:
+        if r.output.text and r.status is not Status.MANUAL and self._streamed != r.step_id:
             self._output(r, all_lines=self.verbose)
 
     def _diff(self, diff: str) -> None:
@@ -205,3 +252,27 @@ def totals_line(run: RunResult) -> Text:
     if run.interrupted:
         t.append("  (interrupted)", style="yellow")
     return t
+
+
+def print_documents(console: Console, entries: Sequence["DocumentRun"]) -> None:
+    """The end of a many-document run: a row per document, then the totals over all."""
+    from runbook.report.combined import totals, verdict_of
+
+    table = Table(title="Documents", title_justify="left")
+    for col in ("document", "verdict", "steps", "time"):
+        table.add_column(col, justify="right" if col in ("steps", "time") else "left")
+    for e in entries:
+        ok, headline = verdict_of(e)
+        style = "dim" if ok is None else "green" if ok else "red"
+        table.add_row(e.document, Text(headline, style=style), str(len(e.run.steps)) if e.run else "",
+                      f"{e.run.duration_s:.2f}s" if e.run else "")
+    console.print(table)
+    c = totals(entries)
+    bad = any(verdict_of(e)[0] is False for e in entries)
+    parts = [f"{c[k]} {k}" for k in (*STATUS_KEYS, "drift") if c[k]]
+    not_run = sum(1 for e in entries if e.run is None)
+    t = Text("FAILED" if bad else "PASSED", style="bold red" if bad else "bold green")
+    t.append(f"  {count(len(entries), 'document')}" + (f" ({not_run} not run)" if not_run else "")
+             + f", {count(c['total'], 'step')}: " + (", ".join(parts) or "nothing run")
+             + f" in {sum(e.run.duration_s for e in entries if e.run):.2f}s")
+    console.print(t)
