@@ -17,7 +17,10 @@ DIALECT_CHOICES = ("tesh", "byexample", "ie", "scrut", "cram")
 @click.option("-o", "--output", "out", metavar="PATH",
               help="Where to write the result ('-' for stdout; default: DOC with .md, e.g. foo.t -> foo.md).")
 def migrate(doc: str, source: str, out: str | None) -> None:
-    """Rewrite DOC in runbook's own format, keeping its verdicts (cram / prysk today)."""
+    """Rewrite DOC in runbook's own format, same verdicts.
+
+    Written today: --from cram (prysk .t files); docs/dialects.md.
+    """
     import os
 
     from runbook.source import Source, atomic_write
