@@ -35,6 +35,7 @@ class FakeSession:
                  script: Mapping[str, Sequence[tuple[int | None, str]]] | None = None) -> None:
         self.config = config
         self.restarts = 0
+        self.answer: str | None = None  # never folds a query into a step: the runner asks
         self.calls: list[str] = []
         self._script = {code: list(results) for code, results in (script or {}).items()}
         self._bg: list[subprocess.Popen[bytes]] = []
@@ -63,7 +64,8 @@ class FakeSession:
 
     def run(self, code: str, *, timeout: float, errexit: bool = True, needles: Sequence[str] = (),
             interactive: bool = False, dialog: Sequence[tuple[str, str]] = (),
-            on_output: Callable[[str], None] | None = None, output_cap: int | None = None) -> Execution:
+            on_output: Callable[[str], None] | None = None, output_cap: int | None = None,
+            ask: object = None) -> Execution:
         if not self._started or self._closed:
             raise SessionError("the session is not running")
         self.calls.append(code)

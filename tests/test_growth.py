@@ -63,13 +63,14 @@ def cpu_time(fn: Callable[[], object], repeat: int = 1) -> float:
     return best
 
 
-def assert_linear(make: Callable[[int], Callable[[], object]], large_repeat: int = 1) -> None:
-    small, large = make(N), make(10 * N)
+def assert_linear(make: Callable[[int], Callable[[], object]], large_repeat: int = 1, n: int = N,
+                  max_ratio: float = MAX_RATIO) -> None:
+    small, large = make(n), make(10 * n)
     small()  # warm-up: imports and pattern caches
     t_small = cpu_time(small, repeat=3)
     t_large = cpu_time(large, repeat=large_repeat)
-    assert t_large / max(t_small, 1e-3) < MAX_RATIO, (
-        f"{N} steps: {t_small:.3f} s, {10 * N} steps: {t_large:.3f} s "
+    assert t_large / max(t_small, 1e-3) < max_ratio, (
+        f"{n} steps: {t_small:.3f} s, {10 * n} steps: {t_large:.3f} s "
         f"(ratio {t_large / max(t_small, 1e-3):.1f}, linear is 10)")
 
 
@@ -108,6 +109,19 @@ def test_looking_up_every_result_and_phase_grows_linearly() -> None:
 
 def test_parsing_grows_linearly() -> None:
     assert_linear(lambda n: (lambda text=playbook(n): parse_document(text, "growth.md")))
+
+
+def flat_playbook(n: int) -> str:
+    """``n`` steps in one section (no heading), each with its output block: generated
+    documents look like this, and a scan of the section's steps per block was quadratic."""
+    return "\n".join(f"```bash\necho step-{i}\n```\n\n```output\nstep-{i}\n```\n" for i in range(1, n + 1))
+
+
+def test_parsing_one_long_section_grows_linearly() -> None:
+    # 1,000 and 10,000 steps, bound 15: a scan of the section per block adds ~1 s at
+    # 10,000 steps (ratio ~19), which hides under the linear part at 300 steps or bound 25.
+    assert_linear(lambda n: (lambda text=flat_playbook(n): parse_document(text, "growth.md")), n=1000,
+                  max_ratio=15)
 
 
 def test_list_grows_linearly(tmp_path: Path) -> None:

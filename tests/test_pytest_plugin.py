@@ -241,8 +241,9 @@ def test_xdist_keeps_each_document_on_one_worker_faster_with_same_results(tmp_pa
     spread_span = _span(root, names)
     assert spread_span < serial_span * 0.75, f"-n 2 ran the documents in {spread_span:.1f} s, -n 0 in {serial_span:.1f} s"
     # End to end as a user waits: 8 documents of 4 s, ~32 s in one process, ~16 s plus
-    # worker start-up (4-10 s on a loaded machine) on two.
-    assert t_spread < t_serial, f"-n 2 took {t_spread:.1f} s, -n 0 took {t_serial:.1f} s"
+    # worker start-up on two. Start-up of two workers took up to 20 s at load 7, so the
+    # wall clock only guards against a slowdown; the span above is the proof of the speed-up.
+    assert t_spread < t_serial * 1.25, f"-n 2 took {t_spread:.1f} s, -n 0 took {t_serial:.1f} s"
     print(f"xdist: -n 0 {t_serial:.1f} s (documents {serial_span:.1f} s), "
           f"-n 2 --dist loadfile {t_spread:.1f} s (documents {spread_span:.1f} s)")
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from runbook.errors import EXIT_INTERRUPTED, EXIT_NO_STEPS, EXIT_USAGE, RunbookError
-from runbook.source import PRINTABLE
 
 if TYPE_CHECKING:
     from runbook.config import Selection, Settings
@@ -38,6 +37,8 @@ def load(path: str) -> tuple["Source", str, "Document"]:
 
 def printable_streams() -> None:
     """Text with bytes that were not UTF-8 (documents, output) must print, never raise."""
+    from runbook.source import PRINTABLE  # here: --version needs no tempfile, pathlib...
+
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and getattr(stream, "errors", "") == "strict":

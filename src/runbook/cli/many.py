@@ -13,12 +13,12 @@ import click
 
 from runbook.cli.common import fail, load, run_stoppable, say_kept, selection_of, settings_for_run, warn
 from runbook.errors import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_NO_STEPS, EXIT_OK, RunbookError, SelectionError
-from runbook.project import Project
 
 if TYPE_CHECKING:
     from runbook.config import Settings
     from runbook.model import Document
     from runbook.outputs import Outputs
+    from runbook.project import Project
     from runbook.report.combined import DocumentRun
     from runbook.source import Source
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 import click
@@ -108,7 +107,7 @@ class Trial:
                                    where=self.doc, hint="pass --resume RESULTS.json")
             path = self.states[0]
         earlier = read_earlier(path)
-        if Path(earlier.run.document).name != Path(self.doc).name:
+        if _name(earlier.run.document) != _name(self.doc):
             raise RunbookError(f"--resume: these results are of {earlier.run.document}, not {self.doc}", where=path,
                                hint="resume with the results of this document")
         plan = build_plan(document, settings.selection, settings.blocking)
@@ -150,3 +149,8 @@ class Trial:
         if self.bundle and self.recorder is not None:
             from runbook.report.bundle import write_bundle
             write_bundle(self.bundle, run, document, original, self.recorder, runner)
+
+
+def _name(path: str) -> str:
+    """``Path(path).name`` without loading pathlib (``runbook --version`` loads this module)."""
+    return os.path.basename(os.path.normpath(path)) if path not in ("", ".") else ""

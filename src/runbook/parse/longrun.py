@@ -50,9 +50,16 @@ def _reads_file(words: list[str]) -> bool:
     return any(w.startswith("<") and not (w.endswith(">") and len(w) > 2) for w in words)
 
 
+#: Text shlex splits as ``str.split`` would: printable ASCII without quotes, escapes,
+#: comments or the separators ``;&|()`` (most commands: ``echo step-1``, ``kubectl get pods``).
+_NO_SYNTAX = re.compile(r"[A-Za-z0-9 \t\n!$%*+,\-./:<=>?@\[\]^_`{}~]*")
+
+
 def simple_commands(text: str) -> list[tuple[list[str], bool]]:
     """Each simple command's words and whether it does not hold the terminal: ``&`` sends it
     to the background, or its input comes from a pipe or a file (``| psql``, ``psql < f``)."""
+    if _NO_SYNTAX.fullmatch(text):  # one command a line, without shlex (~100 µs a step)
+        return [(words, _reads_file(words)) for words in (ln.split() for ln in text.split("\n")) if words]
     lexer = shlex.shlex(_plain(text), posix=True, punctuation_chars=";&|()")
     lexer.whitespace_split = True
     lexer.commenters = "#"

@@ -231,6 +231,7 @@ class _Claims:
         self.taken = {c.line for s in steps for c in s.criteria}
         self.out: dict[str, list[Criterion]] = {}
         self.section: list[Step] = []  # the steps of the current section so far
+        self.runnable: Step | None = None  # its last step without a skip reason
         self.pending: list[Block] = []  # claims that speak of what comes next
 
     def add(self, step: Step, crit: Criterion) -> None:
@@ -239,8 +240,9 @@ class _Claims:
     def prev(self) -> Step | None:
         """The step a claim after it speaks of: other-platform variants give way to the step
         they are a variant of ("Regardless of your operating system, ...")."""
-        runnable = [s for s in self.section if not s.skip_reason]
-        return runnable[-1] if runnable else (self.section[-1] if self.section else None)
+        if self.runnable is not None:  # kept as steps come: no scan of the section per claim
+            return self.runnable
+        return self.section[-1] if self.section else None
 
     def flush_to_prev(self) -> None:
         prev = self.prev()
@@ -261,6 +263,8 @@ class _Claims:
             if line not in self.taken:
                 self.add(step, claim_criterion(text, line))
         self.section.append(step)
+        if not step.skip_reason:
+            self.runnable = step
 
     def prose(self, block: Block) -> None:
         if _introduces(block.raw) or self.prev() is None:
@@ -285,7 +289,7 @@ def prose_claims(blocks: Sequence[Block], steps: Sequence[Step]) -> dict[str, li
             st.step(step, b)
         elif b.kind == "heading":
             st.flush_to_prev()
-            st.section = []
+            st.section, st.runnable = [], None
         elif b.kind in ("fence", "code") or (b.kind == "para" and _IMAGE_ONLY.match(b.raw)):
             st.flush_to_prev()
         elif b.start not in st.taken and _attachable(b):

@@ -174,3 +174,10 @@ class OutputCapture:
         self._done = Output(text=text, total_bytes=self.total_bytes, lines=lines,
                             dropped_bytes=self._dropped_bytes, counts=dict(self._needles.counts))
         return self._done
+
+
+def decoded(data: bytes, cap: int, fold_crlf: bool) -> str:
+    """``data`` as the text a step's output would show (same decoding and cap)."""
+    capture = OutputCapture(cap, fold_crlf=fold_crlf)
+    capture.feed(data)
+    return capture.finish().text

@@ -16,6 +16,7 @@ from runbook.model import Document, Execution, RunResult, Step, StepResult
 if TYPE_CHECKING:
     from runbook.run.plan import Plan
     from runbook.run.session import ShellConfig
+    from runbook.run.shellvars import Ask
 
 
 class Session(Protocol):
@@ -23,14 +24,18 @@ class Session(Protocol):
 
     restarts: int
     """How many times a dead shell was replaced by a fresh one."""
+    answer: str | None
+    """The answer to the last ``run``'s ``ask`` (``None``: the shell cannot fold it into the step)."""
 
     def start(self) -> None:
         """Start the shell; raise ``SessionError`` when it cannot answer."""
 
     def run(self, code: str, *, timeout: float, errexit: bool = True, needles: Sequence[str] = (),
             interactive: bool = False, dialog: Sequence[tuple[str, str]] = (),
-            on_output: Callable[[str], None] | None = None, output_cap: int | None = None) -> Execution:
-        """Run ``code`` as one step: its output, exit status, timeout or death of the shell."""
+            on_output: Callable[[str], None] | None = None, output_cap: int | None = None,
+            ask: Ask | None = None) -> Execution:
+        """Run ``code`` as one step: its output, exit status, timeout or death of the shell;
+        ``ask`` is a script to run right after it, whose output goes to ``answer``."""
 
     def run_background(self, code: str, log_path: str) -> int:
         """Start ``code`` detached with its output in ``log_path``; return its pid."""

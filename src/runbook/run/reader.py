@@ -14,11 +14,13 @@ import time
 from typing import Any, Callable, Sequence
 
 from runbook.run import procs
-from runbook.run.capture import OutputCapture
-from runbook.run.shell_lines import Dialog, partial_sentinel, sentinel
+from runbook.run.capture import OutputCapture, decoded
+from runbook.run.shell_lines import Dialog, answer_end, partial_sentinel, sentinel
+from runbook.run.shellvars import Ask
 
 
 _POLL = 0.1
+_ANSWER_WAIT = 10.0
 
 
 class NoOutput(Exception):
@@ -38,6 +40,26 @@ class Reader:
     _unreported_death: bool
     _interrupted: bool
     _tail: list[str]
+    _fold: bool
+    _asked: set[str]
+    """Nonces of sent lines whose sentinel is followed by an answer (``shell_lines.bash_post``)."""
+    _answer: bytes | None = None
+    """The answer after the awaited sentinel (``None``: none came)."""
+    answer: str | None = None
+    """The answer to the last ``run``'s ``ask``, decoded (``None``: not asked, or no answer)."""
+
+    def _asking(self, nonce: str, ask: Ask | None) -> str:
+        """The script to fold into the line of ``nonce`` (its answer is then expected)."""
+        if ask is None:
+            return ""
+        self._asked.add(nonce)
+        return ask.script
+
+    def _answered(self, ask: Ask | None) -> str | None:
+        """The answer of the last read, as the text a step's output would show."""
+        if ask is None or self._answer is None:
+            return None
+        return decoded(self._answer, ask.room, self._fold)
 
     def _read(self, nonces: Sequence[str], deadline: float, capture: OutputCapture | None,
               dialog: Dialog | None = None, on_output: Callable[[str], None] | None = None,
@@ -73,10 +95,35 @@ class Reader:
             # The sentinel's own leading newline may have reached us as CRLF.
             self._feed(capture, before[:-1] if before.endswith(b"\r") else before, dialog, on_output)
             value, rest = self._finish_line(buf[hit_at + len(marks[hit]):], deadline)
+            if nonces[hit] in self._asked:  # its answer follows: never step output
+                self._asked.discard(nonces[hit])
+                answer, rest = self._take_answer(rest, nonces[hit], deadline)
+                if hit == 0:
+                    self._answer = answer
             if hit == 0:
                 return "done", value
             # A stale sentinel: what follows it may already hold the awaited one.
             pending, chunk = b"", rest
+
+    def _take_answer(self, rest: bytes, nonce: str, deadline: float) -> tuple[bytes | None, bytes]:
+        """(the answer that follows a sentinel, what follows it); ``None`` if it did not end
+        before ``deadline`` (at least 10 s from now: bash prints it right after the sentinel)."""
+        end = answer_end(nonce)
+        deadline = max(deadline, time.monotonic() + _ANSWER_WAIT)
+        buf, start = bytearray(rest), 0
+        while (i := buf.find(end, start)) < 0:
+            start = max(0, len(buf) - len(end))
+            if time.monotonic() >= deadline:
+                return None, b""
+            try:
+                buf += _read_chunk(self._child, 65536, _POLL)
+            except NoOutput:
+                continue
+            except ShellClosed:
+                self._dead = True
+                return None, b""
+        after = bytes(buf[i + len(end):])
+        return bytes(buf[:i]), after.partition(b"\n")[2] if b"\n" in after else after.lstrip(b"\r")
 
     def _wait_chunk(self, deadline: float, watch: bool, until_idle: int | None) -> bytes | str:
         """The next chunk of output (``b""``: none yet, ask again), or why reading ends:

@@ -267,12 +267,13 @@ class Runner(BackgroundSteps):
         def on_output(chunk: str) -> None:
             self.observers.step_output(step, chunk)
 
+        ask = self._ask()
         for cmd in commands:
             remaining = max(0.05, timeout - (self._clock() - start))
             ex = self._session.run(
                 cmd.text, timeout=remaining, errexit=errexit, needles=wanted,
                 interactive=step.options.interactive, dialog=self._dialog(step),
-                on_output=on_output, output_cap=output_cap_for(cmd, self.settings.output_cap))
+                on_output=on_output, output_cap=output_cap_for(cmd, self.settings.output_cap), ask=ask)
             runs.append(CommandRun(cmd, ex))
             if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
                     or self._step_interrupted:
@@ -292,9 +293,15 @@ class Runner(BackgroundSteps):
 
         return tuple((rx, _VAR_RE.sub(fill, reply)) for rx, reply in step.dialog)
 
+    def _ask(self) -> shellvars.Ask:
+        """What the step's own line asks the shell after it (bash): its secret variables."""
+        return self._secret_vars.ask()
+
     def _learn_secrets(self) -> None:
-        """Learn the values of the shell's secret variables, however a step set them."""
-        self.masker.add(self._secret_vars.learn(self._query))
+        """Learn the values of the shell's secret variables, however a step set them (from
+        the answer the step's own line brought back, else by asking)."""
+        assert self._session is not None
+        self.masker.add(self._secret_vars.learn(self._query, self._session.answer))
 
     def _query(self, script: str, room: int) -> str:
         assert self._session is not None

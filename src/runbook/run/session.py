@@ -38,16 +38,9 @@ from runbook.run import procs
 from runbook.run.capture import OutputCapture
 from runbook.run.recovery import Recovery
 from runbook.run.shell_state import BashState, clear_traps_file
+from runbook.run.shellvars import Ask
 from runbook.run.shell_lines import (
-    Dialog,
-    background_line,
-    _print,
-    bash_functions,
-    bash_post,
-    bash_step_line,
-    probe_line,
-    setup_line,
-    step_line,
+    Dialog, _print, background_line, bash_functions, bash_post, bash_step_line, probe_line, setup_line, step_line,
 )
 
 HERMETIC = ("bash", "--noprofile", "--norc", "--noediting")
@@ -114,6 +107,7 @@ class PexpectSession(Recovery):
         self._interrupted = False
         self._bash: BashState | None = None
         self._tail: list[str] = []
+        self._asked: set[str] = set()
         self._unreported_death = False
 
     # -- lifecycle -----------------------------------------------------------
@@ -254,13 +248,15 @@ class PexpectSession(Recovery):
 
     def run(self, code: str, *, timeout: float, errexit: bool = True, needles: Sequence[str] = (),
             interactive: bool = False, dialog: Sequence[tuple[str, str]] = (),
-            on_output: Callable[[str], None] | None = None, output_cap: int | None = None) -> Execution:
+            on_output: Callable[[str], None] | None = None, output_cap: int | None = None,
+            ask: Ask | None = None) -> Execution:
         """Run ``code`` as one step in the persistent shell and report what happened.
 
         ``output_cap`` overrides the configured cap for this step (a step whose
-        expected output is larger must keep all of it to be compared)."""
+        expected output is larger must keep all of it to be compared); ``ask``: see ``Session``."""
         self._ensure_shell()
         assert self._child is not None and self._dir is not None
+        self.answer = self._answer = None
         self._interrupted = False
         self._running = True
         try:
@@ -272,11 +268,12 @@ class PexpectSession(Recovery):
             nonce = secrets.token_hex(8)
             capture = OutputCapture(output_cap or self.config.output_cap, needles, fold_crlf=self._fold)
             path = os.path.join(self._dir, "step.sh")
-            self._child.send(self._prepare(code, path, nonce, errexit=errexit, interactive=interactive))
+            self._child.send(self._prepare(code, path, nonce, errexit=errexit, interactive=interactive, ask=ask))
             talk = Dialog(dialog) if interactive and dialog else None
             status, rc = self._read([nonce], t0 + timeout, capture, talk, on_output, watch=True)
             if status == "done" and self._bash is not None:
                 self._bash.learn(self._tail)
+                self.answer = self._answered(ask)
             note, rc, died = self._step_end(status, rc, timeout, nonce, capture, since)
             output = capture.finish()
             if not died:
@@ -341,7 +338,7 @@ class PexpectSession(Recovery):
         return pid
 
     def _prepare(self, code: str, path: str, nonce: str, *, errexit: bool = False,
-                 interactive: bool = False, background: str | None = None) -> bytes:
+                 interactive: bool = False, background: str | None = None, ask: Ask | None = None) -> bytes:
         if not code.endswith("\n"):
             code += "\n"
         state = self._bash
@@ -362,7 +359,7 @@ class PexpectSession(Recovery):
             else:
                 line = bash_step_line(nonce, state.sid, path, prelude=state.line_prelude(),
                                       stdin_null=not interactive, traps=state.traps_path,
-                                      mode=state.post_mode())
+                                      mode=state.post_mode(), ask=self._asking(nonce, ask))
         elif background is not None:
             line = background_line(nonce, path, shlex.quote(background), disown=self._zsh)
         else:

@@ -156,25 +156,47 @@ def step_trailer(sid: str, traps: str) -> str:
 
 
 def bash_post(nonce: str, sid: str, *, value: str = "$?", traps: str | None = None,
-              mode: str = NO_TRAPS) -> str:
+              mode: str = NO_TRAPS, ask: str = "") -> str:
     """What runs right after a step: the status and options kept, posix mode on, functions
     named ``builtin`` or ``enable`` removed, the protocol's builtins enabled again, runbook's ERR trap cleared (with ``mode``, all
     traps saved to ``traps`` and cleared), then one call of ``__rb_p<sid>``. All of it
     at the top level (in a function a failing special builtin would abort it); its
-    output (a DEBUG trap of the step firing on it) goes nowhere."""
+    output (a DEBUG trap of the step firing on it) goes nowhere. ``ask`` (one line of
+    bash) runs after the sentinel, its output to the terminal like the sentinel's and
+    ended by ``answer_end(nonce)``: the step's own round trip brings its answer back
+    (``shellvars.folded_script``)."""
     s, w = f"__rb_s{sid}", f"__rb_w{sid}"
     keep = _save_traps(traps if mode != NO_TRAPS else None, ">|" if mode == FRESH_TRAPS else ">>",
                        call=_B)
     return (f"{{ {s}={value} {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; unset -f builtin enable; {_ENABLE}{keep}"
-            f"__rb_p{sid} {nonce} \"${s}\"; }} >/dev/null 2>&1")
+            f"__rb_p{sid} {nonce} \"${s}\"; {_asked(nonce, sid, ask)}}} >/dev/null 2>&1")
+
+
+#: The ``printf`` format that ends an ``ask``'s answer, and where its argument (the step's nonce) goes.
+ANSWER_END, END_ARG = "\\n__RB_%s!\\n", "@RB_END"
+
+
+def answer_end(nonce: str) -> bytes:
+    """What ends the answer of a post line's ``ask`` (after the sentinel of ``nonce``)."""
+    return b"\n__RB_" + nonce.encode() + b"!"
+
+
+def _asked(nonce: str, sid: str, ask: str) -> str:
+    """``ask`` (ending with ``ANSWER_END`` of ``END_ARG``), output to bash's descriptor 255
+    if it is a terminal, else /dev/tty."""
+    if not ask:
+        return ""
+    t = f"__rb_t{sid}"
+    return (f"if [[ -t 255 ]]; then {t}=/dev/fd/255; else {t}=/dev/tty; fi; "
+            f"{{ {ask.replace(END_ARG, nonce)}; }} >\"${t}\" 2>/dev/null; \\builtin unset {t}; ")
 
 
 def bash_step_line(nonce: str, sid: str, path: str, *, prelude: str, stdin_null: bool,
-                   traps: str | None = None, mode: str = NO_TRAPS) -> str:
+                   traps: str | None = None, mode: str = NO_TRAPS, ask: str = "") -> str:
     r"""Source the step file (``path`` already quoted) with ``\builtin .`` (a function
     named ``.`` is not called) after ``prelude`` (posix mode, aliases back on), then the post."""
     stdin = " </dev/null" if stdin_null else ""
-    return f"{prelude}\\builtin . {path}{stdin}; {bash_post(nonce, sid, traps=traps, mode=mode)}\n"
+    return f"{prelude}\\builtin . {path}{stdin}; {bash_post(nonce, sid, traps=traps, mode=mode, ask=ask)}\n"
 
 
 def background_line(nonce: str, path: str, log: str, *, disown: bool) -> str:

@@ -6,10 +6,13 @@ whose name is secret (``secrets:`` or ``config.SECRET_NAME_RE``), so that a valu
 by ``read``, ``source``, ``set -a; . ./.env`` or ``X=$(cat file)`` is masked like an
 exported one.
 
-One round trip per step in the usual case: the script lists the variable names that
-may be secret (bash: the ``compgen`` builtin, no process started; other shells: ``set``
-through ``sed``) and prints the values of the secret names already known. Only when a
-new secret name appears does a second script ask for its value.
+No extra round trip per step in bash: the script (``ask``) runs in the step's own
+end-of-step line, after the sentinel, and its answer comes back with it (``learn`` with
+``answer``). Other shells get the script as a query of its own after the step. The
+script lists the variable names that may be secret (bash: the ``compgen`` builtin, no
+process started; other shells: ``set`` through ``sed``) and prints the values of the
+secret names already known. Only when a new secret name appears does a second script
+ask for its value.
 
 Values travel raw, each in one ``printf`` between a header and a trailer that carry
 a fresh nonce (the script holds the nonce only as a separate argument, so its own text
@@ -23,10 +26,15 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, NamedTuple
+
+from runbook.run.shell_lines import ANSWER_END, END_ARG
 
 MAX_VALUE = 1_000_000
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: One record: its nonce (group 1, the same at both ends), name and value. One pattern for
+#: every nonce: compiling one per step cost ~0.3 ms a step.
+_RECORD = re.compile(r"\n__RB_V([0-9A-Za-z]+)=([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n__RB_V\1;", re.DOTALL)
 _LISTED = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:=|\r?$)", re.MULTILINE)
 def name_filter(pattern: str) -> str:
     """A glob matching at least every name ``pattern`` (an ``A|B|C`` list of words, searched
@@ -63,6 +71,36 @@ def names_script(nonce: str, known: Iterable[str], glob: str = "") -> str:
     return _both("\n".join(["@LIST", f"@PRINTF '\\n__RB_V%s.\\n' {nonce}", *(_record(nonce, n) for n in names)]), glob)
 
 
+def _folded_record(nonce: str, name: str) -> str:
+    return (f'[[ -n ${{{name}+x}} ]] && [[ ${{#{name}}} -le {MAX_VALUE} ]] && '
+            f"\\builtin printf '\\n__RB_V%s=%s\\n%s\\n__RB_V%s;' {nonce} {name} \"${{{name}-}}\" {nonce}")
+
+
+class Ask(NamedTuple):
+    """What the next bash step's end-of-step line runs after its sentinel, and the room
+    (characters) its answer may take."""
+
+    script: str
+    room: int
+
+
+def folded_script(nonce: str, known: Iterable[str], glob: str = "", extra: str = "") -> str:
+    """``names_script`` for bash's end-of-step line (one line, keywords and ``\\builtin``
+    only: it runs after the step, at the top level, outside posix mode), ending with the
+    answer's end (``END_ARG``: the session puts the step's nonce there). The nonces are
+    only ever arguments, never in the format text. ``extra`` (one line of bash, its own
+    markers) runs after the values, before the end."""
+    names = sorted(n for n in known if _NAME.fullmatch(n))
+    sed = f"\\sed -n 's/^\\([A-Za-z0-9_]*{glob}[A-Za-z0-9_]*\\)=.*/\\1/p'"
+    cg = f"\\builtin compgen -v -X '!*{glob}*'" if glob else "\\builtin compgen -v"
+    listing = f"{{ {cg} || \\builtin enable compgen || \\builtin set | {sed}; }}"
+    if not names and not extra:  # the end of the list and of the answer in one write
+        return f"{listing}; \\builtin printf '\\n__RB_V%s.\\n{ANSWER_END}' {nonce} {END_ARG}"
+    parts = [listing, f"\\builtin printf '\\n__RB_V%s.\\n' {nonce}", *(_folded_record(nonce, n) for n in names),
+             *([extra] if extra else []), f"\\builtin printf '{ANSWER_END}' {END_ARG}"]
+    return "; ".join(parts)
+
+
 def values_script(nonce: str, names: Iterable[str]) -> str:
     """Print the values of ``names`` only."""
     return _both("\n".join([":", *(_record(nonce, n) for n in sorted(names) if _NAME.fullmatch(n))]), "")
@@ -78,9 +116,9 @@ def parse_names(text: str, nonce: str) -> set[str] | None:
 
 def parse_values(text: str, nonce: str) -> Mapping[str, str]:
     """``name -> value`` of every complete record in ``text``."""
-    rx = re.compile(rf"\n__RB_V{re.escape(nonce)}=([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n__RB_V{re.escape(nonce)};",
-                    re.DOTALL)
-    return {m.group(1): m.group(2) for m in rx.finditer(text)}
+    if f"\n__RB_V{nonce}=" not in text:
+        return {}
+    return {m.group(2): m.group(3) for m in _RECORD.finditer(text) if m.group(1) == nonce}
 
 
 Query = Callable[[str, int], str]
@@ -95,12 +133,25 @@ class Learner:
         self._glob = name_filter(name_re.pattern)
         self._listed = {n for n in listed if _NAME.fullmatch(n)}
         self._known: set[str] = set()
+        self._nonce = ""
 
-    def learn(self, query: Query) -> list[str]:
-        """The current values of every secret variable of the shell (empty when it did not answer)."""
-        nonce = secrets.token_hex(8)
-        ask = self._known | self._listed
-        text = query(names_script(nonce, ask, self._glob), _room(len(ask)))
+    def ask(self, extra: str = "", room: int = 0) -> Ask:
+        """The script for the next step's end-of-step line (bash); its answer goes to ``learn``.
+        ``extra``: more bash for the same answer (see ``folded_script``), ``room`` its size."""
+        self._nonce = secrets.token_hex(8)
+        known = self._known | self._listed
+        return Ask(folded_script(self._nonce, known, self._glob, extra), _room(len(known)) + room)
+
+    def learn(self, query: Query, answer: str | None = None) -> list[str]:
+        """The current values of every secret variable of the shell (empty when it did not answer).
+
+        ``answer``: the output of the last ``ask`` script (``None``: ask now, through ``query``)."""
+        if answer is None:
+            nonce = secrets.token_hex(8)
+            ask = self._known | self._listed
+            text = query(names_script(nonce, ask, self._glob), _room(len(ask)))
+        else:
+            nonce, text = self._nonce, answer
         names = parse_names(text, nonce)
         if names is None:
             return []

@@ -54,6 +54,13 @@ def state_script(nonce: str) -> str:
     return f'{{ if [ -n "${{BASH_VERSION-}}" ]; then\n{bash}\nelse\n{posix}\nfi\n}} 2>/dev/null\n'
 
 
+def folded_state_script(nonce: str) -> str:
+    """``state_script``'s bash part on one line, for the end-of-step line's ``ask``."""
+    return (f"\\builtin printf '\\n__RB_C%s\\n%s\\n__RB_C%s;' {nonce} \"$PWD\" {nonce}; "
+            f"\\builtin printf '\\n__RB_X%s\\n' {nonce}; \\builtin export -p; "
+            f"\\builtin printf '\\n__RB_X%s;\\n' {nonce}")
+
+
 def parse_state(text: str, nonce: str) -> tuple[str, dict[str, str]] | None:
     """``(cwd, exported)`` from the script's output (``None``: the shell did not answer)."""
     text = text.replace("\r\n", "\n")

@@ -6,8 +6,8 @@ A subclass of :class:`runbook.run.runner.Runner` that hooks three of its methods
 
 - ``_run_step``: a kept step returns its earlier result without running; a step that runs
   right after a kept one first gets the state recorded after that one put back;
-- ``_learn_secrets``: the state script rides on the secret-variable query the runner
-  already sends after every step (no extra round trip); the values are turned into a
+- ``_ask`` / ``_learn_secrets``: the state script rides on the secret-variable query
+  (in bash on the step's own line, else the query sent after the step); the values are turned into a
   :class:`StepState` only after the masker learned this step's secrets;
 - ``_attach_background_logs``: copies each background log into ``keep_logs`` (masked)
   before the run's log folder is removed.
@@ -28,7 +28,10 @@ from runbook.run.protocol import Observer, SessionFactory
 from runbook.run.resume import ResumePlan
 from runbook.run.runner import Runner
 from runbook.run.session import PROTOCOL_ENV, QUIET_ENV, PexpectSession
-from runbook.run.state import StepState, parse_state, recorded, restore_script, state_script
+from runbook.run.shellvars import Ask
+from runbook.run.state import (
+    StepState, folded_state_script, parse_state, recorded, restore_script, state_script,
+)
 
 
 class TrialRunner(Runner):
@@ -49,6 +52,7 @@ class TrialRunner(Runner):
         """Step id -> the masked copy of its background log in ``keep_logs``."""
         self._ran: set[str] = set()
         self._current: Step | None = None
+        self._state_nonce = ""
         self._baseline = {**os.environ, **QUIET_ENV, **settings.env, **PROTOCOL_ENV}
 
     def all_states(self) -> dict[str, StepState]:
@@ -86,6 +90,12 @@ class TrialRunner(Runner):
                                   f"(cwd {self.masker(state.cwd)}): {self.masker(ex.output.text.strip())}")
 
     # -- recording -----------------------------------------------------------
+    def _ask(self) -> Ask:
+        if not self.record or self._current is None:
+            return super()._ask()
+        self._state_nonce = secrets.token_hex(8)  # bash: the state rides on the step's own line
+        return self._secret_vars.ask(folded_state_script(self._state_nonce), 8_000_000)
+
     def _learn_secrets(self) -> None:
         step = self._current
         if not self.record or step is None:
@@ -93,6 +103,11 @@ class TrialRunner(Runner):
             return
         nonce = secrets.token_hex(8)
         raw: list[tuple[str, dict[str, str]]] = []
+        assert self._session is not None
+        answer = self._session.answer
+        if answer is not None:
+            parsed = parse_state(answer, self._state_nonce)
+            raw.append(parsed if parsed is not None else ("", {}))
 
         def query(script: str, room: int) -> str:
             if raw:
@@ -102,7 +117,7 @@ class TrialRunner(Runner):
             raw.append(parsed if parsed is not None else ("", {}))
             return text
 
-        self.masker.add(self._secret_vars.learn(query))
+        self.masker.add(self._secret_vars.learn(query, answer))
         if raw and raw[0][0]:  # now that the masker knows this step's secrets
             cwd, env = raw[0]
             for name in self.guard.shell_env():

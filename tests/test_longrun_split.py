@@ -1,0 +1,54 @@
+"""The fast paths for plain commands: the shlex-free split (no quotes, escapes, comments or ``;&|()``)
+gives exactly what the shlex lexer gives, so the long-running rules read every command
+the same way whichever path splits it."""
+
+from __future__ import annotations
+
+import shlex
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from runbook.parse import longrun
+
+PLAIN = "ab1Z_ \t\n!$%*+,-./:<=>?@[]^`{}~"
+
+
+def _by_shlex(text: str) -> list[tuple[list[str], bool]]:
+    """simple_commands' own lexer path, forced (the reference)."""
+    lexer = shlex.shlex(longrun._plain(text), posix=True, punctuation_chars=";&|()")
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    out: list[tuple[list[str], bool]] = []
+    words: list[str] = []
+    piped = False
+    for tok in lexer:
+        if tok in longrun._SEPARATORS or set(tok) <= set(";&|()"):
+            if words:
+                out.append((words, tok == "&" or piped or longrun._reads_file(words)))
+            words, piped = [], tok in ("|", "|&")
+        else:
+            words.append(tok)
+    if words:
+        out.append((words, piped or longrun._reads_file(words)))
+    return out
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=PLAIN, max_size=60))
+def test_the_fast_split_of_plain_commands_equals_the_shlex_split(text: str) -> None:
+    assert longrun._NO_SYNTAX.fullmatch(text)
+    assert longrun.simple_commands(text) == _by_shlex(text)
+
+
+def test_text_with_shell_syntax_is_not_taken_as_plain() -> None:
+    for text in ("echo 'a b'", 'echo "x"', "a \\\n b", "a # c", "a; b", "a & b", "a | b", "(a)", "a\rb", "é"):
+        assert not longrun._NO_SYNTAX.fullmatch(text), text
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="ab $()\n\t;|&{}=-*!x", max_size=60))
+def test_lint_labels_text_without_quotes_escapes_comments_or_heredocs_as_code(text: str) -> None:
+    from runbook.lint import rules_shell
+
+    assert rules_shell.label(text) == rules_shell._Lexer(text).run() == rules_shell.CODE * len(text)
