@@ -52,7 +52,7 @@ def test_output_lines_do_not_read_as_shell(line: str, why: str) -> None:
 @pytest.mark.parametrize("line", [
     "kubectl get pods", "FOO=bar ./run.sh", "export KUBECONFIG=~/.kube/config", "./prometheus",
     "/usr/bin/env python3", "~/bin/tool --help", "$EDITOR file", "if [ -f x ]; then echo y; fi",
-    "[ -d /tmp ] && echo ok", "load() { read -r x; }", "\\false", "(sleep 0.5; echo healthy > flag) &", "Foo() { :; }", "{ echo a; echo b; }", ". ./env.sh", ': "${X:=1}"', "docker-compose up -d",
+    "[ -d /tmp ] && echo ok", "false; echo still", "make&& make install", "ls|wc -l", "load() { read -r x; }", "\\false", "(sleep 0.5; echo healthy > flag) &", "Foo() { :; }", "{ echo a; echo b; }", ". ./env.sh", ': "${X:=1}"', "docker-compose up -d",
 ])
 def test_commands_read_as_shell(line: str) -> None:
     assert first_word_problem(line) is None

@@ -19,7 +19,7 @@ SECRET_NAME_RE = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|API_KEY", re.IGNORECA
 
 FRONT_MATTER_KEYS = (
     "shell", "timeout", "cwd", "env", "env_file", "secrets", "requires", "blocking", "strict", "check",
-    "skip_unless", "targets",
+    "skip_unless", "targets", "fail_fast",
 )
 _DURATION_RE = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*$", re.I)
@@ -236,8 +236,11 @@ def from_front_matter(fm: Mapping[str, object], doc_path: str,
     strict = fm.get("strict", s.strict)
     if not isinstance(strict, bool):
         raise ConfigError("front matter `strict` must be true or false", where=at("strict"))
+    fail_fast = fm.get("fail_fast", False)
+    if not isinstance(fail_fast, bool):
+        raise ConfigError("front matter `fail_fast` must be true or false", where=at("fail_fast"))
     return replace(
-        s, env=env, strict=strict,
+        s, env=env, strict=strict, fail_fast=fail_fast,
         secrets=_str_list(fm.get("secrets"), "secrets", at("secrets")),
         requires=_str_list(fm.get("requires"), "requires", at("requires")),
         blocking=_str_list(fm.get("blocking"), "blocking", at("blocking")),

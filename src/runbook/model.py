@@ -195,6 +195,7 @@ class Document:
     diagnostics: tuple[Diagnostic, ...] = ()
     """What the parser found, in the order it found it (warnings; errors too when the
     document was parsed for ``runbook check``, see :func:`runbook.parse.markdown.parse_text`)."""
+    dialect: str = ""  # the other tool whose syntax was read (docs/dialects.md); "" = runbook's own
 
     @property
     def warnings(self) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from runbook.cli.check import check
 from runbook.cli.common import printable_streams
 from runbook.cli.execute import execute
 from runbook.cli.listing import list_cmd
+from runbook.cli.migrate import migrate
 from runbook.cli.report import report
 from runbook.cli.strip import strip
 from runbook.cli.update import update
@@ -28,7 +29,7 @@ def cli() -> None:
     printable_streams()
 
 
-for _command in (execute, list_cmd, strip, report, check, update, verify):
+for _command in (execute, list_cmd, strip, report, check, update, verify, migrate):
     cli.add_command(_command)
 
 

@@ -35,15 +35,18 @@ def check(docs: Sequence[str], fmt: str, selected: Sequence[str], ignored: Seque
     try:
         chosen = parse_codes(selected or project.select, "--select")
         dropped = parse_codes(ignored or project.ignore, "--ignore")
-        findings, errors = check_paths([p for p in paths if p != "-"], chosen, dropped)
+        dialects: dict[str, str] = {}
+        findings, errors = check_paths([p for p in paths if p != "-"], chosen, dropped, dialects)
         if "-" in paths:
             text = Source.from_bytes(sys.stdin.buffer.read(), STDIN_NAME).text
             findings += select(check_document(text, STDIN_NAME), chosen, dropped)
     except RunbookError as err:
         fail(err)
     if fmt == "json":
-        click.echo(to_json(findings, errors, len(paths)), nl=False)
+        click.echo(to_json(findings, errors, len(paths), dialects), nl=False)
     else:
+        for path, dialect in dialects.items():
+            click.echo(f"{path}: dialect: {dialect} (read with {dialect}'s rules, docs/dialects.md)")
         for f in findings:
             click.echo(f.format())
         for _, message in errors:

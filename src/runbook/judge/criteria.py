@@ -161,10 +161,24 @@ def _regex(clause: Clause, ev: Evidence) -> _Verdict:
 
 
 def _expected(clause: Clause, ev: Evidence) -> _Verdict:
+    if clause.number is not None and clause.value is not None:  # a similarity threshold (judge/similarity.py)
+        return _similar(clause, ev)
     if ev.expected_ok is None:
         return False, "the step has no expected output to compare with", ""
     return ev.expected_ok, ("output matches" if ev.expected_ok else "output differs from") + \
         " the expected output", ""
+
+
+def _similar(clause: Clause, ev: Evidence) -> _Verdict:
+    from runbook.judge.similarity import similarity
+
+    metric, _, expected = (clause.value or "").partition("\n")
+    try:
+        score = similarity(metric, expected, ev.output.text)
+    except ValueError as exc:
+        return False, f"output is not a JSON object ({exc})", ""
+    want = clause.number or 0.0
+    return score >= want, f"similarity {score:.3f}", f"at least {want:g}"
 
 
 def _empty(clause: Clause, ev: Evidence) -> _Verdict:

@@ -22,6 +22,7 @@ from typing import Iterable, Mapping, Sequence
 from runbook.errors import RunbookError
 from runbook.lint.codes import CODES, Context, Finding
 from runbook.model import Document
+from runbook.parse.dialects import READ
 from runbook.parse.markdown import Scan, parse_and_scan
 
 _OWN_RULES = frozenset({"RB301", "RB701"})
@@ -39,19 +40,26 @@ def check_document(text: str, path: str = "<string>") -> list[Finding]:
 
     Raises :class:`ParseError` when the document cannot be parsed at all.
     """
+    return check_text(text, path)[0]
+
+
+def check_text(text: str, path: str = "<string>") -> tuple[list[Finding], Document]:
+    """:func:`check_document`, and the Document it read (its ``dialect`` is reported too)."""
     from runbook.lint.rules_doc import doc_rules
     from runbook.lint.rules_longrun import longrun_rules
     from runbook.lint.rules_steps import step_rules
 
     doc, sc, found = parse_for_lint(text, path)
     ctx = Context(path, doc, sc, tuple(line.rstrip("\r\n") for line in sc.lines))
+    if doc.dialect in READ:  # read with another tool's rules (docs/dialects.md): runbook's authoring rules do not apply
+        return found, doc
     found += step_rules(ctx)
     found += doc_rules(ctx)
     found += longrun_rules(ctx)
     ignored = front_matter_ignores(doc)
     found = [f for f in found if not _matches(f.code, ignored)]
     unique = {(f.line, f.col, f.code, f.message): f for f in found}
-    return sorted(unique.values(), key=lambda f: (f.line, f.col, f.code))
+    return sorted(unique.values(), key=lambda f: (f.line, f.col, f.code)), doc
 
 
 def front_matter_ignores(doc: Document) -> tuple[str, ...]:
@@ -102,10 +110,12 @@ def summary_line(findings: int, files: int, errors: int = 0) -> str:
             f"{files} file{'s' if files != 1 else ''}.{failed}")
 
 
-def to_json(findings: Sequence[Finding], errors: Sequence[tuple[str, str]], checked: int) -> str:
-    """The ``--format json`` document."""
+def to_json(findings: Sequence[Finding], errors: Sequence[tuple[str, str]], checked: int,
+            dialects: Mapping[str, str] | None = None) -> str:
+    """The ``--format json`` document (``dialects``: path -> dialect, for files read as another tool's)."""
     files = len({f.path for f in findings})
     return json.dumps({
+        "dialects": dict(dialects or {}),
         "findings": [asdict(f) for f in findings],
         "errors": [{"path": p, "message": m} for p, m in errors],
         "summary": {"files_checked": checked, "files_with_findings": files, "findings": len(findings),
@@ -113,17 +123,20 @@ def to_json(findings: Sequence[Finding], errors: Sequence[tuple[str, str]], chec
     }, indent=2, ensure_ascii=False) + "\n"
 
 
-def check_paths(paths: Sequence[str], selected: Sequence[str] = (), ignored: Sequence[str] = ()
-                ) -> tuple[list[Finding], list[tuple[str, str]]]:
+def check_paths(paths: Sequence[str], selected: Sequence[str] = (), ignored: Sequence[str] = (),
+                dialects: dict[str, str] | None = None) -> tuple[list[Finding], list[tuple[str, str]]]:
     """``runbook check`` over files: the selected findings, and (path, message) for each file
-    that could not be read or parsed."""
+    that could not be read or parsed. ``dialects`` receives each file's dialect (when it has one)."""
     from runbook.source import Source
 
     findings: list[Finding] = []
     errors: list[tuple[str, str]] = []
     for path in paths:
         try:
-            findings += select(check_document(Source.read(path).text, path), selected, ignored)
+            found, doc = check_text(Source.read(path).text, path)
+            findings += select(found, selected, ignored)
+            if doc.dialect and dialects is not None:
+                dialects[path] = doc.dialect
         except RunbookError as err:
             errors.append((path, str(err)))
     return findings, errors

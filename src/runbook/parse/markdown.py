@@ -24,8 +24,9 @@ from runbook.errors import ParseError, where
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
 from runbook.parse.contexts import with_contexts
-from runbook.parse.foreground import with_long_running
+from runbook.parse.dialects import detect, is_cram_path, read_cram, read_dialect
 from runbook.parse.drafts import Report
+from runbook.parse.foreground import with_long_running
 from runbook.parse.labfences import lab_fences
 from runbook.parse.mkdocs import open_containers, with_tab_alternatives
 from runbook.parse.noncommands import with_non_commands
@@ -41,7 +42,6 @@ SETTINGS_KEYS = ("shell", "timeout", "cwd", "env", "env_file", "secrets", "requi
 _SYMPTOM = re.compile(r"^(?:symptoms?|issues?|problems?|errors?)(?: messages?)?$")
 _CAUSE = re.compile(r"^(?:(?:likely|root|probable|possible)\s+)?(?:causes?|reasons?)$")
 _FIX = re.compile(r"^(?:fix(?:es)?|solutions?|resolutions?|actions?|remed(?:y|ies)|workarounds?)$")
-
 
 MAX_NESTING = 400
 """Block nesting markdown-it follows (a list item counts 2, a quote 1). CommonMark's
@@ -362,6 +362,7 @@ def parse_text(text: str, path: str = "<string>", *, strict: bool = False) -> Do
 
 def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -> tuple[Document, Scan]:
     """:func:`parse_text` and :func:`scan` of ``text`` from one markdown-it pass."""
+    if is_cram_path(path): return read_cram(blank_annotations(text, path), path), scan("")  # noqa: E701 (not Markdown)
     raw = lab_fences(blank_annotations(text, path))
     text = open_containers(raw)
     lines = split_lines(text)
@@ -378,15 +379,14 @@ def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -
             report.error("RB104", b.start, err.message, err.hint or "")
     first = next((b for b in blocks if b.kind == "heading"), None)
     title = first.text if first is not None else Path(path).stem
-    title_line = first.start if first is not None else None
-    title_end = first.end if first is not None else (fm_end or 0)
+    title_line, title_end = (first.start, first.end) if first is not None else (None, fm_end or 0)
     phases = build(blocks, lines, report, title, title_line, _blocking(front_matter))
-    phases = with_contexts(with_prose_claims(phases, blocks), lines, "shell" in front_matter)
-    phases = with_tab_alternatives(with_long_running(with_non_commands(phases, blocks), lines), raw)
-    doc = Document(path=path, title=title, title_line=title_line, title_end=title_end,
-                   phases=phases, troubleshooting=tuple(_tables(tokens)),
-                   front_matter=front_matter, front_matter_lines=fm_lines, diagnostics=tuple(report.found))
-    return doc, Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
+    phases = with_tab_alternatives(with_long_running(with_non_commands(with_contexts(with_prose_claims(
+        phases, blocks), lines, "shell" in front_matter), blocks), lines), raw)
+    doc = Document(path=path, title=title, title_line=title_line, title_end=title_end, phases=phases,
+                   troubleshooting=tuple(_tables(tokens)), front_matter=front_matter, front_matter_lines=fm_lines,
+                   diagnostics=tuple(report.found), dialect=detect(path, blocks, text))
+    return read_dialect(doc, blocks, lines), Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
 
 
 def parse_document(text: str, path: str = "<string>") -> Document:

@@ -65,9 +65,11 @@ def first_word_problem(line: str) -> str | None:
 
 
 def _bare_word(word: str) -> str:
-    """The command word inside ``\\false`` (alias bypass) and ``(cd x; make)`` (a subshell)."""
+    """The command word inside ``\\false`` (alias bypass), ``(cd x; make)`` (a subshell) and ``false;``."""
     word = word[1:] if word.startswith("\\") and len(word) > 1 else word
-    return word[1:] if word.startswith("(") and word[1:2] not in ("", "(") else word
+    word = word[1:] if word.startswith("(") and word[1:2] not in ("", "(") else word
+    control = re.match(r"^([^;&|<>]+)[;&|<>]", word)  # `false;` `make&&` `ls|`: the operator ends the word
+    return control.group(1) if control else word
 
 
 def _word_problem(word: str) -> str | None:

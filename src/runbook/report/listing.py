@@ -66,6 +66,7 @@ def to_listing(document: Document, planned: Collection[str], blocking: Collectio
         "schema": LISTING_SCHEMA,
         "document": document.path,
         "title": document.title,
+        "dialect": document.dialect or None,
         "phases": [{"id": p.id, "title": p.title, "blocking": p.id in blocking,
                     "steps": [s.id for s in p.steps]} for p in document.phases],
         "steps": [_step(s, s.id in planned) for s in document.steps],
@@ -103,7 +104,7 @@ def to_listing_text(document: Document, plan: Plan) -> str:
     """``runbook list``: phases, steps (``*``: the selection runs it), commands, expected
     output and the parsed form of every criterion clause."""
     planned = {s.id for s in plan.steps}
-    out: list[str] = []
+    out: list[str] = [f"dialect: {document.dialect}"] if document.dialect else []
     for phase in document.phases:
         flag = " [blocking]" if phase.id in plan.blocking else ""
         out.append(f"phase {phase.id}: {phase.title}{flag}")

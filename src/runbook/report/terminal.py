@@ -94,7 +94,8 @@ class TerminalReporter:
     # observer hooks ---------------------------------------------------------
     def run_started(self, doc: Document, plan: Plan) -> None:
         if not self.quiet:
-            self.console.print(Text(f"runbook · {doc.path} · {count(len(plan.steps), 'step')}", style="bold"))
+            dialect = f" · dialect: {doc.dialect}" if doc.dialect else ""
+            self.console.print(Text(f"runbook · {doc.path} · {count(len(plan.steps), 'step')}{dialect}", style="bold"))
 
     def step_started(self, step: Step, attempt: int) -> None:
         self._stream = None

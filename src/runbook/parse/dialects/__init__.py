@@ -1,0 +1,110 @@
+"""Dialects: the executable-document formats of other tools runbook recognises and reads.
+
+A document says which tool it was written for by its own syntax, never by a flag:
+its file extension (cram / prysk ``.t``), its fence info strings (```` ```scrut ````,
+``tesh-session=``, ``azurecli``, Runme's ``{name=… excludeFromRunAll=…}``) and its
+comments (``# byexample: +skip``, ``<!-- expected_similarity=0.8 -->``, mdsh's
+``<!-- BEGIN mdsh -->``). :func:`detect` names it; ``""`` is runbook's own format.
+The exact rules and what each reader does are in docs/dialects.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Sequence
+
+from runbook.model import Document, Phase
+from runbook.parse.blocks import Block
+from runbook.parse.dialects.byexample import read_byexample
+from runbook.parse.dialects.cram import fence_steps, is_cram_path, read_cram
+from runbook.parse.dialects.ie import read_ie
+from runbook.parse.dialects.scrut import read_scrut
+from runbook.parse.dialects.tesh import read_tesh
+
+__all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dialect"]
+
+DIALECTS = ("cram", "scrut", "tesh", "byexample", "ie", "runme", "mdsh")
+"""Every dialect name :func:`detect` can return, in the order it tests them."""
+
+READ = frozenset({"cram", "byexample", "tesh", "scrut", "ie"})
+"""The dialects read with their own tool's rules; the others are recognised and named, but
+read with runbook's (docs/dialects.md says what that misses)."""
+
+_IE_LANGS = frozenset({"azurecli", "azurecli-interactive", "azurepowershell", "azurepowershell-interactive"})
+_BYEXAMPLE = re.compile(r"(?:^|[#;]|<!--)\s*byexample\s*:", re.M)
+_IE_COMMENT = re.compile(r"<!--[^>]*?```variables", re.I)
+"""An ``expected_similarity`` comment alone does not make a scenario: runbook's own format reads
+it as an expected-output label (docs/format.md §5), and documents borrow it."""
+_MDSH = re.compile(r"^<!-- (?:BEGIN|END) mdsh -->", re.M)
+_RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteractive\s*=\s*(?:true|false))")
+
+
+def _lang(info: str) -> str:
+    words = info.strip().split(None, 1)
+    return words[0].strip("{}").lower() if words else ""
+
+
+def detect(path: str, blocks: Sequence[Block], text: str) -> str:
+    """The dialect of a document (``""``: runbook's own), from its path, fence info strings and text.
+
+    The first rule that holds wins, in :data:`DIALECTS` order, so a document is read in one
+    dialect only.
+    """
+    if is_cram_path(path):
+        return "cram"
+    infos = [b.info for b in blocks if b.kind == "fence" and b.info.strip()]
+    langs = {_lang(i) for i in infos}
+    if "scrut" in langs:
+        return "scrut"
+    if "cram" in langs or "prysk" in langs:
+        return "cram"
+    if any("tesh-" in i for i in infos):
+        return "tesh"
+    if _BYEXAMPLE.search(text):
+        return "byexample"
+    if langs & _IE_LANGS or _IE_COMMENT.search(text):
+        return "ie"
+    if any(_RUNME.search(i) for i in infos):
+        return "runme"
+    if _MDSH.search(text):
+        return "mdsh"
+    return ""
+
+
+def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -> Document:
+    """``doc`` read again with its dialect's rules, where runbook has them (:data:`READ`)."""
+    if doc.dialect == "byexample":
+        return read_byexample(doc, blocks, lines)
+    if doc.dialect == "tesh":
+        return read_tesh(doc, blocks)
+    if doc.dialect == "scrut":
+        return read_scrut(doc, blocks)
+    if doc.dialect == "ie":
+        return read_ie(doc, blocks)
+    if doc.dialect == "cram":
+        return _cram_fences(doc, blocks, lines)
+    return doc
+
+
+def _cram_fences(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -> Document:
+    """A Markdown document's ```` ```cram ```` / ```` ```prysk ```` fences read as cram tests;
+    its other steps stay as runbook reads them."""
+    by_start = {s.span.start: s for s in doc.steps}
+    phases = list(doc.phases) or [Phase("0", doc.title, 0, False, ())]
+    steps = {p.id: [s for s in p.steps if not (s.span.start in _cram_starts(blocks))] for p in phases}
+    for b in blocks:
+        if b.kind != "fence" or _lang(b.info) not in ("cram", "prysk"):
+            continue
+        base = by_start.get(b.start)
+        phase = base.phase if base else next((p.id for p in reversed(phases) if p.line <= b.start), phases[0].id)
+        prefix = re.match(r"[ \t>]*", lines[b.start]).group(0) if b.start < len(lines) else ""  # type: ignore[union-attr]
+        title = base.title if base else next((p.title for p in phases if p.id == phase), doc.title)
+        steps[phase] += fence_steps(b.raw, b.start + 1, base.id if base else f"L{b.start + 1}", title, phase,
+                                    b.end, prefix)
+    new = tuple(replace(p, steps=tuple(sorted(steps[p.id], key=lambda s: s.span.start))) for p in phases)
+    return replace(doc, phases=new)
+
+
+def _cram_starts(blocks: Sequence[Block]) -> set[int]:
+    return {b.start for b in blocks if b.kind == "fence" and _lang(b.info) in ("cram", "prysk")}

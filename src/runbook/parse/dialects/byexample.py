@@ -1,0 +1,180 @@
+"""byexample (shell language) documents read with byexample 11's rules.
+
+What byexample does (``modules/shell.py``, ``modules/delimiters.py``, ``parser.py``,
+``modules/cond.py``), and so what this reader does:
+
+* Examples live in any fenced block and in any HTML comment (``<!-- ... -->``); an
+  example is a ``$ `` line, its ``> `` continuation lines, then its expected output:
+  the non-blank lines up to a blank line or the next ``$ `` line.
+* Each example is judged on its output alone: the exit status is never judged, and a
+  failing example does not stop the next one. An example with no expected lines must
+  print nothing.
+* In expected output ``<...>`` and a capture tag ``<name>`` (``[A-Za-z.][A-Za-z0-9:.-]*``)
+  match any text; everything else, ``...`` included, is literal. Trailing whitespace
+  is ignored.
+* ``# byexample: +opt ...`` on the example's lines sets its options, for that example
+  only: ``+skip`` (not run), ``+pass`` (run, never checked), ``+norm-ws`` (any run of
+  whitespace equals any other), ``+timeout=N`` (seconds), ``+rm=X`` (X removed from the
+  expected text). ``+if=`` / ``+unless=`` / ``+paste`` depend on values captured at run
+  time, which runbook does not keep: such an example is skipped, with that reason.
+
+Each example becomes one step (the block's step id, ``.1``, ``.2`` … when a block holds
+several); blocks byexample would not read (a ``bash`` block without ``$`` prompts) do
+not run. Expected lines are written in runbook's own line patterns (`` (re)`` lines,
+``...`` lines) that match what byexample's would on one line; a tag alone on its line
+matches any number of lines.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from runbook.model import Clause, ClauseKind, Command, Criterion, Document, Expected, Phase, Span, Step
+from runbook.model import StepOptions
+from runbook.parse.blocks import Block
+
+_TAG = re.compile(r"<[A-Za-z.][A-Za-z0-9:.-]*>")
+_OPTIONS = re.compile(r"#\s*byexample:\s*([^\n'\"]*)$", re.M)
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+_RUNBOOK_PATTERN = re.compile(r"\.\.\.|…| \((?:re|regex|glob|equal)\)$")
+_RUNTIME_ONLY = ("if", "on", "unless", "paste")
+
+
+@dataclass
+class Example:
+    """One byexample example: its code, expected lines and options, with source lines."""
+
+    line: int
+    end: int
+    code: list[str]
+    expected: list[str]
+    options: dict[str, str]
+
+
+def options_of(code: Sequence[str]) -> dict[str, str]:
+    """The ``# byexample:`` options of an example (``+skip`` -> ``{"skip": ""}``)."""
+    found: dict[str, str] = {}
+    for m in _OPTIONS.finditer("\n".join(code)):
+        try:
+            words = shlex.split(m.group(1))
+        except ValueError:
+            words = m.group(1).split()
+        for word in words:
+            if word.startswith(("+", "-")):
+                name, _, value = word[1:].partition("=")
+                found[name] = value if word[0] == "+" else "-"
+    return found
+
+
+def examples(text: str, first_line: int) -> list[Example]:
+    """The shell examples in one zone (a fence's content or a comment's), byexample's way."""
+    lines = text.split("\n")
+    found: list[Example] = []
+    n = 0
+    while n < len(lines):
+        m = re.match(r"( *)\$ (.*)$", lines[n])
+        if not m:
+            n += 1
+            continue
+        indent = len(m.group(1))
+        start, code = n, [m.group(2)]
+        n += 1
+        while n < len(lines) and re.match(r" *>", lines[n]):
+            code.append(re.sub(r"^ *> ?", "", lines[n]))
+            n += 1
+        expected: list[str] = []
+        while n < len(lines) and lines[n].strip() and not re.match(r" *\$", lines[n]):
+            cut = lines[n][:indent]
+            expected.append(lines[n][indent:] if not cut or cut.isspace() else lines[n].lstrip())
+            n += 1
+        found.append(Example(first_line + start, first_line + n, code, expected, options_of(code)))
+    return found
+
+
+def expected_line(line: str, norm_ws: bool) -> str:
+    """One byexample expected line in runbook's line patterns."""
+    line = line.rstrip()
+    if _TAG.fullmatch(line.strip()):
+        return "..."
+    if not norm_ws and not _TAG.search(line) and not _RUNBOOK_PATTERN.search(line):
+        return line
+    parts = _TAG.split(line.strip() if norm_ws else line)
+    literal = [re.escape(p) for p in parts]
+    if norm_ws:
+        literal = [re.sub(r"(?:\\ |\\\t|\s)+", r"\\s+", p) for p in literal]
+    body = ".*".join(literal)
+    return (r"\s*" + body + r"\s*" if norm_ws else body) + " (re)"
+
+
+def _judgement(ex: Example) -> tuple[Expected | None, tuple[Criterion, ...]]:
+    opts = ex.options
+    text = "\n".join(ex.expected)
+    for removed in [opts["rm"]] if opts.get("rm") else []:
+        text = text.replace(removed, "")
+    if "pass" in opts:
+        return (Expected("...", None, origin="transcript"),
+                (Criterion("byexample: +pass", ex.line, False, (Clause("output is ignored (+pass)", ClauseKind.EXPECTED),)),))
+    if not text.strip():
+        return None, (Criterion("byexample: prints nothing", ex.line, False,
+                                (Clause("output is empty", ClauseKind.EMPTY),)),)
+    lines = [expected_line(x, "norm-ws" in opts) for x in text.split("\n")]
+    expected = Expected("\n".join(lines), Span(ex.line + len(ex.code), ex.end), origin="transcript")
+    return expected, (Criterion("byexample: output matches expected", ex.line, False,
+                                (Clause("output matches expected", ClauseKind.EXPECTED),)),)
+
+
+def _skip(opts: dict[str, str]) -> str | None:
+    if "skip" in opts and opts["skip"] != "-":
+        return "byexample: +skip"
+    runtime = next((o for o in _RUNTIME_ONLY if o in opts and opts[o] != "-"), None)
+    if runtime:
+        return f"byexample: +{runtime} needs values captured at run time, which runbook does not keep"
+    return None
+
+
+def _timeout(opts: dict[str, str]) -> float | None:
+    try:
+        return float(opts["timeout"]) if opts.get("timeout") else None
+    except ValueError:
+        return None
+
+
+def _step(ex: Example, sid: str, base: Step | None, block: Block, prefix: str, title: str, phase: str) -> Step:
+    expected, criteria = _judgement(ex)
+    return Step(id=sid, phase=phase, title=base.title if base else title, anchor=base.anchor if base else "",
+                lang=base.lang if base else "byexample", span=Span(ex.line, ex.end), end=block.end,
+                prefix=prefix, commands=(Command("\n".join(ex.code), ex.line, expected),), transcript=True,
+                criteria=criteria, attrs={}, skip_reason=_skip(ex.options), placeholders=(),
+                options=StepOptions(errexit=False, timeout_s=_timeout(ex.options)))
+
+
+def _zones(block: Block) -> list[tuple[str, int]]:
+    if block.kind == "fence":
+        return [(block.raw, block.start + 1)]
+    if block.kind == "html":
+        return [(m.group(1), block.start + block.raw.count("\n", 0, m.start(1))) for m in _COMMENT.finditer(block.raw)]
+    return []
+
+
+def read_byexample(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -> Document:
+    """``doc`` with its steps replaced by byexample's examples (one step each)."""
+    by_start = {s.span.start: s for s in doc.steps}
+    phases = list(doc.phases) or [Phase("0", doc.title, 0, False, ())]
+    steps: dict[str, list[Step]] = {p.id: [] for p in phases}
+    for block in blocks:
+        found = [ex for zone, first in _zones(block) for ex in examples(zone, first)]
+        if not found:
+            continue
+        base = by_start.get(block.start)
+        phase = base.phase if base else next((p.id for p in reversed(phases) if p.line <= block.start), phases[0].id)
+        prefix = re.match(r"[ \t>]*", lines[block.start]).group(0) if block.start < len(lines) else ""  # type: ignore[union-attr]
+        stem = base.id if base else f"L{block.start + 1}"
+        title = next((p.title for p in phases if p.id == phase), doc.title)
+        for k, ex in enumerate(found, 1):
+            sid = stem if len(found) == 1 else f"{stem}.{k}"
+            steps[phase].append(_step(ex, sid, base, block, prefix, title, phase))
+    new = tuple(replace(p, steps=tuple(steps[p.id])) for p in phases)
+    return replace(doc, phases=new, dialect="byexample")
