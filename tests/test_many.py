@@ -173,3 +173,14 @@ def test_single_document_trial_options_with_several_documents_are_usage_errors(f
     code, out = run_cli("execute", "docs", *option)
     assert code == 2 and "works on one document" in out and "hint:" in out
     assert not (folder / "b-pass.annotated.md").exists()
+
+
+def test_quiet_does_not_say_where_files_were_written(folder: Path):
+    """`-q` shows failures and the summary only: scripts that capture stderr get no extra lines."""
+    code, out = run_cli("execute", "docs/b-pass.md", "-q", "--json", "one.json")
+    assert code == 0, out
+    assert Path("one.json").exists() and (folder / "b-pass.annotated.md").exists()
+    assert "runbook: annotated document:" not in out and "runbook: results (JSON):" not in out
+    code, out = run_cli("execute", "docs", "-q", "--json", "all.json")
+    assert Path("all.json").exists()
+    assert "runbook: results (JSON):" not in out and "annotated document:" not in out

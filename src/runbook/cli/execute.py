@@ -39,7 +39,7 @@ from runbook.errors import EXIT_FAIL, EXIT_OK, RunbookError
 @click.option("--strict", is_flag=True, help="Drift (documented output differs) fails the step.")
 @click.option("-x", "--fail-fast", is_flag=True, help="Stop after the first failing step (teardown still runs).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every step's output, live as it runs.")
-@click.option("-q", "--quiet", is_flag=True, help="Show only failures and the summary.")
+@click.option("-q", "--quiet", is_flag=True, help="Show only failures and the summary (not where files were written).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour: auto = on a terminal, unless NO_COLOR is set (FORCE_COLOR forces it).")
 @click.option("--no-color", is_flag=True, help="The same as --color never.")
@@ -103,6 +103,7 @@ def execute(docs: tuple[str, ...], **opts: Any) -> None:
         fail(err)
         return
     say_kept(doc, kept, "results")
-    say_written(outputs, kept, reports=True)
+    if not opts["quiet"]:
+        say_written(outputs, kept, reports=True)
     status = run_status(run)
     sys.exit(EXIT_FAIL if kept and status == EXIT_OK else status)

@@ -142,7 +142,7 @@ def execute_many(docs: Sequence[str], opts: dict[str, Any]) -> NoReturn:
     from runbook.report.terminal import print_documents
 
     print_documents(_console(opts), entries)
-    for what, path in written:
+    for what, path in () if opts.get("quiet") else written:
         click.echo(f"runbook: {what}: {path}", err=True)
     failing = any(e.run is not None and _status(e) == EXIT_FAIL for e in entries)
     sys.exit(EXIT_INTERRUPTED if interrupted else EXIT_FAIL if failing else EXIT_OK)
@@ -207,7 +207,8 @@ def _run_one(n: int, d: _Loaded, opts: dict[str, Any]) -> "DocumentRun":
     except RunbookError as err:
         fail(err)
     say_kept(d.path, kept, "results")
-    say_written(outputs, kept)
+    if not opts.get("quiet"):
+        say_written(outputs, kept)
     return DocumentRun(d.path, run, html=html)
 
 
