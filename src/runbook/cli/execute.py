@@ -103,7 +103,6 @@ def execute(docs: tuple[str, ...], **opts: Any) -> None:
         fail(err)
         return
     say_kept(doc, kept, "results")
-    if not opts["quiet"]:
-        say_written(outputs, kept, reports=True)
+    say_written(outputs, kept, reports=True, quiet=opts["quiet"])
     status = run_status(run)
     sys.exit(EXIT_FAIL if kept and status == EXIT_OK else status)

@@ -207,13 +207,14 @@ def _run_one(n: int, d: _Loaded, opts: dict[str, Any]) -> "DocumentRun":
     except RunbookError as err:
         fail(err)
     say_kept(d.path, kept, "results")
-    if not opts.get("quiet"):
-        say_written(outputs, kept)
+    say_written(outputs, kept, quiet=bool(opts.get("quiet")))
     return DocumentRun(d.path, run, html=html)
 
 
-def say_written(outputs: "Outputs", kept: str | None, reports: bool = False) -> None:
-    """Where the annotated document (and, for one document, each report) went."""
+def say_written(outputs: "Outputs", kept: str | None, reports: bool = False, quiet: bool = False) -> None:
+    """Where the annotated document (and, for one document, each report) went; ``-q``: nothing."""
+    if quiet:
+        return
     if outputs.annotated and not kept:
         click.echo(f"runbook: annotated document: {outputs.annotated}", err=True)
     if reports:
