@@ -18,8 +18,8 @@ from typing import Callable, Mapping
 
 from runbook.model import Clause, ClauseKind, Criterion
 from runbook.parse.grammar_v2 import column_item, inside_range, parse_http, parse_v2, split_hold
-from runbook.parse.protect import PH as _PH
 from runbook.parse.protect import Token as _Token
+from runbook.parse.protect import value as _value
 from runbook.parse.protect import protect as _protect
 from runbook.parse.protect import restore as _restore
 
@@ -197,14 +197,6 @@ _UNITS = {"ms": 0.001, "msec": 0.001, "msecs": 0.001, "millisecond": 0.001, "mil
 
 class _NoMatch(Exception):
     """A rule's pattern matched but its values do not fit (e.g. a non-numeric count)."""
-
-
-def _value(text: str, tokens: list[_Token]) -> tuple[str, str]:
-    m = _PH.fullmatch(text)
-    if m:
-        tok = tokens[int(m.group(1))]
-        return tok.value, tok.kind
-    return text, "bare"
 
 
 def _number(text: str, tokens: list[_Token]) -> float:

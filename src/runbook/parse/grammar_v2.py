@@ -15,6 +15,7 @@ from typing import Callable
 
 from runbook.clauses import Clause, ClauseKind
 from runbook.parse.protect import PH, Token
+from runbook.parse.protect import value as _value
 
 K = ClauseKind
 _I = re.I
@@ -55,14 +56,6 @@ def unit_scale(unit: str) -> tuple[str, float]:
     if u in _SIZE:
         return "size", float(_SIZE[u])
     return _OTHER.get(u, u), 1.0
-
-
-def _value(text: str, tokens: list[Token]) -> tuple[str, str]:
-    m = PH.fullmatch(text)
-    if m:
-        tok = tokens[int(m.group(1))]
-        return tok.value, tok.kind
-    return text, "bare"
 
 
 def _num(text: str) -> float:

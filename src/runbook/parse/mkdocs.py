@@ -42,21 +42,13 @@ def _body_end(lines: list[str], i: int) -> int:
 
 
 def _one_pass(lines: list[str]) -> bool:
-    changed, fence, i = False, "", 0
-    while i < len(lines):
-        line = strip_newline(lines[i])
-        m = _FENCE.match(line)
-        if m and (not fence or m.group(1).startswith(fence)):
-            fence = "" if fence else m.group(1)
-        elif not fence and _MARKER.match(line):
-            end = _body_end(lines, i)
-            for k in range(i + 1, end):
-                if lines[k].startswith("    "):
-                    lines[k] = lines[k][4:]
-                    changed = True
-            i = end
-            continue
-        i += 1
+    """Move the bodies of the outermost containers four spaces left; False when none moved."""
+    changed = False
+    for i, end in containers(lines):
+        for k in range(i + 1, end):
+            if lines[k].startswith("    "):
+                lines[k] = lines[k][4:]
+                changed = True
     return changed
 
 

@@ -63,3 +63,12 @@ def protect(text: str, tokens: list[Token]) -> str:
 
 def restore(shape: str, tokens: list[Token]) -> str:
     return PH.sub(lambda m: tokens[int(m.group(1))].raw, shape)
+
+
+def value(text: str, tokens: list[Token]) -> tuple[str, str]:
+    """A clause's value and its kind: the protected token ``text`` stands for, or ``text`` bare."""
+    m = PH.fullmatch(text)
+    if m:
+        tok = tokens[int(m.group(1))]
+        return tok.value, tok.kind
+    return text, "bare"
