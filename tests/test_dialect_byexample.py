@@ -6,6 +6,7 @@ Each verdict is compared with real byexample (``byexample -l shell``) on the sam
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -75,14 +76,88 @@ def test_byexample_runs_nothing_byexample_would_not(tmp_path: Path) -> None:
     assert not (tmp_path / "no-prompt-ran").exists() and not (tmp_path / "skipped-ran").exists()
 
 
-def test_byexample_paste_example_is_skipped_with_its_reason(tmp_path: Path) -> None:
+RUNTIME = {
+    "paste_puts_the_captured_value_in_the_code":
+        f"{F}shell\n$ echo 'pid 4242 ok'\npid <pid> ok\n\n$ echo '<pid>'   # byexample: +paste\n4242\n{F}\n",
+    "paste_makes_the_expected_tag_literal":
+        f"{F}shell\n$ echo 4242\n<n>\n\n$ echo 4243   # byexample: +paste\n<n>\n\n$ echo 4243\n<n>\n{F}\n",
+    "capture_spans_lines_and_paste_carries_them":
+        f"{F}shell\n$ printf 'a\\nb\\nc\\n'\na\n<mid>\n\n$ echo '<mid>'   # byexample: +paste\nb\nc\n{F}\n",
+    "hidden_capture_feeds_a_later_paste":
+        "<!--\n$ echo secret-dir\n<dir>\n-->\n\n" + f"{F}shell\n$ echo <dir>   # byexample: +paste\nsecret-dir\n{F}\n",
+    "if_and_unless_read_the_clipboard":
+        f"{F}shell\n$ echo ; echo yes\n<empty>\n<full>\n\n$ echo never   # byexample: +if=empty\n"
+        f"$ echo runs   # byexample: +if=full\nruns\n$ echo never   # byexample: +unless=full\n"
+        f"$ echo runs2   # byexample: +unless=empty\nruns2\n{F}\n",
+    "paste_of_a_tag_never_captured_stops_the_document":
+        f"{F}shell\n$ echo a\na\n$ echo '<nope>'   # byexample: +paste\n$ echo after\nafter\n{F}\n",
+    "if_on_a_tag_never_captured_stops_the_document":
+        f"{F}shell\n$ echo a\na\n$ echo b   # byexample: +if=nope\nb\n$ echo after\nafter\n{F}\n",
+    "fail_fast_skips_the_rest_after_a_failure":
+        f"{F}shell\n$ echo a\nb\n$ echo c   # byexample: +fail-fast\nc\n$ echo d\nzzz\n$ echo e   # byexample: -skip\ne\n{F}\n",
+    "fail_fast_without_a_failure_changes_nothing":
+        f"{F}shell\n$ echo c   # byexample: +fail-fast\nc\n$ echo d\nd\n{F}\n",
+    "posix_mode_like_byexample": f"{F}shell\n$ echo $POSIXLY_CORRECT\ny\n{F}\n",
+    "terminal_is_80_columns_like_byexample": f"{F}shell\n$ echo $COLUMNS\n80\n{F}\n",
+}
+"""Rules that act at run time (the clipboard, conditions, fail-fast) and byexample's shell."""
+
+_COUNTS = re.compile(r"\[(PASS|FAIL|ABORT)\] Pass: (\d+) Fail: (\d+) Skip: (\d+)")
+
+
+def _byexample_counts(path: Path) -> tuple[str, int, int, int]:
+    out = subprocess.run([BYEXAMPLE, "-l", "shell", "--pretty", "none", "--timeout", "20", str(path)],
+                         capture_output=True, text=True, timeout=120, cwd=path.parent).stdout
+    m = _COUNTS.search(out)
+    assert m, out
+    return m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4))
+
+
+@pytest.mark.parametrize("name", sorted(RUNTIME))
+def test_byexample_run_time_rules_give_byexample_verdict_per_example(tmp_path: Path, name: str) -> None:
+    path = tmp_path / f"{name}.md"
+    path.write_text(HEAD + RUNTIME[name])
+    verdict, passed, failed, skipped = _byexample_counts(path)
+    code, out = _runbook("execute", str(path), "--no-annotate", "--no-color", "--json", str(tmp_path / "r.json"))
+    steps = [s for s in json.loads((tmp_path / "r.json").read_text())["steps"] if not s["id"].startswith("byexample-")]
+    counts = {st: sum(s["status"] == st for s in steps) for st in ("pass", "fail", "error", "skip")}
+    assert (code == 0) == (verdict == "PASS"), f"{name}: byexample {verdict}, runbook exit {code}\n{out}"
+    assert counts["pass"] == passed and counts["fail"] == failed, f"{name}: {counts} vs byexample {passed}/{failed}"
+    if verdict == "ABORT":  # byexample stops at the broken example: it and the rest are not counted
+        assert counts["error"] == 1 and passed + failed + counts["error"] + counts["skip"] == len(steps)
+    else:
+        assert counts["skip"] == skipped and counts["error"] == 0, f"{name}: {counts} vs byexample skip {skipped}"
+
+
+def test_byexample_job_control_examples_are_skipped_not_misjudged(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.md"
+    path.write_text(HEAD + f"{F}shell\n$ sleep 1 >/dev/null 2>&1 &\n[<job-id>] <pid>\n\n$ kill %% ; wait   # byexample: +timeout=8\n"
+                    f"[<job-id>]<...>Terminated<...>\n\n$ echo ok\nok\n{F}\n")
+    assert _byexample_counts(path) == ("PASS", 3, 0, 0)
+    code, out = _runbook("execute", str(path), "--no-annotate", "--no-color", "--json", str(tmp_path / "r.json"))
+    steps = json.loads((tmp_path / "r.json").read_text())["steps"][1:]
+    assert code == 0, out
+    assert [s["status"] for s in steps] == ["skip", "skip", "pass"]
+    assert all("job control" in s["reason"] for s in steps[:2])
+
+
+def test_byexample_stop_on_silence_example_is_skipped_not_run_to_its_timeout(tmp_path: Path) -> None:
+    path = tmp_path / "silence.md"
+    path.write_text(HEAD + f"{F}shell\n$ sleep 300; touch {tmp_path}/ran   # byexample: +stop-on-silence\n{F}\n")
+    code, out = _runbook("execute", str(path), "--no-annotate", "--no-color", "--json", str(tmp_path / "r.json"))
+    step = json.loads((tmp_path / "r.json").read_text())["steps"][1]
+    assert code == 0, out
+    assert step["status"] == "skip" and "+stop-on-silence" in step["reason"]
+    assert not (tmp_path / "ran").exists()
+    assert _byexample_counts(path)[0] == "PASS"
+
+
+def test_byexample_paste_runs_the_pasted_value_not_the_tag(tmp_path: Path) -> None:
     path = tmp_path / "paste.md"
-    path.write_text(HEAD + f"{F}shell\n$ echo 42\n<n>\n\n$ echo 42   # byexample: +paste\n<n>\n{F}\n")
-    out_json = tmp_path / "r.json"
-    _runbook("execute", str(path), "--no-annotate", "--json", str(out_json))
-    steps = json.loads(out_json.read_text())["steps"]
-    assert [s["status"] for s in steps] == ["pass", "skip"]
-    assert "+paste" in steps[1]["reason"]
+    path.write_text(HEAD + f"{F}shell\n$ echo {tmp_path}/made\n<target>\n\n$ touch <target>   # byexample: +paste\n{F}\n")
+    code, out = _runbook("execute", str(path), "--no-annotate", "--no-color")
+    assert code == 0, out
+    assert (tmp_path / "made").exists() and not (tmp_path / "<target>").exists()
 
 
 def test_byexample_dialect_is_said_in_list(tmp_path: Path) -> None:
@@ -92,4 +167,4 @@ def test_byexample_dialect_is_said_in_list(tmp_path: Path) -> None:
     listing = json.loads(_runbook("list", str(path), "--format", "json")[1])
     assert text.startswith("dialect: byexample\n")
     assert listing["dialect"] == "byexample"
-    assert [s["id"] for s in listing["steps"]] == ["0-1.1", "0-1.2"]
+    assert [s["id"] for s in listing["steps"]] == ["byexample-shell", "0-1.1", "0-1.2"]

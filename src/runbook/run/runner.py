@@ -35,6 +35,7 @@ from runbook.model import (
 )
 from runbook.parse.placeholders import fill_placeholders
 from runbook.run.background import BackgroundSteps
+from runbook.run.clipboard import carry_for
 from runbook.run.evidence import masked_expected, output_cap_for, reported
 from runbook.run.mask import Masker
 from runbook.run.plan import Plan, build_plan
@@ -77,6 +78,7 @@ class Runner(BackgroundSteps):
         """The run's marker, watchdog and final sweep: nothing the run starts outlives it."""
         self._inputs = {**os.environ, **settings.env, **settings.values}
         """Where placeholders and dialog ``${VAR}`` replies take their values."""
+        self._carry = carry_for(doc)  # what a step hands the next at run time (byexample's +paste)
 
     # -- control -------------------------------------------------------------
     def interrupt(self) -> None:
@@ -209,16 +211,17 @@ class Runner(BackgroundSteps):
     def _run_step(self, step: Step) -> StepResult:
         self._step_interrupted = False
         self._wake.clear()
-        skipped = self._skip_reason(step) or self._declined(step)
-        if skipped:
-            return self._not_run(step, Status.SKIP, skipped)
+        step, ruled = self._carry.before(step)
+        skipped = "" if ruled else self._skip_reason(step) or self._declined(step)
+        if ruled or skipped:
+            return ruled or self._not_run(step, Status.SKIP, skipped)
         commands = [Command(fill_placeholders(c.text, self._inputs), c.line, c.expected) if step.placeholders else c
                     for c in step.commands]
         if step.role == "background":
             return self._run_background(step, "\n".join(c.text for c in commands))
         result = self.observers.review(step, awaiting_person(step, self._attempts(step, commands)))
         self._masked_at[step.id] = self.masker.generation
-        return self.masker.result(result, outputs=False)
+        return self._carry.after(step, self.masker.result(result, outputs=False))
 
     def _declined(self, step: Step) -> str:
         """``--step-by-step``: a person may skip the step or quit the run (teardown still runs)."""

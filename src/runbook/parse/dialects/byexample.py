@@ -15,8 +15,11 @@ What byexample does (``modules/shell.py``, ``modules/delimiters.py``, ``parser.p
 * ``# byexample: +opt ...`` on the example's lines sets its options, for that example
   only: ``+skip`` (not run), ``+pass`` (run, never checked), ``+norm-ws`` (any run of
   whitespace equals any other), ``+timeout=N`` (seconds), ``+rm=X`` (X removed from the
-  expected text). ``+if=`` / ``+unless=`` / ``+paste`` depend on values captured at run
-  time, which runbook does not keep: such an example is skipped, with that reason.
+  expected text). ``+paste``, ``+if=`` / ``+unless=`` and ``+fail-fast`` act at run time
+  (:mod:`runbook.run.clipboard`): the options and the expected text as written travel in
+  the step's ``byexample`` / ``byexample-expected`` attributes. ``+stop-on-silence`` and
+  ``+input`` / ``+type`` need byexample's terminal driving: such an example is skipped,
+  with that reason, never run differently.
 
 Each example becomes one step (the block's step id, ``.1``, ``.2`` … when a block holds
 several); blocks byexample would not read (a ``bash`` block without ``$`` prompts) do
@@ -27,6 +30,7 @@ matches any number of lines.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from dataclasses import dataclass, replace
@@ -40,7 +44,10 @@ _TAG = re.compile(r"<[A-Za-z.][A-Za-z0-9:.-]*>")
 _OPTIONS = re.compile(r"#\s*byexample:\s*([^\n'\"]*)$", re.M)
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _RUNBOOK_PATTERN = re.compile(r"\.\.\.|…| \((?:re|regex|glob|equal)\)$")
-_RUNTIME_ONLY = ("if", "on", "unless", "paste")
+_DRIVEN = ("stop-on-silence", "input", "type")
+"""Options that drive the example's process (byexample suspends it, types into it): not read."""
+SHELL_SETUP = "shopt -u checkwinsize; export COLUMNS=80 LINES=24; set -o posix"
+"""byexample's shell: bash in POSIX mode (``--posix``) on a 24x80 terminal (its geometry)."""
 
 
 @dataclass
@@ -109,29 +116,41 @@ def expected_line(line: str, norm_ws: bool) -> str:
     return (r"\s*" + body + r"\s*" if norm_ws else body) + " (re)"
 
 
+def expected_text(raw: str, opts: dict[str, str]) -> str:
+    """An example's expected text (``+rm=`` applied) in runbook's line patterns (``""``: none)."""
+    for removed in [opts["rm"]] if opts.get("rm") else []:
+        raw = raw.replace(removed, "")
+    if not raw.strip():
+        return ""
+    return "\n".join(expected_line(x, "norm-ws" in opts) for x in raw.split("\n"))
+
+
 def _judgement(ex: Example) -> tuple[Expected | None, tuple[Criterion, ...]]:
     opts = ex.options
-    text = "\n".join(ex.expected)
-    for removed in [opts["rm"]] if opts.get("rm") else []:
-        text = text.replace(removed, "")
+    text = expected_text("\n".join(ex.expected), opts)
     if "pass" in opts:
         return (Expected("...", None, origin="transcript"),
                 (Criterion("byexample: +pass", ex.line, False, (Clause("output is ignored (+pass)", ClauseKind.EXPECTED),)),))
-    if not text.strip():
+    if not text:
         return None, (Criterion("byexample: prints nothing", ex.line, False,
                                 (Clause("output is empty", ClauseKind.EMPTY),)),)
-    lines = [expected_line(x, "norm-ws" in opts) for x in text.split("\n")]
-    expected = Expected("\n".join(lines), Span(ex.line + len(ex.code), ex.end), origin="transcript")
+    expected = Expected(text, Span(ex.line + len(ex.code), ex.end), origin="transcript")
     return expected, (Criterion("byexample: output matches expected", ex.line, False,
                                 (Clause("output matches expected", ClauseKind.EXPECTED),)),)
 
 
-def _skip(opts: dict[str, str]) -> str | None:
+_JOBS = re.compile(r"(?<![&|>])&\s*(?:#.*)?$|^\s*(?:jobs|fg|bg)\b|%(?:%|\d|\+)", re.M)
+"""Job control: a job started with a final ``&`` (bash prints ``[1] PID``), ``jobs``, ``fg``, ``%1``."""
+
+
+def _skip(opts: dict[str, str], code: Sequence[str] = ()) -> str | None:
     if "skip" in opts and opts["skip"] != "-":
         return "byexample: +skip"
-    runtime = next((o for o in _RUNTIME_ONLY if o in opts and opts[o] != "-"), None)
-    if runtime:
-        return f"byexample: +{runtime} needs values captured at run time, which runbook does not keep"
+    if _JOBS.search("\n".join(code)):
+        return "byexample: job control ([1] PID lines, jobs, fg, %N): runbook's shell runs with job control off"
+    driven = next((o for o in _DRIVEN if o in opts and opts[o] != "-"), None)
+    if driven:
+        return f"byexample: +{driven} needs byexample's own terminal driving, which runbook does not do"
     return None
 
 
@@ -147,8 +166,14 @@ def _step(ex: Example, sid: str, base: Step | None, block: Block, prefix: str, t
     return Step(id=sid, phase=phase, title=base.title if base else title, anchor=base.anchor if base else "",
                 lang=base.lang if base else "byexample", span=Span(ex.line, ex.end), end=block.end,
                 prefix=prefix, commands=(Command("\n".join(ex.code), ex.line, expected),), transcript=True,
-                criteria=criteria, attrs={}, skip_reason=_skip(ex.options), placeholders=(),
+                criteria=criteria, attrs=_attrs(ex), skip_reason=_skip(ex.options, ex.code), placeholders=(),
                 options=StepOptions(errexit=False, timeout_s=_timeout(ex.options)))
+
+
+def _attrs(ex: Example) -> dict[str, str]:
+    """What the run needs of the example as written: its options and its expected text."""
+    opts = " ".join(("-" + k) if v == "-" else shlex.quote("+" + k + ("=" + v if v else "")) for k, v in ex.options.items())
+    return {"byexample": opts, "byexample-expected": "\n".join(ex.expected)}
 
 
 def _zones(block: Block) -> list[tuple[str, int]]:
@@ -176,5 +201,16 @@ def read_byexample(doc: Document, blocks: Sequence[Block], lines: Sequence[str])
         for k, ex in enumerate(found, 1):
             sid = stem if len(found) == 1 else f"{stem}.{k}"
             steps[phase].append(_step(ex, sid, base, block, prefix, title, phase))
+    if any(steps.values()):
+        steps[phases[0].id].insert(0, _shell_setup(phases[0].id))
     new = tuple(replace(p, steps=tuple(steps[p.id])) for p in phases)
-    return replace(doc, phases=new, dialect="byexample")
+    # byexample runs in the folder it is started from, not the document's
+    front = doc.front_matter if "cwd" in doc.front_matter else {**doc.front_matter, "cwd": os.getcwd()}
+    return replace(doc, phases=new, dialect="byexample", front_matter=front)
+
+
+def _shell_setup(phase: str) -> Step:
+    """A setup step giving the shell byexample's settings (:data:`SHELL_SETUP`)."""
+    return Step(id="byexample-shell", phase=phase, title="byexample: bash --posix, 24x80 (its geometry)", anchor="",
+                lang="byexample", span=Span(0, 0), end=0, prefix="", commands=(Command(SHELL_SETUP, 0),),
+                transcript=False, attrs={"setup": ""}, options=StepOptions())
