@@ -168,3 +168,21 @@ def test_byexample_dialect_is_said_in_list(tmp_path: Path) -> None:
     assert text.startswith("dialect: byexample\n")
     assert listing["dialect"] == "byexample"
     assert [s["id"] for s in listing["steps"]] == ["byexample-shell", "0-1.1", "0-1.2"]
+
+
+def test_byexample_tag_at_a_line_end_spans_lines_as_byexample_does(tmp_path: Path) -> None:
+    path = tmp_path / "span.md"
+    path.write_text(HEAD + f"{F}shell\n$ printf 'noise\\nmore\\n=> Parse failed\\nValueError: x\\nlast\\n'\n"
+                    f"<...>=> Parse failed\nValueError: <...>\n{F}\n\n"
+                    f"{F}shell\n$ printf 'a\\nb\\n'\n<...>=> Parse failed\n{F}\n")
+    assert _byexample_counts(path) == ("FAIL", 1, 1, 0)
+    code, out = _runbook("execute", str(path), "--no-annotate", "--no-color", "--json", str(tmp_path / "r.json"))
+    assert [s["status"] for s in json.loads((tmp_path / "r.json").read_text())["steps"][1:]] == ["pass", "fail"], out
+
+
+def test_byexample_nbsp_line_is_not_blank_and_rm_removes_it(tmp_path: Path) -> None:
+    path = tmp_path / "nbsp.md"
+    path.write_text(HEAD + f"{F}shell\n$ printf 'a\\n\\nb\\n'   # byexample: +rm=\u00a0\n\u00a0a\n\u00a0\n\u00a0b\n{F}\n")
+    assert _byexample_counts(path) == ("PASS", 1, 0, 0)
+    code, out = _runbook("execute", str(path), "--no-annotate", "--no-color")
+    assert code == 0, out

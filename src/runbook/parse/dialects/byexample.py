@@ -93,7 +93,7 @@ def examples(text: str, first_line: int) -> list[Example]:
             code.append(re.sub(r"^ *> ?", "", lines[n]))
             n += 1
         expected: list[str] = []
-        while n < len(lines) and lines[n].strip() and not re.match(r" *\$", lines[n]):
+        while n < len(lines) and lines[n].strip(" \t") and not re.match(r" *\$", lines[n]):
             cut = lines[n][:indent]
             expected.append(lines[n][indent:] if not cut or cut.isspace() else lines[n].lstrip())
             n += 1
@@ -102,10 +102,19 @@ def examples(text: str, first_line: int) -> list[Example]:
 
 
 def expected_line(line: str, norm_ws: bool) -> str:
-    """One byexample expected line in runbook's line patterns."""
+    """One byexample expected line in runbook's line patterns (a tag at either end of the line
+    may span lines, as byexample's does: a ``...`` line on that side)."""
     line = line.rstrip()
     if _TAG.fullmatch(line.strip()):
         return "..."
+    body = _line_pattern(line, norm_ws)
+    edge = line.strip() if norm_ws else line
+    head = "...\n" if _TAG.match(edge) else ""
+    tail = "\n..." if re.search(_TAG.pattern + "$", edge) else ""
+    return head + body + tail
+
+
+def _line_pattern(line: str, norm_ws: bool) -> str:
     if not norm_ws and not _TAG.search(line) and not _RUNBOOK_PATTERN.search(line):
         return line
     parts = _TAG.split(line.strip() if norm_ws else line)
