@@ -25,7 +25,7 @@ import re
 from dataclasses import replace
 
 from runbook.model import Command, Document, Expected, Status, Step, StepResult
-from runbook.parse.dialects.byexample import expected_text, options_of
+from runbook.parse.dialects.byexample import expected_text, step_options
 
 _TAG = re.compile(r"<([A-Za-z.][A-Za-z0-9:.-]*)>")
 _PASTE = re.compile(r"<((?:\w|-|\.)+)>")
@@ -61,7 +61,7 @@ class Clipboard(Carry):
     def before(self, step: Step) -> tuple[Step, StepResult | None]:
         if "byexample-expected" not in step.attrs:
             return step, None
-        opts = options_of(["# byexample: " + step.attrs.get("byexample", "")])
+        opts = step_options(step.attrs)
         if self.broken:
             return step, _result(step, Status.SKIP, f"not reached (byexample stops: {self.broken})")
         if self.failing_fast and opts.get("skip") != "-":
@@ -76,7 +76,7 @@ class Clipboard(Carry):
     def after(self, step: Step, result: StepResult) -> StepResult:
         if "byexample-expected" not in step.attrs or result.status is Status.SKIP:
             return result
-        opts = options_of(["# byexample: " + step.attrs.get("byexample", "")])
+        opts = step_options(step.attrs)
         self.failed = self.failed or result.status in (Status.FAIL, Status.ERROR)
         self.failing_fast = self.failing_fast or (self.failed and "fail-fast" in opts and opts["fail-fast"] != "-")
         if result.command_outputs:

@@ -34,7 +34,7 @@ import os
 import re
 import shlex
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from runbook.model import Clause, ClauseKind, Command, Criterion, Document, Expected, Phase, Span, Step
 from runbook.model import StepOptions
@@ -65,14 +65,25 @@ def options_of(code: Sequence[str]) -> dict[str, str]:
     """The ``# byexample:`` options of an example (``+skip`` -> ``{"skip": ""}``)."""
     found: dict[str, str] = {}
     for m in _OPTIONS.finditer("\n".join(code)):
-        try:
-            words = shlex.split(m.group(1))
-        except ValueError:
-            words = m.group(1).split()
-        for word in words:
-            if word.startswith(("+", "-")):
-                name, _, value = word[1:].partition("=")
-                found[name] = value if word[0] == "+" else "-"
+        found.update(_words(m.group(1)))
+    return found
+
+
+def step_options(attrs: Mapping[str, str]) -> dict[str, str]:
+    """The options of an example read back from its step's ``byexample`` attribute."""
+    return _words(attrs.get("byexample", ""))
+
+
+def _words(text: str) -> dict[str, str]:
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()
+    found: dict[str, str] = {}
+    for word in words:
+        if word.startswith(("+", "-")):
+            name, _, value = word[1:].partition("=")
+            found[name] = value if word[0] == "+" else "-"
     return found
 
 
