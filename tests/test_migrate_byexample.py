@@ -80,3 +80,13 @@ def test_migrate_refuses_a_document_that_is_not_byexample(tmp_path: Path) -> Non
     path.write_text(f"# Plain\n\n{F}bash\necho hi\n{F}\n")
     code, out = _runbook("migrate", str(path), "--from", "byexample", "-o", "-")
     assert code == 2 and "not read as a byexample document" in out
+
+
+def test_migrate_writes_beside_the_document_never_over_it(tmp_path: Path) -> None:
+    path = tmp_path / "doc.md"
+    original = HEAD + f"{F}shell\n$ echo hi\nhi\n{F}\n"
+    path.write_text(original)
+    code, out = _runbook("migrate", str(path), "--from", "byexample")
+    assert code == 0, out
+    assert path.read_text() == original
+    assert "```bash errexit=false\necho hi\n```" in (tmp_path / "doc.runbook.md").read_text()

@@ -15,11 +15,11 @@ DIALECT_CHOICES = ("tesh", "byexample", "ie", "scrut", "cram")
 @click.option("--from", "source", type=click.Choice(DIALECT_CHOICES), required=True,
               help="The tool DOC was written for (docs/dialects.md).")
 @click.option("-o", "--output", "out", metavar="PATH",
-              help="Where to write the result ('-' for stdout; default: DOC with .md, e.g. foo.t -> foo.md).")
+              help="Where to write the result ('-' for stdout; default: foo.t -> foo.md, foo.md -> foo.runbook.md).")
 def migrate(doc: str, source: str, out: str | None) -> None:
     """Rewrite DOC in runbook's own format, same verdicts.
 
-    Written today: --from cram (prysk .t files); docs/dialects.md.
+    Written today: --from cram (prysk .t files), --from byexample; docs/dialects.md.
     """
     import os
 
@@ -28,7 +28,8 @@ def migrate(doc: str, source: str, out: str | None) -> None:
 
     try:
         text = rewrite(Source.read(doc).text, doc, source)
-        target = out or os.path.splitext(doc)[0] + ".md"
+        stem, ext = os.path.splitext(doc)
+        target = out or stem + (".runbook.md" if ext == ".md" else ".md")
         if target == "-":
             click.echo(text, nl=False)
             return

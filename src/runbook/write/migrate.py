@@ -2,7 +2,8 @@
 
 The rewrite keeps the author's words and commands and changes only what runbook reads
 differently, so the new document gets the same verdicts as the old one read in its
-dialect (docs/dialects.md, "Migrating"). Only cram / prysk is written so far:
+dialect (docs/dialects.md, "Migrating"). cram / prysk is written here, byexample in
+:mod:`runbook.write.migrate_byexample`:
 
 * each comment paragraph stays a paragraph; each command becomes a ```` ```bash ```` block
   (its ``  > `` lines joined as script lines) with ``errexit=false`` and ``exit=N`` from its
