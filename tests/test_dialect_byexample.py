@@ -186,3 +186,14 @@ def test_byexample_nbsp_line_is_not_blank_and_rm_removes_it(tmp_path: Path) -> N
     assert _byexample_counts(path) == ("PASS", 1, 0, 0)
     code, out = _runbook("execute", str(path), "--no-annotate", "--no-color")
     assert code == 0, out
+
+
+def test_byexample_tag_inside_a_line_spans_lines_as_byexample_does(tmp_path: Path) -> None:
+    path = tmp_path / "inner.md"
+    path.write_text(HEAD + f"{F}shell\n$ printf 'usage: prog [-a]\\n      [-b] [-c]\\n'\nusage: <prog> [-b] <...>\n{F}\n\n"
+                    f"{F}shell\n$ printf 'usage: prog [-a]\\n'\nusage: <prog> [-b] <...>\n{F}\n\n"
+                    f"{F}shell\n$ echo 'pid 42 ok'\npid <pid> ok\n\n$ echo '<pid>'   # byexample: +paste\n42\n{F}\n")
+    assert _byexample_counts(path) == ("FAIL", 3, 1, 0)
+    code, out = _runbook("execute", str(path), "--no-annotate", "--no-color", "--json", str(tmp_path / "r.json"))
+    steps = json.loads((tmp_path / "r.json").read_text())["steps"][1:]
+    assert [s["status"] for s in steps] == ["pass", "fail", "pass", "pass"], out

@@ -24,10 +24,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from runbook.model import Command, Document, Expected, Status, Step, StepResult
-from runbook.parse.dialects.byexample import expected_text, step_options
+from runbook.model import Command, Document, Status, Step, StepResult
+from runbook.parse.dialects.byexample import judgement, step_options, tags_regex
 
-_TAG = re.compile(r"<([A-Za-z.][A-Za-z0-9:.-]*)>")
 _PASTE = re.compile(r"<((?:\w|-|\.)+)>")
 """byexample's ``PASTE_RE``: what ``+paste`` replaces in the code."""
 
@@ -108,10 +107,10 @@ class Clipboard(Carry):
         if missing:
             self.broken = "+paste of tags never captured: " + ", ".join(f"<{m}>" for m in missing)
             return step, _result(step, Status.ERROR, f"byexample: {self.broken}")
-        text = expected_text(self._expected(step, opts), opts)
         cmd = step.commands[0]
-        expected = replace(cmd.expected, text=text) if cmd.expected is not None and text else cmd.expected
-        return replace(step, commands=(Command(code, cmd.line, expected),)), None
+        expected, criteria = judgement(self._expected(step, opts), opts, step.span.start,
+                                       cmd.expected.span if cmd.expected is not None else None)
+        return replace(step, commands=(Command(code, cmd.line, expected),), criteria=criteria), None
 
 
 def paste(text: str, values: dict[str, str], missing: list[str] | None = None) -> str:
@@ -131,31 +130,11 @@ def paste(text: str, values: dict[str, str], missing: list[str] | None = None) -
 def captures(expected: str, got: str, norm_ws: bool) -> dict[str, str]:
     """The value of each named tag when ``got`` matches ``expected`` as a whole (``{}`` if not)."""
     names: dict[str, str] = {}
-    parts: list[str] = []
-    last = 0
-    expected = _tidy(expected)
-    for m in _TAG.finditer(expected):
-        parts.append(_literal(expected[last:m.start()], norm_ws))
-        name = m.group(1)
-        if name == "...":
-            parts.append("(?:.*?)")
-        elif name in names:
-            parts.append(f"(?P={names[name]})")
-        else:
-            names[name] = f"g{len(names)}"
-            parts.append(f"(?P<{names[name]}>.*?)")
-        last = m.end()
-    parts.append(_literal(expected[last:], norm_ws))
-    found = re.fullmatch(r"\s*" + "".join(parts) + r"\s*" if norm_ws else "".join(parts), _tidy(got), re.S)
+    body = tags_regex(expected, norm_ws, names)
+    found = re.fullmatch(r"\s*" + body + r"\s*" if norm_ws else body, _tidy(got), re.S)
     if found is None:
         return {}
     return {name: found.group(group) for name, group in names.items()}
-
-
-def _literal(text: str, norm_ws: bool) -> str:
-    if norm_ws:
-        return r"\s+".join(re.escape(w) for w in re.split(r"\s+", text))
-    return re.escape(text)
 
 
 def _tidy(got: str) -> str:

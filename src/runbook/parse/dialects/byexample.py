@@ -145,18 +145,72 @@ def expected_text(raw: str, opts: dict[str, str]) -> str:
     return "\n".join(expected_line(x, "norm-ws" in opts) for x in raw.split("\n"))
 
 
-def _judgement(ex: Example) -> tuple[Expected | None, tuple[Criterion, ...]]:
-    opts = ex.options
-    text = expected_text("\n".join(ex.expected), opts)
-    if "pass" in opts:
+def tags_regex(expected: str, norm_ws: bool, names: dict[str, str] | None = None) -> str:
+    """byexample's regex for an expected text: its literals, each tag lazy and free to span
+    lines, trailing whitespace free. With ``names``, a named tag is a group (its name is
+    recorded there) and its repeats a back-reference, as the clipboard reads them."""
+    text = "\n".join(line.rstrip() for line in expected.split("\n")).strip("\n")
+    parts: list[str] = []
+    last = 0
+    for m in _TAG.finditer(text):
+        parts.append(_literal(text[last:m.start()], norm_ws))
+        name = m.group(0)[1:-1]
+        if names is None or name == "...":
+            parts.append("(?:.*?)")
+        elif name in names:
+            parts.append(f"(?P={names[name]})")
+        else:
+            names[name] = f"g{len(names)}"
+            parts.append(f"(?P<{names[name]}>.*?)")
+        last = m.end()
+    parts.append(_literal(text[last:], norm_ws))
+    return "".join(parts)
+
+
+def _literal(text: str, norm_ws: bool) -> str:
+    if norm_ws:
+        return r"\s+".join(re.escape(w) for w in re.split(r"\s+", text))
+    return r"[ \t]*\n".join(re.escape(line) for line in text.split("\n"))
+
+
+def whole_regex(expected: str, norm_ws: bool) -> str:
+    """:func:`tags_regex` anchored to the whole output (leading blank lines and trailing
+    whitespace free), for the judge's ``output matches /…/``."""
+    return r"(?s)\A(?:[ \t]*\n)*" + (r"\s*" if norm_ws else "") + tags_regex(expected, norm_ws) + r"\s*\Z"
+
+
+def _inner_tag(raw: str, norm_ws: bool) -> bool:
+    """A tag inside a line (text on both sides): byexample's may span lines, a line pattern cannot."""
+    for line in raw.split("\n"):
+        edge = line.strip() if norm_ws else line.rstrip()
+        if any(0 < m.start() and m.end() < len(edge) for m in _TAG.finditer(edge)):
+            return True
+    return False
+
+
+def judgement(raw: str, opts: dict[str, str], line: int, span: Span | None) -> tuple[Expected | None, tuple[Criterion, ...]]:
+    """How an example is judged: its expected text as runbook line patterns (or, with a tag
+    inside a line, as byexample's whole regex), ``+pass``, or nothing printed."""
+    text = expected_text(raw, opts)
+    if "pass" in opts and opts["pass"] != "-":
         return (Expected("...", None, origin="transcript"),
-                (Criterion("byexample: +pass", ex.line, False, (Clause("output is ignored (+pass)", ClauseKind.EXPECTED),)),))
+                (Criterion("byexample: +pass", line, False, (Clause("output is ignored (+pass)", ClauseKind.EXPECTED),)),))
     if not text:
-        return None, (Criterion("byexample: prints nothing", ex.line, False,
+        return None, (Criterion("byexample: prints nothing", line, False,
                                 (Clause("output is empty", ClauseKind.EMPTY),)),)
-    expected = Expected(text, Span(ex.line + len(ex.code), ex.end), origin="transcript")
-    return expected, (Criterion("byexample: output matches expected", ex.line, False,
+    expected = Expected(text, span, origin="transcript")
+    norm_ws = "norm-ws" in opts
+    removed = raw.replace(opts["rm"], "") if opts.get("rm") else raw
+    if _inner_tag(removed, norm_ws):
+        clause = Clause("output matches expected (a tag inside a line may span lines)", ClauseKind.REGEX,
+                        value=whole_regex(removed, norm_ws))
+        return expected, (Criterion("byexample: output matches expected", line, False, (clause,)),)
+    return expected, (Criterion("byexample: output matches expected", line, False,
                                 (Clause("output matches expected", ClauseKind.EXPECTED),)),)
+
+
+def _judgement(ex: Example) -> tuple[Expected | None, tuple[Criterion, ...]]:
+    return judgement("\n".join(ex.expected), ex.options, ex.line, Span(ex.line + len(ex.code), ex.end))
 
 
 _JOBS = re.compile(r"(?<![&|>])&\s*(?:#.*)?$|^\s*(?:jobs|fg|bg)\b|%(?:%|\d|\+)", re.M)
