@@ -97,6 +97,8 @@ RUNTIME = {
         f"{F}shell\n$ echo a\nb\n$ echo c   # byexample: +fail-fast\nc\n$ echo d\nzzz\n$ echo e   # byexample: -skip\ne\n{F}\n",
     "fail_fast_without_a_failure_changes_nothing":
         f"{F}shell\n$ echo c   # byexample: +fail-fast\nc\n$ echo d\nd\n{F}\n",
+    "norm_ws_spans_a_blank_line":
+        f"{F}shell\n$ printf 'a\\n\\nb\\n'   # byexample: +norm-ws\na\nb\n\n$ printf 'a\\nc\\n'   # byexample: +norm-ws\na\nb\n{F}\n",
     "posix_mode_like_byexample": f"{F}shell\n$ echo $POSIXLY_CORRECT\ny\n{F}\n",
     "terminal_is_80_columns_like_byexample": f"{F}shell\n$ echo $COLUMNS\n80\n{F}\n",
 }

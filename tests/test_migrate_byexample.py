@@ -32,6 +32,9 @@ DOCS = {
     "output_that_says_byexample": f"{F}shell\n$ echo 'byexample: error: x'\nbyexample: error: x\n{F}\n",
     "fail_fast_stops_after_a_failure": f"{F}shell\n$ echo a   # byexample: +fail-fast\nb\n$ echo c\nc\n{F}\n",
     "prompt_less_block_does_not_run": f"{F}bash\necho never > ran.txt\n{F}\n\n{F}shell\n$ test -e ran.txt || echo absent\nabsent\n{F}\n",
+    "tag_inside_a_line_and_norm_ws_span_lines":
+        f"{F}shell\n$ printf 'usage: prog [-a]\\n      [-b] [-c]\\n'\nusage: <prog> [-b] <...>\n\n"
+        f"$ printf 'a\\n\\nb\\n'   # byexample: +norm-ws\na\nb\n\n$ printf 'usage: x\\n'\nusage: <x> [-b]\n{F}\n",
     "timeout_option": f"{F}shell\n$ sleep 1; echo done   # byexample: +timeout=20\ndone\n{F}\n",
 }
 

@@ -8,6 +8,8 @@ headings and other blocks stay as written; each block (fence or HTML comment) ho
   dropped; ``+timeout=N`` becomes ``timeout=N``; ``+skip``, job control,
   ``+stop-on-silence``, ``+input`` / ``+type`` become ``skip="…"`` with the reason runbook
   skips them when it reads the dialect);
+* (with a tag inside a line, or ``+norm-ws`` over several lines: ``PASS if: output
+  matches `` RE `` `` with byexample's whole regex, as the dialect judges it)
 * an ```` ```output ```` block of its expected text in runbook's line patterns (tags as
   ``...`` lines and `` (re)`` lines, ``+norm-ws`` and ``+rm=`` applied; ``+pass``: ``...``),
   then ``PASS if: output matches the expected output``, or ``PASS if: output is empty``
@@ -31,7 +33,7 @@ import os
 import re
 
 from runbook.errors import RunbookError
-from runbook.model import Step
+from runbook.model import ClauseKind, Step
 from runbook.parse.blocks import Block
 from runbook.parse.dialects.byexample import SHELL_SETUP, expected_text, step_options
 from runbook.parse.markdown import parse_text, scan
@@ -68,6 +70,12 @@ def _example_blocks(step: Step) -> list[str]:
         info += ' skip="' + step.skip_reason.replace('"', "'") + '"'
     out = _fence(code, info)
     text = "..." if "pass" in opts and opts["pass"] != "-" else expected_text(step.attrs["byexample-expected"], opts)
+    clause = step.criteria[0].clauses[0] if step.criteria and step.criteria[0].clauses else None
+    if clause is not None and clause.kind is ClauseKind.REGEX and clause.value:
+        ticks = "``"
+        while ticks in clause.value:
+            ticks += "`"
+        return out + [f"PASS if: output matches {ticks} {clause.value} {ticks}", ""]
     if text:
         return out + _fence("\n".join(_undetected(x) for x in text.split("\n")), "output") + ["PASS if: output matches the expected output", ""]
     return out + ["PASS if: output is empty", ""]

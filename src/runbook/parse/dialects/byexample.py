@@ -190,7 +190,8 @@ def _inner_tag(raw: str, norm_ws: bool) -> bool:
 
 def judgement(raw: str, opts: dict[str, str], line: int, span: Span | None) -> tuple[Expected | None, tuple[Criterion, ...]]:
     """How an example is judged: its expected text as runbook line patterns (or, with a tag
-    inside a line, as byexample's whole regex), ``+pass``, or nothing printed."""
+    inside a line or ``+norm-ws`` over several lines, as byexample's whole regex), ``+pass``,
+    or nothing printed."""
     text = expected_text(raw, opts)
     if "pass" in opts and opts["pass"] != "-":
         return (Expected("...", None, origin="transcript"),
@@ -201,8 +202,8 @@ def judgement(raw: str, opts: dict[str, str], line: int, span: Span | None) -> t
     expected = Expected(text, span, origin="transcript")
     norm_ws = "norm-ws" in opts
     removed = raw.replace(opts["rm"], "") if opts.get("rm") else raw
-    if _inner_tag(removed, norm_ws):
-        clause = Clause("output matches expected (a tag inside a line may span lines)", ClauseKind.REGEX,
+    if _inner_tag(removed, norm_ws) or (norm_ws and "\n" in removed.strip()):
+        clause = Clause("output matches expected (byexample's regex: tags and +norm-ws span lines)", ClauseKind.REGEX,
                         value=whole_regex(removed, norm_ws))
         return expected, (Criterion("byexample: output matches expected", line, False, (clause,)),)
     return expected, (Criterion("byexample: output matches expected", line, False,
