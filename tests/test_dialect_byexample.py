@@ -199,3 +199,13 @@ def test_byexample_tag_inside_a_line_spans_lines_as_byexample_does(tmp_path: Pat
     code, out = _runbook("execute", str(path), "--no-annotate", "--no-color", "--json", str(tmp_path / "r.json"))
     steps = json.loads((tmp_path / "r.json").read_text())["steps"][1:]
     assert [s["status"] for s in steps] == ["pass", "fail", "pass", "pass"], out
+
+
+@pytest.mark.parametrize("option", ["+term=ansi", "+term=as-is", "-filter-esc-seqs", "+stop-on-timeout", "+type"])
+def test_byexample_terminal_options_skip_the_example_with_the_reason(tmp_path: Path, option: str) -> None:
+    path = tmp_path / "term.md"
+    path.write_text(HEAD + f"{F}shell\n$ touch {tmp_path}/ran   # byexample: {option}\n{F}\n")
+    code, out = _runbook("execute", str(path), "--no-annotate", "--no-color", "--json", str(tmp_path / "r.json"))
+    step = json.loads((tmp_path / "r.json").read_text())["steps"][1]
+    assert code == 0 and step["status"] == "skip" and option.split("=")[0] in step["reason"], out
+    assert not (tmp_path / "ran").exists()

@@ -32,9 +32,7 @@ DOCS = [
 ]
 
 KNOWN = {
-    "advanced/terminal-emulation.md": "+term=ansi / +geometry: byexample's terminal emulation is not read",
-    "overview/differences.md": "a capture tag in the middle of a line spanning lines (+norm-ws usage text)",
-    "overview/faq.md": "a capture tag in the middle of a line spanning lines",
+    "overview/faq.md": "byexample's dumb terminal expands a tab in the output to spaces; runbook keeps the tab",
     "recipes/handy-shell-snippets.md": "a failed `exec {fd}>&-` ends runbook's posix-mode shell (byexample's survives)",
     "recipes/pre-commit.md": "no `byexample:` comment: read as runbook's own format, so its prompt-less block runs",
 }

@@ -44,8 +44,9 @@ _TAG = re.compile(r"<[A-Za-z.][A-Za-z0-9:.-]*>")
 _OPTIONS = re.compile(r"#\s*byexample:\s*([^\n'\"]*)$", re.M)
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _RUNBOOK_PATTERN = re.compile(r"\.\.\.|…| \((?:re|regex|glob|equal)\)$")
-_DRIVEN = ("stop-on-silence", "input", "type")
-"""Options that drive the example's process (byexample suspends it, types into it): not read."""
+_DRIVEN = ("stop-on-silence", "stop-on-timeout", "input", "type", "term")
+"""Options that drive the example's process or terminal (byexample suspends it, types into
+it, emulates a terminal for it): not read."""
 SHELL_SETUP = "shopt -u checkwinsize; export COLUMNS=80 LINES=24; set -o posix"
 """byexample's shell: bash in POSIX mode (``--posix``) on a 24x80 terminal (its geometry)."""
 
@@ -224,8 +225,9 @@ def _skip(opts: dict[str, str], code: Sequence[str] = ()) -> str | None:
     if _JOBS.search("\n".join(code)):
         return "byexample: job control ([1] PID lines, jobs, fg, %N): runbook's shell runs with job control off"
     driven = next((o for o in _DRIVEN if o in opts and opts[o] != "-"), None)
-    if driven:
-        return f"byexample: +{driven} needs byexample's own terminal driving, which runbook does not do"
+    if driven or opts.get("filter-esc-seqs") == "-":
+        option = f"+{driven}" if driven else "-filter-esc-seqs"
+        return f"byexample: {option} needs byexample's own terminal driving, which runbook does not do"
     return None
 
 
