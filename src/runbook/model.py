@@ -111,6 +111,8 @@ class StepOptions:
     """``ready=``: the readiness command of a background step."""
     skip_unless: str | None = None
     """``skip_unless=``: the step is skipped unless this command exits 0."""
+    fresh_shell: bool = False
+    """Set by a dialect reader only (a tesh session's first step): the step runs in a new shell."""
 
 
 @dataclass(frozen=True, slots=True)
