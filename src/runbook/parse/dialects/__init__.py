@@ -36,6 +36,8 @@ _BYEXAMPLE = re.compile(r"(?:^|[#;]|<!--)\s*byexample\s*:", re.M)
 _IE_COMMENT = re.compile(r"<!--[^>]*?```variables", re.I)
 """An ``expected_similarity`` comment alone does not make a scenario: runbook's own format reads
 it as an expected-output label (docs/format.md §5), and documents borrow it."""
+_TESH_LINE = re.compile(r'^[ \t]*```[^\n]*tesh-session="', re.M)
+"""tesh reads ```` ``` ```` lines itself, also inside ``~~~`` fences (its README's examples)."""
 _MDSH = re.compile(r"^<!-- (?:BEGIN|END) mdsh -->", re.M)
 _RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteractive\s*=\s*(?:true|false))")
 
@@ -59,7 +61,7 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
         return "scrut"
     if "cram" in langs or "prysk" in langs:
         return "cram"
-    if any("tesh-" in i for i in infos):
+    if any("tesh-" in i for i in infos) or _TESH_LINE.search(text):
         return "tesh"
     if _BYEXAMPLE.search(text):
         return "byexample"
@@ -77,7 +79,7 @@ def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -
     if doc.dialect == "byexample":
         return read_byexample(doc, blocks, lines)
     if doc.dialect == "tesh":
-        return read_tesh(doc, blocks)
+        return read_tesh(doc, blocks, lines)
     if doc.dialect == "scrut":
         return read_scrut(doc, blocks)
     if doc.dialect == "ie":
