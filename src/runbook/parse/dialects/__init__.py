@@ -34,8 +34,11 @@ read with runbook's (docs/dialects.md says what that misses)."""
 _IE_LANGS = frozenset({"azurecli", "azurecli-interactive", "azurepowershell", "azurepowershell-interactive"})
 _BYEXAMPLE = re.compile(r"(?:^|[#;]|<!--)\s*byexample\s*:", re.M)
 _IE_COMMENT = re.compile(r"<!--[^>]*?```variables", re.I)
-"""An ``expected_similarity`` comment alone does not make a scenario: runbook's own format reads
-it as an expected-output label (docs/format.md §5), and documents borrow it."""
+"""An ``expected_similarity`` comment makes a scenario only in a document that uses none of
+runbook's own expected-output forms or criteria: runbook's format reads the comment as an
+expected-output label (docs/format.md §5), and its documents borrow it."""
+_IE_SIMILARITY = re.compile(r"<!--\s*expected_similarity\s*=", re.I)
+_RUNBOOK_OWN = re.compile(r"\b(?:PASS|FAIL) if\b|^[ \t>*_]*Expected output", re.M | re.I)
 _TESH_LINE = re.compile(r'^[ \t]*```[^\n]*tesh-session="', re.M)
 """tesh reads ```` ``` ```` lines itself, also inside ``~~~`` fences (its README's examples)."""
 _MDSH = re.compile(r"^<!-- (?:BEGIN|END) mdsh -->", re.M)
@@ -45,6 +48,14 @@ _RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteracti
 def _lang(info: str) -> str:
     words = info.strip().split(None, 1)
     return words[0].strip("{}").lower() if words else ""
+
+
+def _ie_similarity_only(langs: set[str], text: str) -> bool:
+    """An ``expected_similarity`` comment in a document with none of runbook's own ways of
+    giving expected output or criteria: an Innovation Engine scenario written with ``bash``
+    blocks only (its own test scenarios are)."""
+    return bool(_IE_SIMILARITY.search(text)) and not langs & {"output", "expected"} \
+        and not _RUNBOOK_OWN.search(text)
 
 
 def detect(path: str, blocks: Sequence[Block], text: str) -> str:
@@ -65,7 +76,7 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
         return "tesh"
     if _BYEXAMPLE.search(text):
         return "byexample"
-    if langs & _IE_LANGS or _IE_COMMENT.search(text):
+    if langs & _IE_LANGS or _IE_COMMENT.search(text) or _ie_similarity_only(langs, text):
         return "ie"
     if any(_RUNME.search(i) for i in infos):
         return "runme"
