@@ -19,6 +19,7 @@ from runbook.parse.blocks import Block
 from runbook.parse.dialects.byexample import read_byexample
 from runbook.parse.dialects.cram import fence_steps, is_cram_path, read_cram
 from runbook.parse.dialects.ie import read_ie
+from runbook.parse.dialects.runme import read_runme
 from runbook.parse.dialects.scrut import read_scrut
 from runbook.parse.dialects.tesh import read_tesh
 
@@ -27,7 +28,7 @@ __all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dial
 DIALECTS = ("cram", "scrut", "tesh", "byexample", "ie", "runme", "mdsh")
 """Every dialect name :func:`detect` can return, in the order it tests them."""
 
-READ = frozenset({"cram", "byexample", "tesh", "scrut", "ie"})
+READ = frozenset({"cram", "byexample", "tesh", "scrut", "ie", "runme"})
 """The dialects read with their own tool's rules; the others are recognised and named, but
 read with runbook's (docs/dialects.md says what that misses)."""
 
@@ -42,7 +43,8 @@ _RUNBOOK_OWN = re.compile(r"\b(?:PASS|FAIL) if\b|^[ \t>*_]*Expected output", re.
 _TESH_LINE = re.compile(r'^[ \t]*```[^\n]*tesh-session="', re.M)
 """tesh reads ```` ``` ```` lines itself, also inside ``~~~`` fences (its README's examples)."""
 _MDSH = re.compile(r"^<!-- (?:BEGIN|END) mdsh -->", re.M)
-_RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteractive\s*=\s*(?:true|false))")
+_RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteractive\s*=\s*(?:true|false)"
+                    r"|\bname\s*=|\bcwd\s*=|terminalRows|closeTerminalOnSuccess|promptEnv)")
 
 
 def _lang(info: str) -> str:
@@ -97,6 +99,8 @@ def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -
         return read_ie(doc, blocks)
     if doc.dialect == "cram":
         return _cram_fences(doc, blocks, lines)
+    if doc.dialect == "runme":
+        return read_runme(doc)
     return doc
 
 
