@@ -25,6 +25,7 @@ from runbook.errors import RunbookError
 from runbook.judge.normalise import strip_ansi
 from runbook.parse.dialects.cram import CLEAN_ENV, CramCommand, commands, expected_line, test_name
 from runbook.source import split_lines
+from runbook.write.migrate_tesh import from_tesh
 
 _EXIT = re.compile(r"\[(\d+)\]")
 
@@ -105,6 +106,7 @@ def from_cram(text: str, path: str) -> str:
 #: (each other dialect's writer lives in its own module, ``write/migrate_<dialect>.py``).
 WRITERS: dict[str, Callable[[str, str], str]] = {
     "cram": from_cram,
+    "tesh": from_tesh,
 }
 SOURCES = tuple(WRITERS)
 """The dialects ``runbook migrate --from`` writes today."""
