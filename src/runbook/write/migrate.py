@@ -25,6 +25,7 @@ from runbook.errors import RunbookError
 from runbook.judge.normalise import strip_ansi
 from runbook.parse.dialects.cram import CLEAN_ENV, CramCommand, commands, expected_line, test_name
 from runbook.source import split_lines
+from runbook.write.migrate_ie import from_ie
 from runbook.write.migrate_tesh import from_tesh
 
 _EXIT = re.compile(r"\[(\d+)\]")
@@ -107,6 +108,7 @@ def from_cram(text: str, path: str) -> str:
 WRITERS: dict[str, Callable[[str, str], str]] = {
     "cram": from_cram,
     "tesh": from_tesh,
+    "ie": from_ie,
 }
 SOURCES = tuple(WRITERS)
 """The dialects ``runbook migrate --from`` writes today."""
