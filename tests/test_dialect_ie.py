@@ -98,3 +98,17 @@ def test_ie_runs_only_its_languages_and_stops_at_the_first_failure(tmp_path: Pat
     assert [s["status"] for s in steps ] == ["pass", "fail", "skip"]
     assert not list(tmp_path.glob("*-ran"))
     assert json.loads(_runbook("list", str(tmp_path / "scenario.md"), "--format", "json")[1])["dialect"] == "ie"
+
+
+def test_ie_block_is_listed_as_the_author_wrote_it_not_as_runbooks_wrapper(tmp_path: Path) -> None:
+    doc = tmp_path / "scenario.md"
+    doc.write_text("# S\n\n```azurecli\nexport GREETING=hi\necho \"$GREETING\"\n```\n\n"
+                   "<!-- expected_similarity=0.9 -->\n```text\nhi\n```\n")
+    code, out = _runbook("list", str(doc), "--format", "json")
+    assert code == 0, out
+    (step,) = json.loads(out)["steps"]
+    assert [c["text"] for c in step["commands"]] == ['export GREETING=hi\necho "$GREETING"']
+    code, out = _runbook("list", str(doc))
+    assert "$ export GREETING=hi …" in out and "RUNBOOK_IE" not in out
+    code, out = _runbook("execute", str(doc), "--no-annotate", "-q")
+    assert code == 0, out

@@ -75,7 +75,7 @@ def isolated(code: str, stdout_only: bool = False) -> str:
 
 def _with_expectation(step: Step, clause: Clause, raw: str) -> Step:
     crit = step.criteria[0]
-    return replace(step, commands=(replace(step.commands[0], text=isolated(raw, stdout_only=True)),),
+    return replace(step, commands=(replace(step.commands[0], text=isolated(raw, stdout_only=True), shown=raw),),
                    criteria=(replace(crit, clauses=crit.clauses + (clause,)),))
 
 
@@ -83,7 +83,7 @@ def _step(b: Block, base: Step | None, phase: str, title: str) -> Step:
     exit0 = Clause("exit code is 0", ClauseKind.EXIT, number=0)
     return Step(id=base.id if base else f"L{b.start + 1}", phase=phase, title=base.title if base else title,
                 anchor=base.anchor if base else "", lang=b.info.strip().split(None, 1)[0], span=Span(b.start, b.end),
-                end=b.end, prefix=base.prefix if base else "", commands=(Command(isolated(b.raw.rstrip("\n")), b.start + 1),),
+                end=b.end, prefix=base.prefix if base else "", commands=(Command(isolated(b.raw.rstrip("\n")), b.start + 1, shown=b.raw.rstrip("\n")),),
                 transcript=False, criteria=(Criterion("Innovation Engine: exit status and expected output", b.start,
                                                       False, (exit0,)),),
                 attrs={}, options=StepOptions(errexit=False))
