@@ -53,8 +53,11 @@ _ELSEWHERE = re.compile(r"\b(?:at|in)\s+the\s+[\w\s-]*?\bprompt\b|\binside\b|\b(
 """Prose that puts the commands in another context (a client's prompt, a container)."""
 
 
+_SENTENCE_GAP = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*])")
+
+
 def _last_sentence(prose: str) -> str:
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z`*])", " ".join(prose.split()))
+    parts = _SENTENCE_GAP.split(" ".join(prose.split()))
     return parts[-1] if parts else ""
 
 
