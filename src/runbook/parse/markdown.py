@@ -30,6 +30,7 @@ from runbook.parse.foreground import with_long_running
 from runbook.parse.labfences import lab_fences
 from runbook.parse.mkdocs import open_containers, with_tab_alternatives
 from runbook.parse.noncommands import with_non_commands
+from runbook.parse.pause import collector_paused
 from runbook.parse.prose import with_prose_claims
 from runbook.parse.regions import find_regions
 from runbook.parse.structure import build
@@ -335,6 +336,11 @@ def parse_text(text: str, path: str = "<string>", *, strict: bool = False) -> Do
 
 def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -> tuple[Document, Scan]:
     """:func:`parse_text` and :func:`scan` of ``text`` from one markdown-it pass."""
+    with collector_paused():
+        return _parse_and_scan(text, path, strict)
+
+
+def _parse_and_scan(text: str, path: str, strict: bool) -> tuple[Document, Scan]:
     if is_cram_path(path): return read_cram(blank_annotations(text, path), path), scan("")  # noqa: E701 (not Markdown)
     raw = lab_fences(blank_annotations(text, path))
     text = open_containers(raw)
