@@ -32,6 +32,8 @@ def unclosed_fence(block: Block, lines: Sequence[str], path: str) -> ParseError 
         return None
     fence = _FENCE_OPEN.match(strip_newline(lines[block.start]))
     mark = fence.group(1) if fence else "```"
+    if block.closed and mark[0] * len(mark) not in block.raw:
+        return None  # no line inside can open a fence of this mark (the pattern needs the run)
     hint = (f"close it with a line holding {mark} (the same character, at least as many) at the "
             "block's indentation")
     if not block.closed:
