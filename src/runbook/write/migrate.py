@@ -27,6 +27,8 @@ from runbook.judge.normalise import strip_ansi
 from runbook.parse.dialects.cram import CLEAN_ENV, CramCommand, commands, expected_line, test_name
 from runbook.source import split_lines
 from runbook.write.migrate_byexample import from_byexample
+from runbook.write.migrate_ie import from_ie
+from runbook.write.migrate_tesh import from_tesh
 
 _EXIT = re.compile(r"\[(\d+)\]")
 
@@ -107,6 +109,8 @@ def from_cram(text: str, path: str) -> str:
 #: (each other dialect's writer lives in its own module, ``write/migrate_<dialect>.py``).
 WRITERS: dict[str, Callable[[str, str], str]] = {
     "cram": from_cram,
+    "tesh": from_tesh,
+    "ie": from_ie,
     "byexample": from_byexample,
 }
 SOURCES = tuple(WRITERS)

@@ -18,7 +18,7 @@ headings and other blocks stay as written; each block (fence or HTML comment) ho
 A front matter gives byexample's folder (``cwd``: the folder migrate runs in, as byexample
 runs in the folder it is started from) and ``fail_fast`` (below). A first ``bash setup`` block gives the shell byexample's settings (``bash --posix``,
 24x80). A fence byexample does not run (no ``$`` example) but runbook would is marked
-``skip``. Examples that read byexample's clipboard at run time (``+paste``, ``+if=``,
+``norun``. Examples that read byexample's clipboard at run time (``+paste``, ``+if=``,
 ``+unless=``) have no equivalent in runbook's format: the document is refused with the
 example's ``path:line``. ``+fail-fast`` becomes the front matter's ``fail_fast: true``: the
 document fails exactly when byexample's does; after a first failure runbook runs nothing
@@ -91,11 +91,11 @@ def _undetected(line: str) -> str:
 
 
 def _not_run(block: Block, line: str) -> str:
-    """A fence runbook would run but byexample does not: marked ``skip``."""
+    """A fence runbook would run but byexample does not: marked ``norun`` (not a step)."""
     lang = block.info.strip().split(None, 1)[0].strip("{}").lower() if block.info.strip() else ""
-    if block.kind != "fence" or lang not in _SHELLISH or "skip" in block.info:
+    if block.kind != "fence" or lang not in _SHELLISH or "norun" in block.info:
         return line
-    return line.rstrip("\r\n") + ' skip="byexample does not run it (no $ example)"'
+    return line.rstrip("\r\n") + " norun"
 
 
 def _front_matter(out: list[str], path: str, fail_fast: bool) -> list[str]:
