@@ -76,11 +76,11 @@ def test_scrut_runs_only_scrut_blocks_in_a_fresh_folder(tmp_path: Path) -> None:
 
 def test_scrut_case_with_a_key_runbook_does_not_read_is_skipped_not_misjudged(tmp_path: Path) -> None:
     path = tmp_path / "doc.md"
-    path.write_text("# S\n\n" + _case("$ sleep 0\n", " {wait: 1s}"))
+    path.write_text("# S\n\n" + _case("$ echo $HOME\n$HOME\n", " {interpolated: true}"))
     out_json = tmp_path / "r.json"
     code, _ = _runbook("execute", str(path), "--no-annotate", "--json", str(out_json))
     step = next(s for s in json.loads(out_json.read_text())["steps"] if s["id"].startswith("L"))
-    assert code == 0 and step["status"] == "skip" and "`wait`" in step["reason"]
+    assert code == 0 and step["status"] == "skip" and "`interpolated`" in step["reason"]
 
 
 def test_scrut_dialect_is_said_in_list(tmp_path: Path) -> None:

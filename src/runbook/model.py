@@ -111,6 +111,12 @@ class StepOptions:
     """``ready=``: the readiness command of a background step."""
     skip_unless: str | None = None
     """``skip_unless=``: the step is skipped unless this command exits 0."""
+    fail_fast: bool = False
+    """A failure of this step stops the run (scrut's per-case ``fail_fast``)."""
+    error_stops: bool = False
+    """An error (a timeout) of this step stops the run (scrut stops a document at one)."""
+    skip_document_exit: int | None = None
+    """This exit status skips the whole document, earlier verdicts too (scrut's exit 80)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ from runbook.run.protocol import Observer, Observers, Session, SessionFactory
 from runbook.run import shellvars
 from runbook.run.reaper import RunGuard
 from runbook.run.session import PexpectSession, ShellConfig
+from runbook.run.stops import stop_after
 
 
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -181,8 +182,10 @@ class Runner(BackgroundSteps):
                     elif blocked_phase is None and step.phase in plan.blocking:
                         blocked_phase = step.phase
                         blocked_why = f"blocked: blocking phase {step.phase} failed at step {step.id}"
-                    if self.settings.fail_fast:
-                        stop_reason = f"not reached (--fail-fast after {step.id})"
+                why, notice = stop_after(step, r, self.settings.fail_fast, results, {s.id for s in plan.setup})
+                stop_reason = stop_reason or why
+                if notice:
+                    self.observers.notice(notice)
             self.observers.step_finished(step, results[step.id])
 
     def _run_teardown(self, plan: Plan, results: dict[str, StepResult]) -> None:

@@ -20,6 +20,7 @@ from runbook.parse.dialects.byexample import read_byexample
 from runbook.parse.dialects.cram import fence_steps, is_cram_path, read_cram
 from runbook.parse.dialects.ie import read_ie
 from runbook.parse.dialects.scrut import read_scrut
+from runbook.parse.dialects.scrut_config import YamlLoader
 from runbook.parse.dialects.tesh import read_tesh
 
 __all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dialect"]
@@ -36,6 +37,8 @@ _BYEXAMPLE = re.compile(r"(?:^|[#;]|<!--)\s*byexample\s*:", re.M)
 _IE_COMMENT = re.compile(r"<!--[^>]*?```variables", re.I)
 """An ``expected_similarity`` comment alone does not make a scenario: runbook's own format reads
 it as an expected-output label (docs/format.md §5), and documents borrow it."""
+_SCRUT_INCLUDE = re.compile(r"---\r?\n(?:(?!---)[^\n]*\n)*?(?:prepend|append):")
+"""scrut front matter naming documents to run before / after (a document may hold no case itself)."""
 _MDSH = re.compile(r"^<!-- (?:BEGIN|END) mdsh -->", re.M)
 _RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteractive\s*=\s*(?:true|false))")
 
@@ -55,7 +58,7 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
         return "cram"
     infos = [b.info for b in blocks if b.kind == "fence" and b.info.strip()]
     langs = {_lang(i) for i in infos}
-    if "scrut" in langs:
+    if "scrut" in langs or _SCRUT_INCLUDE.match(text):
         return "scrut"
     if "cram" in langs or "prysk" in langs:
         return "cram"
@@ -72,14 +75,16 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
     return ""
 
 
-def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -> Document:
-    """``doc`` read again with its dialect's rules, where runbook has them (:data:`READ`)."""
+def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str],
+                 load_yaml: YamlLoader = lambda text, path: None) -> Document:
+    """``doc`` read again with its dialect's rules, where runbook has them (:data:`READ`);
+    ``load_yaml`` is the parser's YAML reader (scrut's configuration is YAML)."""
     if doc.dialect == "byexample":
         return read_byexample(doc, blocks, lines)
     if doc.dialect == "tesh":
         return read_tesh(doc, blocks)
     if doc.dialect == "scrut":
-        return read_scrut(doc, blocks)
+        return read_scrut(doc, blocks, lines, load_yaml)
     if doc.dialect == "ie":
         return read_ie(doc, blocks)
     if doc.dialect == "cram":
