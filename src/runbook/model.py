@@ -117,6 +117,9 @@ class StepOptions:
     """An error (a timeout) of this step stops the run (scrut stops a document at one)."""
     skip_document_exit: int | None = None
     """This exit status skips the whole document, earlier verdicts too (scrut's exit 80)."""
+    run_budget_s: float | None = None
+    """The steps so far, this one included, may take this long together, else this one errs
+    and the run stops (scrut's ``total_timeout``)."""
 
 
 @dataclass(frozen=True, slots=True)

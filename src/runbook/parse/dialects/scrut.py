@@ -147,8 +147,11 @@ def _case(b: Block, sid: str, title: str, phase: str, path: str, defaults: dict[
     where = f"{os.path.abspath(path)}:{line + 1}"
     unread = unread_key(cfg)
     skip_code = cfg.get("skip_document_code", 80)
-    options = StepOptions(errexit=False, timeout_s=seconds(cfg.get("timeout")), fail_fast=cfg.get("fail_fast") is True,
-                          error_stops=True, skip_document_exit=skip_code if isinstance(skip_code, int) else 80)
+    budget = seconds(cfg.get("total_timeout"))
+    own = [t for t in (seconds(cfg.get("timeout")), budget) if t]
+    options = StepOptions(errexit=False, timeout_s=min(own) if own else None, fail_fast=cfg.get("fail_fast") is True,
+                          error_stops=True, skip_document_exit=skip_code if isinstance(skip_code, int) else 80,
+                          run_budget_s=budget)
     if cfg.get("detached") is True:  # started in the background, never judged; stopped at the end
         text = "\n".join([*prelude(cfg), "\n".join(code)])
         return Step(id=sid, phase=phase, title=title, anchor="", lang="scrut", span=Span(b.start, b.end), end=b.end,
@@ -196,11 +199,13 @@ def _cases(blocks: Sequence[Block], path: str, phase: str, title: str, defaults:
     return steps
 
 
-def _included(path: str, names: object, phase: str, mark: str, load: YamlLoader) -> list[Step]:
+def _included(path: str, names: object, phase: str, mark: str, load: YamlLoader,
+              limit: dict[str, object]) -> list[Step]:
     """The cases of the documents ``prepend`` / ``append`` name (ids ``P1.L7``, ``A1.L7``), with
-    the defaults of none (scrut ignores the included documents' own configuration)."""
+    the including document's ``total_timeout`` only (scrut ignores the included documents'
+    own configuration, and the including one's ``defaults`` do not reach them)."""
     return [s for k, (p, bl) in enumerate(included(path, names), 1)
-            for s in _cases(bl, p, phase, os.path.basename(p), {}, load, f"{mark}{k}.")]
+            for s in _cases(bl, p, phase, os.path.basename(p), limit, load, f"{mark}{k}.")]
 
 
 def read_scrut(doc: Document, blocks: Sequence[Block], lines: Sequence[str], load: YamlLoader) -> Document:
@@ -208,10 +213,13 @@ def read_scrut(doc: Document, blocks: Sequence[Block], lines: Sequence[str], loa
     those of the documents its front matter prepends before them and those it appends after."""
     phase = doc.phases[0].id if doc.phases else "0"
     fm = front_matter(lines, doc.path, load)
-    defaults = fm.get("defaults") if isinstance(fm.get("defaults"), dict) else {}
-    steps = [*_included(doc.path, fm.get("prepend"), phase, "P", load),
-             *_cases(blocks, doc.path, phase, doc.title, defaults, load),  # type: ignore[arg-type]
-             *_included(doc.path, fm.get("append"), phase, "A", load)]
+    given = fm.get("defaults")
+    # the cases carry total_timeout: scrut's limit on them all, prepended and appended ones too
+    limit: dict[str, object] = {"total_timeout": fm["total_timeout"]} if "total_timeout" in fm else {}
+    defaults = {**({str(k): v for k, v in given.items()} if isinstance(given, dict) else {}), **limit}
+    steps = [*_included(doc.path, fm.get("prepend"), phase, "P", load, limit),
+             *_cases(blocks, doc.path, phase, doc.title, defaults, load),
+             *_included(doc.path, fm.get("append"), phase, "A", load, limit)]
     if steps:
         steps = [_housekeeping(phase)[0], *steps, _housekeeping(phase)[1]]
     phases = (Phase(phase, doc.phases[0].title if doc.phases else doc.title, 0, False, tuple(steps)),)

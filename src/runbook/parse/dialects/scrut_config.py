@@ -21,7 +21,8 @@ from runbook.errors import ParseError
 from runbook.parse.blocks import Block
 
 READ_KEYS = frozenset({"timeout", "output_stream", "keep_crlf", "environment", "wait", "detached",
-                       "detached_kill_signal", "skip_document_code", "strip_ansi_escaping", "fail_fast"})
+                       "detached_kill_signal", "skip_document_code", "strip_ansi_escaping", "fail_fast",
+                       "total_timeout"})
 """Per-case keys runbook honours; a case using any other (``interpolated``, ``mode: jsonschema``)
 is skipped with that reason, never misjudged. ``strip_ansi_escaping`` changes nothing: runbook
 removes ANSI codes from the output it judges, and from escaped expectations alike."""
