@@ -36,6 +36,7 @@ from typing import Sequence
 
 from runbook.model import Clause, ClauseKind, Command, Criterion, Document, Phase, Span, Step, StepOptions
 from runbook.parse.blocks import Block
+from runbook.parse.dialects.cram import NO_EOL
 from runbook.parse.dialects.scrut_config import YamlLoader, case_config, front_matter, included, prelude, seconds, unread_key
 
 _MOD = re.compile(r"^(?P<body>.*?) \((?P<kind>equal|eq|no-eol|escaped|esc|glob|gl|regex|re)?(?P<q>[?*+])?\)$")
@@ -109,9 +110,6 @@ def split_case(lines: Sequence[str]) -> tuple[int, list[str], list[str], list[st
 CR = "\u240d"
 """A carriage return ending an output line, as a case prints it (``keep_crlf: true``; without it
 scrut turns CRLF into LF): runbook's output folds a bare CR, so it is written as this sign."""
-NO_EOL = "\\ No newline at end of output (scrut: no-eol)"
-"""The line a case prints after output that does not end in a newline, so ``(no-eol)`` is judged."""
-
 _STREAMS = {"stdout": ('>"$__rb_p.1" 2>"$__rb_p.2"', True), "combined": ('>"$__rb_p.1" 2>&1', False),
             "stderr": ('2>"$__rb_p.1" >"$__rb_p.2"', True)}
 
