@@ -11,15 +11,18 @@ inline-configuration):
 * Test cases share one shell environment and one working directory, in order; each runs
   in its own bash, so ``exit N`` ends that case with N (runbook runs a case that calls
   ``exit`` in a subshell: its variables do not carry over).
-* Only standard output is compared, unless ``output_stream: combined`` (or ``stderr``).
+* Only standard output is compared, unless ``output_stream: combined`` (or ``stderr``); a
+  case ends when every process holding its output has let go (:func:`_command`).
 * Expectations match line by line, exactly: ``X`` or ``X (equal)`` / ``(eq)``,
   ``X (no-eol)``, ``X (escaped)`` / ``(esc)`` (``\\t``, ``\\xAB`` escapes), ``X (glob)`` /
   ``(gl)`` (``*``, ``?``; no escaping), ``X (regex)`` / ``(re)`` (the whole line), a
   quantifier on the kind or alone: ``(?)`` optional, ``(*)`` any number, ``(+)`` at
   least one (``(glob+)``, ``(equal*)``), and ``X (escaped) (glob)``.
-* Per test case configuration, in the fence (```` ```scrut {timeout: 10s} ````) or in
-  ``%`` lines: ``timeout`` and ``output_stream`` are read (``keep_crlf`` changes nothing
-  here: runbook folds CRLF); a case with any other key is skipped, with that reason.
+* Per test case configuration (YAML), in the fence (```` ```scrut {timeout: 10s} ````) or
+  in ``%`` lines, and the document's front matter (``defaults``, ``total_timeout``,
+  ``prepend``, ``append``): see :mod:`runbook.parse.dialects.scrut_config`; a case with a
+  key runbook does not read is skipped, with that reason. A timeout ends the document,
+  ``fail_fast`` too, and exit ``skip_document_code`` (80) skips it (``run/stops.py``).
 
 The whole expectation becomes one anchored regular expression over the output (the
 quantifiers need more than a line pattern), judged with the exit code.
