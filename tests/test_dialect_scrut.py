@@ -144,3 +144,9 @@ def test_scrut_prepend_of_a_missing_document_is_a_clear_error(tmp_path: Path) ->
     path.write_text("---\nprepend: [nope.md]\n---\n\n# D\n")
     code, out = _runbook("execute", str(path), "--no-annotate")
     assert code == 2 and "nope.md" in out and "Traceback" not in out
+
+
+def test_scrut_case_whose_configuration_is_not_yaml_is_skipped_not_run_without_it(tmp_path: Path) -> None:
+    code, steps = _statuses(tmp_path, "# S\n\n" + _case("$ echo out; echo err >&2\nout\nerr\n", " {output_stream: [combined}"))
+    status, reason = next(v for k, v in steps.items() if k.startswith("L"))
+    assert code == 0 and status == "skip" and "not a YAML mapping" in reason

@@ -50,11 +50,12 @@ def case_config(info: str, lines: Sequence[str], defaults: dict[str, object], pa
     """A case's configuration: the document's defaults, then ``{…}`` on the fence, then ``%`` lines."""
     found = dict(defaults)
     brace = re.search(r"\{.*\}", info)
-    if brace:
-        found.update(_mapping(_load(load, brace.group(0), path)))
     percent = [x[2:] if x.startswith("% ") else x[1:] for x in lines if x.startswith("%")]
-    if percent:
-        found.update(_mapping(_load(load, "\n".join(percent), path)))
+    for text in ([brace.group(0)] if brace else []) + (["\n".join(percent)] if percent else []):
+        data = _load(load, text, path)
+        if not isinstance(data, dict):  # not YAML: the case is skipped rather than run without it
+            found["configuration that is not a YAML mapping"] = text
+        found.update(_mapping(data))
     return found
 
 
