@@ -27,6 +27,8 @@ from runbook.judge.normalise import strip_ansi
 from runbook.parse.dialects.cram import CLEAN_ENV, CramCommand, commands, expected_line, test_name
 from runbook.source import split_lines
 from runbook.write.migrate_scrut import from_scrut
+from runbook.write.migrate_ie import from_ie
+from runbook.write.migrate_tesh import from_tesh
 
 _EXIT = re.compile(r"\[(\d+)\]")
 
@@ -108,6 +110,8 @@ def from_cram(text: str, path: str) -> str:
 WRITERS: dict[str, Callable[[str, str], str]] = {
     "cram": from_cram,
     "scrut": from_scrut,
+    "tesh": from_tesh,
+    "ie": from_ie,
 }
 SOURCES = tuple(WRITERS)
 """The dialects ``runbook migrate --from`` writes today."""
