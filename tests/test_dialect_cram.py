@@ -154,8 +154,11 @@ def test_migrated_cram_file_keeps_every_verdict(tmp_path: Path, name: str) -> No
     assert sorted(verdicts[0][1]) == sorted(verdicts[1][1]), verdicts
 
 
-def test_migrate_refuses_a_dialect_it_cannot_write_yet(tmp_path: Path) -> None:
-    path = tmp_path / "doc.md"
-    path.write_text("# T\n\n```scrut\n$ echo hi\nhi\n```\n")
-    code, out = _runbook("migrate", str(path), "--from", "scrut")
-    assert code == 2 and "cannot write --from scrut" in out and not (tmp_path / "doc.runbook.md").exists()
+def test_migrate_refuses_a_dialect_it_cannot_write(tmp_path: Path) -> None:
+    """Every --from choice has a writer now; a dialect without one (Runme) is refused, never guessed."""
+    from runbook.errors import RunbookError
+    from runbook.write.migrate import SOURCES, migrate
+
+    assert set(SOURCES) == {"cram", "tesh", "ie", "scrut", "byexample"}
+    with pytest.raises(RunbookError, match="cannot write --from runme"):
+        migrate("# T\n\n```bash {excludeFromRunAll=true}\necho hi\n```\n", str(tmp_path / "doc.md"), "runme")

@@ -365,7 +365,7 @@ def _parse_and_scan(text: str, path: str, strict: bool) -> tuple[Document, Scan]
     doc = Document(path=path, title=title, title_line=title_line, title_end=title_end, phases=phases,
                    troubleshooting=tuple(_tables(tokens)), front_matter=front_matter, front_matter_lines=fm_lines,
                    diagnostics=tuple(report.found), dialect=detect(path, blocks, text))
-    return read_dialect(doc, blocks, lines), Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
+    return read_dialect(doc, blocks, lines, _yaml), Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
 
 
 def parse_document(text: str, path: str = "<string>") -> Document:

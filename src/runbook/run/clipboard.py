@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cached_property
 
 from runbook.model import Command, Document, Status, Step, StepResult
 from runbook.parse.dialects.byexample import judgement, step_options, tags_regex
@@ -46,6 +47,16 @@ class Carry:
 def carry_for(doc: Document) -> Carry:
     """What the document's steps carry to the next at run time."""
     return Clipboard() if doc.dialect == "byexample" else Carry()
+
+
+class CarriedSteps:
+    """Runner mixin: ``_carry``, what a step hands the next at run time (byexample's +paste)."""
+
+    doc: Document
+
+    @cached_property
+    def _carry(self) -> Carry:
+        return carry_for(self.doc)
 
 
 class Clipboard(Carry):

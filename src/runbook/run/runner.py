@@ -35,7 +35,7 @@ from runbook.model import (
 )
 from runbook.parse.placeholders import fill_placeholders
 from runbook.run.background import BackgroundSteps
-from runbook.run.clipboard import carry_for
+from runbook.run.clipboard import CarriedSteps
 from runbook.run.evidence import masked_expected, output_cap_for, reported
 from runbook.run.mask import Masker
 from runbook.run.plan import Plan, build_plan
@@ -45,13 +45,14 @@ from runbook.run import shellvars
 from runbook.run.reaper import RunGuard
 from runbook.run.session import PexpectSession
 from runbook.run.shells import Shells
+from runbook.run.stops import stop_after
 
 
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _FAILED = (Status.FAIL, Status.ERROR)
 
 
-class Runner(BackgroundSteps, Shells):
+class Runner(BackgroundSteps, Shells, CarriedSteps):
     """Executes a Document under Settings; one instance per run."""
 
     def __init__(self, doc: Document, settings: Settings, observers: Sequence[Observer] = (),
@@ -79,7 +80,6 @@ class Runner(BackgroundSteps, Shells):
         """The run's marker, watchdog and final sweep: nothing the run starts outlives it."""
         self._inputs = {**os.environ, **settings.env, **settings.values}
         """Where placeholders and dialog ``${VAR}`` replies take their values."""
-        self._carry = carry_for(doc)  # what a step hands the next at run time (byexample's +paste)
 
     # -- control -------------------------------------------------------------
     def interrupt(self) -> None:
@@ -180,8 +180,10 @@ class Runner(BackgroundSteps, Shells):
                     elif blocked_phase is None and step.phase in plan.blocking:
                         blocked_phase = step.phase
                         blocked_why = f"blocked: blocking phase {step.phase} failed at step {step.id}"
-                    if self.settings.fail_fast:
-                        stop_reason = f"not reached (--fail-fast after {step.id})"
+                why, notice = stop_after(step, r, self.settings.fail_fast, results, {s.id for s in plan.setup})
+                stop_reason = stop_reason or why
+                if notice:
+                    self.observers.notice(notice)
             self.observers.step_finished(step, results[step.id])
 
     def _run_teardown(self, plan: Plan, results: dict[str, StepResult]) -> None:

@@ -2,8 +2,8 @@
 
 The rewrite keeps the author's words and commands and changes only what runbook reads
 differently, so the new document gets the same verdicts as the old one read in its
-dialect (docs/dialects.md, "Migrating"). cram / prysk is written here, byexample in
-:mod:`runbook.write.migrate_byexample`:
+dialect (docs/dialects.md, "Migrating"). cram / prysk is written here (scrut in
+write/migrate_scrut.py, byexample in write/migrate_byexample.py):
 
 * each comment paragraph stays a paragraph; each command becomes a ```` ```bash ```` block
   (its ``  > `` lines joined as script lines) with ``errexit=false`` and ``exit=N`` from its
@@ -27,6 +27,7 @@ from runbook.judge.normalise import strip_ansi
 from runbook.parse.dialects.cram import CLEAN_ENV, CramCommand, commands, expected_line, test_name
 from runbook.source import split_lines
 from runbook.write.migrate_byexample import from_byexample
+from runbook.write.migrate_scrut import from_scrut
 from runbook.write.migrate_ie import from_ie
 from runbook.write.migrate_tesh import from_tesh
 
@@ -109,6 +110,7 @@ def from_cram(text: str, path: str) -> str:
 #: (each other dialect's writer lives in its own module, ``write/migrate_<dialect>.py``).
 WRITERS: dict[str, Callable[[str, str], str]] = {
     "cram": from_cram,
+    "scrut": from_scrut,
     "tesh": from_tesh,
     "ie": from_ie,
     "byexample": from_byexample,

@@ -21,6 +21,7 @@ from runbook.parse.dialects.cram import fence_steps, is_cram_path, read_cram
 from runbook.parse.dialects.ie import read_ie
 from runbook.parse.dialects.runme import read_runme
 from runbook.parse.dialects.scrut import read_scrut
+from runbook.parse.dialects.scrut_config import YamlLoader
 from runbook.parse.dialects.tesh import read_tesh
 
 __all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dialect"]
@@ -42,6 +43,8 @@ _IE_SIMILARITY = re.compile(r"<!--\s*expected_similarity\s*=", re.I)
 _RUNBOOK_OWN = re.compile(r"\b(?:PASS|FAIL) if\b|^[ \t>*_]*Expected output", re.M | re.I)
 _TESH_LINE = re.compile(r'^[ \t]*```[^\n]*tesh-session="', re.M)
 """tesh reads ```` ``` ```` lines itself, also inside ``~~~`` fences (its README's examples)."""
+_SCRUT_INCLUDE = re.compile(r"---\r?\n(?:(?!---)[^\n]*\n)*?(?:prepend|append):")
+"""scrut front matter naming documents to run before / after (a document may hold no case itself)."""
 _MDSH = re.compile(r"^<!-- (?:BEGIN|END) mdsh -->", re.M)
 _RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteractive\s*=\s*(?:true|false)"
                     r"|\bname\s*=|\bcwd\s*=|terminalRows|closeTerminalOnSuccess|promptEnv)")
@@ -70,9 +73,9 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
         return "cram"
     infos = [b.info for b in blocks if b.kind == "fence" and b.info.strip()]
     langs = {_lang(i) for i in infos}
-    if "scrut" in langs:
+    if "scrut" in langs or _SCRUT_INCLUDE.match(text):
         return "scrut"
-    if "cram" in langs or "prysk" in langs:
+    if langs & {"cram", "prysk"}:
         return "cram"
     if any("tesh-" in i for i in infos) or _TESH_LINE.search(text):
         return "tesh"
@@ -87,14 +90,16 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
     return ""
 
 
-def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -> Document:
-    """``doc`` read again with its dialect's rules, where runbook has them (:data:`READ`)."""
+def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str],
+                 load_yaml: YamlLoader = lambda text, path: None) -> Document:
+    """``doc`` read again with its dialect's rules, where runbook has them (:data:`READ`);
+    ``load_yaml`` is the parser's YAML reader (scrut's configuration is YAML)."""
     if doc.dialect == "byexample":
         return read_byexample(doc, blocks, lines)
     if doc.dialect == "tesh":
         return read_tesh(doc, blocks, lines)
     if doc.dialect == "scrut":
-        return read_scrut(doc, blocks)
+        return read_scrut(doc, blocks, lines, load_yaml)
     if doc.dialect == "ie":
         return read_ie(doc, blocks)
     if doc.dialect == "cram":
