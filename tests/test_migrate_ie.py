@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from runbook.cli import cli
+from peer_docs import needs, peer_tree
 
-PEERS = Path(__file__).parent / "peers" / "ie"
+PEERS = peer_tree("ie")
 KEPT = ["docs/Common/environmentVariablesFromPrerequisites.md", "docs/Common/prerequisiteExample.md",
         "scenarios/testing/reporting.md", "scenarios/testing/variableHierarchy.md", "scenarios/testing/variables.md",
         "tests/tutorial.md"]
@@ -36,6 +37,7 @@ def _both(path: Path) -> tuple[tuple[int, int], str]:
     return (before, after), f"--- as ie:\n{out_before}\n--- migrated:\n{out_after}\n{new.read_text()}"
 
 
+@needs("ie")
 @pytest.mark.parametrize("name", KEPT)
 def test_migrated_innovation_engine_document_keeps_its_verdict(tmp_path: Path, name: str) -> None:
     shutil.copytree(PEERS, tmp_path / "ie")
@@ -43,6 +45,7 @@ def test_migrated_innovation_engine_document_keeps_its_verdict(tmp_path: Path, n
     assert before == after == 0, why
 
 
+@needs("ie")
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_innovation_engine_threshold_runbook_cannot_write_is_refused_with_its_reason(tmp_path: Path, name: str) -> None:
     code, out = _runbook("migrate", str(PEERS / name), "--from", "ie", "-o", str(tmp_path / "out.md"))

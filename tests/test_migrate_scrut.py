@@ -13,8 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from runbook.cli import cli
+from peer_docs import needs, peer_tree
 
-PEERS = Path(__file__).parent / "peers" / "scrut"
+PEERS = peer_tree("scrut")
 F = "```"
 
 SELFTESTS = [
@@ -70,6 +71,7 @@ def _same_verdicts(original: Path, tmp: Path) -> None:
     assert before == after, f"scrut reading {before}, migrated {after}\n{migrated.read_text()}"
 
 
+@needs("scrut")
 @pytest.mark.parametrize("rel", SELFTESTS)
 def test_migrated_scrut_selftest_keeps_every_verdict(tmp_path: Path, rel: str) -> None:
     shutil.copytree(PEERS / "selftest", tmp_path / "selftest")

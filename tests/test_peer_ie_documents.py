@@ -25,8 +25,10 @@ from click.testing import CliRunner
 
 from runbook.cli import cli
 from runbook.parse.dialects.ie import EXECUTABLE
+from peer_docs import needs, peer_tree
 
-PEERS = Path(__file__).parent / "peers" / "ie"
+PEERS = peer_tree("ie")
+pytestmark = needs("ie")
 NEEDS_AZURE = sorted(p.relative_to(PEERS).as_posix() for p in (PEERS / "scenarios" / "demos").glob("*.md"))
 RUNNABLE = sorted(p.relative_to(PEERS).as_posix() for p in PEERS.rglob("*.md")
                   if p.relative_to(PEERS).as_posix() not in [*NEEDS_AZURE, "SOURCE.md"])
@@ -47,9 +49,8 @@ def copy(tmp_path: Path) -> Path:
     return tmp_path / "ie"
 
 
-def test_every_innovation_engine_document_is_vendored() -> None:
+def test_every_innovation_engine_document_is_there_to_be_read() -> None:
     assert len(RUNNABLE) == 16 and len(NEEDS_AZURE) == 4, (RUNNABLE, NEEDS_AZURE)
-    assert "MIT License" in (PEERS / "LICENSE").read_text()
 
 
 @pytest.mark.parametrize("name", RUNNABLE)

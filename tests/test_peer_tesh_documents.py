@@ -18,8 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from runbook.cli import cli
+from peer_docs import MANIFEST, needs, peer_tree
 
-PEERS = Path(__file__).parent / "peers" / "tesh"
+PEERS = peer_tree("tesh")
+pytestmark = needs("tesh")
 TESH = shutil.which("tesh") or str(Path(sys.executable).with_name("tesh"))
 DOCS = sorted(p.relative_to(PEERS).as_posix() for p in PEERS.rglob("*.md") if p.name != "SOURCE.md")
 NOTHING_TO_RUN = {"fixtures/no_codeblocks.md"}
@@ -37,9 +39,10 @@ def _tesh(path: Path) -> int:
                           cwd=path.parent, stdin=subprocess.DEVNULL).returncode
 
 
-def test_every_tesh_document_is_vendored() -> None:
-    assert len(DOCS) == 19, DOCS
-    assert (PEERS / "LICENSE").read_text().startswith("MIT License")
+def test_every_tesh_fixture_is_there_to_be_read() -> None:
+    """All of tesh's fixtures (from the mirror or the wheel); README and demo with a mirror."""
+    fixtures = {rel for rel in MANIFEST["tesh"]["files"] if rel.startswith("fixtures/") and rel.endswith(".md")}
+    assert len(fixtures) == 16 and fixtures <= set(DOCS), DOCS
 
 
 @pytest.mark.parametrize("name", DOCS)

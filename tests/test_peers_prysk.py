@@ -21,8 +21,10 @@ from click.testing import CliRunner
 from runbook.cli import cli
 from runbook.parse.dialects.cram import commands
 from runbook.source import split_lines
+from peer_docs import needs, peer_tree
 
-PEERS = Path(__file__).parent / "peers" / "prysk"
+PEERS = peer_tree("prysk")
+pytestmark = needs("prysk")
 FILES = sorted(str(p.relative_to(PEERS)) for p in PEERS.rglob("*.t"))
 FAILS = {"examples/fail.t"}
 """The one file prysk fails (its own examples say so: `prysk -q examples` ends ``1 failed``)."""

@@ -18,8 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from runbook.cli import cli
+from peer_docs import needs, peer_tree
 
-PEERS = Path(__file__).parent / "peers" / "scrut" / "selftest"
+PEERS = peer_tree("scrut") / "selftest"
+pytestmark = needs("scrut")
 
 _IC = "complex/inline-configuration/"
 DOCUMENTED: dict[str, tuple[int, int, int]] = {  # document: (succeeded, failed, skipped) as scrut says
