@@ -37,6 +37,8 @@ from runbook.run.state import (
 class TrialRunner(Runner):
     """A Runner that records state after each step and can resume an earlier run."""
 
+    _batches = False  # its hooks query the shell between steps: no step may run ahead
+
     def __init__(self, doc: Document, settings: Settings, observers: Sequence[Observer] = (), *,
                  resume: ResumePlan | None = None, keep_logs: str | None = None, record: bool = True,
                  session_factory: SessionFactory = PexpectSession) -> None:
