@@ -134,24 +134,17 @@ class Batch(Recovery):
                  ask: Ask | None) -> Execution | None:
         """The step's result if it is (or now starts) a line of a batch; ``None``: send it as usual."""
         if self._ran:
-            ran = self._ran[0]
-            if not (plain and ran.item.code == code and ran.item.errexit == errexit):
-                return None
-            self._ran = self._ran[1:]
-            self.answer = ran.answer if _same(ask, ran.item.ask) else None
-            if on_output is not None and ran.execution.output.text:
-                on_output(ran.execution.output.text)
-            return ran.execution
+            return self._deliver(code, errexit, plain, on_output, ask)
         if not self._lines:
             pending, self._pending = self._pending, ()
-            if not (pending and plain and pending[0].code == code and pending[0].errexit == errexit):
+            if not (plain and pending and _is(pending[0], code, errexit)):
                 return None
             self._drain()
             if self._dead:
                 return None
             self._send(pending)
         line = self._lines[0]
-        if not (plain and line.item.code == code and line.item.errexit == errexit):
+        if not (plain and _is(line.item, code, errexit)):
             self._flush()
             return None
         self._lines = self._lines[1:]
@@ -161,17 +154,24 @@ class Batch(Recovery):
                              "interrupted before the step started")
         return ex
 
+    def _deliver(self, code: str, errexit: bool, plain: bool, on_output: Callable[[str], None] | None,
+                 ask: Ask | None) -> Execution | None:
+        """A step that ran while the batch was ended (``_flush``), if it is this one."""
+        ran = self._ran[0]
+        if not (plain and _is(ran.item, code, errexit)):
+            return None
+        self._ran = self._ran[1:]
+        self.answer = ran.answer if _same(ask, ran.item.ask) else None
+        if on_output is not None and ran.execution.output.text:
+            on_output(ran.execution.output.text)
+        return ran.execution
+
     def collect(self, code: str, errexit: bool) -> Execution | None:
         """After Ctrl-C: the result of this queued step if bash already ran it (the one it
         is in is stopped); ``None`` if it did not start."""
         if self._ran:
-            ran = self._ran[0]
-            if ran.item.code != code or ran.item.errexit != errexit:
-                return None
-            self._ran = self._ran[1:]
-            self.answer = ran.answer
-            return ran.execution
-        if not self._lines or self._lines[0].item.code != code or self._lines[0].item.errexit != errexit:
+            return self._deliver(code, errexit, True, None, self._ran[0].item.ask)
+        if not self._lines or not _is(self._lines[0].item, code, errexit):
             return None
         line, self._lines = self._lines[0], self._lines[1:]
         self._interrupted = self._running = True
@@ -273,6 +273,10 @@ class Batch(Recovery):
         self._cancel()
         self._asked.difference_update(line.nonce for line in self._lines)
         self._lines = ()
+
+
+def _is(item: BatchItem, code: str, errexit: bool) -> bool:
+    return item.code == code and item.errexit == errexit
 
 
 def _same(ask: Ask | None, folded: Ask | None) -> bool:
