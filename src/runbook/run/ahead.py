@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 class Ahead:
     """Queues runs of plain steps in the session; collects those that ran after Ctrl-C."""
 
-    _batches = True
-    """A subclass that hooks the steps' secret queries (``TrialRunner``) sets this off."""
     settings: Settings
     observers: Observers
     masker: Masker
@@ -59,11 +57,19 @@ class Ahead:
     def _judge(self, step: Step, runs: list[CommandRun], attempts: int, duration: float) -> StepResult:
         raise NotImplementedError
 
+    def _batching(self) -> bool:
+        """Whether steps may run ahead at all (``TrialRunner``: not while it records or resumes)."""
+        return True
+
+    def _ask_for(self, step: Step) -> Ask:
+        """The ask of a step queued now (``TrialRunner`` adds the step's state to it)."""
+        return self._ask()
+
     def _queue_ahead(self, body: Sequence[Step], i: int) -> None:
         """Before ``body[i]`` runs: queue it and the plain steps after it in the session."""
         asks = self._asks()
         queue: Any = getattr(self._session, "queue", None)
-        if queue is None or body[i].id in asks or not self._may_batch():
+        if queue is None or body[i].id in asks or not self._may_batch() or not self._session.can_queue():  # type: ignore[union-attr]
             return
         run: list[Step] = []
         for step in body[i:i + MAX_LINES]:
@@ -76,7 +82,7 @@ class Ahead:
         for step in run:
             cmd = self._command(step)
             items.append(BatchItem(cmd.text, step.options.errexit, step.options.timeout_s or self.settings.timeout,
-                                   self._ask(), output_cap_for(cmd, self.settings.output_cap),
+                                   self._ask_for(step), output_cap_for(cmd, self.settings.output_cap),
                                    tuple(needles(step.criteria))))
         taken = int(queue(items))
         for step, item in zip(run[:taken], items):
@@ -85,7 +91,7 @@ class Ahead:
 
     def _may_batch(self) -> bool:
         people = any(getattr(o, "step_by_step", False) for o in self.observers.observers)
-        return self._batches and enabled() and not self.settings.fail_fast and not people
+        return self._batching() and enabled() and not self.settings.fail_fast and not people
 
     def _plain(self, step: Step) -> bool:
         o = step.options

@@ -100,6 +100,8 @@ class Batch(Recovery):
     _token: str | None = None
     _t_prev = 0.0
     _since_prev = 0
+    batched = 0
+    """How many steps ran as lines of a batch."""
 
     def _write(self, path: str, data: bytes) -> None:
         raise NotImplementedError
@@ -112,12 +114,16 @@ class Batch(Recovery):
         """A local bash whose traps are not watched, batching not switched off."""
         b = self._bash
         return (enabled() and b is not None and self.kind == "bash" and not self._remote
-                and not b.watching and bool(b.tail[1]) and self._child is not None and not self._dead)
+                and not b.watching and b.steady and self._child is not None and not self._dead)
+
+    def can_queue(self) -> bool:
+        """Whether ``queue`` would take steps now (no batch under way)."""
+        return not self._lines and not self._ran and self.can_batch()
 
     def queue(self, items: Sequence[BatchItem]) -> int:
         """The plain steps the runner runs next, in order; sent as one batch on the first
         one's ``run``. Returns how many were taken (0: none, each runs on its own)."""
-        if self._lines or self._ran or not self.can_batch():
+        if not self.can_queue():
             return 0
         kept: list[BatchItem] = []
         size = 0
@@ -238,6 +244,7 @@ class Batch(Recovery):
             self._end_batch()
         else:
             self._t_prev, self._since_prev = time.monotonic(), procs.now_ticks()
+        self.batched += 1
         folded = ask if _same(ask, line.item.ask) else None
         if folded is None:
             self._answer = None

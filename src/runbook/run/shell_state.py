@@ -46,6 +46,9 @@ class BashState:
         self._code = ""
         self.tail = ("", "")
         """``SHELLOPTS`` and ``BASHOPTS`` as the last sentinel reported them."""
+        self.steady = False
+        """The last two steps reported the same options (the first step's end-of-step line
+        itself changes one: bash turns ``inherit_errexit`` on with posix mode)."""
 
     def sent(self, code: str) -> None:
         """Remember the step's code (to see a ``set +e`` that the options cannot show, and
@@ -65,6 +68,7 @@ class BashState:
         """Take the options from the rest of a sentinel line (``SHELLOPTS BASHOPTS``) and,
         with ``traps``, the traps the post line saved."""
         if len(tail) >= 2:
+            self.steady = self.tail == (tail[0], tail[1])
             self.tail = (tail[0], tail[1])
             self.opts = frozenset(tail[0].split(":"))
             self.aliases = "expand_aliases" in tail[1].split(":")

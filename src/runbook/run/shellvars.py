@@ -149,6 +149,11 @@ class Learner:
         return Ask(folded_script(self._nonce, known, self._glob, extra), _room(len(known)) + room,
                    self._nonce, self._asked)
 
+    @property
+    def nonce(self) -> str:
+        """The nonce of the answer the next ``learn`` reads."""
+        return self._nonce
+
     def use(self, ask: Ask) -> None:
         """The next ``learn`` reads the answer of ``ask`` (made earlier, for a batch of steps)."""
         self._nonce, self._asked = ask.nonce, ask.asked
