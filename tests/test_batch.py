@@ -154,6 +154,15 @@ def test_a_step_reading_dev_tty_times_out_as_unbatched_and_the_next_runs_once(wr
     assert lines(log) == ["1", "3", "4"]
 
 
+def test_a_step_removing_runbooks_folder_mid_batch_makes_no_later_step_fail(write_doc):
+    doc = write_doc(doc_of(block("echo a"), block('KEPT=kept; rm -rf "$(dirname "${BASH_SOURCE[0]}")"'),
+                           block('echo "$KEPT"'), block("echo d")))
+    plain, batched = both(doc)
+    assert essence(batched) == essence(plain)
+    assert statuses(batched) == ["pass"] * 4
+    assert batched["steps"][WARM + 2]["output"] == "kept\n"
+
+
 @pytest.mark.parametrize("change,after", [
     ("set -u", "echo \"${NOT_SET_ANYWHERE}\"; echo reached"),
     ("set -e", "false; echo reached"),
@@ -243,3 +252,18 @@ def test_ctrl_c_mid_batch_every_step_that_ran_is_reported_and_none_runs_twice(wr
         else:
             assert s["status"] == "skip", (i, s)
     assert list(statuses.values()).count("error") <= 1
+
+
+def test_an_api_observer_that_skips_a_step_before_it_runs_gets_no_step_run_ahead(tmp_path):
+    from runbook.api import execute as run_doc
+    from runbook.run.protocol import Observer
+
+    class SkipFifth(Observer):
+        def before_step(self, step):  # type: ignore[no-untyped-def]
+            return "skip" if step.id == f"S{WARM + 5}" else "run"
+
+    log = tmp_path / "log"
+    text = doc_of(*(block(f"echo {i} >> {log}") for i in range(1, 9)))
+    result = run_doc(text, observers=[SkipFifth()])
+    assert [s.status.value for s in result.steps][WARM:] == ["pass"] * 4 + ["skip"] + ["pass"] * 3
+    assert lines(log) == ["1", "2", "3", "4", "6", "7", "8"]

@@ -22,6 +22,7 @@ from runbook.model import Command, Step, StepResult
 from runbook.parse.placeholders import fill_placeholders
 from runbook.run.batch import MAX_LINES, BatchItem, enabled
 from runbook.run.evidence import masked_expected, output_cap_for, reported
+from runbook.run.protocol import Observer
 from runbook.run.shellvars import Ask
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class Ahead:
             asks[step.id] = item.ask
 
     def _may_batch(self) -> bool:
-        people = any(getattr(o, "step_by_step", False) for o in self.observers.observers)
+        people = any(_may_skip(o) for o in self.observers.observers)
         return self._batching() and enabled() and not self.settings.fail_fast and not people
 
     def _plain(self, step: Step) -> bool:
@@ -136,3 +137,12 @@ class Ahead:
         result = self._judge(step, runs, 1, ex.duration_s)
         self._masked_at[step.id] = self.masker.generation
         return self.masker.result(result, outputs=False)
+
+
+def _may_skip(observer: object) -> bool:
+    """Whether an observer may skip or stop a step before it runs: ``--step-by-step``, or an
+    observer of the API's user with a ``before_step`` of its own."""
+    if getattr(observer, "step_by_step", False):
+        return True
+    own = type(observer).__module__.startswith("runbook.")
+    return not own and getattr(type(observer), "before_step", None) not in (None, Observer.before_step)

@@ -193,8 +193,7 @@ class Batch(Recovery):
         """Write the step files and the batch file, type the one line that sources it."""
         b, folder, child = self._bash, self._dir, self._child
         assert b is not None and folder is not None and child is not None
-        self._token = token = os.path.join(folder, "batch.tok")
-        os.close(os.open(token, os.O_WRONLY | os.O_CREAT, 0o600))
+        token = os.path.join(folder, "batch.tok")
         sim = copy.copy(b)  # the state each line's preludes assume: no step changed it
         text: list[str] = []
         lines: list[_Line] = []
@@ -214,7 +213,9 @@ class Batch(Recovery):
             sim.learn(expected.split(" "), traps=False)
             lines.append(_Line(it, nonce, mark))
         path = os.path.join(folder, "batch.sh")
-        self._write(path, "".join(text).encode("utf-8", "surrogateescape"))
+        self._write(path, "".join(text).encode("utf-8", "surrogateescape"))  # makes a removed folder again
+        os.close(os.open(token, os.O_WRONLY | os.O_CREAT, 0o600))
+        self._token = token
         self._lines = tuple(lines)
         self._t_prev, self._since_prev = time.monotonic(), procs.now_ticks()
         child.send(f"\\builtin . {shlex.quote(path)}\n".encode("utf-8", "surrogateescape"))
