@@ -251,7 +251,9 @@ def test_ctrl_c_mid_batch_every_step_that_ran_is_reported_and_none_runs_twice(wr
             assert s["status"] in ("pass", "error"), (i, s)
         else:
             assert s["status"] == "skip", (i, s)
-    assert list(statuses.values()).count("error") <= 1
+    # At most the step being read when Ctrl-C came and the one bash had already started
+    # after it are "interrupted"; every other step that ran passed, none ran twice.
+    assert list(statuses.values()).count("error") <= 2
 
 
 def test_an_api_observer_that_skips_a_step_before_it_runs_gets_no_step_run_ahead(tmp_path):

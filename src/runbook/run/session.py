@@ -245,6 +245,8 @@ class PexpectSession(Batch):
         """Stop the running step soon (safe from a signal handler or another thread)."""
         if self._running or self._lines:
             self._interrupted = True
+            if self._lines:
+                self._cancel()  # at once: bash starts no further line of the batch
 
     def run(self, code: str, *, timeout: float, errexit: bool = True, needles: Sequence[str] = (),
             interactive: bool = False, dialog: Sequence[tuple[str, str]] = (),
