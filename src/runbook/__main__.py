@@ -2,6 +2,6 @@
 
 import sys
 
-from runbook.cli import main
+from runbook.console import main
 
 sys.exit(main())

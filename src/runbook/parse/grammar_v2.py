@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 from typing import Callable
 
+from runbook.lazyre import lazy
 from runbook.clauses import Clause, ClauseKind
 from runbook.parse.protect import PH, Token
 from runbook.parse.protect import value as _value
@@ -66,22 +67,22 @@ def _num(text: str) -> float:
 
 _CODE = r"(?P<code>[1-5](?:\d\d|xx|XX))"
 _HTTP_RULES = (
-    re.compile(r"(?:http\s+)?(?:response\s+)?status(?:\s+code)?\s*" + _IS + r"(?P<not>not\s+)?"
+    lazy(r"(?:http\s+)?(?:response\s+)?status(?:\s+code)?\s*" + _IS + r"(?P<not>not\s+)?"
                r"(?:http\s+)?" + _CODE + r"(?:\s+[a-z][a-z ]*)?", _I),
-    re.compile(r"(?:http\s+)?(?:response\s+)?(?:status\s+)?code\s+" + _IS + r"(?P<not>not\s+)?" + _CODE
+    lazy(r"(?:http\s+)?(?:response\s+)?(?:status\s+)?code\s+" + _IS + r"(?P<not>not\s+)?" + _CODE
                + r"(?:\s+[a-z][a-z ]*)?", _I),
-    re.compile(r"(?:(?:request|response|server|endpoint|api|service|curl|it|you)\s+)?" + _MOD
+    lazy(r"(?:(?:request|response|server|endpoint|api|service|curl|it|you)\s+)?" + _MOD
                + r"(?:returns?|responds?\s+with|answers?\s+with|replies\s+with|gives?|gets?)\s+"
                r"(?:(?:an?|the)\s+)?(?:http\s+)?(?:status\s+)?(?:code\s+)?(?P<code>[2-5](?:\d\d|xx|XX))"
                r"(?:\s+(?:status|response|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|OK))?", _I),
-    re.compile(r"http\s+(?P<code>[1-5](?:\d\d|xx|XX))(?:\s+[a-z][a-z ]*)?", _I),
-    re.compile(r"(?:an?\s+)?(?P<code>[1-5]\d\d)\s+(?:ok|created|accepted|no\s+content|not\s+found|found|"
+    lazy(r"http\s+(?P<code>[1-5](?:\d\d|xx|XX))(?:\s+[a-z][a-z ]*)?", _I),
+    lazy(r"(?:an?\s+)?(?P<code>[1-5]\d\d)\s+(?:ok|created|accepted|no\s+content|not\s+found|found|"
                r"moved\s+permanently|unauthorized|forbidden|bad\s+request|service\s+unavailable|"
                r"(?:http\s+)?(?:status|response)(?:\s+code)?)", _I),
 )
 
 
-_HTTP_ALL = re.compile(r"(?:all|every|each)\s+(?:the\s+)?(?:http\s+)?(?:responses?|requests?|answers?|calls?)\s+"
+_HTTP_ALL = lazy(r"(?:all|every|each)\s+(?:the\s+)?(?:http\s+)?(?:responses?|requests?|answers?|calls?)\s+"
                        r"(?:are|is|were|return(?:s|ed)?|get|got|give|gave)\s+(?:an?\s+)?(?:http\s+)?(?:status\s+)?"
                        + _CODE + r"(?:\s+[a-z][a-z ]*)?", _I)
 
@@ -102,10 +103,10 @@ def parse_http(shape: str, text: str, tokens: list[Token]) -> Clause | None:
 
 # --- "for 10 s", ranges, column lists -----------------------------------------------------------
 
-_FOR_RE = re.compile(r"(?P<body>.+?)\s+(?:for|during|over|throughout)\s+(?:at\s+least\s+|the\s+next\s+)?"
+_FOR_RE = lazy(r"(?P<body>.+?)\s+(?:for|during|over|throughout)\s+(?:at\s+least\s+|the\s+next\s+)?"
                      r"(?P<n>\d+(?:\.\d+)?)\s*(?P<u>ms|s|secs?|seconds?|m|mins?|minutes?|h|hours?)", _I)
-_BETWEEN_RE = re.compile(r"\bbetween\s+-?[\d.,]+\s*[^\s\d]*\Z", _I)
-_BARE_RE = re.compile(r"[\w.:/-]+")
+_BETWEEN_RE = lazy(r"\bbetween\s+-?[\d.,]+\s*[^\s\d]*\Z", _I)
+_BARE_RE = lazy(r"[\w.:/-]+")
 
 
 def split_hold(shape: str) -> tuple[str, float | None]:
@@ -135,10 +136,10 @@ def column_item(prev: Clause | None, cleaned: str, text: str, tokens: list[Token
 _VAL = r"(?P<v>\x00\d+\x00|[^\s\x00]+)"
 _HNAME = r"(?P<s>[A-Za-z][A-Za-z0-9-]*|\x00\d+\x00)"
 _HEADER_RULES = (
-    (re.compile(r"(?:response\s+)?header\s+" + _HNAME + r"\s+" + _MOD
+    (lazy(r"(?:response\s+)?header\s+" + _HNAME + r"\s+" + _MOD
                 + r"(?P<m>contains?|includes?|is|equals|==|=|matches|exists|is\s+present|is\s+set)"
                 r"(?:\s+" + _VAL + r")?", _I)),
-    (re.compile(_HNAME + r"\s+header\s+" + _MOD
+    (lazy(_HNAME + r"\s+header\s+" + _MOD
                 + r"(?P<m>contains?|includes?|is|equals|==|=|matches|exists|is\s+present|is\s+set)"
                 r"(?:\s+" + _VAL + r")?", _I)),
 )
@@ -165,18 +166,18 @@ def _jsonish(m: re.Match[str], tokens: list[Token]) -> str | None:
 def _json_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
     lead_any = r"(?P<lead>" + _JSON_LEAD + r")?" + _FPATH
     return (
-        (re.compile(r"(?:(?:the\s+)?(?:output|stdout|response(?:\s+body)?|result|body)\s+)?" + _MOD
+        (lazy(r"(?:(?:the\s+)?(?:output|stdout|response(?:\s+body)?|result|body)\s+)?" + _MOD
                     + r"(?:is|be|parses\s+as)\s+(?:an?\s+)?(?:valid\s+)?(?P<f>json|yaml)(?:\s+document)?", _I), "valid"),
-        (re.compile(r"(?:the\s+)?(?:output|response|body)\s+" + _MOD + r"(?:is\s+not|isn't)\s+(?:valid\s+)?"
+        (lazy(r"(?:the\s+)?(?:output|response|body)\s+" + _MOD + r"(?:is\s+not|isn't)\s+(?:valid\s+)?"
                     r"(?P<f>json|yaml)", _I), "invalid"),
-        (re.compile(lead_any + r"\s+" + _MOD + _EXISTS, _I), "exists"),
-        (re.compile(lead_any + r"\s+" + _MISSING, _I), "missing"),
-        (re.compile(lead_any + r"\s+" + _MOD + r"(?:matches|=~)\s+(?P<v>\x00\d+\x00)", _I), "matches"),
-        (re.compile(lead_any + r"\s+(?:is|equals|should\s+be|must\s+be|==|=|:)?\s*" + _CMP + r"\s+" + _NUM, _I),
+        (lazy(lead_any + r"\s+" + _MOD + _EXISTS, _I), "exists"),
+        (lazy(lead_any + r"\s+" + _MISSING, _I), "missing"),
+        (lazy(lead_any + r"\s+" + _MOD + r"(?:matches|=~)\s+(?P<v>\x00\d+\x00)", _I), "matches"),
+        (lazy(lead_any + r"\s+(?:is|equals|should\s+be|must\s+be|==|=|:)?\s*" + _CMP + r"\s+" + _NUM, _I),
          "cmp"),
-        (re.compile(lead_any + r"\s+(?P<neg>is\s+not|isn't|!=|should\s+not\s+be|must\s+not\s+be)\s+" + _VAL, _I),
+        (lazy(lead_any + r"\s+(?P<neg>is\s+not|isn't|!=|should\s+not\s+be|must\s+not\s+be)\s+" + _VAL, _I),
          "neq"),
-        (re.compile(lead_any + r"\s+(?:is|equals|should\s+be|must\s+be|==|=|:)\s*" + _VAL, _I), "eq"),
+        (lazy(lead_any + r"\s+(?:is|equals|should\s+be|must\s+be|==|=|:)\s*" + _VAL, _I), "eq"),
     )
 
 
@@ -236,12 +237,12 @@ _STOP = r"(?!(?:is|was|are|be|should|must|will|shall|stays?|remains?|between|ver
 _PROG = r"(?P<s>" + _STOP + r"[A-Za-z][\w.+-]*(?:\s+" + _STOP + r"[A-Za-z][\w.+-]*)?|\x00\d+\x00)"
 _NEWER = r"(?P<dir>or\s+(?:newer|later|higher|above|greater|more\s+recent)|\+|or\s+(?:older|earlier|lower|below))"
 _VERSION_RULES = (
-    re.compile(r"(?:" + _PROG + r"\s+)?version\s+" + _IS + _CMP + r"\s+(?:version\s+)?" + _VER, _I),
-    re.compile(r"(?:" + _PROG + r"\s+)?(?:version\s+)?" + _IS + _VER + r"\s*" + _NEWER, _I),
-    re.compile(_PROG + r"\s+(?:version\s+)?" + r"(?P<cmp>>=|<=|==|!=|>|<|≥|≤)\s*" + _VER, _I),
-    re.compile(r"(?:" + _PROG + r"\s+)?(?:is\s+)?" + r"(?P<cmp>at\s+least|at\s+most|newer\s+than|older\s+than)"
+    lazy(r"(?:" + _PROG + r"\s+)?version\s+" + _IS + _CMP + r"\s+(?:version\s+)?" + _VER, _I),
+    lazy(r"(?:" + _PROG + r"\s+)?(?:version\s+)?" + _IS + _VER + r"\s*" + _NEWER, _I),
+    lazy(_PROG + r"\s+(?:version\s+)?" + r"(?P<cmp>>=|<=|==|!=|>|<|≥|≤)\s*" + _VER, _I),
+    lazy(r"(?:" + _PROG + r"\s+)?(?:is\s+)?" + r"(?P<cmp>at\s+least|at\s+most|newer\s+than|older\s+than)"
                r"\s+version\s+" + _VER, _I),
-    re.compile(r"(?:" + _PROG + r"\s+)?version\s+" + _IS + r"(?P<eq>exactly\s+)?" + _VER, _I),
+    lazy(r"(?:" + _PROG + r"\s+)?version\s+" + _IS + r"(?P<eq>exactly\s+)?" + _VER, _I),
 )
 _VER_OPS = {"newer than": ">", "older than": "<"}
 
@@ -274,13 +275,13 @@ def _version(shape: str, text: str, tokens: list[Token]) -> Clause | None:
 
 _NAME = r"(?P<s>" + _STOP + r"[A-Za-z_][\w./-]*(?:\s+" + _STOP + r"[A-Za-z_][\w./-]*){0,3}|\x00\d+\x00)"
 _NUMBER_RULES = (
-    re.compile(_NAME + r"\s+" + _IS + _CMP + r"\s+" + _NUM + _UNIT, _I),
-    re.compile(r"(?:(?:there\s+(?:are|is)|has|have|with|shows?|reports?|runs?)\s+)?" + _CMP + r"\s+" + _NUM
+    lazy(_NAME + r"\s+" + _IS + _CMP + r"\s+" + _NUM + _UNIT, _I),
+    lazy(r"(?:(?:there\s+(?:are|is)|has|have|with|shows?|reports?|runs?)\s+)?" + _CMP + r"\s+" + _NUM
                + _UNIT + r"\s+(?P<s2>[A-Za-z_][\w./-]*(?:\s+[A-Za-z_][\w./-]*){0,2})", _I),
-    re.compile(r"(?:" + _NAME + r"\s+)?(?:is\s+|stays\s+|remains\s+)?between\s+(?P<lo>-?[\d.,]+)\s*(?P<lu>"
+    lazy(r"(?:" + _NAME + r"\s+)?(?:is\s+|stays\s+|remains\s+)?between\s+(?P<lo>-?[\d.,]+)\s*(?P<lu>"
                + UNIT_RE + r")?\s+and\s+(?P<hi>-?[\d.,]+)" + _UNIT, _I),
-    re.compile(_CMP + r"\s+" + _NUM + _UNIT, _I),
-    re.compile(_NAME + r"\s+(?:is|was|equals|==|=|should\s+be|must\s+be)\s+(?:exactly\s+)?" + _NUM + _UNIT, _I),
+    lazy(_CMP + r"\s+" + _NUM + _UNIT, _I),
+    lazy(_NAME + r"\s+(?:is|was|equals|==|=|should\s+be|must\s+be)\s+(?:exactly\s+)?" + _NUM + _UNIT, _I),
 )
 _NOT_NAMES = {"output", "exit code", "exit status", "duration", "time", "lines", "line count", "it"}
 
@@ -323,19 +324,19 @@ _THING = (r"pod|container|service|node|deployment|replica|job|instance|target|ta
           r"endpoint|worker|machine|vm|host|unit|app")
 _STATE_TAIL = r"(?:\s+(?:state|status|phase))?"
 _TABLE_RULES = (
-    (re.compile(_ROWS + r"\s+" + _HAS + r"\s+" + _COL + r"\s+" + _CMP + r"\s+" + _NUM, _I), "every"),
-    (re.compile(_ROWS + r"\s+" + _HAS + r"\s+(?:" + _COL + r"\s+(?:=\s*|of\s+)?)?" + _VAL, _I), "every"),
-    (re.compile(r"no\s+rows?\s+" + _HAS + r"\s+" + _COL + r"\s+" + _CMP + r"\s+" + _NUM, _I), "no"),
-    (re.compile(r"no\s+rows?\s+" + _HAS + r"\s+(?:" + _COL + r"\s+(?:=\s*|of\s+)?)?" + _VAL, _I), "no"),
-    (re.compile(r"(?:an?|some|any|one)\s+rows?\s+" + _HAS + r"\s+(?:" + _COL + r"\s+(?:=\s*|of\s+)?)?" + _VAL,
+    (lazy(_ROWS + r"\s+" + _HAS + r"\s+" + _COL + r"\s+" + _CMP + r"\s+" + _NUM, _I), "every"),
+    (lazy(_ROWS + r"\s+" + _HAS + r"\s+(?:" + _COL + r"\s+(?:=\s*|of\s+)?)?" + _VAL, _I), "every"),
+    (lazy(r"no\s+rows?\s+" + _HAS + r"\s+" + _COL + r"\s+" + _CMP + r"\s+" + _NUM, _I), "no"),
+    (lazy(r"no\s+rows?\s+" + _HAS + r"\s+(?:" + _COL + r"\s+(?:=\s*|of\s+)?)?" + _VAL, _I), "no"),
+    (lazy(r"(?:an?|some|any|one)\s+rows?\s+" + _HAS + r"\s+(?:" + _COL + r"\s+(?:=\s*|of\s+)?)?" + _VAL,
                 _I), "some"),
-    (re.compile(r"(?:the\s+)?" + _COL + r"\s+column\s+" + _MOD + r"(?:contains?|includes?|lists?|has|shows?)\s+"
+    (lazy(r"(?:the\s+)?" + _COL + r"\s+column\s+" + _MOD + r"(?:contains?|includes?|lists?|has|shows?)\s+"
                 + _VAL, _I), "column"),
-    (re.compile(r"all\s+(?:the\s+)?(?:" + _THINGS + r")\s+(?:are|show|report|have\s+status|should\s+be|must\s+be)"
+    (lazy(r"all\s+(?:the\s+)?(?:" + _THINGS + r")\s+(?:are|show|report|have\s+status|should\s+be|must\s+be)"
                 r"\s+(?:in\s+)?(?:state\s+)?" + _VAL + _STATE_TAIL, _I), "every"),
-    (re.compile(r"(?:every|each)\s+(?:" + _THING + r")\s+(?:is|shows|reports|has\s+status|should\s+be|must\s+be)"
+    (lazy(r"(?:every|each)\s+(?:" + _THING + r")\s+(?:is|shows|reports|has\s+status|should\s+be|must\s+be)"
                 r"\s+(?:in\s+)?(?:state\s+)?" + _VAL + _STATE_TAIL, _I), "every"),
-    (re.compile(r"no\s+(?:" + _THINGS + r"|" + _THING + r")\s+(?:(?:are|is|should\s+be)\s+)?(?:in\s+)?(?:state\s+)?"
+    (lazy(r"no\s+(?:" + _THINGS + r"|" + _THING + r")\s+(?:(?:are|is|should\s+be)\s+)?(?:in\s+)?(?:state\s+)?"
                 + _VAL + _STATE_TAIL, _I), "no"),
 )
 

@@ -22,6 +22,7 @@ from bisect import bisect_right
 from dataclasses import replace
 from typing import Sequence
 
+from runbook.lazyre import lazy
 from runbook.model import Phase, Step
 from runbook.parse.blocks import Block
 from runbook.parse.commands import SHELL_LANGS
@@ -29,7 +30,7 @@ from runbook.parse.shellish import heredoc_body, reading
 
 _FILE_NAME = (r"`?(?P<name>(?:[\w~.-]+/)*[\w.-]*\.[A-Za-z][\w]{0,9}|(?:[\w.-]+/)*(?:Dockerfile|Makefile|"
               r"Gemfile|Procfile|Vagrantfile|Jenkinsfile|Containerfile|Caddyfile|Brewfile))`?")
-_SAVE = [re.compile(p, re.I) for p in (
+_SAVE = [lazy(p, re.I) for p in (
     r"\b(?:create|write|make|add|edit|put|paste)\b[^.:]*?\b(?:file|script)\b[^.:]*?"
     r"(?:\bnamed\b|\bcalled\b|\bat\b|\bin\b)?\s*" + _FILE_NAME,
     r"\bsave\b[^.:]*?\b(?:as|to|in|into)\s+(?:a\s+file\s+(?:named|called)\s+)?" + _FILE_NAME,
@@ -38,17 +39,17 @@ _SAVE = [re.compile(p, re.I) for p in (
     _FILE_NAME + r"\s+(?:file\s+)?(?:consists\s+of|contains|should\s+(?:look\s+like|contain))\b",
     r"\bcontents?\s+(?:of|for)\s+(?:the\s+)?(?:file\s+)?" + _FILE_NAME,
 )]
-_RUN_WORDS = re.compile(r"\b(?:run|running|execute|executing|enter|type|invoke|issue)\b|\bcommands?\b|"
+_RUN_WORDS = lazy(r"\b(?:run|running|execute|executing|enter|type|invoke|issue)\b|\bcommands?\b|"
                         r"\b(?:in|on|from)\s+(?:a|the|your)\s+(?:terminal|shell|console)\b", re.I)
 
-_SHOWS_OUTPUT = re.compile(
+_SHOWS_OUTPUT = lazy(
     r"\b(?:logging|logs?|prints?|shows?|returns?|reports?|receive|get|see)\s+the\s+following\s+(?:\w+\s+)?"
     r"(?:errors?|messages?|warnings?|output|log\s+lines?|lines?)\b|"
     r"\bthe\s+following\s+(?:\w+\s+)?(?:errors?|messages?|warnings?|output|log\s+lines?)\s+"
     r"(?:is|are|will\s+be|appears?|shows?)\b|\bthe\s+following\s+(?:will\s+be|is|gets?)\s+logged\b", re.I)
 """Prose that says the next block is what a program logs or prints, not something to type."""
 
-_ELSEWHERE = re.compile(r"\b(?:at|in)\s+the\s+[\w\s-]*?\bprompt\b|\binside\b|\b(?:in|into)\s+(?:the|a|your)\s+"
+_ELSEWHERE = lazy(r"\b(?:at|in)\s+the\s+[\w\s-]*?\bprompt\b|\binside\b|\b(?:in|into)\s+(?:the|a|your)\s+"
                         r"(?:container|pod|vm|guest|client|console\s+of)\b", re.I)
 """Prose that puts the commands in another context (a client's prompt, a container)."""
 

@@ -21,6 +21,7 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
+from runbook.lazyre import lazy
 from runbook.model import Clause, ClauseKind, Criterion, Phase, Step
 from runbook.parse.blocks import Block
 from runbook.parse.labels import plain, strip_lead
@@ -29,7 +30,7 @@ MAX_CLAIM_WORDS = 40
 """A longer sentence is an explanation, not a claim."""
 
 # A claim about what the reader will observe once the step has run.
-_OBSERVE = re.compile(
+_OBSERVE = lazy(
     r"\b(?:you|we)(?:'ll|\s+will|\s+should|\s+can|\s+may|\s+must)?(?:\s+now)?\s+(?:see|notice|observe)\b"
     r"|\byou\s+should\s+(?:now\s+)?(?:find|get|have)\b|\byou\s+will\s+(?:find|get)\b"
     r"|\bshould\s+(?:now\s+)?(?:show|print|return|display|output|list|contain|include|appear|succeed|pass|"
@@ -45,12 +46,12 @@ _OBSERVE = re.compile(
     r"|\b(?:you're|you\s+are)\s+(?:good\s+to\s+go|all\s+set|done)\b",
     re.I)
 # Observations that name the value (the rest are manual).
-_OBSERVE_VALUE = re.compile(
+_OBSERVE_VALUE = lazy(
     r"\b(?:see|show|shows|print|prints|display|displays|displayed|printed|shown|contain|contains|include|"
     r"includes|return|returns|returned|called|named|reads?|says?)\b", re.I)
 
 # An instruction to check something (a claim in the imperative): always manual.
-_VERIFY = re.compile(
+_VERIFY = lazy(
     r"^\s*(?:\d+[.)]\s*)?(?:now\s+|then\s+|next,?\s+|finally,?\s+)?(?:verify|validate|confirm|check|ensure|"
     r"make\s+sure|look\s+for)\b"
     r"|\b(?:to|and)\s+(?:verify|validate|confirm|check|ensure)\s+(?:that|if|whether|the|your|it|everything)\b"
@@ -59,14 +60,14 @@ _VERIFY = re.compile(
     re.I)
 
 # Lines that start like a verdict: "✅ File removed", "[No output = clean]", "Expected: ...".
-_VERDICT_MARK = re.compile(r"^\s*(?:(?:status|result)\s*:\s*)?(?:\u2705|\u2714|\u2611)", re.I)
-_BRACKETED = re.compile(r"^\s*\[(?P<body>[^\]]*\b(?:output|exits?|code|errors?|returns?|clean|success\w*|"
+_VERDICT_MARK = lazy(r"^\s*(?:(?:status|result)\s*:\s*)?(?:\u2705|\u2714|\u2611)", re.I)
+_BRACKETED = lazy(r"^\s*\[(?P<body>[^\]]*\b(?:output|exits?|code|errors?|returns?|clean|success\w*|"
                         r"fails?|passe?s?)\b[^\]]*)\]\s*$", re.I)
-_EXPECTED_PROSE = re.compile(r"^\s*(?:expected|verify)\s*:\s*(?P<body>.+)$", re.I)
+_EXPECTED_PROSE = lazy(r"^\s*(?:expected|verify)\s*:\s*(?P<body>.+)$", re.I)
 
 # Sentences that are not claims about this step's output: measurements, asides, conditions,
 # pointers to other documents, troubleshooting advice.
-_NOT_A_CLAIM = re.compile(
+_NOT_A_CLAIM = lazy(
     r"^\s*(?:result|results)\s*:\s*~?\s*[\d.]+\s*(?:x|times)\b"
     r"|\b(?:times\s+faster|faster\s+than|slower\s+than)\b"
     r"|^\s*(?:note|tip|warning|caution|important|solution|fix|cause|hint|for\s+example|for\s+extra\s+credit|"
@@ -75,13 +76,13 @@ _NOT_A_CLAIM = re.compile(
     re.I)
 
 # What introduces output rather than claiming something about it ("The output displays ...:").
-_OUTPUT_LABEL = re.compile(r"^\s*(?:the\s+)?(?:output|result|response|sample|example)\b", re.I)
+_OUTPUT_LABEL = lazy(r"^\s*(?:the\s+)?(?:output|result|response|sample|example)\b", re.I)
 
-_CODE_OR_QUOTE = re.compile(r"(`+)(?P<code>.+?)\1|\"(?P<dq>[^\"\n]{1,120})\"|\u201c(?P<cq>[^\u201d\n]{1,120})\u201d")
-_NOUN_CUE = re.compile(r"\b(?:message|string|text|word|value|line|status|state|phrase)\W*$", re.I)
-_AFTER_SHOWN = re.compile(r"\s*(?:is|are)\s+(?:displayed|printed|shown|returned|listed|present)\b", re.I)
-_TOOL_AFTER = re.compile(r"\s*(?:command|cli|tool|flag|option|file|folder|directory)\b", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\"\u201c(])")
+_CODE_OR_QUOTE = lazy(r"(`+)(?P<code>.+?)\1|\"(?P<dq>[^\"\n]{1,120})\"|\u201c(?P<cq>[^\u201d\n]{1,120})\u201d")
+_NOUN_CUE = lazy(r"\b(?:message|string|text|word|value|line|status|state|phrase)\W*$", re.I)
+_AFTER_SHOWN = lazy(r"\s*(?:is|are)\s+(?:displayed|printed|shown|returned|listed|present)\b", re.I)
+_TOOL_AFTER = lazy(r"\s*(?:command|cli|tool|flag|option|file|folder|directory)\b", re.I)
+_SENTENCE_END = lazy(r"(?<=[.!?])\s+(?=[A-Z`\"\u201c(])")
 
 
 def _words(text: str) -> int:
@@ -165,8 +166,8 @@ def claim_criterion(raw: str, line: int) -> Criterion:
     return Criterion(text=text, line=line, negated=False, clauses=tuple(clauses), derived=True)
 
 
-_COMMENT_CLAIM = re.compile(r"^\s*#+\s*(?P<body>.+?)\s*$")
-_DESCRIBES_COMMAND = re.compile(r"^\s*(?:\d+[.)]\s*)?(?:check|look\s+for|list|show|get|view)\b", re.I)
+_COMMENT_CLAIM = lazy(r"^\s*#+\s*(?P<body>.+?)\s*$")
+_DESCRIBES_COMMAND = lazy(r"^\s*(?:\d+[.)]\s*)?(?:check|look\s+for|list|show|get|view)\b", re.I)
 """A comment saying what the next command does ("# Check the service selector"), not what
 its outcome must be."""
 
@@ -181,10 +182,10 @@ def comment_claim(line_text: str, line: int) -> Criterion | None:
 
 # -- which step a claim belongs to -------------------------------------------------------------
 
-_PURE_LABEL = re.compile(r"^(?:verify|validate|confirm|check|you\s+should\s+see|expected|result|output|status)"
+_PURE_LABEL = lazy(r"^(?:verify|validate|confirm|check|you\s+should\s+see|expected|result|output|status)"
                          r"(?:\s+\w+)?\s*:?\s*$", re.I)
-_IMAGE_ONLY = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)\s*$")
-_VERDICT_LINE = re.compile(r"^\s*(?:\u2705|\u2714|\u2611|\u274c\s*fail)|^\s*\[[^\]]*\b(?:output|exits?|clean)\b[^\]]*\]\s*$",
+_IMAGE_ONLY = lazy(r"^\s*!\[[^\]]*\]\([^)]*\)\s*$")
+_VERDICT_LINE = lazy(r"^\s*(?:\u2705|\u2714|\u2611|\u274c\s*fail)|^\s*\[[^\]]*\b(?:output|exits?|clean)\b[^\]]*\]\s*$",
                            re.I)
 
 
