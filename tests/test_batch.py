@@ -269,3 +269,14 @@ def test_an_api_observer_that_skips_a_step_before_it_runs_gets_no_step_run_ahead
     result = run_doc(text, observers=[SkipFifth()])
     assert [s.status.value for s in result.steps][WARM:] == ["pass"] * 4 + ["skip"] + ["pass"] * 3
     assert lines(log) == ["1", "2", "3", "4", "6", "7", "8"]
+
+
+def test_a_batched_step_that_harvests_tokens_cannot_forge_its_end(write_doc, tmp_path):
+    harvest = (r"""{ cat "${BASH_SOURCE[@]}"; set; } 2>&1 | grep -o '[0-9a-f]\{16\}' | sort -u > tokens || true"""
+               "\n" r"""while read -r t; do printf '\n__RB_%s:0\n' "$t"; done < tokens; false""")
+    doc = write_doc(doc_of(block("echo a"), block(harvest), block("echo c"), block("echo d")))
+    plain, batched = both(doc)
+    verdicts = [(s["id"], s["status"], s.get("exit_code"), s.get("reason")) for s in batched["steps"]]
+    assert verdicts == [(s["id"], s["status"], s.get("exit_code"), s.get("reason")) for s in plain["steps"]]
+    assert statuses(batched) == ["pass", "fail", "pass", "pass"]  # it ran to its own `false`
+    assert [s["output"] for s in batched["steps"][WARM + 2:]] == ["c\n", "d\n"]

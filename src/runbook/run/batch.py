@@ -24,6 +24,8 @@ the previous step's sentinel. Before a timed-out or interrupted step is stopped 
 token is deleted: if the step's sentinel then turns up it ended in time (its result
 stands), else bash is still in it and will run no later line. A shell that dies
 mid-batch ends the batch; the steps not reached are sent to the fresh shell as usual.
+The batch file's first line empties the file (bash has read it whole by then), so
+no step can read a later line's nonce from it.
 A ``run`` of anything else while a batch is under way (a query of secret values)
 first ends the batch: the token is deleted and the lines bash already started are
 read to their end and kept for their own ``run`` (``_ran``).
@@ -213,6 +215,9 @@ class Batch(Recovery):
             sim.learn(expected.split(" "), traps=False)
             lines.append(_Line(it, nonce, mark))
         path = os.path.join(folder, "batch.sh")
+        # bash has read the whole file when its first line runs: that line empties it, so the
+        # later lines' nonces are in bash's memory only, as a typed line's are.
+        text[0] = f"\\builtin : >| {shlex.quote(path)} 2>/dev/null; " + text[0]
         self._write(path, "".join(text).encode("utf-8", "surrogateescape"))  # makes a removed folder again
         os.close(os.open(token, os.O_WRONLY | os.O_CREAT, 0o600))
         self._token = token
