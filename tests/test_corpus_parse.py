@@ -35,16 +35,17 @@ class Doc:
 
 
 CORPUS_EXPECTATIONS: dict[str, Doc] = {
-    # Each block is a real command; the `date` block is followed by
-    # <!-- expected_similarity=0.3 --> and a text block: a label comment, loose
-    # similarity -> illustrative expected output (a date never matches).
+    # An Innovation Engine scenario (its `expected_similarity` comments and nothing of
+    # runbook's own format): read in that dialect, every block judged by its exit status,
+    # the `date` block also by Jaro-Winkler similarity >= 0.3 with the text block after
+    # <!-- expected_similarity=0.3 --> (docs/dialects.md).
     "Azure__InnovationEngine__docs__helloWorldDemo.md": Doc(
         title="Hello World Innovation Engine Demo",
         steps=[
-            ("0-1", "bash", "-", "", ""),
-            ("0-2", "bash", "I", "", ""),
-            ("0-3", "bash", "-", "", ""),
-            ("0-4", "bash", "-", "", ""),
+            ("0-1", "bash", "-", "exit", ""),
+            ("0-2", "bash", "-", "exit+expected", ""),
+            ("0-3", "bash", "-", "exit", ""),
+            ("0-4", "bash", "-", "exit", ""),
         ]),
     # `$ cmd` + output in the same block, `# comment` lines before the prompt; the
     # two untagged blocks (DNS name pattern, curl examples without prompts) are not

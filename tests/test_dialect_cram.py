@@ -156,6 +156,6 @@ def test_migrated_cram_file_keeps_every_verdict(tmp_path: Path, name: str) -> No
 
 def test_migrate_refuses_a_dialect_it_cannot_write_yet(tmp_path: Path) -> None:
     path = tmp_path / "doc.md"
-    path.write_text("# T\n\n```console tesh-session=\"s\"\n$ echo hi\nhi\n```\n")
-    code, out = _runbook("migrate", str(path), "--from", "tesh")
-    assert code == 2 and "cannot write --from tesh" in out and not (tmp_path / "doc.md.md").exists()
+    path.write_text("# T\n\n```console\n$ echo hi  # byexample: +norm-ws\nhi\n```\n")
+    code, out = _runbook("migrate", str(path), "--from", "byexample")
+    assert code == 2 and "cannot write --from byexample" in out and not (tmp_path / "doc.md.md").exists()

@@ -60,7 +60,21 @@ CASES = {  # name: (body, Innovation Engine's verdict: True = passes)
     "only_stdout_is_compared": (f"{F}azurecli\necho ok; echo noise >&2\n{F}\n\n<!-- expected_similarity=1 -->\n{F}text\nok\n{F}\n", True),
     "no_comment_no_comparison": (f"{F}azurecli\necho one\n{F}\n\n{F}text\nsomething else entirely\n{F}\n", True),
     "nonzero_exit_fails": (f"{F}azurecli-interactive\nfalse\n{F}\n", False),
-    "block_is_one_script_last_status_counts": (f"{F}azurecli\nfalse\ntrue\n{F}\n", True),
+    "set_e_a_failing_command_fails_the_block": (f"{F}azurecli\nfalse\ntrue\n{F}\n", False),
+    "set_e_spares_conditions": (f"{F}bash\nif false; then echo no; fi\nfalse || true\n{F}\n", True),
+    "unexported_variable_does_not_reach_the_next_block": (
+        f"{F}azurecli\nMINE=1\n{F}\n\n{F}bash\ntest -z \"$MINE\"\n{F}\n", True),
+    "exported_variable_reaches_the_next_block": (
+        f"{F}bash\nexport MINE=1\n{F}\n\n{F}bash\ntest \"$MINE\" = 1\n{F}\n", True),
+    "working_folder_reaches_the_next_block": (f"{F}bash\ncd /\n{F}\n\n{F}bash\ntest \"$PWD\" = /\n{F}\n", True),
+    "function_does_not_reach_the_next_block": (
+        f"{F}azurecli\ngreet() {{ echo hi; }}\n{F}\n\n{F}bash\n! type greet >/dev/null 2>&1\n{F}\n", True),
+    "azurecli_block_after_a_similarity_comment_is_expected_output": (
+        f"{F}bash\necho hi\n{F}\n\n<!-- expected_similarity=0 -->\n{F}azurecli\nfalse\n{F}\n", True),
+    "bash_block_after_a_similarity_comment_runs": (
+        f"{F}bash\necho hi\n{F}\n\n<!-- expected_similarity=1.0 -->\n{F}bash\necho there\n{F}\n\n{F}text\nthere\n{F}\n", True),
+    "regex_go_cannot_compile_ends_the_reading": (
+        f"{F}bash\necho hi\n{F}\n\n<!-- expected_similarity=\"^(?!x).*\" -->\n{F}text\nhi\n{F}\n\n{F}bash\nfalse\n{F}\n", True),
     "variables_comment": ("<!--\n```variables\nexport MY_NAME=world\n```\n-->\n\n"
                           f"{F}bash\ntest \"$MY_NAME\" = world\n{F}\n", True),
 }
@@ -81,6 +95,20 @@ def test_ie_runs_only_its_languages_and_stops_at_the_first_failure(tmp_path: Pat
     code, out = _runbook("execute", str(_doc(tmp_path, body)), "--no-annotate", "--json", str(out_json))
     steps = json.loads(out_json.read_text())["steps"]
     assert code == 1, out
-    assert [s["status"] for s in steps] == ["pass", "fail", "skip"]
+    assert [s["status"] for s in steps ] == ["pass", "fail", "skip"]
     assert not list(tmp_path.glob("*-ran"))
     assert json.loads(_runbook("list", str(tmp_path / "scenario.md"), "--format", "json")[1])["dialect"] == "ie"
+
+
+def test_ie_block_is_listed_as_the_author_wrote_it_not_as_runbooks_wrapper(tmp_path: Path) -> None:
+    doc = tmp_path / "scenario.md"
+    doc.write_text("# S\n\n```azurecli\nexport GREETING=hi\necho \"$GREETING\"\n```\n\n"
+                   "<!-- expected_similarity=0.9 -->\n```text\nhi\n```\n")
+    code, out = _runbook("list", str(doc), "--format", "json")
+    assert code == 0, out
+    (step,) = json.loads(out)["steps"]
+    assert [c["text"] for c in step["commands"]] == ['export GREETING=hi\necho "$GREETING"']
+    code, out = _runbook("list", str(doc))
+    assert "$ export GREETING=hi …" in out and "RUNBOOK_IE" not in out
+    code, out = _runbook("execute", str(doc), "--no-annotate", "-q")
+    assert code == 0, out

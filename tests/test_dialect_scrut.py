@@ -46,6 +46,25 @@ CASES = {  # name: (document body, scrut's verdict: True = passes)
     "clean_environment": (_case("$ echo $LANG $TZ $TESTFILE\nC GMT doc.md\n"), True),
     "comments_and_percent_config": (_case("# a comment\n% timeout: 10s\n$ echo hi\nhi\n"), True),
     "timeout_in_fence": (_case("$ sleep 5\n", " {timeout: 1s}"), False),
+    "no_eol_line_needs_no_final_newline": (_case("$ echo Hello\nHello (no-eol)\n"), False),
+    "equal_line_needs_the_final_newline": (_case("$ printf Hello\nHello\n"), False),
+    "regex_ignores_the_final_newline": (_case("$ printf Hello\nHel+o (regex)\n"), True),
+    "crlf_folded_by_default": (_case("$ printf 'word\\r\\n'\nword\\r (escaped)\n"), False),
+    "keep_crlf_keeps_the_cr": (_case("$ printf 'word\\r\\n'\nword\\r (escaped)\n", " {keep_crlf: true}"), True),
+    "environment_is_exported_and_stays": (_case("$ echo $FOO\nbar\n", ' {environment: {"FOO": "bar"}}')
+                                          + _case("$ echo $FOO\nbar\n"), True),
+    "environment_in_percent_lines": (_case("% environment:\n%   FOO: baz\n$ echo $FOO\nbaz\n"), True),
+    "wait_for_a_path": (_case("$ (sleep 1; touch \"$TMPDIR/ready\") >/dev/null 2>&1 &\n")
+                        + _case("$ test -e \"$TMPDIR/ready\" && echo ready\nready\n", " {wait: {timeout: 10s, path: ready}}"),
+                        True),
+    "background_holding_stdout_is_waited_for": (_case("$ (sleep 1; echo late) &\nlate\n"), True),
+    "detached_is_not_judged_nor_waited_for": (_case("$ sleep 2; echo never-judged; exit 3\n", " {detached: true}")
+                                              + _case("$ echo now\nnow\n"), True),
+    "fail_fast_stops_after_its_failure": (_case("$ echo a\nb\n", " {fail_fast: true}") + _case("$ echo x\nx\n"), False),
+    "front_matter_defaults_apply_to_every_case": ("---\ndefaults:\n  output_stream: combined\n---\n\n"
+                                                 + _case("$ echo err >&2\nerr\n"), True),
+    "total_timeout_over_all_cases": ("---\ntotal_timeout: 1s\n---\n\n" + _case("$ sleep 0.7\n") + _case("$ sleep 0.7\n"),
+                                     False),
     "heredoc_continuation": (_case("$ cat > f.txt <<EOF\n> Hello,\n>\n> world!\n> EOF\n")
                              + _case("$ cat f.txt\nHello,\n\nworld!\n"), True),
 }
@@ -60,7 +79,7 @@ def _runbook(*args: str) -> tuple[int, str]:
 def test_scrut_verdict_is_the_one_scrut_documents(tmp_path: Path, name: str) -> None:
     body, passes = CASES[name]
     path = tmp_path / "doc.md"
-    path.write_text("# Scrut\n\n" + body)
+    path.write_text(body if body.startswith("---") else "# Scrut\n\n" + body)
     code, out = _runbook("execute", str(path), "--no-annotate", "--no-color")
     assert code == (0 if passes else 1), f"{name}: scrut {'passes' if passes else 'fails'} it, runbook said {code}\n{out}"
 
@@ -76,11 +95,11 @@ def test_scrut_runs_only_scrut_blocks_in_a_fresh_folder(tmp_path: Path) -> None:
 
 def test_scrut_case_with_a_key_runbook_does_not_read_is_skipped_not_misjudged(tmp_path: Path) -> None:
     path = tmp_path / "doc.md"
-    path.write_text("# S\n\n" + _case("$ sleep 0\n", " {wait: 1s}"))
+    path.write_text("# S\n\n" + _case("$ echo $HOME\n$HOME\n", " {interpolated: true}"))
     out_json = tmp_path / "r.json"
     code, _ = _runbook("execute", str(path), "--no-annotate", "--json", str(out_json))
     step = next(s for s in json.loads(out_json.read_text())["steps"] if s["id"].startswith("L"))
-    assert code == 0 and step["status"] == "skip" and "`wait`" in step["reason"]
+    assert code == 0 and step["status"] == "skip" and "`interpolated`" in step["reason"]
 
 
 def test_scrut_dialect_is_said_in_list(tmp_path: Path) -> None:
@@ -89,3 +108,45 @@ def test_scrut_dialect_is_said_in_list(tmp_path: Path) -> None:
     listing = json.loads(_runbook("list", str(path), "--format", "json")[1])
     assert listing["dialect"] == "scrut"
     assert [s["lang"] for s in listing["steps"]] == ["scrut", "scrut", "scrut"]
+
+
+def _statuses(tmp_path: Path, text: str) -> tuple[int, dict[str, tuple[str, str]]]:
+    path, report = tmp_path / "doc.md", tmp_path / "r.json"
+    path.write_text(text)
+    code, _ = _runbook("execute", str(path), "--no-annotate", "--json", str(report))
+    return code, {s["id"]: (s["status"], s["reason"]) for s in json.loads(report.read_text())["steps"]}
+
+
+def test_scrut_skip_document_code_skips_earlier_failures_too(tmp_path: Path) -> None:
+    code, steps = _statuses(tmp_path, "# S\n\n" + _case("$ echo a\nb\n") + _case("$ exit 42\n", " {skip_document_code: 42}")
+                            + _case("$ echo c\nd\n"))
+    cases = {k: v for k, v in steps.items() if k.startswith("L")}
+    assert code == 0 and [v[0] for v in cases.values()] == ["skip"] * 3
+    assert all("exited 42, which skips the whole document" in v[1] for v in cases.values())
+
+
+def test_scrut_timeout_ends_the_document(tmp_path: Path) -> None:
+    code, steps = _statuses(tmp_path, "# S\n\n" + _case("$ sleep 5\n", " {timeout: 300ms}") + _case("$ echo x\nx\n"))
+    cases = [v for k, v in steps.items() if k.startswith("L")]
+    assert code == 1 and cases[0][0] == "error" and cases[1][0] == "skip" and "not reached" in cases[1][1]
+
+
+def test_scrut_prepend_and_append_run_the_named_documents_cases(tmp_path: Path) -> None:
+    (tmp_path / "first.md").write_text("# F\n\n" + _case("$ echo first > \"$TMPDIR/order\"\n"))
+    (tmp_path / "last.md").write_text("# L\n\n" + _case("$ cat \"$TMPDIR/order\"\nfirst\nmine\n"))
+    code, steps = _statuses(tmp_path, "---\nprepend: [first.md]\nappend: [last.md]\n---\n\n# D\n\n"
+                            + _case("$ echo mine >> \"$TMPDIR/order\"\n"))
+    assert code == 0 and [k for k in steps if k not in ("scrut-tmp", "scrut-cleanup")] == ["P1.L5", "L10", "A1.L5"]
+
+
+def test_scrut_prepend_of_a_missing_document_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "doc.md"
+    path.write_text("---\nprepend: [nope.md]\n---\n\n# D\n")
+    code, out = _runbook("execute", str(path), "--no-annotate")
+    assert code == 2 and "nope.md" in out and "Traceback" not in out
+
+
+def test_scrut_case_whose_configuration_is_not_yaml_is_skipped_not_run_without_it(tmp_path: Path) -> None:
+    code, steps = _statuses(tmp_path, "# S\n\n" + _case("$ echo out; echo err >&2\nout\nerr\n", " {output_stream: [combined}"))
+    status, reason = next(v for k, v in steps.items() if k.startswith("L"))
+    assert code == 0 and status == "skip" and "not a YAML mapping" in reason

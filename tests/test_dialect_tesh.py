@@ -43,12 +43,36 @@ CASES = {
     "multiline_command": _block("s", '$ echo "Hello from" \\\n>   "another" \\\n>   "line!"\nHello from another line!\n'),
     "timeout": _block("s", "$ sleep 3\nfoo\n", ' tesh-timeout="1"'),
     "blank_lines_between_commands": _block("s", "$ echo one\none\n\n\n$ echo two\ntwo\n\n"),
+    "sessions_do_not_share_variables": _block("a", "$ export LEAK=1\n$ cd /\n")
+    + _block("b", '$ echo "[$LEAK]"\n[]\n$ test "$PWD" != / && echo fresh\nfresh\n'),
+    "sessions_do_not_share_functions": _block("a", "$ greet() { echo hi; }\n")
+    + _block("b", "$ type greet >/dev/null 2>&1 || echo none\nnone\n"),
+    "long_running_last_command_is_judged_on_its_output_so_far": _block(
+        "s", "$ echo one\none\n$ echo started; sleep 60\nstarted\n", ' tesh-timeout="2" tesh-long-running="true"'),
+    "long_running_last_command_output_still_compared": _block(
+        "s", "$ echo started; sleep 60\nsomething else\n", ' tesh-timeout="2" tesh-long-running="true"'),
+    "long_running_only_the_last_command_may_time_out": _block(
+        "s", "$ sleep 60\n$ echo after\nafter\n", ' tesh-timeout="2" tesh-long-running="true"'),
+    "long_running_that_ends_keeps_its_exit_code": _block(
+        "s", "$ false\n", ' tesh-timeout="5" tesh-long-running="true" tesh-exitcodes="1"'),
+    "ellipsis_inside_a_line_spans_lines": _block("s", "$ printf 'a\\nb\\nc\\n'\na...c\n"),
+    "ellipsis_line_needs_a_line_of_its_own": _block("s", "$ printf 'a\\nc\\n'\na\n...\nc\n"),
+    "ellipsis_line_matches_many_lines": _block("s", "$ printf 'a\\nb\\nb\\nc\\n'\na\n...\nc\n"),
+    "blank_output_line_is_compared": _block("s", "$ printf 'a\\n\\nb\\n'\na\nb\n"),
+    "trailing_whitespace_ignored": _block("s", "$ printf 'a  \\nb\\n\\n\\n'\na\nb   \n"),
+    "exitcodes_count_mismatch": _block("s", "$ false\n$ true\n", ' tesh-exitcodes="1"'),
+    "two_prompts_in_one_session": _block("s", "$ true\n", ' tesh-ps1="(a) $"') + _block("s", "$ true\n", ' tesh-ps1="(b) $"'),
+    "blocks_inside_a_tilde_fence_are_read_by_tesh": "~~~\n" + _block("s", "$ echo inner\nnot inner\n") + "~~~\n",
+    "only_fixture_blocks": _block("s", "x\n", ' tesh-fixture="f.txt"', "text"),
     "other_platform_block_is_not_run": _block("s", "$ echo never\nnope\n", ' tesh-platform="darwin"')
     + _block("s", "$ echo yes\nyes\n"),
 }
 
 FAILING = {"exitcodes_wrong", "wrong_output_fails", "silent_command_must_print_nothing",
-           "custom_prompt_runs_the_command", "star_is_literal", "timeout"}
+           "custom_prompt_runs_the_command", "star_is_literal", "timeout",
+           "long_running_last_command_output_still_compared", "long_running_only_the_last_command_may_time_out",
+           "ellipsis_line_needs_a_line_of_its_own", "blank_output_line_is_compared", "exitcodes_count_mismatch",
+           "two_prompts_in_one_session", "blocks_inside_a_tilde_fence_are_read_by_tesh"}
 """The cases tesh itself fails: both verdicts are compared."""
 
 
@@ -95,12 +119,33 @@ def test_tesh_stops_at_the_first_failure_and_runs_nothing_after(tmp_path: Path) 
     assert statuses["a-1"] == "fail" and statuses["a-2"] == "skip" and statuses["b-1"] == "skip"
 
 
-def test_tesh_exitcodes_count_mismatch_is_refused_with_its_line(tmp_path: Path) -> None:
+def test_tesh_exitcodes_count_mismatch_fails_its_session_with_the_reason_and_runs_nothing_of_it(
+        tmp_path: Path) -> None:
     path = tmp_path / "bad.md"
-    path.write_text("# s\n\n" + _block("s", "$ false\n$ true\n", ' tesh-exitcodes="1"'))
+    path.write_text("# s\n\n" + _block("a", "$ echo first\nfirst\n")
+                    + _block("s", f"$ touch {tmp_path}/ran\n$ true\n", ' tesh-exitcodes="1"'))
     assert _tesh(path) == 1
+    assert not (tmp_path / "ran").exists()
+    out_json = tmp_path / "r.json"
+    code, out = _runbook("execute", str(path), "--no-annotate", "--no-color", "--json", str(out_json))
+    assert code == 1, out
+    assert not (tmp_path / "ran").exists(), "a command of the refused session ran"
+    steps = {s["id"]: s for s in json.loads(out_json.read_text())["steps"]}
+    assert steps["a-1"]["status"] == "pass" and steps["s-start"]["status"] == "fail"
+    assert f"{path}:8" in steps["s-start"]["output"] and "tesh-exitcodes gives 1" in steps["s-start"]["output"]
+    assert "tesh-exitcodes" in steps["s-start"]["title"]
+
+
+def test_tesh_session_processes_are_stopped_before_the_next_session(tmp_path: Path) -> None:
+    """tesh leaves a session's background job running; runbook closes the session's shell,
+    and every process it started, before the next session's fresh shell starts."""
+    pid = tmp_path / "pid"
+    path = tmp_path / "procs.md"
+    path.write_text("# s\n\n" + _block("a", f"$ sleep 300 & echo $! > {pid}\n")
+                    + _block("b", f"$ kill -0 $(cat {pid}) 2>/dev/null && echo alive || echo gone\ngone\n"))
     code, out = _runbook("execute", str(path), "--no-annotate", "--no-color")
-    assert code == 2 and f"{path}:3" in out and "tesh-exitcodes" in out
+    assert code == 0, out
+    assert pid.read_text().strip().isdigit()
 
 
 def test_tesh_dialect_is_said_and_its_attributes_are_not_warned_about(tmp_path: Path) -> None:

@@ -64,3 +64,15 @@ def test_a_secret_is_recorded_by_name_only():
     assert state.env == {"OK": "1"}
     assert set(state.secret_names) == {"DB_PASSWORD", "URL"}
     assert "hunter2x" not in repr(state.to_dict())
+
+
+def test_only_the_records_of_the_steps_own_nonce_are_read():
+    """A stale answer (an earlier, timed-out step's) in the same stream is not this step's state."""
+    old, new = "a1b2c3d4e5f60718", "0f1e2d3c4b5a6978"
+    bash = (f"\n__RB_C{old}\n/old\n__RB_C{old};\n__RB_X{old}\ndeclare -x A=\"old\"\n__RB_X{old};"
+            f"\n__RB_C{new}\n/new\n__RB_C{new};\n__RB_X{new}\ndeclare -x A=\"new\"\n__RB_X{new};\n")
+    assert parse_state(bash, new) == ("/new", {"A": "new"})
+    assert parse_state(bash, "ffffffffffffffff") is None
+    posix = (f"\n__RB_C{new}\n/p\n__RB_C{new};\n__RB_E{old}=A\nold\n__RB_E{old};"
+             f"\n__RB_E{new}=A\nnew\nlines\n__RB_E{new};\n__RB_E{new}=B\n\n__RB_E{new};")
+    assert parse_state(posix, new) == ("/p", {"A": "new\nlines", "B": ""})

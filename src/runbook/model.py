@@ -71,6 +71,14 @@ class Command:
     line: int
     """0-based source line of the command's first line."""
     expected: Expected | None = None
+    shown: str | None = None
+    """What the author wrote, when ``text`` is it wrapped by a dialect's reader (Innovation
+    Engine's fresh bash); listed and shown instead of ``text``. ``None``: ``text`` itself."""
+
+    @property
+    def source(self) -> str:
+        """The command as the author wrote it."""
+        return self.text if self.shown is None else self.shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +119,17 @@ class StepOptions:
     """``ready=``: the readiness command of a background step."""
     skip_unless: str | None = None
     """``skip_unless=``: the step is skipped unless this command exits 0."""
+    fail_fast: bool = False
+    """A failure of this step stops the run (scrut's per-case ``fail_fast``)."""
+    error_stops: bool = False
+    """An error (a timeout) of this step stops the run (scrut stops a document at one)."""
+    skip_document_exit: int | None = None
+    """This exit status skips the whole document, earlier verdicts too (scrut's exit 80)."""
+    run_budget_s: float | None = None
+    """The steps so far, this one included, may take this long together, else this one errs
+    and the run stops (scrut's ``total_timeout``)."""
+    fresh_shell: bool = False
+    """Set by a dialect reader only (a tesh session's first step): the step runs in a new shell."""
 
 
 @dataclass(frozen=True, slots=True)

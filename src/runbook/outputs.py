@@ -112,6 +112,14 @@ def write_outputs(run: RunResult, src: Source, original: str, document: Document
                   masker: Callable[[str], str]) -> str | None:
     """Write every output of ``run``; returns where the results went instead of the document
     when it changed during the run (``None`` otherwise)."""
+    from runbook.parse.pause import collector_paused
+
+    with collector_paused():  # the renderers build many objects and no cycles (parse/pause.py)
+        return _write_outputs(run, src, original, document, outputs, masker)
+
+
+def _write_outputs(run: RunResult, src: Source, original: str, document: Document, outputs: Outputs,
+                   masker: Callable[[str], str]) -> str | None:
     from runbook.write.annotate import annotate
 
     kept = None

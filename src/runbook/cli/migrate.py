@@ -19,7 +19,7 @@ DIALECT_CHOICES = ("tesh", "byexample", "ie", "scrut", "cram")
 def migrate(doc: str, source: str, out: str | None) -> None:
     """Rewrite DOC in runbook's own format, same verdicts.
 
-    Written today: --from cram (prysk .t files); docs/dialects.md.
+    Written today: --from cram (prysk .t files), tesh, ie, scrut; docs/dialects.md.
     """
     import os
 

@@ -171,6 +171,8 @@ INVISIBLE = {
     "\u200b": "zero-width space", "\u200c": "zero-width non-joiner", "\u200d": "zero-width joiner",
     "\u2060": "word joiner", "\ufeff": "zero-width no-break space (BOM)", "\u00ad": "soft hyphen",
 }
+_HAZARD_CHAR = re.compile("[" + re.escape(SMART_QUOTES + "".join(INVISIBLE) + "\t") + "]")
+"""A character :func:`_character_hazards` reports in some context (without one: nothing to report)."""
 _DASH_OPTION = re.compile(r"(?:(?<=[\s=])|^)([\u2010\u2011\u2012\u2013\u2014\u2015\u2212]+-?)(?=[A-Za-z])")
 _PROMPT = re.compile(r"^[ \t]*\$ \S")
 
@@ -232,6 +234,8 @@ def hazards(text: str, transcript: bool) -> list[Hit]:
 
 
 def _character_hazards(text: str, ctx: str, out: _Hits) -> None:
+    if _HAZARD_CHAR.search(text) is None:
+        return  # no smart quote, invisible character or tab: nothing to report (most commands)
     for i, line_no, col in _positions(text):
         ch, where = text[i], ctx[i]
         if ch in SMART_QUOTES and where in (CODE, ESCAPED):
@@ -311,7 +315,8 @@ def _read_names(args: str, takes_arg: str) -> set[str]:
 def assigned(text: str) -> tuple[set[str], bool]:
     """(names a command sets, does it source/eval code that may set anything?)."""
     ctx = label(text)
-    code = "".join(ch if c in (CODE, ESCAPED) else (" " if ch != "\n" else "\n") for ch, c in zip(text, ctx))
+    code = text if ctx == CODE * len(text) else "".join(
+        ch if c in (CODE, ESCAPED) else (" " if ch != "\n" else "\n") for ch, c in zip(text, ctx))
     names = {m.group(1) for m in _ASSIGN.finditer(code)}
     for m in _DECLARE.finditer(code):
         names.update(m.group(2).split())

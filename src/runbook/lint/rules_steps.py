@@ -115,8 +115,9 @@ def _shell_steps(ctx: Context) -> list[Step]:
 def _hazards(ctx: Context) -> Iterator[Finding]:
     for s in _shell_steps(ctx):
         for cmd in s.commands:
-            where = _command_lines(ctx, cmd)
-            for hit in hazards(cmd.text, s.transcript):
+            hits = hazards(cmd.text, s.transcript)
+            where = _command_lines(ctx, cmd) if hits else []  # located only when there is a hit
+            for hit in hits:
                 line0, offset = where[min(hit.line, len(where) - 1)]
                 yield ctx.finding(line0, offset + hit.col, hit.code, hit.message, hit.hint)
 
@@ -166,11 +167,12 @@ def _variables(ctx: Context) -> Iterator[Finding]:
             known |= names
             opaque = opaque or sources
         for cmd in s.commands if s.skip_reason is None else ():  # never typed: sample output, a file
-            where = _command_lines(ctx, cmd)
+            where: list[tuple[int, int]] = []
             for line, col, name in uses(cmd.text):
                 if name in known or name in reported:
                     continue
                 reported.add(name)
+                where = where or _command_lines(ctx, cmd)
                 line0, offset = where[min(line, len(where) - 1)]
                 yield ctx.finding(line0, offset + col, "RB502",
                                   f"step {s.id} uses ${name}, which no earlier step, front matter env: or "

@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from functools import lru_cache
 from typing import Callable, Mapping
 
 from runbook.config import parse_duration, parse_seconds, valid_timeout
@@ -48,6 +49,8 @@ _TOKEN_RE = re.compile(
     r"""(?P<key>[^\s={}"']+)=(?P<val>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s{}]*)"""
     r"""|(?P<word>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s{}]+)""")
 _HIGHLIGHT_RE = re.compile(r"^[\d,\s-]+$")
+_LANG_WORD = re.compile(r"[A-Za-z][\w+-]*")
+_INT = re.compile(r"\s*\d+\s*")
 _DIRECTIVE_RE = re.compile(r"^\s*<!--\s*runbook\s*:(?!\s*(?:begin|end)\b)(.*?)-->\s*$", re.S)
 
 
@@ -132,7 +135,16 @@ def _split_braces(text: str) -> tuple[str, list[str]]:
 
 
 def parse_info(info: str) -> tuple[str, dict[str, str]]:
-    """Info string -> (language lower-cased, attributes). Never raises."""
+    """Info string -> (language lower-cased, attributes). Never raises.
+
+    A document repeats its info strings (``bash``, ``output``): each distinct one is read
+    once (a bounded cache), and every call gets its own copy of the attributes."""
+    lang, attrs = _parse_info(info)
+    return lang, dict(attrs)
+
+
+@lru_cache(maxsize=4096)
+def _parse_info(info: str) -> tuple[str, dict[str, str]]:
     text = info.strip()
     attrs: dict[str, str] = {}
     classes: list[str] = []
@@ -147,7 +159,7 @@ def parse_info(info: str) -> tuple[str, dict[str, str]]:
             lang = classes.pop(0)
         elif attrs:
             first = next(iter(attrs))
-            if attrs[first] == "true" and re.fullmatch(r"[A-Za-z][\w+-]*", first):
+            if attrs[first] == "true" and _LANG_WORD.fullmatch(first):
                 lang = first  # R Markdown style {bash echo=FALSE}
                 del attrs[first]
     else:
@@ -194,7 +206,7 @@ def parse_directive(html: str) -> dict[str, str] | None:
 
 
 def _int(value: str) -> int | None:
-    return int(value) if re.fullmatch(r"\s*\d+\s*", value) else None
+    return int(value) if _INT.fullmatch(value) else None
 
 
 _HINTS = {
@@ -289,7 +301,16 @@ def _on(attrs: Mapping[str, str], key: str, default: bool) -> bool:
 
 
 def step_options(attrs: Mapping[str, str]) -> StepOptions:
-    """The typed options of a step's (validated) attributes; invalid values read as unset."""
+    """The typed options of a step's (validated) attributes; invalid values read as unset.
+
+    Steps share their attributes (none, ``timeout=30``): each distinct set is read once
+    (a bounded cache of the frozen result); ``id`` (one per step) is not part of the key."""
+    return _step_options(tuple((k, v) for k, v in attrs.items() if k != "id"))
+
+
+@lru_cache(maxsize=4096)
+def _step_options(items: tuple[tuple[str, str], ...]) -> StepOptions:
+    attrs = dict(items)
     delay = attrs.get("delay")
     return StepOptions(
         timeout_s=parse_duration(attrs.get("timeout", "")),

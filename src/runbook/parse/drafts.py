@@ -141,6 +141,9 @@ def rename_phase(b: Block) -> Block:
                    text=re.sub(r"(?i)phase", "Stage", b.text, count=1))
 
 
+_PREFIX = re.compile(r"[ \t>]*")
+
+
 def to_step(d: Draft, blocks: Sequence[Block], lines: Sequence[str], title: str,
             slugs: Mapping[int, str]) -> Step:
     """The frozen Step of a finished draft."""
@@ -148,7 +151,7 @@ def to_step(d: Draft, blocks: Sequence[Block], lines: Sequence[str], title: str,
     heading = blocks[h].text if h is not None else title
     anchor = slugs.get(h, "") if h is not None else ""
     first = lines[d.block.start] if d.block.start < len(lines) else ""
-    prefix = re.match(r"[ \t>]*", first)
+    prefix = _PREFIX.match(first)
     criteria = sorted(d.criteria, key=lambda ce: ce[0].line)
     end = max([d.end] + [e for _, e in criteria])
     while end > d.block.end and not lines[end - 1].strip().strip(">").strip():

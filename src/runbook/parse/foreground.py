@@ -26,6 +26,8 @@ _INSIDE = re.compile(
     r"\b(?:inside|within|in|from|into)\s+(?:the|this|that|your)\s+(?:\w+\s+)?"
     r"(?:container|pod|shell|toolbox|node|machine|vm|guest|session|debug\s+pod|host)\b", re.IGNORECASE)
 _HEADING = re.compile(r"^#{1,6}\s+\S")
+_FENCE_LINE = re.compile(r"^\s*(?:```|~~~)")
+_EXIT = re.compile(r"exit(?:\s+\d+)?|logout")
 _AUTHOR_KEYS = frozenset({"background", "interactive", "timeout", "skip", "norun"})
 
 
@@ -89,7 +91,7 @@ def _last_heading(lines: Sequence[str], start: int, end: int) -> int | None:
     (a ``#`` comment inside a fence is none)."""
     fenced, found = False, None
     for k in range(max(0, start), max(0, end)):
-        if re.match(r"^\s*(?:```|~~~)", lines[k]):
+        if _FENCE_LINE.match(lines[k]):
             fenced = not fenced
         elif not fenced and _HEADING.match(lines[k]):
             found = k
@@ -121,4 +123,4 @@ def _decide(s: Step, before: str, after: str, inside: str | None) -> tuple[Step,
 
 def _only_exit(s: Step) -> bool:
     texts = [c.text.strip() for c in s.commands if c.text.strip()]
-    return bool(texts) and all(re.fullmatch(r"exit(?:\s+\d+)?|logout", t) for t in texts)
+    return bool(texts) and all(_EXIT.fullmatch(t) for t in texts)

@@ -82,12 +82,15 @@ def simple_commands(text: str) -> list[tuple[list[str], bool]]:
     return out
 
 
+_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
+
+
 def _program(words: list[str]) -> list[str]:
     """``words`` from the program on: assignments, wrappers and their options dropped."""
     i = 0
     while i < len(words):
         w = words[i]
-        if re.match(r"^[A-Za-z_]\w*=", w) or w in _WRAPPERS or (i and words[i - 1] in _WRAPPERS
+        if _ASSIGNMENT.match(w) or w in _WRAPPERS or (i and words[i - 1] in _WRAPPERS
                                                                 and w.startswith("-")):
             i += 1
             continue

@@ -30,9 +30,11 @@ from runbook.parse.foreground import with_long_running
 from runbook.parse.labfences import lab_fences
 from runbook.parse.mkdocs import open_containers, with_tab_alternatives
 from runbook.parse.noncommands import with_non_commands
+from runbook.parse.pause import collector_paused
 from runbook.parse.prose import with_prose_claims
 from runbook.parse.regions import find_regions
 from runbook.parse.structure import build
+from runbook.parse.unclosed import unclosed_fence
 from runbook.source import Source, split_lines, strip_newline
 
 SETTINGS_KEYS = ("shell", "timeout", "cwd", "env", "env_file", "secrets", "requires",
@@ -148,34 +150,6 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Block]:
         elif t == "hr":
             blocks.append(Block("hr", start, end, owner=owner))
     return blocks
-
-
-def unclosed_fence(block: Block, lines: Sequence[str], path: str) -> ParseError | None:
-    """The error for a fence whose closing fence is missing (None when it is fine).
-
-    Such a fence runs to the end of the file (or of its list item or quote): the prose
-    after it would be read, and run, as its content. When the next block's fences
-    pair up with it instead, it ends early but holds that block's opening line
-    (```` ```text ````, same character, at least as long): that is caught too, so
-    neither prose runs as shell nor a later step vanishes into an output block.
-    """
-    if block.kind != "fence" or not block.raw.strip():
-        return None
-    fence = re.match(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t>]*)*(`{3,}|~{3,})", strip_newline(lines[block.start]))
-    mark = fence.group(1) if fence else "```"
-    hint = (f"close it with a line holding {mark} (the same character, at least as many) at the "
-            "block's indentation")
-    if not block.closed:
-        to = "the end of the file" if block.end >= len(lines) else "the end of its list item or quote"
-        return ParseError(f"code block is never closed: everything from here to {to} would be read as "
-                          "its content", where=where(path, block.start), hint=hint)
-    opener = re.compile(rf"^ {{0,3}}{re.escape(mark[0])}{{{len(mark)},}}[ \t]*[^\s`~]")
-    for n, line in enumerate(block.raw.split("\n")):
-        if opener.match(line) and (mark[0] == "~" or "`" not in line.lstrip("`")):
-            return ParseError(f"code block is never closed: its line {block.start + n + 2} "
-                              f"({line.strip()!r}) opens the next block, so the text between is read as "
-                              "this block's content", where=where(path, block.start), hint=hint)
-    return None
 
 
 def _refuse_deep(tokens: Sequence[Token], path: str) -> None:
@@ -362,6 +336,11 @@ def parse_text(text: str, path: str = "<string>", *, strict: bool = False) -> Do
 
 def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -> tuple[Document, Scan]:
     """:func:`parse_text` and :func:`scan` of ``text`` from one markdown-it pass."""
+    with collector_paused():
+        return _parse_and_scan(text, path, strict)
+
+
+def _parse_and_scan(text: str, path: str, strict: bool) -> tuple[Document, Scan]:
     if is_cram_path(path): return read_cram(blank_annotations(text, path), path), scan("")  # noqa: E701 (not Markdown)
     raw = lab_fences(blank_annotations(text, path))
     text = open_containers(raw)
@@ -386,7 +365,7 @@ def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -
     doc = Document(path=path, title=title, title_line=title_line, title_end=title_end, phases=phases,
                    troubleshooting=tuple(_tables(tokens)), front_matter=front_matter, front_matter_lines=fm_lines,
                    diagnostics=tuple(report.found), dialect=detect(path, blocks, text))
-    return read_dialect(doc, blocks, lines), Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
+    return read_dialect(doc, blocks, lines, _yaml), Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
 
 
 def parse_document(text: str, path: str = "<string>") -> Document:

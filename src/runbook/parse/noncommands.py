@@ -54,8 +54,11 @@ _ELSEWHERE = lazy(r"\b(?:at|in)\s+the\s+[\w\s-]*?\bprompt\b|\binside\b|\b(?:in|i
 """Prose that puts the commands in another context (a client's prompt, a container)."""
 
 
+_SENTENCE_GAP = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*])")
+
+
 def _last_sentence(prose: str) -> str:
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z`*])", " ".join(prose.split()))
+    parts = _SENTENCE_GAP.split(" ".join(prose.split()))
     return parts[-1] if parts else ""
 
 

@@ -64,6 +64,9 @@ def find_regions(lines: Sequence[str], path: str = "<string>", strict: bool = Tr
     regions: list[Region] = []
     index = 0
     while index < len(lines):
+        if "<" not in lines[index] and "```" not in lines[index] and "~~~" not in lines[index]:
+            index += 1  # no fence, HTML block or marker starts here (each test below needs one of these)
+            continue
         end = _example_end(lines, index) or _html_end(lines, index)
         if end is not None:
             index = end
@@ -104,8 +107,7 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
     number = _NUMBER_RE.search(lead)
     if number and int(number.group(1)) != 1 and index and not _starts_fresh(lines[index - 1]):
         return None  # "2)" cannot interrupt a paragraph: this line continues it
-    examples = bool(_QUOTE_LEAD_RE.fullmatch(lead))
-    depth, column = lead.count(">"), columns(_NOT_BLANK_RE.sub(" ", lead))
+    examples, depth, column = _lead_shape(lead)
     j = index + 1
     while j < len(lines):
         line = lines[j].rstrip("\r\n")
@@ -121,6 +123,13 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
             continue
         j += 1
     return None
+
+
+def _lead_shape(lead: str) -> tuple[bool, int, int]:
+    """(markers inside are examples, quote depth, column) of a fence's lead (most fences have none)."""
+    if not lead:
+        return True, 0, 0
+    return bool(_QUOTE_LEAD_RE.fullmatch(lead)), lead.count(">"), columns(_NOT_BLANK_RE.sub(" ", lead))
 
 
 _NUMBER_RE = re.compile(r"(\d+)[.)]")
@@ -140,8 +149,11 @@ def _quote_depth(line: str) -> int:
 
 def _closes(closing: re.Match[str] | None, depth: int, column: int, run: str) -> bool:
     """Whether a fence line closes the fence opened with ``run`` at that quote depth and column."""
-    return bool(closing and closing.group("lead").count(">") == depth
-                and columns(_NOT_BLANK_RE.sub(" ", closing.group("lead"))) == column
+    if closing is None:
+        return False
+    lead = closing.group("lead")
+    return bool(lead.count(">") == depth
+                and (columns(_NOT_BLANK_RE.sub(" ", lead)) if lead else 0) == column
                 and closing.group("run")[0] == run[0] and len(closing.group("run")) >= len(run)
                 and not closing.group("info").strip())
 
@@ -235,6 +247,10 @@ def _starts_fresh(previous: str) -> bool:
     )
 
 
+_LINES_ARG = re.compile(r"lines=\d{1,9}")
+_SUM_ARG = re.compile(rf"sum=[0-9a-f]{{{SUM_SIZE}}}")
+
+
 def _region_at(lines: Sequence[str], index: int) -> Region | None:
     region = check_region(lines, index)
     return region if isinstance(region, Region) else None
@@ -252,8 +268,8 @@ def check_region(lines: Sequence[str], index: int) -> Region | str | None:
     if m is None:
         return None
     args = m.group("args").split()
-    count = next((int(a[6:]) for a in args if re.fullmatch(r"lines=\d{1,9}", a)), None)
-    digest = next((a[4:] for a in args if re.fullmatch(rf"sum=[0-9a-f]{{{SUM_SIZE}}}", a)), None)
+    count = next((int(a[6:]) for a in args if _LINES_ARG.fullmatch(a)), None)
+    digest = next((a[4:] for a in args if _SUM_ARG.fullmatch(a)), None)
     stop = _region_stop(lines, index, count, digest)
     if isinstance(stop, str):
         return stop

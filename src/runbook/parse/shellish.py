@@ -47,6 +47,12 @@ disown enable help logout mapfile readarray suspend times
 """.split())
 
 
+_NOOP_ARGS = re.compile(r"^:\s*(?:$|[$\"'>])")
+_CONTROL_END = re.compile(r"^([^;&|<>]+)[;&|<>]")
+_USER_HOST = re.compile(r"^[\w.-]+@[\w.{}%-]+.*:")
+_HEREDOC_END = re.compile(r"EOF|EOT|END|EOL|_EOF_")
+
+
 def first_word_problem(line: str) -> str | None:
     """Why the command line ``line`` cannot start a shell command; None when it can."""
     text = line.strip()
@@ -55,7 +61,7 @@ def first_word_problem(line: str) -> str | None:
         return "a directory tree"
     if _ASSIGN.match(word) or _EXPANSION.match(word):
         return None
-    if word == ":" and not re.match(r"^:\s*(?:$|[$\"'>])", text):
+    if word == ":" and not _NOOP_ARGS.match(text):
         return "a message"  # `: exit status 1`; the no-op builtin takes `: "${X:=1}"`
     if text in ("{", "[") or _JSON_OPEN.match(text) and not (word in _WORDS and _KEY_AFTER.match(text) is None):
         return "JSON"
@@ -68,14 +74,14 @@ def _bare_word(word: str) -> str:
     """The command word inside ``\\false`` (alias bypass), ``(cd x; make)`` (a subshell) and ``false;``."""
     word = word[1:] if word.startswith("\\") and len(word) > 1 else word
     word = word[1:] if word.startswith("(") and word[1:2] not in ("", "(") else word
-    control = re.match(r"^([^;&|<>]+)[;&|<>]", word)  # `false;` `make&&` `ls|`: the operator ends the word
+    control = _CONTROL_END.match(word)  # `false;` `make&&` `ls|`: the operator ends the word
     return control.group(1) if control else word
 
 
 def _word_problem(word: str) -> str | None:
     if _LOG_TAG.match(word):
         return "a log line"
-    if "://" in word or re.match(r"^[\w.-]+@[\w.{}%-]+.*:", word):
+    if "://" in word or _USER_HOST.match(word):
         return "a URL"
     if word.endswith(":") or word.endswith(","):
         return "a `key: value` line or a message"
@@ -171,4 +177,4 @@ def heredoc_body(lines: Sequence[str]) -> bool:
     body = [ln.strip() for ln in lines if ln.strip()]
     if len(body) < 2 or any(_HEREDOC.search(ln) for ln in body):
         return False
-    return re.fullmatch(r"EOF|EOT|END|EOL|_EOF_", body[-1]) is not None
+    return _HEREDOC_END.fullmatch(body[-1]) is not None

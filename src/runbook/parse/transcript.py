@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 _HEREDOC = re.compile(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _COMMENT = re.compile(r"^\s*#(?:\s|$)")
+_PIPE_END = re.compile(r"(\|\||&&|\|)$")
 
 
 _PROMPT_RE = re.compile(
@@ -176,7 +177,7 @@ class _ShellState:
         tail = self.last.rstrip()
         if tail.endswith("\\") and not tail.endswith("\\\\"):
             return False
-        return not re.search(r"(\|\||&&|\|)$", tail)
+        return not _PIPE_END.search(tail)
 
 
 _OPENERS = {"if": 1, "for": 1, "while": 1, "until": 1, "case": 1, "select": 1, "{": 1,

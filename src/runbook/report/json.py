@@ -100,11 +100,15 @@ def to_json(run: RunResult) -> str:
     surrogate; the step says so in a note. Python reads it back as is; other JSON
     readers may show U+FFFD.
     """
+    from runbook.report.jsontext import dumps
+
     data = to_dict(run)
-    for step in data["steps"]:
-        if _SURROGATE.search(json.dumps(step, ensure_ascii=False)):
-            step["notes"].append(INVALID_UTF8_NOTE)
-    text = json.dumps(data, indent=2, ensure_ascii=False)
+    text = dumps(data, 2, ensure_ascii=False)
+    if _SURROGATE.search(text):  # some step's text holds a byte that was not UTF-8: find which
+        for step in data["steps"]:
+            if _SURROGATE.search(json.dumps(step, ensure_ascii=False)):
+                step["notes"].append(INVALID_UTF8_NOTE)
+        text = dumps(data, 2, ensure_ascii=False)
     # Lone surrogates only occur inside JSON strings, where their \uXXXX escape is valid.
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 

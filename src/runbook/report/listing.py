@@ -30,7 +30,7 @@ def _expected(e: Expected | None) -> dict[str, Any] | None:
 
 
 def _command(c: Command) -> dict[str, Any]:
-    return {"line": c.line + 1, "text": c.text, "expected": _expected(c.expected)}
+    return {"line": c.line + 1, "text": c.source, "expected": _expected(c.expected)}
 
 
 def _criterion(c: Criterion) -> dict[str, Any]:
@@ -86,8 +86,9 @@ def _step_text(s: Step, planned: bool) -> list[str]:
     extra = f" (skip: {s.skip_reason})" if s.skip_reason else ""
     out = [f" {mark} {s.id:10} line {s.line:<5} {s.lang or '-':8} {s.title}{role}{extra}"]
     for c in s.commands:
-        first = c.text.splitlines()[0] if c.text else ""
-        out.append(f"       $ {first}" + (" …" if "\n" in c.text else ""))
+        text = c.source
+        first = text.splitlines()[0] if text else ""
+        out.append(f"       $ {first}" + (" …" if "\n" in text else ""))
         if c.expected is not None:
             e = c.expected
             tag = f"expected ({e.origin}, {e.mode.value}{', illustrative' if e.illustrative else ', volatile' if e.volatile else ''})"

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from runbook.errors import RunbookError
 from runbook.model import Document, RunResult
+from runbook.report.jsontext import dumps
 from runbook.run.resume import STATE_VERSION, Earlier, document_hash, fingerprint, state_path
 from runbook.run.state import StepState
 
@@ -33,7 +34,7 @@ def write_state(path: str, run: RunResult, doc_text: str, document: Document,
     tmp = f"{path}.{os.getpid()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=True, indent=1)
+        fh.write(dumps(data, 1, ensure_ascii=True))  # json.dump's text (report/jsontext.py), in one write
     os.replace(tmp, path)
 
 

@@ -5,7 +5,8 @@ with it (``run.batch``), so bash runs them back to back while Python judges each
 A step is plain when nothing the runner does between two steps could change whether,
 or how, the next one runs: one command, no retry, ``within``, ``for N s`` or criterion
 command, no ``skip_unless``, missing input, dialog, interactive, background or confirm
-step, in the same phase as the first (a failing setup or blocking step blocks other
+step, no option of a dialect that stops later steps or asks for a fresh shell, in the
+same phase as the first (a failing setup or blocking step blocks other
 phases only). Never under ``--fail-fast`` or ``--step-by-step``, never in teardown.
 ``RUNBOOK_BATCH=0`` turns it off.
 """
@@ -99,6 +100,7 @@ class Ahead:
         return (step.role in ("step", "setup") and not step.skip_reason and not o.skip_unless
                 and not o.interactive and not o.background and not step.dialog and o.retry == 0
                 and len(step.commands) == 1 and not self._missing_inputs(step) and not marked_confirm(step)
+                and not _stops(step)
                 and not any(cl.within_s or cl.for_s or cl.kind is ClauseKind.COMMAND
                             for c in step.criteria for cl in c.clauses))
 
@@ -146,3 +148,12 @@ def _may_skip(observer: object) -> bool:
         return True
     own = type(observer).__module__.startswith("runbook.")
     return not own and getattr(type(observer), "before_step", None) not in (None, Observer.before_step)
+
+
+def _stops(step: Step) -> bool:
+    """Whether the step's verdict may stop later steps or it needs its own shell (the
+    dialects' ``fail_fast``, ``error_stops``, ``skip_document_exit``, ``run_budget_s``,
+    ``fresh_shell``: ``run.stops``, ``run.shells``)."""
+    o = step.options
+    return (o.fail_fast or o.error_stops or o.fresh_shell or o.skip_document_exit is not None
+            or o.run_budget_s is not None)

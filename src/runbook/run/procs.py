@@ -148,6 +148,14 @@ def stop(pids: Iterable[int], pgids: Iterable[int] = (), grace: float = 2.0) -> 
 
 
 # -- the run marker ----------------------------------------------------------
+def default_signals() -> None:
+    """In a shell's child before exec: SIGPIPE and SIGXFSZ back to their default (Python
+    ignores them, and a shell cannot undo an ignored signal it inherits: ``yes | head -1``
+    would say "Broken pipe", where cram and prysk, which restore them, say nothing)."""
+    for sig in (signal.SIGPIPE, signal.SIGXFSZ):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def new_marker() -> str:
     """A fresh, unguessable marker for one run."""
     return secrets.token_hex(8)

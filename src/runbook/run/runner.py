@@ -43,14 +43,16 @@ from runbook.run.requires import check_requires
 from runbook.run.protocol import Observer, Observers, Session, SessionFactory
 from runbook.run import shellvars
 from runbook.run.reaper import RunGuard
-from runbook.run.session import PexpectSession, ShellConfig
+from runbook.run.session import PexpectSession
+from runbook.run.shells import Shells
+from runbook.run.stops import stop_after
 
 
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _FAILED = (Status.FAIL, Status.ERROR)
 
 
-class Runner(BackgroundSteps, Ahead):
+class Runner(BackgroundSteps, Shells, Ahead):
     """Executes a Document under Settings; one instance per run."""
 
     def __init__(self, doc: Document, settings: Settings, observers: Sequence[Observer] = (),
@@ -102,11 +104,7 @@ class Runner(BackgroundSteps, Ahead):
         self.guard.start()
         try:
             self._logdir = tempfile.mkdtemp(prefix=self.guard.folder_prefix("logs"))
-            self._session = self._factory(ShellConfig(
-                command=self.settings.shell, cwd=self.settings.cwd, env=dict(self.settings.env),
-                output_cap=self.settings.output_cap, run_env=self.guard.shell_env(),
-                folder_prefix=self.guard.folder_prefix("session")))
-            self._session.start()
+            self._fresh_shell()
             self._preflight()
             unmet = next((c for c in self.settings.skip_unless if self._run_command(c) != 0), None)
             if unmet is not None:
@@ -184,8 +182,10 @@ class Runner(BackgroundSteps, Ahead):
                     elif blocked_phase is None and step.phase in plan.blocking:
                         blocked_phase = step.phase
                         blocked_why = f"blocked: blocking phase {step.phase} failed at step {step.id}"
-                    if self.settings.fail_fast:
-                        stop_reason = f"not reached (--fail-fast after {step.id})"
+                why, notice = stop_after(step, r, self.settings.fail_fast, results, {s.id for s in plan.setup})
+                stop_reason = stop_reason or why
+                if notice:
+                    self.observers.notice(notice)
             self.observers.step_finished(step, results[step.id])
 
     def _run_teardown(self, plan: Plan, results: dict[str, StepResult]) -> None:
@@ -215,6 +215,8 @@ class Runner(BackgroundSteps, Ahead):
         skipped = self._skip_reason(step) or self._declined(step)
         if skipped:
             return self._not_run(step, Status.SKIP, skipped)
+        if step.options.fresh_shell:
+            self._fresh_shell()
         commands = [Command(fill_placeholders(c.text, self._inputs), c.line, c.expected) if step.placeholders else c
                     for c in step.commands]
         if step.role == "background":

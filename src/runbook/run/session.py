@@ -77,6 +77,7 @@ class ShellConfig:
 def _raw_output() -> None:
     """In the child before exec: output processing off (``-opost``), so the terminal
     state bash saves at start, and restores after a job dies of a signal, has it."""
+    procs.default_signals()
     attrs = termios.tcgetattr(0)
     attrs[1] &= ~termios.OPOST
     termios.tcsetattr(0, termios.TCSANOW, attrs)
@@ -127,7 +128,7 @@ class PexpectSession(Batch):
         try:
             child = pexpect.spawn(argv[0], argv[1:], encoding=None, echo=False, env=env,
                                   cwd=self.config.cwd, dimensions=(50, 500), timeout=None,
-                                  preexec_fn=None if self.config.command else _raw_output)
+                                  preexec_fn=procs.default_signals if self.config.command else _raw_output)
         except (pexpect.ExceptionPexpect, OSError) as exc:
             raise SessionError(f"cannot start the shell `{shlex.join(argv)}`: {exc}",
                                hint="check that the command exists and is on PATH") from None

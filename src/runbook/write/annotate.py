@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from runbook.model import Document, RunResult, Step
 from runbook.parse.regions import Region, body_sum, columns, find_regions
@@ -103,6 +104,18 @@ def _splice(lines: list[str], inserts: dict[int, list[tuple[str, list[str], str]
     return "".join(out)
 
 
+_FENCE_RUN = re.compile(r"`{3,}|~{3,}")
+_NOT_LEAD = re.compile(r"[^ \t>]")
+_LEAD = re.compile(r"[ \t>]*")
+_INDENT = re.compile(r"[ \t]*")
+
+
+@lru_cache(maxsize=64)
+def _closing(run: str) -> re.Pattern[str]:
+    """A line closing a fence opened with ``run`` (groups: quote lead, indentation)."""
+    return re.compile(rf"([ \t>]*?)( *){re.escape(run[0])}{{{len(run)},}}[ \t]*")
+
+
 def _ends_in_open_fence(lines: Sequence[str], step: Step, position: Sequence[int]) -> bool:
     """True when the step's last element is a fence never closed: its result would land inside.
 
@@ -122,17 +135,17 @@ def _ends_in_open_fence(lines: Sequence[str], step: Step, position: Sequence[int
             opener, fence_end = at(span.start - 1), at(span.end) + 1
     if end > fence_end or any(at(c.line) > opener for c in step.criteria) or opener >= len(lines):
         return False
-    opening = re.search(r"`{3,}|~{3,}", lines[opener])
+    opening = _FENCE_RUN.search(lines[opener])
     if opening is None or end - 1 <= opener:
         return opening is not None
     run = opening.group(0)
-    closing = re.fullmatch(rf"([ \t>]*?)( *){re.escape(run[0])}{{{len(run)},}}[ \t]*", lines[end - 1].rstrip("\r\n"))
+    closing = _closing(run).fullmatch(lines[end - 1].rstrip("\r\n"))
     if closing is None:
         return True
     # A closing fence sits in the same container: as many quote markers as the
     # opening line, and indented like it, give or take 3 columns.
     lead = closing.group(1) + closing.group(2)
-    opening_lead = re.sub(r"[^ \t>]", " ", lines[opener][: opening.start()])
+    opening_lead = _NOT_LEAD.sub(" ", lines[opener][: opening.start()])
     if lead.count(">") != opening_lead.count(">"):
         return True
     return abs(columns(lead) - columns(opening_lead)) > 3
@@ -210,7 +223,7 @@ def _result_prefix(lines: Sequence[str], step: Step, position: Sequence[int]) ->
     if at >= len(lines):
         return step.prefix
     line = lines[at].rstrip("\r\n")
-    lead = re.match(r"[ \t>]*", line)
+    lead = _LEAD.match(line)
     indent = lead.group(0) if lead else ""
     slack = 1 if ">" in step.prefix else 0  # the space after ">" is optional
     if indent.count(">") == step.prefix.count(">") and columns(indent) >= columns(step.prefix) - slack:
@@ -225,7 +238,7 @@ def _line_prefix(line: str) -> str:
         token = m.group(0)
         prefix += token if ">" in token else "".join(c if c == "\t" else " " for c in token)
         pos = m.end()
-    indent = re.match(r"[ \t]*", line[pos:])
+    indent = _INDENT.match(line[pos:])
     return prefix + (indent.group(0) if indent else "")
 
 

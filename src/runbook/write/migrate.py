@@ -2,7 +2,8 @@
 
 The rewrite keeps the author's words and commands and changes only what runbook reads
 differently, so the new document gets the same verdicts as the old one read in its
-dialect (docs/dialects.md, "Migrating"). Only cram / prysk is written so far:
+dialect (docs/dialects.md, "Migrating"). cram / prysk is written here (scrut in
+write/migrate_scrut.py):
 
 * each comment paragraph stays a paragraph; each command becomes a ```` ```bash ```` block
   (its ``  > `` lines joined as script lines) with ``errexit=false`` and ``exit=N`` from its
@@ -25,6 +26,9 @@ from runbook.errors import RunbookError
 from runbook.judge.normalise import strip_ansi
 from runbook.parse.dialects.cram import CLEAN_ENV, CramCommand, commands, expected_line, test_name
 from runbook.source import split_lines
+from runbook.write.migrate_scrut import from_scrut
+from runbook.write.migrate_ie import from_ie
+from runbook.write.migrate_tesh import from_tesh
 
 _EXIT = re.compile(r"\[(\d+)\]")
 
@@ -105,6 +109,9 @@ def from_cram(text: str, path: str) -> str:
 #: (each other dialect's writer lives in its own module, ``write/migrate_<dialect>.py``).
 WRITERS: dict[str, Callable[[str, str], str]] = {
     "cram": from_cram,
+    "scrut": from_scrut,
+    "tesh": from_tesh,
+    "ie": from_ie,
 }
 SOURCES = tuple(WRITERS)
 """The dialects ``runbook migrate --from`` writes today."""

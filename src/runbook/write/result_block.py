@@ -38,6 +38,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 _MARKER_WORD = re.compile(r"(runbook\s*):(\s*(?:begin|end))", re.I)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~$])")
 _BACKTICKS = re.compile(r"`+")
+_TILDES = re.compile(r"~+")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
 # --- making foreign text inert -------------------------------------------------
@@ -65,7 +67,7 @@ def _escape_control(m: re.Match[str]) -> str:
 
 def one_line(text: str) -> str:
     """``clean`` and fold line breaks, for text that must stay on one line."""
-    return re.sub(r"\s*\n\s*", " ↵ ", clean(text).strip())
+    return _LINE_BREAK.sub(" ↵ ", clean(text).strip())
 
 
 def md_text(text: str) -> str:
@@ -114,8 +116,8 @@ def html_text(text: str) -> str:
 def fence(body_lines: list[str], info: str = "") -> list[str]:
     """A fenced block around ``body_lines`` that no line inside can close."""
     body = "\n".join(body_lines)
-    ticks = max((len(r) for r in re.findall(r"`+", body)), default=0)
-    tildes = max((len(r) for r in re.findall(r"~+", body)), default=0)
+    ticks = max((len(r) for r in _BACKTICKS.findall(body)), default=0) if "`" in body else 0
+    tildes = max((len(r) for r in _TILDES.findall(body)), default=0) if "~" in body else 0
     char, longest = ("`", ticks) if ticks <= tildes else ("~", tildes)
     marker = char * max(3, longest + 1)
     return [marker + info, *body_lines, marker]

@@ -19,7 +19,9 @@ from runbook.parse.blocks import Block
 from runbook.parse.dialects.byexample import read_byexample
 from runbook.parse.dialects.cram import fence_steps, is_cram_path, read_cram
 from runbook.parse.dialects.ie import read_ie
+from runbook.parse.dialects.runme import read_runme
 from runbook.parse.dialects.scrut import read_scrut
+from runbook.parse.dialects.scrut_config import YamlLoader
 from runbook.parse.dialects.tesh import read_tesh
 
 __all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dialect"]
@@ -27,22 +29,38 @@ __all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dial
 DIALECTS = ("cram", "scrut", "tesh", "byexample", "ie", "runme", "mdsh")
 """Every dialect name :func:`detect` can return, in the order it tests them."""
 
-READ = frozenset({"cram", "byexample", "tesh", "scrut", "ie"})
+READ = frozenset({"cram", "byexample", "tesh", "scrut", "ie", "runme"})
 """The dialects read with their own tool's rules; the others are recognised and named, but
 read with runbook's (docs/dialects.md says what that misses)."""
 
 _IE_LANGS = frozenset({"azurecli", "azurecli-interactive", "azurepowershell", "azurepowershell-interactive"})
 _BYEXAMPLE = re.compile(r"(?:^|[#;]|<!--)\s*byexample\s*:", re.M)
 _IE_COMMENT = re.compile(r"<!--[^>]*?```variables", re.I)
-"""An ``expected_similarity`` comment alone does not make a scenario: runbook's own format reads
-it as an expected-output label (docs/format.md §5), and documents borrow it."""
+"""An ``expected_similarity`` comment makes a scenario only in a document that uses none of
+runbook's own expected-output forms or criteria: runbook's format reads the comment as an
+expected-output label (docs/format.md §5), and its documents borrow it."""
+_IE_SIMILARITY = re.compile(r"<!--\s*expected_similarity\s*=", re.I)
+_RUNBOOK_OWN = re.compile(r"\b(?:PASS|FAIL) if\b|^[ \t>*_]*Expected output", re.M | re.I)
+_TESH_LINE = re.compile(r'^[ \t]*```[^\n]*tesh-session="', re.M)
+"""tesh reads ```` ``` ```` lines itself, also inside ``~~~`` fences (its README's examples)."""
+_SCRUT_INCLUDE = re.compile(r"---\r?\n(?:(?!---)[^\n]*\n)*?(?:prepend|append):")
+"""scrut front matter naming documents to run before / after (a document may hold no case itself)."""
 _MDSH = re.compile(r"^<!-- (?:BEGIN|END) mdsh -->", re.M)
-_RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteractive\s*=\s*(?:true|false))")
+_RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteractive\s*=\s*(?:true|false)"
+                    r"|\bname\s*=|\bcwd\s*=|terminalRows|closeTerminalOnSuccess|promptEnv)")
 
 
 def _lang(info: str) -> str:
     words = info.strip().split(None, 1)
     return words[0].strip("{}").lower() if words else ""
+
+
+def _ie_similarity_only(langs: set[str], text: str) -> bool:
+    """An ``expected_similarity`` comment in a document with none of runbook's own ways of
+    giving expected output or criteria: an Innovation Engine scenario written with ``bash``
+    blocks only (its own test scenarios are)."""
+    return bool(_IE_SIMILARITY.search(text)) and not langs & {"output", "expected"} \
+        and not _RUNBOOK_OWN.search(text)
 
 
 def detect(path: str, blocks: Sequence[Block], text: str) -> str:
@@ -55,15 +73,15 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
         return "cram"
     infos = [b.info for b in blocks if b.kind == "fence" and b.info.strip()]
     langs = {_lang(i) for i in infos}
-    if "scrut" in langs:
+    if "scrut" in langs or _SCRUT_INCLUDE.match(text):
         return "scrut"
-    if "cram" in langs or "prysk" in langs:
+    if langs & {"cram", "prysk"}:
         return "cram"
-    if any("tesh-" in i for i in infos):
+    if any("tesh-" in i for i in infos) or _TESH_LINE.search(text):
         return "tesh"
     if _BYEXAMPLE.search(text):
         return "byexample"
-    if langs & _IE_LANGS or _IE_COMMENT.search(text):
+    if langs & _IE_LANGS or _IE_COMMENT.search(text) or _ie_similarity_only(langs, text):
         return "ie"
     if any(_RUNME.search(i) for i in infos):
         return "runme"
@@ -72,18 +90,22 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
     return ""
 
 
-def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -> Document:
-    """``doc`` read again with its dialect's rules, where runbook has them (:data:`READ`)."""
+def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str],
+                 load_yaml: YamlLoader = lambda text, path: None) -> Document:
+    """``doc`` read again with its dialect's rules, where runbook has them (:data:`READ`);
+    ``load_yaml`` is the parser's YAML reader (scrut's configuration is YAML)."""
     if doc.dialect == "byexample":
         return read_byexample(doc, blocks, lines)
     if doc.dialect == "tesh":
-        return read_tesh(doc, blocks)
+        return read_tesh(doc, blocks, lines)
     if doc.dialect == "scrut":
-        return read_scrut(doc, blocks)
+        return read_scrut(doc, blocks, lines, load_yaml)
     if doc.dialect == "ie":
         return read_ie(doc, blocks)
     if doc.dialect == "cram":
         return _cram_fences(doc, blocks, lines)
+    if doc.dialect == "runme":
+        return read_runme(doc)
     return doc
 
 

@@ -30,7 +30,7 @@ import codecs
 import os
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from runbook.model import Clause, ClauseKind, Command, Criterion, Document, Expected, Phase, Span, Step
@@ -45,6 +45,22 @@ CLEAN_ENV = {"LANG": "C", "LC_ALL": "C", "LANGUAGE": "C", "TZ": "GMT", "COLUMNS"
              "CDPATH": "", "GREP_OPTIONS": ""}
 """prysk's clean environment (``cleanenv``, its default)."""
 
+
+NO_EOL = "\\ No newline at end of output (runbook)"
+"""The line a command prints after output that does not end in a newline (``.t`` files and
+scrut cases), so ``(no-eol)`` is judged: runbook's own output form ignores a final newline."""
+
+_PRYSK_IO = """__rb_f="$CRAMTMP/.runbook-out"; rm -f "$__rb_f" "$__rb_f.p"; mkfifo "$__rb_f.p"
+cat "$__rb_f.p" >"$__rb_f" & __rb_c=$!
+{{ {command}
+}} >"$__rb_f.p" 2>&1
+__rb_s=$?; wait $__rb_c; cat "$__rb_f"
+[ -n "$(tail -c1 "$__rb_f")" ] && printf '\\n%s\\n' '{mark}'
+(exit $__rb_s)"""
+"""A ``.t`` command as prysk runs it: its output (standard error too) goes to a pipe, not a
+terminal (``ls`` prints one name a line), and the command ends when every process holding
+that pipe has let go; then the output is printed, with :data:`NO_EOL` after a last line
+without a newline."""
 
 ANNOTATED = ".t.annotated.md"
 """The annotated copy of ``foo.t`` is ``foo.t.annotated.md``: prysk does not collect it as a test."""
@@ -91,19 +107,35 @@ def commands(lines: Sequence[str]) -> list[CramCommand]:
 
 def expected_line(line: str) -> str:
     """One cram expected line in runbook's pattern language (same lines match)."""
+    literal = line
     if line.endswith(" (esc)"):
         try:
             line = codecs.escape_decode(line[:-6].encode("utf-8", "surrogateescape"))[0].decode(
                 "utf-8", "surrogateescape")
         except ValueError:
             pass  # an invalid escape: prysk compares it literally too
+        if line.isprintable() and line != literal:  # prysk: the line as written matches too
+            return f"(?:{_tmpdir(line)}|{_tmpdir(literal)}) (re)"
     elif line.endswith((" (re)", " (glob)")):
         return line
     elif line.endswith(" (no-eol)"):
         line = line[:-9]  # runbook's normal form ignores the final newline (docs/dialects.md)
+    if "$TMPDIR" in line:
+        return _tmpdir(line) + " (re)"
     if _RUNBOOK_PATTERN.search(line):
         return re.escape(line) + " (re)"
     return line
+
+
+TMP_PREFIX = "prysk-tests-rb-"
+"""The name of the temporary folder starts like prysk's (``prysk-tests-``): tests glob on it."""
+
+
+def _tmpdir(line: str) -> str:
+    """A literal line as a regex where ``$TMPDIR`` also stands for the temporary folder: prysk
+    writes ``$TMPDIR`` in place of that folder's path in the output it compares."""
+    tmp = rf"(?:\$TMPDIR|/.*?/{TMP_PREFIX}[A-Za-z0-9]+/tmp)"
+    return tmp.join(re.escape(part) for part in line.split("$TMPDIR"))
 
 
 def _step(c: CramCommand, index: int | str, title: str, phase: str = "0", end: int | None = None, prefix: str = "") -> Step:
@@ -125,6 +157,19 @@ def _step(c: CramCommand, index: int | str, title: str, phase: str = "0", end: i
                 options=StepOptions(exit=want_exit, errexit=False))
 
 
+def _as_prysk(step: Step, c: CramCommand) -> Step:
+    """A ``.t`` file's step run as prysk runs it (:data:`_PRYSK_IO`); a command that exits 80
+    skips the whole test, as in prysk."""
+    cmd = step.commands[0]
+    output = c.output[:-1] if c.output and _EXIT.fullmatch(c.output[-1]) else c.output
+    expected = cmd.expected
+    if expected is not None and output and output[-1].endswith(" (no-eol)"):
+        expected = replace(expected, text=expected.text + "\n" + NO_EOL)
+    text = _PRYSK_IO.format(command=cmd.text, mark=NO_EOL)
+    return replace(step, commands=(Command(text, cmd.line, expected),),
+                   options=replace(step.options, skip_document_exit=80))
+
+
 def test_name(path: str) -> str:
     """The test's file name (``foo.t``, also for its annotated copy): ``$TESTFILE``."""
     name = os.path.basename(path)
@@ -134,7 +179,8 @@ def test_name(path: str) -> str:
 def _housekeeping(path: str) -> tuple[Step, Step]:
     """The fresh temporary folder prysk runs each test in (made first, removed last)."""
     name = shlex.quote(test_name(path))
-    make = ('CRAMTMP=$(mktemp -d "${TMPDIR:-/tmp}/runbook-cram-XXXXXX") && export CRAMTMP PRYSK_TEMP="$CRAMTMP"'
+    make = (f'CRAMTMP=$(mktemp -d "${{TMPDIR:-/tmp}}/{TMP_PREFIX}XXXXXX") && export CRAMTMP PRYSK_TEMP="$CRAMTMP"'
+            ' TMPDIR="$CRAMTMP/tmp" TMP="$CRAMTMP/tmp" TEMP="$CRAMTMP/tmp" && mkdir "$CRAMTMP/tmp"'
             f' && mkdir "$CRAMTMP/"{name} && cd "$CRAMTMP/"{name}')
     remove = 'cd / && rm -rf -- "$CRAMTMP"'
     setup = Step(id="cram-tmp", phase="0", title="prysk: a fresh temporary folder", anchor="", lang="cram",
@@ -151,10 +197,13 @@ def read_cram(text: str, path: str) -> Document:
     lines = split_lines(text)
     title = test_name(path)[:-2]
     cmds = commands(lines)
-    steps = [_step(c, k, title) for k, c in enumerate(cmds, 1)]
+    steps = [_as_prysk(_step(c, k, title), c) for k, c in enumerate(cmds, 1)]
     if steps:
         setup, teardown = _housekeeping(path)
         steps = [setup, *steps, teardown]
+    else:  # prysk skips a test without commands (exit 0), it does not refuse it
+        steps = [Step(id="1", phase="0", title=title, anchor="", lang="cram", span=Span(0, 0), end=0, prefix="",
+                      commands=(Command(":", 0),), transcript=True, skip_reason="prysk: the file has no command")]
     folder = os.path.dirname(os.path.abspath(path))
     env = dict(CLEAN_ENV, TESTDIR=folder, TESTFILE=test_name(path), TESTSHELL="/bin/sh")
     return Document(path=path, title=title, title_line=None, title_end=0,

@@ -11,15 +11,18 @@ inline-configuration):
 * Test cases share one shell environment and one working directory, in order; each runs
   in its own bash, so ``exit N`` ends that case with N (runbook runs a case that calls
   ``exit`` in a subshell: its variables do not carry over).
-* Only standard output is compared, unless ``output_stream: combined`` (or ``stderr``).
+* Only standard output is compared, unless ``output_stream: combined`` (or ``stderr``); a
+  case ends when every process holding its output has let go (:func:`_command`).
 * Expectations match line by line, exactly: ``X`` or ``X (equal)`` / ``(eq)``,
   ``X (no-eol)``, ``X (escaped)`` / ``(esc)`` (``\\t``, ``\\xAB`` escapes), ``X (glob)`` /
   ``(gl)`` (``*``, ``?``; no escaping), ``X (regex)`` / ``(re)`` (the whole line), a
   quantifier on the kind or alone: ``(?)`` optional, ``(*)`` any number, ``(+)`` at
   least one (``(glob+)``, ``(equal*)``), and ``X (escaped) (glob)``.
-* Per test case configuration, in the fence (```` ```scrut {timeout: 10s} ````) or in
-  ``%`` lines: ``timeout`` and ``output_stream`` are read (``keep_crlf`` changes nothing
-  here: runbook folds CRLF); a case with any other key is skipped, with that reason.
+* Per test case configuration (YAML), in the fence (```` ```scrut {timeout: 10s} ````) or
+  in ``%`` lines, and the document's front matter (``defaults``, ``total_timeout``,
+  ``prepend``, ``append``): see :mod:`runbook.parse.dialects.scrut_config`; a case with a
+  key runbook does not read is skipped, with that reason. A timeout ends the document,
+  ``fail_fast`` too, and exit ``skip_document_code`` (80) skips it (``run/stops.py``).
 
 The whole expectation becomes one anchored regular expression over the output (the
 quantifiers need more than a line pattern), judged with the exit code.
@@ -34,15 +37,13 @@ import shlex
 from dataclasses import replace
 from typing import Sequence
 
-from runbook.config import parse_seconds
 from runbook.model import Clause, ClauseKind, Command, Criterion, Document, Phase, Span, Step, StepOptions
 from runbook.parse.blocks import Block
+from runbook.parse.dialects.cram import NO_EOL
+from runbook.parse.dialects.scrut_config import YamlLoader, case_config, front_matter, included, prelude, seconds, unread_key
 
 _MOD = re.compile(r"^(?P<body>.*?) \((?P<kind>equal|eq|no-eol|escaped|esc|glob|gl|regex|re)?(?P<q>[?*+])?\)$")
 _EXIT = re.compile(r"\[(\d+)\]")
-_READ_KEYS = frozenset({"timeout", "output_stream", "keep_crlf"})
-"""Per-case keys runbook honours; a case using any other (``wait``, ``detached``, ``mode:
-jsonschema``, ``environment``, ``interpolated``…) is skipped with that reason, never misjudged."""
 
 
 _TERMINAL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[ -/]*[0-~]|[\x1b\x07]")
@@ -56,7 +57,8 @@ def _unescape(text: str) -> str:
         text = raw.decode("utf-8", "surrogateescape")
     except ValueError:
         return text
-    return _TERMINAL.sub("", text).rsplit("\r", 1)[-1]
+    text = _TERMINAL.sub("", text)
+    return text.removesuffix("\r").rsplit("\r", 1)[-1] + (CR if text.endswith("\r") else "")
 
 
 def _glob(text: str) -> str:
@@ -76,26 +78,18 @@ def line_regex(line: str) -> str:
         piece = f"(?=[^\\n]*?(?:^{body}$))[^\\n]*"
     elif kind in ("escaped", "esc"):
         piece = re.escape(_unescape(body))
+    elif kind == "no-eol":
+        piece = re.escape(body) + "\n" + re.escape(NO_EOL)
     else:
         piece = re.escape(body)
+    if kind not in ("equal", "eq", "no-eol"):  # scrut's glob, regex and escaped rules ignore the newline
+        piece = f"(?:{piece})(?:\\n{re.escape(NO_EOL)})?"
     return f"(?:(?:{piece})(?:\\n|\\Z)){q}"
 
 
 def expectation_regex(lines: Sequence[str]) -> str:
     """The whole expected output as one anchored regular expression."""
     return r"\A" + "".join(line_regex(x) for x in lines) + r"\Z"
-
-
-def _config(info: str, lines: Sequence[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    brace = re.search(r"\{(.*)\}", info)
-    parts = brace.group(1).split(",") if brace else []
-    parts += [x[2:] for x in lines if x.startswith("% ")]
-    for part in parts:
-        key, sep, value = part.partition(":")
-        if sep:
-            found[key.strip()] = value.strip().strip("\"'")
-    return found
 
 
 def split_case(lines: Sequence[str]) -> tuple[int, list[str], list[str], list[str], int] | None:
@@ -116,32 +110,64 @@ def split_case(lines: Sequence[str]) -> tuple[int, list[str], list[str], list[st
     return first, list(lines[:first]), code, expected, want
 
 
-def _command(code: Sequence[str], cfg: dict[str, str], where: str) -> str:
+CR = "\u240d"
+"""A carriage return ending an output line, as a case prints it (``keep_crlf: true``; without it
+scrut turns CRLF into LF): runbook's output folds a bare CR, so it is written as this sign."""
+_STREAMS = {"stdout": ('>"$__rb_p.1" 2>"$__rb_p.2"', True), "combined": ('>"$__rb_p.1" 2>&1', False),
+            "stderr": ('2>"$__rb_p.1" >"$__rb_p.2"', True)}
+
+
+def _command(code: Sequence[str], cfg: dict[str, object], where: str) -> str:
+    """The case's shell code. Like scrut, the case ends when every process holding its standard
+    output or error has let go (a ``sleep 5 &`` is waited for, a redirected one is not): the
+    compared stream goes through a FIFO into a file, the other into /dev/null, and the case
+    waits for both readers. The file is then printed, with :data:`NO_EOL` after a last line
+    that has no newline."""
     text = "\n".join(code)
     # scrut runs each case in its own bash: an `exit` ends the case, not the document's shell
-    group = ("( ", "\n)") if re.search(r"\bexit\b", text) else ("{ ", "\n}")
-    redirect = {"stdout": " 2>/dev/null", "stderr": " 2>&1 >/dev/null"}.get(cfg.get("output_stream", "stdout"))
-    if redirect or group[0] == "( ":
-        text = group[0] + text + group[1] + (redirect or "")
-    return f"export SCRUT_TEST={shlex.quote(where)} COLUMNS=80\n{text}"
+    body = f"( {text}\n)" if re.search(r"\bexit\b", text) else f"{{ {text}\n}}"
+    redirect, other = _STREAMS.get(str(cfg.get("output_stream", "stdout")), _STREAMS["stdout"])
+    lines = [f"shopt -u checkwinsize; export SCRUT_TEST={shlex.quote(where)} COLUMNS=80", *prelude(cfg),
+             '__rb_p="$RUNBOOK_SCRUT_ROOT/case"; rm -f "$__rb_p".*; mkfifo "$__rb_p.1" "$__rb_p.2"',
+             'cat "$__rb_p.1" >"$__rb_p.out" & __rb_c=$!',
+             'cat "$__rb_p.2" >/dev/null & __rb_c="$__rb_c $!"' if other else 'rm -f "$__rb_p.2"',
+             f"{body} {redirect}", "__rb_s=$?; wait $__rb_c", f"sed 's/\\r$/{CR if cfg.get('keep_crlf') is True else ''}/' \"$__rb_p.out\"",
+             f'[ -n "$(tail -c1 "$__rb_p.out")" ] && printf \'\\n%s\\n\' {shlex.quote(NO_EOL)}',
+             '(exit "$__rb_s")']
+    return "\n".join(lines)
 
 
-def _case(b: Block, sid: str, title: str, phase: str, path: str) -> Step | None:
+def _case(b: Block, sid: str, title: str, phase: str, path: str, defaults: dict[str, object],
+          load: YamlLoader) -> Step | None:
     parts = split_case(b.raw.split("\n"))
     if parts is None:
         return None
     first, config, code, expected, want = parts
-    cfg = _config(b.info, config)
+    cfg = case_config(b.info, config, defaults, path, load)
     line = b.start + 1 + first
+    where = f"{os.path.abspath(path)}:{line + 1}"
+    unread = unread_key(cfg)
+    skip_code = cfg.get("skip_document_code", 80)
+    budget = seconds(cfg.get("total_timeout"))
+    own = [t for t in (seconds(cfg.get("timeout")), budget) if t]
+    options = StepOptions(errexit=False, timeout_s=min(own) if own else None, fail_fast=cfg.get("fail_fast") is True,
+                          error_stops=True, skip_document_exit=skip_code if isinstance(skip_code, int) else 80,
+                          run_budget_s=budget)
+    if cfg.get("detached") is True:  # started in the background, never judged; stopped at the end
+        text = "\n".join([*prelude(cfg), "\n".join(code)])
+        return Step(id=sid, phase=phase, title=title, anchor="", lang="scrut", span=Span(b.start, b.end), end=b.end,
+                    prefix="", commands=(Command(text, line),), transcript=True, attrs={"background": ""},
+                    options=replace(options, background=True), skip_reason=_skip(unread))
     clauses = (Clause(f"exit code is {want}", ClauseKind.EXIT, number=want),
                Clause("output matches the scrut expectations", ClauseKind.REGEX, value=expectation_regex(expected)))
-    unread = next((k for k in cfg if k not in _READ_KEYS and not (k == "mode" and cfg[k] == "output")), None)
-    text = _command(code, cfg, f"{os.path.abspath(path)}:{line + 1}")
     return Step(id=sid, phase=phase, title=title, anchor="", lang="scrut", span=Span(b.start, b.end), end=b.end,
-                prefix="", commands=(Command(text, line),), transcript=True,
+                prefix="", commands=(Command(_command(code, cfg, where), line),), transcript=True,
                 criteria=(Criterion("scrut: exit code and output expectations", line, False, clauses),),
-                attrs={}, options=StepOptions(errexit=False, timeout_s=parse_seconds(cfg.get("timeout", "")) or None),
-                skip_reason=f"scrut: `{unread}` is not read by runbook (docs/dialects.md)" if unread else None)
+                attrs={}, options=options, skip_reason=_skip(unread))
+
+
+def _skip(unread: str | None) -> str | None:
+    return f"scrut: `{unread}` is not read by runbook (docs/dialects.md)" if unread else None
 
 
 CLEAN_ENV = {"LANG": "C", "LANGUAGE": "C", "LC_ALL": "C", "TZ": "GMT", "COLUMNS": "80", "CDPATH": "",
@@ -161,18 +187,40 @@ def _housekeeping(phase: str) -> tuple[Step, Step]:
                                                ("scrut-cleanup", "scrut: remove it", remove, "teardown")))  # type: ignore[return-value]
 
 
-def read_scrut(doc: Document, blocks: Sequence[Block]) -> Document:
-    """``doc`` with its steps replaced by its scrut test cases (one step per ``scrut`` block)."""
-    phase = doc.phases[0].id if doc.phases else "0"
+def _cases(blocks: Sequence[Block], path: str, phase: str, title: str, defaults: dict[str, object],
+           load: YamlLoader, stem: str = "") -> list[Step]:
     steps: list[Step] = []
-    title = doc.title
     for b in blocks:
         if b.kind in ("heading", "para") and b.text:
             title = b.text.split("\n")[0][:120]
         elif b.kind == "fence" and b.info.strip().split(None, 1)[:1] == ["scrut"]:
-            step = _case(b, f"L{b.start + 1}", title, phase, doc.path)
+            step = _case(b, f"{stem}L{b.start + 1}", title, phase, path, defaults, load)
             if step is not None:
                 steps.append(step)
+    return steps
+
+
+def _included(path: str, names: object, phase: str, mark: str, load: YamlLoader,
+              limit: dict[str, object]) -> list[Step]:
+    """The cases of the documents ``prepend`` / ``append`` name (ids ``P1.L7``, ``A1.L7``), with
+    the including document's ``total_timeout`` only (scrut ignores the included documents'
+    own configuration, and the including one's ``defaults`` do not reach them)."""
+    return [s for k, (p, bl) in enumerate(included(path, names), 1)
+            for s in _cases(bl, p, phase, os.path.basename(p), limit, load, f"{mark}{k}.")]
+
+
+def read_scrut(doc: Document, blocks: Sequence[Block], lines: Sequence[str], load: YamlLoader) -> Document:
+    """``doc`` with its steps replaced by its scrut test cases (one step per ``scrut`` block),
+    those of the documents its front matter prepends before them and those it appends after."""
+    phase = doc.phases[0].id if doc.phases else "0"
+    fm = front_matter(lines, doc.path, load)
+    given = fm.get("defaults")
+    # the cases carry total_timeout: scrut's limit on them all, prepended and appended ones too
+    limit: dict[str, object] = {"total_timeout": fm["total_timeout"]} if "total_timeout" in fm else {}
+    defaults = {**({str(k): v for k, v in given.items()} if isinstance(given, dict) else {}), **limit}
+    steps = [*_included(doc.path, fm.get("prepend"), phase, "P", load, limit),
+             *_cases(blocks, doc.path, phase, doc.title, defaults, load),
+             *_included(doc.path, fm.get("append"), phase, "A", load, limit)]
     if steps:
         steps = [_housekeeping(phase)[0], *steps, _housekeeping(phase)[1]]
     phases = (Phase(phase, doc.phases[0].title if doc.phases else doc.title, 0, False, tuple(steps)),)

@@ -1,190 +1,145 @@
-"""tesh documents (``tesh-session="…"`` fences) read with tesh 0.3's rules.
+"""tesh documents (``tesh-session="…"`` fences) read with tesh 0.3.2's rules.
 
 What tesh does (``extract.py``, ``test.py``, ``__init__.py``), and so what this reader does:
 
-* Only a fence with ``tesh-session="ID"`` (any language) is run; blocks of one session
-  are joined in document order. Each session runs in a fresh temporary folder (``HOME``
-  is that folder), sessions one after the other, and the first failure stops the run.
-* A block's lines lose the indentation of its first line. A command is a line starting
-  with ``$ `` (or the ``tesh-ps1`` prompt and a space); ``> `` lines continue it (joined
-  into one line, a trailing ``\\`` removed); blank lines are ignored; any other line is
-  output.
-* The output must match as a whole, ``fnmatch``-style, where ``...`` is the only
-  wildcard (``*``, ``?`` and ``[`` are literal) and trailing whitespace is ignored. A
+* The document is read line by line as tesh reads it (:mod:`runbook.parse.dialects.tesh_scan`),
+  not as Markdown. Only a block with ``tesh-session="ID"`` (any language) is run; blocks of
+  one session are joined in document order. Each session runs in its **own fresh shell**
+  (the first step of a session has ``fresh_shell``: the runner closes the previous shell,
+  stopping everything it started) and its own fresh folder (``HOME`` is that folder),
+  sessions one after the other; the first failure stops the run.
+* The output must match as a whole, the way tesh's ``fnmatch`` does (:func:`output_regex`):
+  ``...`` is the only wildcard and matches any text, across lines too; ``*``, ``?`` and
+  ``[`` are literal; trailing whitespace of each line and of the output is ignored. A
   command without output lines must print nothing.
 * Exit statuses are judged only under ``tesh-exitcodes="0 1 …"`` (one per command of the
-  session, in order).
-* ``tesh-fixture="NAME"``: the block is not run; its lines, joined with newlines, are
-  written to NAME in the session's folder before the session starts.
-  ``tesh-setup="FILE"``: FILE (beside the document) is copied in and sourced first.
-  ``tesh-timeout="N"``: N seconds per command (default 30). ``tesh-platform="P"``: the
-  block exists only on platform P (``linux``, ``darwin``).
+  session, in order); a count that does not match fails the session before it runs, as
+  tesh does.
+* ``tesh-fixture="NAME"``: the block is not run; its lines are written to NAME in the
+  session's folder first. ``tesh-setup="FILE"``: FILE (beside the document) is copied in
+  and sourced first. ``tesh-timeout="N"``: N seconds per command (default 30).
+  ``tesh-platform="P"``: the block exists only on platform P. ``tesh-long-running="true"``:
+  the session's last command may run past the timeout: it is stopped then and its output
+  so far is compared (its exit status is then not judged).
 
-Each command becomes one step (id ``SESSION-N``) in a phase per session. The one
-difference: runbook runs every session in the same shell (in its own folder), so a
-variable one session exports is seen by the next; ``tesh-long-running`` is not read.
+Each command becomes one step (id ``SESSION-N``) in a phase per session.
 """
 
 from __future__ import annotations
 
 import os
-import platform
 import re
 import shlex
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Sequence
 
-from runbook.errors import ParseError, where
-from runbook.model import Clause, ClauseKind, Command, Criterion, Document, Expected, Phase, Span, Step
+from runbook.model import Clause, ClauseKind, Command, Criterion, Document, Phase, Span, Step
 from runbook.model import StepOptions
 from runbook.parse.blocks import Block
+from runbook.parse.dialects.tesh_scan import Cmd, Session, commands, scan
 
-_DIRECTIVE = re.compile(r'tesh-([a-z0-9-]+)="([^"]+)"')
-_RUNBOOK_PATTERN = re.compile(r"\.\.\.| \((?:re|regex|glob|equal)\)$|…")
-
-
-@dataclass
-class Session:
-    """One tesh session: its blocks' lines (with their source line) and directives."""
-
-    id: str
-    line: int
-    lines: list[tuple[int, str]] = field(default_factory=list)
-    ps1: str | None = None
-    exitcodes: list[int] = field(default_factory=list)
-    fixtures: list[tuple[str, str]] = field(default_factory=list)
-    setup: str | None = None
-    timeout: float = 30.0
-    end: dict[int, int] = field(default_factory=dict)
-    """Source line of each command -> the line after its block (where results go)."""
+ROOT = '"${TMPDIR:-/tmp}/runbook-tesh-${RUNBOOK_RUN##*,}-sessions"'
+"""The run's folder of session folders: the same path in every shell of the run (the run's
+marker is in each), so each session's fresh shell finds it, and the watchdog's sweep of
+``runbook-*-MARKER-*`` folders removes it even if runbook is killed."""
 
 
-def _block_lines(b: Block) -> list[str]:
-    lines = b.raw.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    indent = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
-    return [line[indent:] for line in lines]  # as tesh does, whatever the cut characters are
+def output_regex(output: Sequence[str]) -> str:
+    """tesh's comparison as one regular expression over the whole output: ``fnmatch`` of the
+    expected lines joined by newlines (``...`` any text, newlines included; everything else
+    literal) against the output with trailing whitespace cut from each line and the end."""
+    lines = [".*".join(re.escape(p) for p in line.rstrip().split("...")) for line in output]
+    return r"(?s)\A" + r"[ \t\r]*\n".join(lines) + r"\s*\Z"
 
 
-def sessions(blocks: Sequence[Block]) -> list[Session]:
-    """The sessions of a document, in order of first appearance."""
-    found: dict[str, Session] = {}
-    here = platform.system().lower()
-    for b in blocks:
-        if b.kind != "fence":
-            continue
-        d = dict(_DIRECTIVE.findall(b.info))
-        if "session" not in d or d.get("platform", here) != here:
-            continue
-        s = found.setdefault(d["session"], Session(d["session"], b.start))
-        lines = _block_lines(b)
-        if "fixture" in d:
-            s.fixtures.append((d["fixture"], "\n".join(line + "\n" for line in lines)))
-            continue
-        s.ps1 = d.get("ps1", s.ps1)
-        s.exitcodes += [int(x) for x in d.get("exitcodes", "").split() if x.lstrip("-").isdigit()]
-        s.setup = d.get("setup", s.setup)
-        s.timeout = float(d["timeout"]) if d.get("timeout", "").isdigit() else s.timeout
-        for k, line in enumerate(lines):
-            s.lines.append((b.start + 1 + k, line))
-            s.end[b.start + 1 + k] = b.end
-    return list(found.values())
-
-
-def expected_text(output: Sequence[str]) -> str:
-    """tesh's expected lines in runbook's line patterns (``...`` any text, the rest literal)."""
-    out: list[str] = []
-    for line in output:
-        line = line.rstrip()
-        if line.strip() == "...":
-            out.append("...")
-        elif _RUNBOOK_PATTERN.search(line):
-            out.append(".*".join(re.escape(p) for p in line.split("...")) + " (re)")
-        else:
-            out.append(line)
-    return "\n".join(out)
-
-
-@dataclass
-class _Cmd:
-    line: int
-    text: str
-    output: list[str] = field(default_factory=list)
-
-
-def commands(s: Session) -> list[_Cmd]:
-    """A session's commands and their expected output lines, tesh's way."""
-    prompt = re.compile(r"(^\$$|\$ |%s )" % re.escape(s.ps1) if s.ps1 else r"(^\$$|\$ )")
-    cmds: list[_Cmd] = []
-    for n, line in s.lines:
-        if prompt.match(line):
-            cmds.append(_Cmd(n, re.sub("^" + prompt.pattern, "", line).strip().rstrip("\\")))
-        elif (m := re.match("^> (.*)$", line)) and cmds:
-            cmds[-1].text += m.group(1).rstrip("\\")
-        elif line.strip() and cmds:
-            cmds[-1].output.append(line)
-    return [c for c in cmds if c.text]
-
-
-def _criterion(c: _Cmd, exit_code: int | None) -> Criterion:
-    clauses = [Clause("output matches expected", ClauseKind.EXPECTED) if c.output
-               else Clause("output is empty", ClauseKind.EMPTY)]
+def _criterion(c: Cmd, exit_code: int | None) -> Criterion:
+    clauses = [Clause("output matches expected" if c.output else "output is empty", ClauseKind.REGEX,
+                      value=output_regex(c.output))]
     if exit_code is not None:
         clauses.append(Clause(f"exit code is {exit_code}", ClauseKind.EXIT, number=exit_code))
     return Criterion("tesh: " + " and ".join(cl.text for cl in clauses), c.line, False, tuple(clauses))
 
 
+def _step(sid: str, phase: str, title: str, line: int, code: str, **kw: object) -> Step:
+    return Step(id=sid, phase=phase, title=title, anchor="", lang="tesh", span=Span(line, line), end=line,
+                prefix="", commands=(Command(code, line),), transcript=False, **kw)  # type: ignore[arg-type]
+
+
+def _refusal(sid: str, phase: str, line: int, path: str, why: str) -> Step:
+    """A step that fails with tesh's reason, running nothing else (tesh stops there, exit 1)."""
+    msg = f"{path}:{line + 1}: tesh stops here: {why}"
+    return _step(sid, phase, f"tesh refuses: {why}", line, f"printf '%s\\n' {shlex.quote(msg)} >&2; (exit 1)")
+
+
 def _start(s: Session, folder: str) -> Step:
-    """The session's fresh folder, its fixtures and its setup file, as tesh prepares them."""
-    sid = shlex.quote(s.id)
-    parts = [f'mkdir -p "$RUNBOOK_TESH_ROOT/"{sid} && cd "$RUNBOOK_TESH_ROOT/"{sid} && export HOME="$PWD"']
-    parts += [f"printf '%s' {shlex.quote(body)} > {shlex.quote(name)}" for name, body in s.fixtures]
+    """The session's fresh shell and folder, its fixtures and its setup file, as tesh prepares them."""
+    parts = [f"mkdir -- {ROOT}/{shlex.quote(s.id)} && cd -- {ROOT}/{shlex.quote(s.id)} && export HOME=\"$PWD\""]
     if s.setup:
         src = shlex.quote(os.path.join(folder, s.setup))
-        parts.append(f"cp {src} {shlex.quote(s.setup)} && source {shlex.quote(s.setup)}")
-    return Step(id=f"{s.id}-start", phase=s.id, title=f"tesh session {s.id}: folder, fixtures, setup", anchor="",
-                lang="tesh", span=Span(s.line, s.line), end=s.line, prefix="",
-                commands=(Command(" && ".join(parts), s.line),), transcript=False, attrs={}, options=StepOptions())
+        parts.append(f"cp -- {src} {shlex.quote(s.setup)}")
+    parts += [f"printf '%s' {shlex.quote(body)} > {shlex.quote(name)}" for name, body in s.fixtures]
+    if s.setup:
+        parts.append(f"source {shlex.quote(s.setup)}")
+    return _step(f"{s.id}-start", s.id, f"tesh session {s.id}: fresh shell, folder, fixtures, setup", s.line,
+                 " && ".join(parts), options=StepOptions(fresh_shell=True))
 
 
-def _session_steps(s: Session, folder: str, path: str) -> list[Step]:
+def _code(c: Cmd, s: Session, last: bool, exit_code: int | None) -> str:
+    """What runs: the command, or for a long-running last command, the command stopped at the
+    session's timeout (then it ends with the status tesh would not judge, as expected)."""
+    text = c.text or "(exit $?)"  # an empty last block: tesh sends an empty line
+    if not (last and s.long_running):
+        return text
+    return (f"timeout {s.timeout} bash -c {shlex.quote(text)}; RUNBOOK_TESH_S=$?; "
+            f"[ $RUNBOOK_TESH_S -eq 124 ] && RUNBOOK_TESH_S={exit_code or 0}; (exit $RUNBOOK_TESH_S)")
+
+
+def _session_steps(s: Session, folder: str, path: str, ends: dict[int, int]) -> list[Step]:
     cmds = commands(s)
+    if s.exitcodes and len(s.exitcodes) != len(cmds):  # tesh stops at this session, before it runs
+        return [_refusal(f"{s.id}-start", s.id, s.line, path,
+                         f"session {s.id!r} has {len(cmds)} commands but tesh-exitcodes gives {len(s.exitcodes)} "
+                         "exit codes (tesh: \"If you're using exit codes for a session, you must specify them "
+                         "for all commands.\")")]
     steps = [_start(s, folder)]
     for k, c in enumerate(cmds):
-        code = s.exitcodes[k] if s.exitcodes and k < len(s.exitcodes) else None
-        expected = Expected(expected_text(c.output), Span(c.line + 1, c.line + 1 + len(c.output)),
-                            origin="transcript") if c.output else None
+        code = s.exitcodes[k] if s.exitcodes else None
+        last = k == len(cmds) - 1
+        timeout = s.timeout + 30 if last and s.long_running else s.timeout
         steps.append(Step(id=f"{s.id}-{k + 1}", phase=s.id, title=f"tesh session {s.id}", anchor="",
-                          lang="console", span=Span(c.line, c.line + 1), end=s.end.get(c.line, c.line + 1),
-                          prefix="", commands=(Command(c.text, c.line, expected),), transcript=True,
+                          lang="console", span=Span(c.line, c.line + 1), end=ends.get(c.line, c.line + 1),
+                          prefix="", commands=(Command(_code(c, s, last, code), c.line),), transcript=True,
                           criteria=(_criterion(c, code),), attrs={},
-                          options=StepOptions(errexit=False, timeout_s=s.timeout)))
-    if s.exitcodes and len(s.exitcodes) != len(cmds):  # tesh refuses the session before running it
-        raise ParseError(f"tesh session {s.id!r} has {len(cmds)} commands but tesh-exitcodes gives "
-                         f"{len(s.exitcodes)} exit codes", where=where(path, s.line),
-                         hint="tesh needs one exit code per command of the session, in order, or none")
+                          options=StepOptions(errexit=False, timeout_s=float(timeout))))
     return steps
 
 
 def _housekeeping() -> tuple[Step, Step]:
-    make = 'RUNBOOK_TESH_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/runbook-tesh-XXXXXX") && export RUNBOOK_TESH_ROOT'
-    setup = Step(id="tesh-tmp", phase="tesh", title="tesh: a temporary folder for the sessions", anchor="",
-                 lang="tesh", span=Span(0, 0), end=0, prefix="", commands=(Command(make, 0),), transcript=False,
-                 attrs={"setup": ""}, options=StepOptions())
-    teardown = Step(id="tesh-cleanup", phase="tesh", title="tesh: remove the sessions' folders", anchor="",
-                    lang="tesh", span=Span(0, 0), end=0, prefix="",
-                    commands=(Command('cd / && rm -rf -- "$RUNBOOK_TESH_ROOT"', 0),), transcript=False,
-                    attrs={"teardown": ""}, options=StepOptions())
+    make = f': "${{RUNBOOK_RUN:?runbook: no run marker}}" && mkdir -m 700 -- {ROOT}'
+    setup = _step("tesh-tmp", "tesh", "tesh: a temporary folder for the sessions", 0, make, attrs={"setup": ""})
+    teardown = _step("tesh-cleanup", "tesh", "tesh: remove the sessions' folders", 0, f"cd / && rm -rf -- {ROOT}",
+                     attrs={"teardown": ""}, options=StepOptions(fresh_shell=True))
     return setup, teardown
 
 
-def read_tesh(doc: Document, blocks: Sequence[Block]) -> Document:
+def _result_lines(s: Session, blocks: Sequence[Block]) -> dict[int, int]:
+    """Where each line's results go: after its block, or after the Markdown block holding it
+    (tesh reads ```` ``` ```` lines inside a ``~~~`` fence as blocks; results stay outside it)."""
+    outer = [(b.start, b.end) for b in blocks if b.kind == "fence"]
+    return {n: next((e for a, e in outer if a < n < e and e > end), end) for n, end in s.ends.items()}
+
+
+def read_tesh(doc: Document, blocks: Sequence[Block], lines: Sequence[str]) -> Document:
     """``doc`` with its steps replaced by tesh's sessions (a phase each, a step per command)."""
     folder = os.path.dirname(os.path.abspath(doc.path))
-    phases = [Phase(s.id, f"tesh session {s.id}", s.line, False, tuple(_session_steps(s, folder, doc.path)))
-              for s in sessions(blocks)]
-    if phases:
+    found = scan([line[:-2] + "\n" if line.endswith("\r\n") else line for line in lines])  # as tesh reads text
+    phases = [Phase(s.id, f"tesh session {s.id}", s.line, False,
+                    tuple(_session_steps(s, folder, doc.path, _result_lines(s, blocks))))
+              for s in found.sessions]
+    if found.refused:
+        line, why = found.refused
+        phases = [Phase("tesh", "tesh: the document", line, False, (_refusal("tesh-refused", "tesh", line, doc.path, why),))]
+    elif phases:
         setup, teardown = _housekeeping()
         phases.insert(0, Phase("tesh", "tesh: temporary folders", 0, False, (setup, teardown)))
     front = dict(doc.front_matter, fail_fast=True)  # tesh stops at the first failure

@@ -1,0 +1,49 @@
+"""Fences whose closing fence is missing (RB104): prose after them would run as their content."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Sequence
+
+from runbook.errors import ParseError, where
+from runbook.parse.blocks import Block
+from runbook.source import strip_newline
+
+_FENCE_OPEN = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t>]*)*(`{3,}|~{3,})")
+
+
+@lru_cache(maxsize=64)
+def _opener(mark: str) -> re.Pattern[str]:
+    """A line that opens a fence of ``mark``'s character and at least its length, with an info string."""
+    return re.compile(rf"^ {{0,3}}{re.escape(mark[0])}{{{len(mark)},}}[ \t]*[^\s`~]")
+
+
+def unclosed_fence(block: Block, lines: Sequence[str], path: str) -> ParseError | None:
+    """The error for a fence whose closing fence is missing (None when it is fine).
+
+    Such a fence runs to the end of the file (or of its list item or quote): the prose
+    after it would be read, and run, as its content. When the next block's fences
+    pair up with it instead, it ends early but holds that block's opening line
+    (```` ```text ````, same character, at least as long): that is caught too, so
+    neither prose runs as shell nor a later step vanishes into an output block.
+    """
+    if block.kind != "fence" or not block.raw.strip():
+        return None
+    fence = _FENCE_OPEN.match(strip_newline(lines[block.start]))
+    mark = fence.group(1) if fence else "```"
+    if block.closed and mark[0] * len(mark) not in block.raw:
+        return None  # no line inside can open a fence of this mark (the pattern needs the run)
+    hint = (f"close it with a line holding {mark} (the same character, at least as many) at the "
+            "block's indentation")
+    if not block.closed:
+        to = "the end of the file" if block.end >= len(lines) else "the end of its list item or quote"
+        return ParseError(f"code block is never closed: everything from here to {to} would be read as "
+                          "its content", where=where(path, block.start), hint=hint)
+    opener = _opener(mark)
+    for n, line in enumerate(block.raw.split("\n")):
+        if opener.match(line) and (mark[0] == "~" or "`" not in line.lstrip("`")):
+            return ParseError(f"code block is never closed: its line {block.start + n + 2} "
+                              f"({line.strip()!r}) opens the next block, so the text between is read as "
+                              "this block's content", where=where(path, block.start), hint=hint)
+    return None
