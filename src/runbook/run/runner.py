@@ -164,8 +164,7 @@ class Runner(BackgroundSteps, Shells, Ahead):
         blocked_phase: str | None = None
         blocked_why = ""
         stop_reason: str | None = None
-        body = plan.setup + plan.main
-        for i, step in enumerate(body):
+        for i, step in enumerate(body := plan.setup + plan.main):
             if self.interrupted:
                 stop_reason = "not reached (run interrupted)"
             if stop_reason:
