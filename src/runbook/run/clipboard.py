@@ -35,6 +35,10 @@ _PASTE = re.compile(r"<((?:\w|-|\.)+)>")
 class Carry:
     """Nothing flows from one step to the next (every dialect but byexample)."""
 
+    def flows_into(self, step: Step) -> bool:
+        """Whether the run may change ``step`` before it runs (then it is never sent ahead)."""
+        return False
+
     def before(self, step: Step) -> tuple[Step, StepResult | None]:
         """The step to run (rewritten), or the result that stands for it (it does not run)."""
         return step, None
@@ -58,6 +62,9 @@ class CarriedSteps:
     def _carry(self) -> Carry:
         return carry_for(self.doc)
 
+    def _flows_into(self, step: Step) -> bool:
+        return self._carry.flows_into(step)
+
 
 class Clipboard(Carry):
     """byexample's clipboard, ``+paste``, ``+if`` / ``+unless`` and ``+fail-fast``."""
@@ -67,6 +74,9 @@ class Clipboard(Carry):
         self.failed = False
         self.failing_fast = False
         self.broken = ""
+
+    def flows_into(self, step: Step) -> bool:
+        return "byexample-expected" in step.attrs
 
     def before(self, step: Step) -> tuple[Step, StepResult | None]:
         if "byexample-expected" not in step.attrs:

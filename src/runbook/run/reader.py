@@ -47,6 +47,10 @@ class Reader:
     """The answer after the awaited sentinel (``None``: none came)."""
     answer: str | None = None
     """The answer to the last ``run``'s ``ask``, decoded (``None``: not asked, or no answer)."""
+    _left = b""
+    """What followed the last awaited sentinel (in a batch: the next step's first output)."""
+    _hit = 0
+    """Which of the ending nonces the last ``done`` read found (see ``ends``)."""
 
     def _asking(self, nonce: str, ask: Ask | None) -> str:
         """The script to fold into the line of ``nonce`` (its answer is then expected)."""
@@ -63,9 +67,11 @@ class Reader:
 
     def _read(self, nonces: Sequence[str], deadline: float, capture: OutputCapture | None,
               dialog: Dialog | None = None, on_output: Callable[[str], None] | None = None,
-              watch: bool = False, until_idle: int | None = None) -> tuple[str, int | None]:
+              watch: bool = False, until_idle: int | None = None, ends: int = 1) -> tuple[str, int | None]:
         """Feed output to ``capture`` until a sentinel of ``nonces[0]`` (``done``), ``eof``,
         ``timeout`` or ``interrupt``; a sentinel of another nonce ends nothing and is dropped.
+        With ``ends``, a sentinel of any of the first ``ends`` nonces is ``done`` (which one:
+        ``_hit``). What follows the sentinel is kept for the next read (``_left``).
 
         With ``until_idle`` (boot ticks), also stop (``idle``) once no descendant of a
         local shell started since then is alive and no output is pending."""
@@ -73,7 +79,7 @@ class Reader:
         marks = [sentinel(n) for n in nonces]
         hold = max(len(m) for m in marks) + 1
         pending = b""
-        chunk = b""
+        chunk, self._left = self._left, b""
         while True:
             if not chunk:
                 got = self._wait_chunk(deadline, watch, until_idle)
@@ -100,7 +106,8 @@ class Reader:
                 answer, rest = self._take_answer(rest, nonces[hit], deadline)
                 if hit == 0:
                     self._answer = answer
-            if hit == 0:
+            if hit < ends:
+                self._hit, self._left = hit, rest
                 return "done", value
             # A stale sentinel: what follows it may already hold the awaited one.
             pending, chunk = b"", rest
@@ -177,6 +184,7 @@ class Reader:
     def _drain(self) -> None:
         """Drop output printed between steps (late background output)."""
         assert self._child is not None
+        self._left = b""
         while True:
             try:
                 _read_chunk(self._child, 65536, 0)

@@ -34,6 +34,9 @@ class Recovery(Reader):
     _bash: BashState | None
     _tty: list[Any] | None
     kind: str
+    _late: tuple[str, ...] = ()
+    """More nonces that may still print while a step is stopped (the "not run" marker of
+    the next line of a batch): dropped like the stopped step's own sentinel."""
 
     def _kill_shell(self) -> None:
         raise NotImplementedError
@@ -62,7 +65,8 @@ class Recovery(Reader):
         assert self._child is not None
         notes = [head, "sent SIGINT to the step"]
         self._signal_step()
-        stale = [nonce]
+        stale = [nonce, *self._late]
+        self._late = ()
         state, _ = self._read(stale, time.monotonic() + _GRACE, capture, until_idle=since)
         if state == "timeout":
             killed = procs.descendants(self._child.pid, since) if not self._remote else []
@@ -86,6 +90,24 @@ class Recovery(Reader):
             notes.append("the shell did not answer and was restarted: cwd, variables and functions "
                          "of earlier steps are lost")
         return "; ".join(notes), None, False
+
+    def _step_end(self, status: str, rc: int | None, timeout: float, nonce: str,
+                  capture: OutputCapture, since: int) -> tuple[str, int | None, bool]:
+        """(note, exit status, shell died) once reading ended with ``status``: a dead shell
+        is reported, a timed-out or interrupted step is stopped."""
+        if status == "eof":
+            rc = self._exit_status()
+            return ("the shell exited during the step" + (f" (status {rc})" if rc is not None else "")
+                    + "; a fresh shell is started for the next step, without the cwd, variables and "
+                    "functions of earlier steps"), rc, True
+        if status not in ("timeout", "interrupt"):
+            return "", rc, False
+        head = f"timed out after {timeout:.3g} s" if status == "timeout" else "interrupted"
+        prompt = capture.last_line()
+        note, rc, died = self._stop(head, nonce, capture, since)
+        if prompt.strip():
+            note += f'; waiting at prompt "{prompt}"'
+        return note, None if status == "timeout" or rc is None else rc, died
 
     def _signal_step(self) -> None:
         assert self._child is not None

@@ -22,18 +22,9 @@ from runbook.judge.confirm import awaiting_person
 from runbook.judge.criteria import needles
 from runbook.judge.trouble import match_troubleshooting
 from runbook.judge.verdict import CommandRun, judge, merged_output
-from runbook.model import (
-    Command,
-    Document,
-    Execution,
-    PhaseResult,
-    RunResult,
-    Status,
-    Step,
-    StepResult,
-    TroubleMatch,
-)
+from runbook.model import Command, Document, Execution, PhaseResult, RunResult, Status, Step, StepResult, TroubleMatch
 from runbook.parse.placeholders import fill_placeholders
+from runbook.run.ahead import Ahead
 from runbook.run.background import BackgroundSteps
 from runbook.run.clipboard import CarriedSteps
 from runbook.run.evidence import masked_expected, output_cap_for, reported
@@ -47,12 +38,11 @@ from runbook.run.session import PexpectSession
 from runbook.run.shells import Shells
 from runbook.run.stops import stop_after
 
-
 _VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _FAILED = (Status.FAIL, Status.ERROR)
 
 
-class Runner(BackgroundSteps, Shells, CarriedSteps):
+class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
     """Executes a Document under Settings; one instance per run."""
 
     def __init__(self, doc: Document, settings: Settings, observers: Sequence[Observer] = (),
@@ -164,14 +154,15 @@ class Runner(BackgroundSteps, Shells, CarriedSteps):
         blocked_phase: str | None = None
         blocked_why = ""
         stop_reason: str | None = None
-        for step in plan.setup + plan.main:
+        for i, step in enumerate(body := plan.setup + plan.main):
             if self.interrupted:
                 stop_reason = "not reached (run interrupted)"
             if stop_reason:
-                results[step.id] = self._not_run(step, Status.SKIP, stop_reason)
+                results[step.id] = self._collected(step) or self._not_run(step, Status.SKIP, stop_reason)
             elif blocked_phase is not None and step.phase != blocked_phase:
                 results[step.id] = self._not_run(step, Status.BLOCKED, blocked_why)
             else:
+                self._queue_ahead(body, i)  # plain steps from here: sent to the shell in one go
                 r = self._run_step(step)
                 results[step.id] = r
                 if r.status in _FAILED:
@@ -296,7 +287,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps):
         def on_output(chunk: str) -> None:
             self.observers.step_output(step, chunk)
 
-        ask = self._ask()
+        ask = self._step_ask(step)
         for cmd in commands:
             remaining = max(0.05, timeout - (self._clock() - start))
             ex = self._session.run(

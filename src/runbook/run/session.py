@@ -35,8 +35,8 @@ import pexpect
 from runbook.errors import SessionError
 from runbook.model import Execution
 from runbook.run import procs
+from runbook.run.batch import Batch
 from runbook.run.capture import OutputCapture
-from runbook.run.recovery import Recovery
 from runbook.run.shell_state import BashState, clear_traps_file
 from runbook.run.shellvars import Ask
 from runbook.run.shell_lines import (
@@ -83,7 +83,7 @@ def _raw_output() -> None:
     termios.tcsetattr(0, termios.TCSANOW, attrs)
 
 
-class PexpectSession(Recovery):
+class PexpectSession(Batch):
     """One shell for a whole document; not thread-safe except for ``interrupt``."""
 
     def __init__(self, config: ShellConfig) -> None:
@@ -244,8 +244,10 @@ class PexpectSession(Recovery):
     # -- running -------------------------------------------------------------
     def interrupt(self) -> None:
         """Stop the running step soon (safe from a signal handler or another thread)."""
-        if self._running:
+        if self._running or self._lines:
             self._interrupted = True
+            if self._lines:
+                self._cancel()  # at once: bash starts no further line of the batch
 
     def run(self, code: str, *, timeout: float, errexit: bool = True, needles: Sequence[str] = (),
             interactive: bool = False, dialog: Sequence[tuple[str, str]] = (),
@@ -258,9 +260,13 @@ class PexpectSession(Recovery):
         self._ensure_shell()
         assert self._child is not None and self._dir is not None
         self.answer = self._answer = None
-        self._interrupted = False
+        self._interrupted = self._interrupted and bool(self._lines)  # Ctrl-C while bash runs ahead
         self._running = True
         try:
+            queued = self._batched(code, timeout, errexit, not (interactive or dialog), needles, on_output,
+                                   output_cap, ask)
+            if queued is not None:
+                return queued
             self._drain()
             if self._dead and self._unreported_death:
                 return self._death_between_steps()
@@ -272,41 +278,27 @@ class PexpectSession(Recovery):
             self._child.send(self._prepare(code, path, nonce, errexit=errexit, interactive=interactive, ask=ask))
             talk = Dialog(dialog) if interactive and dialog else None
             status, rc = self._read([nonce], t0 + timeout, capture, talk, on_output, watch=True)
-            if status == "done" and self._bash is not None:
-                self._bash.learn(self._tail)
-                self.answer = self._answered(ask)
-            note, rc, died = self._step_end(status, rc, timeout, nonce, capture, since)
-            output = capture.finish()
-            if not died:
-                self._fix_tty()
-            if rc == 0 and self._unbound_stopped(errexit, output.text):
-                # bash reports the unbound variable and goes on with the next line of the
-                # sourced file, without the ERR trap; `bash -eu` would have stopped there.
-                rc, note = 1, "an unbound variable (set -u) stopped a line of this step; the status is 1, " \
-                              "as under bash -eu"
-            timed_out = status == "timeout"
-            return Execution(output, rc, round(time.monotonic() - t0, 6), timed_out, died, note)
+            return self._finish_step(status, rc, t0, timeout, nonce, capture, since, errexit, ask)
         finally:
             self._running = False
             self._interrupted = False
 
-    def _step_end(self, status: str, rc: int | None, timeout: float, nonce: str,
-                  capture: OutputCapture, since: int) -> tuple[str, int | None, bool]:
-        """(note, exit status, shell died) once reading ended with ``status``: a dead shell
-        is reported, a timed-out or interrupted step is stopped."""
-        if status == "eof":
-            rc = self._exit_status()
-            return ("the shell exited during the step" + (f" (status {rc})" if rc is not None else "")
-                    + "; a fresh shell is started for the next step, without the cwd, variables and "
-                    "functions of earlier steps"), rc, True
-        if status not in ("timeout", "interrupt"):
-            return "", rc, False
-        head = f"timed out after {timeout:.3g} s" if status == "timeout" else "interrupted"
-        prompt = capture.last_line()
-        note, rc, died = self._stop(head, nonce, capture, since)
-        if prompt.strip():
-            note += f'; waiting at prompt "{prompt}"'
-        return note, None if status == "timeout" or rc is None else rc, died
+    def _finish_step(self, status: str, rc: int | None, t0: float, timeout: float, nonce: str,
+                     capture: OutputCapture, since: int, errexit: bool, ask: Ask | None) -> Execution:
+        """The step's result once reading it ended with ``status``."""
+        if status == "done" and self._bash is not None:
+            self._bash.learn(self._tail)
+            self.answer = self._answered(ask)
+        note, rc, died = self._step_end(status, rc, timeout, nonce, capture, since)
+        output = capture.finish()
+        if not died:
+            self._fix_tty()
+        if rc == 0 and self._unbound_stopped(errexit, output.text):
+            # bash reports the unbound variable and goes on with the next line of the
+            # sourced file, without the ERR trap; `bash -eu` would have stopped there.
+            rc, note = 1, "an unbound variable (set -u) stopped a line of this step; the status is 1, " \
+                          "as under bash -eu"
+        return Execution(output, rc, round(time.monotonic() - t0, 6), status == "timeout", died, note)
 
     def _unbound_stopped(self, errexit: bool, text: str) -> bool:
         """Whether bash, under ``set -u`` and errexit, reported an unbound variable."""

@@ -107,7 +107,8 @@ def bash_functions(sid: str) -> str:
     history off, alias expansion off (the next typed line is parsed without the step's
     aliases), prompt hooks unset, then the sentinel with the options, to the terminal:
     bash's own descriptor 255 if it is still one, else ``/dev/tty`` (a step's ``exec
-    >/dev/null`` cannot hide it). ``__rb_e<sid>`` starts runbook's ERR
+    >/dev/null`` cannot hide it); the options it reported stay in ``__rb_l<sid>`` for
+    the guard of the next line of a batch (``batch_guard``). ``__rb_e<sid>`` starts runbook's ERR
     trap. ``__rb_w<sid>`` keeps the options as the step left them.
     """
     w, o, b, v = (f"__rb_{c}{sid}" for c in "wobv")
@@ -118,13 +119,13 @@ def bash_functions(sid: str) -> str:
         f"\\builtin set +Eevx +o history; \\builtin shopt -u expand_aliases; "
         f"\\builtin unset PS0 PS1 PS2 PROMPT_COMMAND; "
         f"if [[ -t 255 ]]; then {sentinel} >&255; else {sentinel} >/dev/tty; fi; "
-        f"\\builtin unset {o} {b} {w} {v} __rb_s{sid}; }}; "
+        f"__rb_l{sid}=\"${o} ${b}\"; \\builtin unset {o} {b} {w} {v} __rb_s{sid}; }}; "
         f"__rb_e{sid}() {{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; \\set +e; }}; "
         f"readonly -f __rb_p{sid} __rb_e{sid}"
     )
 
 
-def err_trap(sid: str, traps: str | None, user: str | None = None) -> tuple[str, str]:
+def err_trap(sid: str, traps: str | None, user: str | None = None, depth: int = 0) -> tuple[str, str]:
     r"""ERR trap giving ``set -e`` semantics to one sourced step without exiting the shell,
     as (head, tail): the trap's text is ``head + tail``, or with the user's own ERR trap
     ``head + user + tail`` (the user's commands see the failing ``$?``).
@@ -134,14 +135,15 @@ def err_trap(sid: str, traps: str | None, user: str | None = None) -> tuple[str,
     (watched), the traps are saved first. At the interactive top level it only turns
     ``-e`` off, so the shell survives ``set -e``. Safe under ``set -u`` (no unset array
     is counted); in posix mode (set by ``__rb_e``) a quoted ``\return`` is neither an
-    alias nor a function.
+    alias nor a function. ``depth``: how many files source the step file (1 in a batch,
+    ``batch_guard``): the batch file's own level then counts as the top level.
     """
     v = f"__rb_v{sid}"
     again = f"(\\exit ${v})\n" if user is not None else ""
     head = f"{{ __rb_e{sid}; }} >/dev/null 2>&1\n{again}"
     save = f"{{ {_save_traps(traps)}}} >/dev/null 2>&1; " if traps else ""
-    tail = (f"\n[[ ${{FUNCNAME[0]+f}}${{BASH_SOURCE[1]+n}} ]] && \\return ${v}; "
-            f"[[ ${{BASH_SOURCE[0]+s}} ]] && {{ {save}\\return ${v}; }}")
+    tail = (f"\n[[ ${{FUNCNAME[0]+f}}${{BASH_SOURCE[{1 + depth}]+n}} ]] && \\return ${v}; "
+            f"[[ ${{BASH_SOURCE[{depth}]+s}} ]] && {{ {save}\\return ${v}; }}")
     return head, tail
 
 
@@ -197,6 +199,17 @@ def bash_step_line(nonce: str, sid: str, path: str, *, prelude: str, stdin_null:
     named ``.`` is not called) after ``prelude`` (posix mode, aliases back on), then the post."""
     stdin = " </dev/null" if stdin_null else ""
     return f"{prelude}\\builtin . {path}{stdin}; {bash_post(nonce, sid, traps=traps, mode=mode, ask=ask)}\n"
+
+
+def batch_guard(sid: str, token: str, expected: str, mark: str) -> str:
+    r"""What starts every line of a batch but the first: the line runs only while the
+    ``token`` file exists (the session deletes it before it stops a timed-out or
+    interrupted step) and the previous step reported the options the session ``expected``
+    when it built this line's preludes. Otherwise it prints the sentinel of ``mark`` (the
+    "not run" marker) and returns from the batch file: no later line runs."""
+    out = f"\\builtin printf '\\n__RB_%s:%d\\n' {mark} 0"
+    return (f"[[ -e {shlex.quote(token)} && ${{__rb_l{sid}-}} == {shlex.quote(expected)} ]] || "
+            f"{{ if [[ -t 255 ]]; then {out} >&255; else {out} >/dev/tty; fi; \\builtin return 0; }}; ")
 
 
 def background_line(nonce: str, path: str, log: str, *, disown: bool) -> str:

@@ -44,6 +44,11 @@ class BashState:
         """The document ran ``set -e``: every later step gets errexit (emulated, not the real
         ``-e``, under which an unbound variable would end the interactive shell)."""
         self._code = ""
+        self.tail = ("", "")
+        """``SHELLOPTS`` and ``BASHOPTS`` as the last sentinel reported them."""
+        self.steady = False
+        """The last two steps reported the same options (the first step's end-of-step line
+        itself changes one: bash turns ``inherit_errexit`` on with posix mode)."""
 
     def sent(self, code: str) -> None:
         """Remember the step's code (to see a ``set +e`` that the options cannot show, and
@@ -63,6 +68,8 @@ class BashState:
         """Take the options from the rest of a sentinel line (``SHELLOPTS BASHOPTS``) and,
         with ``traps``, the traps the post line saved."""
         if len(tail) >= 2:
+            self.steady = self.tail == (tail[0], tail[1])
+            self.tail = (tail[0], tail[1])
             self.opts = frozenset(tail[0].split(":"))
             self.aliases = "expand_aliases" in tail[1].split(":")
             if not self._we_set_errtrace:
@@ -106,17 +113,18 @@ class BashState:
             parts.append("\\builtin shopt -s expand_aliases; ")
         return "".join(parts)
 
-    def file_prelude(self, errexit: bool) -> str:
+    def file_prelude(self, errexit: bool, depth: int = 0) -> str:
         """Put at the start of the step file's first line: traps and ``-e -E -v -x``.
 
-        ``-x`` and the DEBUG trap come last, so no prelude command is traced or trapped."""
+        ``-x`` and the DEBUG trap come last, so no prelude command is traced or trapped.
+        ``depth``: see ``err_trap`` (1 for a step file sourced by a batch file)."""
         parts = []
         errexit = errexit or self.user_errexit
         user_err = self.traps.get("ERR")
         self._our_err = None
         if errexit:
             head, tail = self._our_err = err_trap(self.sid, self.traps_path if self.watching else None,
-                                                  user_err)
+                                                  user_err, depth)
             text = head + (user_err or "") + tail
             parts.append(f"\\builtin trap -- {shlex.quote(text)} ERR")
         elif user_err is not None:
@@ -133,6 +141,16 @@ class BashState:
         if "DEBUG" in self.traps:
             parts.append(f"\\builtin trap -- {shlex.quote(self.traps['DEBUG'])} DEBUG")
         return "; ".join(parts) + "; " if parts else ""
+
+    def predicted_tail(self, errexit: bool) -> str:
+        """The options (``SHELLOPTS BASHOPTS``, as ``__rb_l<sid>`` keeps them) that a step
+        run with this state's preludes reports if it changes none: ``errexit`` off (it is
+        emulated), ``errtrace`` on when the prelude sets ``-E``, the rest as last reported.
+        A batch line runs only if its previous step reported exactly this (``batch_guard``)."""
+        opts = set(self.tail[0].split(":")) - {"errexit", "errtrace", ""}
+        if errexit or self.user_errexit or self._errtrace:
+            opts.add("errtrace")
+        return ":".join(sorted(opts)) + " " + self.tail[1]
 
     def trailer(self) -> str:
         """The step file's last lines (traps saved before runbook's ``.`` ends)."""

@@ -82,6 +82,10 @@ class Ask(NamedTuple):
 
     script: str
     room: int
+    nonce: str = ""
+    """The nonce of the answer's records (``Learner.use``)."""
+    asked: frozenset[str] = frozenset()
+    """The names whose values the script prints."""
 
 
 def folded_script(nonce: str, known: Iterable[str], glob: str = "", extra: str = "") -> str:
@@ -134,13 +138,29 @@ class Learner:
         self._listed = {n for n in listed if _NAME.fullmatch(n)}
         self._known: set[str] = set()
         self._nonce = ""
+        self._asked: frozenset[str] = frozenset()
 
     def ask(self, extra: str = "", room: int = 0) -> Ask:
         """The script for the next step's end-of-step line (bash); its answer goes to ``learn``.
         ``extra``: more bash for the same answer (see ``folded_script``), ``room`` its size."""
         self._nonce = secrets.token_hex(8)
         known = self._known | self._listed
-        return Ask(folded_script(self._nonce, known, self._glob, extra), _room(len(known)) + room)
+        self._asked = frozenset(known)
+        return Ask(folded_script(self._nonce, known, self._glob, extra), _room(len(known)) + room,
+                   self._nonce, self._asked)
+
+    @property
+    def nonce(self) -> str:
+        """The nonce of the answer the next ``learn`` reads."""
+        return self._nonce
+
+    def use(self, ask: Ask) -> None:
+        """The next ``learn`` reads the answer of ``ask`` (made earlier, for a batch of steps)."""
+        self._nonce, self._asked = ask.nonce, ask.asked
+
+    def current(self, ask: Ask) -> bool:
+        """Whether ``ask`` still asks for every secret name known now."""
+        return ask.asked == self._known | self._listed
 
     def learn(self, query: Query, answer: str | None = None) -> list[str]:
         """The current values of every secret variable of the shell (empty when it did not answer).
@@ -148,16 +168,16 @@ class Learner:
         ``answer``: the output of the last ``ask`` script (``None``: ask now, through ``query``)."""
         if answer is None:
             nonce = secrets.token_hex(8)
-            ask = self._known | self._listed
-            text = query(names_script(nonce, ask, self._glob), _room(len(ask)))
+            asked = self._known | self._listed
+            text = query(names_script(nonce, asked, self._glob), _room(len(asked)))
         else:
-            nonce, text = self._nonce, answer
+            nonce, text, asked = self._nonce, answer, set(self._asked)
         names = parse_names(text, nonce)
         if names is None:
             return []
         found = dict(parse_values(text, nonce))
         wanted = {n for n in names if self._re.search(n)} | (found.keys() & self._listed)
-        new = wanted - self._known - self._listed
+        new = wanted - asked  # names whose values the script did not print
         if new:
             nonce = secrets.token_hex(8)
             found.update(parse_values(query(values_script(nonce, new), _room(len(new))), nonce))

@@ -53,6 +53,8 @@ class TrialRunner(Runner):
         self._ran: set[str] = set()
         self._current: Step | None = None
         self._state_nonce = ""
+        self._state_nonces: dict[str, str] = {}
+        """Nonce of a secret query -> nonce of the state that rides on it (queued steps' asks)."""
         self._baseline = {**os.environ, **QUIET_ENV, **settings.env, **PROTOCOL_ENV}
 
     def all_states(self) -> dict[str, StepState]:
@@ -60,6 +62,17 @@ class TrialRunner(Runner):
         earlier = self.resume.earlier.states if self.resume else {}
         kept = self.resume.kept if self.resume else {}
         return {**{k: v for k, v in earlier.items() if k in kept}, **self.states}
+
+    def _batching(self) -> bool:
+        """A resumed run restores state between steps: then no step runs ahead."""
+        return self.resume is None
+
+    def _ask_for(self, step: Step) -> Ask:
+        current, self._current = self._current, step
+        try:
+            return self._ask()
+        finally:
+            self._current = current
 
     # -- resume --------------------------------------------------------------
     def _run_step(self, step: Step) -> StepResult:
@@ -94,7 +107,9 @@ class TrialRunner(Runner):
         if not self.record or self._current is None:
             return super()._ask()
         self._state_nonce = secrets.token_hex(8)  # bash: the state rides on the step's own line
-        return self._secret_vars.ask(folded_state_script(self._state_nonce), 8_000_000)
+        ask = self._secret_vars.ask(folded_state_script(self._state_nonce), 8_000_000)
+        self._state_nonces[ask.nonce] = self._state_nonce
+        return ask
 
     def _learn_secrets(self) -> None:
         step = self._current
@@ -106,7 +121,7 @@ class TrialRunner(Runner):
         assert self._session is not None
         answer = self._session.answer
         if answer is not None:
-            parsed = parse_state(answer, self._state_nonce)
+            parsed = parse_state(answer, self._state_nonces.pop(self._secret_vars.nonce, self._state_nonce))
             raw.append(parsed if parsed is not None else ("", {}))
 
         def query(script: str, room: int) -> str:

@@ -1,0 +1,163 @@
+"""The runner's side of batching (a mixin of ``Runner``): which steps may run ahead.
+
+Before a step runs, the runner hands the session the run of "plain" steps that starts
+with it (``run.batch``), so bash runs them back to back while Python judges each one.
+A step is plain when nothing the runner does between two steps could change whether,
+or how, the next one runs: one command, no retry, ``within``, ``for N s`` or criterion
+command, no ``skip_unless``, missing input, dialog, interactive, background or confirm
+step, no option of a dialect that stops later steps or asks for a fresh shell, in the
+same phase as the first (a failing setup or blocking step blocks other
+phases only). Never under ``--fail-fast`` or ``--step-by-step``, never in teardown.
+``RUNBOOK_BATCH=0`` turns it off.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Sequence
+
+from runbook.clauses import ClauseKind
+from runbook.judge.confirm import marked_confirm
+from runbook.judge.criteria import needles
+from runbook.judge.verdict import CommandRun
+from runbook.model import Command, Step, StepResult
+from runbook.parse.placeholders import fill_placeholders
+from runbook.run.batch import MAX_LINES, BatchItem, enabled
+from runbook.run.evidence import masked_expected, output_cap_for, reported
+from runbook.run.protocol import Observer
+from runbook.run.shellvars import Ask
+
+if TYPE_CHECKING:
+    from runbook.config import Settings
+    from runbook.model import Execution
+    from runbook.run.mask import Masker
+    from runbook.run.protocol import Observers, Session
+    from runbook.run.shellvars import Learner
+
+
+class Ahead:
+    """Queues runs of plain steps in the session; collects those that ran after Ctrl-C."""
+
+    settings: Settings
+    observers: Observers
+    masker: Masker
+    _session: Session | None
+    _inputs: dict[str, str]
+    _secret_vars: Learner
+    _masked_at: dict[str, int]
+    _step_interrupted: bool
+    _queued_asks: dict[str, Ask] | None = None
+
+    def _missing_inputs(self, step: Step) -> list[str]:
+        raise NotImplementedError
+
+    def _ask(self) -> Ask:
+        raise NotImplementedError
+
+    def _learn_secrets(self) -> None:
+        raise NotImplementedError
+
+    def _judge(self, step: Step, runs: list[CommandRun], attempts: int, duration: float) -> StepResult:
+        raise NotImplementedError
+
+    def _batching(self) -> bool:
+        """Whether steps may run ahead at all (``TrialRunner``: not while it records or resumes)."""
+        return True
+
+    def _ask_for(self, step: Step) -> Ask:
+        """The ask of a step queued now (``TrialRunner`` adds the step's state to it)."""
+        return self._ask()
+
+    def _queue_ahead(self, body: Sequence[Step], i: int) -> None:
+        """Before ``body[i]`` runs: queue it and the plain steps after it in the session."""
+        asks = self._asks()
+        queue: Any = getattr(self._session, "queue", None)
+        if queue is None or body[i].id in asks or not self._may_batch() or not self._session.can_queue():  # type: ignore[union-attr]
+            return
+        run: list[Step] = []
+        for step in body[i:i + MAX_LINES]:
+            if step.phase != body[i].phase or not self._plain(step):
+                break
+            run.append(step)
+        if len(run) < 2:
+            return
+        items = []
+        for step in run:
+            cmd = self._command(step)
+            items.append(BatchItem(cmd.text, step.options.errexit, step.options.timeout_s or self.settings.timeout,
+                                   self._ask_for(step), output_cap_for(cmd, self.settings.output_cap),
+                                   tuple(needles(step.criteria))))
+        taken = int(queue(items))
+        for step, item in zip(run[:taken], items):
+            assert item.ask is not None
+            asks[step.id] = item.ask
+
+    def _may_batch(self) -> bool:
+        people = any(_may_skip(o) for o in self.observers.observers)
+        return self._batching() and enabled() and not self.settings.fail_fast and not people
+
+    def _flows_into(self, step: Step) -> bool:
+        """Whether the run may change ``step`` before it runs (``CarriedSteps``): never sent ahead."""
+        return False
+
+    def _plain(self, step: Step) -> bool:
+        o = step.options
+        return (step.role in ("step", "setup") and not step.skip_reason and not o.skip_unless
+                and not o.interactive and not o.background and not step.dialog and o.retry == 0
+                and len(step.commands) == 1 and not self._missing_inputs(step) and not marked_confirm(step)
+                and not _stops(step) and not self._flows_into(step)
+                and not any(cl.within_s or cl.for_s or cl.kind is ClauseKind.COMMAND
+                            for c in step.criteria for cl in c.clauses))
+
+    def _command(self, step: Step) -> Command:
+        c = step.commands[0]
+        return Command(fill_placeholders(c.text, self._inputs), c.line, c.expected) if step.placeholders else c
+
+    def _asks(self) -> dict[str, Ask]:
+        if self._queued_asks is None:
+            self._queued_asks = {}
+        return self._queued_asks
+
+    def _step_ask(self, step: Step) -> Ask:
+        """The ask queued with the step if it still asks for every known secret, else a fresh one."""
+        ask = self._asks().pop(step.id, None)
+        if ask is None or not self._secret_vars.current(ask):
+            return self._ask()
+        self._secret_vars.use(ask)
+        return ask
+
+    def _collected(self, step: Step) -> StepResult | None:
+        """After Ctrl-C: the judged result of a queued step bash already ran (``None``: it did not start)."""
+        ask = self._asks().pop(step.id, None)
+        collect: Any = getattr(self._session, "collect", None)
+        if ask is None or collect is None:
+            return None
+        cmd = self._command(step)
+        ex: Execution | None = collect(cmd.text, step.options.errexit)
+        if ex is None:
+            return None
+        self._secret_vars.use(ask)
+        self._learn_secrets()
+        self._step_interrupted = ex.exit_code is None and not (ex.timed_out or ex.shell_died)
+        self.observers.step_started(step, 1)
+        runs = [CommandRun(masked_expected(cmd, self.masker), reported(ex, self.masker))]
+        result = self._judge(step, runs, 1, ex.duration_s)
+        self._masked_at[step.id] = self.masker.generation
+        return self.masker.result(result, outputs=False)
+
+
+def _may_skip(observer: object) -> bool:
+    """Whether an observer may skip or stop a step before it runs: ``--step-by-step``, or an
+    observer of the API's user with a ``before_step`` of its own."""
+    if getattr(observer, "step_by_step", False):
+        return True
+    own = type(observer).__module__.startswith("runbook.")
+    return not own and getattr(type(observer), "before_step", None) not in (None, Observer.before_step)
+
+
+def _stops(step: Step) -> bool:
+    """Whether the step's verdict may stop later steps or it needs its own shell (the
+    dialects' ``fail_fast``, ``error_stops``, ``skip_document_exit``, ``run_budget_s``,
+    ``fresh_shell``: ``run.stops``, ``run.shells``)."""
+    o = step.options
+    return (o.fail_fast or o.error_stops or o.fresh_shell or o.skip_document_exit is not None
+            or o.run_budget_s is not None)

@@ -1,0 +1,296 @@
+"""Runs of plain steps sent to bash in one go, so bash and Python stop waiting for each other.
+
+A mixin of ``PexpectSession``. The runner says which plain steps come next
+(``queue``); on the first one's ``run`` the session writes one step file per step
+(``step-1.sh`` ...) and ONE batch file whose lines are exactly the per-step lines
+typed today (``bash_step_line``), and types one line that sources the batch file.
+Nothing else is queued on the terminal, so a step that reads ``/dev/tty`` eats
+nothing of the protocol: it waits, times out and is stopped as when unbatched.
+
+bash reads the batch file whole when it starts it and parses one line at a time,
+each right before it runs: every line is parsed after the previous step's end-of-step
+line made the shell neutral (aliases off), as a typed line is. Every line but the
+first starts with a guard (``batch_guard``): it runs only while the token file exists
+and the previous step reported the options the session predicted when it built this
+line's preludes (``BashState.predicted_tail``); otherwise it prints its "not run"
+marker and the batch file returns, so no later line runs either, and the session
+sends those steps again one by one with the right preludes. The ERR trap of a batched
+step counts the batch file as the top level (``err_trap(depth=1)``), so ``set -e``
+stops the step and never the batch.
+
+The session reads step k's sentinel and returns while bash already runs step k+1;
+what followed the sentinel is kept for the next read. Each step's timeout starts at
+the previous step's sentinel. Before a timed-out or interrupted step is stopped the
+token is deleted: if the step's sentinel then turns up it ended in time (its result
+stands), else bash is still in it and will run no later line. A shell that dies
+mid-batch ends the batch; the steps not reached are sent to the fresh shell as usual.
+The batch file's first line empties the file (bash has read it whole by then), so
+no step can read a later line's nonce from it.
+A ``run`` of anything else while a batch is under way (a query of secret values)
+first ends the batch: the token is deleted and the lines bash already started are
+read to their end and kept for their own ``run`` (``_ran``).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import secrets
+import shlex
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from runbook.model import Execution
+from runbook.run import procs
+from runbook.run.capture import OutputCapture
+from runbook.run.recovery import Recovery
+from runbook.run.shell_lines import bash_step_line, batch_guard
+from runbook.run.shellvars import Ask
+
+#: At most this many steps, and about this many bytes of step code, in one batch.
+MAX_LINES = 64
+MAX_BYTES = 256 * 1024
+#: Code that runs on its own: ``trap`` (watched from then on), terminal modes (``stty``).
+ALONE = ("trap", "stty")
+_RACE_WAIT = 0.05
+_OFF = ("0", "off", "no", "false")
+
+
+def enabled() -> bool:
+    """Batching is on unless ``RUNBOOK_BATCH`` is ``0`` (or off/no/false)."""
+    return os.environ.get("RUNBOOK_BATCH", "1").strip().lower() not in _OFF
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """A plain step the runner runs next: one command, no dialog, no retry."""
+
+    code: str
+    errexit: bool
+    timeout: float
+    ask: Ask | None = None
+    output_cap: int | None = None
+    needles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Line:
+    item: BatchItem
+    nonce: str
+    mark: str
+    """The nonce of the line's "not run" marker."""
+
+
+@dataclass(frozen=True)
+class _Ran:
+    item: BatchItem
+    execution: Execution
+    answer: str | None
+
+
+class Batch(Recovery):
+    """What ``PexpectSession`` does with runs of plain steps."""
+
+    config: Any
+    _dir: str | None
+    _zsh: bool
+    _pending: tuple[BatchItem, ...] = ()
+    _lines: tuple[_Line, ...] = ()
+    """Lines of the batch under way whose step the runner has not asked for yet."""
+    _ran: tuple[_Ran, ...] = ()
+    _token: str | None = None
+    _t_prev = 0.0
+    _since_prev = 0
+    batched = 0
+    """How many steps ran as lines of a batch."""
+
+    def _write(self, path: str, data: bytes) -> None:
+        raise NotImplementedError
+
+    def _finish_step(self, status: str, rc: int | None, t0: float, timeout: float, nonce: str,
+                     capture: OutputCapture, since: int, errexit: bool, ask: Ask | None) -> Execution:
+        raise NotImplementedError
+
+    def can_batch(self) -> bool:
+        """A local bash whose traps are not watched, batching not switched off."""
+        b = self._bash
+        return (enabled() and b is not None and self.kind == "bash" and not self._remote
+                and not b.watching and b.steady and self._child is not None and not self._dead)
+
+    def can_queue(self) -> bool:
+        """Whether ``queue`` would take steps now (no batch under way)."""
+        return not self._lines and not self._ran and self.can_batch()
+
+    def queue(self, items: Sequence[BatchItem]) -> int:
+        """The plain steps the runner runs next, in order; sent as one batch on the first
+        one's ``run``. Returns how many were taken (0: none, each runs on its own)."""
+        if not self.can_queue():
+            return 0
+        kept: list[BatchItem] = []
+        size = 0
+        for it in items[:MAX_LINES]:
+            size += len(it.code) + 1024
+            if any(w in it.code for w in ALONE) or (kept and size > MAX_BYTES):
+                break
+            kept.append(it)
+        self._pending = tuple(kept) if len(kept) >= 2 else ()
+        return len(self._pending)
+
+    def _batched(self, code: str, timeout: float, errexit: bool, plain: bool, needles: Sequence[str],
+                 on_output: Callable[[str], None] | None, output_cap: int | None,
+                 ask: Ask | None) -> Execution | None:
+        """The step's result if it is (or now starts) a line of a batch; ``None``: send it as usual."""
+        if self._ran:
+            return self._deliver(code, errexit, plain, on_output, ask)
+        if not self._lines:
+            pending, self._pending = self._pending, ()
+            if not (plain and pending and _is(pending[0], code, errexit)):
+                return None
+            self._drain()
+            if self._dead:
+                return None
+            self._send(pending)
+        line = self._lines[0]
+        if not (plain and _is(line.item, code, errexit)):
+            self._flush()
+            return None
+        self._lines = self._lines[1:]
+        ex = self._run_line(line, timeout, needles, output_cap, on_output, ask)
+        if ex is None and self._interrupted:  # Ctrl-C before it started: do not start it now
+            return Execution(OutputCapture(64).finish(), None, 0.0, False, False,
+                             "interrupted before the step started")
+        return ex
+
+    def _deliver(self, code: str, errexit: bool, plain: bool, on_output: Callable[[str], None] | None,
+                 ask: Ask | None) -> Execution | None:
+        """A step that ran while the batch was ended (``_flush``), if it is this one."""
+        ran = self._ran[0]
+        if not (plain and _is(ran.item, code, errexit)):
+            return None
+        self._ran = self._ran[1:]
+        self.answer = ran.answer if _same(ask, ran.item.ask) else None
+        if on_output is not None and ran.execution.output.text:
+            on_output(ran.execution.output.text)
+        return ran.execution
+
+    def collect(self, code: str, errexit: bool) -> Execution | None:
+        """After Ctrl-C: the result of this queued step if bash already ran it (the one it
+        is in is stopped); ``None`` if it did not start."""
+        if self._ran:
+            return self._deliver(code, errexit, True, None, self._ran[0].item.ask)
+        if not self._lines or not _is(self._lines[0].item, code, errexit):
+            return None
+        line, self._lines = self._lines[0], self._lines[1:]
+        self._interrupted = self._running = True
+        try:
+            self.answer = self._answer = None
+            it = line.item
+            return self._run_line(line, it.timeout, it.needles, it.output_cap, None, it.ask)
+        finally:
+            self._interrupted = self._running = False
+
+    # -- the batch ----------------------------------------------------------------
+    def _send(self, items: Sequence[BatchItem]) -> None:
+        """Write the step files and the batch file, type the one line that sources it."""
+        b, folder, child = self._bash, self._dir, self._child
+        assert b is not None and folder is not None and child is not None
+        token = os.path.join(folder, "batch.tok")
+        sim = copy.copy(b)  # the state each line's preludes assume: no step changed it
+        text: list[str] = []
+        lines: list[_Line] = []
+        expected = ""
+        for i, it in enumerate(items):
+            nonce, mark = secrets.token_hex(8), secrets.token_hex(8)
+            if i:
+                text.append(batch_guard(b.sid, token, expected, mark))
+            sim.sent(it.code)
+            body = it.code if it.code.endswith("\n") else it.code + "\n"
+            path = os.path.join(folder, f"step-{i + 1}.sh")
+            self._write(path, (sim.file_prelude(it.errexit, depth=1) + body).encode("utf-8", "surrogateescape"))
+            text.append(bash_step_line(nonce, b.sid, shlex.quote(path), prelude=sim.line_prelude(),
+                                       stdin_null=True, traps=b.traps_path, mode=sim.post_mode(),
+                                       ask=self._asking(nonce, it.ask)))
+            expected = sim.predicted_tail(it.errexit)
+            sim.learn(expected.split(" "), traps=False)
+            lines.append(_Line(it, nonce, mark))
+        path = os.path.join(folder, "batch.sh")
+        # bash has read the whole file when its first line runs: that line empties it, so the
+        # later lines' nonces are in bash's memory only, as a typed line's are.
+        text[0] = f"\\builtin : >| {shlex.quote(path)} 2>/dev/null; " + text[0]
+        self._write(path, "".join(text).encode("utf-8", "surrogateescape"))  # makes a removed folder again
+        os.close(os.open(token, os.O_WRONLY | os.O_CREAT, 0o600))
+        self._token = token
+        self._lines = tuple(lines)
+        self._t_prev, self._since_prev = time.monotonic(), procs.now_ticks()
+        child.send(f"\\builtin . {shlex.quote(path)}\n".encode("utf-8", "surrogateescape"))
+
+    def _run_line(self, line: _Line, timeout: float, needles: Sequence[str], output_cap: int | None,
+                  on_output: Callable[[str], None] | None, ask: Ask | None) -> Execution | None:
+        """Read one line's step to its end; ``None`` if its guard said "not run"."""
+        b = self._bash
+        assert b is not None
+        b.sent(line.item.code)
+        b.file_prelude(line.item.errexit, depth=1)  # the state the line was built with
+        t0, since = self._t_prev, self._since_prev
+        capture = OutputCapture(output_cap or self.config.output_cap, needles, fold_crlf=self._fold)
+        marks = [line.nonce, line.mark]
+        status, rc = self._read(marks, t0 + timeout, capture, None, on_output, watch=True, ends=2)
+        if status in ("timeout", "interrupt"):
+            self._cancel()  # no later line may start, then see whether this one just ended
+            late, rc = self._read(marks, time.monotonic() + _RACE_WAIT, capture, ends=2)
+            if late in ("done", "eof"):
+                status = late
+            else:
+                self._late = (self._lines[0].mark,) if self._lines else ()
+        if status == "done" and self._hit == 1:
+            self._end_batch()
+            return None
+        if status != "done" or not self._lines:
+            self._end_batch()
+        else:
+            self._t_prev, self._since_prev = time.monotonic(), procs.now_ticks()
+        self.batched += 1
+        folded = ask if _same(ask, line.item.ask) else None
+        if folded is None:
+            self._answer = None
+        return self._finish_step(status, rc, t0, timeout, line.nonce, capture, since, line.item.errexit, folded)
+
+    def _flush(self) -> None:
+        """End the batch before anything else runs: no line starts any more; the steps bash
+        already started are read to their end and kept for their own ``run``."""
+        self._cancel()
+        ran: list[_Ran] = []
+        while self._lines:
+            line, self._lines = self._lines[0], self._lines[1:]
+            it = line.item
+            ex = self._run_line(line, it.timeout, it.needles, it.output_cap, None, it.ask)
+            if ex is None:
+                break
+            ran.append(_Ran(it, ex, self.answer))
+            if ex.timed_out or ex.shell_died:
+                break
+        self._end_batch()
+        self._ran = tuple(ran)
+        self.answer = self._answer = None
+
+    def _cancel(self) -> None:
+        if self._token is not None:
+            try:
+                os.unlink(self._token)
+            except OSError:
+                pass
+            self._token = None
+
+    def _end_batch(self) -> None:
+        self._cancel()
+        self._asked.difference_update(line.nonce for line in self._lines)
+        self._lines = ()
+
+
+def _is(item: BatchItem, code: str, errexit: bool) -> bool:
+    return item.code == code and item.errexit == errexit
+
+
+def _same(ask: Ask | None, folded: Ask | None) -> bool:
+    return ask is not None and folded is not None and ask.script == folded.script
