@@ -4,9 +4,9 @@
 non-command and prose rules); compiling them all at import cost ~100 ms of every
 start-up, most of it for patterns a given document never reaches (one without a
 ``PASS if`` clause reaches none of the grammar's). ``lazy(p)`` stands in for
-``re.compile(p)``: the first call of a method compiles the pattern and puts the
+``re.compile(p)``: the first use of a method compiles the pattern and puts the
 compiled pattern's own bound methods on the instance, so every later call goes
-straight to ``re``'s C code (an instance attribute wins over the class's method).
+straight to ``re``'s C code (``__getattr__`` is not reached once they are there).
 """
 
 from __future__ import annotations
@@ -29,34 +29,11 @@ class _Lazy:
         self.groupindex, self.groups = rx.groupindex, rx.groups
         return rx
 
-    def __getattr__(self, name: str) -> Any:  # groupindex, groups, scanner: compile first
+    def __getattr__(self, name: str) -> Any:
+        """Only reached before the first compile (then the methods are the instance's own)."""
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(self._compiled(), name)
-
-    def match(self, *args: Any) -> Any:
-        return self._compiled().match(*args)
-
-    def fullmatch(self, *args: Any) -> Any:
-        return self._compiled().fullmatch(*args)
-
-    def search(self, *args: Any) -> Any:
-        return self._compiled().search(*args)
-
-    def finditer(self, *args: Any) -> Any:
-        return self._compiled().finditer(*args)
-
-    def findall(self, *args: Any) -> Any:
-        return self._compiled().findall(*args)
-
-    def sub(self, *args: Any) -> Any:
-        return self._compiled().sub(*args)
-
-    def subn(self, *args: Any) -> Any:
-        return self._compiled().subn(*args)
-
-    def split(self, *args: Any) -> Any:
-        return self._compiled().split(*args)
 
 
 def lazy(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:

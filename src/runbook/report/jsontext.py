@@ -114,16 +114,24 @@ class _Writer:
         else:
             raise _Fallback
 
-    def array(self, o: list[Any] | tuple[Any, ...], level: int) -> None:
+    def opened(self, o: list[Any] | tuple[Any, ...] | dict[Any, Any], level: int, empty: str) -> str | None:
+        """The indent of ``o``'s members once its opening bracket is written, or ``None`` when
+        ``o`` was written whole (empty, or members all plain values)."""
         if not o:
-            self.out.append("[]")
-            return
+            self.out.append(empty)
+            return None
         if level >= _MAX_DEPTH:
             raise _Fallback
         inner = "\n" + self.unit * (level + 1)
         if self.flat(o, inner, "\n" + self.unit * level):
+            return None
+        self.out.append(empty[0] + inner)
+        return inner
+
+    def array(self, o: list[Any] | tuple[Any, ...], level: int) -> None:
+        inner = self.opened(o, level, "[]")
+        if inner is None:
             return
-        self.out.append("[" + inner)
         first = True
         for item in o:
             if not first:
@@ -133,16 +141,10 @@ class _Writer:
         self.out.append("\n" + self.unit * level + "]")
 
     def mapping(self, o: dict[Any, Any], level: int) -> None:
-        if not o:
-            self.out.append("{}")
-            return
-        if level >= _MAX_DEPTH:
-            raise _Fallback
-        inner = "\n" + self.unit * (level + 1)
-        if self.flat(o, inner, "\n" + self.unit * level):
+        inner = self.opened(o, level, "{}")
+        if inner is None:
             return
         out, enc = self.out, self.enc
-        out.append("{" + inner)
         first = True
         for k, v in o.items():
             if not first:
