@@ -35,9 +35,13 @@ def _from_folder(src: Path, files: dict[str, str], dest: Path) -> bool:
     return True
 
 
-def _from_mirror(gitdir: Path, commit: str, files: dict[str, str], dest: Path) -> bool:
+def _from_mirror(gitdir: Path, commit: str, files: dict[str, str], dest: Path, tree: bool = False) -> bool:
     if not gitdir.is_dir():
         return False
+    if tree:  # the whole repository at that commit (its documents refer to its other files)
+        archive = subprocess.run(["git", f"--git-dir={gitdir}", "archive", commit], capture_output=True)
+        return archive.returncode == 0 and subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout,
+                                                          capture_output=True).returncode == 0
     for rel, repo in files.items():
         blob = subprocess.run(["git", f"--git-dir={gitdir}", "show", f"{commit}:{repo}"], capture_output=True)
         if blob.returncode != 0:
@@ -60,10 +64,13 @@ def _build(name: str, dest: Path) -> bool:
     entry = MANIFEST[name]
     files: dict[str, str] = entry["files"]
     peers = os.environ.get("RUNBOOK_PEERS")
+    if peers and (Path(peers) / name).is_dir() and entry.get("tree"):
+        shutil.copytree(Path(peers) / name, dest, dirs_exist_ok=True)
+        return True
     if peers and _from_folder(Path(peers) / name, files, dest):
         return True
     mirrors = Path(os.environ.get("RUNBOOK_MIRRORS", ROOT.parent / ".mirror"))
-    if _from_mirror(mirrors / entry["mirror"] / "repo", entry["commit"], files, dest):
+    if _from_mirror(mirrors / entry["mirror"] / "repo", entry["commit"], files, dest, entry.get("tree", False)):
         return True
     return name == "tesh" and _tesh_wheel(files, dest)
 

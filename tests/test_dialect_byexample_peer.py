@@ -15,10 +15,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from peer_docs import peer_tree
 
 VENV_BIN = Path(sys.executable).parent
 BYEXAMPLE = shutil.which("byexample") or str(VENV_BIN / "byexample")
-SRC = os.environ.get("RUNBOOK_BYEXAMPLE_SRC", "")
+SRC = os.environ.get("RUNBOOK_BYEXAMPLE_SRC", "") or (str(peer_tree("byexample")) if peer_tree("byexample").is_dir() else "")
 
 DOCS = [
     "languages/shell.md", "basic/input.md", "basic/normalize-whitespace.md", "basic/options.md",
@@ -39,8 +40,9 @@ KNOWN = {
 """Documents whose verdict still differs, with the reason (docs/dialects.md, "Not read")."""
 
 pytestmark = pytest.mark.skipif(not SRC or not Path(BYEXAMPLE).exists(),
-                                reason="byexample's GPL-3.0 documents are not vendored: set RUNBOOK_BYEXAMPLE_SRC "
-                                       "to a checkout (tests/peers/byexample/SOURCE.md), with byexample installed")
+                                reason="byexample's documents are third-party files, never committed here: set "
+                                       "RUNBOOK_BYEXAMPLE_SRC to a checkout, or RUNBOOK_MIRRORS to a folder of git "
+                                       "mirrors (tests/peers/byexample/SOURCE.md), with byexample installed")
 
 
 def _fresh(root: Path) -> None:
