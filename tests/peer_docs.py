@@ -12,6 +12,7 @@ Without any of these the tests that need them skip, saying so.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -76,10 +77,11 @@ def _build(name: str, dest: Path) -> bool:
 
 
 def peer_tree(name: str) -> Path:
-    """The folder of ``name``'s documents (built once per machine and commit, in the temp
+    """The folder of ``name``'s documents (built once per checkout and commit, in the temp
     folder); a folder that does not exist when they are nowhere on this machine."""
     entry = MANIFEST[name]
-    home = Path(tempfile.gettempdir()) / f"runbook-peer-docs-{os.getuid()}"
+    checkout = hashlib.sha256(str(ROOT).encode()).hexdigest()[:10]  # one cache per checkout
+    home = Path(tempfile.gettempdir()) / f"runbook-peer-docs-{os.getuid()}-{checkout}"
     dest = home / f"{name}-{entry['commit'][:12]}"
     if dest.is_dir():
         return dest
