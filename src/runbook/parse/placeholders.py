@@ -15,7 +15,10 @@ Go templates (``{{ .metadata.name }}``) and anything inside a shell comment.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterator, Mapping
+
+from runbook.model import Command, Step
 
 _FORMS = re.compile(
     r"<em>(?P<em>[^<>\n]+?)</em>"
@@ -84,3 +87,11 @@ def fill_placeholders(command: str, values: Mapping[str, str]) -> str:
             pos = end
     out.append(command[pos:])
     return "".join(out)
+
+
+def filled_commands(step: Step, values: Mapping[str, str]) -> list[Command]:
+    """``step``'s commands with their ``<placeholders>`` filled from ``values`` (the
+    commands themselves when the step has none)."""
+    if not step.placeholders:
+        return list(step.commands)
+    return [replace(c, text=fill_placeholders(c.text, values)) for c in step.commands]

@@ -20,7 +20,7 @@ from runbook.judge.confirm import marked_confirm
 from runbook.judge.criteria import needles
 from runbook.judge.verdict import CommandRun
 from runbook.model import Command, Step, StepResult
-from runbook.parse.placeholders import fill_placeholders
+from runbook.parse.placeholders import filled_commands
 from runbook.run.batch import MAX_LINES, BatchItem, enabled
 from runbook.run.evidence import masked_expected, output_cap_for, reported
 from runbook.run.protocol import Observer
@@ -109,8 +109,7 @@ class Ahead:
                             for c in step.criteria for cl in c.clauses))
 
     def _command(self, step: Step) -> Command:
-        c = step.commands[0]
-        return Command(fill_placeholders(c.text, self._inputs), c.line, c.expected) if step.placeholders else c
+        return filled_commands(step, self._inputs)[0]
 
     def _asks(self) -> dict[str, Ask]:
         if self._queued_asks is None:

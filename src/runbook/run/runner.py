@@ -23,7 +23,7 @@ from runbook.judge.criteria import needles
 from runbook.judge.trouble import match_troubleshooting
 from runbook.judge.verdict import CommandRun, judge, merged_output
 from runbook.model import Command, Document, Execution, PhaseResult, RunResult, Status, Step, StepResult, TroubleMatch
-from runbook.parse.placeholders import fill_placeholders
+from runbook.parse.placeholders import filled_commands
 from runbook.run.ahead import Ahead
 from runbook.run.background import BackgroundSteps
 from runbook.run.clipboard import CarriedSteps
@@ -207,8 +207,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
             return ruled or self._not_run(step, Status.SKIP, skipped)
         if step.options.fresh_shell:
             self._fresh_shell()
-        commands = [Command(fill_placeholders(c.text, self._inputs), c.line, c.expected) if step.placeholders else c
-                    for c in step.commands]
+        commands = filled_commands(step, self._inputs)
         if step.role == "background":
             return self._run_background(step, "\n".join(c.text for c in commands))
         result = self.observers.review(step, awaiting_person(step, self._attempts(step, commands)))

@@ -89,11 +89,6 @@ def _step(b: Block, base: Step | None, phase: str, title: str) -> Step:
                 attrs={}, options=StepOptions(errexit=False))
 
 
-def raw_code(blocks: Sequence[Block], step: Step) -> str:
-    """The block's own code (the step's command is it wrapped by :func:`isolated`)."""
-    return next(b.raw.rstrip("\n") for b in blocks if b.kind == "fence" and b.start == step.span.start)
-
-
 _GO_CANNOT = re.compile(r"\(\?(?:[=!]|<[=!])|\\[1-9]")
 """Lookaround and backreferences: Go's ``regexp`` cannot compile them."""
 
@@ -133,7 +128,7 @@ def read_ie(doc: Document, blocks: Sequence[Block]) -> Document:
             last = phase
         elif pending is not None and last is not None:
             ran = steps[last][-1]
-            steps[last][-1] = _with_expectation(ran, _expectation(pending, b), raw_code(blocks, ran))
+            steps[last][-1] = _with_expectation(ran, _expectation(pending, b), ran.commands[0].source)
             pending = None
     new = tuple(replace(p, steps=tuple(steps[p.id])) for p in phases)
     return replace(doc, phases=new, front_matter=_front_matter(doc, blocks), dialect="ie")
