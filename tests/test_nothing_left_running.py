@@ -161,7 +161,10 @@ def test_a_document_cannot_unset_the_marker_through_its_env(tmp_path):
     pids = tmp_path / "pids"
     doc = tmp_path / "doc.md"
     doc.write_text("---\nenv:\n  RUNBOOK_RUN: mine\n---\n# E\n\n" +
-                   _fence(f"setsid sleep 300 & echo $! >> {pids}") + "\n", encoding="utf-8")
+                   _fence(f"setsid sleep 300 & echo $! >> {pids}\n"
+                          # wait until it has really left the shell's session (the escape this test is about)
+                          'while [ "$(ps -o sid= -p $!)" = "$(ps -o sid= -p $$)" ]; do sleep 0.05; done')
+                   + "\n", encoding="utf-8")
     mark = "t" + secrets.token_hex(6)
     try:
         res = subprocess.run([sys.executable, "-m", "runbook", "execute", str(doc), "--no-annotate"],
