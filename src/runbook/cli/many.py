@@ -82,7 +82,7 @@ def _load_all(docs: Sequence[str], opts: dict[str, Any]) -> list[_Loaded]:
 
     loaded = []
     for path in docs:
-        src, original, document = load(path)
+        src, original, document = load(path, opts)
         if document.front_matter.get("targets"):
             line = document.front_matter_lines.get("targets")
             raise RunbookError("front matter `targets` runs this document once per target, which works on one "

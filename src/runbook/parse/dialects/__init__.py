@@ -1,6 +1,7 @@
 """Dialects: the executable-document formats of other tools runbook recognises and reads.
 
-A document says which tool it was written for by its own syntax, never by a flag:
+A document says which tool it was written for by its own syntax (unless it is declared:
+``--dialect``, front matter ``dialect:``, ``[tool.runbook] dialect``, :func:`declared_dialect`):
 its file extension (cram / prysk ``.t``), its fence info strings (```` ```scrut ````,
 ``tesh-session=``, ``azurecli``, Runme's ``{name=… excludeFromRunAll=…}``) and its
 comments (``# byexample: +skip``, ``<!-- expected_similarity=0.8 -->``, mdsh's
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Sequence
+from typing import Mapping, Sequence
 
+from runbook.config import dialect_name
+from runbook.errors import where
 from runbook.model import Document, Phase
 from runbook.parse.blocks import Block
 from runbook.parse.dialects.byexample import read_byexample
@@ -24,7 +27,7 @@ from runbook.parse.dialects.scrut import read_scrut
 from runbook.parse.dialects.scrut_config import YamlLoader
 from runbook.parse.dialects.tesh import read_tesh
 
-__all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dialect"]
+__all__ = ["DIALECTS", "READ", "Declared", "declared_dialect", "detect", "is_cram_path", "read_cram", "read_dialect"]
 
 DIALECTS = ("cram", "scrut", "tesh", "byexample", "ie", "runme", "mdsh")
 """Every dialect name :func:`detect` can return, in the order it tests them."""
@@ -61,6 +64,23 @@ def _ie_similarity_only(langs: set[str], text: str) -> bool:
     blocks only (its own test scenarios are)."""
     return bool(_IE_SIMILARITY.search(text)) and not langs & {"output", "expected"} \
         and not _RUNBOOK_OWN.search(text)
+
+
+Declared = tuple[str, str]
+"""A declared dialect: ``(name, where it was declared)``; ``runbook`` is runbook's own format."""
+
+
+def declared_dialect(front_matter: Mapping[str, object], fm_lines: Mapping[str, int], path: str,
+                     dialect: Declared | None, default: Declared | None) -> Declared | None:
+    """The dialect a document is declared in (``None``: :func:`detect` it): ``dialect``
+    (``--dialect``), else the front matter's ``dialect:``, else ``default`` (the project's
+    ``dialect``); an unknown name is a ConfigError naming where it was given."""
+    if dialect is None and "dialect" in front_matter:
+        line = fm_lines.get("dialect")
+        dialect = (dialect_name(front_matter["dialect"], "front matter `dialect`",
+                                where(path, line if line is not None else 0)), "front matter `dialect`")
+    found = dialect or default
+    return (dialect_name(found[0], found[1]), found[1]) if found else None
 
 
 def detect(path: str, blocks: Sequence[Block], text: str) -> str:

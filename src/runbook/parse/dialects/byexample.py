@@ -244,7 +244,7 @@ def _step(ex: Example, sid: str, base: Step | None, block: Block, prefix: str, t
                 lang=base.lang if base else "byexample", span=Span(ex.line, ex.end), end=block.end,
                 prefix=prefix, commands=(Command("\n".join(ex.code), ex.line, expected),), transcript=True,
                 criteria=criteria, attrs=_attrs(ex), skip_reason=_skip(ex.options, ex.code), placeholders=(),
-                options=StepOptions(errexit=False, timeout_s=_timeout(ex.options)))
+                options=StepOptions(errexit=False, timeout_s=_timeout(ex.options), typed=True))
 
 
 def _attrs(ex: Example) -> dict[str, str]:
