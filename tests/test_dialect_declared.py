@@ -61,8 +61,9 @@ def test_declared_byexample_document_without_an_example_runs_nothing(tmp_path: P
     monkeypatch.chdir(tmp_path)
     doc = tmp_path / "script.md"
     doc.write_text(f"# Script\n\n{F}shell\n#!/bin/bash\ntouch ran-the-script\n{F}\n")
-    code, _ = _runbook("execute", str(doc), "--dialect", "byexample", "--no-annotate")
+    code, out = _runbook("execute", str(doc), "--dialect", "byexample", "--no-annotate")
     assert code == 5 and not (tmp_path / "ran-the-script").exists()
+    assert "read as byexample's document, only what byexample runs is a step" in out, out
     code, _ = _runbook("execute", str(doc), "--no-annotate")
     assert code == 0 and (tmp_path / "ran-the-script").exists()  # read as runbook's: the block is a step
 
@@ -92,6 +93,17 @@ def test_project_dialect_declares_and_front_matter_wins(tmp_path: Path, monkeypa
     doc.write_text("---\ndialect: runbook\n---\n" + UNMARKED)
     _, listed = _runbook("list", str(doc))
     assert listed.startswith("dialect: runbook (declared: front matter `dialect`)\n") and "#!/bin/bash" in listed
+
+
+def test_pyproject_dialect_declares(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.runbook]\ndialect = "byexample"\n')
+    doc = tmp_path / "hooks.md"
+    doc.write_text(UNMARKED)
+    _, listed = _runbook("list", str(doc))
+    assert listed.startswith("dialect: byexample (declared: pyproject.toml `tool.runbook.dialect`)\n"), listed
+    _, checked = _runbook("check", str(doc))
+    assert "declared: pyproject.toml `tool.runbook.dialect`" in checked, checked
 
 
 def test_check_says_declared_or_detected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

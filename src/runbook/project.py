@@ -57,7 +57,10 @@ class Project:
 
     def declared_dialect(self) -> tuple[str, str] | None:
         """``(name, where it was declared)`` of :attr:`dialect`, for the parser."""
-        return (self.dialect, f"{Path(self.file).name} `dialect`") if self.dialect and self.file else None
+        if not self.dialect or not self.file:
+            return None
+        name = Path(self.file).name
+        return self.dialect, f"{name} `tool.runbook.dialect`" if name == "pyproject.toml" else f"{name} `dialect`"
 
     def defaults(self) -> Settings:
         """The Settings a document's front matter starts from."""

@@ -144,10 +144,12 @@ def run_stoppable(runner: "Runner") -> "RunResult":
 def no_steps(document: "Document") -> None:
     """Exit 5 (pytest's "nothing collected"): a run with no step proves nothing, so it is no pass."""
     what = "the selection matches no step" if document.steps else "the document has no step to run"
+    hint = (f"read as {document.dialect}'s document, only what {document.dialect} runs is a step "
+            "(docs/dialects.md)" if document.dialect else
+            "a step is a fenced block tagged bash, sh, shell, zsh, console, shell-session or "
+            "terminal, or an untagged block of `$ ` commands")
     click.echo(f"runbook: no steps: {document.path}: {what}; nothing was run or written\n"
-               "  hint: a step is a fenced block tagged bash, sh, shell, zsh, console, shell-session or "
-               "terminal, or an untagged block of `$ ` commands; `runbook list` shows what runbook found",
-               err=True)
+               f"  hint: {hint}; `runbook list` shows what runbook found", err=True)
     sys.exit(EXIT_NO_STEPS)
 
 
