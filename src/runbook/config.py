@@ -50,7 +50,7 @@ MAX_SECONDS = 10_000_000.0
 is a typo, and a clock deadline that far out overflows the pty wait."""
 
 
-DIALECT_NAMES = ("runbook", "tesh", "byexample", "ie", "scrut", "cram", "runme")
+DIALECT_NAMES = ("runbook", "tesh", "byexample", "ie", "scrut", "cram", "runme", "mdsh")
 """The dialects a document can be declared in (``--dialect``, front matter ``dialect:``,
 ``[tool.runbook] dialect``; docs/dialects.md); ``runbook`` is runbook's own format."""
 

@@ -58,7 +58,7 @@ def dialect_option(f: Any) -> Any:
     """``--dialect NAME``: read every document in NAME's dialect, whatever its syntax says."""
     return click.option("--dialect", metavar="NAME", callback=_dialect_checked,
                         help="Read the documents as this tool's: runbook (runbook's own format), tesh, byexample, "
-                             "ie, scrut, cram, runme; wins over the front matter's `dialect:`, the project's "
+                             "ie, scrut, cram, runme, mdsh; wins over the front matter's `dialect:`, the project's "
                              "and what the document's syntax says (docs/dialects.md).")(f)
 
 

@@ -348,7 +348,7 @@ def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False, d
 def _parse_and_scan(text: str, path: str, strict: bool, dialect: Declared | None = None,
                     default_dialect: Declared | None = None) -> tuple[Document, Scan]:
     if is_cram_path(path): return read_cram(blank_annotations(text, path), path), scan("")  # noqa: E701 (not Markdown)
-    source, raw = text, lab_fences(blank_annotations(text, path))
+    original, raw = text, lab_fences(blank_annotations(text, path))
     text = open_containers(raw)
     lines = split_lines(text)
     tokens = _markdown().parse(text)
@@ -357,7 +357,7 @@ def _parse_and_scan(text: str, path: str, strict: bool, dialect: Declared | None
     fm_lines = _key_lines(fm_tok.content, fm_tok.map[0] + 1) if fm_tok is not None and fm_tok.map else {}
     declared = declared_dialect(front_matter, fm_lines, path, dialect, default_dialect)
     if declared is not None and declared[0] == "cram":  # prysk reads any file it is given as a test
-        return replace(read_cram(blank_annotations(source, path), path), dialect_from=declared[1]), scan("")
+        return replace(read_cram(blank_annotations(original, path), path), dialect_from=declared[1]), scan("")
     blocks = _blocks(tokens, lines)
     _refuse_deep(tokens, path)
     report = Report(path, lines, strict)
@@ -372,7 +372,7 @@ def _parse_and_scan(text: str, path: str, strict: bool, dialect: Declared | None
     doc = Document(path=path, title=title, title_line=title_line, title_end=title_end, phases=phases,
                    troubleshooting=tuple(_tables(tokens)), front_matter=front_matter, front_matter_lines=fm_lines,
                    diagnostics=tuple(report.found), dialect="" if name == "runbook" else name, dialect_from=source)
-    return read_dialect(doc, blocks, lines, _yaml), Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
+    return read_dialect(doc, blocks, lines, _yaml, original), Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
 
 
 def _unclosed(blocks: Sequence[Block], lines: Sequence[str], report: Report, path: str, *, ie: bool) -> None:
