@@ -79,6 +79,8 @@ def test_front_matter_dialect_declares_and_command_line_wins(tmp_path: Path, mon
     assert (listing["dialect"], listing["dialect_from"]) == ("byexample", "front matter `dialect`")
     _, own = _runbook("list", str(doc), "--dialect", "runbook")
     assert own.startswith("dialect: runbook (declared: --dialect)\n") and "#!/bin/bash" in own, own
+    _, mdsh = _runbook("list", str(doc), "--dialect", "mdsh")
+    assert mdsh.startswith("dialect: mdsh (declared: --dialect)\n") and "#!/bin/bash" not in mdsh, mdsh  # mdsh runs no plain fence
 
 
 def test_project_dialect_declares_and_front_matter_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
