@@ -34,6 +34,7 @@ DOCUMENTED: dict[str, tuple[int, int, int]] = {  # document: (succeeded, failed,
     "cases/escaped.md": (12, 0, 0),
     "cases/glob.md": (3, 0, 0),
     "cases/inline-setup.md": (4, 0, 0),
+    "cases/jsonschema.md": (3, 0, 0),  # mode: jsonschema, judged with the jsonschema package
     "cases/multiline.md": (8, 0, 0),
     "cases/regex.md": (10, 0, 0),
     "cases/skip.md": (0, 0, 3),
@@ -68,17 +69,12 @@ DOCUMENTED: dict[str, tuple[int, int, int]] = {  # document: (succeeded, failed,
     _IC + "test-document-defaults.md": (4, 0, 0),
     _IC + "test-testcase-detached.md": (2, 0, 0),
     _IC + "test-testcase-environment.md": (3, 0, 0),
+    _IC + "test-testcase-interpolation.md": (4, 0, 0),
     _IC + "test-testcase-multiline.md": (2, 0, 0),
     _IC + "test-testcase-output-stream.md": (5, 0, 0),
     _IC + "test-testcase-wait-path-and-timeout.md": (2, 0, 0),
     _IC + "test-testcase-wait-timeout.md": (2, 0, 0),
 }
-
-NOT_READ: dict[str, tuple[int, str]] = {  # document: (cases runbook skips, the key it does not read)
-    "cases/jsonschema.md": (3, "mode"),
-    _IC + "test-testcase-interpolation.md": (1, "interpolated"),
-}
-"""scrut passes these; runbook skips the cases whose key it does not read (never misjudges them)."""
 
 _NOT_CASES = ("scrut-tmp", "scrut-cleanup")
 
@@ -102,7 +98,7 @@ def test_every_vendored_scrut_document_has_its_documented_verdict() -> None:
     vendored = {str(p.relative_to(PEERS)) for p in PEERS.rglob("*") if p.suffix in (".md", ".mdtest", ".scrut")}
     helpers = {_IC + "test-document-appended-1.mdtest", _IC + "test-document-prepended-1.mdtest",
                "cases/unicode.md"}  # included by others; unicode.md runs $SCRUT_BIN (docs/dialects.md)
-    assert vendored - helpers == set(DOCUMENTED) | set(NOT_READ)
+    assert vendored - helpers == set(DOCUMENTED)
 
 
 @pytest.mark.parametrize("rel", sorted(DOCUMENTED))
@@ -117,11 +113,3 @@ def test_scrut_exit_80_skips_the_whole_document_not_fails_it(tmp_path: Path) -> 
     code, by, steps = _verdicts(tmp_path, "cases/skip.md")
     assert code == 0 and not by["pass"] and not by["fail"]
     assert all("exited 80, which skips the whole document" in s["reason"] for s in steps)
-
-
-@pytest.mark.parametrize("rel", sorted(NOT_READ))
-def test_scrut_case_with_a_key_runbook_does_not_read_is_skipped(tmp_path: Path, rel: str) -> None:
-    count, key = NOT_READ[rel]
-    code, by, steps = _verdicts(tmp_path, rel)
-    assert code == 0 and not by["fail"] and len(by["skip"]) == count
-    assert all(f"`{key}`" in s["reason"] for s in steps if s["status"] == "skip")
