@@ -209,3 +209,45 @@ def test_scrut_interpolated_secret_is_compared_masked_and_never_reported(tmp_pat
     code, out = _runbook("execute", str(path), "--no-annotate", "--json", str(report))
     assert code == 0, out
     assert "s3cr3t-value-42" not in report.read_text() and "s3cr3t-value-42" not in out
+
+
+SCRUT_T = {  # name: (a .t file saying it is scrut's by one `(escaped)` / quantified line, scrut's verdict)
+    "bash_and_combined_output": ("A\n  $ [[ a == a ]] && echo out && echo err >&2\n  out\n  err\n  \\x65rr (escaped) (?)\n",
+                                 True),
+    "stderr_is_compared": ("A\n  $ echo err >&2\n  x (?)\n", False),
+    "scrut_environment": ("A\n  $ echo \"$TMPDIR|$TMP|$TEMP|$CRAMTMP|$TESTFILE|$TESTSHELL\"\n"
+                          "  *execution.*__tmp|*__tmp|*__tmp|*execution.*|doc.t|*bash* (glob)\n  x (?)\n", True),
+    "cram_glob_escapes": ("A\n  $ echo 'a*b?'\n  a\\*b\\? (glob)\n  x (?)\n", True),
+    "cram_glob_escaped_star_is_literal": ("A\n  $ echo 'aXb'\n  a\\*b (glob)\n  x (?)\n", False),
+    "cases_share_one_shell": ("A\n  $ export V=1\n  $ echo $V\n  1\n  x (?)\n", True),
+    "hash_lines_are_skipped": ("# a comment\nA\n  $ echo a\n# between\n  a\n  x (?)\n", True),
+    "empty_line_ends_the_case": ("A\n  $ echo a\n\n  a\n  x (?)\n", False),
+    "crlf_kept": ("A\n  $ printf 'a\\r\\n'\n  a\\r (escaped)\n", True),
+    "exit_code_line": ("A\n  $ (exit 3)\n  [3]\n  x (?)\n", True),
+    "wrong_output_fails": ("A\n  $ echo a\n  b (equal)\n", False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCRUT_T))
+def test_scrut_t_file_gets_scrut_verdict(tmp_path: Path, name: str) -> None:
+    text, passes = SCRUT_T[name]
+    path = tmp_path / "doc.t"
+    path.write_text(text)
+    assert json.loads(_runbook("list", str(path), "--format", "json")[1])["dialect"] == "scrut"
+    code, out = _runbook("execute", str(path), "--no-annotate", "--no-color")
+    assert code == (0 if passes else 1), f"{name}: scrut {'passes' if passes else 'fails'} it, runbook said {code}\n{out}"
+
+
+def test_scrut_t_file_exit_80_skips_it(tmp_path: Path) -> None:
+    path, report = tmp_path / "doc.t", tmp_path / "r.json"
+    path.write_text("A\n  $ echo a\n  b\n  $ exit 80\n  $ echo c\n  c (equal)\n")
+    code, _ = _runbook("execute", str(path), "--no-annotate", "--json", str(report))
+    cases = [s for s in json.loads(report.read_text())["steps"] if s["id"].startswith("L")]
+    assert code == 0 and [s["status"] for s in cases] == ["skip"] * 3 and [s["id"] for s in cases] == ["L2", "L4", "L5"]
+
+
+def test_t_file_without_scrut_syntax_stays_prysks(tmp_path: Path) -> None:
+    path = tmp_path / "doc.t"
+    path.write_text("A\n  $ echo \"$TESTSHELL\"\n  /bin/sh\n  $ printf 'a\\tb\\n'\n  a\\tb (esc)\n")
+    assert json.loads(_runbook("list", str(path), "--format", "json")[1])["dialect"] == "cram"
+    assert _runbook("execute", str(path), "--no-annotate")[0] == 0

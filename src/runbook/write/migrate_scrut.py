@@ -88,6 +88,14 @@ def _expectations(expected: Sequence[str], want: int) -> list[str]:
     return [f"PASS if: exit code is {want} and output matches `{regex}`"]
 
 
+def _refused(cfg: dict[str, object], text: str, expected: Sequence[str]) -> str | None:
+    """What of a case runbook's own format cannot say (None: it can say it all)."""
+    return next((f"`{k}`" for k in cfg if k in _REFUSED or k in _RUN_JUDGED and cfg[k] == _RUN_JUDGED[k]
+                 or k == "keep_crlf" and cfg[k] is True), None) or (
+        f"`{unread_key(cfg)}`" if unread_key(cfg) else None) or next((why for rule, why in _UNSAYABLE if re.search(
+            rule, text if why.startswith("a command") else "\n".join(expected))), None)
+
+
 def _case(raw: Sequence[str], info: str, path: str, line: int, defaults: dict[str, object]) -> list[str]:
     parts = split_case(raw)
     if parts is None:
@@ -95,10 +103,7 @@ def _case(raw: Sequence[str], info: str, path: str, line: int, defaults: dict[st
     _, config, code, expected, want = parts
     cfg = case_config(info, config, defaults, path, load_yaml)
     text = "\n".join(code)
-    bad = next((f"`{k}`" for k in cfg if k in _REFUSED or k in _RUN_JUDGED and cfg[k] == _RUN_JUDGED[k]
-                or k == "keep_crlf" and cfg[k] is True), None) or (
-        f"`{unread_key(cfg)}`" if unread_key(cfg) else None) or next((why for rule, why in _UNSAYABLE if re.search(
-            rule, text if why.startswith("a command") else "\n".join(expected))), None)
+    bad = _refused(cfg, text, expected)
     if bad:
         raise RunbookError(f"scrut case uses {bad}, which runbook's own format cannot say", where=where(path, line),
                            hint="keep running the document as it is: runbook reads it as scrut")

@@ -17,11 +17,13 @@ from typing import Sequence
 from runbook.model import Document, Phase
 from runbook.parse.blocks import Block
 from runbook.parse.dialects.byexample import read_byexample
-from runbook.parse.dialects.cram import fence_steps, is_cram_path, read_cram
+from runbook.parse.dialects.cram import fence_steps, is_cram_path
+from runbook.parse.dialects.cram import read_cram as read_prysk
 from runbook.parse.dialects.ie import read_ie
 from runbook.parse.dialects.runme import read_runme
 from runbook.parse.dialects.scrut import read_scrut
 from runbook.parse.dialects.scrut_config import YamlLoader
+from runbook.parse.dialects.scrut_cram import is_scrut_cram, read_scrut_cram
 from runbook.parse.dialects.tesh import read_tesh
 
 __all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dialect"]
@@ -48,6 +50,11 @@ _SCRUT_INCLUDE = re.compile(r"---\r?\n(?:(?!---)[^\n]*\n)*?(?:prepend|append):")
 _MDSH = re.compile(r"^<!-- (?:BEGIN|END) mdsh -->", re.M)
 _RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteractive\s*=\s*(?:true|false)"
                     r"|\bname\s*=|\bcwd\s*=|terminalRows|closeTerminalOnSuccess|promptEnv)")
+
+
+def read_cram(text: str, path: str) -> Document:
+    """A ``.t`` file: scrut's when one of its lines says so (``scrut_cram.py``), else prysk's."""
+    return read_scrut_cram(text, path) if is_scrut_cram(text) else read_prysk(text, path)
 
 
 def _lang(info: str) -> str:

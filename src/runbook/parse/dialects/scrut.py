@@ -260,11 +260,13 @@ CLEAN_ENV = {"LANG": "C", "LANGUAGE": "C", "LC_ALL": "C", "TZ": "GMT", "COLUMNS"
 """The variables scrut sets for every test case (reference/fundamentals/environment-variables)."""
 
 
-def _housekeeping(phase: str) -> tuple[Step, Step]:
-    """scrut's per-document working folder and ``$TMPDIR``, made first and removed last."""
-    make = ('RUNBOOK_SCRUT_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/runbook-scrut-XXXXXX") && mkdir '
+def housekeeping(phase: str, cram: bool = False) -> tuple[Step, Step]:
+    """scrut's per-document working folder (``execution.*``, as scrut names it) and ``$TMPDIR``
+    in it, made first and removed last; for a cram file also ``$CRAMTMP``, ``$TMP``, ``$TEMP``."""
+    make = ('RUNBOOK_SCRUT_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/execution.runbook-XXXXXX") && mkdir '
             '"$RUNBOOK_SCRUT_ROOT/__tmp" "$RUNBOOK_SCRUT_ROOT/work" && export RUNBOOK_SCRUT_ROOT '
             'TMPDIR="$RUNBOOK_SCRUT_ROOT/__tmp" && cd "$RUNBOOK_SCRUT_ROOT/work"')
+    make += ' && export CRAMTMP="$RUNBOOK_SCRUT_ROOT" TMP="$TMPDIR" TEMP="$TMPDIR"' if cram else ""
     remove = 'cd / && rm -rf -- "$RUNBOOK_SCRUT_ROOT"'
     return tuple(Step(id=sid, phase=phase, title=title, anchor="", lang="scrut", span=Span(0, 0), end=0, prefix="",
                       commands=(Command(cmd, 0),), transcript=False, attrs={role: ""}, options=StepOptions())
@@ -272,7 +274,7 @@ def _housekeeping(phase: str) -> tuple[Step, Step]:
                                                ("scrut-cleanup", "scrut: remove it", remove, "teardown")))  # type: ignore[return-value]
 
 
-def _cases(blocks: Sequence[Block], path: str, phase: str, title: str, defaults: dict[str, object],
+def cases(blocks: Sequence[Block], path: str, phase: str, title: str, defaults: dict[str, object],
            load: YamlLoader, stem: str = "") -> list[Step]:
     steps: list[Step] = []
     for b in blocks:
@@ -291,7 +293,7 @@ def _included(path: str, names: object, phase: str, mark: str, load: YamlLoader,
     the including document's ``total_timeout`` only (scrut ignores the included documents'
     own configuration, and the including one's ``defaults`` do not reach them)."""
     return [s for k, (p, bl) in enumerate(included(path, names), 1)
-            for s in _cases(bl, p, phase, os.path.basename(p), limit, load, f"{mark}{k}.")]
+            for s in cases(bl, p, phase, os.path.basename(p), limit, load, f"{mark}{k}.")]
 
 
 def read_scrut(doc: Document, blocks: Sequence[Block], lines: Sequence[str], load: YamlLoader) -> Document:
@@ -304,10 +306,10 @@ def read_scrut(doc: Document, blocks: Sequence[Block], lines: Sequence[str], loa
     limit: dict[str, object] = {"total_timeout": fm["total_timeout"]} if "total_timeout" in fm else {}
     defaults = {**({str(k): v for k, v in given.items()} if isinstance(given, dict) else {}), **limit}
     steps = [*_included(doc.path, fm.get("prepend"), phase, "P", load, limit),
-             *_cases(blocks, doc.path, phase, doc.title, defaults, load),
+             *cases(blocks, doc.path, phase, doc.title, defaults, load),
              *_included(doc.path, fm.get("append"), phase, "A", load, limit)]
     if steps:
-        steps = [_housekeeping(phase)[0], *steps, _housekeeping(phase)[1]]
+        steps = [housekeeping(phase)[0], *steps, housekeeping(phase)[1]]
     phases = (Phase(phase, doc.phases[0].title if doc.phases else doc.title, 0, False, tuple(steps)),)
     folder, name = os.path.split(os.path.abspath(doc.path))
     env = dict(CLEAN_ENV, TESTDIR=folder, TESTFILE=name)
