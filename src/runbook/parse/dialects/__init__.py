@@ -23,7 +23,7 @@ from runbook.parse.dialects.ie import read_ie
 from runbook.parse.dialects.runme import read_runme
 from runbook.parse.dialects.scrut import read_scrut
 from runbook.parse.dialects.scrut_config import YamlLoader
-from runbook.parse.dialects.scrut_cram import is_scrut_cram, read_scrut_cram
+from runbook.parse.dialects.scrut_cram import is_scrut_cram, read_scrut_cram, t_file_dialect
 from runbook.parse.dialects.tesh import read_tesh
 
 __all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dialect"]
@@ -52,9 +52,11 @@ _RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteracti
                     r"|\bname\s*=|\bcwd\s*=|terminalRows|closeTerminalOnSuccess|promptEnv)")
 
 
-def read_cram(text: str, path: str) -> Document:
-    """A ``.t`` file: scrut's when one of its lines says so (``scrut_cram.py``), else prysk's."""
-    return read_scrut_cram(text, path) if is_scrut_cram(text) else read_prysk(text, path)
+def read_cram(text: str, path: str, dialect: str = "") -> Document:
+    """A ``.t`` file: scrut's when one of its lines says so (``scrut_cram.py``) or ``dialect`` is
+    declared ``scrut``, else prysk's."""
+    scrut = dialect == "scrut" or (not dialect and is_scrut_cram(text))
+    return read_scrut_cram(text, path) if scrut else read_prysk(text, path)
 
 
 def _lang(info: str) -> str:
@@ -77,7 +79,7 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
     dialect only.
     """
     if is_cram_path(path):
-        return "cram"
+        return t_file_dialect(text)
     infos = [b.info for b in blocks if b.kind == "fence" and b.info.strip()]
     langs = {_lang(i) for i in infos}
     if "scrut" in langs or _SCRUT_INCLUDE.match(text):

@@ -21,7 +21,9 @@ inline-configuration):
 * Per test case configuration (YAML), in the fence (```` ```scrut {timeout: 10s} ````) or
   in ``%`` lines, and the document's front matter (``defaults``, ``total_timeout``,
   ``prepend``, ``append``): see :mod:`runbook.parse.dialects.scrut_config`; a case with a
-  key runbook does not read is skipped, with that reason. A timeout ends the document,
+  key runbook does not read is skipped, with that reason; ``interpolated`` and ``mode:
+  jsonschema`` cases are judged after they ran (:mod:`runbook.parse.dialects.scrut_schema`).
+  scrut's own ``.t`` files: :mod:`runbook.parse.dialects.scrut_cram`. A timeout ends the document,
   ``fail_fast`` too, and exit ``skip_document_code`` (80) skips it (``run/stops.py``).
 
 The whole expectation becomes one anchored regular expression over the output (the

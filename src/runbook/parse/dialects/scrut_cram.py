@@ -46,6 +46,11 @@ def is_scrut_cram(text: str) -> bool:
     return bool(SCRUT_ONLY.search(text))
 
 
+def t_file_dialect(text: str) -> str:
+    """The dialect of a ``.t`` file: ``scrut`` when it says so, else ``cram`` (prysk's)."""
+    return "scrut" if is_scrut_cram(text) else "cram"
+
+
 def cram_glob(pattern: str) -> str:
     """scrut's cram glob (``glob_to_regex_string``) as a Python regex over the line."""
     out, k = [], 0
