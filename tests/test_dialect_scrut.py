@@ -251,3 +251,9 @@ def test_t_file_without_scrut_syntax_stays_prysks(tmp_path: Path) -> None:
     path.write_text("A\n  $ echo \"$TESTSHELL\"\n  /bin/sh\n  $ printf 'a\\tb\\n'\n  a\\tb (esc)\n")
     assert json.loads(_runbook("list", str(path), "--format", "json")[1])["dialect"] == "cram"
     assert _runbook("execute", str(path), "--no-annotate")[0] == 0
+
+
+def test_scrut_interpolated_variable_runbooks_shell_sets_is_skipped_not_misjudged(tmp_path: Path) -> None:
+    code, steps = _statuses(tmp_path, "# S\n\n" + _case("$ echo \"$PAGER\"\n$PAGER\n", I))
+    status, reason = next(v for k, v in steps.items() if k.startswith("L"))
+    assert code == 0 and status == "skip" and "$PAGER" in reason, reason

@@ -25,12 +25,17 @@ from runbook.judge.criteria import Evidence, judge_clause
 from runbook.judge.json_schema import validate
 from runbook.model import Check, Clause, ClauseKind, Status, Step, StepResult
 from runbook.parse.dialects.cram import NO_EOL
-from runbook.parse.dialects.scrut import CONTROL, ENV_FILE, interpolated_regex
+from runbook.parse.dialects.scrut import CONTROL, ENV_FILE, interpolated_regex, referenced
 from runbook.parse.dialects.scrut_schema import EXIT, EXPECTED, SCHEMA
 from runbook.run.carry import Carry
+from runbook.run.session import PROTOCOL_ENV, QUIET_ENV
 
 Query = Callable[[str, int], str]
 """``(script, room) -> output``: runs a script in the document's shell (the runner's ``_query``)."""
+
+RUNBOOK_SETS = frozenset({*QUIET_ENV, *PROTOCOL_ENV, "SHLVL", "_", "OLDPWD"})
+"""Variables runbook's shell sets itself (``RUNBOOK_*`` too): an interpolated case naming one is
+not judged, its value is not the one scrut's shell would have."""
 
 _READ_ENV = f"od -An -v -tx1 {ENV_FILE} 2>/dev/null | tr -d ' \\n'; echo"
 
@@ -73,8 +78,12 @@ class ScrutCases(Carry):
         return dataclasses.replace(result, status=Status.FAIL if failed else Status.PASS, checks=checks, reason=reason)
 
     def _interpolated(self, step: Step, result: StepResult) -> Check | str:
+        lines = step.attrs[EXPECTED].split("\n") if step.attrs[EXPECTED] else []
+        own = sorted(n for n in referenced(lines) if n in RUNBOOK_SETS or n.startswith("RUNBOOK_"))
+        if own:
+            return f"an expectation names ${own[0]}, which runbook's shell sets itself (scrut's has another value)"
         env = {k: self.mask(v) for k, v in parse_env(self.query(_READ_ENV, 64_000_000)).items()}
-        regex = interpolated_regex(step.attrs[EXPECTED].split("\n") if step.attrs[EXPECTED] else [], env)
+        regex = interpolated_regex(lines, env)
         if regex is None:
             return "a variable put into an expectation holds a newline (scrut matches line by line)"
         clause = Clause("output matches the scrut expectations, $VARs interpolated", ClauseKind.REGEX, value=regex)

@@ -138,6 +138,11 @@ def interpolate(text: str, env: Mapping[str, str]) -> str:
     return _VAR.sub(lambda m: "$" if m.group(1) == "$" else env.get(m.group(2) or m.group(3), m.group(0)), text)
 
 
+def referenced(lines: Sequence[str]) -> set[str]:
+    """The variable names the expectation lines would interpolate."""
+    return {m.group(2) or m.group(3) for x in lines for m in _VAR.finditer(x) if m.group(1) != "$"}
+
+
 def interpolated_regex(lines: Sequence[str], env: Mapping[str, str]) -> str | None:
     """:func:`expectation_regex` of a case with ``interpolated: true``: each line's expression
     (as its rule gives it back) interpolated from ``env``, the case's exported environment
