@@ -24,7 +24,7 @@ from runbook.errors import ParseError, where
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
 from runbook.parse.contexts import with_contexts
-from runbook.parse.dialects import Declared, declared_dialect, detect, is_cram_path, read_cram, read_dialect
+from runbook.parse.dialects import Declared, declared_dialect, detect, is_cram_path, read_cram, read_dialect, read_t_file
 from runbook.parse.drafts import Report
 from runbook.parse.foreground import with_long_running
 from runbook.parse.labfences import lab_fences
@@ -347,7 +347,7 @@ def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False, d
 
 def _parse_and_scan(text: str, path: str, strict: bool, dialect: Declared | None = None,
                     default_dialect: Declared | None = None) -> tuple[Document, Scan]:
-    if is_cram_path(path): return read_cram(blank_annotations(text, path), path), scan("")  # noqa: E701 (not Markdown)
+    if is_cram_path(path): return read_t_file(blank_annotations(text, path), path, dialect or default_dialect), scan("")  # noqa: E701
     original, raw = text, lab_fences(blank_annotations(text, path))
     text = open_containers(raw)
     lines = split_lines(text)

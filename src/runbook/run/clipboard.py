@@ -27,37 +27,25 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import cached_property
+from typing import Callable
 
 from runbook.judge.verdict import CommandRun
 from runbook.model import Command, Document, Execution, Status, Step, StepResult
 from runbook.parse.dialects.byexample import judgement, step_options, tags_regex
+from runbook.run.carry import Carry
+from runbook.run.scrut_cases import Query, ScrutCases
+
+__all__ = ["Carry", "CarriedSteps", "Clipboard", "captures", "carry_for", "paste"]
 
 _PASTE = re.compile(r"<((?:\w|-|\.)+)>")
 """byexample's ``PASTE_RE``: what ``+paste`` replaces in the code."""
 
 
-class Carry:
-    """Nothing flows from one step to the next (every dialect but byexample)."""
-
-    def flows_into(self, step: Step) -> bool:
-        """Whether the run may change ``step`` before it runs (then it is never sent ahead)."""
-        return False
-
-    def before(self, step: Step) -> tuple[Step, StepResult | None]:
-        """The step to run (rewritten), or the result that stands for it (it does not run)."""
-        return step, None
-
-    def after(self, step: Step, result: StepResult) -> StepResult:
-        """Learn from a step's result; the result as the run reports it."""
-        return result
-
-    def seen(self, step: Step, runs: list[CommandRun]) -> list[CommandRun]:
-        """What the step printed as the dialect's tool sees it, before it is judged."""
-        return runs
-
-
-def carry_for(doc: Document) -> Carry:
-    """What the document's steps carry to the next at run time."""
+def carry_for(doc: Document, query: Query | None = None, mask: Callable[[str], str] = str) -> Carry:
+    """What the document's steps carry to the next at run time (scrut's: the cases judged
+    after they ran, which ask the shell with ``query``)."""
+    if doc.dialect == "scrut" and query is not None:
+        return ScrutCases(query, mask)
     return Clipboard() if doc.dialect == "byexample" else Carry()
 
 
@@ -68,7 +56,10 @@ class CarriedSteps:
 
     @cached_property
     def _carry(self) -> Carry:
-        return carry_for(self.doc)
+        return carry_for(self.doc, self._query, getattr(self, "masker", str))
+
+    def _query(self, script: str, room: int) -> str:
+        raise NotImplementedError
 
     def _flows_into(self, step: Step) -> bool:
         return self._carry.flows_into(step)
