@@ -175,6 +175,19 @@ def test_declared_cram_reads_the_file_as_prysk_reads_a_named_file(tmp_path: Path
     assert code == 1
 
 
+def test_declared_scrut_reads_a_t_file_as_scrut_test_does_not_as_prysk(tmp_path: Path) -> None:
+    """A .t file with nothing only scrut reads is prysk's (``/bin/sh``); declared scrut's, it
+    runs in scrut's one bash, as ``scrut test FILE.t`` runs it."""
+    t = tmp_path / "bashy.t"
+    t.write_text("Needs bash:\n\n  $ [[ 1 == 1 ]] && echo yes\n  yes\n\n  $ shopt -q extglob; echo $?\n  1\n")
+    code, out = _runbook("execute", str(t), "--no-annotate", "--no-color")
+    assert code == 1, out  # dash has no [[ nor shopt
+    code, out = _runbook("execute", str(t), "--dialect", "scrut", "--no-annotate", "--no-color")
+    assert code == 0 and "dialect: scrut (declared: --dialect)" in out, out
+    code, out = _runbook("execute", str(t), "--dialect", "tesh", "--no-annotate", "--no-color")
+    assert code == 1, out  # any other declaration leaves a .t file cram's
+
+
 BYEX = "# T\n\n<!-- byexample: shell -->\n\n"
 
 
