@@ -62,8 +62,8 @@ def test_declared_byexample_document_without_an_example_runs_nothing(tmp_path: P
     doc = tmp_path / "script.md"
     doc.write_text(f"# Script\n\n{F}shell\n#!/bin/bash\ntouch ran-the-script\n{F}\n")
     code, out = _runbook("execute", str(doc), "--dialect", "byexample", "--no-annotate")
-    assert code == 5 and not (tmp_path / "ran-the-script").exists()
-    assert "read as byexample's document, only what byexample runs is a step" in out, out
+    assert code == 0 and not (tmp_path / "ran-the-script").exists()  # byexample passes it, running nothing
+    assert "nothing to run; byexample passes such a document and it is declared byexample's" in out, out
     code, _ = _runbook("execute", str(doc), "--no-annotate")
     assert code == 0 and (tmp_path / "ran-the-script").exists()  # read as runbook's: the block is a step
 
@@ -186,6 +186,22 @@ def test_declared_scrut_reads_a_t_file_as_scrut_test_does_not_as_prysk(tmp_path:
     assert code == 0 and "dialect: scrut (declared: --dialect)" in out, out
     code, out = _runbook("execute", str(t), "--dialect", "tesh", "--no-annotate", "--no-color")
     assert code == 1, out  # any other declaration leaves a .t file cram's
+
+
+@pytest.mark.parametrize("dialect, code", [("tesh", 0), ("ie", 0), ("byexample", 0), ("mdsh", 0),
+                                           ("scrut", 5), ("runbook", 5), (None, 5)])
+def test_document_with_nothing_to_run_passes_only_when_declared_a_dialect_that_passes_it(
+        tmp_path: Path, dialect: str | None, code: int) -> None:
+    """tesh, byexample, ``ie test`` and ``mdsh --frozen`` pass a document with nothing to run;
+    runbook's own rule (exit 5, nothing was tested) holds unless one of them is declared."""
+    doc = tmp_path / "prose.md"
+    doc.write_text("# Only prose\n\nNothing to run here.\n")
+    args = ["--dialect", dialect] if dialect else []
+    got, out = _runbook("execute", str(doc), *args, "--no-annotate", "--no-color")
+    assert got == code, out
+    assert not list(tmp_path.glob("*.annotated*")) and doc.read_text() == "# Only prose\n\nNothing to run here.\n"
+    many, out = _runbook("execute", str(doc), str(doc), *args, "--no-annotate", "--no-color")
+    assert many == code, out
 
 
 BYEX = "# T\n\n<!-- byexample: shell -->\n\n"

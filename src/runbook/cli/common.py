@@ -142,7 +142,14 @@ def run_stoppable(runner: "Runner") -> "RunResult":
 
 
 def no_steps(document: "Document") -> None:
-    """Exit 5 (pytest's "nothing collected"): a run with no step proves nothing, so it is no pass."""
+    """Exit 5 (pytest's "nothing collected"): a run with no step proves nothing, so it is no pass;
+    exit 0 when the document is declared a dialect whose tool passes it (``empty_passes``)."""
+    from runbook.parse.dialects import empty_passes
+
+    if empty_passes(document):
+        click.echo(f"runbook: no steps: {document.path}: nothing to run; {document.dialect} passes such a "
+                   f"document and it is declared {document.dialect}'s ({document.dialect_from}): exit 0", err=True)
+        sys.exit(0)
     what = "the selection matches no step" if document.steps else "the document has no step to run"
     hint = (f"read as {document.dialect}'s document, only what {document.dialect} runs is a step "
             "(docs/dialects.md)" if document.dialect else

@@ -30,7 +30,7 @@ from runbook.parse.dialects.scrut_config import YamlLoader
 from runbook.parse.dialects.scrut_cram import is_scrut_cram, read_scrut_cram, t_file_dialect
 from runbook.parse.dialects.tesh import read_tesh
 
-__all__ = ["DIALECTS", "READ", "Declared", "declared_dialect", "detect", "is_cram_path", "read_cram", "read_dialect",
+__all__ = ["DIALECTS", "EMPTY_PASSES", "READ", "Declared", "empty_passes", "declared_dialect", "detect", "is_cram_path", "read_cram", "read_dialect",
            "read_t_file"]
 
 DIALECTS = ("cram", "scrut", "tesh", "byexample", "ie", "runme", "mdsh")
@@ -78,6 +78,17 @@ def _ie_similarity_only(langs: set[str], text: str) -> bool:
     blocks only (its own test scenarios are)."""
     return bool(_IE_SIMILARITY.search(text)) and not langs & {"output", "expected"} \
         and not _RUNBOOK_OWN.search(text)
+
+
+EMPTY_PASSES = frozenset({"tesh", "byexample", "ie", "mdsh"})
+"""The dialects whose tool passes a document with nothing to run in it (tesh, byexample,
+``ie test``, ``mdsh --frozen``): declared, such a document exits 0 as there, not 5."""
+
+
+def empty_passes(doc: Document) -> bool:
+    """Whether ``doc``, with no step at all, passes: its dialect is declared and its tool
+    passes an empty document. Detected or not, runbook's own rule stays: no step, exit 5."""
+    return bool(doc.dialect_from) and doc.dialect in EMPTY_PASSES and not doc.steps
 
 
 Declared = tuple[str, str]
