@@ -347,7 +347,7 @@ def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False, d
 
 def _parse_and_scan(text: str, path: str, strict: bool, dialect: Declared | None = None,
                     default_dialect: Declared | None = None) -> tuple[Document, Scan]:
-    if is_cram_path(path): return read_t_file(blank_annotations(text, path), path, dialect or default_dialect), scan("")  # noqa: E701
+    if is_cram_path(path): return read_t_file(blank_annotations(text, path), path, dialect, default_dialect), scan("")  # noqa: E701
     original, raw = text, lab_fences(blank_annotations(text, path))
     text = open_containers(raw)
     lines = split_lines(text)

@@ -95,9 +95,11 @@ Declared = tuple[str, str]
 """A declared dialect: ``(name, where it was declared)``; ``runbook`` is runbook's own format."""
 
 
-def read_t_file(text: str, path: str, declared: Declared | None) -> Document:
+def read_t_file(text: str, path: str, given: Declared | None, default: Declared | None = None) -> Document:
     """A ``.t`` file: cram's, or scrut's when it says so or scrut is declared (``--dialect
-    scrut``, as ``scrut test FILE.t`` reads it); any other declaration leaves it cram's."""
+    scrut`` (``given``) or the project's setting (``default``), as ``scrut test FILE.t``
+    reads it); any other declaration leaves it cram's."""
+    declared = given or default
     if declared is not None and declared[0] == "scrut":
         return replace(read_cram(text, path, "scrut"), dialect_from=declared[1])
     return read_cram(text, path)
