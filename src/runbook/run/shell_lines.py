@@ -96,6 +96,15 @@ def _save_traps(traps: str | None, mode: str = ">|", call: str = "\\") -> str:
             f"{call}trap - DEBUG RETURN ERR; ")
 
 
+#: The common secret query (``ASK_ARGS``), in ``__rb_p``: the names matching the glob ``$3``,
+#: then the end of the list (nonce ``$4``) and of the answer (the step's nonce ``$1``).
+_LISTING = ("if (( $# > 3 )); then { \\builtin compgen -v -X \"!*$3*\" || \\builtin enable compgen || "
+            "\\builtin set | \\sed -n \"s/^\\([A-Za-z0-9_]*$3[A-Za-z0-9_]*\\)=.*/\\1/p\"; } 2>/dev/null; "
+            "\\builtin printf '\\n__RB_V%s.\\n\\n__RB_%s!\\n' \"$4\" \"$1\"; fi")
+#: What starts an ``ask`` that is only arguments of ``__rb_p`` (``GLOB LIST_NONCE``, shell-quoted).
+ASK_ARGS = "@RB_ARGS "
+
+
 def bash_functions(sid: str) -> str:
     r"""runbook's two bash functions, defined once at start-up and made ``readonly -f``.
 
@@ -108,18 +117,21 @@ def bash_functions(sid: str) -> str:
     aliases), prompt hooks unset, then the sentinel with the options, to the terminal:
     bash's own descriptor 255 if it is still one, else ``/dev/tty`` (a step's ``exec
     >/dev/null`` cannot hide it); the options it reported stay in ``__rb_l<sid>`` for
-    the guard of the next line of a batch (``batch_guard``). ``__rb_e<sid>`` starts runbook's ERR
-    trap. ``__rb_w<sid>`` keeps the options as the step left them.
+    the guard of the next line of a batch (``batch_guard``). With two more arguments
+    (``GLOB LIST_NONCE``: an ``ask`` of ``ASK_ARGS``) it also lists the variable names
+    matching ``GLOB`` after the sentinel, in the same write target (the usual secret query:
+    no second redirection, test of the terminal or parse of a script per step, ~35 us of
+    bash a step). ``__rb_e<sid>`` starts runbook's ERR trap. ``__rb_w<sid>`` keeps the
+    options as the step left them.
     """
-    w, o, b, v = (f"__rb_{c}{sid}" for c in "wobv")
-    sentinel = f"\\builtin printf '\\n__RB_%s:%d %s %s\\n' \"$1\" \"$2\" \"${o}\" \"${b}\""
+    w, o, b, v, l = (f"__rb_{c}{sid}" for c in "wobvl")
+    sentinel = f"\\builtin printf '\\n__RB_%s:%d %s\\n' \"$1\" \"$2\" \"${l}\"; {_LISTING}"
     return (
-        f"__rb_p{sid}() {{ {o}=${{{w}-$SHELLOPTS}} {b}=$BASHOPTS; "
+        f"__rb_p{sid}() {{ {l}=\"${{{w}-$SHELLOPTS}} $BASHOPTS\"; "
         f"[[ ${{POSIXLY_CORRECT[@]@a}} == *r* ]] || unset POSIXLY_CORRECT; "
         f"\\builtin set +Eevx +o history; \\builtin shopt -u expand_aliases; "
-        f"\\builtin unset PS0 PS1 PS2 PROMPT_COMMAND; "
-        f"if [[ -t 255 ]]; then {sentinel} >&255; else {sentinel} >/dev/tty; fi; "
-        f"__rb_l{sid}=\"${o} ${b}\"; \\builtin unset {o} {b} {w} {v} __rb_s{sid}; }}; "
+        f"\\builtin unset PS0 PS1 PS2 PROMPT_COMMAND {w} {v} __rb_s{sid}; "
+        f"if [[ -t 255 ]]; then {{ {sentinel}; }} >&255; else {{ {sentinel}; }} >/dev/tty; fi; }}; "
         f"__rb_e{sid}() {{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; \\set +e; }}; "
         f"readonly -f __rb_p{sid} __rb_e{sid}"
     )
@@ -170,8 +182,11 @@ def bash_post(nonce: str, sid: str, *, value: str = "$?", traps: str | None = No
     s, w = f"__rb_s{sid}", f"__rb_w{sid}"
     keep = _save_traps(traps if mode != NO_TRAPS else None, ">|" if mode == FRESH_TRAPS else ">>",
                        call=_B)
+    args = ""
+    if ask.startswith(ASK_ARGS):  # the common query: run by __rb_p itself, after the sentinel
+        args, ask = " " + ask[len(ASK_ARGS):], ""
     return (f"{{ {s}={value} {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; unset -f builtin enable; {_ENABLE}{keep}"
-            f"__rb_p{sid} {nonce} \"${s}\"; {_asked(nonce, sid, ask)}}} >/dev/null 2>&1")
+            f"__rb_p{sid} {nonce} \"${s}\"{args}; {_asked(nonce, sid, ask)}}} >/dev/null 2>&1")
 
 
 #: The ``printf`` format that ends an ``ask``'s answer, and where its argument (the step's nonce) goes.

@@ -28,7 +28,7 @@ import re
 import secrets
 from typing import Callable, Iterable, Mapping, NamedTuple
 
-from runbook.run.shell_lines import ANSWER_END, END_ARG
+from runbook.run.shell_lines import ANSWER_END, ASK_ARGS, END_ARG
 
 MAX_VALUE = 1_000_000
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -98,6 +98,8 @@ def folded_script(nonce: str, known: Iterable[str], glob: str = "", extra: str =
     sed = f"\\sed -n 's/^\\([A-Za-z0-9_]*{glob}[A-Za-z0-9_]*\\)=.*/\\1/p'"
     cg = f"\\builtin compgen -v -X '!*{glob}*'" if glob else "\\builtin compgen -v"
     listing = f"{{ {cg} || \\builtin enable compgen || \\builtin set | {sed}; }}"
+    if not names and not extra and glob:  # the usual case: ``__rb_p`` lists the names itself
+        return f"{ASK_ARGS}'{glob}' {nonce}"
     if not names and not extra:  # the end of the list and of the answer in one write
         return f"{listing}; \\builtin printf '\\n__RB_V%s.\\n{ANSWER_END}' {nonce} {END_ARG}"
     parts = [listing, f"\\builtin printf '\\n__RB_V%s.\\n' {nonce}", *(_folded_record(nonce, n) for n in names),
