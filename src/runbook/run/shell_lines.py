@@ -8,10 +8,14 @@ a remote terminal echoes it.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shlex
 from typing import Mapping, Sequence
+
+#: ``shlex.quote``, remembered: a batch quotes the same paths, options and trap texts for every line.
+quote = functools.lru_cache(maxsize=1024)(shlex.quote)
 
 def sentinel(nonce: str) -> bytes:
     """What the end-of-step line starts with in the output (before its number)."""
@@ -137,6 +141,7 @@ def bash_functions(sid: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=256)
 def err_trap(sid: str, traps: str | None, user: str | None = None, depth: int = 0) -> tuple[str, str]:
     r"""ERR trap giving ``set -e`` semantics to one sourced step without exiting the shell,
     as (head, tail): the trap's text is ``head + tail``, or with the user's own ERR trap
@@ -223,7 +228,7 @@ def batch_guard(sid: str, token: str, expected: str, mark: str) -> str:
     when it built this line's preludes. Otherwise it prints the sentinel of ``mark`` (the
     "not run" marker) and returns from the batch file: no later line runs."""
     out = f"\\builtin printf '\\n__RB_%s:%d\\n' {mark} 0"
-    return (f"[[ -e {shlex.quote(token)} && ${{__rb_l{sid}-}} == {shlex.quote(expected)} ]] || "
+    return (f"[[ -e {quote(token)} && ${{__rb_l{sid}-}} == {quote(expected)} ]] || "
             f"{{ if [[ -t 255 ]]; then {out} >&255; else {out} >/dev/tty; fi; \\builtin return 0; }}; ")
 
 

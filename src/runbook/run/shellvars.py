@@ -38,12 +38,14 @@ _RECORD = re.compile(r"\n__RB_V([0-9A-Za-z]+)=([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n_
 _LISTED = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:=|\r?$)", re.MULTILINE)
 def name_filter(pattern: str) -> str:
     """A glob matching at least every name ``pattern`` (an ``A|B|C`` list of words, searched
-    case-insensitively) matches: the words' first three letters, as bracket classes. The
-    shell lists only those names (few bytes over the pty); the caller applies ``pattern``."""
+    case-insensitively) matches: the words' first four letters (three if a word is that
+    short), as bracket classes. The shell lists only those names (few bytes over the pty,
+    none of a usual environment's); the caller applies ``pattern``."""
     words = pattern.split("|")
     if not all(re.fullmatch(r"[A-Za-z0-9_]{3,}", w) for w in words):
         return ""
-    classes = ("".join(sorted({c for w in words for c in (w[i].upper(), w[i].lower())})) for i in range(3))
+    size = 4 if all(len(w) >= 4 for w in words) else 3
+    classes = ("".join(sorted({c for w in words for c in (w[i].upper(), w[i].lower())})) for i in range(size))
     return "".join(f"[{c}]" for c in classes)
 
 
