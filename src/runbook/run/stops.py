@@ -1,6 +1,6 @@
 """What a step's verdict stops: the rest of the run (``--fail-fast``, a step's own ``fail_fast``,
-an error of an ``error_stops`` step, the ``run_budget_s`` spent) or the whole document
-(``skip_document_exit``).
+an error of an ``error_stops`` step, a non-zero exit of an ``exit_stops`` one, the
+``run_budget_s`` spent) or the whole document (``skip_document_exit``).
 
 The step options come from the dialects (scrut: a case's ``fail_fast``, a timeout ends the
 document, exit 80 skips it; docs/dialects.md); ``--fail-fast`` is runbook's own.
@@ -33,6 +33,13 @@ def stop_after(step: Step, r: StepResult, fail_fast: bool, results: dict[str, St
         results[step.id] = dataclasses.replace(r, status=Status.ERROR, reason=(
             f"timed out: the steps took {spent:.1f} s together, over the document's {o.run_budget_s:g} s"))
         return f"not reached (the document's time ran out at {step.id})", None
+    return _stopped_by(step, r, fail_fast), None
+
+
+def _stopped_by(step: Step, r: StepResult, fail_fast: bool) -> str | None:
+    o = step.options
     if r.status in _FAILED and (fail_fast or o.fail_fast or (o.error_stops and r.status is Status.ERROR)):
-        return f"not reached (--fail-fast after {step.id})", None
-    return None, None
+        return f"not reached (--fail-fast after {step.id})"
+    if o.exit_stops and (r.status is Status.ERROR or r.exit_code not in (None, 0)):
+        return f"not reached (step {step.id} failed to run, which ends the run)"
+    return None
