@@ -34,3 +34,11 @@ def test_values_survive_newlines_quotes_and_markers_of_other_runs() -> None:
         names = shellvars.parse_names(out, "n0nce")
         assert names is not None and {"MY_TOKEN", "OTHER_PASSWORD"} <= names, shell
         assert shellvars.parse_values(out, "other") == {}
+
+
+def test_the_name_filter_lists_none_of_a_usual_environments_names() -> None:
+    usual = ("PATH", "HOME", "PWD", "OLDPWD", "PPID", "DIRSTACK", "PIPESTATUS", "EPOCHSECONDS", "EPOCHREALTIME",
+             "SECONDS", "BASH_ALIASES", "PYTHONDONTWRITEBYTECODE", "CONTAINER_NAME", "HOSTTYPE", "SHELLOPTS")
+    assert [n for n in usual if fnmatch.fnmatchcase(n, f"*{GLOB}*")] == []
+    assert all(fnmatch.fnmatchcase(n, f"*{GLOB}*") for n in ("DB_PASSWORD", "api_key", "GhToken", "MY_SECRET"))
+    assert shellvars.name_filter("KEY|TOKEN").count("[") == 3  # a three-letter word: three classes

@@ -13,7 +13,6 @@ import click
 
 from runbook.cli.common import fail, load, run_stoppable, say_kept, selection_of, settings_for_run, warn
 from runbook.errors import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_NO_STEPS, EXIT_OK, RunbookError, SelectionError
-from runbook.parse.dialects import empty_passes
 
 if TYPE_CHECKING:
     from runbook.config import Settings
@@ -131,6 +130,8 @@ def execute_many(docs: Sequence[str], opts: dict[str, Any]) -> NoReturn:
         loaded = _load_all(docs, opts)
     except RunbookError as err:
         fail(err)
+    from runbook.parse.dialects import empty_passes  # not at import: `runbook --version` loads no parser
+
     if all(d.settings is None for d in loaded) and all(empty_passes(d.document) for d in loaded):
         click.echo(f"runbook: no steps: none of the {len(docs)} documents has a step to run; each is declared a "
                    "dialect whose tool passes it: exit 0", err=True)

@@ -363,8 +363,8 @@ def _parse_and_scan(text: str, path: str, strict: bool, dialect: Declared | None
     report = Report(path, lines, strict)
     _unclosed(blocks, lines, report, path, ie=declared is not None and declared[0] == "ie")
     first = next((b for b in blocks if b.kind == "heading"), None)
-    title = first.text if first is not None else Path(path).stem
-    title_line, title_end = (first.start, first.end) if first is not None else (None, fm_end or 0)
+    title, title_line, title_end = (first.text, first.start, first.end) if first is not None else \
+        (Path(path).stem, None, fm_end or 0)
     phases = build(blocks, lines, report, title, title_line, _blocking(front_matter))
     phases = with_tab_alternatives(with_long_running(with_non_commands(with_contexts(with_prose_claims(
         phases, blocks), lines, "shell" in front_matter), blocks), lines), raw)

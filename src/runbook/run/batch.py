@@ -45,7 +45,7 @@ from runbook.model import Execution
 from runbook.run import procs
 from runbook.run.capture import OutputCapture
 from runbook.run.recovery import Recovery
-from runbook.run.shell_lines import bash_step_line, batch_guard
+from runbook.run.shell_lines import bash_step_line, batch_guard, quote
 from runbook.run.shellvars import Ask
 
 #: At most this many steps, and about this many bytes of step code, in one batch.
@@ -105,7 +105,7 @@ class Batch(Recovery):
     batched = 0
     """How many steps ran as lines of a batch."""
 
-    def _write(self, path: str, data: bytes) -> None:
+    def _write(self, path: str, data: bytes, checked: bool = False) -> None:
         raise NotImplementedError
 
     def _finish_step(self, status: str, rc: int | None, t0: float, timeout: float, nonce: str,
@@ -207,8 +207,9 @@ class Batch(Recovery):
             sim.sent(it.code)
             body = it.code if it.code.endswith("\n") else it.code + "\n"
             path = os.path.join(folder, f"step-{i + 1}.sh")
-            self._write(path, (sim.file_prelude(it.errexit, depth=1) + body).encode("utf-8", "surrogateescape"))
-            text.append(bash_step_line(nonce, b.sid, shlex.quote(path), prelude=sim.line_prelude(),
+            self._write(path, (sim.file_prelude(it.errexit, depth=1) + body).encode("utf-8", "surrogateescape"),
+                        checked=i > 0)  # the folder is checked (made again) by the first write
+            text.append(bash_step_line(nonce, b.sid, quote(path), prelude=sim.line_prelude(),
                                        stdin_null=True, traps=b.traps_path, mode=sim.post_mode(),
                                        ask=self._asking(nonce, it.ask)))
             expected = sim.predicted_tail(it.errexit)

@@ -178,6 +178,8 @@ class OutputCapture:
 
 def decoded(data: bytes, cap: int, fold_crlf: bool) -> str:
     """``data`` as the text a step's output would show (same decoding and cap)."""
+    if data.isascii() and len(data) <= cap and not (fold_crlf and b"\r" in data):
+        return data.decode("ascii")  # what the capture gives such bytes, without building one
     capture = OutputCapture(cap, fold_crlf=fold_crlf)
     capture.feed(data)
     return capture.finish().text

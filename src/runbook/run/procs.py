@@ -10,7 +10,9 @@ restarting the shell / signalling only what they remember.
 The run marker is the net that does not depend on process trees or sessions:
 every shell runbook starts carries ``RUNBOOK_RUN`` in its environment, so does
 everything it spawns (``setsid``, ``nohup``, double forks, ``disown`` included),
-and :func:`reap_marked` stops whatever still carries it. The only psutil user.
+and :func:`reap_marked` stops whatever still carries it. The only psutil user; psutil is
+imported only once a marked process is found (``/proc`` is scanned first: most runs leave
+none, and the import is ~12 ms of every start-up).
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ import secrets
 import signal
 import time
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import psutil
+if TYPE_CHECKING:
+    import psutil
 
 MARKER_VAR = "RUNBOOK_RUN"
 """Environment variable that marks every process of a run (comma-separated: nested runs)."""
@@ -168,13 +171,20 @@ def marker_value(marker: str, inherited: str | None) -> str:
     return ",".join([*kept, marker])
 
 
-def marked(marker: str) -> list[psutil.Process]:
+def marked(marker: str, among: list[int] | None = None) -> list[psutil.Process]:
     """Live processes (this one excluded) whose environment carries ``marker``.
 
-    Processes of other users (their environment is unreadable) and zombies are skipped."""
+    Processes of other users (their environment is unreadable) and zombies are skipped.
+    ``/proc`` is read first (or ``among``, pids it gave); psutil checks each candidate
+    (and is imported) only if any."""
+    pids = _marked_pids(marker) if among is None else among
+    if pids == []:
+        return []
+    import psutil
+
     me = os.getpid()
     found = []
-    for proc in psutil.process_iter():
+    for proc in psutil.process_iter() if pids is None else _processes(pids):
         if proc.pid == me:
             continue
         try:
@@ -186,8 +196,45 @@ def marked(marker: str) -> list[psutil.Process]:
     return found
 
 
+def _processes(pids: Iterable[int]) -> list[psutil.Process]:
+    import psutil
+
+    out = []
+    for pid in pids:
+        try:
+            out.append(psutil.Process(pid))
+        except (psutil.Error, OSError):  # it has gone since /proc was read
+            continue
+    return out
+
+
+def _marked_pids(marker: str) -> list[int] | None:
+    """The pids whose ``/proc/<pid>/environ`` holds ``marker`` in ``MARKER_VAR`` (``None``:
+    no ``/proc``). A zombie's environment reads empty, another user's not at all: skipped."""
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return None
+    me, needle, key = os.getpid(), marker.encode(), (MARKER_VAR + "=").encode()
+    out = []
+    for name in names:
+        if not name.isdigit() or int(name) == me:
+            continue
+        try:
+            with open(f"/proc/{name}/environ", "rb") as fh:
+                data = fh.read()
+        except OSError:
+            continue
+        if needle in data and any(v.startswith(key) and needle in v[len(key):].split(b",")
+                                  for v in data.split(b"\0")):
+            out.append(int(name))
+    return out
+
+
 def describe(proc: psutil.Process) -> str:
     """``pid 123 (sleep 300)``: how a stopped process is named to the user."""
+    import psutil
+
     try:
         cmd = " ".join(proc.cmdline()) or proc.name()
     except (psutil.Error, OSError):
@@ -199,8 +246,16 @@ def strays(marker: str, parent: int, skip_pids: Iterable[int] = (), skip_groups:
     """:func:`describe` of the marked processes except ``parent``'s children (the shells),
     ``skip_pids`` and members of the process groups ``skip_groups``."""
     pids, groups = set(skip_pids), set(skip_groups)
+    among = _marked_pids(marker)
+    if among is not None:  # the shells and the services are told apart in /proc first
+        among = [pid for pid in among if pid not in pids and not _child_or_member(pid, parent, groups)]
+    found = marked(marker, among)
+    if not found:
+        return []
+    import psutil
+
     out = []
-    for proc in marked(marker):
+    for proc in found:
         try:
             if proc.pid in pids or proc.ppid() == parent or os.getpgid(proc.pid) in groups:
                 continue
@@ -210,7 +265,15 @@ def strays(marker: str, parent: int, skip_pids: Iterable[int] = (), skip_groups:
     return out
 
 
+def _child_or_member(pid: int, parent: int, groups: set[int]) -> bool:
+    """Whether ``pid`` is a child of ``parent`` or in one of ``groups`` (or has gone)."""
+    info = _read_stat(pid)
+    return info is None or info.ppid == parent or info.pgid in groups
+
+
 def _gone(proc: psutil.Process) -> bool:
+    import psutil
+
     try:
         return not proc.is_running() or proc.status() == psutil.STATUS_ZOMBIE
     except (psutil.Error, OSError):
@@ -228,6 +291,8 @@ def _wait(procs: list[psutil.Process], timeout: float) -> list[psutil.Process]:
 
 
 def _send(procs: Iterable[psutil.Process], sig: int) -> None:
+    import psutil
+
     for proc in procs:
         try:
             proc.send_signal(sig)  # psutil checks the pid was not reused

@@ -366,12 +366,14 @@ class PexpectSession(Batch):
             line = f"cat >{path} <<'{end}'\n{body}{end}\n" + line
         return line.encode("utf-8", "surrogateescape")
 
-    def _write(self, path: str, data: bytes) -> None:
+    def _write(self, path: str, data: bytes, checked: bool = False) -> None:
         """Write a step file. The file is rewritten in place (pwrite + ftruncate to a
         non-zero size), not reopened with O_TRUNC: on ext4 a truncate-to-zero of a
-        file with data forces block allocation and costs ~0.6 ms per step."""
+        file with data forces block allocation and costs ~0.6 ms per step. ``checked``:
+        the folder was just seen to exist (a batch writes all its files at once, before
+        any of its steps runs)."""
         assert self._dir is not None
-        if not os.path.isdir(self._dir):  # a step removed runbook's folder: make it again
+        if not checked and not os.path.isdir(self._dir):  # a step removed runbook's folder: make it again
             for old in self._fds.values():
                 os.close(old)
             self._fds.clear()

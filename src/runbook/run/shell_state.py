@@ -16,7 +16,7 @@ import os
 import re
 import shlex
 
-from runbook.run.shell_lines import APPEND_TRAPS, FRESH_TRAPS, NO_TRAPS, err_trap, step_trailer
+from runbook.run.shell_lines import APPEND_TRAPS, FRESH_TRAPS, NO_TRAPS, err_trap, quote, step_trailer
 
 _TRAPPED = ("RETURN", "ERR", "DEBUG")
 #: ``set +e``, ``set +eu``, ``set +o errexit``: a step turning errexit off again.
@@ -126,7 +126,7 @@ class BashState:
             head, tail = self._our_err = err_trap(self.sid, self.traps_path if self.watching else None,
                                                   user_err, depth)
             text = head + (user_err or "") + tail
-            parts.append(f"\\builtin trap -- {shlex.quote(text)} ERR")
+            parts.append(f"\\builtin trap -- {quote(text)} ERR")
         elif user_err is not None:
             parts.append(f"\\builtin trap -- {shlex.quote(user_err)} ERR")
         self._we_set_errtrace = errexit and not self._errtrace

@@ -28,7 +28,7 @@ import re
 import secrets
 from typing import Callable, Iterable, Mapping, NamedTuple
 
-from runbook.run.shell_lines import ANSWER_END, END_ARG
+from runbook.run.shell_lines import ANSWER_END, ASK_ARGS, END_ARG
 
 MAX_VALUE = 1_000_000
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -38,12 +38,14 @@ _RECORD = re.compile(r"\n__RB_V([0-9A-Za-z]+)=([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n_
 _LISTED = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:=|\r?$)", re.MULTILINE)
 def name_filter(pattern: str) -> str:
     """A glob matching at least every name ``pattern`` (an ``A|B|C`` list of words, searched
-    case-insensitively) matches: the words' first three letters, as bracket classes. The
-    shell lists only those names (few bytes over the pty); the caller applies ``pattern``."""
+    case-insensitively) matches: the words' first four letters (three if a word is that
+    short), as bracket classes. The shell lists only those names (few bytes over the pty,
+    none of a usual environment's); the caller applies ``pattern``."""
     words = pattern.split("|")
     if not all(re.fullmatch(r"[A-Za-z0-9_]{3,}", w) for w in words):
         return ""
-    classes = ("".join(sorted({c for w in words for c in (w[i].upper(), w[i].lower())})) for i in range(3))
+    size = 4 if all(len(w) >= 4 for w in words) else 3
+    classes = ("".join(sorted({c for w in words for c in (w[i].upper(), w[i].lower())})) for i in range(size))
     return "".join(f"[{c}]" for c in classes)
 
 
@@ -98,6 +100,8 @@ def folded_script(nonce: str, known: Iterable[str], glob: str = "", extra: str =
     sed = f"\\sed -n 's/^\\([A-Za-z0-9_]*{glob}[A-Za-z0-9_]*\\)=.*/\\1/p'"
     cg = f"\\builtin compgen -v -X '!*{glob}*'" if glob else "\\builtin compgen -v"
     listing = f"{{ {cg} || \\builtin enable compgen || \\builtin set | {sed}; }}"
+    if not names and not extra and glob:  # the usual case: ``__rb_p`` lists the names itself
+        return f"{ASK_ARGS}'{glob}' {nonce}"
     if not names and not extra:  # the end of the list and of the answer in one write
         return f"{listing}; \\builtin printf '\\n__RB_V%s.\\n{ANSWER_END}' {nonce} {END_ARG}"
     parts = [listing, f"\\builtin printf '\\n__RB_V%s.\\n' {nonce}", *(_folded_record(nonce, n) for n in names),

@@ -27,7 +27,8 @@ def stop_after(step: Step, r: StepResult, fail_fast: bool, results: dict[str, St
             if got.status is not Status.SKIP and sid not in keep:
                 results[sid] = dataclasses.replace(got, status=Status.SKIP, reason=why)
         return why, f"document skipped: step {step.id} exited {r.exit_code}"
-    spent = sum(got.duration_s for sid, got in results.items() if sid not in keep)
+    spent = 0.0 if o.run_budget_s is None else \
+        sum(got.duration_s for sid, got in results.items() if sid not in keep)  # per step: only with a budget
     if o.run_budget_s is not None and spent > o.run_budget_s:
         results[step.id] = dataclasses.replace(r, status=Status.ERROR, reason=(
             f"timed out: the steps took {spent:.1f} s together, over the document's {o.run_budget_s:g} s"))
