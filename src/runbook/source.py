@@ -109,7 +109,7 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode_from: str | Non
     if _is_special(info):
         return _write_through(path, data)
     target = Path(os.path.realpath(path))
-    current = _read_or_none(target)
+    current = _current(target, info, len(data), expect)
     if current == data:
         return False
     if expect is not None and current != expect:
@@ -162,6 +162,14 @@ def _stat_or_none(path: str | os.PathLike[str]) -> os.stat_result | None:
 def _is_special(info: os.stat_result | None) -> bool:
     """A device or a pipe (``/dev/stdout``): written in place, not replaced."""
     return info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode)
+
+
+def _current(target: Path, info: os.stat_result | None, size: int, expect: bytes | None) -> bytes | None:
+    """The file's bytes when they could be ``size`` bytes of new data or must be compared
+    with ``expect`` (else ``None``): a 46 MB report is not read again to learn it changed."""
+    if expect is None and (info is None or info.st_size != size):
+        return None
+    return _read_or_none(target)
 
 
 def _read_or_none(path: Path) -> bytes | None:
