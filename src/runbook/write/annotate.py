@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import Callable
 
 from runbook.model import Document, RunResult, Step
 from runbook.parse.regions import Region, body_sum, columns, find_regions
@@ -31,6 +32,9 @@ from runbook.write.result_block import result_body, summary_body
 
 BEGIN = "<!-- runbook:begin"
 END = "<!-- runbook:end -->"
+
+Body = Callable[[], list[str]]
+"""A region's body lines, made when the region is written."""
 
 _DIRECTIVE_RE = re.compile(r"^ {0,3}<!--\s*runbook\s*:(?!\s*(?:begin|end)\b).*-->\s*$", re.I)
 _ID_UNSAFE = re.compile(r"[^\w.:/+#-]")
@@ -45,23 +49,24 @@ def annotate(text: str, doc: Document, run: RunResult, path: str = "<string>") -
     annotation regions in place). Steps without a result in ``run`` get none.
     """
     lines = split_lines(text)
-    position = _identity(len(lines))
+    position: Sequence[int] = _identity(len(lines))
     regions = find_regions(lines, path) if BEGIN in text or END in text else []  # scanned once
     if regions:
         position = _position_map(len(lines), regions)
         lines = split_lines(_remove(lines, regions))
 
-    inserts: dict[int, list[tuple[str, list[str], str]]] = {}
+    inserts: dict[int, list[tuple[str, Body, str]]] = {}
     prefix = _heading_prefix(lines, doc.title_line, position) if doc.title_line is not None else ""
     at = _summary_position(lines, position[min(doc.title_end, len(position) - 1)], doc, prefix)
-    inserts.setdefault(at, []).append(("summary", summary_body(doc, run), prefix))
+    summary = summary_body(doc, run)
+    inserts.setdefault(at, []).append(("summary", lambda: summary, prefix))
     for step in doc.steps:
         res = run.result_for(step.id)
         if res is None or _ends_in_open_fence(lines, step, position):
             continue
         at = position[min(step.end, len(position) - 1)]
         kind = "result " + (_ID_UNSAFE.sub("_", step.id) or "_")
-        inserts.setdefault(at, []).append((kind, result_body(res), _result_prefix(lines, step, position)))
+        inserts.setdefault(at, []).append((kind, partial(result_body, res), _result_prefix(lines, step, position)))
     return _splice(lines, inserts)
 
 
@@ -87,18 +92,21 @@ def has_annotations(text: str, path: str = "<string>") -> bool:
 # --- inserting -----------------------------------------------------------------
 
 
-def _splice(lines: list[str], inserts: dict[int, list[tuple[str, list[str], str]]]) -> str:
+def _splice(lines: list[str], inserts: dict[int, list[tuple[str, Body, str]]]) -> str:
+    """The lines with each region inserted; a region's body is made only here and kept as
+    one string (its lines one by one took ~3 KB a step at 10,000 steps)."""
     out: list[str] = []
     fallback = _first_newline(lines)
     for index in range(len(lines) + 1):
-        for n, (kind, body, prefix) in enumerate(inserts.get(index, ())):
+        for n, (kind, make, prefix) in enumerate(inserts.get(index, ())):
             flags = ""
             if n == 0 and index == len(lines) and out and not _terminator(out[-1]):
                 flags = " eofnl"
                 out[-1] += fallback
             newline = _newline_near(lines, index, fallback)
+            body = make()
             region = [f"{BEGIN} {kind} lines={len(body) + 2} sum={body_sum(body)}{flags} -->", *body, END]
-            out.extend((prefix + line if line else prefix.rstrip()) + newline for line in region)
+            out.append("".join((prefix + line if line else prefix.rstrip()) + newline for line in region))
         if index < len(lines):
             out.append(lines[index])
     return "".join(out)
@@ -266,8 +274,9 @@ def _inside(size: int, regions: Sequence[Region]) -> list[bool]:
     return inside
 
 
-def _identity(size: int) -> list[int]:
-    return list(range(size + 1))
+def _identity(size: int) -> Sequence[int]:
+    """Every line boundary where it is (a range: no list of 300,000 ints for a big document)."""
+    return range(size + 1)
 
 
 def _position_map(size: int, regions: Sequence[Region]) -> list[int]:
