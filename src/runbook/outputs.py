@@ -133,8 +133,8 @@ def _write_outputs(run: RunResult, src: Source, original: str, document: Documen
         from runbook.report.junit import to_junit
         atomic_write(outputs.junit, encode(to_junit(run)))
     if outputs.html:
-        from runbook.report.html import to_html
-        atomic_write(outputs.html, encode(to_html(run, masker(original), document)))
+        from runbook.report.html import to_html_bytes
+        atomic_write(outputs.html, to_html_bytes(run, masker(original), document))
     if outputs.summaries():
         from runbook.report.summary import to_markdown_summary
         md = to_markdown_summary(run)
