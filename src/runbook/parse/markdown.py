@@ -289,9 +289,9 @@ def _one_table(tokens: Sequence[Token], k: int) -> tuple[TableCells, int]:
                       tuple((line, tuple(cells)) for line, cells in body)), k
 
 
-def _tables(tokens: Sequence[Token]) -> list[TroubleRow]:
+def _tables(tables: Sequence[TableCells]) -> list[TroubleRow]:
     rows: list[TroubleRow] = []
-    for table in _table_cells(tokens):
+    for table in tables:
         roles = {role: n for n, role in reversed(list(enumerate(table.roles))) if role}
         if "symptom" in roles and "fix" in roles:
             for line, cells in table.rows:
@@ -351,6 +351,8 @@ def _parse_and_scan(text: str, path: str, strict: bool) -> tuple[Document, Scan]
     fm_lines = _key_lines(fm_tok.content, fm_tok.map[0] + 1) if fm_tok is not None and fm_tok.map else {}
     blocks = _blocks(tokens, lines)
     _refuse_deep(tokens, path)
+    tables = tuple(_table_cells(tokens))
+    del tokens, fm_tok  # the token stream is ~1 KB a step: not kept through the passes below
     report = Report(path, lines, strict)
     for b in blocks:
         err = unclosed_fence(b, lines, path)
@@ -363,9 +365,9 @@ def _parse_and_scan(text: str, path: str, strict: bool) -> tuple[Document, Scan]
     phases = with_tab_alternatives(with_long_running(with_non_commands(with_contexts(with_prose_claims(
         phases, blocks), lines, "shell" in front_matter), blocks), lines), raw)
     doc = Document(path=path, title=title, title_line=title_line, title_end=title_end, phases=phases,
-                   troubleshooting=tuple(_tables(tokens)), front_matter=front_matter, front_matter_lines=fm_lines,
+                   troubleshooting=tuple(_tables(tables)), front_matter=front_matter, front_matter_lines=fm_lines,
                    diagnostics=tuple(report.found), dialect=detect(path, blocks, text))
-    return read_dialect(doc, blocks, lines, _yaml), Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
+    return read_dialect(doc, blocks, lines, _yaml), Scan(tuple(lines), tuple(blocks), tables)
 
 
 def parse_document(text: str, path: str = "<string>") -> Document:
