@@ -120,11 +120,11 @@ def write_outputs(run: RunResult, src: Source, original: str, document: Document
 
 def _write_outputs(run: RunResult, src: Source, original: str, document: Document, outputs: Outputs,
                    masker: Callable[[str], str]) -> str | None:
-    from runbook.write.annotate import annotate
+    from runbook.write.annotate import annotated_pieces
 
     kept = None
     if not outputs.no_annotate:
-        data = src.encode(annotate(original, document, run))
+        data = src.encode_pieces(annotated_pieces(original, document, run))
         kept = write_document(src, outputs.annotated or "-", data, "results")
     if outputs.json:
         from runbook.report.json import to_json

@@ -9,11 +9,12 @@ the original text and the original bytes come back with :meth:`Source.encode`.
 from __future__ import annotations
 
 import codecs
+import itertools
 import os
 import re
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +82,11 @@ class Source:
         """Bytes of ``text`` (default: this document) with the BOM restored."""
         body = self.text if text is None else text
         return encode((BOM if self.bom else "") + body)
+
+    def encode_pieces(self, pieces: Iterable[str]) -> bytes:
+        """:meth:`encode` of the pieces joined, encoded one by one (the same bytes: UTF-8
+        and ``surrogateescape`` work character by character)."""
+        return b"".join(encode(p) for p in itertools.chain([BOM] if self.bom else [], pieces))
 
 
 def strip_newline(line: str) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache, partial
-from typing import Callable
+from typing import Callable, Iterator
 
 from runbook.model import Document, RunResult, Step
 from runbook.parse.regions import Region, body_sum, columns, find_regions
@@ -48,6 +48,13 @@ def annotate(text: str, doc: Document, run: RunResult, path: str = "<string>") -
     given, which is what parsing an annotated document yields (the parser blanks
     annotation regions in place). Steps without a result in ``run`` get none.
     """
+    return "".join(annotated_pieces(text, doc, run, path))
+
+
+def annotated_pieces(text: str, doc: Document, run: RunResult, path: str = "<string>") -> Iterator[str]:
+    """:func:`annotate`'s text in pieces, each made as it is asked for: encoded one by one
+    (``execute``), a 50,000-step document never exists as one string, which an emoji
+    makes 4 bytes a character."""
     lines = split_lines(text)
     position: Sequence[int] = _identity(len(lines))
     regions = find_regions(lines, path) if BEGIN in text or END in text else []  # scanned once
@@ -92,24 +99,30 @@ def has_annotations(text: str, path: str = "<string>") -> bool:
 # --- inserting -----------------------------------------------------------------
 
 
-def _splice(lines: list[str], inserts: dict[int, list[tuple[str, Body, str]]]) -> str:
-    """The lines with each region inserted; a region's body is made only here and kept as
-    one string (its lines one by one took ~3 KB a step at 10,000 steps)."""
-    out: list[str] = []
+def _splice(lines: list[str], inserts: dict[int, list[tuple[str, Body, str]]]) -> Iterator[str]:
+    """The lines with each region inserted, piece by piece; a region's body is made only
+    here, as one piece. The last piece is held back: the end-of-file region adds a newline
+    to the line before it (``eofnl``)."""
+    last: str | None = None
     fallback = _first_newline(lines)
     for index in range(len(lines) + 1):
         for n, (kind, make, prefix) in enumerate(inserts.get(index, ())):
             flags = ""
-            if n == 0 and index == len(lines) and out and not _terminator(out[-1]):
+            if n == 0 and index == len(lines) and last is not None and not _terminator(last):
                 flags = " eofnl"
-                out[-1] += fallback
+                last += fallback
             newline = _newline_near(lines, index, fallback)
             body = make()
             region = [f"{BEGIN} {kind} lines={len(body) + 2} sum={body_sum(body)}{flags} -->", *body, END]
-            out.append("".join((prefix + line if line else prefix.rstrip()) + newline for line in region))
+            if last is not None:
+                yield last
+            last = "".join((prefix + line if line else prefix.rstrip()) + newline for line in region)
         if index < len(lines):
-            out.append(lines[index])
-    return "".join(out)
+            if last is not None:
+                yield last
+            last = lines[index]
+    if last is not None:
+        yield last
 
 
 _FENCE_RUN = re.compile(r"`{3,}|~{3,}")
