@@ -174,12 +174,19 @@ class _Writer:
             return
         out, enc = self.out, self.enc
         first = True
+        plain: dict[Any, Any] = {}  # a run of plain members: one C call (a step's first 12)
         for k, v in o.items():
-            if not first:
-                out.append("," + inner)
+            if type(v) in _SCALARS or not v:
+                plain[k] = v
+                continue
+            if plain:
+                out.append(("" if first else "," + inner) + self.compact(plain, inner)[1:-1])
+                first, plain = False, {}
+            out.append(("" if first else "," + inner) + _key(k, enc) + ": ")
             first = False
-            out.append(_key(k, enc) + ": ")
             self.value(v, level + 1)
+        if plain:
+            out.append(("" if first else "," + inner) + self.compact(plain, inner)[1:-1])
         out.append("\n" + self.unit * level + "}")
 
     def items(self, o: Items, level: int) -> None:
