@@ -86,7 +86,16 @@ class Source:
     def encode_pieces(self, pieces: Iterable[str]) -> bytes:
         """:meth:`encode` of the pieces joined, encoded one by one (the same bytes: UTF-8
         and ``surrogateescape`` work character by character)."""
-        return b"".join(encode(p) for p in itertools.chain([BOM] if self.bom else [], pieces))
+        return join_encoded(itertools.chain([BOM] if self.bom else [], pieces))
+
+
+def join_encoded(pieces: Iterable[str]) -> bytes:
+    """``encode("".join(pieces))``, each piece encoded as it comes and added to one buffer
+    (``b"".join`` of a generator would hold every piece's bytes first)."""
+    buf = bytearray()
+    for piece in pieces:
+        buf += encode(piece)
+    return bytes(buf)
 
 
 def strip_newline(line: str) -> str:

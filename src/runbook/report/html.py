@@ -35,6 +35,7 @@ from runbook.wording import (
     why,
 )
 from runbook.report.html_markdown import inline_html, markdown, segments
+from runbook.source import join_encoded
 from runbook.report.html_markdown import sanitize_html as sanitize_html  # re-exported
 
 _HERE = Path(__file__).resolve().parent
@@ -306,7 +307,7 @@ def to_html_bytes(run: RunResult, doc_text: str | None = None, doc: Document | N
     emoji in it is 4 bytes a character as one Python string (~180 MB for 50,000 steps),
     its UTF-8 pieces a quarter of that. ``visible`` and UTF-8 work character by
     character, so piece by piece is the same as on the whole page."""
-    return b"".join(visible(part).encode("utf-8") for part in _page(run, doc_text, doc))
+    return join_encoded(visible(part) for part in _page(run, doc_text, doc))  # visible() left no surrogate
 
 
 def _page(run: RunResult, doc_text: str | None, doc: Document | None) -> Iterator[str]:
