@@ -123,6 +123,8 @@ class StepOptions:
     """A failure of this step stops the run (scrut's per-case ``fail_fast``)."""
     error_stops: bool = False
     """An error (a timeout) of this step stops the run (scrut stops a document at one)."""
+    exit_stops: bool = False
+    """A non-zero exit (or an error) of this step stops the run (mdsh stops at a failing command)."""
     skip_document_exit: int | None = None
     """This exit status skips the whole document, earlier verdicts too (scrut's exit 80)."""
     run_budget_s: float | None = None

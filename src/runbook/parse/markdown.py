@@ -342,7 +342,7 @@ def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -
 
 def _parse_and_scan(text: str, path: str, strict: bool) -> tuple[Document, Scan]:
     if is_cram_path(path): return read_cram(blank_annotations(text, path), path), scan("")  # noqa: E701 (not Markdown)
-    raw = lab_fences(blank_annotations(text, path))
+    original, raw = text, lab_fences(blank_annotations(text, path))
     text = open_containers(raw)
     lines = split_lines(text)
     tokens = _markdown().parse(text)
@@ -367,7 +367,7 @@ def _parse_and_scan(text: str, path: str, strict: bool) -> tuple[Document, Scan]
     doc = Document(path=path, title=title, title_line=title_line, title_end=title_end, phases=phases,
                    troubleshooting=tuple(_tables(tables)), front_matter=front_matter, front_matter_lines=fm_lines,
                    diagnostics=tuple(report.found), dialect=detect(path, blocks, text))
-    return read_dialect(doc, blocks, lines, _yaml), Scan(tuple(lines), tuple(blocks), tables)
+    return read_dialect(doc, blocks, lines, _yaml, original), Scan(tuple(lines), tuple(blocks), tables)
 
 
 def parse_document(text: str, path: str = "<string>") -> Document:

@@ -19,6 +19,7 @@ from runbook.parse.blocks import Block
 from runbook.parse.dialects.byexample import read_byexample
 from runbook.parse.dialects.cram import fence_steps, is_cram_path, read_cram
 from runbook.parse.dialects.ie import read_ie
+from runbook.parse.dialects.mdsh import read_mdsh
 from runbook.parse.dialects.runme import read_runme
 from runbook.parse.dialects.scrut import read_scrut
 from runbook.parse.dialects.scrut_config import YamlLoader
@@ -29,7 +30,7 @@ __all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dial
 DIALECTS = ("cram", "scrut", "tesh", "byexample", "ie", "runme", "mdsh")
 """Every dialect name :func:`detect` can return, in the order it tests them."""
 
-READ = frozenset({"cram", "byexample", "tesh", "scrut", "ie", "runme"})
+READ = frozenset({"cram", "byexample", "tesh", "scrut", "ie", "runme", "mdsh"})
 """The dialects read with their own tool's rules; the others are recognised and named, but
 read with runbook's (docs/dialects.md says what that misses)."""
 
@@ -45,7 +46,10 @@ _TESH_LINE = re.compile(r'^[ \t]*```[^\n]*tesh-session="', re.M)
 """tesh reads ```` ``` ```` lines itself, also inside ``~~~`` fences (its README's examples)."""
 _SCRUT_INCLUDE = re.compile(r"---\r?\n(?:(?!---)[^\n]*\n)*?(?:prepend|append):")
 """scrut front matter naming documents to run before / after (a document may hold no case itself)."""
-_MDSH = re.compile(r"^<!-- (?:BEGIN|END) mdsh -->", re.M)
+_MDSH_CMD = r"(?:>[ \t]*[A-Za-z0-9/._-]*[ \t]*[$<]|![ \t]*[$<]?(?=[ \t\n]|-->))"
+_MDSH = re.compile(r"^<!-- (?:BEGIN|END) mdsh -->"  # its output regions, or one of its commands:
+                   r"|^[ \t]*(?:`{3,}|~{3,})[A-Za-z0-9/._-]*[ \t]*" + _MDSH_CMD  # ```sh > yaml $
+                   + r"|^(?:`{1,2}|<!--[ \t]*|\[)" + _MDSH_CMD, re.M)  # `> $ cmd`, <!-- > $ cmd -->, [> $ x](f)
 _RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteractive\s*=\s*(?:true|false)"
                     r"|\bname\s*=|\bcwd\s*=|terminalRows|closeTerminalOnSuccess|promptEnv)")
 
@@ -91,9 +95,10 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
 
 
 def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str],
-                 load_yaml: YamlLoader = lambda text, path: None) -> Document:
+                 load_yaml: YamlLoader = lambda text, path: None, original: str | None = None) -> Document:
     """``doc`` read again with its dialect's rules, where runbook has them (:data:`READ`);
-    ``load_yaml`` is the parser's YAML reader (scrut's configuration is YAML)."""
+    ``load_yaml`` is the parser's YAML reader (scrut's configuration is YAML); ``original``
+    is the text as written, runbook's result regions included (mdsh reads those as text)."""
     if doc.dialect == "byexample":
         return read_byexample(doc, blocks, lines)
     if doc.dialect == "tesh":
@@ -106,6 +111,8 @@ def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str],
         return _cram_fences(doc, blocks, lines)
     if doc.dialect == "runme":
         return read_runme(doc)
+    if doc.dialect == "mdsh":
+        return read_mdsh(doc, blocks, "".join(lines) if original is None else original)
     return doc
 
 
