@@ -124,11 +124,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode_from: str | Non
     if _is_special(info):
         return _write_through(path, data)
     target = Path(os.path.realpath(path))
-    current = _current(target, info, len(data), expect)
-    if current == data:
+    if _unchanged(target, info, data, expect, str(path)):
         return False
-    if expect is not None and current != expect:
-        raise DocumentChanged("changed on disk since runbook read it", where=str(path))
     mode = stat.S_IMODE(info.st_mode) if info is not None else _mode_of(mode_from)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -179,12 +176,33 @@ def _is_special(info: os.stat_result | None) -> bool:
     return info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode)
 
 
-def _current(target: Path, info: os.stat_result | None, size: int, expect: bytes | None) -> bytes | None:
-    """The file's bytes when they could be ``size`` bytes of new data or must be compared
-    with ``expect`` (else ``None``): a 46 MB report is not read again to learn it changed."""
-    if expect is None and (info is None or info.st_size != size):
-        return None
-    return _read_or_none(target)
+def _unchanged(target: Path, info: os.stat_result | None, data: bytes, expect: bytes | None, where: str) -> bool:
+    """True when the file already holds ``data``; DocumentChanged when it no longer holds
+    ``expect`` (the bytes the caller read)."""
+    if expect is None:
+        return _holds(target, info, data)
+    current = _read_or_none(target)
+    if current == data:
+        return True
+    if current != expect:
+        raise DocumentChanged("changed on disk since runbook read it", where=where)
+    return False
+
+
+def _holds(target: Path, info: os.stat_result | None, data: bytes) -> bool:
+    """Whether the file holds exactly ``data``: compared by size, then 1 MiB at a time (a
+    46 MB report is not read back whole next to the new one)."""
+    if info is None or info.st_size != len(data):
+        return False
+    view, chunk = memoryview(data), 1 << 20
+    try:
+        with open(target, "rb") as fh:
+            for start in range(0, len(data), chunk):
+                if fh.read(chunk) != view[start:start + chunk]:
+                    return False
+            return fh.read(1) == b""
+    except OSError:
+        return False
 
 
 def _read_or_none(path: Path) -> bytes | None:
