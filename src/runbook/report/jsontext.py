@@ -53,13 +53,19 @@ def _plain(o: object) -> object:
 def dumps(obj: Any, indent: int, ensure_ascii: bool = True, end: str = "") -> str:
     """``json.dumps(obj, indent=indent, ensure_ascii=ensure_ascii) + end``, faster for JSON
     values (:class:`Items` written as arrays)."""
+    return "".join(dumps_pieces(obj, indent, ensure_ascii, end))
+
+
+def dumps_pieces(obj: Any, indent: int, ensure_ascii: bool = True, end: str = "") -> list[str]:
+    """:func:`dumps`'s text in pieces (one per :class:`Items` item and between), for a
+    writer that writes them one by one instead of joining 36 MB first."""
     out: list[str] = []
     try:
         _Writer(out, " " * indent, ensure_ascii).value(obj, 0)
     except (_Fallback, RecursionError, TypeError, ValueError):
-        return json.dumps(obj, indent=indent, ensure_ascii=ensure_ascii, default=_plain) + end
+        return [json.dumps(obj, indent=indent, ensure_ascii=ensure_ascii, default=_plain) + end]
     out.append(end)
-    return "".join(out)
+    return out
 
 
 def _reject(o: object) -> object:

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 
 from runbook.errors import RunbookError
 from runbook.model import Document, RunResult
-from runbook.report.jsontext import dumps
+from runbook.report.jsontext import dumps_pieces
 from runbook.run.resume import STATE_VERSION, Earlier, document_hash, fingerprint, state_path
 from runbook.run.state import StepState
 
@@ -39,7 +39,7 @@ def write_states(paths: Sequence[str], run: RunResult, doc_text: str, document: 
         "states": {k: v.to_dict() for k, v in states.items()},
         "run": to_dict(run, lazy=True),  # each step's dict only while it is written
     }
-    text = dumps(data, 1, ensure_ascii=True)  # json.dump's text (report/jsontext.py), in one write
+    pieces = dumps_pieces(data, 1, ensure_ascii=True)  # json.dump's text (report/jsontext.py), not joined
     del data
     failed: list[tuple[str, OSError]] = []
     for path in paths:
@@ -47,7 +47,7 @@ def write_states(paths: Sequence[str], run: RunResult, doc_text: str, document: 
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
+                fh.writelines(pieces)
             os.replace(tmp, path)
         except OSError as exc:
             failed.append((path, exc))
