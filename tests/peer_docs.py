@@ -82,7 +82,8 @@ def peer_tree(name: str) -> Path:
     entry = MANIFEST[name]
     checkout = hashlib.sha256(str(ROOT).encode()).hexdigest()[:10]  # one cache per checkout
     home = Path(tempfile.gettempdir()) / f"runbook-peer-docs-{os.getuid()}-{checkout}"
-    dest = home / f"{name}-{entry['commit'][:12]}"
+    listed = hashlib.sha256(json.dumps(entry, sort_keys=True).encode()).hexdigest()[:8]  # a new file list: rebuilt
+    dest = home / f"{name}-{entry['commit'][:12]}-{listed}"
     if dest.is_dir():
         return dest
     home.mkdir(parents=True, exist_ok=True)

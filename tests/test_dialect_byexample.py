@@ -167,7 +167,7 @@ def test_byexample_dialect_is_said_in_list(tmp_path: Path) -> None:
     path.write_text(HEAD + f"{F}shell\n$ echo hi\nhi\n$ echo two\ntwo\n{F}\n")
     _, text = _runbook("list", str(path))
     listing = json.loads(_runbook("list", str(path), "--format", "json")[1])
-    assert text.startswith("dialect: byexample\n")
+    assert text.startswith("dialect: byexample (detected)\n")
     assert listing["dialect"] == "byexample"
     assert [s["id"] for s in listing["steps"]] == ["byexample-shell", "0-1.1", "0-1.2"]
 

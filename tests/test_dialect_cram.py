@@ -107,7 +107,7 @@ def test_cram_dialect_is_said_in_list_check_and_the_run(tmp_path: Path) -> None:
     code, checked = _runbook("check", str(path))
     _, cj = _runbook("check", str(path), "--format", "json")
     _, run = _runbook("execute", str(path), "--no-annotate", "--no-color")
-    assert text.startswith("dialect: cram\n")
+    assert text.startswith("dialect: cram (detected)\n")
     assert json.loads(js)["dialect"] == "cram"
     assert "dialect: cram" in checked and code == 0, checked
     assert json.loads(cj)["dialects"] == {str(path): "cram"}

@@ -22,6 +22,10 @@ def _case(body: str, info: str = "") -> str:
     return f"A case\n\n{F}scrut{info}\n{body}{F}\n\n"
 
 
+I = " {interpolated: true}"
+SCHEMA = "---\ntype: object\nproperties:\n  foo:\n    type: string\nrequired:\n- foo\n"
+
+
 CASES = {  # name: (document body, scrut's verdict: True = passes)
     "equal": (_case("$ echo Hello\nHello\n"), True),
     "equal_explicit_and_quantified": (_case('$ printf "Hello\\nHello\\nHello\\n"\nHello (equal+)\n'), True),
@@ -65,6 +69,28 @@ CASES = {  # name: (document body, scrut's verdict: True = passes)
                                                  + _case("$ echo err >&2\nerr\n"), True),
     "total_timeout_over_all_cases": ("---\ntotal_timeout: 1s\n---\n\n" + _case("$ sleep 0.7\n") + _case("$ sleep 0.7\n"),
                                      False),
+    # interpolated: true (scrut's src/interpolation.rs): the case's exported environment after it ran
+    "interpolated_fills_an_exported_variable": (_case("$ export FOO=bar\n")
+                                                + _case('$ echo "Hello $FOO"\nHello $FOO\n', I), True),
+    "interpolated_wrong_value_fails": (_case("$ export FOO=bar\n") + _case('$ echo "Hello baz"\nHello $FOO\n', I), False),
+    "interpolation_off_compares_literally": (_case("$ export FOO=bar\n") + _case('$ echo "Hello bar"\nHello $FOO\n'),
+                                             False),
+    "interpolated_value_set_by_the_case_itself": (_case("$ export X=one; echo one\n$X\n", I), True),
+    "interpolated_in_a_case_that_exits": (_case("$ export Z=zz; echo zz; exit 0\n$Z\n", I), True),
+    "interpolated_dollar_dollar_is_a_dollar": (_case("$ echo 'cost $5'\ncost $$5\n", I), True),
+    "interpolated_braced_name_with_underscore_stays": (_case("$ export A_B=x AB=y; echo '${A_B} ${AB}'\n${A_B} ${AB}\n",
+                                                             I), False),
+    "interpolated_braced_name_letters_only": (_case("$ export A_B=x AB=y; echo '${A_B} y'\n${A_B} ${AB}\n", I), True),
+    "interpolated_unexported_variable_stays": (_case("$ Y=val\n") + _case("$ echo '$Y'\n$Y\n", I), True),
+    "interpolated_glob_value_is_a_pattern": (_case("$ export P='He*'; echo Hello\n$P (glob)\n", I), True),
+    # mode: jsonschema (scrut's src/testcase.rs): the output validates against the YAML schema
+    "jsonschema_valid": (_case("% mode: jsonschema\n$ echo '{\"foo\": \"bar\"}'\n" + SCHEMA), True),
+    "jsonschema_missing_required_fails": (_case("% mode: jsonschema\n$ echo '{\"other\": 1}'\n" + SCHEMA), False),
+    "jsonschema_wrong_type_fails": (_case("% mode: jsonschema\n$ echo '{\"foo\": 3}'\n" + SCHEMA), False),
+    "jsonschema_output_not_json_fails": (_case("% mode: jsonschema\n$ echo 'foo: bar'\n" + SCHEMA), False),
+    "jsonschema_in_the_fence_and_without_final_newline": (_case("$ printf '[1, 2]'\ntype: array\nitems:\n  type: integer\n",
+                                                                 " {mode: jsonschema}"), True),
+    "jsonschema_exit_code_still_judged": (_case("% mode: jsonschema\n$ echo '{\"foo\": \"x\"}'; false\n" + SCHEMA), False),
     "heredoc_continuation": (_case("$ cat > f.txt <<EOF\n> Hello,\n>\n> world!\n> EOF\n")
                              + _case("$ cat f.txt\nHello,\n\nworld!\n"), True),
 }
@@ -95,11 +121,11 @@ def test_scrut_runs_only_scrut_blocks_in_a_fresh_folder(tmp_path: Path) -> None:
 
 def test_scrut_case_with_a_key_runbook_does_not_read_is_skipped_not_misjudged(tmp_path: Path) -> None:
     path = tmp_path / "doc.md"
-    path.write_text("# S\n\n" + _case("$ echo $HOME\n$HOME\n", " {interpolated: true}"))
+    path.write_text("# S\n\n" + _case("$ echo $HOME\n$HOME\n", " {some_future_key: true}"))
     out_json = tmp_path / "r.json"
     code, _ = _runbook("execute", str(path), "--no-annotate", "--json", str(out_json))
     step = next(s for s in json.loads(out_json.read_text())["steps"] if s["id"].startswith("L"))
-    assert code == 0 and step["status"] == "skip" and "`interpolated`" in step["reason"]
+    assert code == 0 and step["status"] == "skip" and "`some_future_key`" in step["reason"]
 
 
 def test_scrut_dialect_is_said_in_list(tmp_path: Path) -> None:
@@ -150,3 +176,84 @@ def test_scrut_case_whose_configuration_is_not_yaml_is_skipped_not_run_without_i
     code, steps = _statuses(tmp_path, "# S\n\n" + _case("$ echo out; echo err >&2\nout\nerr\n", " {output_stream: [combined}"))
     status, reason = next(v for k, v in steps.items() if k.startswith("L"))
     assert code == 0 and status == "skip" and "not a YAML mapping" in reason
+
+
+@pytest.mark.parametrize("schema, why", [
+    ("type: string\nformat: date\n", "`format`"),
+    ("type: object\nproperties:\n  on:\n    type: string\n", "YAML 1.1 and 1.2"),
+    ('"$schema": https://json-schema.org/draft/2020-12/schema\ntype: object\n', "not draft 4, 6 or 7"),
+    ("$ref: other.json\n", "another document"),
+])
+def test_scrut_jsonschema_case_runbook_cannot_judge_exactly_is_skipped_not_misjudged(tmp_path: Path, schema: str,
+                                                                                   why: str) -> None:
+    code, steps = _statuses(tmp_path, "# S\n\n" + _case("% mode: jsonschema\n$ echo '\"x\"'\n" + schema))
+    status, reason = next(v for k, v in steps.items() if k.startswith("L"))
+    assert code == 0 and status == "skip" and why in reason, reason
+
+
+def test_scrut_jsonschema_output_with_control_bytes_is_skipped_not_misjudged(tmp_path: Path) -> None:
+    code, steps = _statuses(tmp_path, "# S\n\n" + _case("% mode: jsonschema\n$ printf '\"a\\033[1mb\"\\n'\ntype: string\n"))
+    status, reason = next(v for k, v in steps.items() if k.startswith("L"))
+    assert code == 0 and status == "skip" and "control bytes" in reason, reason
+
+
+def test_scrut_interpolated_value_holding_a_newline_is_skipped_not_misjudged(tmp_path: Path) -> None:
+    code, steps = _statuses(tmp_path, "# S\n\n" + _case("$ export V=$'a\\nb'; printf 'a\\nb\\n'\n$V\n", I))
+    status, reason = next(v for k, v in steps.items() if k.startswith("L"))
+    assert code == 0 and status == "skip" and "newline" in reason, reason
+
+
+def test_scrut_interpolated_secret_is_compared_masked_and_never_reported(tmp_path: Path) -> None:
+    path, report = tmp_path / "doc.md", tmp_path / "r.json"
+    path.write_text("# S\n\n" + _case("$ export API_TOKEN=s3cr3t-value-42; echo s3cr3t-value-42\n$API_TOKEN\n", I))
+    code, out = _runbook("execute", str(path), "--no-annotate", "--json", str(report))
+    assert code == 0, out
+    assert "s3cr3t-value-42" not in report.read_text() and "s3cr3t-value-42" not in out
+
+
+SCRUT_T = {  # name: (a .t file saying it is scrut's by one `(escaped)` / quantified line, scrut's verdict)
+    "bash_and_combined_output": ("A\n  $ [[ a == a ]] && echo out && echo err >&2\n  out\n  err\n  \\x65rr (escaped) (?)\n",
+                                 True),
+    "stderr_is_compared": ("A\n  $ echo err >&2\n  x (?)\n", False),
+    "scrut_environment": ("A\n  $ echo \"$TMPDIR|$TMP|$TEMP|$CRAMTMP|$TESTFILE|$TESTSHELL\"\n"
+                          "  *execution.*__tmp|*__tmp|*__tmp|*execution.*|doc.t|*bash* (glob)\n  x (?)\n", True),
+    "cram_glob_escapes": ("A\n  $ echo 'a*b?'\n  a\\*b\\? (glob)\n  x (?)\n", True),
+    "cram_glob_escaped_star_is_literal": ("A\n  $ echo 'aXb'\n  a\\*b (glob)\n  x (?)\n", False),
+    "cases_share_one_shell": ("A\n  $ export V=1\n  $ echo $V\n  1\n  x (?)\n", True),
+    "hash_lines_are_skipped": ("# a comment\nA\n  $ echo a\n# between\n  a\n  x (?)\n", True),
+    "empty_line_ends_the_case": ("A\n  $ echo a\n\n  a\n  x (?)\n", False),
+    "crlf_kept": ("A\n  $ printf 'a\\r\\n'\n  a\\r (escaped)\n", True),
+    "exit_code_line": ("A\n  $ (exit 3)\n  [3]\n  x (?)\n", True),
+    "wrong_output_fails": ("A\n  $ echo a\n  b (equal)\n", False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCRUT_T))
+def test_scrut_t_file_gets_scrut_verdict(tmp_path: Path, name: str) -> None:
+    text, passes = SCRUT_T[name]
+    path = tmp_path / "doc.t"
+    path.write_text(text)
+    assert json.loads(_runbook("list", str(path), "--format", "json")[1])["dialect"] == "scrut"
+    code, out = _runbook("execute", str(path), "--no-annotate", "--no-color")
+    assert code == (0 if passes else 1), f"{name}: scrut {'passes' if passes else 'fails'} it, runbook said {code}\n{out}"
+
+
+def test_scrut_t_file_exit_80_skips_it(tmp_path: Path) -> None:
+    path, report = tmp_path / "doc.t", tmp_path / "r.json"
+    path.write_text("A\n  $ echo a\n  b\n  $ exit 80\n  $ echo c\n  c (equal)\n")
+    code, _ = _runbook("execute", str(path), "--no-annotate", "--json", str(report))
+    cases = [s for s in json.loads(report.read_text())["steps"] if s["id"].startswith("L")]
+    assert code == 0 and [s["status"] for s in cases] == ["skip"] * 3 and [s["id"] for s in cases] == ["L2", "L4", "L5"]
+
+
+def test_t_file_without_scrut_syntax_stays_prysks(tmp_path: Path) -> None:
+    path = tmp_path / "doc.t"
+    path.write_text("A\n  $ echo \"$TESTSHELL\"\n  /bin/sh\n  $ printf 'a\\tb\\n'\n  a\\tb (esc)\n")
+    assert json.loads(_runbook("list", str(path), "--format", "json")[1])["dialect"] == "cram"
+    assert _runbook("execute", str(path), "--no-annotate")[0] == 0
+
+
+def test_scrut_interpolated_variable_runbooks_shell_sets_is_skipped_not_misjudged(tmp_path: Path) -> None:
+    code, steps = _statuses(tmp_path, "# S\n\n" + _case("$ echo \"$PAGER\"\n$PAGER\n", I))
+    status, reason = next(v for k, v in steps.items() if k.startswith("L"))
+    assert code == 0 and status == "skip" and "$PAGER" in reason, reason

@@ -22,6 +22,7 @@ OWNER = {
     "click": {"cli/"},  # a folder: every module of the cli package
     "yaml": {"parse/markdown.py"},
     "psutil": {"run/procs.py"},
+    "jsonschema": {"judge/json_schema.py"},
 }
 
 

@@ -99,6 +99,8 @@ def test_migrated_scrut_document_runs_no_block_scrut_would_not_run(tmp_path: Pat
     (f"{F}scrut\n$ exit 80\n{F}\n", "exits 80"),
     (f"{F}scrut\n$ sleep 9 &\n{F}\n", "background"),
     (f"{F}scrut\n$ printf x\nx (no-eol)\n{F}\n", "`(no-eol)`"),
+    (f"{F}scrut {{interpolated: true}}\n$ echo $HOME\n$HOME\n{F}\n", "`interpolated`"),
+    (f"{F}scrut\n% mode: jsonschema\n$ echo 1\ntype: integer\n{F}\n", "`mode`"),
 ])
 def test_migrate_refuses_what_runbooks_format_cannot_say(tmp_path: Path, case: str, said: str) -> None:
     doc = tmp_path / "doc.md"

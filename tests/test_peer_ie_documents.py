@@ -10,7 +10,9 @@ pass. The ``scenarios/demos`` need an Azure subscription (``az``): they are list
 Two deliberate differences, asserted as such (docs/dialects.md): a document with no block to
 run exits 5 ("nothing to run", neither pass nor fail), and ``brokenMarkdown.md``, whose code
 block is never closed, is refused with its line (exit 2) where Innovation Engine runs the
-block to the end of the file.
+block to the end of the file. Declared (``--dialect ie``, as its user would), it is read as
+Innovation Engine reads it: the block runs to the end of the file, with a warning naming its
+line, and the document passes.
 """
 
 from __future__ import annotations
@@ -59,6 +61,16 @@ def test_innovation_engine_document_gets_its_verdict(copy: Path, name: str) -> N
     assert code == RUNBOOK_CODE.get(name, 0), f"{name}: Innovation Engine passes it; runbook said {code}\n{out}"
     if name == "scenarios/testing/brokenMarkdown.md":
         assert "brokenMarkdown.md:7" in out
+
+
+@pytest.mark.parametrize("name", RUNNABLE)
+def test_declared_innovation_engine_document_gets_its_verdict(copy: Path, name: str) -> None:
+    code, out = _runbook("execute", str(copy / name), "--dialect", "ie", "--no-annotate", "--no-color")
+    assert code == 0, f"{name}: Innovation Engine passes it; runbook --dialect ie said {code}\n{out}"
+    assert "dialect: ie (declared: --dialect)" in out or "it is declared ie's" in out, out
+    if name == "scenarios/testing/brokenMarkdown.md":
+        assert "warning: " in out and "brokenMarkdown.md:7: code block is never closed" in out, out
+        assert "hello World" in _runbook("execute", str(copy / name), "--dialect", "ie", "--no-annotate", "-v")[1]
 
 
 @pytest.mark.parametrize("name", NEEDS_AZURE)

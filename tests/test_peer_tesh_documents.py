@@ -1,10 +1,10 @@
 """tesh's own documents (its fixtures, demo and README, vendored in tests/peers/tesh): runbook
 reaches the verdict the real tesh reaches on each, through the CLI.
 
-One deliberate difference, asserted as such: a document with no tesh block at all
-(``no_codeblocks.md``) passes under tesh (it ran nothing) and exits 5 under runbook, its
-code for "nothing to run" (docs/format.md), which is neither a pass nor a failure: a CI job
-that meant to test something should be told it tested nothing.
+A document with no tesh block at all (``no_codeblocks.md``) passes under tesh (it ran
+nothing). Declared tesh's (``--dialect tesh``) it passes under runbook too; left to be
+recognised it exits 5, runbook's code for "nothing to run" (docs/format.md): nothing in it
+says it is tesh's, and a CI job that meant to test something should be told it tested nothing.
 """
 
 from __future__ import annotations
@@ -52,6 +52,9 @@ def test_tesh_document_gets_tesh_verdict(copy: Path, name: str) -> None:
     res = CliRunner().invoke(cli, ["execute", str(path), "--no-annotate", "--no-color"], catch_exceptions=False)
     if name in NOTHING_TO_RUN:
         assert (peer, res.exit_code) == (0, 5), res.output
+        declared = CliRunner().invoke(cli, ["execute", str(path), "--dialect", "tesh", "--no-annotate"],
+                                      catch_exceptions=False)
+        assert declared.exit_code == peer, declared.output
         return
     assert res.exit_code == peer, f"{name}: tesh said {peer}, runbook said {res.exit_code}\n{res.output}"
     assert "dialect: tesh" in res.output

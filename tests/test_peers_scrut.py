@@ -12,6 +12,7 @@ working-folder steps.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -34,12 +35,25 @@ DOCUMENTED: dict[str, tuple[int, int, int]] = {  # document: (succeeded, failed,
     "cases/escaped.md": (12, 0, 0),
     "cases/glob.md": (3, 0, 0),
     "cases/inline-setup.md": (4, 0, 0),
+    "cases/jsonschema.md": (3, 0, 0),  # mode: jsonschema, judged with the jsonschema package
     "cases/multiline.md": (8, 0, 0),
     "cases/regex.md": (10, 0, 0),
     "cases/skip.md": (0, 0, 3),
     "cases/support-suffix.scrut": (1, 0, 0),
     "cases/variables.md": (5, 0, 0),
+    "cram-compat/test-scrut-and-crlf.md": (1, 0, 0),
     # selftest/complex/*/test.md: `scrut test FIXTURE` and the Result line it expects
+    "complex/append/actual.mdtest": (1, 0, 0),  # without --append-test-file-paths
+    "complex/prepend/actual.mdtest": (0, 1, 0),  # without --prepend-test-file-paths
+    "complex/command-output/fixtures/ok1.mdtest": (1, 0, 0),
+    "complex/command-output/fixtures/ok2.mdtest": (1, 0, 0),
+    "complex/command-output/fixtures/err1.mdtest": (0, 1, 0),
+    "complex/command-output/fixtures/timeout-per-document.mdtest": (0, 1, 0),
+    "complex/command-output/fixtures/timeout-per-testcase.mdtest": (0, 1, 0),
+    # selftest/complex/unified-diff/*.md: the diff scrut prints names each failing case
+    "complex/unified-diff/invalid.mdtest": (0, 3, 0),
+    "complex/unified-diff/multi-test-1.mdtest": (0, 1, 0),
+    "complex/unified-diff/multi-test-2.mdtest": (0, 2, 0),
     "complex/combine-output/test.mdtest": (0, 1, 0),
     "complex/cram-compat/test-without-cr.mdtest": (1, 0, 0),
     "complex/crlf-support/test.mdtest": (0, 1, 0),
@@ -68,19 +82,29 @@ DOCUMENTED: dict[str, tuple[int, int, int]] = {  # document: (succeeded, failed,
     _IC + "test-document-defaults.md": (4, 0, 0),
     _IC + "test-testcase-detached.md": (2, 0, 0),
     _IC + "test-testcase-environment.md": (3, 0, 0),
+    _IC + "test-testcase-interpolation.md": (4, 0, 0),
     _IC + "test-testcase-multiline.md": (2, 0, 0),
     _IC + "test-testcase-output-stream.md": (5, 0, 0),
     _IC + "test-testcase-wait-path-and-timeout.md": (2, 0, 0),
     _IC + "test-testcase-wait-timeout.md": (2, 0, 0),
 }
 
-NOT_READ: dict[str, tuple[int, str]] = {  # document: (cases runbook skips, the key it does not read)
-    "cases/jsonschema.md": (3, "mode"),
-    _IC + "test-testcase-interpolation.md": (1, "interpolated"),
+CRAM: dict[str, tuple[str, tuple[int, int, int]]] = {  # .t file: (how runbook reads it, scrut's verdict)
+    # scrut's CI: `scrut test --cram-compat --keep-output-crlf --combine-output` on every .t but *fail*
+    "cram/escaped.t": ("scrut", (11, 0, 0)),  # its `(escaped)` lines say it is scrut's
+    "cases/environment.t": ("cram", (13, 0, 0)),
+    "cram/cygwin.t": ("cram", (0, 0, 7)),  # exit 80 off Windows: skipped
+    "cram/parse-configs.t": ("cram", (3, 0, 0)),
+    "cram/simple.t": ("cram", (2, 0, 0)),
+    "cram/simple-fail.t": ("cram", (0, 3, 0)),  # left out of scrut's CI by name: it fails
+    "cram/skip.t": ("cram", (0, 0, 8)),
+    "cram/stateful.t": ("cram", (7, 0, 0)),
+    "cram-compat/test-cram-and-crlf.t": ("cram", (1, 0, 0)),
 }
-"""scrut passes these; runbook skips the cases whose key it does not read (never misjudges them)."""
+"""The .t files in scrut's tree. Only escaped.t says it is scrut's (docs/dialects.md): the others
+cannot be told from prysk's, so runbook reads them as prysk's."""
 
-_NOT_CASES = ("scrut-tmp", "scrut-cleanup")
+_NOT_CASES = ("scrut-tmp", "scrut-cleanup", "cram-tmp", "cram-cleanup")
 
 
 def _verdicts(tmp_path: Path, rel: str) -> tuple[int, dict[str, list[str]], list[dict[str, str]]]:
@@ -99,10 +123,10 @@ def _verdicts(tmp_path: Path, rel: str) -> tuple[int, dict[str, list[str]], list
 
 
 def test_every_vendored_scrut_document_has_its_documented_verdict() -> None:
-    vendored = {str(p.relative_to(PEERS)) for p in PEERS.rglob("*") if p.suffix in (".md", ".mdtest", ".scrut")}
+    vendored = {str(p.relative_to(PEERS)) for p in PEERS.rglob("*") if p.suffix in (".md", ".mdtest", ".scrut", ".t")}
     helpers = {_IC + "test-document-appended-1.mdtest", _IC + "test-document-prepended-1.mdtest",
                "cases/unicode.md"}  # included by others; unicode.md runs $SCRUT_BIN (docs/dialects.md)
-    assert vendored - helpers == set(DOCUMENTED) | set(NOT_READ)
+    assert vendored - helpers == set(DOCUMENTED) | set(CRAM)
 
 
 @pytest.mark.parametrize("rel", sorted(DOCUMENTED))
@@ -119,9 +143,30 @@ def test_scrut_exit_80_skips_the_whole_document_not_fails_it(tmp_path: Path) -> 
     assert all("exited 80, which skips the whole document" in s["reason"] for s in steps)
 
 
-@pytest.mark.parametrize("rel", sorted(NOT_READ))
-def test_scrut_case_with_a_key_runbook_does_not_read_is_skipped(tmp_path: Path, rel: str) -> None:
-    count, key = NOT_READ[rel]
-    code, by, steps = _verdicts(tmp_path, rel)
-    assert code == 0 and not by["fail"] and len(by["skip"]) == count
-    assert all(f"`{key}`" in s["reason"] for s in steps if s["status"] == "skip")
+def _counts(by: dict[str, list[str]]) -> tuple[int, int, int]:
+    return len(by["pass"]), len(by["fail"]), len(by["skip"])
+
+
+@pytest.mark.parametrize("rel", sorted(CRAM))
+def test_scrut_t_file_is_read_as_scrut_only_when_it_says_so(tmp_path: Path, rel: str) -> None:
+    reading, verdict = CRAM[rel]
+    listing = CliRunner().invoke(cli, ["list", str(PEERS / rel), "--format", "json"], catch_exceptions=False)
+    assert json.loads(listing.output)["dialect"] == reading
+    if reading == "scrut":
+        assert _counts(_verdicts(tmp_path, rel)[1]) == verdict
+
+
+@pytest.mark.parametrize("rel", sorted(r for r, (reading, _) in CRAM.items() if reading == "cram"))
+def test_scrut_t_file_declared_scrut_gets_scrut_verdict(tmp_path: Path, rel: str) -> None:
+    """A .t file with nothing in it only scrut reads stays prysk's unless scrut is declared:
+    ``runbook execute --dialect scrut FILE.t`` reads it as ``scrut test FILE.t`` does."""
+    report = tmp_path / "r.json"
+    res = CliRunner().invoke(cli, ["execute", str(PEERS / rel), "--dialect", "scrut", "--no-annotate", "--json",
+                                   str(report)], catch_exceptions=False)
+    doc = json.loads(report.read_text())
+    by: dict[str, list[str]] = {"pass": [], "fail": [], "skip": []}
+    for step in doc["steps"]:
+        if step["id"] not in _NOT_CASES:
+            by["fail" if step["status"] in ("fail", "error") else step["status"]].append(step["id"])
+    assert _counts(by) == CRAM[rel][1], by
+    assert res.exit_code == (1 if CRAM[rel][1][1] else 0)

@@ -19,7 +19,7 @@ SECRET_NAME_RE = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|API_KEY", re.IGNORECA
 
 FRONT_MATTER_KEYS = (
     "shell", "timeout", "cwd", "env", "env_file", "secrets", "requires", "blocking", "strict", "check",
-    "skip_unless", "targets", "fail_fast",
+    "skip_unless", "targets", "fail_fast", "dialect",
 )
 _DURATION_RE = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*$", re.I)
@@ -48,6 +48,22 @@ def parse_duration(value: object) -> float | None:
 MAX_SECONDS = 10_000_000.0
 """Longest timeout accepted (about 4 months): beyond it, as with ``nan`` and ``inf``, the value
 is a typo, and a clock deadline that far out overflows the pty wait."""
+
+
+DIALECT_NAMES = ("runbook", "tesh", "byexample", "ie", "scrut", "cram", "runme", "mdsh")
+"""The dialects a document can be declared in (``--dialect``, front matter ``dialect:``,
+``[tool.runbook] dialect``; docs/dialects.md); ``runbook`` is runbook's own format."""
+
+
+def dialect_name(value: object, what: str, where: str | None = None) -> str:
+    """A declared dialect, checked against :data:`DIALECT_NAMES` (ConfigError, with a
+    did-you-mean, for any other value)."""
+    name = value.strip().lower() if isinstance(value, str) else ""
+    if name in DIALECT_NAMES:
+        return name
+    close = difflib.get_close_matches(name or str(value), DIALECT_NAMES, n=1, cutoff=0.5)
+    raise ConfigError(f"{what}: unknown dialect {value!r}", where=where,
+                      hint=(f"did you mean {close[0]}? " if close else "") + f"known: {', '.join(DIALECT_NAMES)}")
 
 
 def valid_timeout(value: float) -> bool:

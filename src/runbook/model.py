@@ -132,6 +132,11 @@ class StepOptions:
     and the run stops (scrut's ``total_timeout``)."""
     fresh_shell: bool = False
     """Set by a dialect reader only (a tesh session's first step): the step runs in a new shell."""
+    typed: bool = False
+    """Set by a dialect reader only (byexample, which types its examples at an interactive
+    shell's prompt): bash runs the step as typed at its prompt (``eval`` from the prompt, not
+    a sourced file, never in a batch), so an error a POSIX-mode shell exits on only when not
+    interactive (a failed redirection of a special builtin) does not end the shell."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +222,9 @@ class Document:
     """What the parser found, in the order it found it (warnings; errors too when the
     document was parsed for ``runbook check``, see :func:`runbook.parse.markdown.parse_text`)."""
     dialect: str = ""  # the other tool whose syntax was read (docs/dialects.md); "" = runbook's own
+    dialect_from: str = ""
+    """Where the dialect was declared (``--dialect``, ``front matter `dialect```, the project's
+    file); ``""``: detected from the document itself (docs/dialects.md)."""
 
     @property
     def warnings(self) -> tuple[str, ...]:

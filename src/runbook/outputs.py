@@ -34,15 +34,17 @@ def run_status(run: RunResult) -> int:
     return EXIT_FAIL if any(r.status in FAILING for r in run.steps) else EXIT_OK
 
 
-def load_document(path: str, data: bytes | None = None) -> tuple[Source, str, Document]:
+def load_document(path: str, data: bytes | None = None, *, dialect: tuple[str, str] | None = None,
+                  default_dialect: tuple[str, str] | None = None) -> tuple[Source, str, Document]:
     """Read a document (or take its bytes, e.g. standard input's), drop earlier annotations,
-    parse it (errors raise)."""
+    parse it (errors raise); ``dialect`` / ``default_dialect``: a declared dialect
+    (``--dialect``; the project's, which the front matter overrides)."""
     from runbook.parse.markdown import parse_document
     from runbook.write.annotate import strip
 
     src = Source.read(path) if data is None else Source.from_bytes(data, path)
     original = strip(src.text, path)
-    return src, original, parse_document(original, path)
+    return src, original, parse_document(original, path, dialect=dialect, default_dialect=default_dialect)
 
 
 def annotated_path(path: str) -> str:

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from runbook.config import Settings, parse_duration, shell_argv
+from runbook.config import Settings, dialect_name, parse_duration, shell_argv
 from runbook.errors import ConfigError, RunbookError
 
-KEYS = ("paths", "include", "exclude", "timeout", "shell", "strict", "fail_fast", "check", "reports")
+KEYS = ("paths", "include", "exclude", "timeout", "shell", "strict", "fail_fast", "dialect", "check", "reports")
 CHECK_KEYS = ("select", "ignore")
 REPORT_KEYS = ("json", "junit", "html", "summary")
 DEFAULT_INCLUDE = ("*.md",)
@@ -51,6 +51,16 @@ class Project:
     ignore: tuple[str, ...] = ()
     reports: Mapping[str, str] = field(default_factory=dict)
     """``json`` / ``junit`` / ``html`` / ``summary`` -> path (relative to the current folder)."""
+    dialect: str | None = None
+    """``dialect = "byexample"``: the dialect every document is read in unless its front
+    matter or ``--dialect`` says otherwise (docs/dialects.md)."""
+
+    def declared_dialect(self) -> tuple[str, str] | None:
+        """``(name, where it was declared)`` of :attr:`dialect`, for the parser."""
+        if not self.dialect or not self.file:
+            return None
+        name = Path(self.file).name
+        return self.dialect, f"{name} `tool.runbook.dialect`" if name == "pyproject.toml" else f"{name} `dialect`"
 
     def defaults(self) -> Settings:
         """The Settings a document's front matter starts from."""
@@ -165,6 +175,8 @@ def parse(path: Path, table: object, prefix: str) -> Project:
         if key in t and not isinstance(t[key], bool):
             raise ConfigError(f"`{prefix}{key}` must be true or false", where=where(key))
     p = replace(p, strict=t.get("strict"), fail_fast=bool(t.get("fail_fast", False)))
+    if "dialect" in t:
+        p = replace(p, dialect=dialect_name(t["dialect"], f"`{prefix}dialect`", where("dialect")))
     return _sections(p, path, t, prefix, root)
 
 

@@ -12,6 +12,7 @@ import re
 from runbook.model import (
     FAILING,
     WORST_FIRST,
+    Document,
     RunResult,
     Status,
     StepResult,
@@ -20,6 +21,14 @@ from runbook.model import (
 def count(n: int, noun: str) -> str:
     """``1 step``, ``3 steps``: a number and its noun, in the plural when it is not one."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def dialect_said(doc: Document) -> str:
+    """``byexample (detected)``, ``byexample (declared: --dialect)``, ``runbook (declared: …)``;
+    ``""`` for a document read in runbook's own format without a declaration (docs/dialects.md)."""
+    if doc.dialect_from:
+        return f"{doc.dialect or 'runbook'} (declared: {doc.dialect_from})"
+    return f"{doc.dialect} (detected)" if doc.dialect else ""
 
 
 #: Display order: what a reviewer must look at first comes first.

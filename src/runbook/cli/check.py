@@ -7,7 +7,7 @@ from typing import Sequence
 
 import click
 
-from runbook.cli.common import STDIN_NAME, fail
+from runbook.cli.common import STDIN_NAME, declared_of, dialect_option, fail
 from runbook.cli.many import documents_of, project_of
 from runbook.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE, RunbookError
 
@@ -20,7 +20,8 @@ from runbook.errors import EXIT_FAIL, EXIT_OK, EXIT_USAGE, RunbookError
               help="Report only these codes or prefixes (e.g. RB1,RB401; repeatable).")
 @click.option("--ignore", "ignored", multiple=True, metavar="CODES",
               help="Do not report these codes or prefixes (repeatable).")
-def check(docs: Sequence[str], fmt: str, selected: Sequence[str], ignored: Sequence[str]) -> None:
+@dialect_option
+def check(docs: Sequence[str], fmt: str, selected: Sequence[str], ignored: Sequence[str], dialect: str | None) -> None:
     """Lint DOCS without running anything: incomplete steps, unchecked criteria, hazards...
 
     DOCS: files, folders (their *.md), or - for standard input; none: the configured paths.
@@ -35,18 +36,21 @@ def check(docs: Sequence[str], fmt: str, selected: Sequence[str], ignored: Seque
     try:
         chosen = parse_codes(selected or project.select, "--select")
         dropped = parse_codes(ignored or project.ignore, "--ignore")
-        dialects: dict[str, str] = {}
-        findings, errors = check_paths([p for p in paths if p != "-"], chosen, dropped, dialects)
+        dialects: dict[str, tuple[str, str]] = {}
+        declared, default = declared_of({"dialect": dialect, "project": project})
+        findings, errors = check_paths([p for p in paths if p != "-"], chosen, dropped, dialects, declared, default)
         if "-" in paths:
             text = Source.from_bytes(sys.stdin.buffer.read(), STDIN_NAME).text
-            findings += select(check_document(text, STDIN_NAME), chosen, dropped)
+            findings += select(check_document(text, STDIN_NAME, declared, default), chosen, dropped)
     except RunbookError as err:
         fail(err)
     if fmt == "json":
         click.echo(to_json(findings, errors, len(paths), dialects), nl=False)
     else:
-        for path, dialect in dialects.items():
-            click.echo(f"{path}: dialect: {dialect} (read with {dialect}'s rules, docs/dialects.md)")
+        for path, (name, source) in dialects.items():
+            said = "detected" if source == "detected" else f"declared: {source}"
+            rules = "runbook's own rules" if name == "runbook" else f"{name}'s rules"
+            click.echo(f"{path}: dialect: {name} ({said}; read with {rules}, docs/dialects.md)")
         for f in findings:
             click.echo(f.format())
         for _, message in errors:

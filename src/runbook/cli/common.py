@@ -26,13 +26,40 @@ STDIN_NAME = "<stdin>"
 """The path a document read from standard input (``-``) has in messages."""
 
 
-def load(path: str) -> tuple["Source", str, "Document"]:
-    """Read and parse a document; ``-`` reads standard input."""
+def load(path: str, opts: dict[str, Any] | None = None) -> tuple["Source", str, "Document"]:
+    """Read and parse a document; ``-`` reads standard input. ``opts``: the command's
+    options, for the declared dialect (``--dialect``, the project's ``dialect``)."""
     from runbook.outputs import load_document
 
+    dialect, default = declared_of(opts or {})
     if path == "-":
-        return load_document(STDIN_NAME, sys.stdin.buffer.read())
-    return load_document(path)
+        return load_document(STDIN_NAME, sys.stdin.buffer.read(), dialect=dialect, default_dialect=default)
+    return load_document(path, dialect=dialect, default_dialect=default)
+
+
+def declared_of(opts: dict[str, Any]) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+    """The dialect declared by ``--dialect`` and the one of the project's configuration
+    (``opts["project"]``), which a front matter ``dialect:`` overrides (docs/dialects.md)."""
+    project = opts.get("project")
+    return ((opts["dialect"], "--dialect") if opts.get("dialect") else None,
+            project.declared_dialect() if project is not None else None)
+
+
+def _dialect_checked(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from runbook.config import dialect_name
+
+    try:
+        return dialect_name(value, "--dialect") if value is not None else None
+    except RunbookError as err:
+        fail(err)
+
+
+def dialect_option(f: Any) -> Any:
+    """``--dialect NAME``: read every document in NAME's dialect, whatever its syntax says."""
+    return click.option("--dialect", metavar="NAME", callback=_dialect_checked,
+                        help="Read the documents as this tool's: runbook (runbook's own format), tesh, byexample, "
+                             "ie, scrut, cram, runme, mdsh; wins over the front matter's `dialect:`, the project's "
+                             "and what the document's syntax says (docs/dialects.md).")(f)
 
 
 def printable_streams() -> None:
@@ -115,12 +142,21 @@ def run_stoppable(runner: "Runner") -> "RunResult":
 
 
 def no_steps(document: "Document") -> None:
-    """Exit 5 (pytest's "nothing collected"): a run with no step proves nothing, so it is no pass."""
+    """Exit 5 (pytest's "nothing collected"): a run with no step proves nothing, so it is no pass;
+    exit 0 when the document is declared a dialect whose tool passes it (``empty_passes``)."""
+    from runbook.parse.dialects import empty_passes
+
+    if empty_passes(document):
+        click.echo(f"runbook: no steps: {document.path}: nothing to run; {document.dialect} passes such a "
+                   f"document and it is declared {document.dialect}'s ({document.dialect_from}): exit 0", err=True)
+        sys.exit(0)
     what = "the selection matches no step" if document.steps else "the document has no step to run"
+    hint = (f"read as {document.dialect}'s document, only what {document.dialect} runs is a step "
+            "(docs/dialects.md)" if document.dialect else
+            "a step is a fenced block tagged bash, sh, shell, zsh, console, shell-session or "
+            "terminal, or an untagged block of `$ ` commands")
     click.echo(f"runbook: no steps: {document.path}: {what}; nothing was run or written\n"
-               "  hint: a step is a fenced block tagged bash, sh, shell, zsh, console, shell-session or "
-               "terminal, or an untagged block of `$ ` commands; `runbook list` shows what runbook found",
-               err=True)
+               f"  hint: {hint}; `runbook list` shows what runbook found", err=True)
     sys.exit(EXIT_NO_STEPS)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from runbook.cli.common import (
+    dialect_option,
     fail,
     load,
     no_steps,
@@ -36,6 +37,7 @@ from runbook.errors import EXIT_FAIL, EXIT_OK, RunbookError
               help="Write a self-contained HTML report (several documents: an index linking one per document).")
 @click.option("--summary", "summary_path", metavar="PATH", help="Append a Markdown summary (also $GITHUB_STEP_SUMMARY).")
 @session_options
+@dialect_option
 @click.option("--strict", is_flag=True, help="Drift (documented output differs) fails the step.")
 @click.option("-x", "--fail-fast", is_flag=True, help="Stop after the first failing step (teardown still runs).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every step's output, live as it runs.")
@@ -74,7 +76,7 @@ def execute(docs: tuple[str, ...], **opts: Any) -> None:
     try:
         outputs.check()
         trial = Trial.from_opts(doc, opts, outputs)
-        src, original, document = load(doc)
+        src, original, document = load(doc, opts)
         settings = settings_for_run(document, opts, selection=trial.selection(selection_of(opts)))
         planned = build_plan(document, settings.selection, settings.blocking).steps
         trial.prepare(document, original, settings, opts["from_step"])

@@ -7,7 +7,7 @@ from typing import Any, Sequence
 
 import click
 
-from runbook.cli.common import fail, load, selection_of, selection_options
+from runbook.cli.common import dialect_option, fail, load, selection_of, selection_options
 from runbook.cli.many import documents_of, project_of
 from runbook.errors import RunbookError
 
@@ -15,6 +15,7 @@ from runbook.errors import RunbookError
 @click.command("list", short_help="Show the phases and steps runbook reads.")
 @click.argument("docs", nargs=-1, type=click.Path(allow_dash=True))
 @selection_options
+@dialect_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: every step with its lines, commands, expected output and criteria (docs/format.md).")
 def list_cmd(docs: Sequence[str], fmt: str, **opts: Any) -> None:
@@ -25,6 +26,7 @@ def list_cmd(docs: Sequence[str], fmt: str, **opts: Any) -> None:
     project = project_of()
     paths = documents_of(docs, project, stdin=True)
     several = many(docs, project)
+    opts["project"] = project
     listings = [_listing(path, fmt, opts, header=several) for path in paths]
     if fmt == "json" and several:
         click.echo(json.dumps({"documents": [json.loads(t) for t in listings]}, indent=2, ensure_ascii=False))
@@ -37,7 +39,7 @@ def _listing(doc: str, fmt: str, opts: dict[str, Any], *, header: bool) -> str:
     from runbook.run.plan import build_plan
 
     try:
-        _, _, document = load(doc)
+        _, _, document = load(doc, opts)
         settings = config.from_front_matter(document.front_matter, document.path, document.front_matter_lines)
         plan = build_plan(document, selection_of(opts), settings.blocking)
     except RunbookError as err:

@@ -13,6 +13,7 @@ import click
 
 from runbook.cli.common import fail, load, run_stoppable, say_kept, selection_of, settings_for_run, warn
 from runbook.errors import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_NO_STEPS, EXIT_OK, RunbookError, SelectionError
+from runbook.parse.dialects import empty_passes
 
 if TYPE_CHECKING:
     from runbook.config import Settings
@@ -82,7 +83,7 @@ def _load_all(docs: Sequence[str], opts: dict[str, Any]) -> list[_Loaded]:
 
     loaded = []
     for path in docs:
-        src, original, document = load(path)
+        src, original, document = load(path, opts)
         if document.front_matter.get("targets"):
             line = document.front_matter_lines.get("targets")
             raise RunbookError("front matter `targets` runs this document once per target, which works on one "
@@ -130,6 +131,10 @@ def execute_many(docs: Sequence[str], opts: dict[str, Any]) -> NoReturn:
         loaded = _load_all(docs, opts)
     except RunbookError as err:
         fail(err)
+    if all(d.settings is None for d in loaded) and all(empty_passes(d.document) for d in loaded):
+        click.echo(f"runbook: no steps: none of the {len(docs)} documents has a step to run; each is declared a "
+                   "dialect whose tool passes it: exit 0", err=True)
+        sys.exit(EXIT_OK)
     if all(d.settings is None for d in loaded):
         click.echo(f"runbook: no steps: none of the {len(docs)} documents has a step to run; nothing was run or "
                    "written\n  hint: `runbook list DOC` shows what runbook found in a document", err=True)

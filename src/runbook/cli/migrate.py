@@ -12,8 +12,9 @@ DIALECT_CHOICES = ("tesh", "byexample", "ie", "scrut", "cram")
 
 @click.command()
 @click.argument("doc", type=click.Path(dir_okay=False))
-@click.option("--from", "source", type=click.Choice(DIALECT_CHOICES), required=True,
-              help="The tool DOC was written for (docs/dialects.md).")
+@click.option("--from", "--dialect", "source", type=click.Choice(DIALECT_CHOICES), required=True,
+              help="The tool DOC was written for (docs/dialects.md); DOC is read in its dialect, as "
+                   "`execute --dialect` reads it.")
 @click.option("-o", "--output", "out", metavar="PATH",
               help="Where to write the result ('-' for stdout; default: foo.t -> foo.md, foo.md -> foo.runbook.md).")
 def migrate(doc: str, source: str, out: str | None) -> None:

@@ -66,7 +66,7 @@ def _update_one(doc: str, opts: dict[str, Any]) -> int:
     try:
         if opts["in_place"] and out:
             raise RunbookError("--in-place and -o are exclusive", hint="pick one destination")
-        src, original, document = load(doc)
+        src, original, document = load(doc, opts)
         settings = settings_for_run(document, opts, selection=config.Selection(steps=steps))
         if not check_only:
             check_outputs([("-o" if out else "DOC", out or doc)])

@@ -22,7 +22,7 @@ from typing import Iterable, Mapping, Sequence
 from runbook.errors import RunbookError
 from runbook.lint.codes import CODES, Context, Finding
 from runbook.model import Document
-from runbook.parse.dialects import READ
+from runbook.parse.dialects import READ, Declared
 from runbook.parse.markdown import Scan, parse_and_scan
 from runbook.parse.pause import collector_paused
 
@@ -30,32 +30,36 @@ _OWN_RULES = frozenset({"RB301", "RB701"})
 """Parser diagnostics a lint rule reports itself, with more context (where the key is)."""
 
 
-def parse_for_lint(text: str, path: str) -> tuple[Document, Scan, list[Finding]]:
+def parse_for_lint(text: str, path: str, dialect: Declared | None = None,
+                   default: Declared | None = None) -> tuple[Document, Scan, list[Finding]]:
     """Parse ``text`` once; every parser diagnostic (recoverable errors too) as a finding."""
-    doc, sc = parse_and_scan(text, path)
+    doc, sc = parse_and_scan(text, path, dialect=dialect, default_dialect=default)
     return doc, sc, [Finding.of(path, d) for d in doc.diagnostics if d.code not in _OWN_RULES]
 
 
-def check_document(text: str, path: str = "<string>") -> list[Finding]:
+def check_document(text: str, path: str = "<string>", dialect: Declared | None = None,
+                   default: Declared | None = None) -> list[Finding]:
     """Every finding in ``text`` (no BOM, annotations allowed), sorted by position.
 
     Raises :class:`ParseError` when the document cannot be parsed at all.
     """
-    return check_text(text, path)[0]
+    return check_text(text, path, dialect, default)[0]
 
 
-def check_text(text: str, path: str = "<string>") -> tuple[list[Finding], Document]:
-    """:func:`check_document`, and the Document it read (its ``dialect`` is reported too)."""
+def check_text(text: str, path: str = "<string>", dialect: Declared | None = None,
+               default: Declared | None = None) -> tuple[list[Finding], Document]:
+    """:func:`check_document`, and the Document it read (its ``dialect`` is reported too);
+    ``dialect`` / ``default``: the declared dialect (``--dialect``, the project's)."""
     with collector_paused():  # see parse/pause.py: ~20 µs a step at 50,000 steps
-        return _check_text(text, path)
+        return _check_text(text, path, dialect, default)
 
 
-def _check_text(text: str, path: str) -> tuple[list[Finding], Document]:
+def _check_text(text: str, path: str, dialect: Declared | None, default: Declared | None) -> tuple[list[Finding], Document]:
     from runbook.lint.rules_doc import doc_rules
     from runbook.lint.rules_longrun import longrun_rules
     from runbook.lint.rules_steps import step_rules
 
-    doc, sc, found = parse_for_lint(text, path)
+    doc, sc, found = parse_for_lint(text, path, dialect, default)
     ctx = Context(path, doc, sc, tuple(line.rstrip("\r\n") for line in sc.lines))
     if doc.dialect in READ:  # read with another tool's rules (docs/dialects.md): runbook's authoring rules do not apply
         return found, doc
@@ -117,11 +121,13 @@ def summary_line(findings: int, files: int, errors: int = 0) -> str:
 
 
 def to_json(findings: Sequence[Finding], errors: Sequence[tuple[str, str]], checked: int,
-            dialects: Mapping[str, str] | None = None) -> str:
-    """The ``--format json`` document (``dialects``: path -> dialect, for files read as another tool's)."""
+            dialects: Mapping[str, tuple[str, str]] | None = None) -> str:
+    """The ``--format json`` document (``dialects``: path -> dialect, for files read as another
+    tool's or declared; ``dialects_from``: path -> ``detected`` or where it was declared)."""
     files = len({f.path for f in findings})
     return json.dumps({
-        "dialects": dict(dialects or {}),
+        "dialects": {p: name for p, (name, _) in (dialects or {}).items()},
+        "dialects_from": {p: source for p, (_, source) in (dialects or {}).items()},
         "findings": [asdict(f) for f in findings],
         "errors": [{"path": p, "message": m} for p, m in errors],
         "summary": {"files_checked": checked, "files_with_findings": files, "findings": len(findings),
@@ -130,19 +136,21 @@ def to_json(findings: Sequence[Finding], errors: Sequence[tuple[str, str]], chec
 
 
 def check_paths(paths: Sequence[str], selected: Sequence[str] = (), ignored: Sequence[str] = (),
-                dialects: dict[str, str] | None = None) -> tuple[list[Finding], list[tuple[str, str]]]:
+                dialects: dict[str, tuple[str, str]] | None = None, dialect: Declared | None = None,
+                default: Declared | None = None) -> tuple[list[Finding], list[tuple[str, str]]]:
     """``runbook check`` over files: the selected findings, and (path, message) for each file
-    that could not be read or parsed. ``dialects`` receives each file's dialect (when it has one)."""
+    that could not be read or parsed. ``dialects`` receives each file's dialect and where it
+    came from (``detected``, or where it was declared), when it has one or was declared."""
     from runbook.source import Source
 
     findings: list[Finding] = []
     errors: list[tuple[str, str]] = []
     for path in paths:
         try:
-            found, doc = check_text(Source.read(path).text, path)
+            found, doc = check_text(Source.read(path).text, path, dialect, default)
             findings += select(found, selected, ignored)
-            if doc.dialect and dialects is not None:
-                dialects[path] = doc.dialect
+            if (doc.dialect or doc.dialect_from) and dialects is not None:
+                dialects[path] = (doc.dialect or "runbook", doc.dialect_from or "detected")
         except RunbookError as err:
             errors.append((path, str(err)))
     return findings, errors

@@ -12,7 +12,7 @@ its line numbers equal the indexes of :func:`runbook.source.split_lines`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -24,7 +24,7 @@ from runbook.errors import ParseError, where
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
 from runbook.parse.contexts import with_contexts
-from runbook.parse.dialects import detect, is_cram_path, read_cram, read_dialect
+from runbook.parse.dialects import Declared, declared_dialect, detect, is_cram_path, read_cram, read_dialect, read_t_file
 from runbook.parse.drafts import Report
 from runbook.parse.foreground import with_long_running
 from runbook.parse.labfences import lab_fences
@@ -38,7 +38,7 @@ from runbook.parse.unclosed import unclosed_fence
 from runbook.source import Source, split_lines, strip_newline
 
 SETTINGS_KEYS = ("shell", "timeout", "cwd", "env", "env_file", "secrets", "requires",
-                 "blocking", "strict", "check", "skip_unless")
+                 "blocking", "strict", "check", "skip_unless", "dialect")
 """Top-level front-matter keys read as runbook settings when there is no ``runbook:`` key."""
 
 _SYMPTOM = re.compile(r"^(?:symptoms?|issues?|problems?|errors?)(?: messages?)?$")
@@ -322,7 +322,8 @@ def scan(text: str) -> Scan:
 
 
 # -- entry points ---------------------------------------------------------------
-def parse_text(text: str, path: str = "<string>", *, strict: bool = False) -> Document:
+def parse_text(text: str, path: str = "<string>", *, strict: bool = False, dialect: Declared | None = None,
+               default_dialect: Declared | None = None) -> Document:
     """Parse ``text`` (no BOM) in one pass, collecting every diagnostic in ``Document.diagnostics``.
 
     Recoverable errors (an invalid attribute value, a duplicate step id or phase) are
@@ -330,18 +331,23 @@ def parse_text(text: str, path: str = "<string>", *, strict: bool = False) -> Do
     were absent, the later id were unique and the duplicate heading were not a phase.
     ``strict`` raises :class:`ParseError` at the first one instead. Problems nothing can
     recover from (broken front matter, a bad dialog line) always raise.
+
+    ``dialect`` (``--dialect``) wins over the front matter's ``dialect:``, which wins over
+    ``default_dialect`` (the project's), which wins over what the document's syntax says.
     """
-    return parse_and_scan(text, path, strict=strict)[0]
+    return parse_and_scan(text, path, strict=strict, dialect=dialect, default_dialect=default_dialect)[0]
 
 
-def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False) -> tuple[Document, Scan]:
+def parse_and_scan(text: str, path: str = "<string>", *, strict: bool = False, dialect: Declared | None = None,
+                   default_dialect: Declared | None = None) -> tuple[Document, Scan]:
     """:func:`parse_text` and :func:`scan` of ``text`` from one markdown-it pass."""
     with collector_paused():
-        return _parse_and_scan(text, path, strict)
+        return _parse_and_scan(text, path, strict, dialect, default_dialect)
 
 
-def _parse_and_scan(text: str, path: str, strict: bool) -> tuple[Document, Scan]:
-    if is_cram_path(path): return read_cram(blank_annotations(text, path), path), scan("")  # noqa: E701 (not Markdown)
+def _parse_and_scan(text: str, path: str, strict: bool, dialect: Declared | None = None,
+                    default_dialect: Declared | None = None) -> tuple[Document, Scan]:
+    if is_cram_path(path): return read_t_file(blank_annotations(text, path), path, dialect or default_dialect), scan("")  # noqa: E701
     original, raw = text, lab_fences(blank_annotations(text, path))
     text = open_containers(raw)
     lines = split_lines(text)
@@ -349,30 +355,44 @@ def _parse_and_scan(text: str, path: str, strict: bool) -> tuple[Document, Scan]
     front_matter, fm_end = _front_matter(tokens, lines, path)
     fm_tok = tokens[0] if front_matter and tokens[0].type == "front_matter" else None
     fm_lines = _key_lines(fm_tok.content, fm_tok.map[0] + 1) if fm_tok is not None and fm_tok.map else {}
+    declared = declared_dialect(front_matter, fm_lines, path, dialect, default_dialect)
+    if declared is not None and declared[0] == "cram":  # prysk reads any file it is given as a test
+        return replace(read_cram(blank_annotations(original, path), path), dialect_from=declared[1]), scan("")
     blocks = _blocks(tokens, lines)
     _refuse_deep(tokens, path)
     tables = tuple(_table_cells(tokens))
     del tokens, fm_tok  # the token stream is ~1 KB a step: not kept through the passes below
     report = Report(path, lines, strict)
-    for b in blocks:
-        err = unclosed_fence(b, lines, path)
-        if err is not None:  # RB104: an error for a run, a finding for `runbook check`
-            report.error("RB104", b.start, err.message, err.hint or "")
+    _unclosed(blocks, lines, report, path, ie=declared is not None and declared[0] == "ie")
     first = next((b for b in blocks if b.kind == "heading"), None)
     title = first.text if first is not None else Path(path).stem
     title_line, title_end = (first.start, first.end) if first is not None else (None, fm_end or 0)
     phases = build(blocks, lines, report, title, title_line, _blocking(front_matter))
     phases = with_tab_alternatives(with_long_running(with_non_commands(with_contexts(with_prose_claims(
         phases, blocks), lines, "shell" in front_matter), blocks), lines), raw)
+    name, source = declared or (detect(path, blocks, text), "")
     doc = Document(path=path, title=title, title_line=title_line, title_end=title_end, phases=phases,
                    troubleshooting=tuple(_tables(tables)), front_matter=front_matter, front_matter_lines=fm_lines,
-                   diagnostics=tuple(report.found), dialect=detect(path, blocks, text))
+                   diagnostics=tuple(report.found), dialect="" if name == "runbook" else name, dialect_from=source)
     return read_dialect(doc, blocks, lines, _yaml, original), Scan(tuple(lines), tuple(blocks), tables)
 
 
-def parse_document(text: str, path: str = "<string>") -> Document:
+def _unclosed(blocks: Sequence[Block], lines: Sequence[str], report: Report, path: str, *, ie: bool) -> None:
+    """RB104, a fence never closed: an error for a run, a finding for ``runbook check``; a
+    warning when the document is declared Innovation Engine's, which reads it as CommonMark does."""
+    for b in blocks:
+        err = unclosed_fence(b, lines, path)
+        if err is not None and ie:
+            report.warn("RB104", b.start, err.message.replace(" would be read as", " is read as")
+                        + ", as Innovation Engine reads it (dialect ie declared)")
+        elif err is not None:
+            report.error("RB104", b.start, err.message, err.hint or "")
+
+
+def parse_document(text: str, path: str = "<string>", *, dialect: Declared | None = None,
+                   default_dialect: Declared | None = None) -> Document:
     """Parse ``text`` (no BOM) into a Document; raises :class:`ParseError` with ``path:line``."""
-    return parse_text(text, path, strict=True)
+    return parse_text(text, path, strict=True, dialect=dialect, default_dialect=default_dialect)
 
 
 def parse_file(path: str) -> Document:

@@ -14,7 +14,7 @@ from typing import Any, Collection
 from runbook.judge.criteria import clause_summary
 from runbook.model import Command, Criterion, Document, Expected, Step
 from runbook.run.plan import Plan
-from runbook.wording import count
+from runbook.wording import count, dialect_said
 
 LISTING_SCHEMA = "runbook-list/1"
 
@@ -66,7 +66,8 @@ def to_listing(document: Document, planned: Collection[str], blocking: Collectio
         "schema": LISTING_SCHEMA,
         "document": document.path,
         "title": document.title,
-        "dialect": document.dialect or None,
+        "dialect": document.dialect or ("runbook" if document.dialect_from else None),
+        "dialect_from": document.dialect_from or ("detected" if document.dialect else None),
         "phases": [{"id": p.id, "title": p.title, "blocking": p.id in blocking,
                     "steps": [s.id for s in p.steps]} for p in document.phases],
         "steps": [_step(s, s.id in planned) for s in document.steps],
@@ -105,7 +106,7 @@ def to_listing_text(document: Document, plan: Plan) -> str:
     """``runbook list``: phases, steps (``*``: the selection runs it), commands, expected
     output and the parsed form of every criterion clause."""
     planned = {s.id for s in plan.steps}
-    out: list[str] = [f"dialect: {document.dialect}"] if document.dialect else []
+    out: list[str] = [f"dialect: {dialect_said(document)}"] if dialect_said(document) else []
     for phase in document.phases:
         flag = " [blocking]" if phase.id in plan.blocking else ""
         out.append(f"phase {phase.id}: {phase.title}{flag}")

@@ -19,7 +19,7 @@ from runbook.model import EMOJI, FAILING, STATUS_KEYS, Document, RunResult, Stat
 from runbook.report.live_output import LiveOutput, may_set_secret
 from runbook.run.plan import Plan
 from runbook.run.resume import FROM_NOTE
-from runbook.wording import count
+from runbook.wording import count, dialect_said
 
 if TYPE_CHECKING:
     from rich.live import Live
@@ -94,7 +94,7 @@ class TerminalReporter:
     # observer hooks ---------------------------------------------------------
     def run_started(self, doc: Document, plan: Plan) -> None:
         if not self.quiet:
-            dialect = f" · dialect: {doc.dialect}" if doc.dialect else ""
+            dialect = f" · dialect: {dialect_said(doc)}" if dialect_said(doc) else ""
             self.console.print(Text(f"runbook · {doc.path} · {count(len(plan.steps), 'step')}{dialect}", style="bold"))
 
     def step_started(self, step: Step, attempt: int) -> None:

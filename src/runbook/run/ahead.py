@@ -154,9 +154,11 @@ def _may_skip(observer: object) -> bool:
 
 
 def _stops(step: Step) -> bool:
-    """Whether the step's verdict may stop later steps or it needs its own shell (the
-    dialects' ``fail_fast``, ``error_stops``, ``exit_stops``, ``skip_document_exit``,
-    ``run_budget_s``, ``fresh_shell``: ``run.stops``, ``run.shells``)."""
+    """Whether the step's verdict may stop later steps or it needs its own shell or the
+    shell's prompt (the dialects' ``fail_fast``, ``error_stops``, ``exit_stops``,
+    ``skip_document_exit``, ``run_budget_s``, ``fresh_shell``: ``run.stops``, ``run.shells``;
+    ``typed``)."""
     o = step.options
-    return (o.fail_fast or o.error_stops or o.exit_stops or o.fresh_shell or o.skip_document_exit is not None
+    return (o.fail_fast or o.error_stops or o.exit_stops or o.fresh_shell or o.typed
+            or o.skip_document_exit is not None
             or o.run_budget_s is not None)

@@ -15,6 +15,9 @@ byexample 11 (``modules/clipboard.py``, ``modules/cond.py``, ``executor.py``), f
   document (``UnknownConditionTag``).
 * ``+fail-fast``: once an example with it has run while the document has a failure, every
   later example is skipped (one marked ``-skip`` still runs).
+* What an example printed is judged (and captured) as byexample's default ``dumb`` terminal
+  gives it (``runner.py``, ``_emulate_dumb_terminal``): every tab expanded to the next
+  multiple of 8 columns (``expandtabs(8)``, the column counted from each line's start).
 
 The other dialects carry nothing (:class:`Carry`).
 """
@@ -24,32 +27,25 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import cached_property
+from typing import Callable
 
-from runbook.model import Command, Document, Status, Step, StepResult
+from runbook.judge.verdict import CommandRun
+from runbook.model import Command, Document, Execution, Status, Step, StepResult
 from runbook.parse.dialects.byexample import judgement, step_options, tags_regex
+from runbook.run.carry import Carry
+from runbook.run.scrut_cases import Query, ScrutCases
+
+__all__ = ["Carry", "CarriedSteps", "Clipboard", "captures", "carry_for", "paste"]
 
 _PASTE = re.compile(r"<((?:\w|-|\.)+)>")
 """byexample's ``PASTE_RE``: what ``+paste`` replaces in the code."""
 
 
-class Carry:
-    """Nothing flows from one step to the next (every dialect but byexample)."""
-
-    def flows_into(self, step: Step) -> bool:
-        """Whether the run may change ``step`` before it runs (then it is never sent ahead)."""
-        return False
-
-    def before(self, step: Step) -> tuple[Step, StepResult | None]:
-        """The step to run (rewritten), or the result that stands for it (it does not run)."""
-        return step, None
-
-    def after(self, step: Step, result: StepResult) -> StepResult:
-        """Learn from a step's result; the result as the run reports it."""
-        return result
-
-
-def carry_for(doc: Document) -> Carry:
-    """What the document's steps carry to the next at run time."""
+def carry_for(doc: Document, query: Query | None = None, mask: Callable[[str], str] = str) -> Carry:
+    """What the document's steps carry to the next at run time (scrut's: the cases judged
+    after they ran, which ask the shell with ``query``)."""
+    if doc.dialect == "scrut" and query is not None:
+        return ScrutCases(query, mask)
     return Clipboard() if doc.dialect == "byexample" else Carry()
 
 
@@ -60,7 +56,10 @@ class CarriedSteps:
 
     @cached_property
     def _carry(self) -> Carry:
-        return carry_for(self.doc)
+        return carry_for(self.doc, self._query, getattr(self, "masker", str))
+
+    def _query(self, script: str, room: int) -> str:
+        raise NotImplementedError
 
     def _flows_into(self, step: Step) -> bool:
         return self._carry.flows_into(step)
@@ -104,6 +103,11 @@ class Clipboard(Carry):
             self.values.update(captures(raw, result.command_outputs[0], "norm-ws" in opts))
         return result
 
+    def seen(self, step: Step, runs: list[CommandRun]) -> list[CommandRun]:
+        if "byexample-expected" not in step.attrs:
+            return runs
+        return [CommandRun(r.command, dumb_terminal(r.execution)) for r in runs]
+
     def _expected(self, step: Step, opts: dict[str, str]) -> str:
         raw = step.attrs["byexample-expected"]
         return paste(raw, self.values) if "paste" in opts and opts["paste"] != "-" else raw
@@ -132,6 +136,15 @@ class Clipboard(Carry):
         expected, criteria = judgement(self._expected(step, opts), opts, step.span.start,
                                        cmd.expected.span if cmd.expected is not None else None)
         return replace(step, commands=(Command(code, cmd.line, expected),), criteria=criteria), None
+
+
+def dumb_terminal(ex: Execution) -> Execution:
+    """``ex`` with its output as byexample's ``dumb`` terminal shows it: tabs expanded to
+    8 columns (runbook has already folded CR/CRLF and byexample ignores trailing blanks)."""
+    if "\t" not in ex.output.text:
+        return ex
+    text = "\n".join(line.expandtabs(8) for line in ex.output.text.split("\n"))
+    return replace(ex, output=replace(ex.output, text=text))
 
 
 def paste(text: str, values: dict[str, str], missing: list[str] | None = None) -> str:

@@ -33,9 +33,11 @@ class Session(Protocol):
     def run(self, code: str, *, timeout: float, errexit: bool = True, needles: Sequence[str] = (),
             interactive: bool = False, dialog: Sequence[tuple[str, str]] = (),
             on_output: Callable[[str], None] | None = None, output_cap: int | None = None,
-            ask: Ask | None = None) -> Execution:
+            ask: Ask | None = None, typed: bool = False) -> Execution:
         """Run ``code`` as one step: its output, exit status, timeout or death of the shell;
-        ``ask`` is a script to run right after it, whose output goes to ``answer``."""
+        ``ask`` is a script to run right after it, whose output goes to ``answer``; ``typed``:
+        run it as typed at the shell's prompt (``StepOptions.typed``; the runner passes it
+        only when it is set, so a session without it still runs every other step)."""
 
     def run_background(self, code: str, log_path: str) -> int:
         """Start ``code`` detached with its output in ``log_path``; return its pid."""

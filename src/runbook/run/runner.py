@@ -292,6 +292,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
             ex = self._session.run(
                 cmd.text, timeout=remaining, errexit=errexit, needles=wanted,
                 interactive=step.options.interactive, dialog=self._dialog(step),
+                **({"typed": True} if step.options.typed else {}),
                 on_output=on_output, output_cap=output_cap_for(cmd, self.settings.output_cap), ask=ask)
             runs.append(CommandRun(cmd, ex))
             if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
@@ -335,6 +336,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
         return None if ex.timed_out else ex.exit_code
 
     def _judge(self, step: Step, runs: list[CommandRun], attempts: int, duration: float) -> StepResult:
+        runs = self._carry.seen(step, runs)
         output = merged_output(runs)
         last = runs[-1].execution if runs else None
         verdict = judge(step, runs, strict=self.settings.strict, run_command=self._run_command)

@@ -252,18 +252,19 @@ class PexpectSession(Batch):
     def run(self, code: str, *, timeout: float, errexit: bool = True, needles: Sequence[str] = (),
             interactive: bool = False, dialog: Sequence[tuple[str, str]] = (),
             on_output: Callable[[str], None] | None = None, output_cap: int | None = None,
-            ask: Ask | None = None) -> Execution:
+            ask: Ask | None = None, typed: bool = False) -> Execution:
         """Run ``code`` as one step in the persistent shell and report what happened.
 
         ``output_cap`` overrides the configured cap for this step (a step whose
-        expected output is larger must keep all of it to be compared); ``ask``: see ``Session``."""
+        expected output is larger must keep all of it to be compared); ``ask``: see ``Session``;
+        ``typed``: bash runs it as typed at its prompt (``StepOptions.typed``), never batched."""
         self._ensure_shell()
         assert self._child is not None and self._dir is not None
         self.answer = self._answer = None
         self._interrupted = self._interrupted and bool(self._lines)  # Ctrl-C while bash runs ahead
         self._running = True
         try:
-            queued = self._batched(code, timeout, errexit, not (interactive or dialog), needles, on_output,
+            queued = self._batched(code, timeout, errexit, not (interactive or dialog or typed), needles, on_output,
                                    output_cap, ask)
             if queued is not None:
                 return queued
@@ -275,7 +276,8 @@ class PexpectSession(Batch):
             nonce = secrets.token_hex(8)
             capture = OutputCapture(output_cap or self.config.output_cap, needles, fold_crlf=self._fold)
             path = os.path.join(self._dir, "step.sh")
-            self._child.send(self._prepare(code, path, nonce, errexit=errexit, interactive=interactive, ask=ask))
+            self._child.send(self._prepare(code, path, nonce, errexit=errexit, interactive=interactive, ask=ask,
+                                           typed=typed))
             talk = Dialog(dialog) if interactive and dialog else None
             status, rc = self._read([nonce], t0 + timeout, capture, talk, on_output, watch=True)
             return self._finish_step(status, rc, t0, timeout, nonce, capture, since, errexit, ask)
@@ -331,7 +333,8 @@ class PexpectSession(Batch):
         return pid
 
     def _prepare(self, code: str, path: str, nonce: str, *, errexit: bool = False,
-                 interactive: bool = False, background: str | None = None, ask: Ask | None = None) -> bytes:
+                 interactive: bool = False, background: str | None = None, ask: Ask | None = None,
+                 typed: bool = False) -> bytes:
         if not code.endswith("\n"):
             code += "\n"
         state = self._bash
@@ -352,7 +355,7 @@ class PexpectSession(Batch):
             else:
                 line = bash_step_line(nonce, state.sid, path, prelude=state.line_prelude(),
                                       stdin_null=not interactive, traps=state.traps_path,
-                                      mode=state.post_mode(), ask=self._asking(nonce, ask))
+                                      mode=state.post_mode(), ask=self._asking(nonce, ask), typed=typed)
         elif background is not None:
             line = background_line(nonce, path, shlex.quote(background), disown=self._zsh)
         else:

@@ -194,11 +194,16 @@ def _asked(nonce: str, sid: str, ask: str) -> str:
 
 
 def bash_step_line(nonce: str, sid: str, path: str, *, prelude: str, stdin_null: bool,
-                   traps: str | None = None, mode: str = NO_TRAPS, ask: str = "") -> str:
+                   traps: str | None = None, mode: str = NO_TRAPS, ask: str = "", typed: bool = False) -> str:
     r"""Source the step file (``path`` already quoted) with ``\builtin .`` (a function
-    named ``.`` is not called) after ``prelude`` (posix mode, aliases back on), then the post."""
+    named ``.`` is not called) after ``prelude`` (posix mode, aliases back on), then the post.
+
+    ``typed``: ``\builtin eval`` of the file's text instead, so bash runs it as typed at its
+    prompt: a sourced file is not interactive, and a POSIX-mode bash exits on a failed
+    special builtin (``exec {fd}>&-``) there, but not at its prompt (byexample's shell)."""
     stdin = " </dev/null" if stdin_null else ""
-    return f"{prelude}\\builtin . {path}{stdin}; {bash_post(nonce, sid, traps=traps, mode=mode, ask=ask)}\n"
+    run = f'\\builtin eval "$(< {path})"' if typed else f"\\builtin . {path}"
+    return f"{prelude}{run}{stdin}; {bash_post(nonce, sid, traps=traps, mode=mode, ask=ask)}\n"
 
 
 def batch_guard(sid: str, token: str, expected: str, mark: str) -> str:

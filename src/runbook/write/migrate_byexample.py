@@ -112,7 +112,7 @@ def _front_matter(out: list[str], path: str, fail_fast: bool) -> list[str]:
 
 def from_byexample(text: str, path: str) -> str:
     """The Markdown document equivalent to the byexample document ``text`` (at ``path``)."""
-    doc = parse_text(text, path)
+    doc = parse_text(text, path, dialect=("byexample", "--from"))
     examples = [s for s in doc.steps if "byexample-expected" in s.attrs]
     if doc.dialect != "byexample" or not examples:
         raise RunbookError(f"{path} is not read as a byexample document (no `byexample:` comment or no $ example)",

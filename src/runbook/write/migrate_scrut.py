@@ -15,7 +15,7 @@ would run are marked ``norun`` (scrut runs none of them). Each case becomes:
 
 A front matter gives scrut's environment and a ``setup`` / ``teardown`` pair its fresh
 working folder. What runbook's format cannot say is refused (exit 2, path:line):
-``detached``, ``fail_fast``, ``skip_document_code``, ``keep_crlf: true``, ``total_timeout``,
+``detached``, ``fail_fast``, ``skip_document_code``, ``keep_crlf: true``, ``total_timeout``, ``interpolated``, ``mode: jsonschema``,
 ``prepend`` / ``append``, the keys the reader does not read either, a command that exits 80
 (scrut skips the document) or leaves a process in the background (scrut waits for what
 holds its output), and ``(no-eol)``. Not kept (runbook's own rules): trailing whitespace
@@ -37,6 +37,8 @@ from runbook.parse.markdown import _yaml as load_yaml
 from runbook.source import split_lines
 
 _REFUSED = ("detached", "fail_fast", "skip_document_code", "total_timeout")
+_RUN_JUDGED: dict[str, object] = {"interpolated": True, "mode": "jsonschema"}
+"""Judged after the case ran (``run/scrut_cases.py``): runbook's own format cannot say them."""
 _UNSAYABLE = ((r"(?<![&>|])&(?![&>])", "a command left in the background (scrut waits for what holds its output)"),
               (r"\bexit\s+80\b", "a command that exits 80 (scrut skips the whole document)"),
               (r"(?m)\(no-eol\)$", "`(no-eol)` (runbook's output form ignores a final newline)"))
@@ -86,6 +88,14 @@ def _expectations(expected: Sequence[str], want: int) -> list[str]:
     return [f"PASS if: exit code is {want} and output matches `{regex}`"]
 
 
+def _refused(cfg: dict[str, object], text: str, expected: Sequence[str]) -> str | None:
+    """What of a case runbook's own format cannot say (None: it can say it all)."""
+    return next((f"`{k}`" for k in cfg if k in _REFUSED or k in _RUN_JUDGED and cfg[k] == _RUN_JUDGED[k]
+                 or k == "keep_crlf" and cfg[k] is True), None) or (
+        f"`{unread_key(cfg)}`" if unread_key(cfg) else None) or next((why for rule, why in _UNSAYABLE if re.search(
+            rule, text if why.startswith("a command") else "\n".join(expected))), None)
+
+
 def _case(raw: Sequence[str], info: str, path: str, line: int, defaults: dict[str, object]) -> list[str]:
     parts = split_case(raw)
     if parts is None:
@@ -93,9 +103,7 @@ def _case(raw: Sequence[str], info: str, path: str, line: int, defaults: dict[st
     _, config, code, expected, want = parts
     cfg = case_config(info, config, defaults, path, load_yaml)
     text = "\n".join(code)
-    bad = next((f"`{k}`" for k in cfg if k in _REFUSED or k == "keep_crlf" and cfg[k] is True), None) or (
-        f"`{unread_key(cfg)}`" if unread_key(cfg) else None) or next((why for rule, why in _UNSAYABLE if re.search(
-            rule, text if why.startswith("a command") else "\n".join(expected))), None)
+    bad = _refused(cfg, text, expected)
     if bad:
         raise RunbookError(f"scrut case uses {bad}, which runbook's own format cannot say", where=where(path, line),
                            hint="keep running the document as it is: runbook reads it as scrut")

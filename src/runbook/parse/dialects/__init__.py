@@ -1,6 +1,7 @@
 """Dialects: the executable-document formats of other tools runbook recognises and reads.
 
-A document says which tool it was written for by its own syntax, never by a flag:
+A document says which tool it was written for by its own syntax (unless it is declared:
+``--dialect``, front matter ``dialect:``, ``[tool.runbook] dialect``, :func:`declared_dialect`):
 its file extension (cram / prysk ``.t``), its fence info strings (```` ```scrut ````,
 ``tesh-session=``, ``azurecli``, Runme's ``{name=… excludeFromRunAll=…}``) and its
 comments (``# byexample: +skip``, ``<!-- expected_similarity=0.8 -->``, mdsh's
@@ -12,20 +13,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Sequence
+from typing import Mapping, Sequence
 
+from runbook.config import dialect_name
+from runbook.errors import where
 from runbook.model import Document, Phase
 from runbook.parse.blocks import Block
 from runbook.parse.dialects.byexample import read_byexample
-from runbook.parse.dialects.cram import fence_steps, is_cram_path, read_cram
+from runbook.parse.dialects.cram import fence_steps, is_cram_path
+from runbook.parse.dialects.cram import read_cram as read_prysk
 from runbook.parse.dialects.ie import read_ie
 from runbook.parse.dialects.mdsh import read_mdsh
 from runbook.parse.dialects.runme import read_runme
 from runbook.parse.dialects.scrut import read_scrut
 from runbook.parse.dialects.scrut_config import YamlLoader
+from runbook.parse.dialects.scrut_cram import is_scrut_cram, read_scrut_cram, t_file_dialect
 from runbook.parse.dialects.tesh import read_tesh
 
-__all__ = ["DIALECTS", "READ", "detect", "is_cram_path", "read_cram", "read_dialect"]
+__all__ = ["DIALECTS", "EMPTY_PASSES", "READ", "Declared", "empty_passes", "declared_dialect", "detect", "is_cram_path", "read_cram", "read_dialect",
+           "read_t_file"]
 
 DIALECTS = ("cram", "scrut", "tesh", "byexample", "ie", "runme", "mdsh")
 """Every dialect name :func:`detect` can return, in the order it tests them."""
@@ -54,6 +60,13 @@ _RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteracti
                     r"|\bname\s*=|\bcwd\s*=|terminalRows|closeTerminalOnSuccess|promptEnv)")
 
 
+def read_cram(text: str, path: str, dialect: str = "") -> Document:
+    """A ``.t`` file: scrut's when one of its lines says so (``scrut_cram.py``) or ``dialect`` is
+    declared ``scrut``, else prysk's."""
+    scrut = dialect == "scrut" or (not dialect and is_scrut_cram(text))
+    return read_scrut_cram(text, path) if scrut else read_prysk(text, path)
+
+
 def _lang(info: str) -> str:
     words = info.strip().split(None, 1)
     return words[0].strip("{}").lower() if words else ""
@@ -67,6 +80,42 @@ def _ie_similarity_only(langs: set[str], text: str) -> bool:
         and not _RUNBOOK_OWN.search(text)
 
 
+EMPTY_PASSES = frozenset({"tesh", "byexample", "ie", "mdsh"})
+"""The dialects whose tool passes a document with nothing to run in it (tesh, byexample,
+``ie test``, ``mdsh --frozen``): declared, such a document exits 0 as there, not 5."""
+
+
+def empty_passes(doc: Document) -> bool:
+    """Whether ``doc``, with no step at all, passes: its dialect is declared and its tool
+    passes an empty document. Detected or not, runbook's own rule stays: no step, exit 5."""
+    return bool(doc.dialect_from) and doc.dialect in EMPTY_PASSES and not doc.steps
+
+
+Declared = tuple[str, str]
+"""A declared dialect: ``(name, where it was declared)``; ``runbook`` is runbook's own format."""
+
+
+def read_t_file(text: str, path: str, declared: Declared | None) -> Document:
+    """A ``.t`` file: cram's, or scrut's when it says so or scrut is declared (``--dialect
+    scrut``, as ``scrut test FILE.t`` reads it); any other declaration leaves it cram's."""
+    if declared is not None and declared[0] == "scrut":
+        return replace(read_cram(text, path, "scrut"), dialect_from=declared[1])
+    return read_cram(text, path)
+
+
+def declared_dialect(front_matter: Mapping[str, object], fm_lines: Mapping[str, int], path: str,
+                     dialect: Declared | None, default: Declared | None) -> Declared | None:
+    """The dialect a document is declared in (``None``: :func:`detect` it): ``dialect``
+    (``--dialect``), else the front matter's ``dialect:``, else ``default`` (the project's
+    ``dialect``); an unknown name is a ConfigError naming where it was given."""
+    if dialect is None and "dialect" in front_matter:
+        line = fm_lines.get("dialect")
+        dialect = (dialect_name(front_matter["dialect"], "front matter `dialect`",
+                                where(path, line if line is not None else 0)), "front matter `dialect`")
+    found = dialect or default
+    return (dialect_name(found[0], found[1]), found[1]) if found else None
+
+
 def detect(path: str, blocks: Sequence[Block], text: str) -> str:
     """The dialect of a document (``""``: runbook's own), from its path, fence info strings and text.
 
@@ -74,7 +123,7 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
     dialect only.
     """
     if is_cram_path(path):
-        return "cram"
+        return t_file_dialect(text)
     infos = [b.info for b in blocks if b.kind == "fence" and b.info.strip()]
     langs = {_lang(i) for i in infos}
     if "scrut" in langs or _SCRUT_INCLUDE.match(text):

@@ -21,6 +21,11 @@ What byexample does (``modules/shell.py``, ``modules/delimiters.py``, ``parser.p
   ``+input`` / ``+type`` need byexample's terminal driving: such an example is skipped,
   with that reason, never run differently.
 
+byexample types each example at an interactive bash's prompt: each step is ``typed``
+(``StepOptions.typed``), so a failing special builtin does not end the POSIX-mode shell,
+and its output is judged with tabs expanded, as byexample's dumb terminal shows it
+(:func:`runbook.run.clipboard.dumb_terminal`).
+
 Each example becomes one step (the block's step id, ``.1``, ``.2`` … when a block holds
 several); blocks byexample would not read (a ``bash`` block without ``$`` prompts) do
 not run. Expected lines are written in runbook's own line patterns (`` (re)`` lines,
@@ -244,7 +249,7 @@ def _step(ex: Example, sid: str, base: Step | None, block: Block, prefix: str, t
                 lang=base.lang if base else "byexample", span=Span(ex.line, ex.end), end=block.end,
                 prefix=prefix, commands=(Command("\n".join(ex.code), ex.line, expected),), transcript=True,
                 criteria=criteria, attrs=_attrs(ex), skip_reason=_skip(ex.options, ex.code), placeholders=(),
-                options=StepOptions(errexit=False, timeout_s=_timeout(ex.options)))
+                options=StepOptions(errexit=False, timeout_s=_timeout(ex.options), typed=True))
 
 
 def _attrs(ex: Example) -> dict[str, str]:

@@ -21,7 +21,9 @@ inline-configuration):
 * Per test case configuration (YAML), in the fence (```` ```scrut {timeout: 10s} ````) or
   in ``%`` lines, and the document's front matter (``defaults``, ``total_timeout``,
   ``prepend``, ``append``): see :mod:`runbook.parse.dialects.scrut_config`; a case with a
-  key runbook does not read is skipped, with that reason. A timeout ends the document,
+  key runbook does not read is skipped, with that reason; ``interpolated`` and ``mode:
+  jsonschema`` cases are judged after they ran (:mod:`runbook.parse.dialects.scrut_schema`).
+  scrut's own ``.t`` files: :mod:`runbook.parse.dialects.scrut_cram`. A timeout ends the document,
   ``fail_fast`` too, and exit ``skip_document_code`` (80) skips it (``run/stops.py``).
 
 The whole expectation becomes one anchored regular expression over the output (the
@@ -35,12 +37,13 @@ import os
 import re
 import shlex
 from dataclasses import replace
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from runbook.model import Clause, ClauseKind, Command, Criterion, Document, Phase, Span, Step, StepOptions
 from runbook.parse.blocks import Block
 from runbook.parse.dialects.cram import NO_EOL
 from runbook.parse.dialects.scrut_config import YamlLoader, case_config, front_matter, included, prelude, seconds, unread_key
+from runbook.parse.dialects.scrut_schema import run_judged
 
 _MOD = re.compile(r"^(?P<body>.*?) \((?P<kind>equal|eq|no-eol|escaped|esc|glob|gl|regex|re)?(?P<q>[?*+])?\)$")
 _EXIT = re.compile(r"\[(\d+)\]")
@@ -65,31 +68,98 @@ def _glob(text: str) -> str:
     return "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text)
 
 
-def line_regex(line: str) -> str:
-    """One scrut expectation as a regex over its line(s), newline included."""
+_KIND = {"equal": "equal", "eq": "equal", "no-eol": "no-eol", "escaped": "escaped", "esc": "escaped",
+         "glob": "glob", "gl": "glob", "regex": "regex", "re": "regex"}
+
+
+def parse_line(line: str) -> tuple[str, str, str]:
+    """(expression, kind, quantifier) of one expectation line, as scrut's ExpectationMaker reads it."""
     m = _MOD.match(line)
     if not m or (m.group("kind") is None and m.group("q") is None):
-        return re.escape(line) + r"(?:\n|\Z)"
-    body, kind, q = m.group("body"), m.group("kind") or "equal", m.group("q") or ""
-    if kind in ("glob", "gl"):
-        esc = re.match(r"^(.*) \((?:escaped|esc)\)$", body)
-        piece = _glob(_unescape(esc.group(1)) if esc else body)
-    elif kind in ("regex", "re"):  # scrut searches the line with ^BODY$ (written around the text, ungrouped)
-        piece = f"(?=[^\\n]*?(?:^{body}$))[^\\n]*"
-    elif kind in ("escaped", "esc"):
-        piece = re.escape(_unescape(body))
-    elif kind == "no-eol":
-        piece = re.escape(body) + "\n" + re.escape(NO_EOL)
-    else:
-        piece = re.escape(body)
-    if kind not in ("equal", "eq", "no-eol"):  # scrut's glob, regex and escaped rules ignore the newline
+        return line, "equal", ""
+    return m.group("body"), _KIND[m.group("kind") or "equal"], m.group("q") or ""
+
+
+def _escaped_glob(expression: str) -> str:
+    """A glob's pattern: ``X (escaped)`` decoded first (scrut's ``expression_as_escaped``)."""
+    esc = re.match(r"^(.*) \((?:escaped|esc)\)$", expression)
+    return _unescape(esc.group(1)) if esc else expression
+
+
+def unmade(expression: str, kind: str) -> str:
+    """The expression scrut's rule gives back (``Rule::unmake``): what interpolation works on."""
+    if kind == "glob":
+        return _escaped_glob(expression)
+    if kind == "escaped":
+        return _unescape(expression.removesuffix(" (no-eol)"))
+    return expression
+
+
+def _piece(expression: str, kind: str) -> str:
+    """The regex of one line's text (scrut's ``Rule::make``), without its newline."""
+    if kind == "glob":
+        return _glob(_escaped_glob(expression))
+    if kind == "regex":  # scrut searches the line with ^BODY$ (written around the text, ungrouped)
+        return f"(?=[^\\n]*?(?:^{expression}$))[^\\n]*"
+    if kind == "escaped":
+        return re.escape(_unescape(expression.removesuffix(" (no-eol)")))
+    if kind == "no-eol":
+        return re.escape(expression) + "\n" + re.escape(NO_EOL)
+    return re.escape(expression)
+
+
+def made_regex(expression: str, kind: str, q: str) -> str:
+    """One expectation as a regex over its line(s), newline included."""
+    piece = _piece(expression, kind)
+    if kind not in ("equal", "no-eol"):  # scrut's glob, regex and escaped rules ignore the newline
         piece = f"(?:{piece})(?:\\n{re.escape(NO_EOL)})?"
     return f"(?:(?:{piece})(?:\\n|\\Z)){q}"
+
+
+def line_regex(line: str) -> str:
+    """One scrut expectation line as a regex over its line(s), newline included."""
+    expression, kind, q = parse_line(line)
+    if kind == "equal" and not q and expression == line:
+        return re.escape(line) + r"(?:\n|\Z)"
+    return made_regex(expression, kind, q)
 
 
 def expectation_regex(lines: Sequence[str]) -> str:
     """The whole expected output as one anchored regular expression."""
     return r"\A" + "".join(line_regex(x) for x in lines) + r"\Z"
+
+
+_VAR = re.compile(r"\$(\$|\{([A-Za-z0-9]+)\}|([A-Za-z0-9_]+))")
+"""scrut's ``interpolate_str``: ``$$``, ``${VAR}`` (letters and digits only) and ``$VAR``."""
+
+
+def interpolate(text: str, env: Mapping[str, str]) -> str:
+    """``text`` with ``$VAR`` / ``${VAR}`` of ``env`` filled, ``$$`` made ``$``; unknown names stay."""
+    return _VAR.sub(lambda m: "$" if m.group(1) == "$" else env.get(m.group(2) or m.group(3), m.group(0)), text)
+
+
+def referenced(lines: Sequence[str]) -> set[str]:
+    """The variable names the expectation lines would interpolate."""
+    return {m.group(2) or m.group(3) for x in lines for m in _VAR.finditer(x) if m.group(1) != "$"}
+
+
+def interpolated_regex(lines: Sequence[str], env: Mapping[str, str]) -> str | None:
+    """:func:`expectation_regex` of a case with ``interpolated: true``: each line's expression
+    (as its rule gives it back) interpolated from ``env``, the case's exported environment
+    after it ran, and made again with its kind (scrut's ``interpolate_expectation``). None
+    when a value put in holds a newline: scrut matches line by line, runbook cannot say."""
+    out = []
+    for line in lines:
+        expression, kind, q = parse_line(line)
+        before = unmade(expression, kind)
+        after = interpolate(before, env)
+        if after == before:
+            out.append(line_regex(line))
+            continue
+        if after.count("\n") != before.count("\n"):
+            return None
+        out.append(made_regex(after, kind, q))
+    return r"\A" + "".join(out) + r"\Z"
 
 
 def split_case(lines: Sequence[str]) -> tuple[int, list[str], list[str], list[str], int] | None:
@@ -117,6 +187,22 @@ _STREAMS = {"stdout": ('>"$__rb_p.1" 2>"$__rb_p.2"', True), "combined": ('>"$__r
             "stderr": ('2>"$__rb_p.1" >"$__rb_p.2"', True)}
 
 
+ENV_FILE = '"$RUNBOOK_SCRUT_ROOT/env"'
+"""Where an ``interpolated`` case leaves its exported environment (``env -0``, as scrut's
+state does), for the run to read after it (``run/scrut_cases.py``)."""
+CONTROL = "\\ The output holds terminal control bytes (runbook)"
+"""The line a ``mode: jsonschema`` case prints after output holding ESC, BEL or a lone CR:
+runbook cleans those from the output it judges, scrut parses them raw."""
+
+
+def _control_check(keep_crlf: bool) -> str:
+    """Prints :data:`CONTROL` when the compared output holds a byte runbook's cleaning changes
+    (ESC, BEL, NUL, a CR not ending a line; any CR with ``keep_crlf``)."""
+    raw = 'cat "$__rb_p.out"' if keep_crlf else "sed 's/\\r$//' \"$__rb_p.out\""
+    return (f"[ \"$({raw} | LC_ALL=C tr -dc '\\033\\007\\r\\000' | wc -c)\" -gt 0 ] && "
+            f"printf '%s\\n' {shlex.quote(CONTROL)}")
+
+
 def _command(code: Sequence[str], cfg: dict[str, object], where: str) -> str:
     """The case's shell code. Like scrut, the case ends when every process holding its standard
     output or error has let go (a ``sleep 5 &`` is waited for, a redirected one is not): the
@@ -124,15 +210,19 @@ def _command(code: Sequence[str], cfg: dict[str, object], where: str) -> str:
     waits for both readers. The file is then printed, with :data:`NO_EOL` after a last line
     that has no newline."""
     text = "\n".join(code)
+    dump = f"env -0 >{ENV_FILE}" if cfg.get("interpolated") is True else ""
     # scrut runs each case in its own bash: an `exit` ends the case, not the document's shell
-    body = f"( {text}\n)" if re.search(r"\bexit\b", text) else f"{{ {text}\n}}"
+    inside = bool(re.search(r"\bexit\b", text))
+    body = f"( {f'trap {shlex.quote(dump)} EXIT; ' if dump else ''}{text}\n)" if inside else f"{{ {text}\n}}"
     redirect, other = _STREAMS.get(str(cfg.get("output_stream", "stdout")), _STREAMS["stdout"])
     lines = [f"shopt -u checkwinsize; export SCRUT_TEST={shlex.quote(where)} COLUMNS=80", *prelude(cfg),
              '__rb_p="$RUNBOOK_SCRUT_ROOT/case"; rm -f "$__rb_p".*; mkfifo "$__rb_p.1" "$__rb_p.2"',
              'cat "$__rb_p.1" >"$__rb_p.out" & __rb_c=$!',
              'cat "$__rb_p.2" >/dev/null & __rb_c="$__rb_c $!"' if other else 'rm -f "$__rb_p.2"',
-             f"{body} {redirect}", "__rb_s=$?; wait $__rb_c", f"sed 's/\\r$/{CR if cfg.get('keep_crlf') is True else ''}/' \"$__rb_p.out\"",
+             f"rm -f {ENV_FILE}" if dump else ":", f"{body} {redirect}",
+             f"__rb_s=$?; {dump + '; ' if dump and not inside else ''}wait $__rb_c", f"sed 's/\\r$/{CR if cfg.get('keep_crlf') is True else ''}/' \"$__rb_p.out\"",
              f'[ -n "$(tail -c1 "$__rb_p.out")" ] && printf \'\\n%s\\n\' {shlex.quote(NO_EOL)}',
+             *([_control_check(cfg.get("keep_crlf") is True)] if cfg.get("mode") == "jsonschema" else []),
              '(exit "$__rb_s")']
     return "\n".join(lines)
 
@@ -158,12 +248,14 @@ def _case(b: Block, sid: str, title: str, phase: str, path: str, defaults: dict[
         return Step(id=sid, phase=phase, title=title, anchor="", lang="scrut", span=Span(b.start, b.end), end=b.end,
                     prefix="", commands=(Command(text, line),), transcript=True, attrs={"background": ""},
                     options=replace(options, background=True), skip_reason=_skip(unread))
+    attrs, judged, why = run_judged(cfg, expected, want, path, load)
     clauses = (Clause(f"exit code is {want}", ClauseKind.EXIT, number=want),
-               Clause("output matches the scrut expectations", ClauseKind.REGEX, value=expectation_regex(expected)))
+               judged or Clause("output matches the scrut expectations", ClauseKind.REGEX,
+                                value=expectation_regex(expected)))
     return Step(id=sid, phase=phase, title=title, anchor="", lang="scrut", span=Span(b.start, b.end), end=b.end,
                 prefix="", commands=(Command(_command(code, cfg, where), line),), transcript=True,
                 criteria=(Criterion("scrut: exit code and output expectations", line, False, clauses),),
-                attrs={}, options=options, skip_reason=_skip(unread))
+                attrs=attrs, options=options, skip_reason=_skip(unread) or why)
 
 
 def _skip(unread: str | None) -> str | None:
@@ -175,11 +267,13 @@ CLEAN_ENV = {"LANG": "C", "LANGUAGE": "C", "LC_ALL": "C", "TZ": "GMT", "COLUMNS"
 """The variables scrut sets for every test case (reference/fundamentals/environment-variables)."""
 
 
-def _housekeeping(phase: str) -> tuple[Step, Step]:
-    """scrut's per-document working folder and ``$TMPDIR``, made first and removed last."""
-    make = ('RUNBOOK_SCRUT_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/runbook-scrut-XXXXXX") && mkdir '
+def housekeeping(phase: str, cram: bool = False) -> tuple[Step, Step]:
+    """scrut's per-document working folder (``execution.*``, as scrut names it) and ``$TMPDIR``
+    in it, made first and removed last; for a cram file also ``$CRAMTMP``, ``$TMP``, ``$TEMP``."""
+    make = ('RUNBOOK_SCRUT_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/execution.runbook-XXXXXX") && mkdir '
             '"$RUNBOOK_SCRUT_ROOT/__tmp" "$RUNBOOK_SCRUT_ROOT/work" && export RUNBOOK_SCRUT_ROOT '
             'TMPDIR="$RUNBOOK_SCRUT_ROOT/__tmp" && cd "$RUNBOOK_SCRUT_ROOT/work"')
+    make += ' && export CRAMTMP="$RUNBOOK_SCRUT_ROOT" TMP="$TMPDIR" TEMP="$TMPDIR"' if cram else ""
     remove = 'cd / && rm -rf -- "$RUNBOOK_SCRUT_ROOT"'
     return tuple(Step(id=sid, phase=phase, title=title, anchor="", lang="scrut", span=Span(0, 0), end=0, prefix="",
                       commands=(Command(cmd, 0),), transcript=False, attrs={role: ""}, options=StepOptions())
@@ -187,7 +281,7 @@ def _housekeeping(phase: str) -> tuple[Step, Step]:
                                                ("scrut-cleanup", "scrut: remove it", remove, "teardown")))  # type: ignore[return-value]
 
 
-def _cases(blocks: Sequence[Block], path: str, phase: str, title: str, defaults: dict[str, object],
+def cases(blocks: Sequence[Block], path: str, phase: str, title: str, defaults: dict[str, object],
            load: YamlLoader, stem: str = "") -> list[Step]:
     steps: list[Step] = []
     for b in blocks:
@@ -206,7 +300,7 @@ def _included(path: str, names: object, phase: str, mark: str, load: YamlLoader,
     the including document's ``total_timeout`` only (scrut ignores the included documents'
     own configuration, and the including one's ``defaults`` do not reach them)."""
     return [s for k, (p, bl) in enumerate(included(path, names), 1)
-            for s in _cases(bl, p, phase, os.path.basename(p), limit, load, f"{mark}{k}.")]
+            for s in cases(bl, p, phase, os.path.basename(p), limit, load, f"{mark}{k}.")]
 
 
 def read_scrut(doc: Document, blocks: Sequence[Block], lines: Sequence[str], load: YamlLoader) -> Document:
@@ -219,10 +313,10 @@ def read_scrut(doc: Document, blocks: Sequence[Block], lines: Sequence[str], loa
     limit: dict[str, object] = {"total_timeout": fm["total_timeout"]} if "total_timeout" in fm else {}
     defaults = {**({str(k): v for k, v in given.items()} if isinstance(given, dict) else {}), **limit}
     steps = [*_included(doc.path, fm.get("prepend"), phase, "P", load, limit),
-             *_cases(blocks, doc.path, phase, doc.title, defaults, load),
+             *cases(blocks, doc.path, phase, doc.title, defaults, load),
              *_included(doc.path, fm.get("append"), phase, "A", load, limit)]
     if steps:
-        steps = [_housekeeping(phase)[0], *steps, _housekeeping(phase)[1]]
+        steps = [housekeeping(phase)[0], *steps, housekeeping(phase)[1]]
     phases = (Phase(phase, doc.phases[0].title if doc.phases else doc.title, 0, False, tuple(steps)),)
     folder, name = os.path.split(os.path.abspath(doc.path))
     env = dict(CLEAN_ENV, TESTDIR=folder, TESTFILE=name)

@@ -20,11 +20,11 @@ from runbook.config import parse_seconds
 from runbook.errors import ParseError
 from runbook.parse.blocks import Block
 
-READ_KEYS = frozenset({"timeout", "output_stream", "keep_crlf", "environment", "wait", "detached",
+READ_KEYS = frozenset({"timeout", "output_stream", "keep_crlf", "environment", "wait", "detached", "interpolated",
                        "detached_kill_signal", "skip_document_code", "strip_ansi_escaping", "fail_fast",
                        "total_timeout"})
-"""Per-case keys runbook honours; a case using any other (``interpolated``, ``mode: jsonschema``)
-is skipped with that reason, never misjudged. ``strip_ansi_escaping`` changes nothing: runbook
+"""Per-case keys runbook honours (and ``mode``: ``output`` or ``jsonschema``); a case using any
+other is skipped with that reason, never misjudged. ``strip_ansi_escaping`` changes nothing: runbook
 removes ANSI codes from the output it judges, and from escaped expectations alike."""
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*(.*)$")
@@ -69,7 +69,7 @@ def front_matter(lines: Sequence[str], path: str, load: YamlLoader) -> dict[str,
 
 def unread_key(cfg: dict[str, object]) -> str | None:
     """The first key runbook does not read (its case is skipped), or None."""
-    return next((k for k in cfg if k not in READ_KEYS and not (k == "mode" and cfg[k] == "output")), None)
+    return next((k for k in cfg if k not in READ_KEYS and not (k == "mode" and cfg[k] in ("output", "jsonschema"))), None)
 
 
 def seconds(value: object) -> float | None:
