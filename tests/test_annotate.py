@@ -366,3 +366,21 @@ def test_project_docs_that_show_markers_lose_nothing_to_strip():
     for path in shown:
         text = Source.read(path).text
         assert strip(text) == text, path
+
+
+def test_the_document_written_piece_by_piece_is_the_annotated_text_byte_for_byte():
+    # `execute` encodes annotated_pieces one by one (a big annotated document as one
+    # string is 4 bytes a character once an emoji is in it): the same bytes, BOM, CRLF,
+    # an added final newline and undecodable bytes included.
+    from runbook.write.annotate import annotated_pieces
+
+    doc, run = field()
+    cases = [("\ufeff" + FIELD).encode("utf-8"), FIELD.replace("\n", "\r\n").encode("utf-8"),
+             b"# T\n\n```bash\necho \xff\xfe\n```"]
+    for data in cases:
+        src = Source.from_bytes(data)
+        d = fake_document(src.text) if not data.startswith(b"\xef") else doc
+        r = run if d is doc else run_of(d, *(result(s.id) for s in d.steps))
+        whole = src.encode(annotate(src.text, d, r))
+        assert src.encode_pieces(annotated_pieces(src.text, d, r)) == whole
+        assert len(list(annotated_pieces(src.text, d, r))) > 3 and "runbook:begin result".encode() in whole

@@ -214,3 +214,48 @@ def test_execute_of_a_cheap_document_grows_linearly(tmp_path: Path, extra: list[
         return go
 
     assert_linear(make)
+
+
+
+def test_running_many_steps_grows_linearly() -> None:
+    # The runner's own bookkeeping after each step (what it stops, the run's time budget)
+    # must not walk every result so far: a sum over the results after each step cost
+    # ~60 s of a 50,000-step run. Skipped steps cost the shell nothing, so the runner's
+    # per-step work is what is timed (1,000 and 10,000 steps: quadratic would be ~50x).
+    from runbook.config import from_front_matter
+    from runbook.run.runner import Runner
+
+    def make(n: int) -> Callable[[], object]:
+        doc = parse_document(flat_playbook(n).replace("```bash\n", "```bash skip\n"), "growth.md")
+
+        def go() -> None:
+            run = Runner(doc, from_front_matter({}, "growth.md")).run()
+            assert len(run.steps) == n and all(r.status is Status.SKIP for r in run.steps)
+
+        return go
+
+    assert_linear(make, n=1000, max_ratio=20)
+
+
+def test_execute_of_real_steps_with_every_output_grows_linearly(tmp_path: Path) -> None:
+    # Real `echo` steps through the session, the annotated document, JSON, HTML and the
+    # --resume state: a per-step pass over every result so far (the run-budget sum after
+    # each step was one: 15 s of a 10,000-step run's 25 s) shows here, not with skipped steps.
+    def make(n: int) -> Callable[[], object]:
+        folder = tmp_path / f"real-{n}"
+        folder.mkdir()
+        path = folder / "doc.md"
+        path.write_text(flat_playbook(n), encoding="utf-8")
+
+        def go() -> None:
+            args = ["execute", str(path), "-q", "--no-color", "--json", str(folder / "r.json"),
+                    "--html", str(folder / "r.html")]
+            result = CliRunner().invoke(cli, args)
+            assert result.exit_code == 0, result.output
+            assert json.loads((folder / "r.json").read_text())["summary"]["pass"] == n
+            assert (folder / "doc.annotated.md").read_text().count("runbook:begin result") == n
+            assert (folder / "doc.annotated.runbook-state.json").exists()
+
+        return go
+
+    assert_linear(make, n=400, max_ratio=15)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runbook.report.jsontext import dumps
+from runbook.report.jsontext import Items, dumps
 
 _text = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF, blacklist_categories=()),
                 max_size=12)
@@ -52,3 +52,23 @@ def test_very_deep_nesting_is_written_as_json_writes_it() -> None:
     for _ in range(400):
         deep = {"d": [deep, 1]}
     assert dumps(deep, 1) == json.dumps(deep, indent=1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_values, max_size=6), st.sampled_from([1, 2]), st.booleans())
+def test_items_made_while_written_give_the_text_of_the_list_they_stand_for(
+        items: list[object], indent: int, ascii_only: bool) -> None:
+    # The JSON results and the state file write a run's steps as Items (each step's dict
+    # made only while it is written): the text must be the list's, byte for byte.
+    lazy = {"head": 1, "steps": Items(len(items), items.__getitem__), "tail": [Items(0, items.__getitem__)]}
+    eager = {"head": 1, "steps": items, "tail": [[]]}
+    want = json.dumps(eager, indent=indent, ensure_ascii=ascii_only) + "\n"
+    assert dumps(lazy, indent, ensure_ascii=ascii_only, end="\n") == want
+
+
+def test_items_deeper_than_the_writer_goes_are_written_by_json_dumps_as_lists() -> None:
+    deep: object = Items(2, lambda i: i)
+    plain: object = [0, 1]
+    for _ in range(300):
+        deep, plain = {"d": deep}, {"d": plain}
+    assert dumps(deep, 1) == json.dumps(plain, indent=1)

@@ -193,3 +193,19 @@ def test_step_inside_a_list_renders_as_code() -> None:
     page = to_html(replace(run, steps=(result,)), doc_text, doc)
     assert '<code class="language-bash">make up\n</code>' in page
     assert page.index("Start it:") < page.index('id="0-1"') < page.index("Done.")
+
+
+def test_the_page_written_piece_by_piece_is_the_page_byte_for_byte() -> None:
+    # `execute --html` writes to_html_bytes (UTF-8 pieces: a 50,000-step page as one
+    # string with an emoji in it is 4 bytes a character); it must be to_html's page.
+    from runbook.report.html import to_html_bytes
+
+    run = make_run()
+    first = run.steps[0]
+    odd = replace(first, output=replace(first.output, text="nul\x00 bell\x07 byte\udcff ✅ é\n"),
+                  reason="bad\udc80 ✅")
+    run = replace(run, steps=(odd, *run.steps[1:]))
+    for args in ((run, DOC_TEXT, make_document()), (run,)):
+        page = to_html(*args)  # type: ignore[arg-type]
+        assert "\\x00" in page and "\\udcff" in page and "✅" in page
+        assert to_html_bytes(*args) == page.encode("utf-8")  # type: ignore[arg-type]

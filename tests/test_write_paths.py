@@ -247,3 +247,23 @@ def test_report_refuses_to_overwrite_its_own_results(tmp_path, option):
     before = results.read_bytes()
     code, out = run_cli("report", str(results), option, str(results))
     assert code == 2 and "would overwrite it" in out and results.read_bytes() == before
+
+
+def test_a_big_report_is_rewritten_exactly_when_a_byte_of_it_changed(tmp_path: Path) -> None:
+    # atomic_write compares an existing file of the same size 1 MiB at a time (a 46 MB
+    # report is not read back whole): an unchanged file stays as it is (same inode), a
+    # change in any chunk, the last one's last byte included, is written.
+    from runbook.source import atomic_write
+
+    target = tmp_path / "report.html"
+    data = bytes(range(256)) * 12_289  # 3 MiB and a bit: several chunks and a partial one
+    assert atomic_write(target, data) is True
+    inode = target.stat().st_ino
+    assert atomic_write(target, data) is False and target.stat().st_ino == inode
+    for at in (0, (1 << 20) - 1, 1 << 20, len(data) - 1):
+        changed = bytearray(data)
+        changed[at] ^= 0xFF
+        assert atomic_write(target, bytes(changed)) is True, at
+        assert target.read_bytes() == bytes(changed)
+        assert atomic_write(target, data) is True and target.read_bytes() == data
+    assert atomic_write(target, data[:-1]) is True and target.read_bytes() == data[:-1]

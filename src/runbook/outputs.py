@@ -122,11 +122,11 @@ def write_outputs(run: RunResult, src: Source, original: str, document: Document
 
 def _write_outputs(run: RunResult, src: Source, original: str, document: Document, outputs: Outputs,
                    masker: Callable[[str], str]) -> str | None:
-    from runbook.write.annotate import annotate
+    from runbook.write.annotate import annotated_pieces
 
     kept = None
     if not outputs.no_annotate:
-        data = src.encode(annotate(original, document, run))
+        data = src.encode_pieces(annotated_pieces(original, document, run))
         kept = write_document(src, outputs.annotated or "-", data, "results")
     if outputs.json:
         from runbook.report.json import to_json
@@ -135,8 +135,8 @@ def _write_outputs(run: RunResult, src: Source, original: str, document: Documen
         from runbook.report.junit import to_junit
         atomic_write(outputs.junit, encode(to_junit(run)))
     if outputs.html:
-        from runbook.report.html import to_html
-        atomic_write(outputs.html, encode(to_html(run, masker(original), document)))
+        from runbook.report.html import to_html_bytes
+        atomic_write(outputs.html, to_html_bytes(run, masker(original), document))
     if outputs.summaries():
         from runbook.report.summary import to_markdown_summary
         md = to_markdown_summary(run)

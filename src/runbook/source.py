@@ -9,11 +9,12 @@ the original text and the original bytes come back with :meth:`Source.encode`.
 from __future__ import annotations
 
 import codecs
+import itertools
 import os
 import re
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,20 @@ class Source:
         body = self.text if text is None else text
         return encode((BOM if self.bom else "") + body)
 
+    def encode_pieces(self, pieces: Iterable[str]) -> bytes:
+        """:meth:`encode` of the pieces joined, encoded one by one (the same bytes: UTF-8
+        and ``surrogateescape`` work character by character)."""
+        return join_encoded(itertools.chain([BOM] if self.bom else [], pieces))
+
+
+def join_encoded(pieces: Iterable[str]) -> bytes:
+    """``encode("".join(pieces))``, each piece encoded as it comes and added to one buffer
+    (``b"".join`` of a generator would hold every piece's bytes first)."""
+    buf = bytearray()
+    for piece in pieces:
+        buf += encode(piece)
+    return bytes(buf)
+
 
 def strip_newline(line: str) -> str:
     """A line without its terminator."""
@@ -109,11 +124,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode_from: str | Non
     if _is_special(info):
         return _write_through(path, data)
     target = Path(os.path.realpath(path))
-    current = _read_or_none(target)
-    if current == data:
+    if _unchanged(target, info, data, expect, str(path)):
         return False
-    if expect is not None and current != expect:
-        raise DocumentChanged("changed on disk since runbook read it", where=str(path))
     mode = stat.S_IMODE(info.st_mode) if info is not None else _mode_of(mode_from)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -162,6 +174,35 @@ def _stat_or_none(path: str | os.PathLike[str]) -> os.stat_result | None:
 def _is_special(info: os.stat_result | None) -> bool:
     """A device or a pipe (``/dev/stdout``): written in place, not replaced."""
     return info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode)
+
+
+def _unchanged(target: Path, info: os.stat_result | None, data: bytes, expect: bytes | None, where: str) -> bool:
+    """True when the file already holds ``data``; DocumentChanged when it no longer holds
+    ``expect`` (the bytes the caller read)."""
+    if expect is None:
+        return _holds(target, info, data)
+    current = _read_or_none(target)
+    if current == data:
+        return True
+    if current != expect:
+        raise DocumentChanged("changed on disk since runbook read it", where=where)
+    return False
+
+
+def _holds(target: Path, info: os.stat_result | None, data: bytes) -> bool:
+    """Whether the file holds exactly ``data``: compared by size, then 1 MiB at a time (a
+    46 MB report is not read back whole next to the new one)."""
+    if info is None or info.st_size != len(data):
+        return False
+    view, chunk = memoryview(data), 1 << 20
+    try:
+        with open(target, "rb") as fh:
+            for start in range(0, len(data), chunk):
+                if fh.read(chunk) != view[start:start + chunk]:
+                    return False
+            return fh.read(1) == b""
+    except OSError:
+        return False
 
 
 def _read_or_none(path: Path) -> bytes | None:

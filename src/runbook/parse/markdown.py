@@ -34,7 +34,7 @@ from runbook.parse.pause import collector_paused
 from runbook.parse.prose import with_prose_claims
 from runbook.parse.regions import find_regions
 from runbook.parse.structure import build
-from runbook.parse.unclosed import unclosed_fence
+from runbook.parse.unclosed import report_unclosed
 from runbook.source import Source, split_lines, strip_newline
 
 SETTINGS_KEYS = ("shell", "timeout", "cwd", "env", "env_file", "secrets", "requires",
@@ -195,6 +195,11 @@ def _front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str) -> t
     return {k: data[k] for k in SETTINGS_KEYS if k in data}, tok.map[1]
 
 
+def _fm_lines(tok: Token) -> dict[str, int]:
+    """Line of each top-level key of the front matter token (none: no such token)."""
+    return _key_lines(tok.content, tok.map[0] + 1) if tok.type == "front_matter" and tok.map else {}
+
+
 def _runbook_key(settings: object, span: Sequence[int], lines: Sequence[str], path: str) -> dict[str, object]:
     """The mapping under front matter ``runbook:`` (empty when it is empty)."""
     if settings is None:
@@ -289,9 +294,9 @@ def _one_table(tokens: Sequence[Token], k: int) -> tuple[TableCells, int]:
                       tuple((line, tuple(cells)) for line, cells in body)), k
 
 
-def _tables(tokens: Sequence[Token]) -> list[TroubleRow]:
+def _tables(tables: Sequence[TableCells]) -> list[TroubleRow]:
     rows: list[TroubleRow] = []
-    for table in _table_cells(tokens):
+    for table in tables:
         roles = {role: n for n, role in reversed(list(enumerate(table.roles))) if role}
         if "symptom" in roles and "fix" in roles:
             for line, cells in table.rows:
@@ -353,15 +358,16 @@ def _parse_and_scan(text: str, path: str, strict: bool, dialect: Declared | None
     lines = split_lines(text)
     tokens = _markdown().parse(text)
     front_matter, fm_end = _front_matter(tokens, lines, path)
-    fm_tok = tokens[0] if front_matter and tokens[0].type == "front_matter" else None
-    fm_lines = _key_lines(fm_tok.content, fm_tok.map[0] + 1) if fm_tok is not None and fm_tok.map else {}
+    fm_lines = _fm_lines(tokens[0]) if front_matter else {}
     declared = declared_dialect(front_matter, fm_lines, path, dialect, default_dialect)
     if declared is not None and declared[0] == "cram":  # prysk reads any file it is given as a test
         return replace(read_cram(blank_annotations(original, path), path), dialect_from=declared[1]), scan("")
     blocks = _blocks(tokens, lines)
     _refuse_deep(tokens, path)
+    tables = tuple(_table_cells(tokens))
+    del tokens  # the token stream is ~1 KB a step: not kept through the passes below
     report = Report(path, lines, strict)
-    _unclosed(blocks, lines, report, path, ie=declared is not None and declared[0] == "ie")
+    report_unclosed(blocks, lines, report, path, ie=declared is not None and declared[0] == "ie")
     first = next((b for b in blocks if b.kind == "heading"), None)
     title, title_line, title_end = (first.text, first.start, first.end) if first is not None else \
         (Path(path).stem, None, fm_end or 0)
@@ -370,21 +376,9 @@ def _parse_and_scan(text: str, path: str, strict: bool, dialect: Declared | None
         phases, blocks), lines, "shell" in front_matter), blocks), lines), raw)
     name, source = declared or (detect(path, blocks, text), "")
     doc = Document(path=path, title=title, title_line=title_line, title_end=title_end, phases=phases,
-                   troubleshooting=tuple(_tables(tokens)), front_matter=front_matter, front_matter_lines=fm_lines,
+                   troubleshooting=tuple(_tables(tables)), front_matter=front_matter, front_matter_lines=fm_lines,
                    diagnostics=tuple(report.found), dialect="" if name == "runbook" else name, dialect_from=source)
-    return read_dialect(doc, blocks, lines, _yaml, original), Scan(tuple(lines), tuple(blocks), tuple(_table_cells(tokens)))
-
-
-def _unclosed(blocks: Sequence[Block], lines: Sequence[str], report: Report, path: str, *, ie: bool) -> None:
-    """RB104, a fence never closed: an error for a run, a finding for ``runbook check``; a
-    warning when the document is declared Innovation Engine's, which reads it as CommonMark does."""
-    for b in blocks:
-        err = unclosed_fence(b, lines, path)
-        if err is not None and ie:
-            report.warn("RB104", b.start, err.message.replace(" would be read as", " is read as")
-                        + ", as Innovation Engine reads it (dialect ie declared)")
-        elif err is not None:
-            report.error("RB104", b.start, err.message, err.hint or "")
+    return read_dialect(doc, blocks, lines, _yaml, original), Scan(tuple(lines), tuple(blocks), tables)
 
 
 def parse_document(text: str, path: str = "<string>", *, dialect: Declared | None = None,

@@ -8,6 +8,7 @@ from typing import Sequence
 
 from runbook.errors import ParseError, where
 from runbook.parse.blocks import Block
+from runbook.parse.drafts import Report
 from runbook.source import strip_newline
 
 _FENCE_OPEN = re.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t>]*)*(`{3,}|~{3,})")
@@ -47,3 +48,15 @@ def unclosed_fence(block: Block, lines: Sequence[str], path: str) -> ParseError 
                               f"({line.strip()!r}) opens the next block, so the text between is read as "
                               "this block's content", where=where(path, block.start), hint=hint)
     return None
+
+
+def report_unclosed(blocks: Sequence[Block], lines: Sequence[str], report: Report, path: str, *, ie: bool) -> None:
+    """RB104, a fence never closed: an error for a run, a finding for ``runbook check``; a
+    warning when the document is declared Innovation Engine's, which reads it as CommonMark does."""
+    for b in blocks:
+        err = unclosed_fence(b, lines, path)
+        if err is not None and ie:
+            report.warn("RB104", b.start, err.message.replace(" would be read as", " is read as")
+                        + ", as Innovation Engine reads it (dialect ie declared)")
+        elif err is not None:
+            report.error("RB104", b.start, err.message, err.hint or "")

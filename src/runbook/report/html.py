@@ -14,7 +14,7 @@ import hashlib
 import html
 import re
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from runbook.model import (
     FAILING,
@@ -35,6 +35,7 @@ from runbook.wording import (
     why,
 )
 from runbook.report.html_markdown import inline_html, markdown, segments
+from runbook.source import join_encoded
 from runbook.report.html_markdown import sanitize_html as sanitize_html  # re-exported
 
 _HERE = Path(__file__).resolve().parent
@@ -242,38 +243,35 @@ def _toolbar(phases: Sequence[PhaseResult]) -> str:
     )
 
 
-def _body(run: RunResult, doc_text: str | None, doc: Document | None) -> str:
-    parts: list[str] = []
+def _body(run: RunResult, doc_text: str | None, doc: Document | None) -> Iterator[str]:
+    """The document's pieces with their result cards, one at a time (see :func:`to_html_bytes`)."""
     seen: set[str] = set()
     if doc_text is not None and doc is not None:
-        parts += _document_steps(run, doc_text, doc, seen)
+        yield from _document_steps(run, doc_text, doc, seen)
     rest = [r for r in run.steps if r.step_id not in seen]
     if rest:
-        parts += _other_steps(run, rest, in_document=bool(seen))
-    parts.append('<p class="empty-filter">No step matches these filters.</p>')
-    return "".join(parts)
+        yield from _other_steps(run, rest, in_document=bool(seen))
+    yield '<p class="empty-filter">No step matches these filters.</p>'
 
 
 _BLANK = " \t\r\n"
 """What a CommonMark blank line holds (a line of other white space, U+00A0 say, is text)."""
 
 
-def _document_steps(run: RunResult, doc_text: str, doc: Document, seen: set[str]) -> list[str]:
+def _document_steps(run: RunResult, doc_text: str, doc: Document, seen: set[str]) -> Iterator[str]:
     """The document rendered, each step's result card under its block (adds to ``seen``)."""
-    parts: list[str] = []
     md = markdown()
     for step, text in segments(doc_text, doc):
         if step is None:  # blank lines between steps render to nothing: not parsed (~20 µs each)
-            parts.append(f'<div class="prose">{md.render(text) if text.strip(_BLANK) else ""}</div>')
+            yield f'<div class="prose">{md.render(text) if text.strip(_BLANK) else ""}</div>'
             continue
         block = f'<div class="doc-block">{md.render(text)}</div>'
         r = run.result_for(step.id)
         if r is None:
-            parts.append(f'<div class="prose">{block}<p class="notrun">Not run in this run.</p></div>')
+            yield f'<div class="prose">{block}<p class="notrun">Not run in this run.</p></div>'
             continue
         seen.add(r.step_id)
-        parts.append(_step_open(r) + block + _result_card(run, r) + "</section>")
-    return parts
+        yield _step_open(r) + block + _result_card(run, r) + "</section>"
 
 
 def _other_steps(run: RunResult, rest: list[StepResult], in_document: bool) -> list[str]:
@@ -299,13 +297,27 @@ def _asset(name: str) -> str:
 def to_html(run: RunResult, doc_text: str | None = None, doc: Document | None = None) -> str:
     """The whole report page. Without ``doc_text``/``doc`` (re-rendered from JSON) the
     steps are shown alone, grouped by phase."""
+    # Escaped text can still hold NUL, controls or lone surrogates (undecodable
+    # bytes): make them visible, which also keeps the page encodable as UTF-8.
+    return visible("".join(_page(run, doc_text, doc)))
+
+
+def to_html_bytes(run: RunResult, doc_text: str | None = None, doc: Document | None = None) -> bytes:
+    """:func:`to_html` encoded as UTF-8, byte for byte, made piece by piece: a page with an
+    emoji in it is 4 bytes a character as one Python string (~180 MB for 50,000 steps),
+    its UTF-8 pieces a quarter of that. ``visible`` and UTF-8 work character by
+    character, so piece by piece is the same as on the whole page."""
+    return join_encoded(visible(part) for part in _page(run, doc_text, doc))  # visible() left no surrogate
+
+
+def _page(run: RunResult, doc_text: str | None, doc: Document | None) -> Iterator[str]:
     script = _asset("report.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     csp = (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
            "img-src data:; base-uri 'none'; form-action 'none'")
     ok, headline = verdict(run)
     title = f"{'✅' if ok else '❌'} {Path(run.document).name or run.document}: {headline} · runbook"
-    page = (
+    head = (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{esc(csp)}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -317,11 +329,11 @@ def to_html(run: RunResult, doc_text: str | None = None, doc: Document | None = 
         + '<main><div class="wrap">'
         + _phases(run)
         + _attention(run)
-        + f'<div id="rb-document">{_body(run, doc_text, doc)}</div>'
-        + "</div></main>"
-        + f"<footer>Generated by runbook {esc(run.runbook_version)} · {esc(run.started_at)}</footer>"
-        + f"<script>{script}</script></body></html>\n"
+        + '<div id="rb-document">'
     )
-    # Escaped text can still hold NUL, controls or lone surrogates (undecodable
-    # bytes): make them visible, which also keeps the page encodable as UTF-8.
-    return visible(page)
+    tail = ("</div></div></main>"
+            f"<footer>Generated by runbook {esc(run.runbook_version)} · {esc(run.started_at)}</footer>"
+            f"<script>{script}</script></body></html>\n")
+    yield head
+    yield from _body(run, doc_text, doc)
+    yield tail

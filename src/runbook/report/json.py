@@ -33,9 +33,18 @@ from runbook.model import (
 SUMMARY_KEYS = ("total", *STATUS_KEYS, "drift")
 
 
-def to_dict(run: RunResult) -> dict[str, Any]:
-    """The spec §8 mapping of a run (JSON-ready: only str, int, float, bool, None)."""
+def to_dict(run: RunResult, lazy: bool = False) -> dict[str, Any]:
+    """The spec §8 mapping of a run (JSON-ready: only str, int, float, bool, None).
+
+    ``lazy``: the steps as a :class:`~runbook.report.jsontext.Items`, each step's dict made
+    only while :func:`~runbook.report.jsontext.dumps` writes it (for writers, not readers)."""
     counts = run.counts()
+    steps: Any
+    if lazy:
+        from runbook.report.jsontext import Items
+        steps = Items(len(run.steps), lambda i: _step_dict(run.steps[i]))
+    else:
+        steps = [_step_dict(r) for r in run.steps]
     return {
         "runbook_version": run.runbook_version,
         "document": run.document,
@@ -49,7 +58,7 @@ def to_dict(run: RunResult) -> dict[str, Any]:
             {"id": p.id, "title": p.title, "blocking": p.blocking, "status": p.status.value}
             for p in run.phases
         ],
-        "steps": [_step_dict(r) for r in run.steps],
+        "steps": steps,
     }
 
 
@@ -102,15 +111,16 @@ def to_json(run: RunResult) -> str:
     """
     from runbook.report.jsontext import dumps
 
-    data = to_dict(run)
-    text = dumps(data, 2, ensure_ascii=False)
-    if _SURROGATE.search(text):  # some step's text holds a byte that was not UTF-8: find which
-        for step in data["steps"]:
-            if _SURROGATE.search(json.dumps(step, ensure_ascii=False)):
-                step["notes"].append(INVALID_UTF8_NOTE)
-        text = dumps(data, 2, ensure_ascii=False)
+    text = dumps(to_dict(run, lazy=True), 2, ensure_ascii=False, end="\n")
+    if not _SURROGATE.search(text):
+        return text
+    data = to_dict(run)  # some step's text holds a byte that was not UTF-8: find which
+    for step in data["steps"]:
+        if _SURROGATE.search(json.dumps(step, ensure_ascii=False)):
+            step["notes"].append(INVALID_UTF8_NOTE)
+    text = dumps(data, 2, ensure_ascii=False, end="\n")
     # Lone surrogates only occur inside JSON strings, where their \uXXXX escape is valid.
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 INVALID_UTF8_NOTE = ("this step held bytes that are not valid UTF-8: the JSON writes byte 0xNN "

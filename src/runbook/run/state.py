@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from runbook.run.exports import parse_exports
@@ -84,10 +85,16 @@ def parse_state(text: str, nonce: str) -> tuple[str, dict[str, str]] | None:
         return None
     listed = _between(text, f"\n__RB_X{nonce}\n", f"\n__RB_X{nonce};")
     if listed is not None:  # bash
-        exported = parse_exports(listed)
-    else:
-        exported = {m.group(2): m.group(3) for m in _RECORD.finditer(text) if m.group(1) == nonce}
+        return cwd, dict(_bash_exports(listed))
+    exported = {m.group(2): m.group(3) for m in _RECORD.finditer(text) if m.group(1) == nonce}
     return cwd, {k: v for k, v in exported.items() if len(v) <= MAX_STATE_VALUE}
+
+
+@lru_cache(maxsize=4)
+def _bash_exports(listed: str) -> Mapping[str, str]:
+    """``export -p``'s variables worth recording, read once per distinct listing: most steps
+    export nothing, and reading the same ~3 KB again cost ~0.1 ms a step (callers copy it)."""
+    return {k: v for k, v in parse_exports(listed).items() if len(v) <= MAX_STATE_VALUE}
 
 
 @dataclass(frozen=True)

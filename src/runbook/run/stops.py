@@ -27,11 +27,13 @@ def stop_after(step: Step, r: StepResult, fail_fast: bool, results: dict[str, St
             if got.status is not Status.SKIP and sid not in keep:
                 results[sid] = dataclasses.replace(got, status=Status.SKIP, reason=why)
         return why, f"document skipped: step {step.id} exited {r.exit_code}"
-    spent = 0.0 if o.run_budget_s is None else \
-        sum(got.duration_s for sid, got in results.items() if sid not in keep)  # per step: only with a budget
-    if o.run_budget_s is not None and spent > o.run_budget_s:
+    # Summed only under a budget: a sum over every result after every step is quadratic
+    # (~2.5 s of CPU at 10,000 steps, ~60 s at 50,000), and a budget is a dialect's (scrut) option.
+    budget = o.run_budget_s
+    spent = 0.0 if budget is None else sum(got.duration_s for sid, got in results.items() if sid not in keep)
+    if budget is not None and spent > budget:
         results[step.id] = dataclasses.replace(r, status=Status.ERROR, reason=(
-            f"timed out: the steps took {spent:.1f} s together, over the document's {o.run_budget_s:g} s"))
+            f"timed out: the steps took {spent:.1f} s together, over the document's {budget:g} s"))
         return f"not reached (the document's time ran out at {step.id})", None
     return _stopped_by(step, r, fail_fast), None
 

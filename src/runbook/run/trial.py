@@ -48,6 +48,8 @@ class TrialRunner(Runner):
         """Step id -> the state recorded after it in this run, when it differs from the state
         recorded last (the state after a step is the last one recorded at or before it)."""
         self._last: StepState | None = None
+        self._seen: tuple[str, dict[str, str], int] | None = None
+        """The shell's answer the last state was recorded from (cwd, exports, masker generation)."""
         self.saved_logs: dict[str, str] = {}
         """Step id -> the masked copy of its background log in ``keep_logs``."""
         self._ran: set[str] = set()
@@ -137,9 +139,11 @@ class TrialRunner(Runner):
             cwd, env = raw[0]
             for name in self.guard.shell_env():
                 env.pop(name, None)
-            state = recorded(cwd, env, self._baseline, self._is_secret)
-            if state != self._last:
-                self.states[step.id] = self._last = state
+            seen = (cwd, env, self.masker.generation)  # the same answer gives the same state
+            if seen != self._seen:
+                self._seen, state = seen, recorded(cwd, env, self._baseline, self._is_secret)
+                if state != self._last:
+                    self.states[step.id] = self._last = state
 
     def _is_secret(self, name: str, value: str) -> bool:
         return bool(SECRET_NAME_RE.search(name)) or name in self.settings.secrets or self.masker(value) != value

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import Callable, Iterator
 
 from runbook.model import Document, RunResult, Step
 from runbook.parse.regions import Region, body_sum, columns, find_regions
@@ -31,6 +32,9 @@ from runbook.write.result_block import result_body, summary_body
 
 BEGIN = "<!-- runbook:begin"
 END = "<!-- runbook:end -->"
+
+Body = Callable[[], list[str]]
+"""A region's body lines, made when the region is written."""
 
 _DIRECTIVE_RE = re.compile(r"^ {0,3}<!--\s*runbook\s*:(?!\s*(?:begin|end)\b).*-->\s*$", re.I)
 _ID_UNSAFE = re.compile(r"[^\w.:/+#-]")
@@ -44,24 +48,32 @@ def annotate(text: str, doc: Document, run: RunResult, path: str = "<string>") -
     given, which is what parsing an annotated document yields (the parser blanks
     annotation regions in place). Steps without a result in ``run`` get none.
     """
+    return "".join(annotated_pieces(text, doc, run, path))
+
+
+def annotated_pieces(text: str, doc: Document, run: RunResult, path: str = "<string>") -> Iterator[str]:
+    """:func:`annotate`'s text in pieces, each made as it is asked for: encoded one by one
+    (``execute``), a 50,000-step document never exists as one string, which an emoji
+    makes 4 bytes a character."""
     lines = split_lines(text)
-    position = _identity(len(lines))
+    position: Sequence[int] = _identity(len(lines))
     regions = find_regions(lines, path) if BEGIN in text or END in text else []  # scanned once
     if regions:
         position = _position_map(len(lines), regions)
         lines = split_lines(_remove(lines, regions))
 
-    inserts: dict[int, list[tuple[str, list[str], str]]] = {}
+    inserts: dict[int, list[tuple[str, Body, str]]] = {}
     prefix = _heading_prefix(lines, doc.title_line, position) if doc.title_line is not None else ""
     at = _summary_position(lines, position[min(doc.title_end, len(position) - 1)], doc, prefix)
-    inserts.setdefault(at, []).append(("summary", summary_body(doc, run), prefix))
+    summary = summary_body(doc, run)
+    inserts.setdefault(at, []).append(("summary", lambda: summary, prefix))
     for step in doc.steps:
         res = run.result_for(step.id)
         if res is None or _ends_in_open_fence(lines, step, position):
             continue
         at = position[min(step.end, len(position) - 1)]
         kind = "result " + (_ID_UNSAFE.sub("_", step.id) or "_")
-        inserts.setdefault(at, []).append((kind, result_body(res), _result_prefix(lines, step, position)))
+        inserts.setdefault(at, []).append((kind, partial(result_body, res), _result_prefix(lines, step, position)))
     return _splice(lines, inserts)
 
 
@@ -87,21 +99,30 @@ def has_annotations(text: str, path: str = "<string>") -> bool:
 # --- inserting -----------------------------------------------------------------
 
 
-def _splice(lines: list[str], inserts: dict[int, list[tuple[str, list[str], str]]]) -> str:
-    out: list[str] = []
+def _splice(lines: list[str], inserts: dict[int, list[tuple[str, Body, str]]]) -> Iterator[str]:
+    """The lines with each region inserted, piece by piece; a region's body is made only
+    here, as one piece. The last piece is held back: the end-of-file region adds a newline
+    to the line before it (``eofnl``)."""
+    last: str | None = None
     fallback = _first_newline(lines)
     for index in range(len(lines) + 1):
-        for n, (kind, body, prefix) in enumerate(inserts.get(index, ())):
+        for n, (kind, make, prefix) in enumerate(inserts.get(index, ())):
             flags = ""
-            if n == 0 and index == len(lines) and out and not _terminator(out[-1]):
+            if n == 0 and index == len(lines) and last is not None and not _terminator(last):
                 flags = " eofnl"
-                out[-1] += fallback
+                last += fallback
             newline = _newline_near(lines, index, fallback)
+            body = make()
             region = [f"{BEGIN} {kind} lines={len(body) + 2} sum={body_sum(body)}{flags} -->", *body, END]
-            out.extend((prefix + line if line else prefix.rstrip()) + newline for line in region)
+            if last is not None:
+                yield last
+            last = "".join((prefix + line if line else prefix.rstrip()) + newline for line in region)
         if index < len(lines):
-            out.append(lines[index])
-    return "".join(out)
+            if last is not None:
+                yield last
+            last = lines[index]
+    if last is not None:
+        yield last
 
 
 _FENCE_RUN = re.compile(r"`{3,}|~{3,}")
@@ -266,8 +287,9 @@ def _inside(size: int, regions: Sequence[Region]) -> list[bool]:
     return inside
 
 
-def _identity(size: int) -> list[int]:
-    return list(range(size + 1))
+def _identity(size: int) -> Sequence[int]:
+    """Every line boundary where it is (a range: no list of 300,000 ints for a big document)."""
+    return range(size + 1)
 
 
 def _position_map(size: int, regions: Sequence[Region]) -> list[int]:
