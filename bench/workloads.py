@@ -65,7 +65,7 @@ def big(command: str, annotated: bool = False) -> Workload:
     """A 50,000-step document through one runbook command (runbook versions only)."""
     return Workload(f"{command}-50k", f"`runbook {command}` of {BIG_N:,} echo steps"
                     + (" (annotated)" if annotated else ""), echo_steps(BIG_N), tools=RUNBOOKS,
-                    quick=False, command=command, annotated=annotated, max_reps=3, timeout=150.0)
+                    quick=False, command=command, annotated=annotated, max_reps=3, timeout=220.0)
 
 
 def workloads() -> list[Workload]:
