@@ -174,33 +174,31 @@ def _comment(text: str, at: int) -> tuple[Action | None, int] | None:
     return Action(out, lang, how, first.rstrip() or None, data, at, eol.end()), eol.end()
 
 
+Read = tuple["Action | Region | None", int]
+"""What a reader found at a point (``None``: text mdsh keeps as it is) and where it ends."""
+
+
+def _piece(text: str, at: int) -> Read | None:
+    region = _region(text, at)
+    if region is not None:
+        return region, region.end
+    action = _inline(text, at) or _link(text, at)
+    return (action, action.end) if action is not None else None
+
+
 def pieces(text: str) -> list[Action | Region]:
-    """mdsh's commands and output regions in ``text``, in order (mdsh's own rules)."""
+    """mdsh's commands and output regions in ``text``, in order (mdsh's own rules: at each
+    point the first reader that fits; any other line is kept as it is)."""
     found: list[Action | Region] = []
     at = 0
     while at < len(text):
-        region = _region(text, at)
-        if region is not None:
-            found.append(region)
-            at = region.end
+        got = _piece(text, at) if text.startswith(("<!-- BEGIN", "`", "["), at) else None
+        got = got or _fenced(text, at) or _comment(text, at)
+        if got is None:
+            eol = text.find("\n", at)
+            at = len(text) if eol < 0 else eol + 1
             continue
-        fenced = _fenced(text, at)
-        if fenced is not None:
-            if fenced[0] is not None:
-                found.append(fenced[0])
-            at = fenced[1]
-            continue
-        action = _inline(text, at) or _link(text, at)
-        if action is not None:
-            found.append(action)
-            at = action.end
-            continue
-        comment = _comment(text, at)
-        if comment is not None:
-            if comment[0] is not None:
-                found.append(comment[0])
-            at = comment[1]
-            continue
-        eol = text.find("\n", at)
-        at = len(text) if eol < 0 else eol + 1
+        if got[0] is not None:
+            found.append(got[0])
+        at = got[1]
     return found
