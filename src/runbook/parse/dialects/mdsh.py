@@ -21,6 +21,7 @@ Fenced blocks without a command (```` ```bash ````) are never run: mdsh does not
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import sys
@@ -100,14 +101,11 @@ def _output_clause(a: Action, region: Region | None) -> Clause:
 def _regenerated(text: str, found: Sequence[Action | Region], made: dict[int, Region]) -> str:
     """The text ``mdsh`` would write, were every command to print its region's content."""
     out, at = [], 0
-    for p in found:
-        out.append(text[at:p.start])
-        if isinstance(p, Action):
-            out.append(text[p.start:p.end])
+    for p in found:  # text up to an action and the action are kept, a region is made again
+        out.append(text[at:p.end if isinstance(p, Action) else p.start])
+        if isinstance(p, Action) and p.out != "env":
             r = made.get(p.start)
-            if p.out != "env":
-                body = r.content if r is not None else ""
-                out.append(f"\n{BEGIN}\n{body}{END}\n")
+            out.append(f"\n{BEGIN}\n{r.content if r is not None else ''}{END}\n")
         at = p.end
     tail = text[at:]
     out.append(tail[:tail.rfind("\n") + 1])  # mdsh's parser stops at a last line with no line end
@@ -118,10 +116,7 @@ def _first_difference(made: str, text: str) -> int | None:
     """Where mdsh's rewrite of ``text`` first differs from it; blank space at the very end is
     not compared (mdsh writes the file without it, while its ``--frozen`` compares before
     trimming, so that its own README fails ``--frozen`` for its missing last newline)."""
-    if made.rstrip() == text.rstrip():
-        return None
-    n = min(len(made), len(text))
-    return next((i for i in range(n) if made[i] != text[i]), n)
+    return None if made.rstrip() == text.rstrip() else len(os.path.commonprefix([made, text]))
 
 
 class _Lines:
