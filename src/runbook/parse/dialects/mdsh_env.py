@@ -19,6 +19,7 @@ import sys
 from typing import Mapping
 
 _NAME = re.compile(r"[A-Za-z0-9_]+")
+_SPACE = re.compile(r"\s+")
 _DOUBLE = re.compile(r'"((?:[^\n"\\]|\\[\n"\\])*)"')
 _SINGLE = re.compile(r"'((?:[^'\\]|\\['\\])*)'")
 _VAR = re.compile(r"\$(?:\{(?P<braced>[^}:]*)(?::-(?P<default>[^}]*))?\}|(?P<name>[A-Za-z0-9_]+))")
@@ -45,11 +46,11 @@ def parse(data: str) -> dict[str, str]:
     while at < len(data):
         if data.startswith("#", at):
             eol = data.find("\n", at)
-            if eol < 0:
-                raise ValueError(f"`!` env block: a comment with no line end at offset {at}")
+            if eol < 0:  # a last comment with no line end stops mdsh's reading, no error
+                break
             at = eol + 1
             continue
-        space = re.compile(r"\s+").match(data, at)
+        space = _SPACE.match(data, at)
         if space:
             at = space.end()
             continue
