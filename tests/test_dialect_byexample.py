@@ -209,3 +209,14 @@ def test_byexample_terminal_options_skip_the_example_with_the_reason(tmp_path: P
     step = json.loads((tmp_path / "r.json").read_text())["steps"][1]
     assert code == 0 and step["status"] == "skip" and option.split("=")[0] in step["reason"], out
     assert not (tmp_path / "ran").exists()
+
+
+def test_byexample_step_whose_code_mentions_trap_is_judged_as_any_other(tmp_path: Path) -> None:
+    """A step holding the word "trap" gets runbook's trap-saving trailer; a byexample step
+    runs as typed at the prompt (``eval``), where the sourced file's ``return`` is an error."""
+    doc = tmp_path / "trap.md"
+    doc.write_text("# T\n\n<!-- byexample: shell -->\n\n```shell\n$ echo bootstrap\nbootstrap\n"
+                   "$ trap 'echo bye' USR1; echo set\nset\n$ echo hi\nhi\n```\n")
+    res = CliRunner().invoke(cli, ["execute", str(doc), "--no-annotate", "--no-color"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    assert "can only" not in res.output

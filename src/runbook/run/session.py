@@ -340,7 +340,7 @@ class PexpectSession(Batch):
         state = self._bash
         if state is not None and background is None:
             state.sent(code)
-            code = state.file_prelude(errexit) + code + state.trailer()
+            code = state.file_prelude(errexit) + code + state.trailer(typed)
         body = None
         if self._remote:
             body, path = code, f'"${{__rb_f}}{os.path.basename(path)}"'

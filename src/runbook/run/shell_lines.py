@@ -164,14 +164,16 @@ def err_trap(sid: str, traps: str | None, user: str | None = None, depth: int = 
     return head, tail
 
 
-def step_trailer(sid: str, traps: str) -> str:
+def step_trailer(sid: str, traps: str, typed: bool = False) -> str:
     """The step file's last line, when traps are watched: save and clear them before
-    runbook's ``.`` ends (a RETURN trap would fire on it), then ``return`` the status. The
-    protocol's builtins are enabled again first (the step may have run ``enable -n trap``),
-    and nothing in it can fire the ERR trap (``|| :``)."""
+    runbook's ``.`` ends (a RETURN trap would fire on it), then ``return`` the status
+    (``typed``, run by ``eval`` at the prompt where ``return`` is an error: a subshell exits
+    with it). The protocol's builtins are enabled again first (the step may have run
+    ``enable -n trap``), and nothing in it can fire the ERR trap (``|| :``)."""
     v, w = f"__rb_v{sid}", f"__rb_w{sid}"
+    end = f"( \\exit ${v} )" if typed else f"\\return ${v}"
     return (f"{{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; unset -f enable; {_ENABLE}{_save_traps(traps)}}} "
-            f">/dev/null 2>&1 || :; \\return ${v}\n")
+            f">/dev/null 2>&1 || :; {end}\n")
 
 
 def bash_post(nonce: str, sid: str, *, value: str = "$?", traps: str | None = None,

@@ -152,11 +152,12 @@ class BashState:
             opts.add("errtrace")
         return ":".join(sorted(opts)) + " " + self.tail[1]
 
-    def trailer(self) -> str:
-        """The step file's last lines (traps saved before runbook's ``.`` ends)."""
+    def trailer(self, typed: bool = False) -> str:
+        """The step file's last lines (traps saved before runbook's ``.`` ends; ``typed``:
+        the step is ``eval``'d at the prompt, not sourced)."""
         if not self.watching or self.traps_path is None:
             return ""
-        return "\n" + step_trailer(self.sid, self.traps_path)
+        return "\n" + step_trailer(self.sid, self.traps_path, typed)
 
 
 def _bash_quote(text: str) -> str:
