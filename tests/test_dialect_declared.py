@@ -204,6 +204,17 @@ def test_document_with_nothing_to_run_passes_only_when_declared_a_dialect_that_p
     assert many == code, out
 
 
+def test_declared_cram_wins_over_scrut_syntax_in_a_t_file(tmp_path: Path) -> None:
+    t = tmp_path / "esc.t"
+    t.write_text("  $ printf 'a\\tb\\n'\n  a\\tb (escaped)\n")
+    _, listed = _runbook("list", str(t))
+    assert listed.startswith("dialect: scrut (detected)"), listed
+    _, listed = _runbook("list", str(t), "--dialect", "cram")
+    assert listed.startswith("dialect: cram (declared: --dialect)"), listed
+    assert _runbook("execute", str(t), "--no-annotate")[0] == 0  # scrut's (escaped)
+    assert _runbook("execute", str(t), "--dialect", "cram", "--no-annotate")[0] == 1  # prysk: no such suffix
+
+
 BYEX = "# T\n\n<!-- byexample: shell -->\n\n"
 
 

@@ -24,7 +24,7 @@ from runbook.errors import ParseError, where
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
 from runbook.parse.contexts import with_contexts
-from runbook.parse.dialects import Declared, declared_dialect, detect, is_cram_path, read_cram, read_dialect, read_t_file
+from runbook.parse.dialects import Declared, declared_dialect, detect, is_cram_path, read_dialect, read_t_file
 from runbook.parse.drafts import Report
 from runbook.parse.foreground import with_long_running
 from runbook.parse.labfences import lab_fences
@@ -361,7 +361,7 @@ def _parse_and_scan(text: str, path: str, strict: bool, dialect: Declared | None
     fm_lines = _fm_lines(tokens[0]) if front_matter else {}
     declared = declared_dialect(front_matter, fm_lines, path, dialect, default_dialect)
     if declared is not None and declared[0] == "cram":  # prysk reads any file it is given as a test
-        return replace(read_cram(blank_annotations(original, path), path), dialect_from=declared[1]), scan("")
+        return read_t_file(blank_annotations(original, path), path, declared), scan("")
     blocks = _blocks(tokens, lines)
     _refuse_deep(tokens, path)
     tables = tuple(_table_cells(tokens))

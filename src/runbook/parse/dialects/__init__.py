@@ -96,12 +96,13 @@ Declared = tuple[str, str]
 
 
 def read_t_file(text: str, path: str, given: Declared | None, default: Declared | None = None) -> Document:
-    """A ``.t`` file: cram's, or scrut's when it says so or scrut is declared (``--dialect
-    scrut`` (``given``) or the project's setting (``default``), as ``scrut test FILE.t``
-    reads it); any other declaration leaves it cram's."""
+    """A ``.t`` file (or a document declared cram's): scrut's when it says so, prysk's
+    otherwise, unless ``scrut`` or ``cram`` is declared (``--dialect`` (``given``) or the
+    project's setting (``default``): that tool reads it, as ``scrut test FILE.t`` or
+    ``prysk FILE`` would); any other declaration leaves the file to its own syntax."""
     declared = given or default
-    if declared is not None and declared[0] == "scrut":
-        return replace(read_cram(text, path, "scrut"), dialect_from=declared[1])
+    if declared is not None and declared[0] in ("scrut", "cram"):
+        return replace(read_cram(text, path, declared[0]), dialect_from=declared[1])
     return read_cram(text, path)
 
 
