@@ -100,11 +100,22 @@ def _save_traps(traps: str | None, mode: str = ">|", call: str = "\\") -> str:
             f"{call}trap - DEBUG RETURN ERR; ")
 
 
+def names_listing(glob: str, quote_char: str = "'") -> str:
+    """bash listing the variable names that hold ``glob`` (all names when empty), one a line:
+    ``compgen``, or ``set`` through ``sed`` when compgen was disabled. ``glob`` is shell text
+    inside ``quote_char`` quotes (``"$3"``-style in ``__rb_p``, a literal in a folded query)."""
+    q = quote_char
+    if not glob:
+        return "{ \\builtin compgen -v || \\builtin enable compgen || \\builtin set | " \
+               f"\\sed -n {q}s/^\\([A-Za-z0-9_]*\\)=.*/\\1/p{q}; }}"
+    return (f"{{ \\builtin compgen -v -X {q}!*{glob}*{q} || \\builtin enable compgen || \\builtin set | "
+            f"\\sed -n {q}s/^\\([A-Za-z0-9_]*{glob}[A-Za-z0-9_]*\\)=.*/\\1/p{q}; }}")
+
+
 #: The common secret query (``ASK_ARGS``), in ``__rb_p``: the names matching the glob ``$3``,
 #: then the end of the list (nonce ``$4``) and of the answer (the step's nonce ``$1``).
-_LISTING = ("if (( $# > 3 )); then { \\builtin compgen -v -X \"!*$3*\" || \\builtin enable compgen || "
-            "\\builtin set | \\sed -n \"s/^\\([A-Za-z0-9_]*$3[A-Za-z0-9_]*\\)=.*/\\1/p\"; } 2>/dev/null; "
-            "\\builtin printf '\\n__RB_V%s.\\n\\n__RB_%s!\\n' \"$4\" \"$1\"; fi")
+_LISTING = (f"if (( $# > 3 )); then {names_listing('$3', chr(34))} 2>/dev/null; "
+            "\\builtin printf '\\n__RB_V%s.\\n" + "\\n__RB_%s!\\n" + "' \"$4\" \"$1\"; fi")
 #: What starts an ``ask`` that is only arguments of ``__rb_p`` (``GLOB LIST_NONCE``, shell-quoted).
 ASK_ARGS = "@RB_ARGS "
 
