@@ -257,3 +257,24 @@ def test_scrut_interpolated_variable_runbooks_shell_sets_is_skipped_not_misjudge
     code, steps = _statuses(tmp_path, "# S\n\n" + _case("$ echo \"$PAGER\"\n$PAGER\n", I))
     status, reason = next(v for k, v in steps.items() if k.startswith("L"))
     assert code == 0 and status == "skip" and "$PAGER" in reason, reason
+
+
+def test_scrut_interpolated_case_whose_shell_exits_stays_failed(tmp_path: Path) -> None:
+    """A case decided by the run (its shell exited) is not judged again after it ran."""
+    path = tmp_path / "doc.md"
+    path.write_text("# S\n\n" + _case("$ exec false\n[1]\n", I))
+    code, out = _runbook("execute", str(path), "--no-annotate")
+    assert code == 1, out
+
+
+def test_scrut_jsonschema_output_holding_a_secret_is_skipped_not_judged_masked(tmp_path: Path) -> None:
+    """The schema would see runbook's mask where the secret was: scrut validates the value itself."""
+    path, report = tmp_path / "doc.md", tmp_path / "r.json"
+    schema = "---\ntype: object\nproperties:\n  t:\n    type: string\n    pattern: '^[0-9]+$'\n"
+    path.write_text("# S\n\n" + _case("$ export API_TOKEN=12345678901; printf '{\"t\": \"%s\"}\\n' \"$API_TOKEN\"\n"
+                                      + schema, " {mode: jsonschema}"))
+    code, out = _runbook("execute", str(path), "--no-annotate", "--json", str(report))
+    assert code == 0, out
+    step = [s for s in json.loads(report.read_text())["steps"] if s["id"] not in ("scrut-tmp", "scrut-cleanup")][-1]
+    assert step["status"] == "skip" and "secret" in step["reason"], step
+    assert "12345678901" not in report.read_text()

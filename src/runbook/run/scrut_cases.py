@@ -21,6 +21,7 @@ import dataclasses
 import json
 from typing import Callable
 
+from runbook.judge.confirm import needs_person
 from runbook.judge.criteria import Evidence, judge_clause
 from runbook.judge.json_schema import validate
 from runbook.model import Check, Clause, ClauseKind, Status, Step, StepResult
@@ -28,6 +29,7 @@ from runbook.parse.dialects.cram import NO_EOL
 from runbook.parse.dialects.scrut import CONTROL, ENV_FILE, interpolated_regex, referenced
 from runbook.parse.dialects.scrut_schema import EXIT, EXPECTED, SCHEMA
 from runbook.run.carry import Carry
+from runbook.run.mask import MASK
 from runbook.run.session import PROTOCOL_ENV, QUIET_ENV
 
 Query = Callable[[str, int], str]
@@ -63,7 +65,7 @@ class ScrutCases(Carry):
         self.mask = mask
 
     def after(self, step: Step, result: StepResult) -> StepResult:
-        if EXIT not in step.attrs or result.status not in (Status.PASS, Status.FAIL, Status.MANUAL):
+        if EXIT not in step.attrs or not needs_person(result):  # decided already: by the run, or a person
             return result
         want = int(step.attrs[EXIT])
         exit_check = Check(f"exit code is {want}", result.exit_code == want, f"exit code was {result.exit_code}")
@@ -97,6 +99,8 @@ class ScrutCases(Carry):
             return "the output was too large to keep whole"
         if CONTROL in text.split("\n"):
             return "the output holds terminal control bytes, which runbook cleans and scrut parses"
+        if MASK in text:
+            return "the output holds a secret's value, masked before judging (scrut validates the value itself)"
         body = text.rstrip("\n")
         body = body[: -len(NO_EOL)].rstrip("\n") if body.endswith("\n" + NO_EOL) or body == NO_EOL else text
         ok, detail = validate(json.loads(step.attrs[SCHEMA]), body)
