@@ -237,3 +237,14 @@ def test_byexample_shell_survives_a_failed_special_builtin_as_byexamples_does(tm
     assert code == 0 and "the shell exited" not in out, out
     if HAS_BYEXAMPLE:
         assert _byexample_passes(doc)
+
+
+def test_every_dialect_runbook_reads_can_be_declared_and_the_help_names_them() -> None:
+    """The names live in config (declarations), parse.dialects (readers) and --dialect's help
+    (kept literal: `runbook --version` loads no config)."""
+    from runbook.config import DIALECT_NAMES
+    from runbook.parse.dialects import DIALECTS
+
+    assert set(DIALECT_NAMES) == {"runbook", *DIALECTS}
+    _, out = _runbook("execute", "--help")
+    assert all(name in " ".join(out.split()) for name in DIALECT_NAMES)

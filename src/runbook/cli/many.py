@@ -125,8 +125,6 @@ def _check_options(docs: Sequence[str], opts: dict[str, Any]) -> None:
 def execute_many(docs: Sequence[str], opts: dict[str, Any]) -> NoReturn:
     """Run each document in its own shell; write each annotated beside itself, then the combined
     reports; exit with the worst status (5 only when no document has a step to run)."""
-    from runbook.parse.dialects import empty_passes  # not at import: `runbook --version` loads this module
-
     try:
         _check_options(docs, opts)
         loaded = _load_all(docs, opts)

@@ -143,8 +143,7 @@ def dumb_terminal(ex: Execution) -> Execution:
     8 columns (runbook has already folded CR/CRLF and byexample ignores trailing blanks)."""
     if "\t" not in ex.output.text:
         return ex
-    text = "\n".join(line.expandtabs(8) for line in ex.output.text.split("\n"))
-    return replace(ex, output=replace(ex.output, text=text))
+    return replace(ex, output=replace(ex.output, text=ex.output.text.expandtabs(8)))  # columns restart at each line
 
 
 def paste(text: str, values: dict[str, str], missing: list[str] | None = None) -> str:

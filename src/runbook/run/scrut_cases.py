@@ -39,7 +39,8 @@ RUNBOOK_SETS = frozenset({*QUIET_ENV, *PROTOCOL_ENV, "SHLVL", "_", "OLDPWD"})
 """Variables runbook's shell sets itself (``RUNBOOK_*`` too): an interpolated case naming one is
 not judged, its value is not the one scrut's shell would have."""
 
-_READ_ENV = f"od -An -v -tx1 {ENV_FILE} 2>/dev/null | tr -d ' \\n'; echo"
+_READ_ENV = f"od -An -v -tx1 {ENV_FILE} 2>/dev/null | tr -d ' \\n'; echo; rm -f {ENV_FILE}"
+"""The case's environment, read once and removed (it holds its secrets too)."""
 
 
 def parse_env(hexed: str) -> dict[str, str]:

@@ -139,7 +139,7 @@ def bash_functions(sid: str) -> str:
     bash a step). ``__rb_e<sid>`` starts runbook's ERR trap. ``__rb_w<sid>`` keeps the
     options as the step left them.
     """
-    w, o, b, v, l = (f"__rb_{c}{sid}" for c in "wobvl")
+    w, v, l = (f"__rb_{c}{sid}" for c in "wvl")
     sentinel = f"\\builtin printf '\\n__RB_%s:%d %s\\n' \"$1\" \"$2\" \"${l}\"; {_LISTING}"
     return (
         f"__rb_p{sid}() {{ {l}=\"${{{w}-$SHELLOPTS}} $BASHOPTS\"; "
