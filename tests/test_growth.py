@@ -178,14 +178,14 @@ def test_reports_and_update_grow_linearly() -> None:
 def test_state_file_grows_linearly(tmp_path: Path) -> None:
     # The --resume state (results, a fingerprint per step) is written after every recorded
     # run, by report/jsontext.py's indented writer instead of json.dump's generator.
-    from runbook.report.state_file import write_state
+    from runbook.report.state_file import write_states
 
     def make(n: int) -> Callable[[], object]:
         text, doc, run = fake_run(playbook(n))
         path = tmp_path / f"{n}.runbook-state.json"
 
         def go() -> None:
-            write_state(str(path), run, text, doc, {}, {})  # type: ignore[arg-type]
+            write_states([str(path)], run, text, doc, {}, {})  # type: ignore[arg-type]
             assert len(json.loads(path.read_text(encoding="utf-8"))["fingerprints"]) == n
 
         return go

@@ -164,14 +164,14 @@ def rerender(results: str, *, html: str | None, junit: str | None, summary: str 
         return
     run = from_dict(data, results)
     if html:
-        from runbook.report.html import to_html
+        from runbook.report.html import to_html_bytes
         doc_text: str | None = None
         document: Document | None = None
         try:
             _, doc_text, document = load(run.document)
         except RunbookError:
             pass
-        atomic_write(html, encode(to_html(run, doc_text, document)))
+        atomic_write(html, to_html_bytes(run, doc_text, document))
     if junit:
         from runbook.report.junit import to_junit
         atomic_write(junit, encode(to_junit(run)))
@@ -195,15 +195,15 @@ def _rerender_many(data: dict[str, object], *, html: str | None, junit: str | No
     entries += [combined.DocumentRun(str(n.get("document", "")), not_run=str(n.get("reason", "")))
                 for n in not_run if isinstance(n, dict)]
     if html:
-        from runbook.report.html import to_html
+        from runbook.report.html import to_html_bytes
         for n, e in enumerate(entries, 1):
             if e.run is not None:
                 page = combined.html_report_path(html, n, e.document)
                 try:
                     _, doc_text, document = load(e.document)
-                    atomic_write(page, encode(to_html(e.run, doc_text, document)))
+                    atomic_write(page, to_html_bytes(e.run, doc_text, document))
                 except RunbookError:
-                    atomic_write(page, encode(to_html(e.run)))
+                    atomic_write(page, to_html_bytes(e.run))
                 entries[n - 1] = combined.DocumentRun(e.document, e.run, html=page)
         atomic_write(html, encode(combined.to_html_index(entries, html)))
     if junit:

@@ -193,7 +193,7 @@ def _run_one(n: int, d: _Loaded, opts: dict[str, Any]) -> "DocumentRun":
     from runbook.report.combined import DocumentRun, html_report_path
     from runbook.report.terminal import TerminalReporter
     from runbook.run.runner import Runner
-    from runbook.source import atomic_write, encode
+    from runbook.source import atomic_write
 
     assert d.settings is not None
     warn(d.document)
@@ -206,10 +206,10 @@ def _run_one(n: int, d: _Loaded, opts: dict[str, Any]) -> "DocumentRun":
     try:
         kept = write_outputs(run, d.src, d.original, d.document, outputs, runner.masker)
         if opts.get("html_path"):
-            from runbook.report.html import to_html
+            from runbook.report.html import to_html_bytes
 
             html = html_report_path(opts["html_path"], n, d.path)
-            atomic_write(html, encode(to_html(run, runner.masker(d.original), d.document)))
+            atomic_write(html, to_html_bytes(run, runner.masker(d.original), d.document))
     except RunbookError as err:
         fail(err)
     say_kept(d.path, kept, "results")

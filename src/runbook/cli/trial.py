@@ -142,7 +142,7 @@ class Trial:
         from runbook.report.state_file import write_states
 
         paths = self.states if self.record else []
-        for _, exc in write_states(paths, run, original, document, runner.all_states(), origins) if paths else ():
+        for _, exc in write_states(paths, run, original, document, runner.all_states(), origins):
             click.echo(f"runbook: warning: cannot keep the state for --resume: {exc}", err=True)
         if self.bundle and self.recorder is not None:
             from runbook.report.bundle import write_bundle

@@ -7,6 +7,7 @@ recorded after each step (never a secret value, see :mod:`runbook.run.state`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -19,18 +20,14 @@ from runbook.run.resume import STATE_VERSION, Earlier, document_hash, fingerprin
 from runbook.run.state import StepState
 
 
-def write_state(path: str, run: RunResult, doc_text: str, document: Document,
-                states: Mapping[str, StepState], origins: Mapping[str, str]) -> None:
-    """Write the state file, readable by its owner only (0600 from its creation)."""
-    for _, exc in write_states([path], run, doc_text, document, states, origins):
-        raise exc
-
-
 def write_states(paths: Sequence[str], run: RunResult, doc_text: str, document: Document,
                  states: Mapping[str, StepState], origins: Mapping[str, str]) -> list[tuple[str, OSError]]:
     """Write the same state file at each of ``paths`` (its text made once: ~36 MB at 50,000
-    steps); returns the paths that could not be written, with why."""
+    steps); returns the paths that could not be written, with why (a partial file is removed)."""
     from runbook.report.json import to_dict
+
+    if not paths:
+        return []
 
     data = {
         "version": STATE_VERSION, "document_sha256": document_hash(doc_text),
@@ -51,6 +48,8 @@ def write_states(paths: Sequence[str], run: RunResult, doc_text: str, document: 
             os.replace(tmp, path)
         except OSError as exc:
             failed.append((path, exc))
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
     return failed
 
 
