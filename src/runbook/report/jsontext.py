@@ -119,7 +119,7 @@ class _Writer:
     def flat(self, o: list[Any] | tuple[Any, ...] | dict[Any, Any], inner: str, close: str) -> bool:
         """Write ``o`` in one C call when it holds no non-empty container (True when written)."""
         values = o.values() if isinstance(o, dict) else o
-        if not all(type(v) in _SCALARS or not v for v in values):
+        if not all(type(v) in _SCALARS or (not v and type(v) is not Items) for v in values):
             return False
         text = self.compact(o, inner)
         self.out.append(text[0] + inner + text[1:-1] + close + text[-1])
@@ -182,7 +182,7 @@ class _Writer:
         first = True
         plain: dict[Any, Any] = {}  # a run of plain members: one C call (a step's first 12)
         for k, v in o.items():
-            if type(v) in _SCALARS or not v:
+            if type(v) in _SCALARS or (not v and type(v) is not Items):
                 plain[k] = v
                 continue
             if plain:
