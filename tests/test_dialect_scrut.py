@@ -278,3 +278,12 @@ def test_scrut_jsonschema_output_holding_a_secret_is_skipped_not_judged_masked(t
     step = [s for s in json.loads(report.read_text())["steps"] if s["id"] not in ("scrut-tmp", "scrut-cleanup")][-1]
     assert step["status"] == "skip" and "secret" in step["reason"], step
     assert "12345678901" not in report.read_text()
+
+
+def test_scrut_t_file_result_is_written_after_the_whole_case_even_with_a_comment_inside(tmp_path: Path) -> None:
+    t = tmp_path / "c.t"
+    t.write_text("A\n  $ echo a\n# comment\n  a (re+)\n\nB\n  $ echo b\n  b (?)\n")
+    code, out = _runbook("execute", str(t), "--no-color")
+    assert code == 0, out
+    annotated = (tmp_path / "c.t.annotated.md").read_text()
+    assert "# comment\n  a (re+)\n<!-- runbook:begin result L2" in annotated, annotated

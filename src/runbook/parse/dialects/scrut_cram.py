@@ -75,11 +75,11 @@ def _blocks(lines: Sequence[str]) -> list[Block]:
     """scrut's cram cases as the Markdown reader's blocks: a title ``para`` and a ``fence`` per case."""
     blocks: list[Block] = []
     body: list[str] = []
-    start = 0
+    start = last = 0
 
-    def end() -> None:
+    def end() -> None:  # the case ends after its last line (``#`` lines inside it are skipped)
         if body:
-            blocks.append(Block("fence", start - 1, start + len(body), raw="\n".join(body), info="scrut"))
+            blocks.append(Block("fence", start - 1, last + 1, raw="\n".join(body), info="scrut"))
             body.clear()
 
     for n, line in enumerate(lines):
@@ -92,6 +92,7 @@ def _blocks(lines: Sequence[str]) -> list[Block]:
                 end()
             if not body:
                 start = n
+            last = n
             body.append(_as_scrut(line[2:]) if body and not line.startswith(("  $ ", "  > ")) and line != "  >"
                         else line[2:])
         else:
