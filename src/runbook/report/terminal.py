@@ -16,7 +16,6 @@ from typing import IO, TYPE_CHECKING, Callable, Mapping, Protocol, Sequence, Uni
 from runbook.model import EMOJI, FAILING, STATUS_KEYS, Document, RunResult, Status, Step, StepResult
 from runbook.report.live_output import LiveOutput, may_set_secret
 from runbook.report.styled import Grid, Line, plain_grid, plain_line
-from runbook.run.resume import FROM_NOTE
 from runbook.wording import count, dialect_said
 
 if TYPE_CHECKING:
@@ -297,9 +296,12 @@ def result_line(r: StepResult, title: str) -> Line:
         t.append("  drift", style="yellow")
     if r.status in (Status.SKIP, Status.BLOCKED) and r.reason:
         t.append(f"  — {r.reason}", style="dim")
-    earlier = next((n for n in r.notes if n.startswith(FROM_NOTE)), None)
-    if earlier:  # a result kept by --resume
-        t.append(f"  ({earlier})", style="dim")
+    if r.notes:
+        from runbook.run.resume import FROM_NOTE  # here: a run without --resume does not load it
+
+        earlier = next((n for n in r.notes if n.startswith(FROM_NOTE)), None)
+        if earlier:  # a result kept by --resume
+            t.append(f"  ({earlier})", style="dim")
     return t
 
 

@@ -19,19 +19,21 @@ import os
 import re
 import secrets
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from runbook.config import SECRET_NAME_RE, Settings
 from runbook.errors import SessionError
 from runbook.model import Document, Step, StepResult
 from runbook.run.protocol import Observer, SessionFactory
-from runbook.run.resume import ResumePlan
 from runbook.run.runner import Runner
 from runbook.run.session import PROTOCOL_ENV, QUIET_ENV, PexpectSession
 from runbook.run.shellvars import Ask
 from runbook.run.state import (
     StepState, folded_state_script, parse_state, recorded, restore_script, state_script,
 )
+
+if TYPE_CHECKING:
+    from runbook.run.resume import ResumePlan
 
 
 class TrialRunner(Runner):
