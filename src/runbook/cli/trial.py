@@ -65,9 +65,11 @@ class Trial:
 
     @staticmethod
     def from_opts(doc: str, opts: dict[str, Any], outputs: "Outputs") -> "Trial":
-        from runbook.run.resume import state_path
+        beside: tuple[str, ...] = ()
+        if outputs.annotated or outputs.json:  # else no state is kept, run.resume not loaded
+            from runbook.run.resume import state_path
 
-        beside = tuple(state_path(p) for p in (outputs.annotated, outputs.json) if p)
+            beside = tuple(state_path(p) for p in (outputs.annotated, outputs.json) if p)
         t = Trial(doc, beside, opts.get("resume"), opts.get("bundle"), not opts.get("no_state"),
                   targets=tuple(opts.get("targets") or ()), jobs=opts.get("jobs"))
         if t.bundle:
