@@ -14,7 +14,6 @@ import time
 from typing import IO, TYPE_CHECKING, Callable, Mapping, Protocol, Sequence, Union
 
 from runbook.model import EMOJI, FAILING, STATUS_KEYS, Document, RunResult, Status, Step, StepResult
-from runbook.report.live_output import LiveOutput, may_set_secret
 from runbook.report.styled import Grid, Line, plain_grid, plain_line
 from runbook.wording import count, dialect_said
 
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from runbook.report.combined import DocumentRun
+    from runbook.report.live_output import LiveOutput
     from runbook.run.plan import Plan
 
 ICON = EMOJI
@@ -155,7 +155,7 @@ class TerminalReporter:
         self._live: Live | None = None
         self._masker: Callable[[str], str] | None = None
         self._secret_names: Sequence[str] = ()
-        self._stream: LiveOutput | None = None
+        self._stream: "LiveOutput | None" = None
         self._streamed: str | None = None
         """The step whose output was shown as it ran (not shown again when it ends)."""
 
@@ -172,8 +172,11 @@ class TerminalReporter:
 
     def step_started(self, step: Step, attempt: int) -> None:
         self._stream = None
-        if self.verbose and self._masker is not None and not may_set_secret(step, self._secret_names):
-            self._stream = LiveOutput(self._masker)
+        if self.verbose and self._masker is not None:  # -v only: live_output is not loaded without it
+            from runbook.report.live_output import LiveOutput, may_set_secret
+
+            if not may_set_secret(step, self._secret_names):
+                self._stream = LiveOutput(self._masker)
         if self._live_line() and not self.quiet:
             self._stop_live()
             from rich.live import Live  # the live line exists only on a terminal
