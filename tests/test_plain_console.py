@@ -54,10 +54,28 @@ def test_a_plain_line_is_the_text_rich_prints_on_a_pipe(line: Line) -> None:
     assert plain == rich
 
 
+LONG = st.text(st.sampled_from("ab \u3000\u754c\u2003"), min_size=120, max_size=450)
+"""Lines around and past the pipe's 200 columns: spaces (rich drops those ending a long line),
+wide characters, line breaks."""
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines(LONG))
+def test_a_line_longer_than_the_pipe_is_the_text_rich_prints(line: Line) -> None:
+    plain, rich = _both(line)
+    assert plain == rich
+
+
+def test_the_spaces_ending_a_long_line_are_dropped_as_rich_drops_them() -> None:
+    for text in ("a" * 199 + "   ", " " * 250, "short\n" + "ab " * 100 + "\nend", "x" * 1000):
+        plain, rich = _both(Line(text, "dim"))
+        assert plain == rich
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines(ASCII))
 def test_printable_lines_are_printed_without_rich(line: Line) -> None:
-    assert plain_line(line) is not None  # the plain path is the one compared above
+    assert plain_line(line, PLAIN_WIDTH) is not None  # the plain path is the one compared above
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -110,3 +128,23 @@ def test_a_pipe_gets_the_plain_console_and_colour_gets_rich(monkeypatch: pytest.
     assert isinstance(make_console(io.StringIO(), color="auto"), PlainConsole)
     assert isinstance(make_console(io.StringIO(), color="always"), RichConsole)
     assert isinstance(make_console(io.StringIO(), no_color=True, color="always"), PlainConsole)
+
+
+def test_a_stream_that_cannot_take_box_characters_gets_richs_ascii_table() -> None:
+    """rich draws an ASCII box on an encoding not named utf-* (``PYTHONIOENCODING=ascii``,
+    a latin-1 locale); the plain console leaves such tables to rich."""
+    grid = Grid("Summary")
+    grid.add_column("phase")
+    grid.add_column("pass", "right")
+    grid.add_row("0", "1")
+    for encoding in ("ascii", "latin-1", "utf-8"):
+        plain, rich = io.BytesIO(), io.BytesIO()
+        for buf, console in ((plain, PlainConsole), (rich, None)):
+            stream = io.TextIOWrapper(buf, encoding=encoding, errors="backslashreplace", write_through=True)
+            if console is None:
+                RichConsole(_rich_console(stream, tty=False, colour=False)).print(grid)
+            else:
+                console(stream).print(grid)
+            stream.detach()  # the bytes stay readable
+        assert plain.getvalue() == rich.getvalue()
+        assert (b"+-" in plain.getvalue()) == (encoding != "utf-8")

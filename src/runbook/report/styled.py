@@ -5,8 +5,9 @@ plain-text rendering for a stream that is not a terminal, without loading rich.
 either through rich (a terminal, or colour asked for) or as the text here. The plain text is
 the text rich gives for the same value on a pipe without colour, byte for byte
 (``tests/test_plain_console.py`` compares the two); what this module cannot render so (a tab,
-a control code rich strips, a table cell that is not printable ASCII or a table wider than
-the console) it declines, returning ``None``, and rich renders it.
+a control code rich strips, a line longer than the console that ends in spaces, a table cell
+that is not printable ASCII or a table wider than the console) it declines, returning
+``None``, and rich renders it.
 """
 
 from __future__ import annotations
@@ -59,10 +60,13 @@ class Grid:
         self.rows.append(row + [Line() for _ in range(len(self.columns) - len(row))])
 
 
-def plain_line(line: Line) -> str | None:
-    """The printed text of ``line`` with its newline; ``None`` if rich would change the text."""
+def plain_line(line: Line, width: int) -> str | None:
+    """The printed text of ``line`` with its newline; ``None`` if rich would change the text
+    (it also drops the spaces that end a line longer than ``width``)."""
     text = line.plain
     if _RICH_CHANGES.intersection(text):
+        return None
+    if len(text) > width and any(len(part) > width and part[-1:].isspace() for part in text.split("\n")):
         return None
     return text + "\n"
 

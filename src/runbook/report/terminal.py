@@ -94,9 +94,15 @@ class PlainConsole:
     def __init__(self, file: IO[str]) -> None:
         self.file = file
         self._rich: RichConsole | None = None
+        self._boxes = (getattr(file, "encoding", None) or "utf-8").lower().startswith("utf")
+        """Whether the stream takes the box characters (rich's rule: an encoding not named
+        utf-* gets rich's ASCII box instead, so rich draws those tables)."""
 
     def print(self, item: Union[Line, Grid]) -> None:
-        text = plain_line(item) if isinstance(item, Line) else plain_grid(item, PLAIN_WIDTH)
+        if isinstance(item, Line):
+            text = plain_line(item, PLAIN_WIDTH)
+        else:
+            text = plain_grid(item, PLAIN_WIDTH) if self._boxes else None
         if text is None:
             if self._rich is None:
                 self._rich = RichConsole(_rich_console(self.file, tty=False, colour=False))
