@@ -34,7 +34,7 @@ from runbook.wording import (
     visible,
     why,
 )
-from runbook.report.html_markdown import inline_html, markdown, segments
+from runbook.report.html_markdown import inline_html, markdown, render_block, segments
 from runbook.source import join_encoded
 from runbook.report.html_markdown import sanitize_html as sanitize_html  # re-exported
 
@@ -265,7 +265,7 @@ def _document_steps(run: RunResult, doc_text: str, doc: Document, seen: set[str]
         if step is None:  # blank lines between steps render to nothing: not parsed (~20 µs each)
             yield f'<div class="prose">{md.render(text) if text.strip(_BLANK) else ""}</div>'
             continue
-        block = f'<div class="doc-block">{md.render(text)}</div>'
+        block = f'<div class="doc-block">{render_block(text)}</div>'
         r = run.result_for(step.id)
         if r is None:
             yield f'<div class="prose">{block}<p class="notrun">Not run in this run.</p></div>'
