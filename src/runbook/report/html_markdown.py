@@ -98,27 +98,34 @@ def _fences_only(text: str) -> str | None:
     out: list[str] = []
     index, size = 0, len(lines) - 1
     while index < size:
-        line = lines[index]
-        index += 1
-        if not line:
-            continue
-        opener = _OPENER.fullmatch(line + "\n")
-        if opener is None:
-            return None
-        marker, info = opener.groups()
-        if "\\" in info or "&" in info or "`" in info:
-            return None
-        start = index
-        while index < size and lines[index].lstrip(" \t")[:3] not in ("```", "~~~"):
+        if not lines[index]:
             index += 1
-        if index == size or lines[index].rstrip(marker[0]) or len(lines[index]) < len(marker):
-            return None  # unclosed, or a fence-like line markdown-it must judge
-        content = "".join(ln + "\n" for ln in lines[start:index]).translate(_ESCAPES)
-        index += 1
-        lang = info.strip(" ").split(" ", 1)[0]
-        attrs = f' class="language-{lang.translate(_ESCAPES)}"' if lang else ""
-        out.append(f"<pre><code{attrs}>{content}</code></pre>\n")
+            continue
+        index = _fence(lines, index, size, out)
+        if index < 0:
+            return None
     return "".join(out)
+
+
+def _fence(lines: list[str], index: int, size: int, out: list[str]) -> int:
+    """Write the fence opened at ``lines[index]``; returns the line after it (-1: not one
+    :func:`_fences_only` writes)."""
+    opener = _OPENER.fullmatch(lines[index] + "\n")
+    if opener is None:
+        return -1
+    marker, info = opener.groups()
+    if "\\" in info or "&" in info or "`" in info:
+        return -1
+    start = index = index + 1
+    while index < size and lines[index].lstrip(" \t")[:3] not in ("```", "~~~"):
+        index += 1
+    if index == size or lines[index].rstrip(marker[0]) or len(lines[index]) < len(marker):
+        return -1  # unclosed, or a fence-like line markdown-it must judge
+    content = "".join(ln + "\n" for ln in lines[start:index]).translate(_ESCAPES)
+    lang = info.strip(" ").split(" ", 1)[0]
+    attrs = f' class="language-{lang.translate(_ESCAPES)}"' if lang else ""
+    out.append(f"<pre><code{attrs}>{content}</code></pre>\n")
+    return index + 1
 
 
 def inline_html(text: str) -> str:
