@@ -307,7 +307,13 @@ def to_html_bytes(run: RunResult, doc_text: str | None = None, doc: Document | N
     emoji in it is 4 bytes a character as one Python string (~180 MB for 50,000 steps),
     its UTF-8 pieces a quarter of that. ``visible`` and UTF-8 work character by
     character, so piece by piece is the same as on the whole page."""
-    return join_encoded(visible(part) for part in _page(run, doc_text, doc))  # visible() left no surrogate
+    return join_encoded(html_pieces(run, doc_text, doc))
+
+
+def html_pieces(run: RunResult, doc_text: str | None = None, doc: Document | None = None) -> Iterator[str]:
+    """:func:`to_html`'s page in pieces, each made as it is asked for (``execute --html``
+    writes them to the file one by one)."""
+    return (visible(part) for part in _page(run, doc_text, doc))  # visible() left no surrogate
 
 
 def _page(run: RunResult, doc_text: str | None, doc: Document | None) -> Iterator[str]:

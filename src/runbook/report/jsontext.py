@@ -68,6 +68,30 @@ def dumps_pieces(obj: Any, indent: int, ensure_ascii: bool = True, end: str = ""
     return out
 
 
+class NotWritten(Exception):
+    """:func:`dumps_into` met a value it does not write itself (what it wrote is not the text)."""
+
+
+def dumps_into(obj: Any, indent: int, write: Callable[[str], None], ensure_ascii: bool = True,
+               end: str = "") -> None:
+    """:func:`dumps`'s text handed to ``write`` as it is made: an :class:`Items` array item
+    by item, so a 50,000-step run's text never exists whole. Raises :class:`NotWritten`
+    (after writing a part) where :func:`dumps` would fall back to :func:`json.dumps`."""
+    out: list[str] = []
+
+    def flush() -> None:
+        for piece in out:
+            write(piece)
+        out.clear()
+
+    try:
+        _Writer(out, " " * indent, ensure_ascii, flush).value(obj, 0)
+    except (_Fallback, RecursionError, TypeError, ValueError):
+        raise NotWritten from None
+    out.append(end)
+    flush()
+
+
 def _reject(o: object) -> object:
     raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
@@ -100,8 +124,9 @@ def _key(k: object, enc: Callable[[str], str]) -> str:
 
 
 class _Writer:
-    def __init__(self, out: list[str], unit: str, ensure_ascii: bool) -> None:
-        self.out, self.unit, self.ascii = out, unit, ensure_ascii
+    def __init__(self, out: list[str], unit: str, ensure_ascii: bool,
+                 flush: Callable[[], None] | None = None) -> None:
+        self.out, self.unit, self.ascii, self.flush = out, unit, ensure_ascii, flush
         self.enc: Callable[[str], str] = encode_basestring_ascii if ensure_ascii else encode_basestring
         self.c: dict[str, Callable[[object, int], Any]] = {}
         """The C encoder of each separator (one per nesting level), made once."""
@@ -211,4 +236,6 @@ class _Writer:
             mark = len(out)
             self.value(item, level + 1)
             out[mark:] = ["".join(out[mark:])]
+            if self.flush is not None:
+                self.flush()
         out.append("\n" + self.unit * level + "]")
