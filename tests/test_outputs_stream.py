@@ -102,3 +102,20 @@ def test_a_failing_writer_leaves_the_old_file_and_no_partial_one(tmp_path: Path)
 def test_a_device_is_written_through_not_replaced() -> None:
     assert atomic_write_stream("/dev/null", lambda fh: write_pieces(fh, ["a", "é"]))
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_the_state_file_is_written_as_it_is_made_and_copied_to_each_path(tmp_path: Path) -> None:
+    # --resume's state: the first path streamed, the others copies of it; a path that
+    # cannot be written is reported and does not stop the others.
+    from runbook.report.state_file import read_earlier, write_states
+
+    run, doc = make_run(), make_document()
+    paths = [str(tmp_path / "missing" / "s.json"), str(tmp_path / "a.json"), str(tmp_path / "b.json")]
+    failed = write_states(paths, run, DOC_TEXT, doc, {}, {})
+    assert [p for p, _ in failed] == [paths[0]]
+    a, b = (Path(p).read_bytes() for p in paths[1:])
+    assert a == b and stat.S_IMODE(os.stat(paths[2]).st_mode) == 0o600
+    text = a.decode("ascii")  # ensure_ascii: the surrogate of HOSTILE_BYTES is an escape
+    assert text == json.dumps(json.loads(text), indent=1, ensure_ascii=True)  # json.dump's own text
+    assert read_earlier(paths[1]).run == run
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]
