@@ -74,7 +74,7 @@ class NotWritten(Exception):
     """:func:`dumps_into` met a value it does not write itself (what it wrote is not the text)."""
 
 
-def dumps_into(obj: Any, indent: int, write: Callable[[str], None], ensure_ascii: bool = True,
+def dumps_into(obj: Any, indent: int, write: Callable[[str], object], ensure_ascii: bool = True,
                end: str = "") -> None:
     """:func:`dumps`'s text handed to ``write`` as it is made: an :class:`Items` array item
     by item, so a 50,000-step run's text never exists whole. Raises :class:`NotWritten`
