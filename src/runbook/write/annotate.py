@@ -121,7 +121,8 @@ def _splice(lines: list[str], inserts: dict[int, list[tuple[str, Body, str]]]) -
             region = [f"{BEGIN} {kind} lines={len(body) + 2} sum={body_sum(body)}{flags} -->", *body, END]
             if held is not None:
                 yield held
-            held = "".join((prefix + line if line else prefix.rstrip()) + newline for line in region)
+            held = (newline.join(region) + newline if not prefix else
+                    "".join((prefix + line if line else prefix.rstrip()) + newline for line in region))
     if pos < size:
         if held is not None:
             yield held
@@ -149,8 +150,10 @@ def _ends_in_open_fence(lines: Sequence[str], step: Step, position: Sequence[int
     would render as code, so such a step gets no result region. The last
     element is the command block or an expected-output block after it.
     """
+    last = len(position) - 1
+
     def at(line: int) -> int:
-        return position[min(line, len(position) - 1)]
+        return position[line if line < last else last]
 
     end = at(step.end)
     opener, fence_end = at(step.span.start), at(step.span.end)
