@@ -43,6 +43,7 @@ _TOTALS = STATUSES
 
 esc = html.escape
 _TITLE_TAIL = re.compile(r"[\s.:)\u2014\u2013-]*")
+_UNSAFE_ID = re.compile(r"[\s\x00-\x1f\x7f]+")
 
 
 # --- pieces of a step card ----------------------------------------------------------
@@ -50,7 +51,7 @@ _TITLE_TAIL = re.compile(r"[\s.:)\u2014\u2013-]*")
 
 def safe_id(step_id: str) -> str:
     """An element id for a step: its id with whitespace and control characters made ``-``."""
-    cleaned = re.sub(r"[\s\x00-\x1f\x7f]+", "-", step_id).strip("-")
+    cleaned = _UNSAFE_ID.sub("-", step_id).strip("-")
     return cleaned if cleaned and not cleaned.startswith("rb-") else f"step-{cleaned}"
 
 

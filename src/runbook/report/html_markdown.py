@@ -121,7 +121,7 @@ def _fence(lines: list[str], index: int, size: int, out: list[str]) -> int:
         index += 1
     if index == size or lines[index].rstrip(marker[0]) or len(lines[index]) < len(marker):
         return -1  # unclosed, or a fence-like line markdown-it must judge
-    content = "".join(ln + "\n" for ln in lines[start:index]).translate(_ESCAPES)
+    content = ("\n".join(lines[start:index]) + "\n").translate(_ESCAPES) if index > start else ""
     lang = info.strip(" ").split(" ", 1)[0]
     attrs = f' class="language-{lang.translate(_ESCAPES)}"' if lang else ""
     out.append(f"<pre><code{attrs}>{content}</code></pre>\n")
