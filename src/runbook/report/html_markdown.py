@@ -10,13 +10,14 @@ from __future__ import annotations
 import functools
 import html
 import re
-from typing import Any, Sequence
+from array import array
+from typing import Any, Callable, Iterator, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from runbook.model import Document, Step
-from runbook.source import split_lines
+from runbook.source import _LINE_RE, split_lines
 
 _SAFE_TAGS = frozenset(
     "b i em strong code kbd samp var sub sup br s del ins mark small u abbr details summary hr".split()
@@ -142,29 +143,36 @@ def _dedent(lines: list[str], prefix: str) -> list[str]:
             for ln in lines]
 
 
-def _front_matter_end(lines: list[str]) -> int:
+def _front_matter_end(line: Callable[[int], str], size: int) -> int:
     """Index of the first line after YAML front matter (0 when there is none)."""
-    if lines and lines[0].rstrip() == "---":
-        for i in range(1, len(lines)):
-            if lines[i].rstrip() in ("---", "..."):
+    if size and line(0).rstrip() == "---":
+        for i in range(1, size):
+            if line(i).rstrip() in ("---", "..."):
                 return i + 1
     return 0
 
 
-def segments(doc_text: str, doc: Document) -> list[tuple[Step | None, str]]:
-    """The document cut into (None, prose) and (step, its block..end) pieces, in order."""
-    lines = split_lines(doc_text)
-    out: list[tuple[Step | None, str]] = []
-    cursor = _front_matter_end(lines)
+def segments(doc_text: str, doc: Document) -> Iterator[tuple[Step | None, str]]:
+    """The document cut into (None, prose) and (step, its block..end) pieces, in order,
+    each cut when it is asked for: the text is sliced at line offsets (a list of a
+    50,000-step document's lines, or of its pieces, is ~20 MB)."""
+    starts = array("q", [0])
+    starts.extend(m.end() for m in _LINE_RE.finditer(doc_text))
+    size = len(starts) - 1
+
+    def text(a: int, b: int) -> str:
+        return doc_text[starts[min(a, size)] : starts[min(b, size)]]
+
+    cursor = _front_matter_end(lambda i: text(i, i + 1), size)
     steps = sorted(doc.steps, key=lambda s: s.span.start)
     for i, step in enumerate(steps):
         start = max(step.span.start, cursor)
-        nxt = steps[i + 1].span.start if i + 1 < len(steps) else len(lines)
+        nxt = steps[i + 1].span.start if i + 1 < len(steps) else size
         end = max(start, min(max(step.end, step.span.end), nxt))
         if start > cursor:
-            out.append((None, "".join(lines[cursor:start])))
-        out.append((step, "".join(_dedent(lines[start:end], step.prefix))))
+            yield None, text(cursor, start)
+        block = text(start, end)
+        yield step, "".join(_dedent(split_lines(block), step.prefix)) if step.prefix else block
         cursor = end
-    if cursor < len(lines):
-        out.append((None, "".join(lines[cursor:])))
-    return out
+    if cursor < size:
+        yield None, text(cursor, size)

@@ -25,10 +25,18 @@ def write_states(paths: Sequence[str], run: RunResult, doc_text: str, document: 
                  states: Mapping[str, StepState], origins: Mapping[str, str]) -> list[tuple[str, OSError]]:
     """Write the same state file at each of ``paths`` (its text made once, then copied);
     returns the paths that could not be written, with why (a partial file is removed)."""
-    from runbook.report.json import to_dict
+    from runbook.parse.pause import collector_paused
 
     if not paths:
         return []
+    with collector_paused():  # many objects made, no cycles (parse/pause.py): no full pass over a run's
+        return _write_states(paths, run, doc_text, document, states, origins)
+
+
+def _write_states(paths: Sequence[str], run: RunResult, doc_text: str, document: Document,
+                  states: Mapping[str, StepState], origins: Mapping[str, str]) -> list[tuple[str, OSError]]:
+    from runbook.report.json import to_dict
+
 
     data = {
         "version": STATE_VERSION, "document_sha256": document_hash(doc_text),
