@@ -127,7 +127,8 @@ def _write_outputs(run: RunResult, src: Source, original: str, document: Documen
 
     kept = None
     if outputs.annotated:
-        kept = write_document_pieces(src, outputs.annotated, annotated_pieces(original, document, run), "results")
+        kept = write_document_pieces(src, outputs.annotated, annotated_pieces(original, document, run),
+                                     "runbook-results")
     elif not outputs.no_annotate:
         kept = write_document(src, "-", src.encode_pieces(annotated_pieces(original, document, run)), "results")
     if outputs.json:  # the reports are written as they are made (write/stream.py)
