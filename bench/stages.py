@@ -35,7 +35,7 @@ def stages(n: int) -> dict[str, float]:
     from runbook.lint.check import check_document
     from runbook.model import Check, Output, PhaseResult, RunResult, Status, StepResult
     from runbook.parse.markdown import parse_document
-    from runbook.report.html import to_html
+    from runbook.report.html import to_html_bytes
     from runbook.report.json import to_json
     from runbook.report.junit import to_junit
     from runbook.report.state_file import write_states
@@ -61,7 +61,7 @@ def stages(n: int) -> dict[str, float]:
     out["parse (annotated)"] = cpu(lambda: parse_document(annotated, "stages.md"))
     out["json"] = cpu(lambda: to_json(run))
     out["junit"] = cpu(lambda: to_junit(run))
-    out["html"] = cpu(lambda: to_html(run, text, doc))  # type: ignore[arg-type]
+    out["html"] = cpu(lambda: to_html_bytes(run, text, doc))  # type: ignore[arg-type]  # what execute writes
     with tempfile.TemporaryDirectory() as tmp:  # --resume's state file, written after every run
         out["state file"] = cpu(lambda: write_states([f"{tmp}/s.json"], run, text, doc, {}, {}))  # type: ignore[arg-type]
     return out

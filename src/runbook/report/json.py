@@ -141,9 +141,10 @@ def write_json(run: RunResult, fh: BinaryIO) -> None:
     start = fh.tell()
 
     def write(piece: str) -> None:
-        if _SURROGATE.search(piece):
-            raise _Restart
-        fh.write(piece.encode("utf-8"))
+        try:
+            fh.write(piece.encode("utf-8"))  # strict: a lone surrogate raises
+        except UnicodeEncodeError:
+            raise _Restart from None
 
     try:
         dumps_into(to_dict(run, lazy=True), 2, write, ensure_ascii=False, end="\n")
