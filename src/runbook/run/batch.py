@@ -89,9 +89,8 @@ class _Line:
 
 @dataclass(frozen=True)
 class _Prepared:
-    """A batch whose step files are written: its items, its batch file's text (written when
-    it is typed), its lines and step files, its file set, and the state its last line is
-    predicted to leave (``sim``, the options ``expected``)."""
+    """A batch with its step files written: the batch file's text (written when typed) and
+    the state its last line is predicted to leave (``sim``, the options ``expected``)."""
 
     items: tuple[BatchItem, ...]
     text: list[str]
@@ -227,10 +226,8 @@ class Batch(Recovery):
         self._type(self._build(items, copy.copy(b), None, self._set))
 
     def _build(self, items: Sequence[BatchItem], sim: BashState, expected: str | None, which: int) -> _Prepared:
-        """Write the step files of a batch (file set ``which``) and make its batch file's text.
-        ``sim``: the state each line's preludes assume (no step changed it); ``expected``:
-        the options the line before the batch must report for the first line to run (``None``:
-        the shell is at its prompt, known)."""
+        """Write a batch's step files (file set ``which``), make its text. ``sim``: the state its
+        preludes assume; ``expected``: the options the line before must report (``None``: known)."""
         b, folder = self._bash, self._dir
         assert b is not None and folder is not None
         token = os.path.join(folder, "batch.tok")
@@ -278,10 +275,8 @@ class Batch(Recovery):
         child.send(f"\\builtin . {shlex.quote(path)}\n".encode("utf-8", "surrogateescape"))
 
     def _prepare_next(self, items: Sequence[BatchItem]) -> int:
-        """While a batch runs: write the next batch's step files now, in the other file set,
-        its lines built on the state the running batch's last line is predicted to leave
-        (its first line checks it, as every later line of a batch checks the one before).
-        Typed when the runner asks for its first step; dropped if the batch ends otherwise."""
+        """While a batch runs: the next one's step files, in the other file set, built on the
+        state the running one's last line is predicted to leave (its first line checks it)."""
         end = self._end
         assert end is not None
         kept = _fit(items)
@@ -294,9 +289,11 @@ class Batch(Recovery):
     def _start_next(self, code: str, errexit: bool, plain: bool) -> bool:
         """The batch prepared while the last one ran, typed now if it starts with this step,
         the last batch ran to its end and its step files are still there."""
-        nxt, self._next = self._next, None
+        nxt = self._next
         if nxt is None or not (plain and _is(nxt.items[0], code, errexit)):
+            self._drop_next()
             return False
+        self._next = None
         self._drain()
         if self._dead:
             return False
@@ -371,6 +368,12 @@ class Batch(Recovery):
         self._lines = ()
         self._end = None
         if early:
+            self._drop_next()
+
+    def _drop_next(self) -> None:
+        """Forget the prepared batch: it is never typed (its nonces are expected no more)."""
+        if self._next is not None:
+            self._asked.difference_update(line.nonce for line in self._next.lines)
             self._next = None
 
 
