@@ -111,8 +111,11 @@ class Ahead:
         return end
 
     def _may_batch(self) -> bool:
+        """Never while a secret name is known: each step's query then prints the values of the
+        known ones, and a new one is asked for before the next step runs (a step may unset it)."""
         people = any(_may_skip(o) for o in self.observers.observers)
-        return self._batching() and enabled() and not self.settings.fail_fast and not people
+        return (self._batching() and enabled() and not self.settings.fail_fast and not people
+                and not self._secret_vars.knows())
 
     def _flows_into(self, step: Step) -> bool:
         """Whether the run may change ``step`` before it runs (``CarriedSteps``): never sent ahead."""

@@ -246,7 +246,7 @@ class Batch(Recovery):
                         checked=i > 0)  # the folder is checked (made again) by the first write
             text.append(bash_step_line(nonce, b.sid, quote(path), prelude=sim.line_prelude(),
                                        stdin_null=True, traps=b.traps_path, mode=sim.post_mode(),
-                                       ask=self._asking(nonce, it.ask)))
+                                       ask=self._asking(nonce, it.ask), pure=sim.pure(it.code)))
             expected = sim.predicted_tail(it.errexit)
             sim.learn(expected.split(" "), traps=False)
             lines.append(_Line(it, nonce, mark))

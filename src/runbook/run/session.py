@@ -181,10 +181,12 @@ class PexpectSession(Batch):
             clear_traps_file(traps)
             self._bash = BashState(tokens.token_hex(6), traps)
             nonce = tokens.token_hex(8)
-            self._child.send((bash_functions(self._bash.sid) + "; " + _print(nonce, "0") + "\n").encode())
-            status, code = self._read([nonce], deadline, seen)
+            names = OutputCapture(64_000)  # bash's builtins and keywords (``run.pure``)
+            self._child.send(f"{bash_functions(self._bash.sid)}; \\builtin compgen -b -k; {_print(nonce, '0')}\n".encode())
+            status, code = self._read([nonce], deadline, names)
             if status != "done":
-                self._fail_start(status, seen)
+                self._fail_start(status, names)
+            self._bash.builtins = frozenset(names.finish().text.split())
 
     def _fail_start(self, status: str, seen: OutputCapture) -> NoReturn:
         tail = seen.finish().text.strip()[-300:]
@@ -340,10 +342,10 @@ class PexpectSession(Batch):
                  typed: bool = False) -> bytes:
         if not code.endswith("\n"):
             code += "\n"
-        state = self._bash
+        state, pure = self._bash, None
         if state is not None and background is None:
             state.sent(code)
-            code = state.file_prelude(errexit) + code + state.trailer(typed)
+            pure, code = state.pure(code), state.file_prelude(errexit) + code + state.trailer(typed)
         body = None
         if self._remote:
             body, path = code, f'"${{__rb_f}}{os.path.basename(path)}"'
@@ -358,7 +360,8 @@ class PexpectSession(Batch):
             else:
                 line = bash_step_line(nonce, state.sid, path, prelude=state.line_prelude(),
                                       stdin_null=not interactive, traps=state.traps_path,
-                                      mode=state.post_mode(), ask=self._asking(nonce, ask), typed=typed)
+                                      mode=state.post_mode(), ask=self._asking(nonce, ask), typed=typed,
+                                      pure=pure)
         elif background is not None:
             line = background_line(nonce, path, shlex.quote(background), disown=self._zsh)
         else:

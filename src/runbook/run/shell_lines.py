@@ -112,10 +112,20 @@ def names_listing(glob: str, quote_char: str = "'") -> str:
             f"\\sed -n {q}s/^\\([A-Za-z0-9_]*{glob}[A-Za-z0-9_]*\\)=.*/\\1/p{q}; }}")
 
 
-#: The common secret query (``ASK_ARGS``), in ``__rb_p``: the names matching the glob ``$3``,
-#: then the end of the list (nonce ``$4``) and of the answer (the step's nonce ``$1``).
-_LISTING = (f"if (( $# > 3 )); then {names_listing('$3', chr(34))} 2>/dev/null; "
-            "\\builtin printf '\\n__RB_V%s.\\n" + "\\n__RB_%s!\\n" + "' \"$4\" \"$1\"; fi")
+def _listing(sid: str) -> str:
+    """The common secret query (``ASK_ARGS``), in ``__rb_p``: the names matching the glob ``$3``,
+    then the end of the list (nonce ``$4``) and of the answer (the step's nonce ``$1``); with a
+    fifth argument (``pure_check`` passed: the step changed no variable), the answer's end only.
+    ``__rb_n<sid>`` is set when a name was listed (the batch's next line then does not run
+    before the session has asked for its value: ``batch_guard``)."""
+    n, q = f"__rb_n{sid}", '"'
+    names = (f"if \\builtin compgen -v -X {q}!*$3*{q}; then {n}=1; elif ! \\builtin enable compgen; then "
+             f"\\builtin set | \\sed -n {q}s/^\\([A-Za-z0-9_]*$3[A-Za-z0-9_]*\\)=.*/\\1/p{q}; {n}=1; fi")
+    return (f"if (( $# > 3 )); then {n}=; if [[ ${{5-}} ]]; then \\builtin printf '\\n__RB_%s!\\n' \"$1\"; "
+            f"else {{ {names}; }} 2>/dev/null; "
+            "\\builtin printf '\\n__RB_V%s.\\n\\n__RB_%s!\\n' \"$4\" \"$1\"; fi; fi")
+
+
 #: What starts an ``ask`` that is only arguments of ``__rb_p`` (``GLOB LIST_NONCE``, shell-quoted).
 ASK_ARGS = "@RB_ARGS "
 
@@ -140,12 +150,12 @@ def bash_functions(sid: str) -> str:
     options as the step left them.
     """
     w, v, l = (f"__rb_{c}{sid}" for c in "wvl")
-    sentinel = f"\\builtin printf '\\n__RB_%s:%d %s\\n' \"$1\" \"$2\" \"${l}\"; {_LISTING}"
+    sentinel = f"\\builtin printf '\\n__RB_%s:%d %s\\n' \"$1\" \"$2\" \"${l}\"; {_listing(sid)}"
     return (
         f"__rb_p{sid}() {{ {l}=\"${{{w}-$SHELLOPTS}} $BASHOPTS\"; "
         f"[[ ${{POSIXLY_CORRECT[@]@a}} == *r* ]] || unset POSIXLY_CORRECT; "
         f"\\builtin set +Eevx +o history; \\builtin shopt -u expand_aliases; "
-        f"\\builtin unset PS0 PS1 PS2 PROMPT_COMMAND {w} {v} __rb_s{sid}; "
+        f"\\builtin unset PS0 PS1 PS2 PROMPT_COMMAND {w} {v} __rb_s{sid} __rb_u{sid}; "
         f"if [[ -t 255 ]]; then {{ {sentinel}; }} >&255; else {{ {sentinel}; }} >/dev/tty; fi; }}; "
         f"__rb_e{sid}() {{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; \\set +e; }}; "
         f"readonly -f __rb_p{sid} __rb_e{sid}"
@@ -188,7 +198,7 @@ def step_trailer(sid: str, traps: str, typed: bool = False) -> str:
 
 
 def bash_post(nonce: str, sid: str, *, value: str = "$?", traps: str | None = None,
-              mode: str = NO_TRAPS, ask: str = "") -> str:
+              mode: str = NO_TRAPS, ask: str = "", pure: bool = False) -> str:
     """What runs right after a step: the status and options kept, posix mode on, functions
     named ``builtin`` or ``enable`` removed, the protocol's builtins enabled again, runbook's ERR trap cleared (with ``mode``, all
     traps saved to ``traps`` and cleared), then one call of ``__rb_p<sid>``. All of it
@@ -202,13 +212,15 @@ def bash_post(nonce: str, sid: str, *, value: str = "$?", traps: str | None = No
                        call=_B)
     args = ""
     if ask.startswith(ASK_ARGS):  # the common query: run by __rb_p itself, after the sentinel
-        args, ask = " " + ask[len(ASK_ARGS):], ""
+        args, ask = " " + ask[len(ASK_ARGS):] + (f' "${{__rb_u{sid}-}}"' if pure else ""), ""
     return (f"{{ {s}={value} {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; unset -f builtin enable; {_ENABLE}{keep}"
             f"__rb_p{sid} {nonce} \"${s}\"{args}; {_asked(nonce, sid, ask)}}} >/dev/null 2>&1")
 
 
 #: The ``printf`` format that ends an ``ask``'s answer, and where its argument (the step's nonce) goes.
 ANSWER_END, END_ARG = "\\n__RB_%s!\\n", "@RB_END"
+#: Where an ``ask`` names the variable set when its listing printed a name (``batch_guard``).
+FLAG_ARG = "@RB_FLAG"
 
 
 def answer_end(nonce: str) -> bytes:
@@ -223,11 +235,13 @@ def _asked(nonce: str, sid: str, ask: str) -> str:
         return ""
     t = f"__rb_t{sid}"
     return (f"if [[ -t 255 ]]; then {t}=/dev/fd/255; else {t}=/dev/tty; fi; "
-            f"{{ {ask.replace(END_ARG, nonce)}; }} >\"${t}\" 2>/dev/null; \\builtin unset {t}; ")
+            f"{{ {ask.replace(END_ARG, nonce).replace(FLAG_ARG, f'__rb_n{sid}')}; }} >\"${t}\" 2>/dev/null; "
+            f"\\builtin unset {t}; ")
 
 
 def bash_step_line(nonce: str, sid: str, path: str, *, prelude: str, stdin_null: bool,
-                   traps: str | None = None, mode: str = NO_TRAPS, ask: str = "", typed: bool = False) -> str:
+                   traps: str | None = None, mode: str = NO_TRAPS, ask: str = "", typed: bool = False,
+                   pure: tuple[str, Sequence[str]] | None = None) -> str:
     r"""Source the step file (``path`` already quoted) with ``\builtin .`` (a function
     named ``.`` is not called) after ``prelude`` (posix mode, aliases back on), then the post.
 
@@ -236,17 +250,31 @@ def bash_step_line(nonce: str, sid: str, path: str, *, prelude: str, stdin_null:
     special builtin (``exec {fd}>&-``) there, but not at its prompt (byexample's shell)."""
     stdin = " </dev/null" if stdin_null else ""
     run = f'\\builtin eval "$(< {path})"' if typed else f"\\builtin . {path}"
-    return f"{prelude}{run}{stdin}; {bash_post(nonce, sid, traps=traps, mode=mode, ask=ask)}\n"
+    check = pure_check(sid, *pure) if pure is not None and ask.startswith(ASK_ARGS) else ""
+    post = bash_post(nonce, sid, traps=traps, mode=mode, ask=ask, pure=bool(check))
+    return f"{check}{prelude}{run}{stdin}; {post}\n"
+
+
+def pure_check(sid: str, scratch: str, names: Sequence[str]) -> str:
+    """Before a step that cannot change a variable (``run.pure``), silent: ``__rb_u<sid>`` is set
+    if bash confirms it, no trap set (``trap -p`` is empty, written to ``scratch``: a failed
+    write confirms nothing) and no alias or function named like one of its ``names``.
+    Checked before the step: a pure step sets no trap, alias or function, and a trap that
+    removes itself when it fires would be gone after it."""
+    tests = "".join(f"! \\builtin alias -- {quote(n)} && ! \\builtin declare -F -- {quote(n)} && " for n in names)
+    return (f"{{ __rb_u{sid}=; {{ \\builtin trap -p; }} >|{quote(scratch)} && [[ ! -s {quote(scratch)} ]] "
+            f"&& {tests}__rb_u{sid}=1; }} >/dev/null 2>&1; ")
 
 
 def batch_guard(sid: str, token: str, expected: str, mark: str) -> str:
     r"""What starts every line of a batch but the first: the line runs only while the
     ``token`` file exists (the session deletes it before it stops a timed-out or
-    interrupted step) and the previous step reported the options the session ``expected``
-    when it built this line's preludes. Otherwise it prints the sentinel of ``mark`` (the
+    interrupted step), the previous step reported the options the session ``expected``
+    when it built this line's preludes, and its secret query listed no name (the session
+    asks for the value before the next step runs: a step may unset it). Otherwise it prints the sentinel of ``mark`` (the
     "not run" marker) and returns from the batch file: no later line runs."""
     out = f"\\builtin printf '\\n__RB_%s:%d\\n' {mark} 0"
-    return (f"[[ -e {quote(token)} && ${{__rb_l{sid}-}} == {quote(expected)} ]] || "
+    return (f"[[ -e {quote(token)} && ${{__rb_l{sid}-}} == {quote(expected)} && -z ${{__rb_n{sid}-}} ]] || "
             f"{{ if [[ -t 255 ]]; then {out} >&255; else {out} >/dev/tty; fi; \\builtin return 0; }}; ")
 
 

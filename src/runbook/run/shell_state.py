@@ -16,6 +16,7 @@ import os
 import re
 import shlex
 
+from runbook.run.pure import pure_commands
 from runbook.run.shell_lines import APPEND_TRAPS, FRESH_TRAPS, NO_TRAPS, err_trap, quote, step_trailer
 
 _TRAPPED = ("RETURN", "ERR", "DEBUG")
@@ -49,6 +50,8 @@ class BashState:
         self.steady = False
         """The last two steps reported the same options (the first step's end-of-step line
         itself changes one: bash turns ``inherit_errexit`` on with posix mode)."""
+        self.builtins: frozenset[str] = frozenset()
+        """bash's builtins and keywords, read at start-up (``run.pure``)."""
 
     def sent(self, code: str) -> None:
         """Remember the step's code (to see a ``set +e`` that the options cannot show, and
@@ -56,6 +59,15 @@ class BashState:
         self._code = code
         if not self.watching and self.traps_path is not None and "trap" in code:
             self.watching = True
+
+    def pure(self, code: str) -> tuple[str, tuple[str, ...]] | None:
+        """For a step that cannot change a variable (``run.pure``): the file ``trap -p`` is
+        written to before it and its command names (``shell_lines.pure_check``); ``None``:
+        it may, or traps are watched or known, or ``xtrace`` is on (``PS4`` can assign)."""
+        if self.traps_path is None or self.watching or self.traps or "xtrace" in self.opts:
+            return None
+        names = pure_commands(code, self.builtins)
+        return None if names is None else (os.path.join(os.path.dirname(self.traps_path), "traps-now"), names)
 
     def post_mode(self, resync: bool = False) -> str:
         """How the post line saves the traps."""
