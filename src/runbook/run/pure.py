@@ -6,8 +6,8 @@ step is masked before its output is judged or shown. A step made only of command
 outside the shell, or of ``echo``/``true``/``false``/``:``, each with literal words only,
 cannot create, unset or change any variable of the shell. Such a step's line skips the
 listing, if bash confirms right after the step what the text cannot show
-(``shell_lines.pure_check``): no alias and no function is named like one of its commands, and
-no trap is set (a trap's code runs in the shell: a ``CHLD`` trap when an outside command
+(``shell_lines.pure_check``): no alias is defined, no function is named like one of its
+commands, and no trap is set (a trap's code runs in the shell: a ``CHLD`` trap when an outside command
 ends). The session adds what it knows: ``xtrace`` is off (``PS4`` is expanded for every
 traced command, and can assign), traps are not watched.
 

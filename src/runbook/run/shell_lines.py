@@ -256,14 +256,14 @@ def bash_step_line(nonce: str, sid: str, path: str, *, prelude: str, stdin_null:
 
 
 def pure_check(sid: str, scratch: str, names: Sequence[str]) -> str:
-    """Before a step that cannot change a variable (``run.pure``), silent: ``__rb_u<sid>`` is set
-    if bash confirms it, no trap set (``trap -p`` is empty, written to ``scratch``: a failed
-    write confirms nothing) and no alias or function named like one of its ``names``.
-    Checked before the step: a pure step sets no trap, alias or function, and a trap that
-    removes itself when it fires would be gone after it."""
-    tests = "".join(f"! \\builtin alias -- {quote(n)} && ! \\builtin declare -F -- {quote(n)} && " for n in names)
-    return (f"{{ __rb_u{sid}=; {{ \\builtin trap -p; }} >|{quote(scratch)} && [[ ! -s {quote(scratch)} ]] "
-            f"&& {tests}__rb_u{sid}=1; }} >/dev/null 2>&1; ")
+    """Before a step that cannot change a variable (``run.pure``): ``__rb_u<sid>`` is set if
+    bash confirms it: no trap is set, no alias at all, and no function of the step's
+    ``names`` (``trap -p``, ``alias`` and ``declare -F`` all print nothing into ``scratch``;
+    a failed write confirms nothing). Checked before the step: a pure step sets no trap,
+    alias or function, and a trap that removes itself when it fires would be gone after it."""
+    f = quote(scratch)
+    return (f"__rb_u{sid}=; {{ \\builtin trap -p; \\builtin alias; \\builtin declare -F -- "
+            f"{' '.join(quote(n) for n in names)}; :; }} 2>/dev/null >|{f} && [[ ! -s {f} ]] && __rb_u{sid}=1; ")
 
 
 def batch_guard(sid: str, token: str, expected: str, mark: str) -> str:
