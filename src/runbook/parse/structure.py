@@ -143,7 +143,7 @@ class _Builder:
         return clean
 
     def _warn_attrs(self, attrs: Mapping[str, str], line0: int) -> None:
-        for _, diag in attr_problems(attrs, line0 + 1, self.report.col(line0)):
+        for _, diag in attr_problems(attrs, line0 + 1, self.report.col(line0)) if attrs else []:
             self.report.add(diag)
 
     # -- the pass ------------------------------------------------------------
@@ -298,7 +298,7 @@ class _Builder:
         if bad is not None:
             self.report.add(bad[1], self.report.plain_line(directive_line, DIRECTIVE_LINE))
             return {k: v for k, v in directive.items() if k != bad[0]}, attrs
-        bad = _first_error(attr_problems(attrs, line0 + 1, self.report.col(line0)))
+        bad = _first_error(attr_problems(attrs, line0 + 1, self.report.col(line0)) if attrs else [])
         if bad is not None:
             self.report.add(bad[1], self.report.plain_line(line0, FENCE_LINE))
             return directive, {k: v for k, v in attrs.items() if k != bad[0]}

@@ -73,14 +73,14 @@ def volatile_rules(text: str) -> tuple[str, ...]:
 
 
 _MAYBE = re.compile(
-    r"[0-9a-fA-F]{8}-|-[a-z0-9]{5}|[0-9a-f]{7}|\d{10}|\d-|[:.\[/<>{…]|\d\s?[mµunshd]|[\dXx][smhd]"
-    r"|pid|PID|etc|x{4}|X{2}")
-"""What a token of each rule needs (uuid: 8 hex and ``-``; pod-hash: ``-`` and 5 more; hex-id: 7
-hex or 10 digits; timestamp: a digit then ``-``, or ``:``; ip, version: ``.`` or ``[``;
-duration, age: a digit (or ``x``) then a unit's first letter; pid: ``[`` or the word; elision:
-``...``, ``…``, ``etc``, ``--%<--``; placeholder: ``{``, ``<``, ``xxxx``, ``XX``; home-path:
-``/``; help-text: ``:``; quoted-output: ``>``): one search of these rules out most text
-(``step-1``) without the fourteen searches of :data:`RULES`."""
+    r"[0-9a-fA-F]{8}-|-[a-z0-9]{8}|-[a-z]+\d|-\d+[a-z]|[0-9a-f]{7}|\d{10}|\d-|[:.\[/<>{…]"
+    r"|\d\s?[mµunshd]|[\dXx][smhd]|pid|PID|etc|x{4}|X{2}")
+"""What a token of each rule needs (uuid: 8 hex and ``-``; pod-hash: ``-`` and 8 more, or
+letters and digits; hex-id: 7 hex or 10 digits; timestamp: a digit then ``-``, or ``:``; ip,
+version: ``.`` or ``[``; duration, age: a digit (or ``x``) then a unit's first letter; pid:
+``[`` or the word; elision: ``...``, ``…``, ``etc``, ``--%<--``; placeholder: ``{``, ``<``,
+``xxxx``, ``XX``; home-path: ``/``; help-text: ``:``; quoted-output: ``>``): one search of
+these rules out most text (``step-1``) without the fourteen searches of :data:`RULES`."""
 
 
 def is_volatile(text: str) -> bool:
