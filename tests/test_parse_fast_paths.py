@@ -91,3 +91,26 @@ def test_the_region_scanner_finds_what_a_scan_of_every_line_finds(pieces: list[l
         got = str(err)
     assert got == expected
     assert regions.find_regions(lines, "d.md", strict=False) == _every_line(lines, strict=False)
+
+
+_SHELLISH = st.text(alphabet="abzAZ_09.+-:/@[]{}()\"'$\\;&|<>=,*#~ \t│├", min_size=1, max_size=24)
+
+
+@settings(max_examples=3000)
+@given(_SHELLISH)
+def test_a_plain_command_name_reads_as_shell_exactly_as_every_first_word_rule_says(line: str) -> None:
+    from runbook.parse import shellish
+
+    text = line.strip()
+    if text:
+        assert shellish.first_word_problem(line) == shellish._word_rules(text)
+
+
+@settings(max_examples=500)
+@given(st.sampled_from(["echo", "ls", "kubectl", "x_1", "a.b+c-d", "_", "Echo", "1x", "a:", "a,"]),
+       st.sampled_from(["", " step-1", " │ x", " {", ' "a": 1', " ├── dir", "=1", "://x", "@h:p"]))
+def test_a_plain_command_name_reads_as_every_rule_reads_it_among_real_words(word: str, rest: str) -> None:
+    from runbook.parse import shellish
+
+    text = (word + rest).strip()
+    assert shellish.first_word_problem(text) == shellish._word_rules(text)

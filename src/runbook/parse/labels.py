@@ -161,7 +161,7 @@ def comment_check(line: str, lineno: int) -> Criterion | None:
     Version wildcards (``9.0.x``) become a regex; "or later" cannot be checked
     literally and is a manual clause.
     """
-    m = _COMMENT.match(line)
+    m = _COMMENT.match(line) if "#" in line else None
     if not m:
         return None
     value = _unwrap(m.group("value"))

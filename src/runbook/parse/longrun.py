@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "|&", ";;", "(", ")"})
 _WRAPPERS = frozenset({"sudo", "exec", "nohup", "command", "env", "time", "stdbuf"})
@@ -261,8 +262,13 @@ def _redis_command(args: list[str]) -> list[str]:
 _RULES = (_follower, _server, _shell)
 
 
+@lru_cache(maxsize=1 << 16)
 def long_running(text: str) -> LongRun | None:
-    """Why the shell code ``text`` does not return on its own, or ``None`` when it does."""
+    """Why the shell code ``text`` does not return on its own, or ``None`` when it does.
+
+    A pure function of the text with a frozen result: ``runbook check`` asks it for every
+    step twice (the parser, then RB801) and documents repeat their commands, so each
+    distinct text is read once (a bounded cache)."""
     for words, background in simple_commands(text):
         if background:
             continue

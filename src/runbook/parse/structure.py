@@ -313,8 +313,8 @@ class _Builder:
             self._dialog(b, lines, pending)
             return True
         if pending is not None and pending.wants_expected():
-            origin = output_origin(b, lang, is_output, shaped, label,
-                                   self._blank_between(pending.block.end, b.start))
+            origin = output_origin(b, lang, is_output, shaped, label,  # an output block needs no blank test
+                                   is_output or self._blank_between(pending.block.end, b.start))
             if origin is not None:
                 return True if self._attach_expected(pending, b, content, own, merged, label, origin) else None
         if is_output:
