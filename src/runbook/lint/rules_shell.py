@@ -330,6 +330,8 @@ def assigned(text: str) -> tuple[set[str], bool]:
 
 def uses(text: str) -> list[tuple[int, int, str]]:
     """(line, column, name) of every variable expanded without a default, in order."""
+    if "$" not in text:
+        return []  # every expansion starts with one (most commands: no lexing, no line table)
     ctx = label(text)
     found: list[tuple[int, int, str]] = []
     line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]

@@ -320,20 +320,31 @@ def check_region(lines: Sequence[str], index: int, begin: re.Match[str] | None =
         return None
     prefix, args_text = m.group("prefix", "args")
     args = args_text.split()
-    count = next((int(a[6:]) for a in args if a[:6] == "lines=" and _LINES_ARG.fullmatch(a)), None)
-    digest = next((a[4:] for a in args if a[:4] == "sum=" and _SUM_ARG.fullmatch(a)), None)
+    count, digest = _count_and_sum(args)
     stop = _region_stop(lines, index, count, digest)
     if isinstance(stop, str):
         return stop
-    inner = next((j for j in range(index + 1, stop - 1) if _is_marker(lines[j])), None)
-    if inner is not None:
-        return f"another marker inside it, at line {inner + 1} (nested, reordered or damaged markers)"
+    for inner in range(index + 1, stop - 1):
+        if _is_marker(lines[inner]):
+            return f"another marker inside it, at line {inner + 1} (nested, reordered or damaged markers)"
     body = _body(lines[index + 1 : stop - 1], prefix)
     if body is None or not lines[stop - 1].startswith(prefix.rstrip()):
         return "a line inside it has lost the region's prefix (moved or edited by hand)"
     if digest is not None and body_sum(body) != digest:
         return "its content no longer matches its sum= (edited by hand, or text typed inside it)"
     return Region(index, stop, "eofnl" in args, digest is not None)
+
+
+def _count_and_sum(args: Sequence[str]) -> tuple[int | None, str | None]:
+    """The first ``lines=N`` and the first ``sum=H`` of a begin marker's arguments."""
+    count: int | None = None
+    digest: str | None = None
+    for a in args:
+        if count is None and a[:6] == "lines=" and _LINES_ARG.fullmatch(a):
+            count = int(a[6:])
+        elif digest is None and a[:4] == "sum=" and _SUM_ARG.fullmatch(a):
+            digest = a[4:]
+    return count, digest
 
 
 def _region_stop(lines: Sequence[str], index: int, count: int | None, digest: str | None) -> int | str:
