@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from runbook.run import procs
-from runbook.run.reaper import RunGuard, run_folders, temp_roots
+from runbook.run.reaper import RunGuard, temp_roots
+from runbook.run.watchdog import run_folders
 
 ENDINGS = ["normal", "SIGTERM", "SIGINT", "SIGHUP", "SIGKILL"]
 
@@ -206,6 +207,31 @@ def test_the_watchdog_exits_when_told_done_and_removes_nothing(tmp_path):
     assert guard.watchdog_pid is None
     assert not procs.alive(pid), "a normal run must not leave its watchdog behind"
     assert keep.is_dir(), "after `done` the watchdog removes nothing"
+
+
+def test_the_forked_watchdog_holds_none_of_runbooks_descriptors_and_has_its_own_session(tmp_path):
+    # A fork inherits every descriptor: one kept open (runbook's stdout pipe to a CI reader,
+    # the document) would keep that reader waiting while the watchdog cleans up.
+    guard = RunGuard()
+    held = open(tmp_path / "held", "w")
+    try:
+        guard.start()
+        pid = guard.watchdog_pid
+        assert pid is not None
+        deadline = time.monotonic() + 30
+        fds: dict[int, str] = {}
+        while time.monotonic() < deadline:
+            fds = {int(n): os.readlink(f"/proc/{pid}/fd/{n}") for n in os.listdir(f"/proc/{pid}/fd")}
+            if set(fds) == {0, 1, 2}:
+                break
+            time.sleep(0.05)
+        assert set(fds) == {0, 1, 2}, f"the watchdog kept descriptors open: {fds}"
+        assert fds[0].startswith("pipe:") and fds[1] == fds[2] == "/dev/null"
+        assert os.getsid(pid) == pid, "the watchdog must be out of the terminal's session"
+    finally:
+        guard.finish()
+        held.close()
+    assert not procs.alive(pid)
 
 
 def test_the_watchdog_of_a_dead_runbook_stops_marked_processes_and_removes_folders(tmp_path):

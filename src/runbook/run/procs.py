@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import select
 import signal
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 if TYPE_CHECKING:
     import psutil
@@ -33,9 +33,9 @@ MARKER_VAR = "RUNBOOK_RUN"
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-@dataclass(frozen=True)
-class ProcInfo:
-    """The fields of ``/proc/<pid>/stat`` the session needs."""
+class ProcInfo(NamedTuple):
+    """The fields of ``/proc/<pid>/stat`` the session needs (a tuple: a scan of ``/proc``
+    makes one per process, and the end of every run scans it)."""
 
     pid: int
     state: str
@@ -48,10 +48,15 @@ class ProcInfo:
 
 def _read_stat(pid: int) -> ProcInfo | None:
     try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            raw = fh.read().decode("ascii", "replace")
+        fd = os.open(f"/proc/{pid}/stat", os.O_RDONLY)
     except OSError:
         return None
+    try:
+        raw = os.read(fd, 4096).decode("ascii", "replace")
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     # The command name may contain spaces and parentheses: split after the last ')'.
     fields = raw[raw.rfind(")") + 2:].split()
     try:
@@ -94,6 +99,24 @@ def alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def wait_exit(pid: int, timeout: float) -> bool:
+    """Wait up to ``timeout`` s for ``pid`` to exit, without reaping it (a pidfd, else polling
+    ``alive``); True if it is gone."""
+    try:
+        fd = os.pidfd_open(pid)
+    except OSError:  # no pidfd (an old kernel), or no such process
+        deadline = time.monotonic() + timeout
+        while alive(pid):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.001)
+        return True
+    try:
+        return bool(select.select([fd], [], [], timeout)[0])
+    finally:
+        os.close(fd)
 
 
 def descendants(root: int, since_ticks: int | None = None) -> list[int]:

@@ -11,15 +11,12 @@ same, then removes the run's temp folders.
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
-import subprocess
-import sys
+import signal
 import tempfile
 from typing import Iterable, Mapping
 
-from runbook.run import procs
+from runbook.run import procs, watchdog
 
 #: What the watchdog reads for "runbook ended cleanly, exit without doing anything".
 DONE = b"done\n"
@@ -36,32 +33,20 @@ def temp_roots() -> list[str]:
     return seen
 
 
-def run_folders(marker: str, roots: Iterable[str]) -> list[str]:
-    """Folders of the run marked ``marker`` (``runbook-<what>-<marker>-*``) under ``roots``."""
-    found: list[str] = []
-    for root in roots:
-        found += glob.glob(os.path.join(glob.escape(root), f"runbook-*-{marker}-*"))
-    return [f for f in found if os.path.isdir(f) and not os.path.islink(f)]
-
-
-def remove_run_folders(marker: str, roots: Iterable[str]) -> None:
-    for folder in run_folders(marker, roots):
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 class RunGuard:
     """The marker of one run, its watchdog and its end-of-run sweep."""
 
     def __init__(self, marker: str | None = None, grace: float = 2.0) -> None:
         self.marker = marker or procs.new_marker()
         self.grace = grace
-        self._watchdog: subprocess.Popen[bytes] | None = None
+        self._watchdog: tuple[int, int] | None = None
+        """The forked watchdog's pid and the write end of its pipe."""
         self._finished = False
 
     @property
     def watchdog_pid(self) -> int | None:
         """The running watchdog's pid (None before ``start`` and after ``finish``)."""
-        return self._watchdog.pid if self._watchdog is not None else None
+        return self._watchdog[0] if self._watchdog is not None else None
 
     def shell_env(self) -> Mapping[str, str]:
         """The variable every shell of the run carries (and so everything it starts)."""
@@ -76,14 +61,11 @@ class RunGuard:
         watchdog only the SIGKILL case is uncovered; the normal sweep still runs."""
         if self._watchdog is not None:
             return
-        # The watchdog imports this very runbook, wherever it was imported from.
+        # The interpreter the watchdog starts to clean up imports this very runbook.
         here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(procs.__file__))))
         path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
         try:
-            self._watchdog = subprocess.Popen(
-                [sys.executable, "-m", "runbook.run.watchdog", self.marker, *temp_roots()],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                cwd="/", start_new_session=True, close_fds=True, env={**os.environ, "PYTHONPATH": path})
+            self._watchdog = watchdog.fork(self.marker, temp_roots(), {**os.environ, "PYTHONPATH": path})
         except OSError:
             self._watchdog = None
 
@@ -107,14 +89,22 @@ class RunGuard:
         dog, self._watchdog = self._watchdog, None
         if dog is None:
             return
+        pid, pipe = dog
         try:
-            assert dog.stdin is not None
-            dog.stdin.write(DONE)
-            dog.stdin.close()
+            os.write(pipe, DONE)
         except OSError:
             pass
-        try:
-            dog.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            dog.kill()
-            dog.wait()
+        finally:
+            os.close(pipe)
+        _wait_child(pid, 5.0)
+
+
+
+def _wait_child(pid: int, timeout: float) -> None:
+    """Reap the child ``pid``; SIGKILL it first if it has not exited within ``timeout`` s."""
+    try:
+        if not procs.wait_exit(pid, timeout):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:  # already reaped
+        pass

@@ -223,6 +223,9 @@ class PexpectSession(Batch):
         if child is None:
             return
         try:
+            if child.isalive():  # hang it up and wait for it: ptyprocess would sleep 5 ms a signal
+                os.kill(child.pid, signal.SIGHUP)
+                procs.wait_exit(child.pid, 0.05)
             child.close(force=True)
         except Exception:  # noqa: BLE001 - best effort: the process may already be gone
             try:

@@ -1,7 +1,14 @@
-"""``python -m runbook.run.watchdog MARKER ROOT...``: clean up after a runbook that was killed.
+"""The watchdog: clean up after a runbook that was killed.
 
-Started by :class:`runbook.run.reaper.RunGuard` with a pipe from runbook on stdin. It blocks
-reading it. ``done`` means runbook ended and cleaned up itself: exit at once. End of file
+:class:`runbook.run.reaper.RunGuard` starts it with :func:`fork`: a fork of runbook itself
+that reads a pipe from runbook on stdin, blocking. A fork costs runbook ~1 ms where
+starting a Python interpreter cost ~10 ms, and the ~20 ms runbook then waited at its end for
+that interpreter to be up and exit. The child runs only system calls on that path: the
+garbage collector is off (no finaliser of runbook's objects may run twice), it never returns
+into runbook's code, and it leaves with ``os._exit``. Only when it must clean up does it
+start ``python -m runbook.run.watchdog --now MARKER ROOT...``, a fresh interpreter
+(``python -m runbook.run.watchdog MARKER ROOT...`` is the same watchdog as a program, with
+the pipe on its stdin). ``done`` means runbook ended and cleaned up itself: exit at once. End of file
 without ``done`` (runbook died: SIGKILL, a crash), or runbook no longer being its parent,
 means nobody else will clean up: stop every process carrying MARKER (SIGTERM, a short grace,
 SIGKILL) and remove the run's temp folders (``runbook-*-MARKER-*``) under each ROOT.
@@ -13,10 +20,15 @@ imports nothing heavy until it has work to do (its start costs runbook a fork an
 
 from __future__ import annotations
 
+import gc
+import glob
 import os
 import select
+import shutil
 import signal
 import sys
+import warnings
+from typing import Iterable, Mapping, NoReturn
 
 _DONE = b"done\n"
 _GRACE = 1.0
@@ -43,24 +55,86 @@ def wait_for_parent(fd: int = 0) -> bool:
             return True
 
 
+def run_folders(marker: str, roots: Iterable[str]) -> list[str]:
+    """Folders of the run marked ``marker`` (``runbook-<what>-<marker>-*``) under ``roots``."""
+    found: list[str] = []
+    for root in roots:
+        found += glob.glob(os.path.join(glob.escape(root), f"runbook-*-{marker}-*"))
+    return [f for f in found if os.path.isdir(f) and not os.path.islink(f)]
+
+
+def remove_run_folders(marker: str, roots: Iterable[str]) -> None:
+    for folder in run_folders(marker, roots):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def clean_up(marker: str, roots: list[str]) -> None:
-    from runbook.run import procs, reaper
+    from runbook.run import procs
 
     procs.reap_marked(marker, grace=_GRACE)
-    reaper.remove_run_folders(marker, roots)
+    remove_run_folders(marker, roots)
     # A process killed last may have been writing into a folder: one more pass.
     procs.reap_marked(marker, grace=_GRACE)
-    reaper.remove_run_folders(marker, roots)
+    remove_run_folders(marker, roots)
 
 
-def main(argv: list[str]) -> int:
-    if not argv or not argv[0].isalnum():
-        return 2
+def _ignore_signals() -> None:
     # A cancelled job may signal every process; runbook handles those signals itself, and
     # the watchdog cannot outlive it (its pipe closes), so it ignores them and stays on duty.
     for sig in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_IGN)
-    if wait_for_parent():
+
+
+def fork(marker: str, roots: list[str], env: Mapping[str, str]) -> tuple[int, int]:
+    """Start the watchdog of the run ``marker`` as a fork of this process, in its own
+    session; returns its pid and the write end of its pipe (write ``done`` and close it at
+    the end, then wait for the pid). ``env``: the environment of the interpreter it starts
+    if it must clean up. Raises ``OSError`` if it cannot fork."""
+    argv = [sys.executable, "-m", "runbook.run.watchdog", "--now", marker, *roots]
+    read_end, write_end = os.pipe()
+    try:
+        with warnings.catch_warnings():  # Python 3.12 warns of a fork with threads: see _child
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        raise
+    if pid == 0:
+        _child(read_end, argv, dict(env))
+    os.close(read_end)
+    return pid, write_end
+
+
+def _child(read_end: int, argv: list[str], env: dict[str, str]) -> NoReturn:
+    """The forked watchdog: never returns into runbook's code, never runs its finalisers."""
+    try:
+        gc.disable()
+        os.setsid()
+        _ignore_signals()
+        null = os.open(os.devnull, os.O_RDWR)
+        os.dup2(read_end, 0)
+        os.dup2(null, 1)
+        os.dup2(null, 2)
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+        os.chdir("/")
+        if wait_for_parent():
+            os._exit(0)
+        try:
+            os.execve(argv[0], argv, env)
+        except OSError:
+            clean_up(argv[4], argv[5:])
+    finally:
+        os._exit(0)
+
+
+def main(argv: list[str]) -> int:
+    now = bool(argv) and argv[0] == "--now"
+    argv = argv[1:] if now else argv
+    if not argv or not argv[0].isalnum():
+        return 2
+    _ignore_signals()
+    if not now and wait_for_parent():
         os._exit(0)  # runbook waits for this exit: skip the interpreter's teardown
     clean_up(argv[0], argv[1:])
     return 0
