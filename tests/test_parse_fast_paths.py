@@ -114,3 +114,58 @@ def test_a_plain_command_name_reads_as_every_rule_reads_it_among_real_words(word
 
     text = (word + rest).strip()
     assert shellish.first_word_problem(text) == shellish._word_rules(text)
+
+
+_PROMPTISH = st.text(alphabet="ab1@.:/~-_()=[]  \t$#%>\u276fPSmysqlredis", max_size=30)
+
+
+@settings(max_examples=3000)
+@given(_PROMPTISH)
+def test_no_prompt_and_no_client_prompt_is_missed_by_the_prompt_character_test(line: str) -> None:
+    # transcript.find_prompt and contexts.context_of skip a first line without one of
+    # these characters: every prompt either reads (and a `#` comment) holds one.
+    from runbook.parse import contexts, transcript
+
+    holds = transcript._PROMPT_RE.match(line.lstrip(" \t")) or transcript._COMMENT.match(line) \
+        or contexts._CLIENT_PROMPT.match(line)
+    if holds:
+        assert transcript._PROMPT_CHARS.intersection(line) and contexts._PROMPT_MARKS.intersection(line)
+
+
+@settings(max_examples=1000)
+@given(st.sampled_from(["$ ", "% ", "❯ ", "root@redis:/data# ", "bash-5.1$ ", "PS C:\\> ", "/ # ", "(venv) $ ",
+                        "postgres=# ", "mysql> ", "127.0.0.1:6379> ", "irb(main):001:0> ", ">>> ", "# ", ""]),
+       st.sampled_from(["ls", "echo step-1", "", "SELECT 1;"]), st.booleans())
+def test_real_prompts_are_read_as_before_the_prompt_character_test(prompt: str, cmd: str, root: bool) -> None:
+    from runbook.parse import transcript
+
+    line = prompt + cmd
+    expected = None
+    m = transcript._PROMPT_RE.match(line.lstrip(" \t"))
+    if not root and m and (m.group("cmd") or "").strip():
+        expected = m.group("host") or m.group("prompt")
+    found = transcript.find_prompt([line], root)
+    if not root:
+        assert (found.literal if found else None) == expected
+    elif found is not None:
+        assert transcript._PROMPT_CHARS.intersection(line)
+
+
+@settings(max_examples=3000)
+@given(st.lists(st.sampled_from(["echo", "x", "=", "A=1", "export", "declare -a", "for i in 1", "read -r v",
+                                 "mapfile", "let", "printf -v", "getopts", ". f", "source f", "eval", "set -a",
+                                 "unset", "local", "readonly", "readarray", " ", ";", "&&", "|", "$(", "'", '"',
+                                 "#", "\n", "step-1", "a.b", "let=", "select v"]), max_size=8))
+def test_a_command_without_any_assigning_word_sets_nothing_as_every_pattern_says(parts: list[str]) -> None:
+    from runbook.lint import rules_shell
+
+    text = " ".join(parts)
+    assert rules_shell.assigned(text) == rules_shell._assigned(text)
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet="ab -=$\\\t\n'\"#‘’\u2013\u2014\u2212\u200b\u00a0<EOF", max_size=30), st.booleans())
+def test_a_command_without_hazard_characters_has_no_hazard_as_every_rule_says(text: str, transcript: bool) -> None:
+    from runbook.lint import rules_shell
+
+    assert rules_shell.hazards(text, transcript) == rules_shell._hazards_in(text, transcript)

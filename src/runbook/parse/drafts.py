@@ -151,7 +151,7 @@ def to_step(d: Draft, blocks: Sequence[Block], lines: Sequence[str], title: str,
     heading = blocks[h].text if h is not None else title
     anchor = slugs.get(h, "") if h is not None else ""
     first = lines[d.block.start] if d.block.start < len(lines) else ""
-    prefix = _PREFIX.match(first)
+    prefix = _PREFIX.match(first) if first[:1] in (" ", "\t", ">") else None  # most fences: no prefix
     criteria = sorted(d.criteria, key=lambda ce: ce[0].line)
     end = max([d.end] + [e for _, e in criteria])
     while end > d.block.end and not lines[end - 1].strip().strip(">").strip():
