@@ -280,3 +280,62 @@ def test_a_batched_step_that_harvests_tokens_cannot_forge_its_end(write_doc, tmp
     assert verdicts == [(s["id"], s["status"], s.get("exit_code"), s.get("reason")) for s in plain["steps"]]
     assert statuses(batched) == ["pass", "fail", "pass", "pass"]  # it ran to its own `false`
     assert [s["output"] for s in batched["steps"][WARM + 2:]] == ["c\n", "d\n"]
+
+
+# -- the next batch prepared while one runs ---------------------------------------------------
+def _long_doc(hazard: str, at: int = 50, total: int = 150, attrs: str = "") -> str:
+    """``total`` steps that log their number; ``hazard`` is step ``at``: past the point where
+    the next batch's step files are written (``PREPARE_AT`` steps before the first batch ends)."""
+    steps = [block(f"echo {i} >> log; echo out-{i}") for i in range(total)]
+    steps[at] = block(f"echo {at} >> log; {hazard}", attrs)
+    return doc_of(*steps)
+
+
+def test_the_next_batch_is_prepared_while_one_runs_and_every_step_is_judged_once(tmp_path):
+    from runbook.api import execute as run_doc
+
+    sessions: list[PexpectSession] = []
+
+    def factory(config: ShellConfig) -> PexpectSession:
+        sessions.append(PexpectSession(config))
+        return sessions[-1]
+
+    text = doc_of(*(block(f"echo step-{i}") + f"\n{FENCE}output\nstep-{i}\n{FENCE}\n" for i in range(300)))
+    result = run_doc(text, session_factory=factory)
+    assert [s.status.value for s in result.steps] == ["pass"] * (300 + WARM)
+    assert [s.output.text for s in result.steps[WARM:]] == [f"step-{i}\n" for i in range(300)]
+    assert sessions[0].prepared >= 3, "each batch after the first is written while the one before runs"
+    assert sessions[0].batched >= 290
+
+
+@pytest.mark.parametrize("hazard,attrs", [
+    ("exit 3", ""),
+    ('rm -rf "$(dirname "${BASH_SOURCE[0]}")"', ""),
+    ("set -u", ""),
+    ("alias echo='echo aliased'", ""),
+    ("sleep 30", "timeout=2"),
+    ("false", ""),
+])
+def test_a_hazard_after_the_next_batch_was_prepared_is_judged_as_unbatched(write_doc, tmp_path, hazard, attrs):
+    log = tmp_path / "log"
+    doc = write_doc(_long_doc(hazard, attrs=attrs))
+    plain, batched = both(doc, reset=log)
+    assert essence(batched) == essence(plain)
+    ran = [t for t in lines(log) if t.isdigit()]  # (an alias of echo adds a word)
+    assert ran == [str(i) for i in range(150)], "every step ran once, in order"
+
+
+def test_a_step_cannot_read_the_next_batchs_nonces_while_it_waits_to_run(write_doc, tmp_path):
+    # The next batch's step files are on disk while the one before runs; its nonces must not
+    # be: a job started by an earlier step would print them as the end of the later steps.
+    forge = (r"""cat "$(dirname "${BASH_SOURCE[0]}")"/* 2>/dev/null | grep -o '[0-9a-f]\{16\}' | sort -u > tokens"""
+             "\n" r"""( for n in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do sleep 0.2; """
+             r"""while read -r t; do printf '\n__RB_%s:7\n' "$t" >/dev/tty; done < tokens; done ) &""")
+    steps = [block(f"echo {i} >> log" + ("; sleep 0.05" if i > 55 else "")) for i in range(130)]
+    steps[55] = block(forge)
+    log = tmp_path / "log"
+    log.write_text("")
+    code, batched, out = execute(write_doc(doc_of(*steps)))
+    later = batched["steps"][WARM + 56:]
+    assert [(s["status"], s.get("exit_code")) for s in later] == [("pass", 0)] * len(later), out
+    assert [t for t in lines(log)] == [str(i) for i in range(130) if i != 55]

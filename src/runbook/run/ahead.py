@@ -1,7 +1,9 @@
 """The runner's side of batching (a mixin of ``Runner``): which steps may run ahead.
 
 Before a step runs, the runner hands the session the run of "plain" steps that starts
-with it (``run.batch``), so bash runs them back to back while Python judges each one.
+with it (``run.batch``), so bash runs them back to back while Python judges each one;
+when ``PREPARE_AT`` steps of that batch are left, the run after it, whose step files the
+session writes while bash still runs the first (no wait between the two batches).
 A step is plain when nothing the runner does between two steps could change whether,
 or how, the next one runs: one command, no retry, ``within``, ``for N s`` or criterion
 command, no ``skip_unless``, missing input, dialog, interactive, background or confirm
@@ -21,7 +23,7 @@ from runbook.judge.criteria import needles
 from runbook.judge.verdict import CommandRun
 from runbook.model import Command, Step, StepResult
 from runbook.parse.placeholders import filled_commands
-from runbook.run.batch import MAX_LINES, BatchItem, enabled
+from runbook.run.batch import MAX_LINES, PREPARE_AT, BatchItem, enabled
 from runbook.run.evidence import masked_expected, output_cap_for, reported
 from runbook.run.protocol import Observer
 from runbook.run.shellvars import Ask
@@ -71,7 +73,14 @@ class Ahead:
         """Before ``body[i]`` runs: queue it and the plain steps after it in the session."""
         asks = self._asks()
         queue: Any = getattr(self._session, "queue", None)
-        if queue is None or body[i].id in asks or not self._may_batch() or not self._session.can_queue():  # type: ignore[union-attr]
+        if queue is None or not self._may_batch():
+            return
+        if body[i].id in asks:  # a batch runs: when few of its steps are left, the next one
+            nxt = self._after_batch(body, i, asks)
+            if nxt is None:
+                return
+            i = nxt
+        elif not self._session.can_queue():  # type: ignore[union-attr]
             return
         run: list[Step] = []
         for step in body[i:i + MAX_LINES]:
@@ -90,6 +99,16 @@ class Ahead:
         for step, item in zip(run[:taken], items):
             assert item.ask is not None
             asks[step.id] = item.ask
+
+    def _after_batch(self, body: Sequence[Step], i: int, asks: dict[str, Ask]) -> int | None:
+        """Where the run after the batch ``body[i]`` is in starts, if it is time to prepare it."""
+        end = i
+        while end < len(body) and body[end].id in asks:
+            end += 1
+        can_prepare: Any = getattr(self._session, "can_prepare", None)
+        if end - i > PREPARE_AT or end == len(body) or can_prepare is None or not can_prepare():
+            return None
+        return end
 
     def _may_batch(self) -> bool:
         people = any(_may_skip(o) for o in self.observers.observers)

@@ -46,11 +46,16 @@ from runbook.run import procs
 from runbook.run.capture import OutputCapture
 from runbook.run.recovery import Recovery
 from runbook.run.shell_lines import bash_step_line, batch_guard, quote
+from runbook.run.shell_state import BashState
 from runbook.run.shellvars import Ask
 
 #: At most this many steps, and about this many bytes of step code, in one batch.
 MAX_LINES = 64
 MAX_BYTES = 256 * 1024
+#: When this many steps of a batch are left to judge, the next batch's step files are written.
+PREPARE_AT = 32
+#: The two sets of file names of batches (one runs while the next one's step files are written).
+_SETS = ("", "-b")
 #: Code that runs on its own: ``trap`` (watched from then on), terminal modes (``stty``).
 ALONE = ("trap", "stty")
 _RACE_WAIT = 0.05
@@ -83,6 +88,20 @@ class _Line:
 
 
 @dataclass(frozen=True)
+class _Prepared:
+    """A batch with its step files written: the batch file's text (written when typed) and
+    the state its last line is predicted to leave (``sim``, the options ``expected``)."""
+
+    items: tuple[BatchItem, ...]
+    text: list[str]
+    lines: tuple[_Line, ...]
+    paths: tuple[str, ...]
+    which: int
+    sim: BashState
+    expected: str
+
+
+@dataclass(frozen=True)
 class _Ran:
     item: BatchItem
     execution: Execution
@@ -100,10 +119,17 @@ class Batch(Recovery):
     """Lines of the batch under way whose step the runner has not asked for yet."""
     _ran: tuple[_Ran, ...] = ()
     _token: str | None = None
+    _next: _Prepared | None = None
+    """The next batch, its step files written while the batch under way runs."""
+    _end: _Prepared | None = None
+    """The batch under way (its predicted end state)."""
+    _set = 0
     _t_prev = 0.0
     _since_prev = 0
     batched = 0
     """How many steps ran as lines of a batch."""
+    prepared = 0
+    """How many batches had their step files written while the one before ran."""
 
     def _write(self, path: str, data: bytes, checked: bool = False) -> None:
         raise NotImplementedError
@@ -122,19 +148,21 @@ class Batch(Recovery):
         """Whether ``queue`` would take steps now (no batch under way)."""
         return not self._lines and not self._ran and self.can_batch()
 
+    def can_prepare(self) -> bool:
+        """Whether ``queue`` would prepare the next batch now (one runs, none is prepared)."""
+        return (bool(self._lines) and not self._ran and self._next is None and self._end is not None
+                and self.can_batch())
+
     def queue(self, items: Sequence[BatchItem]) -> int:
         """The plain steps the runner runs next, in order; sent as one batch on the first
-        one's ``run``. Returns how many were taken (0: none, each runs on its own)."""
+        one's ``run`` (while a batch runs: the next one, ``_prepare_next``). Returns how many
+        were taken (0: none, each runs on its own)."""
+        if self.can_prepare():
+            return self._prepare_next(items)
         if not self.can_queue():
             return 0
-        kept: list[BatchItem] = []
-        size = 0
-        for it in items[:MAX_LINES]:
-            size += len(it.code) + 1024
-            if any(w in it.code for w in ALONE) or (kept and size > MAX_BYTES):
-                break
-            kept.append(it)
-        self._pending = tuple(kept) if len(kept) >= 2 else ()
+        kept = _fit(items)
+        self._pending = kept if len(kept) >= 2 else ()
         return len(self._pending)
 
     def _batched(self, code: str, timeout: float, errexit: bool, plain: bool, needles: Sequence[str],
@@ -143,7 +171,7 @@ class Batch(Recovery):
         """The step's result if it is (or now starts) a line of a batch; ``None``: send it as usual."""
         if self._ran:
             return self._deliver(code, errexit, plain, on_output, ask)
-        if not self._lines:
+        if not self._lines and not self._start_next(code, errexit, plain):
             pending, self._pending = self._pending, ()
             if not (plain and pending and _is(pending[0], code, errexit)):
                 return None
@@ -193,20 +221,28 @@ class Batch(Recovery):
     # -- the batch ----------------------------------------------------------------
     def _send(self, items: Sequence[BatchItem]) -> None:
         """Write the step files and the batch file, type the one line that sources it."""
-        b, folder, child = self._bash, self._dir, self._child
-        assert b is not None and folder is not None and child is not None
+        b = self._bash
+        assert b is not None
+        self._type(self._build(items, copy.copy(b), None, self._set))
+
+    def _build(self, items: Sequence[BatchItem], sim: BashState, expected: str | None, which: int) -> _Prepared:
+        """Write a batch's step files (file set ``which``), make its text. ``sim``: the state its
+        preludes assume; ``expected``: the options the line before must report (``None``: known)."""
+        b, folder = self._bash, self._dir
+        assert b is not None and folder is not None
         token = os.path.join(folder, "batch.tok")
-        sim = copy.copy(b)  # the state each line's preludes assume: no step changed it
         text: list[str] = []
         lines: list[_Line] = []
-        expected = ""
+        paths: list[str] = []
+        tag = _SETS[which]
         for i, it in enumerate(items):
             nonce, mark = secrets.token_hex(8), secrets.token_hex(8)
-            if i:
+            if expected is not None:
                 text.append(batch_guard(b.sid, token, expected, mark))
             sim.sent(it.code)
             body = it.code if it.code.endswith("\n") else it.code + "\n"
-            path = os.path.join(folder, f"step-{i + 1}.sh")
+            path = os.path.join(folder, f"step-{tag}{i + 1}.sh")
+            paths.append(path)
             self._write(path, (sim.file_prelude(it.errexit, depth=1) + body).encode("utf-8", "surrogateescape"),
                         checked=i > 0)  # the folder is checked (made again) by the first write
             text.append(bash_step_line(nonce, b.sid, quote(path), prelude=sim.line_prelude(),
@@ -215,16 +251,57 @@ class Batch(Recovery):
             expected = sim.predicted_tail(it.errexit)
             sim.learn(expected.split(" "), traps=False)
             lines.append(_Line(it, nonce, mark))
-        path = os.path.join(folder, "batch.sh")
+        assert expected is not None
+        return _Prepared(tuple(items), text, tuple(lines), tuple(paths), which, sim, expected)
+
+    def _type(self, batch: _Prepared) -> None:
+        """Write the batch file (its nonces are on disk only from now until its first line
+        runs), make the token, type the line that sources it."""
+        folder, child = self._dir, self._child
+        assert folder is not None and child is not None
+        token = os.path.join(folder, "batch.tok")
+        path = os.path.join(folder, f"batch{_SETS[batch.which]}.sh")
+        text = list(batch.text)
         # bash has read the whole file when its first line runs: that line empties it, so the
         # later lines' nonces are in bash's memory only, as a typed line's are.
         text[0] = f"\\builtin : >| {shlex.quote(path)} 2>/dev/null; " + text[0]
         self._write(path, "".join(text).encode("utf-8", "surrogateescape"))  # makes a removed folder again
         os.close(os.open(token, os.O_WRONLY | os.O_CREAT, 0o600))
         self._token = token
-        self._lines = tuple(lines)
+        self._lines = batch.lines
+        self._set = batch.which
+        self._end = batch
         self._t_prev, self._since_prev = time.monotonic(), procs.now_ticks()
         child.send(f"\\builtin . {shlex.quote(path)}\n".encode("utf-8", "surrogateescape"))
+
+    def _prepare_next(self, items: Sequence[BatchItem]) -> int:
+        """While a batch runs: the next one's step files, in the other file set, built on the
+        state the running one's last line is predicted to leave (its first line checks it)."""
+        end = self._end
+        assert end is not None
+        kept = _fit(items)
+        if len(kept) < 2:
+            return 0
+        self._next = self._build(kept, copy.copy(end.sim), end.expected, 1 - end.which)
+        self.prepared += 1
+        return len(kept)
+
+    def _start_next(self, code: str, errexit: bool, plain: bool) -> bool:
+        """The batch prepared while the last one ran, typed now if it starts with this step,
+        the last batch ran to its end and its step files are still there."""
+        nxt = self._next
+        if nxt is None or not (plain and _is(nxt.items[0], code, errexit)):
+            self._drop_next()
+            return False
+        self._next = None
+        self._drain()
+        if self._dead:
+            return False
+        if all(os.path.isfile(p) for p in nxt.paths):
+            self._type(nxt)
+        else:  # a step removed runbook's folder or files: write the batch again
+            self._send(nxt.items)
+        return True
 
     def _run_line(self, line: _Line, timeout: float, needles: Sequence[str], output_cap: int | None,
                   on_output: Callable[[str], None] | None, ask: Ask | None) -> Execution | None:
@@ -245,10 +322,10 @@ class Batch(Recovery):
             else:
                 self._late = (self._lines[0].mark,) if self._lines else ()
         if status == "done" and self._hit == 1:
-            self._end_batch()
+            self._end_batch(early=True)
             return None
         if status != "done" or not self._lines:
-            self._end_batch()
+            self._end_batch(early=status != "done")
         else:
             self._t_prev, self._since_prev = time.monotonic(), procs.now_ticks()
         self.batched += 1
@@ -283,10 +360,34 @@ class Batch(Recovery):
                 pass
             self._token = None
 
-    def _end_batch(self) -> None:
+    def _end_batch(self, early: bool = True) -> None:
+        """The batch under way ended: at its last line (``early`` False: the prepared next
+        batch may start), or before it (a guard, a timeout, a dead shell, a flush: it may not)."""
         self._cancel()
         self._asked.difference_update(line.nonce for line in self._lines)
         self._lines = ()
+        self._end = None
+        if early:
+            self._drop_next()
+
+    def _drop_next(self) -> None:
+        """Forget the prepared batch: it is never typed (its nonces are expected no more)."""
+        if self._next is not None:
+            self._asked.difference_update(line.nonce for line in self._next.lines)
+            self._next = None
+
+
+def _fit(items: Sequence[BatchItem]) -> tuple[BatchItem, ...]:
+    """The items that go in one batch: at most ``MAX_LINES`` and about ``MAX_BYTES``, up to
+    the first that must run on its own."""
+    kept: list[BatchItem] = []
+    size = 0
+    for it in items[:MAX_LINES]:
+        size += len(it.code) + 1024
+        if any(w in it.code for w in ALONE) or (kept and size > MAX_BYTES):
+            break
+        kept.append(it)
+    return tuple(kept)
 
 
 def _is(item: BatchItem, code: str, errexit: bool) -> bool:

@@ -250,6 +250,7 @@ class PexpectSession(Batch):
         if self._running or self._lines:
             self._interrupted = True
             if self._lines:
+                self._next = None  # the next batch is not typed
                 self._cancel()  # at once: bash starts no further line of the batch
 
     def run(self, code: str, *, timeout: float, errexit: bool = True, needles: Sequence[str] = (),
