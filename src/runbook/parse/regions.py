@@ -63,8 +63,7 @@ def find_regions(lines: Sequence[str], path: str = "<string>", strict: bool = Tr
     which must not raise).
     """
     regions: list[Region] = []
-    # Lines where a fence, an HTML block or a marker may start (each test below needs one of
-    # these), found in one pass; the scan goes from one to the next.
+    # Lines where a fence, an HTML block or a marker may start: the scan goes from one to the next.
     marks = [k for k, line in enumerate(lines) if "<" in line or "```" in line or "~~~" in line]
     at = 0
     while at < len(marks):
@@ -146,8 +145,7 @@ def _example_end_by_line(lines: Sequence[str], index: int, depth: int, column: i
 
 def _example_end_at_marks(lines: Sequence[str], marks: Sequence[int], at: int, column: int, run: str,
                           examples: bool) -> int | None:
-    """:func:`_example_end`'s scan for a fence outside block quotes, over the lines that hold
-    a fence run or a ``<`` (``marks[at]`` is the fence's own line)."""
+    """:func:`_example_end`'s scan outside quotes, over ``marks`` (``marks[at]``: the fence's line)."""
     k = at + 1
     while k < len(marks):
         j = marks[k]
@@ -164,8 +162,7 @@ def _example_end_at_marks(lines: Sequence[str], marks: Sequence[int], at: int, c
 
 
 def _closes_at(line: str, column: int, run: str) -> bool:
-    """:func:`_closes` outside quotes; at the left margin (``column`` 0) a closing fence has no
-    lead, so it is the run's character at least ``len(run)`` times, then only blanks."""
+    """:func:`_closes` outside quotes; at the left margin a closing fence is the run, then blanks."""
     if column or not line.startswith(run):
         return bool(column) and _closes(_fence_match(line.rstrip("\r\n")), 0, column, run)
     return not line.rstrip("\r\n").lstrip(run[0]).strip()
@@ -327,6 +324,8 @@ def check_region(lines: Sequence[str], index: int, begin: re.Match[str] | None =
     for inner in range(index + 1, stop - 1):
         if _is_marker(lines[inner]):
             return f"another marker inside it, at line {inner + 1} (nested, reordered or damaged markers)"
+    if not prefix and digest is None:  # every line has the empty prefix, and no sum to prove
+        return Region(index, stop, "eofnl" in args, False)
     body = _body(lines[index + 1 : stop - 1], prefix)
     if body is None or not lines[stop - 1].startswith(prefix.rstrip()):
         return "a line inside it has lost the region's prefix (moved or edited by hand)"
@@ -372,6 +371,8 @@ def _is_marker(line: str) -> bool:
 
 def _body(lines: Sequence[str], prefix: str) -> list[str] | None:
     """The region's body lines without prefix and terminator, or None if one lacks the prefix."""
+    if not prefix:
+        return [line.rstrip("\r\n") for line in lines]
     out: list[str] = []
     bare = prefix.rstrip()
     for line in lines:
