@@ -283,3 +283,34 @@ def test_execute_of_real_steps_with_every_output_grows_linearly(tmp_path: Path) 
         return go
 
     assert_linear(make, n=400, max_ratio=15)
+
+
+def test_the_reports_of_a_big_run_are_written_as_made_not_held_whole(tmp_path: Path) -> None:
+    # execute's --json and --html (outputs.write_outputs, write/stream.py): a 50,000-step
+    # run held its 46 MB page as text and as bytes, and the JSON the same (a 311 MB peak).
+    # Written as they are made, what is held while writing grows far slower than the files.
+    import tracemalloc
+
+    from runbook.outputs import Outputs, write_outputs
+    from runbook.source import Source
+
+    def peak_and_size(n: int) -> tuple[int, int]:
+        text, doc, run = fake_run(playbook(n))
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        outputs = Outputs(str(folder / "doc.md"), no_annotate=True, json=str(folder / "r.json"),
+                          html=str(folder / "r.html"))
+        src = Source.from_bytes(text.encode("utf-8"), outputs.doc)
+        tracemalloc.start()
+        try:
+            write_outputs(run, src, text, doc, outputs, lambda s: s)  # type: ignore[arg-type]
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert json.loads((folder / "r.json").read_text())["summary"]["pass"] == n
+        return peak, sum(p.stat().st_size for p in folder.iterdir())
+
+    small, small_size = peak_and_size(1000)
+    large, large_size = peak_and_size(10000)
+    assert large < large_size / 2, f"{large / 1e6:.1f} MB held to write {large_size / 1e6:.1f} MB"
+    assert large / small < 5, f"held: 1,000 steps {small / 1e6:.1f} MB, 10,000 steps {large / 1e6:.1f} MB"

@@ -72,3 +72,47 @@ def test_items_deeper_than_the_writer_goes_are_written_by_json_dumps_as_lists() 
     for _ in range(300):
         deep, plain = {"d": deep}, {"d": plain}
     assert dumps(deep, 1) == json.dumps(plain, indent=1)
+
+
+_shaped_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+                            _text, st.sampled_from(["\x01", "\x010\x01", "\x00", ",\x00", "\\u0001"]))
+
+
+@st.composite
+def _steps(draw: st.DrawFn) -> list[object]:
+    """Items of a few shapes (a run's steps share them), each with its own scalars; keys
+    that look like the writer's placeholders or separators among them."""
+    keys = st.sampled_from(["id", "checks", "", "\x010\x01", "\x00", "é", '"', "notes"])
+    shapes = draw(st.lists(st.recursive(st.just(0), lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=4)), max_leaves=10), min_size=1, max_size=3))
+
+    def fill(shape: object) -> object:
+        if isinstance(shape, dict):
+            return {k: fill(v) for k, v in shape.items()}
+        if isinstance(shape, list):
+            return [fill(v) for v in shape]
+        return draw(_shaped_scalars)
+
+    return [fill(draw(st.sampled_from(shapes))) for _ in range(draw(st.integers(0, 8)))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_steps(), st.sampled_from([1, 2]), st.booleans())
+def test_items_written_from_the_template_of_their_shape_are_json_dumps_text(
+        items: list[object], indent: int, ascii_only: bool) -> None:
+    lazy = {"steps": Items(len(items), items.__getitem__)}
+    assert dumps(lazy, indent, ensure_ascii=ascii_only) == json.dumps({"steps": items}, indent=indent,
+                                                                       ensure_ascii=ascii_only)
+
+
+def test_a_step_is_written_from_its_template() -> None:
+    # Otherwise the comparisons above would pass with every item written the slow way.
+    from runbook.report.jsontext import _Writer
+
+    writer = _Writer([], "  ", False)
+    step = {"id": "0-1", "ok": True, "n": 1.5, "checks": [{"clause": "exit code is 0", "ok": True}], "notes": []}
+    for n in range(3):
+        step["id"] = f"0-{n}\x00\"é"
+        text = writer.shaped(step, 1)
+        assert text is not None and text == json.dumps(step, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    assert len(writer.shapes) == 1  # one template per (shape, level), reused

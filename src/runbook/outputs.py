@@ -123,20 +123,24 @@ def write_outputs(run: RunResult, src: Source, original: str, document: Document
 def _write_outputs(run: RunResult, src: Source, original: str, document: Document, outputs: Outputs,
                    masker: Callable[[str], str]) -> str | None:
     from runbook.write.annotate import annotated_pieces
+    from runbook.write.stream import atomic_write_stream, write_document_pieces, write_pieces
 
     kept = None
-    if not outputs.no_annotate:
-        data = src.encode_pieces(annotated_pieces(original, document, run))
-        kept = write_document(src, outputs.annotated or "-", data, "results")
-    if outputs.json:
-        from runbook.report.json import to_json
-        atomic_write(outputs.json, encode(to_json(run)))
+    if outputs.annotated:
+        kept = write_document_pieces(src, outputs.annotated, annotated_pieces(original, document, run),
+                                     "runbook-results")
+    elif not outputs.no_annotate:
+        kept = write_document(src, "-", src.encode_pieces(annotated_pieces(original, document, run)), "results")
+    if outputs.json:  # the reports are written as they are made (write/stream.py)
+        from runbook.report.json import write_json
+        atomic_write_stream(outputs.json, lambda fh: write_json(run, fh))
     if outputs.junit:
         from runbook.report.junit import to_junit
         atomic_write(outputs.junit, encode(to_junit(run)))
     if outputs.html:
-        from runbook.report.html import to_html_bytes
-        atomic_write(outputs.html, to_html_bytes(run, masker(original), document))
+        from runbook.report.html import html_pieces
+        page = html_pieces(run, masker(original), document)
+        atomic_write_stream(outputs.html, lambda fh: write_pieces(fh, page))
     if outputs.summaries():
         from runbook.report.summary import to_markdown_summary
         md = to_markdown_summary(run)

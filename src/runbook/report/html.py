@@ -34,7 +34,7 @@ from runbook.wording import (
     visible,
     why,
 )
-from runbook.report.html_markdown import inline_html, markdown, segments
+from runbook.report.html_markdown import inline_html, markdown, render_block, segments
 from runbook.source import join_encoded
 from runbook.report.html_markdown import sanitize_html as sanitize_html  # re-exported
 
@@ -43,6 +43,7 @@ _TOTALS = STATUSES
 
 esc = html.escape
 _TITLE_TAIL = re.compile(r"[\s.:)\u2014\u2013-]*")
+_UNSAFE_ID = re.compile(r"[\s\x00-\x1f\x7f]+")
 
 
 # --- pieces of a step card ----------------------------------------------------------
@@ -50,7 +51,7 @@ _TITLE_TAIL = re.compile(r"[\s.:)\u2014\u2013-]*")
 
 def safe_id(step_id: str) -> str:
     """An element id for a step: its id with whitespace and control characters made ``-``."""
-    cleaned = re.sub(r"[\s\x00-\x1f\x7f]+", "-", step_id).strip("-")
+    cleaned = _UNSAFE_ID.sub("-", step_id).strip("-")
     return cleaned if cleaned and not cleaned.startswith("rb-") else f"step-{cleaned}"
 
 
@@ -265,7 +266,7 @@ def _document_steps(run: RunResult, doc_text: str, doc: Document, seen: set[str]
         if step is None:  # blank lines between steps render to nothing: not parsed (~20 µs each)
             yield f'<div class="prose">{md.render(text) if text.strip(_BLANK) else ""}</div>'
             continue
-        block = f'<div class="doc-block">{md.render(text)}</div>'
+        block = f'<div class="doc-block">{render_block(text)}</div>'
         r = run.result_for(step.id)
         if r is None:
             yield f'<div class="prose">{block}<p class="notrun">Not run in this run.</p></div>'
@@ -307,7 +308,13 @@ def to_html_bytes(run: RunResult, doc_text: str | None = None, doc: Document | N
     emoji in it is 4 bytes a character as one Python string (~180 MB for 50,000 steps),
     its UTF-8 pieces a quarter of that. ``visible`` and UTF-8 work character by
     character, so piece by piece is the same as on the whole page."""
-    return join_encoded(visible(part) for part in _page(run, doc_text, doc))  # visible() left no surrogate
+    return join_encoded(html_pieces(run, doc_text, doc))
+
+
+def html_pieces(run: RunResult, doc_text: str | None = None, doc: Document | None = None) -> Iterator[str]:
+    """:func:`to_html`'s page in pieces, each made as it is asked for (``execute --html``
+    writes them to the file one by one)."""
+    return (visible(part) for part in _page(run, doc_text, doc))  # visible() left no surrogate
 
 
 def _page(run: RunResult, doc_text: str | None, doc: Document | None) -> Iterator[str]:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Mapping
+from typing import Any, BinaryIO, Mapping
 
 from runbook.errors import RunbookError
+from runbook.source import encode
 from runbook.model import (
     STATUS_KEYS,
     Check,
@@ -121,6 +122,36 @@ def to_json(run: RunResult) -> str:
     text = dumps(data, 2, ensure_ascii=False, end="\n")
     # Lone surrogates only occur inside JSON strings, where their \uXXXX escape is valid.
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class _Restart(Exception):
+    """A piece held a lone surrogate: :func:`to_json`'s slower path writes the file."""
+
+
+def write_json(run: RunResult, fh: BinaryIO) -> None:
+    """``encode(to_json(run))`` written to ``fh`` as it is made (a 50,000-step run's 34 MB
+    of text and 34 MB of bytes are never held). A piece with a byte that was not UTF-8
+    (a surrogate) starts the file again with :func:`to_json`'s text, which notes it;
+    so does a file that cannot seek, from the start."""
+    from runbook.report.jsontext import NotWritten, dumps_into
+
+    if not fh.seekable():
+        fh.write(encode(to_json(run)))
+        return
+    start = fh.tell()
+
+    def write(piece: str) -> None:
+        try:
+            fh.write(piece.encode("utf-8"))  # strict: a lone surrogate raises
+        except UnicodeEncodeError:
+            raise _Restart from None
+
+    try:
+        dumps_into(to_dict(run, lazy=True), 2, write, ensure_ascii=False, end="\n")
+    except (_Restart, NotWritten):
+        fh.seek(start)
+        fh.truncate()
+        fh.write(encode(to_json(run)))
 
 
 INVALID_UTF8_NOTE = ("this step held bytes that are not valid UTF-8: the JSON writes byte 0xNN "

@@ -14,10 +14,12 @@ the two on generated values.
 from __future__ import annotations
 
 import json
+import re
 from json.encoder import c_make_encoder, encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any, Callable, Iterator
 
 _SCALARS = (str, int, float, bool, type(None))
+_SCALAR_TYPES = frozenset(_SCALARS)
 _MAX_DEPTH = 200
 """Deeper than any report; deeper values go to :func:`json.dumps` (its recursion and cycle checks)."""
 
@@ -68,6 +70,30 @@ def dumps_pieces(obj: Any, indent: int, ensure_ascii: bool = True, end: str = ""
     return out
 
 
+class NotWritten(Exception):
+    """:func:`dumps_into` met a value it does not write itself (what it wrote is not the text)."""
+
+
+def dumps_into(obj: Any, indent: int, write: Callable[[str], object], ensure_ascii: bool = True,
+               end: str = "") -> None:
+    """:func:`dumps`'s text handed to ``write`` as it is made: an :class:`Items` array item
+    by item, so a 50,000-step run's text never exists whole. Raises :class:`NotWritten`
+    (after writing a part) where :func:`dumps` would fall back to :func:`json.dumps`."""
+    out: list[str] = []
+
+    def flush() -> None:
+        for piece in out:
+            write(piece)
+        out.clear()
+
+    try:
+        _Writer(out, " " * indent, ensure_ascii, flush).value(obj, 0)
+    except (_Fallback, RecursionError, TypeError, ValueError):
+        raise NotWritten from None
+    out.append(end)
+    flush()
+
+
 def _reject(o: object) -> object:
     raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
@@ -100,11 +126,14 @@ def _key(k: object, enc: Callable[[str], str]) -> str:
 
 
 class _Writer:
-    def __init__(self, out: list[str], unit: str, ensure_ascii: bool) -> None:
-        self.out, self.unit, self.ascii = out, unit, ensure_ascii
+    def __init__(self, out: list[str], unit: str, ensure_ascii: bool,
+                 flush: Callable[[], None] | None = None) -> None:
+        self.out, self.unit, self.ascii, self.flush = out, unit, ensure_ascii, flush
         self.enc: Callable[[str], str] = encode_basestring_ascii if ensure_ascii else encode_basestring
         self.c: dict[str, Callable[[object, int], Any]] = {}
         """The C encoder of each separator (one per nesting level), made once."""
+        self.shapes: dict[tuple[tuple[object, ...], int], list[str] | None] = {}
+        """The text around the scalars of each shape of item at each level (None: not used)."""
 
     def compact(self, o: object, inner: str) -> str:
         """``o`` without nested containers, its items separated by ``"," + inner``."""
@@ -208,7 +237,102 @@ class _Writer:
         for i, item in enumerate(o):
             if i:
                 out.append("," + inner)
-            mark = len(out)
-            self.value(item, level + 1)
-            out[mark:] = ["".join(out[mark:])]
+            text = self.shaped(item, level + 1) if type(item) is dict else None
+            if text is None:
+                mark = len(out)
+                self.value(item, level + 1)
+                text = "".join(out[mark:])
+                del out[mark:]
+            out.append(text)
+            if self.flush is not None:
+                self.flush()
         out.append("\n" + self.unit * level + "]")
+
+    def shaped(self, o: dict[Any, Any], level: int) -> str | None:
+        """An item's text from the template of its shape (its keys and containers, the
+        scalars left out) and its scalars encoded in one C call: a run's steps share a
+        few shapes. ``None``: written by :meth:`value` (an odd key or value, a new shape
+        past the cache's size)."""
+        values: list[object] = []
+        shape: list[object] = []
+        if c_make_encoder is None or not _flatten(o, values, shape, 0):
+            return None
+        key = (tuple(shape), level)
+        if key in self.shapes:
+            template = self.shapes[key]
+        else:
+            template = self._template(o, values, level) if len(self.shapes) < _SHAPES else None
+            self.shapes[key] = template
+        if template is None:
+            return None
+        if not values:
+            return template[0]
+        parts: list[str] = [""] * (2 * len(values) + 1)
+        parts[::2] = template
+        parts[1::2] = self.compact(values, _SCALAR_SEP)[1:-1].split("," + _SCALAR_SEP)
+        return "".join(parts)
+
+    def _template(self, o: dict[Any, Any], values: list[object], level: int) -> list[str] | None:
+        """The text of ``o`` cut at its scalars: written with a numbered placeholder string
+        for each (its JSON escape can hold no other text's), then split there."""
+        count = iter(range(len(values)))
+        skeleton = _replace_scalars(o, lambda: f"\x01{next(count)}\x01")
+        if skeleton is None:
+            return None
+        out: list[str] = []
+        _Writer(out, self.unit, self.ascii).value(skeleton, level)
+        pieces = _PLACEHOLDER.split("".join(out))
+        if pieces[1::2] != [str(i) for i in range(len(values))]:
+            return None  # a key that looks like a placeholder: not this way
+        return pieces[::2]
+
+
+_SHAPES = 64
+"""Templates kept per writer (a run's steps: a handful)."""
+_SCALAR_SEP = "\x00"
+"""Between the scalars of one C call: a control character is always escaped in JSON text."""
+_PLACEHOLDER = re.compile(r'"\\u0001(\d+)\\u0001"')
+_NESTED = 20
+
+
+def _flatten(o: object, values: list[object], shape: list[object], depth: int) -> bool:
+    """Collect ``o``'s scalars in writing order into ``values`` and its shape into ``shape``
+    (each container's keys or length and its members' types); False for what
+    :meth:`_Writer.shaped` leaves to the writer: a value that is not plain JSON."""
+    if depth > _NESTED:
+        return False
+    members: Any
+    if type(o) is dict:
+        members = o.values()  # type: ignore[attr-defined]
+        shape.append(tuple(o))  # type: ignore[arg-type]
+    elif type(o) is list or type(o) is tuple:
+        members = o
+        shape.append(len(o))  # type: ignore[arg-type]
+    else:
+        return False
+    kinds = tuple(map(type, members))
+    shape.append(kinds)
+    if _SCALAR_TYPES.issuperset(kinds):
+        values.extend(members)
+        return True
+    for v, kind in zip(members, kinds):
+        if kind in _SCALAR_TYPES:
+            values.append(v)
+        elif not _flatten(v, values, shape, depth + 1):
+            return False
+    return True
+
+
+def _replace_scalars(o: object, placeholder: Callable[[], str]) -> object:
+    """``o`` with each scalar replaced by ``placeholder()``, in writing order; ``None`` when
+    a key is not a string (the shape's keys compare equal to its own: ``1 == True``)."""
+    if type(o) is dict:
+        if not all(isinstance(k, str) for k in o):  # type: ignore[attr-defined]
+            return None
+        inner = {k: _replace_scalars(v, placeholder) for k, v in o.items()}  # type: ignore[attr-defined]
+    elif type(o) is list or type(o) is tuple:
+        inner = [_replace_scalars(v, placeholder) for v in o]  # type: ignore[attr-defined, assignment]
+    else:
+        return placeholder()
+    members = inner.values() if isinstance(inner, dict) else inner
+    return None if any(v is None for v in members) else inner

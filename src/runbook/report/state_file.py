@@ -10,24 +10,33 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, TextIO
 
 from runbook.errors import RunbookError
 from runbook.model import Document, RunResult
-from runbook.report.jsontext import dumps_pieces
+from runbook.report.jsontext import NotWritten, dumps, dumps_into
 from runbook.run.resume import STATE_VERSION, Earlier, document_hash, fingerprint, state_path
 from runbook.run.state import StepState
 
 
 def write_states(paths: Sequence[str], run: RunResult, doc_text: str, document: Document,
                  states: Mapping[str, StepState], origins: Mapping[str, str]) -> list[tuple[str, OSError]]:
-    """Write the same state file at each of ``paths`` (its text made once: ~36 MB at 50,000
-    steps); returns the paths that could not be written, with why (a partial file is removed)."""
-    from runbook.report.json import to_dict
+    """Write the same state file at each of ``paths`` (its text made once, then copied);
+    returns the paths that could not be written, with why (a partial file is removed)."""
+    from runbook.parse.pause import collector_paused
 
     if not paths:
         return []
+    with collector_paused():  # many objects made, no cycles (parse/pause.py): no full pass over a run's
+        return _write_states(paths, run, doc_text, document, states, origins)
+
+
+def _write_states(paths: Sequence[str], run: RunResult, doc_text: str, document: Document,
+                  states: Mapping[str, StepState], origins: Mapping[str, str]) -> list[tuple[str, OSError]]:
+    from runbook.report.json import to_dict
+
 
     data = {
         "version": STATE_VERSION, "document_sha256": document_hash(doc_text),
@@ -36,21 +45,36 @@ def write_states(paths: Sequence[str], run: RunResult, doc_text: str, document: 
         "states": {k: v.to_dict() for k, v in states.items()},
         "run": to_dict(run, lazy=True),  # each step's dict only while it is written
     }
-    pieces = dumps_pieces(data, 1, ensure_ascii=True)  # json.dump's text (report/jsontext.py), not joined
-    del data
     failed: list[tuple[str, OSError]] = []
+    written: str | None = None  # the first file written: the others are copies of it
     for path in paths:
         tmp = f"{path}.{os.getpid()}.tmp"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.writelines(pieces)
+                _fill(fh, data, written)
             os.replace(tmp, path)
+            written = written or path
         except OSError as exc:
             failed.append((path, exc))
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     return failed
+
+
+def _fill(fh: TextIO, data: dict[str, Any], written: str | None) -> None:
+    """The state's text (``json.dump``'s, report/jsontext.py) written as it is made (~36 MB
+    at 50,000 steps, never held whole), or copied from the file ``written`` already holds."""
+    if written is not None:
+        with open(written, encoding="utf-8") as copy:
+            shutil.copyfileobj(copy, fh, 1 << 20)
+        return
+    try:
+        dumps_into(data, 1, fh.write, ensure_ascii=True)
+    except NotWritten:  # a value jsontext leaves to json.dumps (none today): its text, from the start
+        fh.seek(0)
+        fh.truncate()
+        fh.write(dumps(data, 1, ensure_ascii=True))
 
 
 def read_earlier(path: str) -> Earlier:

@@ -100,29 +100,35 @@ def has_annotations(text: str, path: str = "<string>") -> bool:
 
 
 def _splice(lines: list[str], inserts: dict[int, list[tuple[str, Body, str]]]) -> Iterator[str]:
-    """The lines with each region inserted, piece by piece; a region's body is made only
-    here, as one piece. The last piece is held back: the end-of-file region adds a newline
-    to the line before it (``eofnl``)."""
-    last: str | None = None
+    """The lines with each region inserted, piece by piece: the lines between two regions
+    as one piece, a region's body made only here, as one piece. The last piece is held
+    back: the end-of-file region adds a newline to the line before it (``eofnl``)."""
+    held: str | None = None
     fallback = _first_newline(lines)
-    for index in range(len(lines) + 1):
-        for n, (kind, make, prefix) in enumerate(inserts.get(index, ())):
+    size, pos = len(lines), 0
+    for index in sorted(inserts):
+        if index > pos:
+            if held is not None:
+                yield held
+            held, pos = "".join(lines[pos:index]), index
+        for n, (kind, make, prefix) in enumerate(inserts[index]):
             flags = ""
-            if n == 0 and index == len(lines) and last is not None and not _terminator(last):
+            if n == 0 and index == size and held is not None and not _terminator(held):
                 flags = " eofnl"
-                last += fallback
+                held += fallback
             newline = _newline_near(lines, index, fallback)
             body = make()
             region = [f"{BEGIN} {kind} lines={len(body) + 2} sum={body_sum(body)}{flags} -->", *body, END]
-            if last is not None:
-                yield last
-            last = "".join((prefix + line if line else prefix.rstrip()) + newline for line in region)
-        if index < len(lines):
-            if last is not None:
-                yield last
-            last = lines[index]
-    if last is not None:
-        yield last
+            if held is not None:
+                yield held
+            held = (newline.join(region) + newline if not prefix else
+                    "".join((prefix + line if line else prefix.rstrip()) + newline for line in region))
+    if pos < size:
+        if held is not None:
+            yield held
+        held = "".join(lines[pos:])
+    if held is not None:
+        yield held
 
 
 _FENCE_RUN = re.compile(r"`{3,}|~{3,}")
@@ -144,8 +150,10 @@ def _ends_in_open_fence(lines: Sequence[str], step: Step, position: Sequence[int
     would render as code, so such a step gets no result region. The last
     element is the command block or an expected-output block after it.
     """
+    last = len(position) - 1
+
     def at(line: int) -> int:
-        return position[min(line, len(position) - 1)]
+        return position[line if line < last else last]
 
     end = at(step.end)
     opener, fence_end = at(step.span.start), at(step.span.end)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from urllib.parse import quote
 
 from runbook.model import EMOJI, FAILING, STATUSES, Check, Document, RunResult, Status, StepResult
@@ -79,8 +80,11 @@ def _md_fragment(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+@lru_cache(maxsize=1024)
 def md_author(text: str, in_table: bool = False) -> str:
-    """Author-written inline text (a clause, a symptom): code spans kept, rest literal."""
+    """Author-written inline text (a clause, a symptom): code spans kept, rest literal.
+
+    Kept for the last 1,024 texts: a run's checks repeat the same few clauses."""
     text = one_line(text)
     out: list[str] = []
     pos = 0
