@@ -84,15 +84,15 @@ def bash(tmp_path: Path):
 
 @pytest.fixture
 def issued(monkeypatch) -> list[str]:
-    """Every random token (nonce) the session asks ``secrets.token_hex`` for, in order."""
-    import secrets
+    """Every random token (nonce) the session draws (``runbook.run.tokens.token_hex``), in order."""
+    from runbook.run import tokens as source
 
     tokens: list[str] = []
-    real = secrets.token_hex
+    real = source.token_hex
 
     def recording(n: int = 8) -> str:
         tokens.append(real(n))
         return tokens[-1]
 
-    monkeypatch.setattr(secrets, "token_hex", recording)
+    monkeypatch.setattr(source, "token_hex", recording)
     return tokens

@@ -1,6 +1,8 @@
 """Start-up cost: ``runbook --version`` loads no engine module and none of the heavy
-standard or third-party modules (markdown-it, pexpect, rich, yaml, tempfile, pathlib);
-the numbers (milliseconds) live in bench/README.md, this guards what is imported."""
+standard or third-party modules (markdown-it, pexpect, rich, yaml, tempfile, pathlib), and a
+one-step ``execute`` to a pipe loads only what it needs (no rich, no other tool's dialect, no
+--resume state, no v2 judge); the numbers (milliseconds) live in bench/README.md, this
+guards what is imported."""
 
 from __future__ import annotations
 
@@ -46,3 +48,30 @@ def test_console_version_loads_not_even_click_and_says_what_click_says() -> None
 def test_console_passes_every_other_command_line_to_the_cli() -> None:
     said, loaded = _console(["--help"])
     assert "click" in loaded and "Usage:" in said and "execute" in said
+
+
+LAZY = ("rich", "attr", "runbook.run.resume", "runbook.report.state_file",
+        "runbook.run.scrut_cases", "runbook.parse.dialects.byexample", "runbook.parse.dialects.scrut",
+        "runbook.parse.dialects.tesh", "runbook.parse.dialects.mdsh", "runbook.parse.dialects.ie",
+        "runbook.parse.dialects.runme", "runbook.parse.dialects.scrut_cram", "runbook.judge.http",
+        "runbook.judge.jsonpath", "runbook.judge.numbers", "runbook.judge.versions", "runbook.judge.tables",
+        "concurrent.futures")
+"""What a one-step document executed to a pipe does not need: rich (the report is plain
+text there), the other tools' dialects, --resume's state, the v2 judges, a matrix's pool."""
+
+
+def test_one_step_execute_to_a_pipe_loads_no_rich_dialect_or_resume_module(tmp_path) -> None:
+    fence = "```"
+    for name, expected, verdict in (("pass.md", "step-1", "PASSED"), ("fail.md", "step-2", "FAILED")):
+        doc = tmp_path / name
+        doc.write_text(f"# T\n\n{fence}bash\necho step-1\n{fence}\n\n{fence}output\n{expected}\n{fence}\n")
+        code = ("import sys; from runbook.cli import main\n"
+                "try:\n    rc = main(sys.argv[1:])\nfinally:\n"
+                "    print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\nsys.exit(rc)")
+        done = subprocess.run([sys.executable, "-c", code, "execute", str(doc), "--no-annotate", "-q", "--no-color"],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == (0 if verdict == "PASSED" else 1), done.stdout + done.stderr
+        assert done.stdout.splitlines()[-1].startswith(verdict) and "┃ phase ┃ status ┃" in done.stdout
+        loaded = set(done.stderr.split())
+        assert "runbook.run.session" in loaded and "markdown_it" in loaded  # the check sees real imports
+        assert not {m for m in loaded if m in LAZY or m.startswith(tuple(p + "." for p in LAZY))}

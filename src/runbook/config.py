@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from runbook.errors import ConfigError
+from runbook.lazyre import lazy
 
 SECRET_NAME_RE = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|API_KEY", re.IGNORECASE)
 """Variables whose names look like this are secrets even when not listed (spec §4)."""
@@ -21,7 +21,7 @@ FRONT_MATTER_KEYS = (
     "shell", "timeout", "cwd", "env", "env_file", "secrets", "requires", "blocking", "strict", "check",
     "skip_unless", "targets", "fail_fast", "dialect",
 )
-_DURATION_RE = re.compile(
+_DURATION_RE = lazy(
     r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?\s*$", re.I)
 
 
@@ -61,6 +61,8 @@ def dialect_name(value: object, what: str, where: str | None = None) -> str:
     name = value.strip().lower() if isinstance(value, str) else ""
     if name in DIALECT_NAMES:
         return name
+    import difflib  # only to name a near miss
+
     close = difflib.get_close_matches(name or str(value), DIALECT_NAMES, n=1, cutoff=0.5)
     raise ConfigError(f"{what}: unknown dialect {value!r}", where=where,
                       hint=(f"did you mean {close[0]}? " if close else "") + f"known: {', '.join(DIALECT_NAMES)}")
@@ -236,6 +238,8 @@ def from_front_matter(fm: Mapping[str, object], doc_path: str,
     base = Path(doc_path).resolve().parent
     unknown = sorted(set(fm) - set(FRONT_MATTER_KEYS))
     if unknown:
+        import difflib  # only to name a near miss
+
         close = difflib.get_close_matches(unknown[0], FRONT_MATTER_KEYS, n=1, cutoff=0.6)
         raise ConfigError(f"unknown front matter key(s): {', '.join(unknown)}", where=at(unknown[0]),
                           hint=(f"did you mean {close[0]}? " if close else "")

@@ -9,7 +9,6 @@ folders, ``-``) into the documents to read, in a stable order.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import re
 from dataclasses import dataclass, field, replace
@@ -28,6 +27,8 @@ STDIN = "-"
 
 def did_you_mean(key: str, known: Sequence[str]) -> str:
     """``"; did you mean timeout?"`` when ``key`` is close to a known one, else ``""``."""
+    import difflib  # only to name a near miss
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     return f"did you mean {close[0]}? " if close else ""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from runbook.lazyre import lazy
 from runbook.model import (
     FAILING,
     WORST_FIRST,
@@ -35,7 +36,7 @@ def dialect_said(doc: Document) -> str:
 STATUS_ORDER = WORST_FIRST
 
 
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_INVISIBLE = lazy("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def visible(text: str) -> str:

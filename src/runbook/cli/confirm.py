@@ -9,7 +9,6 @@ every report says who answered and when (:mod:`runbook.judge.confirm`).
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from datetime import datetime, timezone
@@ -84,6 +83,8 @@ def verdicts_of(opts: Mapping[str, Any], doc: Document) -> dict[str, tuple[str, 
 def who(opts: Mapping[str, Any]) -> str:
     if opts.get("by"):
         return str(opts["by"])
+    import getpass  # a person's verdict only
+
     try:
         return os.environ.get("USER") or getpass.getuser()
     except (OSError, KeyError):

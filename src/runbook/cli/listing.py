@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Sequence
 
 import click
@@ -29,6 +28,8 @@ def list_cmd(docs: Sequence[str], fmt: str, **opts: Any) -> None:
     opts["project"] = project
     listings = [_listing(path, fmt, opts, header=several) for path in paths]
     if fmt == "json" and several:
+        import json
+
         click.echo(json.dumps({"documents": [json.loads(t) for t in listings]}, indent=2, ensure_ascii=False))
     else:
         click.echo("".join(listings), nl=False)

@@ -65,9 +65,11 @@ class Trial:
 
     @staticmethod
     def from_opts(doc: str, opts: dict[str, Any], outputs: "Outputs") -> "Trial":
-        from runbook.run.resume import state_path
+        beside: tuple[str, ...] = ()
+        if outputs.annotated or outputs.json:  # else no state is kept, run.resume not loaded
+            from runbook.run.resume import state_path
 
-        beside = tuple(state_path(p) for p in (outputs.annotated, outputs.json) if p)
+            beside = tuple(state_path(p) for p in (outputs.annotated, outputs.json) if p)
         t = Trial(doc, beside, opts.get("resume"), opts.get("bundle"), not opts.get("no_state"),
                   targets=tuple(opts.get("targets") or ()), jobs=opts.get("jobs"))
         if t.bundle:
@@ -139,11 +141,12 @@ class Trial:
         if self.plan is not None:
             origins = {sid: self.plan.earlier.origins.get(sid, self.plan.earlier.run.started_at)
                        for sid in self.plan.kept}
-        from runbook.report.state_file import write_states
-
         paths = self.states if self.record else []
-        for _, exc in write_states(paths, run, original, document, runner.all_states(), origins):
-            click.echo(f"runbook: warning: cannot keep the state for --resume: {exc}", err=True)
+        if paths:  # else nothing to write, and report.state_file (run.resume, hashlib...) is not loaded
+            from runbook.report.state_file import write_states
+
+            for _, exc in write_states(paths, run, original, document, runner.all_states(), origins):
+                click.echo(f"runbook: warning: cannot keep the state for --resume: {exc}", err=True)
         if self.bundle and self.recorder is not None:
             from runbook.report.bundle import write_bundle
             write_bundle(self.bundle, run, document, original, self.recorder, runner)

@@ -12,11 +12,12 @@ import re
 
 from runbook.clauses import Clause
 from runbook.judge.quantity import Verdict
+from runbook.lazyre import lazy
 from runbook.model import Output
 
-_STATUS_LINE = re.compile(r"^[<>*\s]*HTTP/\d(?:\.\d)?\s+(\d{3})\b.*$", re.M)
-_WRITE_OUT = re.compile(r"(?:\A|\n|[}\]>\"'])[ \t]*(?:(?:http_code|http_status|status|code|http)[ \t]*[=:][ \t]*)?"
-                        r"([1-5]\d\d)[ \t]*\n?\Z", re.I)
+_STATUS_LINE = lazy(r"^[<>*\s]*HTTP/\d(?:\.\d)?\s+(\d{3})\b.*$", re.M)
+_WRITE_OUT = lazy(r"(?:\A|\n|[}\]>\"'])[ \t]*(?:(?:http_code|http_status|status|code|http)[ \t]*[=:][ \t]*)?"
+                  r"([1-5]\d\d)[ \t]*\n?\Z", re.I)
 NO_STATUS = ("no HTTP status in the output (print it with `curl -i`, or `curl -s -o /dev/null "
              "-w '%{http_code}'`)")
 

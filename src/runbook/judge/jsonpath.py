@@ -16,11 +16,12 @@ import re
 from runbook.clauses import Clause
 from runbook.errors import ParseError
 from runbook.judge.quantity import Verdict, compare, fmt, wanted
+from runbook.lazyre import lazy
 from runbook.model import Output
 from runbook.parse.markdown import _yaml
 
 _MISSING = object()
-_STEP_RE = re.compile(r"\.([A-Za-z_][\w-]*)|\[(-?\d+)\]|\.")
+_STEP_RE = lazy(r"\.([A-Za-z_][\w-]*)|\[(-?\d+)\]|\.")
 
 
 def _json_candidates(text: str) -> list[str]:

@@ -33,7 +33,6 @@ the actual text, as cram does, so only real mismatches stand out.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -114,6 +113,8 @@ def align(pats: Sequence[_Pattern], actual: Sequence[str], prefer_pairs: bool = 
     m, n = len(pats), len(actual)
     if (m + 1) * (n + 1) <= _DP_CELLS:
         return _dp(pats, actual, 0, m, 0, n, prefer_pairs)
+    import difflib  # here: a run whose outputs all match never loads it
+
     real = [k for k, p in enumerate(pats) if not p.ellipsis]
     sm = difflib.SequenceMatcher(None, [pats[k].text for k in real], list(actual))
     anchors = [(real[a + k], b + k) for a, b, size in sm.get_matching_blocks() for k in range(size)]
@@ -249,6 +250,8 @@ def _rendered(pats: Sequence[_Pattern], actual: Sequence[str], ops: Sequence[Op]
 
 
 def _unified(expected: Sequence[str], actual: Sequence[str]) -> str:
+    import difflib
+
     return "\n".join(difflib.unified_diff(list(expected), list(actual), "expected", "actual", lineterm=""))
 
 
@@ -273,6 +276,8 @@ def _bounded_diff(expected: Sequence[str], actual: Sequence[str]) -> str:
     e = list(expected[i:len(expected) - j])
     a = list(actual[i:len(actual) - j])
     more = max(len(e), len(a)) > _WINDOW
+    import difflib
+
     body = "\n".join(difflib.unified_diff(e[:_WINDOW], a[:_WINDOW], "expected", "actual", lineterm=""))
     head = f"note: {i} identical leading lines and {j} trailing lines not shown\n" if i or j else ""
     tail = f"\nnote: diff cut after {_WINDOW} lines" if more else ""

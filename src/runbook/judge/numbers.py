@@ -17,12 +17,13 @@ import re
 from runbook.clauses import Clause
 from runbook.judge.quantity import Verdict, compare, fmt, wanted
 from runbook.judge.tables import parse_table
+from runbook.lazyre import lazy
 from runbook.model import Output
 from runbook.parse.grammar_v2 import UNIT_RE, unit_scale
 
 _NUM = r"(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)"
 _UNIT_AFTER = r"(?:\s?(" + UNIT_RE + r")(?![\w/]))?"
-_ANY_UNIT_RE = re.compile(r"(?<![\w.])" + _NUM + r"\s?(" + UNIT_RE + r")(?![\w/])", re.I)
+_ANY_UNIT_RE = lazy(r"(?<![\w.])" + _NUM + r"\s?(" + UNIT_RE + r")(?![\w/])", re.I)
 
 _NO_UNIT = " (no unit)"
 Found = tuple[float, str, str]

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from runbook.clauses import Clause
 from runbook.judge.quantity import Verdict, compare, fmt, wanted
+from runbook.lazyre import lazy
 from runbook.model import Output
 
-_HEAD_CELL = re.compile(r"[A-Z][A-Z0-9_%()/.#-]*(?: [A-Z0-9][A-Z0-9_%()/.#-]*)*")
+_HEAD_CELL = lazy(r"[A-Z][A-Z0-9_%()/.#-]*(?: [A-Z0-9][A-Z0-9_%()/.#-]*)*")
 _STATE_COLUMNS = ("STATUS", "STATE", "PHASE", "HEALTH")
 
 

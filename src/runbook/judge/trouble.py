@@ -13,14 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from runbook.lazyre import lazy
 from runbook.model import TroubleMatch, TroubleRow
 
 #: At most this many rows are reported for one failure.
 MAX_MATCHES = 3
 
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
-_QUOTED = re.compile(r"\"([^\"\n]{2,})\"|“([^”\n]{2,})”|'([^'\n]{3,})'")
-_WORD = re.compile(r"\w+")
+_CODE_SPAN = lazy(r"(`+)(.+?)(?<!`)\1(?!`)", re.S)
+_QUOTED = lazy(r"\"([^\"\n]{2,})\"|“([^”\n]{2,})”|'([^'\n]{3,})'")
+_WORD = lazy(r"\w+")
 
 # Words that say nothing about *which* failure happened.
 _STOP = frozenset(

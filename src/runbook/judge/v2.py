@@ -6,19 +6,48 @@ from __future__ import annotations
 from typing import Callable
 
 from runbook.clauses import Clause, ClauseKind
-from runbook.judge.http import judge_header, judge_http
-from runbook.judge.jsonpath import judge_json
-from runbook.judge.numbers import judge_number
 from runbook.judge.quantity import Verdict, wanted
-from runbook.judge.tables import judge_table
-from runbook.judge.versions import judge_version
 from runbook.model import Output
 from runbook.parse.grammar_v2 import unit_scale
 
+# Each kind's judge is imported when a clause of that kind is judged: a document without
+# v2 clauses loads none of them (nor json).
+
+
+def _http_status(c: Clause, out: Output) -> Verdict:
+    from runbook.judge.http import judge_http
+    return judge_http(c, out)
+
+
+def _http_header(c: Clause, out: Output) -> Verdict:
+    from runbook.judge.http import judge_header
+    return judge_header(c, out)
+
+
+def _json_value(c: Clause, out: Output) -> Verdict:
+    from runbook.judge.jsonpath import judge_json
+    return judge_json(c, out)
+
+
+def _number_value(c: Clause, out: Output) -> Verdict:
+    from runbook.judge.numbers import judge_number
+    return judge_number(c, out)
+
+
+def _version_value(c: Clause, out: Output) -> Verdict:
+    from runbook.judge.versions import judge_version
+    return judge_version(c, out)
+
+
+def _table_row(c: Clause, out: Output) -> Verdict:
+    from runbook.judge.tables import judge_table
+    return judge_table(c, out)
+
+
 K = ClauseKind
 V2_EVALUATORS: dict[ClauseKind, Callable[[Clause, Output], Verdict]] = {
-    K.HTTP: judge_http, K.HEADER: judge_header, K.JSON: judge_json, K.NUMBER: judge_number,
-    K.VERSION: judge_version, K.TABLE: judge_table,
+    K.HTTP: _http_status, K.HEADER: _http_header, K.JSON: _json_value, K.NUMBER: _number_value,
+    K.VERSION: _version_value, K.TABLE: _table_row,
 }
 
 

@@ -14,12 +14,13 @@ import re
 
 from runbook.clauses import Clause
 from runbook.judge.quantity import OP_WORDS, Verdict, compare
+from runbook.lazyre import lazy
 from runbook.model import Output
 
-_VERSION_RE = re.compile(r"(?<![\d.])v?(\d+(?:\.\d+)+(?:[-.]?(?:dev|a|alpha|b|beta|rc|c|pre|preview|post)\.?\d*)?"
-                         r"(?:\+[\w.]+)?)(?![\w.]*\w)", re.I)
-_WORD_VERSION_RE = re.compile(r"\bversion\s*:?\s*v?(\d+)\b", re.I)
-_PARTS_RE = re.compile(r"v?(\d+(?:\.\d+)*)(?:[-._]?([a-z]+)\.?(\d*))?", re.I)
+_VERSION_RE = lazy(r"(?<![\d.])v?(\d+(?:\.\d+)+(?:[-.]?(?:dev|a|alpha|b|beta|rc|c|pre|preview|post)\.?\d*)?"
+                   r"(?:\+[\w.]+)?)(?![\w.]*\w)", re.I)
+_WORD_VERSION_RE = lazy(r"\bversion\s*:?\s*v?(\d+)\b", re.I)
+_PARTS_RE = lazy(r"v?(\d+(?:\.\d+)*)(?:[-._]?([a-z]+)\.?(\d*))?", re.I)
 _PRE_RANK = {"dev": 0, "a": 1, "alpha": 1, "b": 2, "beta": 2, "c": 3, "rc": 3, "pre": 3, "preview": 3, "post": 5}
 
 

@@ -6,7 +6,6 @@ import getpass
 import os
 import platform
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -73,7 +72,7 @@ def environment_record(run: RunResult, doc: str, shell: str | None, ended_at: st
         "shell": shell_version(shell),
         "os": {"system": platform.system(), "release": platform.release(), "platform": platform.platform()},
         "python": platform.python_version(),
-        "host": socket.gethostname(),
+        "host": os.uname().nodename,
         "git": git_record(doc),
         "started_at": run.started_at,
         "ended_at": ended_at,

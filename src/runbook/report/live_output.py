@@ -15,13 +15,14 @@ import re
 from typing import Callable, Sequence
 
 from runbook.config import SECRET_NAME_RE
+from runbook.lazyre import lazy
 from runbook.model import Step
 
 HOLD = 8
 """Complete lines kept back before they are shown."""
-_BULK = re.compile(r"(?:^|[;&|(`\s])(?:source|\.|eval|read|mapfile|readarray|set\s+-a|export\s+\$\()(?=\s|$)",
-                   re.M)
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BULK = lazy(r"(?:^|[;&|(`\s])(?:source|\.|eval|read|mapfile|readarray|set\s+-a|export\s+\$\()(?=\s|$)",
+             re.M)
+_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def may_set_secret(step: Step, listed: Sequence[str] = ()) -> bool:

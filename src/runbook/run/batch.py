@@ -35,14 +35,13 @@ from __future__ import annotations
 
 import copy
 import os
-import secrets
 import shlex
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from runbook.model import Execution
-from runbook.run import procs
+from runbook.run import procs, tokens
 from runbook.run.capture import OutputCapture
 from runbook.run.recovery import Recovery
 from runbook.run.shell_lines import bash_step_line, batch_guard, quote
@@ -236,7 +235,7 @@ class Batch(Recovery):
         paths: list[str] = []
         tag = _SETS[which]
         for i, it in enumerate(items):
-            nonce, mark = secrets.token_hex(8), secrets.token_hex(8)
+            nonce, mark = tokens.token_hex(8), tokens.token_hex(8)
             if expected is not None:
                 text.append(batch_guard(b.sid, token, expected, mark))
             sim.sent(it.code)

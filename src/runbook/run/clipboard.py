@@ -27,13 +27,17 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import cached_property
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from runbook.judge.verdict import CommandRun
 from runbook.model import Command, Document, Execution, Status, Step, StepResult
-from runbook.parse.dialects.byexample import judgement, step_options, tags_regex
 from runbook.run.carry import Carry
-from runbook.run.scrut_cases import Query, ScrutCases
+
+if TYPE_CHECKING:
+    from runbook.run.scrut_cases import Query
+
+# byexample's rules (parse/dialects/byexample.py) and scrut's cases are imported where a
+# document of theirs uses them: a document in runbook's own format loads neither.
 
 __all__ = ["Carry", "CarriedSteps", "Clipboard", "captures", "carry_for", "paste"]
 
@@ -41,10 +45,11 @@ _PASTE = re.compile(r"<((?:\w|-|\.)+)>")
 """byexample's ``PASTE_RE``: what ``+paste`` replaces in the code."""
 
 
-def carry_for(doc: Document, query: Query | None = None, mask: Callable[[str], str] = str) -> Carry:
+def carry_for(doc: Document, query: "Query | None" = None, mask: Callable[[str], str] = str) -> Carry:
     """What the document's steps carry to the next at run time (scrut's: the cases judged
     after they ran, which ask the shell with ``query``)."""
     if doc.dialect == "scrut" and query is not None:
+        from runbook.run.scrut_cases import ScrutCases
         return ScrutCases(query, mask)
     return Clipboard() if doc.dialect == "byexample" else Carry()
 
@@ -80,6 +85,7 @@ class Clipboard(Carry):
     def before(self, step: Step) -> tuple[Step, StepResult | None]:
         if "byexample-expected" not in step.attrs:
             return step, None
+        from runbook.parse.dialects.byexample import step_options
         opts = step_options(step.attrs)
         if self.broken:
             return step, _result(step, Status.SKIP, f"not reached (byexample stops: {self.broken})")
@@ -95,6 +101,7 @@ class Clipboard(Carry):
     def after(self, step: Step, result: StepResult) -> StepResult:
         if "byexample-expected" not in step.attrs or result.status is Status.SKIP:
             return result
+        from runbook.parse.dialects.byexample import step_options
         opts = step_options(step.attrs)
         self.failed = self.failed or result.status in (Status.FAIL, Status.ERROR)
         self.failing_fast = self.failing_fast or (self.failed and "fail-fast" in opts and opts["fail-fast"] != "-")
@@ -133,6 +140,7 @@ class Clipboard(Carry):
             self.broken = "+paste of tags never captured: " + ", ".join(f"<{m}>" for m in missing)
             return step, _result(step, Status.ERROR, f"byexample: {self.broken}")
         cmd = step.commands[0]
+        from runbook.parse.dialects.byexample import judgement
         expected, criteria = judgement(self._expected(step, opts), opts, step.span.start,
                                        cmd.expected.span if cmd.expected is not None else None)
         return replace(step, commands=(Command(code, cmd.line, expected),), criteria=criteria), None
@@ -162,6 +170,7 @@ def paste(text: str, values: dict[str, str], missing: list[str] | None = None) -
 
 def captures(expected: str, got: str, norm_ws: bool) -> dict[str, str]:
     """The value of each named tag when ``got`` matches ``expected`` as a whole (``{}`` if not)."""
+    from runbook.parse.dialects.byexample import tags_regex
     names: dict[str, str] = {}
     body = tags_regex(expected, norm_ws, names)
     found = re.fullmatch(r"\s*" + body + r"\s*" if norm_ws else body, _tidy(got), re.S)

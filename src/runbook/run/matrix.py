@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Mapping, Sequence
 
 from runbook.config import Settings, check_shell_found, shell_argv
@@ -83,6 +82,8 @@ class Matrix:
 
     def run(self) -> dict[str, RunResult | None]:
         """Each target's result, in the order given (``None``: not started, interrupted first)."""
+        from concurrent.futures import ThreadPoolExecutor  # a matrix run only
+
         with ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="runbook-target") as pool:
             futures = {name: pool.submit(self._one, name, s) for name, s in self.targets.items()}
             return {name: f.result() for name, f in futures.items()}

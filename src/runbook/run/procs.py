@@ -18,11 +18,12 @@ none, and the import is ~12 ms of every start-up).
 from __future__ import annotations
 
 import os
-import secrets
 import select
 import signal
 import time
 from typing import TYPE_CHECKING, Iterable, NamedTuple
+
+from runbook.run import tokens
 
 if TYPE_CHECKING:
     import psutil
@@ -184,7 +185,7 @@ def default_signals() -> None:
 
 def new_marker() -> str:
     """A fresh, unguessable marker for one run."""
-    return secrets.token_hex(8)
+    return tokens.token_hex(8)
 
 
 def marker_value(marker: str, inherited: str | None) -> str:

@@ -10,7 +10,6 @@ the next one, which does not run.
 from __future__ import annotations
 
 import os
-import secrets
 import shlex
 import signal
 import termios
@@ -18,7 +17,7 @@ import time
 from typing import Any
 
 from runbook.model import Execution
-from runbook.run import procs
+from runbook.run import procs, tokens
 from runbook.run.capture import OutputCapture
 from runbook.run.reader import Reader
 from runbook.run.shell_lines import bash_post
@@ -129,7 +128,7 @@ class Recovery(Reader):
         Sentinels of the interrupted step and of earlier resync attempts (``stale``)
         may still arrive first; they are dropped. The new nonce is added to ``stale``."""
         assert self._child is not None
-        nonce = secrets.token_hex(8)
+        nonce = tokens.token_hex(8)
         watch = [nonce, *stale]
         stale.append(nonce)
         state = self._bash

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import tempfile
 import threading
 import time
@@ -114,7 +113,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
         run = RunResult(
             document=self.doc.path, runbook_version=__version__,
             started_at=started_wall.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            duration_s=round(self._clock() - t0, 3), host=socket.gethostname(),
+            duration_s=round(self._clock() - t0, 3), host=os.uname().nodename,
             phases=self._phase_results(plan, results), steps=ordered, interrupted=self.interrupted,
             stopped_processes=stopped)
         self.observers.run_finished(run)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shlex
 import shutil
 import signal
@@ -34,7 +33,7 @@ import pexpect
 
 from runbook.errors import SessionError
 from runbook.model import Execution
-from runbook.run import procs
+from runbook.run import procs, tokens
 from runbook.run.batch import Batch
 from runbook.run.capture import OutputCapture
 from runbook.run.shell_state import BashState, clear_traps_file
@@ -150,7 +149,7 @@ class PexpectSession(Batch):
     def _handshake(self) -> None:
         assert self._child is not None and self._dir is not None
         deadline = time.monotonic() + self.config.start_timeout
-        nonce = secrets.token_hex(8)
+        nonce = tokens.token_hex(8)
         probe = os.path.join(self._dir, f"probe-{nonce}")
         open(probe, "w").close()
         self._child.send(probe_line(nonce, probe).encode())
@@ -161,7 +160,7 @@ class PexpectSession(Batch):
             self._fail_start(status, seen)
         kind = code & 3
         self.kind, self._zsh, self._remote = ("bash" if kind == 0 else "posix"), kind == 1, bool(code & 4)
-        nonce = secrets.token_hex(8)
+        nonce = tokens.token_hex(8)
         line = setup_line(nonce, bash=self.kind == "bash", zsh=self._zsh, remote=self._remote,
                           env=self.config.env)
         self._child.send(line.encode())
@@ -180,8 +179,8 @@ class PexpectSession(Batch):
         if self.kind == "bash":
             traps = None if self._remote else os.path.join(self._dir, "traps")
             clear_traps_file(traps)
-            self._bash = BashState(secrets.token_hex(6), traps)
-            nonce = secrets.token_hex(8)
+            self._bash = BashState(tokens.token_hex(6), traps)
+            nonce = tokens.token_hex(8)
             self._child.send((bash_functions(self._bash.sid) + "; " + _print(nonce, "0") + "\n").encode())
             status, code = self._read([nonce], deadline, seen)
             if status != "done":
@@ -277,7 +276,7 @@ class PexpectSession(Batch):
                 return self._death_between_steps()
             t0 = time.monotonic()
             since = procs.now_ticks()
-            nonce = secrets.token_hex(8)
+            nonce = tokens.token_hex(8)
             capture = OutputCapture(output_cap or self.config.output_cap, needles, fold_crlf=self._fold)
             path = os.path.join(self._dir, "step.sh")
             self._child.send(self._prepare(code, path, nonce, errexit=errexit, interactive=interactive, ask=ask,
@@ -322,7 +321,7 @@ class PexpectSession(Batch):
             raise SessionError("the shell exited after the previous step, before this one started",
                                hint="a step set `TMOUT`, ran `exit` or killed its shell; a fresh shell "
                                     "starts with the next step, without the cwd, variables and functions")
-        nonce = secrets.token_hex(8)
+        nonce = tokens.token_hex(8)
         path = os.path.join(self._dir, f"bg-{len(self._bg) + 1}.sh")
         self._child.send(self._prepare(code, path, nonce, background=log_path))
         status, pid = self._read([nonce], time.monotonic() + 10, OutputCapture(4000))
@@ -366,7 +365,7 @@ class PexpectSession(Batch):
             line = step_line(nonce, path, stdin_null=not interactive, remote=self._remote,
                              dot="command ." if self.kind == "posix" and not self._zsh else ".")
         if body is not None:
-            end = f"__RB_EOF_{secrets.token_hex(8)}"
+            end = f"__RB_EOF_{tokens.token_hex(8)}"
             line = f"cat >{path} <<'{end}'\n{body}{end}\n" + line
         return line.encode("utf-8", "surrogateescape")
 

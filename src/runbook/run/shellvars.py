@@ -25,9 +25,9 @@ the caller only: never logged or written anywhere.
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Callable, Iterable, Mapping, NamedTuple
 
+from runbook.run import tokens
 from runbook.run.shell_lines import ANSWER_END, ASK_ARGS, END_ARG
 
 MAX_VALUE = 1_000_000
@@ -147,7 +147,7 @@ class Learner:
     def ask(self, extra: str = "", room: int = 0) -> Ask:
         """The script for the next step's end-of-step line (bash); its answer goes to ``learn``.
         ``extra``: more bash for the same answer (see ``folded_script``), ``room`` its size."""
-        self._nonce = secrets.token_hex(8)
+        self._nonce = tokens.token_hex(8)
         known = self._known | self._listed
         self._asked = frozenset(known)
         return Ask(folded_script(self._nonce, known, self._glob, extra), _room(len(known)) + room,
@@ -171,7 +171,7 @@ class Learner:
 
         ``answer``: the output of the last ``ask`` script (``None``: ask now, through ``query``)."""
         if answer is None:
-            nonce = secrets.token_hex(8)
+            nonce = tokens.token_hex(8)
             asked = self._known | self._listed
             text = query(names_script(nonce, asked, self._glob), _room(len(asked)))
         else:
@@ -183,7 +183,7 @@ class Learner:
         wanted = {n for n in names if self._re.search(n)} | (found.keys() & self._listed)
         new = wanted - asked  # names whose values the script did not print
         if new:
-            nonce = secrets.token_hex(8)
+            nonce = tokens.token_hex(8)
             found.update(parse_values(query(values_script(nonce, new), _room(len(new))), nonce))
         self._known = wanted - self._listed
         return [v for n, v in found.items() if n in wanted]

@@ -17,21 +17,23 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from runbook.config import SECRET_NAME_RE, Settings
 from runbook.errors import SessionError
 from runbook.model import Document, Step, StepResult
+from runbook.run import tokens
 from runbook.run.protocol import Observer, SessionFactory
-from runbook.run.resume import ResumePlan
 from runbook.run.runner import Runner
 from runbook.run.session import PROTOCOL_ENV, QUIET_ENV, PexpectSession
 from runbook.run.shellvars import Ask
 from runbook.run.state import (
     StepState, folded_state_script, parse_state, recorded, restore_script, state_script,
 )
+
+if TYPE_CHECKING:
+    from runbook.run.resume import ResumePlan
 
 
 class TrialRunner(Runner):
@@ -108,7 +110,7 @@ class TrialRunner(Runner):
     def _ask(self) -> Ask:
         if not self.record or self._current is None:
             return super()._ask()
-        self._state_nonce = secrets.token_hex(8)  # bash: the state rides on the step's own line
+        self._state_nonce = tokens.token_hex(8)  # bash: the state rides on the step's own line
         ask = self._secret_vars.ask(folded_state_script(self._state_nonce), 8_000_000)
         self._state_nonces[ask.nonce] = self._state_nonce
         return ask
@@ -118,7 +120,7 @@ class TrialRunner(Runner):
         if not self.record or step is None:
             super()._learn_secrets()
             return
-        nonce = secrets.token_hex(8)
+        nonce = tokens.token_hex(8)
         raw: list[tuple[str, dict[str, str]]] = []
         assert self._session is not None
         answer = self._session.answer

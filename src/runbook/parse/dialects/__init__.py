@@ -13,22 +13,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from runbook.config import dialect_name
 from runbook.errors import where
 from runbook.model import Document, Phase
 from runbook.parse.blocks import Block
-from runbook.parse.dialects.byexample import read_byexample
 from runbook.parse.dialects.cram import fence_steps, is_cram_path
 from runbook.parse.dialects.cram import read_cram as read_prysk
-from runbook.parse.dialects.ie import read_ie
-from runbook.parse.dialects.mdsh import read_mdsh
-from runbook.parse.dialects.runme import read_runme
-from runbook.parse.dialects.scrut import read_scrut
-from runbook.parse.dialects.scrut_config import YamlLoader
-from runbook.parse.dialects.scrut_cram import is_scrut_cram, read_scrut_cram, t_file_dialect
-from runbook.parse.dialects.tesh import read_tesh
+
+if TYPE_CHECKING:
+    from runbook.parse.dialects.scrut_config import YamlLoader
+
+# Each dialect's reader is imported when a document of that dialect is read (start-up: a
+# document in runbook's own format loads none of them; tests/test_startup.py).
 
 __all__ = ["DIALECTS", "EMPTY_PASSES", "READ", "Declared", "empty_passes", "declared_dialect", "detect", "is_cram_path", "read_cram", "read_dialect",
            "read_t_file"]
@@ -63,6 +61,8 @@ _RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteracti
 def read_cram(text: str, path: str, dialect: str = "") -> Document:
     """A ``.t`` file: scrut's when one of its lines says so (``scrut_cram.py``) or ``dialect`` is
     declared ``scrut``, else prysk's."""
+    from runbook.parse.dialects.scrut_cram import is_scrut_cram, read_scrut_cram
+
     scrut = dialect == "scrut" or (not dialect and is_scrut_cram(text))
     return read_scrut_cram(text, path) if scrut else read_prysk(text, path)
 
@@ -132,6 +132,8 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
     dialect only.
     """
     if is_cram_path(path):
+        from runbook.parse.dialects.scrut_cram import t_file_dialect
+
         return t_file_dialect(text)
     infos = {b.info for b in blocks if b.kind == "fence" and b.info.strip()}  # each distinct one once
     langs = {_lang(i) for i in infos}
@@ -153,23 +155,29 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
 
 
 def read_dialect(doc: Document, blocks: Sequence[Block], lines: Sequence[str],
-                 load_yaml: YamlLoader = lambda text, path: None, original: str | None = None) -> Document:
+                 load_yaml: "YamlLoader" = lambda text, path: None, original: str | None = None) -> Document:
     """``doc`` read again with its dialect's rules, where runbook has them (:data:`READ`);
     ``load_yaml`` is the parser's YAML reader (scrut's configuration is YAML); ``original``
     is the text as written, runbook's result regions included (mdsh reads those as text)."""
     if doc.dialect == "byexample":
+        from runbook.parse.dialects.byexample import read_byexample
         return read_byexample(doc, blocks, lines)
     if doc.dialect == "tesh":
+        from runbook.parse.dialects.tesh import read_tesh
         return read_tesh(doc, blocks, lines)
     if doc.dialect == "scrut":
+        from runbook.parse.dialects.scrut import read_scrut
         return read_scrut(doc, blocks, lines, load_yaml)
     if doc.dialect == "ie":
+        from runbook.parse.dialects.ie import read_ie
         return read_ie(doc, blocks)
     if doc.dialect == "cram":
         return _cram_fences(doc, blocks, lines)
     if doc.dialect == "runme":
+        from runbook.parse.dialects.runme import read_runme
         return read_runme(doc)
     if doc.dialect == "mdsh":
+        from runbook.parse.dialects.mdsh import read_mdsh
         return read_mdsh(doc, blocks, "".join(lines) if original is None else original)
     return doc
 
