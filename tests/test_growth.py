@@ -124,6 +124,30 @@ def test_parsing_one_long_section_grows_linearly() -> None:
                   max_ratio=15)
 
 
+def annotated_flat_playbook(n: int) -> str:
+    """:func:`flat_playbook` with a result region after each step, as bench/'s strip-50k has."""
+    return "\n".join(f"```bash\necho step-{i}\n```\n\n```output\nstep-{i}\n```\n\n"
+                     f"<!-- runbook:begin result {i} lines=4 -->\n✅ **pass**\n_exit 0 · 0.01 s_\n"
+                     "<!-- runbook:end -->\n" for i in range(1, n + 1))
+
+
+def test_strip_of_a_region_after_every_step_grows_linearly() -> None:
+    # The region scanner goes from one fence or marker line to the next; a rescan from a
+    # region's start, or of the whole text per region, would show here (bound 15, as above).
+    def make(n: int) -> Callable[[], object]:
+        text = annotated_flat_playbook(n)
+        return lambda: strip(text).count("runbook:begin") == 0 or pytest.fail("a region was left")
+
+    assert_linear(make, n=1000, max_ratio=15)
+
+
+def test_check_of_one_long_section_grows_linearly() -> None:
+    # Every step's commands go through the lint rules and the long-running rules (cached by
+    # text): a scan of the steps so far per step would be quadratic here.
+    assert_linear(lambda n: (lambda text=flat_playbook(n): check_document(text, "growth.md")), n=1000,
+                  max_ratio=15)
+
+
 def test_list_grows_linearly(tmp_path: Path) -> None:
     def make(n: int) -> Callable[[], object]:
         path = tmp_path / f"list-{n}.md"

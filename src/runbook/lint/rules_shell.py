@@ -212,8 +212,18 @@ class _Hits:
             self.hits.append(Hit(line, col, code, message, hint))
 
 
+_LINE_MARKS = re.compile("[\u2010-\u2015\u2212$\\\\]")
+"""What a line hazard needs: a dash used as a hyphen (RB403), a ``$`` prompt (RB404), a backslash (RB405)."""
+
+
 def hazards(text: str, transcript: bool) -> list[Hit]:
     """RB401..RB406 in one command's text (one hit per hazard kind per line)."""
+    if _HAZARD_CHAR.search(text) is None and _LINE_MARKS.search(text) is None:
+        return []  # none of the characters a hazard is made of (most commands): no lexing
+    return _hazards_in(text, transcript)
+
+
+def _hazards_in(text: str, transcript: bool) -> list[Hit]:
     ctx = label(text)
     out = _Hits()
     lines = text.split("\n")
@@ -312,8 +322,19 @@ def _read_names(args: str, takes_arg: str) -> set[str]:
     return names
 
 
+_SETS_NEEDLES = ("=", "export", "declare", "typeset", "local", "unset", "for", "select", "printf", "getopts",
+                 "let", "read", "mapfile", "source", ".", "eval", "set")
+"""A word or character each pattern :func:`assigned` reads needs (``readonly``, ``readarray``: ``read``)."""
+
+
 def assigned(text: str) -> tuple[set[str], bool]:
     """(names a command sets, does it source/eval code that may set anything?)."""
+    if not any(n in text for n in _SETS_NEEDLES):
+        return set(), False  # no assignment, no declaring or reading word, no `.`/`source`/`eval`
+    return _assigned(text)
+
+
+def _assigned(text: str) -> tuple[set[str], bool]:
     ctx = label(text)
     code = text if ctx == CODE * len(text) else "".join(
         ch if c in (CODE, ESCAPED) else (" " if ch != "\n" else "\n") for ch, c in zip(text, ctx))
@@ -330,6 +351,8 @@ def assigned(text: str) -> tuple[set[str], bool]:
 
 def uses(text: str) -> list[tuple[int, int, str]]:
     """(line, column, name) of every variable expanded without a default, in order."""
+    if "$" not in text:
+        return []  # every expansion starts with one (most commands: no lexing, no line table)
     ctx = label(text)
     found: list[tuple[int, int, str]] = []
     line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]

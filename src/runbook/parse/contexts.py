@@ -21,6 +21,7 @@ from runbook.parse.transcript import find_prompt
 _CLIENT_PROMPT = re.compile(
     r"^\s*(?P<p>[\w-]+=[#>]|mysql>|mariadb>|sqlite>|\d{1,3}(?:\.\d{1,3}){3}:\d+>|redis(?:-cli)?>|"
     r"[\w-]+\(main\):\d+:\d+>|>>>)\s")
+_PROMPT_MARKS = frozenset("$#%>\u276f")
 _CLIENTS = {"=": "psql", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite3", ">>>": "python"}
 
 
@@ -30,6 +31,8 @@ def context_of(step: Step, lines: Sequence[str]) -> str | None:
     if step.prefix:
         body = [ln[len(step.prefix):] if ln.startswith(step.prefix) else ln.lstrip(" >") for ln in body]
     first = next((ln for ln in body if ln.strip()), "")
+    if not _PROMPT_MARKS.intersection(first):
+        return None  # a client's prompt and a transcript's both end in one of these
     m = _CLIENT_PROMPT.match(first)
     if m:
         p = m.group("p")

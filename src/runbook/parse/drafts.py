@@ -151,9 +151,9 @@ def to_step(d: Draft, blocks: Sequence[Block], lines: Sequence[str], title: str,
     heading = blocks[h].text if h is not None else title
     anchor = slugs.get(h, "") if h is not None else ""
     first = lines[d.block.start] if d.block.start < len(lines) else ""
-    prefix = _PREFIX.match(first)
-    criteria = sorted(d.criteria, key=lambda ce: ce[0].line)
-    end = max([d.end] + [e for _, e in criteria])
+    prefix = _PREFIX.match(first) if first[:1] in (" ", "\t", ">") else None  # most fences: no prefix
+    criteria = sorted(d.criteria, key=lambda ce: ce[0].line) if d.criteria else []
+    end = max([d.end] + [e for _, e in criteria]) if criteria else d.end
     while end > d.block.end and not lines[end - 1].strip().strip(">").strip():
         end -= 1  # a list item's map takes the blank line after it
     names: dict[str, None] = {}

@@ -61,16 +61,15 @@ def _prose(lines: Sequence[str], start: int, end: int) -> str:
 def with_long_running(phases: Sequence[Phase], lines: Sequence[str]) -> tuple[Phase, ...]:
     """``phases`` with commands that do not return backgrounded or skipped (see module doc)."""
     steps = [s for p in phases for s in p.steps]
-    starts = [s.span.start for s in steps] + [len(lines)]
     decided: dict[str, Step] = {}
     inside: str | None = None
     for i, s in enumerate(steps):
-        before = _prose(lines, steps[i - 1].end if i else 0, s.span.start)
-        after = _prose(lines, s.end, starts[i + 1])
         heading = _last_heading(lines, steps[i - 1].end if i else 0, s.span.start) if inside else None
         if heading is not None and not _INSIDE.search(_last_paragraph(lines, heading + 1, s.span.start)):
             inside = None  # a heading: the reader is back in their own shell (the next section)
-        new, inside = _decide(s, before, after, inside)
+        # The prose before a step matters only inside another context (the common case is not).
+        before = _prose(lines, steps[i - 1].end if i else 0, s.span.start) if inside is not None else ""
+        new, inside = _decide(s, before, inside)
         decided[s.id] = new
     return tuple(replace(p, steps=tuple(decided.get(s.id, s) for s in p.steps)) for p in phases)
 
@@ -98,18 +97,20 @@ def _last_heading(lines: Sequence[str], start: int, end: int) -> int | None:
     return found
 
 
-def _decide(s: Step, before: str, after: str, inside: str | None) -> tuple[Step, str | None]:
-    """The step as it will run, and the context the reader is in after it."""
-    if inside is not None and not _decided_by_author(s):
+def _decide(s: Step, before: str, inside: str | None) -> tuple[Step, str | None]:
+    """The step as it will run, and the context the reader is in after it (``before``: the
+    prose before it, needed only when ``inside`` another context)."""
+    author = _decided_by_author(s)
+    if inside is not None and not author:
         if _only_exit(s):
             return replace(s, skip_reason=f"runs inside {inside}: `exit` here would end runbook's own shell"), None
         if _INSIDE.search(before):
             return replace(s, skip_reason=f"runs inside {inside}: the document typed it there"), inside
-    if _only_exit(s) and not _decided_by_author(s) and inside is None:
+    if inside is None and not author and _only_exit(s):
         return s, None
-    found = None if _decided_by_author(s) else step_long_run(s)
+    found = None if author else step_long_run(s)
     if found is None:
-        return s, None if _OTHER_TERMINAL.search(before) else inside
+        return s, None if inside is None or _OTHER_TERMINAL.search(before) else inside
     _, why = found
     if why.context is not None:
         rest = " (and the lines after it run inside it)" if len(s.commands) > 1 or "\n" in s.source else ""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "|&", ";;", "(", ")"})
 _WRAPPERS = frozenset({"sudo", "exec", "nohup", "command", "env", "time", "stdbuf"})
@@ -261,8 +262,13 @@ def _redis_command(args: list[str]) -> list[str]:
 _RULES = (_follower, _server, _shell)
 
 
+@lru_cache(maxsize=1 << 16)
 def long_running(text: str) -> LongRun | None:
-    """Why the shell code ``text`` does not return on its own, or ``None`` when it does."""
+    """Why the shell code ``text`` does not return on its own, or ``None`` when it does.
+
+    A pure function of the text with a frozen result: ``runbook check`` asks it for every
+    step twice (the parser, then RB801) and documents repeat their commands, so each
+    distinct text is read once (a bounded cache)."""
     for words, background in simple_commands(text):
         if background:
             continue
@@ -275,8 +281,23 @@ def long_running(text: str) -> LongRun | None:
     return None
 
 
+_NAMED = (frozenset({"kubectl", "oc", "k", "docker", "podman", "nerdctl", "docker-compose", "podman-compose",
+                     "npm", "yarn", "pnpm", "bun", "tail", "journalctl", "dmesg", "watch", "ping", "sleep",
+                     "nc", "ncat", "minikube", "ssh", "chroot", "sudo", "virtctl", "redis-cli"})
+          | _SERVERS | _EDITORS | _SHELLS | frozenset(_REPLS))
+"""Every program a rule below names (``python*`` aside): any other program returns, unless
+a word is ``--watch...`` or ``runserver`` (the two rules that look past the program)."""
+
+
 def _classify(words: list[str]) -> LongRun | None:
     prog = words[0].rsplit("/", 1)[-1]
+    if prog not in _NAMED and not prog.startswith("python") and "runserver" not in words \
+            and not any(w.startswith("--watch") for w in words):
+        return None  # no rule can fire (most commands: `echo`, `ls`, `grep`...)
+    return _every_rule(words, prog)
+
+
+def _every_rule(words: list[str], prog: str) -> LongRun | None:
     flags = _flags(words[1:])
     if prog in ("kubectl", "oc", "k"):
         return _kube(words, flags)

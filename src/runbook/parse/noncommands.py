@@ -115,7 +115,7 @@ def not_a_command(step: Step, prose: str) -> str | None:
     if step.transcript or step.lang not in SHELL_LANGS:
         return None
     lines = "\n".join(c.text for c in step.commands).split("\n")
-    name = file_to_save(prose)
+    name = file_to_save(prose) if prose else None
     if name is not None:
         return f"file to save: {name}"
     if heredoc_body(lines):
@@ -123,7 +123,7 @@ def not_a_command(step: Step, prose: str) -> str | None:
     r = reading(lines)
     if r.output_like:
         return f"not a command: reads as {r.reason}"
-    if _SHOWS_OUTPUT.search(_last_sentence(prose) or prose) and not _RUN_WORDS.search(_last_sentence(prose)):
+    if prose and _SHOWS_OUTPUT.search(_last_sentence(prose) or prose) and not _RUN_WORDS.search(_last_sentence(prose)):
         return "not a command: the prose before calls it output"
     return None
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -62,33 +63,40 @@ def find_regions(lines: Sequence[str], path: str = "<string>", strict: bool = Tr
     which must not raise).
     """
     regions: list[Region] = []
-    index = 0
-    while index < len(lines):
-        if "<" not in lines[index] and "```" not in lines[index] and "~~~" not in lines[index]:
-            index += 1  # no fence, HTML block or marker starts here (each test below needs one of these)
-            continue
-        end = _example_end(lines, index) or _html_end(lines, index)
-        if end is not None:
-            index = end
-            continue
-        region = check_region(lines, index)
-        if (region is None and strict and "<!-- runbook:end -->" in lines[index]
-                and END_RE.match(lines[index].rstrip("\r\n"))):
-            region = "an end marker without its begin marker (was the begin line deleted?)"
-        if isinstance(region, str):
-            if strict:
-                raise ParseError(f"damaged runbook annotation: {region}", where=f"{path}:{index + 1}",
-                                 hint=_HINT)
-            region = None
-        if region is None:
-            index += 1
-            continue
-        regions.append(region)
-        index = region.stop
+    # Lines where a fence, an HTML block or a marker may start: the scan goes from one to the next.
+    marks = [k for k, line in enumerate(lines) if "<" in line or "```" in line or "~~~" in line]
+    at = 0
+    while at < len(marks):
+        index = marks[at]
+        # A begin marker's line opens no fence and no HTML block (it starts with its prefix and `<!`).
+        begin = _begin_match(lines[index])
+        end = None if begin else _example_end(lines, index, marks, at) or _html_end(lines, index)
+        if end is None:
+            region = _region_or_damage(lines, index, begin, path, strict)
+            if region is None:
+                at += 1
+                continue
+            regions.append(region)
+            end = region.stop
+        at = bisect_left(marks, end, at + 1)
     return regions
 
 
-def _example_end(lines: Sequence[str], index: int) -> int | None:
+def _region_or_damage(lines: Sequence[str], index: int, begin: re.Match[str] | None, path: str,
+                      strict: bool) -> Region | None:
+    """The region at line ``index`` (None: none); a damaged one raises when ``strict``."""
+    region = check_region(lines, index, begin) if begin else None
+    if (region is None and strict and "<!-- runbook:end -->" in lines[index]
+            and END_RE.match(lines[index].rstrip("\r\n"))):
+        region = "an end marker without its begin marker (was the begin line deleted?)"
+    if isinstance(region, str):
+        if strict:
+            raise ParseError(f"damaged runbook annotation: {region}", where=f"{path}:{index + 1}", hint=_HINT)
+        return None
+    return region
+
+
+def _example_end(lines: Sequence[str], index: int, marks: Sequence[int] = (), at: int = 0) -> int | None:
     """Line after the fenced block opening at ``index``, or None to read it as usual.
 
     A fence is skipped whole when its closing fence is found (same quote depth,
@@ -103,11 +111,21 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
     opening = _fence_match(lines[index].rstrip("\r\n"))
     if opening is None or (opening.group("run")[0] == "`" and "`" in opening.group("info")):
         return None
-    lead, run = opening.group("lead"), opening.group("run")
+    lead, run = opening.group("lead", "run")
+    if not lead and marks:  # the common fence: at the left margin, outside any quote or list
+        return _example_end_at_marks(lines, marks, at, 0, run, True)
     number = _NUMBER_RE.search(lead)
     if number and int(number.group(1)) != 1 and index and not _starts_fresh(lines[index - 1]):
         return None  # "2)" cannot interrupt a paragraph: this line continues it
     examples, depth, column = _lead_shape(lead)
+    if not depth and marks:  # only a line in ``marks`` can close the fence or hold a marker
+        return _example_end_at_marks(lines, marks, at, column, run, examples)
+    return _example_end_by_line(lines, index, depth, column, run, examples)
+
+
+def _example_end_by_line(lines: Sequence[str], index: int, depth: int, column: int, run: str,
+                         examples: bool) -> int | None:
+    """:func:`_example_end`'s scan of every line after the fence opening at ``index``."""
     j = index + 1
     while j < len(lines):
         line = lines[j].rstrip("\r\n")
@@ -123,6 +141,31 @@ def _example_end(lines: Sequence[str], index: int) -> int | None:
             continue
         j += 1
     return None
+
+
+def _example_end_at_marks(lines: Sequence[str], marks: Sequence[int], at: int, column: int, run: str,
+                          examples: bool) -> int | None:
+    """:func:`_example_end`'s scan outside quotes, over ``marks`` (``marks[at]``: the fence's line)."""
+    k = at + 1
+    while k < len(marks):
+        j = marks[k]
+        if _closes_at(lines[j], column, run):
+            return j + 1
+        region = _region_at(lines, j)
+        if region is not None:
+            if not examples and region.summed:
+                return None
+            k = bisect_left(marks, region.stop, k)
+            continue
+        k += 1
+    return None
+
+
+def _closes_at(line: str, column: int, run: str) -> bool:
+    """:func:`_closes` outside quotes; at the left margin a closing fence is the run, then blanks."""
+    if column or not line.startswith(run):
+        return bool(column) and _closes(_fence_match(line.rstrip("\r\n")), 0, column, run)
+    return not line.rstrip("\r\n").lstrip(run[0]).strip()
 
 
 def _lead_shape(lead: str) -> tuple[bool, int, int]:
@@ -251,37 +294,56 @@ _LINES_ARG = re.compile(r"lines=\d{1,9}")
 _SUM_ARG = re.compile(rf"sum=[0-9a-f]{{{SUM_SIZE}}}")
 
 
+def _begin_match(line: str) -> re.Match[str] | None:
+    if "<!-- runbook:begin " not in line:
+        return None  # tested without a pattern: most lines are no marker
+    return BEGIN_RE.match(line.rstrip("\r\n"))
+
+
 def _region_at(lines: Sequence[str], index: int) -> Region | None:
     region = check_region(lines, index)
     return region if isinstance(region, Region) else None
 
 
-def check_region(lines: Sequence[str], index: int) -> Region | str | None:
+def check_region(lines: Sequence[str], index: int, begin: re.Match[str] | None = None) -> Region | str | None:
     """The region whose begin marker is line ``index``; a reason when it is damaged.
 
     None when the line is no begin marker. Without ``lines=N`` (and only with
     ``sum=``) the first end marker closes the region; the sum then proves it.
+    ``begin``: ``BEGIN_RE``'s match of the line, when the caller has it.
     """
-    if "<!-- runbook:begin " not in lines[index]:
-        return None  # tested without a pattern: most lines are no marker
-    m = BEGIN_RE.match(lines[index].rstrip("\r\n"))
+    m = begin or _begin_match(lines[index])
     if m is None:
         return None
-    args = m.group("args").split()
-    count = next((int(a[6:]) for a in args if _LINES_ARG.fullmatch(a)), None)
-    digest = next((a[4:] for a in args if _SUM_ARG.fullmatch(a)), None)
+    prefix, args_text = m.group("prefix", "args")
+    args = args_text.split()
+    count, digest = _count_and_sum(args)
     stop = _region_stop(lines, index, count, digest)
     if isinstance(stop, str):
         return stop
-    inner = next((j for j in range(index + 1, stop - 1) if _is_marker(lines[j])), None)
-    if inner is not None:
-        return f"another marker inside it, at line {inner + 1} (nested, reordered or damaged markers)"
-    body = _body(lines[index + 1 : stop - 1], m.group("prefix"))
-    if body is None or not lines[stop - 1].startswith(m.group("prefix").rstrip()):
+    for inner in range(index + 1, stop - 1):
+        if _is_marker(lines[inner]):
+            return f"another marker inside it, at line {inner + 1} (nested, reordered or damaged markers)"
+    if not prefix and digest is None:  # every line has the empty prefix, and no sum to prove
+        return Region(index, stop, "eofnl" in args, False)
+    body = _body(lines[index + 1 : stop - 1], prefix)
+    if body is None or not lines[stop - 1].startswith(prefix.rstrip()):
         return "a line inside it has lost the region's prefix (moved or edited by hand)"
     if digest is not None and body_sum(body) != digest:
         return "its content no longer matches its sum= (edited by hand, or text typed inside it)"
     return Region(index, stop, "eofnl" in args, digest is not None)
+
+
+def _count_and_sum(args: Sequence[str]) -> tuple[int | None, str | None]:
+    """The first ``lines=N`` and the first ``sum=H`` of a begin marker's arguments."""
+    count: int | None = None
+    digest: str | None = None
+    for a in args:
+        if count is None and a[:6] == "lines=" and _LINES_ARG.fullmatch(a):
+            count = int(a[6:])
+        elif digest is None and a[:4] == "sum=" and _SUM_ARG.fullmatch(a):
+            digest = a[4:]
+    return count, digest
 
 
 def _region_stop(lines: Sequence[str], index: int, count: int | None, digest: str | None) -> int | str:
@@ -309,6 +371,8 @@ def _is_marker(line: str) -> bool:
 
 def _body(lines: Sequence[str], prefix: str) -> list[str] | None:
     """The region's body lines without prefix and terminator, or None if one lacks the prefix."""
+    if not prefix:
+        return [line.rstrip("\r\n") for line in lines]
     out: list[str] = []
     bare = prefix.rstrip()
     for line in lines:

@@ -31,6 +31,7 @@ _PATH = re.compile(r"^(?:\.{1,2}/|/|~)[^\s:]*$")
 _EXPANSION = re.compile(r"^[\"']?\$(?:\{|\(|[A-Za-z_])")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
 _TREE = re.compile(r"[\u2500-\u257f]|^(?:\|--|`--|\+--)")
+_BOX = re.compile(r"[\u2500-\u257f]")
 _LOG_TAG = re.compile(r"^\[[^\]\s]+\]")
 _JSON_OPEN = re.compile(r"^(?:[{\[]\s*\"|[{\[][{\[\d-]|\"[^\"]*\"\s*:)")
 _KEY_AFTER = re.compile(r"^[{\[]\s*\"[^\"]*\"\s*:")
@@ -56,6 +57,12 @@ _HEREDOC_END = re.compile(r"EOF|EOT|END|EOL|_EOF_")
 def first_word_problem(line: str) -> str | None:
     """Why the command line ``line`` cannot start a shell command; None when it can."""
     text = line.strip()
+    if _NAME.match(text.split(None, 1)[0]) and not _BOX.search(text):
+        return None  # a plain command name first (`echo x`): no rule of _word_rules says otherwise
+    return _word_rules(text)
+
+
+def _word_rules(text: str) -> str | None:
     word = _bare_word(text.split()[0])
     if _TREE.search(text) or (word == "." and len(text.split()) == 1):
         return "a directory tree"

@@ -143,7 +143,7 @@ class _Builder:
         return clean
 
     def _warn_attrs(self, attrs: Mapping[str, str], line0: int) -> None:
-        for _, diag in attr_problems(attrs, line0 + 1, self.report.col(line0)):
+        for _, diag in attr_problems(attrs, line0 + 1, self.report.col(line0)) if attrs else []:
             self.report.add(diag)
 
     # -- the pass ------------------------------------------------------------
@@ -293,12 +293,12 @@ class _Builder:
     def _drop_first_invalid(self, directive: dict[str, str], directive_line: int, attrs: dict[str, str],
                             line0: int) -> tuple[dict[str, str], dict[str, str]] | None:
         """Report the first invalid value (directive first) and drop it; None when all are valid."""
-        bad = _first_error(attr_problems(directive, directive_line + 1, self.report.col(directive_line))
-                           if directive else [])
+        bad = _first_error(attr_problems(directive, directive_line + 1, self.report.col(directive_line))) \
+            if directive else None
         if bad is not None:
             self.report.add(bad[1], self.report.plain_line(directive_line, DIRECTIVE_LINE))
             return {k: v for k, v in directive.items() if k != bad[0]}, attrs
-        bad = _first_error(attr_problems(attrs, line0 + 1, self.report.col(line0)))
+        bad = _first_error(attr_problems(attrs, line0 + 1, self.report.col(line0))) if attrs else None
         if bad is not None:
             self.report.add(bad[1], self.report.plain_line(line0, FENCE_LINE))
             return directive, {k: v for k, v in attrs.items() if k != bad[0]}
@@ -313,8 +313,8 @@ class _Builder:
             self._dialog(b, lines, pending)
             return True
         if pending is not None and pending.wants_expected():
-            origin = output_origin(b, lang, is_output, shaped, label,
-                                   self._blank_between(pending.block.end, b.start))
+            origin = output_origin(b, lang, is_output, shaped, label,  # an output block needs no blank test
+                                   is_output or self._blank_between(pending.block.end, b.start))
             if origin is not None:
                 return True if self._attach_expected(pending, b, content, own, merged, label, origin) else None
         if is_output:
@@ -352,8 +352,8 @@ class _Builder:
     def _attach_expected(self, d: Draft, b: Block, content: str, own: dict[str, str],
                          attrs: dict[str, str], label: Label | None, origin: str) -> bool:
         """Make ``b`` the expected output of ``d``; False (nothing attached) on a bad ``match=``."""
-        bad = _first_error(attr_problems({"match": attrs["match"]}, b.start + 1, self.report.col(b.start))
-                           if "match" in attrs else [])
+        bad = _first_error(attr_problems({"match": attrs["match"]}, b.start + 1, self.report.col(b.start))) \
+            if "match" in attrs else None
         if bad is not None:
             self.report.add(bad[1], "match" in own and self.report.plain_line(b.start, FENCE_LINE))
             return False

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 
 _HEREDOC = re.compile(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _COMMENT = re.compile(r"^\s*#(?:\s|$)")
+_PROMPT_CHARS = frozenset("$#%>\u276f")
+"""The last character of every prompt :data:`_PROMPT_RE` reads (``$ # % > ❯``)."""
 _PIPE_END = re.compile(r"(\|\||&&|\|)$")
 
 
@@ -89,6 +91,8 @@ def find_prompt(lines: list[str], root: bool = False) -> Prompt | None:
                 cmd = DOLLAR.command(line)
                 return DOLLAR if cmd and cmd.strip() else None
             return Prompt("#") if cmd.strip() else None
+        if not _PROMPT_CHARS.intersection(line):
+            return None  # every prompt has one of these (and a comment a `#`)
         if _COMMENT.match(line) and not line.lstrip().startswith("$"):
             continue
         m = _PROMPT_RE.match(line.lstrip(" \t"))

@@ -119,6 +119,12 @@ def declared_dialect(front_matter: Mapping[str, object], fm_lines: Mapping[str, 
     return (dialect_name(found[0], found[1]), found[1]) if found else None
 
 
+def _found(text: str, needles: tuple[str, ...], pattern: re.Pattern[str]) -> bool:
+    """``pattern`` is in ``text``, each of whose matches holds one of ``needles`` (a substring
+    test first: most documents hold none, and the pattern's scan of a big one is the cost)."""
+    return any(n in text for n in needles) and pattern.search(text) is not None
+
+
 def detect(path: str, blocks: Sequence[Block], text: str) -> str:
     """The dialect of a document (``""``: runbook's own), from its path, fence info strings and text.
 
@@ -129,21 +135,21 @@ def detect(path: str, blocks: Sequence[Block], text: str) -> str:
         from runbook.parse.dialects.scrut_cram import t_file_dialect
 
         return t_file_dialect(text)
-    infos = [b.info for b in blocks if b.kind == "fence" and b.info.strip()]
+    infos = {b.info for b in blocks if b.kind == "fence" and b.info.strip()}  # each distinct one once
     langs = {_lang(i) for i in infos}
     if "scrut" in langs or _SCRUT_INCLUDE.match(text):
         return "scrut"
     if langs & {"cram", "prysk"}:
         return "cram"
-    if any("tesh-" in i for i in infos) or _TESH_LINE.search(text):
+    if any("tesh-" in i for i in infos) or _found(text, ('tesh-session="',), _TESH_LINE):
         return "tesh"
-    if _BYEXAMPLE.search(text):
+    if _found(text, ("byexample",), _BYEXAMPLE):
         return "byexample"
     if langs & _IE_LANGS or _IE_COMMENT.search(text) or _ie_similarity_only(langs, text):
         return "ie"
     if any(_RUNME.search(i) for i in infos):
         return "runme"
-    if _MDSH.search(text):
+    if _found(text, ("!", ">"), _MDSH):  # every mdsh marker and command has one
         return "mdsh"
     return ""
 
