@@ -20,7 +20,6 @@ always means "on". Validation raises :class:`ParseError`; unknown keys are kept
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from functools import lru_cache
 from typing import Callable, Mapping
@@ -87,6 +86,8 @@ def _add(attrs: dict[str, str], classes: list[str], key: str, value: str | None)
 def _braces(body: str, attrs: dict[str, str], classes: list[str]) -> None:
     inner = body.strip()
     if inner.startswith('"'):
+        import json  # here: only a JSON attribute block needs it
+
         try:
             data = json.loads("{" + inner + "}")
         except ValueError:
@@ -105,6 +106,8 @@ def _braces(body: str, attrs: dict[str, str], classes: list[str]) -> None:
 def _json_str(v: object) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
+    import json
+
     return v if isinstance(v, str) else json.dumps(v)
 
 
