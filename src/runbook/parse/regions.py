@@ -388,7 +388,6 @@ def _body(lines: Sequence[str], prefix: str) -> list[str] | None:
 def body_sum(body: Sequence[str]) -> str:
     """``sum=`` of a region: a hash of its body lines (prefix and trailing blanks ignored)."""
     import hashlib  # here: it loads OpenSSL, which a run that writes no result never needs
-
     joined = "\n".join(line.rstrip(" \t") for line in body)
     return hashlib.sha256(joined.encode("utf-8", "surrogateescape")).hexdigest()[:SUM_SIZE]
 
