@@ -103,3 +103,32 @@ def test_last_line_is_the_unterminated_prompt():
     assert cap.last_line() == ""
     cap.feed(b"x" * 300)
     assert cap.last_line(limit=200) == ""
+
+
+def test_an_answers_end_split_from_its_newline_leaves_no_newline_for_the_next_step():
+    # A read may end between a line's text and its newline (the pty hands over what it has).
+    # Before: the answer's end was taken without its newline, and the newline that came
+    # next started the next step's output (a batched step's output then had an extra
+    # leading newline, and an exact expected output failed).
+    import time
+
+    import pexpect
+
+    from runbook.run.reader import Reader
+
+    class Bare(Reader):
+        def __init__(self, child) -> None:
+            self._child, self._dead, self._left, self._asked, self._answer = child, False, b"", set(), None
+
+    child = pexpect.spawn("sh", ["-c", "printf 'vals\\n__RB_abc!'; sleep 0.5; printf '\\nnext-step-output\\n'"],
+                          echo=False)
+    try:
+        reader = Bare(child)
+        answer, rest = reader._take_answer(b"", "abc", time.monotonic() + 30)
+        assert answer is not None and answer.rstrip(b"\r").endswith(b"vals")
+        deadline = time.monotonic() + 30
+        while b"next-step-output" not in rest and time.monotonic() < deadline:
+            rest += child.read_nonblocking(4096, timeout=30)
+        assert rest.startswith(b"next-step-output"), f"what the next step would read first: {rest!r}"
+    finally:
+        child.close(force=True)

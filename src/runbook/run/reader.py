@@ -114,26 +114,27 @@ class Reader:
 
     def _take_answer(self, rest: bytes, nonce: str, deadline: float) -> tuple[bytes | None, bytes]:
         """(the answer that follows a sentinel, what follows it); ``None`` if it did not end
-        before ``deadline`` (at least 10 s from now: bash prints it right after the sentinel)."""
+        before ``deadline`` (at least 10 s from now: bash prints it right after the sentinel).
+        The answer's end is a line: its newline is waited for too (a read may end between
+        the two, and a newline left behind would start the next step's output)."""
         end = answer_end(nonce)
-        if (i := rest.find(end)) >= 0:  # usually all there already: one copy of what follows
-            j = rest.find(b"\n", i + len(end))
-            return rest[:i], rest[j + 1:] if j >= 0 else rest[i + len(end):].lstrip(b"\r")
+        i = rest.find(end)
+        if i >= 0 and (j := rest.find(b"\n", i + len(end))) >= 0:  # usually all there already
+            return rest[:i], rest[j + 1:]
         deadline = max(deadline, time.monotonic() + _ANSWER_WAIT)
         buf, start = bytearray(rest), 0
-        while (i := buf.find(end, start)) < 0:
-            start = max(0, len(buf) - len(end))
+        while (i := buf.find(end, start)) < 0 or buf.find(b"\n", i + len(end)) < 0:
+            start = max(0, len(buf) - len(end)) if i < 0 else start
             if time.monotonic() >= deadline:
-                return None, b""
+                return (None, b"") if i < 0 else (bytes(buf[:i]), bytes(buf[i + len(end):]).lstrip(b"\r"))
             try:
                 buf += _read_chunk(self._child, 65536, _POLL)
             except NoOutput:
                 continue
             except ShellClosed:
                 self._dead = True
-                return None, b""
-        after = bytes(buf[i + len(end):])
-        return bytes(buf[:i]), after.partition(b"\n")[2] if b"\n" in after else after.lstrip(b"\r")
+                return (None, b"") if i < 0 else (bytes(buf[:i]), b"")
+        return bytes(buf[:i]), bytes(buf[buf.find(b"\n", i + len(end)) + 1:])
 
     def _wait_chunk(self, deadline: float, watch: bool, until_idle: int | None) -> bytes | str:
         """The next chunk of output (``b""``: none yet, ask again), or why reading ends:
