@@ -103,7 +103,8 @@ def test_a_step_not_queued_next_ends_the_batch_and_each_step_still_runs_once(tmp
         s.close()
 
 
-def test_the_runner_sends_a_run_of_plain_steps_as_batches(tmp_path):
+def run_keeping_sessions(text: str) -> tuple[object, list[PexpectSession]]:
+    """Run ``text`` through the API; its result and the sessions it used."""
     from runbook.api import execute as run_doc
 
     sessions: list[PexpectSession] = []
@@ -112,8 +113,15 @@ def test_the_runner_sends_a_run_of_plain_steps_as_batches(tmp_path):
         sessions.append(PexpectSession(config))
         return sessions[-1]
 
-    text = doc_of(*(block(f"echo step-{i}") + f"\n{FENCE}output\nstep-{i}\n{FENCE}\n" for i in range(100)))
-    result = run_doc(text, session_factory=factory)
+    return run_doc(text, session_factory=factory), sessions
+
+
+def echo_doc(n: int) -> str:
+    return doc_of(*(block(f"echo step-{i}") + f"\n{FENCE}output\nstep-{i}\n{FENCE}\n" for i in range(n)))
+
+
+def test_the_runner_sends_a_run_of_plain_steps_as_batches(tmp_path):
+    result, sessions = run_keeping_sessions(echo_doc(100))
     assert [s.status.value for s in result.steps] == ["pass"] * (100 + WARM)
     assert sessions[0].batched >= 90
 
@@ -292,16 +300,7 @@ def _long_doc(hazard: str, at: int = 50, total: int = 150, attrs: str = "") -> s
 
 
 def test_the_next_batch_is_prepared_while_one_runs_and_every_step_is_judged_once(tmp_path):
-    from runbook.api import execute as run_doc
-
-    sessions: list[PexpectSession] = []
-
-    def factory(config: ShellConfig) -> PexpectSession:
-        sessions.append(PexpectSession(config))
-        return sessions[-1]
-
-    text = doc_of(*(block(f"echo step-{i}") + f"\n{FENCE}output\nstep-{i}\n{FENCE}\n" for i in range(300)))
-    result = run_doc(text, session_factory=factory)
+    result, sessions = run_keeping_sessions(echo_doc(300))
     assert [s.status.value for s in result.steps] == ["pass"] * (300 + WARM)
     assert [s.output.text for s in result.steps[WARM:]] == [f"step-{i}\n" for i in range(300)]
     assert sessions[0].prepared >= 3, "each batch after the first is written while the one before runs"

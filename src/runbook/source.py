@@ -133,25 +133,36 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode_from: str | Non
     if _unchanged(target, info, data, expect, str(path)):
         return False
     mode = stat.S_IMODE(info.st_mode) if info is not None else _mode_of(mode_from)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise RunbookError(f"cannot write: {exc.strerror or exc}", where=str(path),
-                           hint="check that the folder exists and is writable") from None
+    fd, tmp = temp_beside(target, path)
     try:
         _fill_and_rename(fd, tmp, target, data, mode, info, expect, str(path))
     except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise RunbookError(
-                f"cannot write: {exc.strerror or exc}", where=str(path),
-                hint="check free space and permissions; the original file is untouched",
-            ) from None
+        failed_write(tmp, exc, path)
         raise
     return True
+
+
+def temp_beside(target: Path, path: str | os.PathLike[str]) -> tuple[int, str]:
+    """A new temporary file in ``target``'s folder (its descriptor and path), for an atomic write."""
+    try:
+        return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise RunbookError(f"cannot write: {exc.strerror or exc}", where=str(path),
+                           hint="check that the folder exists and is writable") from None
+
+
+def failed_write(tmp: str, exc: BaseException, path: str | os.PathLike[str]) -> None:
+    """Remove the temporary file of a failed write; an OSError becomes a RunbookError
+    (anything else is raised again by the caller)."""
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+    if isinstance(exc, OSError):
+        raise RunbookError(
+            f"cannot write: {exc.strerror or exc}", where=str(path),
+            hint="check free space and permissions; the original file is untouched",
+        ) from None
 
 
 def _fill_and_rename(fd: int, tmp: str, target: Path, data: bytes, mode: int,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import itertools
 import os
 import stat
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, Callable
@@ -27,6 +26,8 @@ from runbook.source import (
     _mode_of,
     _stat_or_none,
     encode,
+    failed_write,
+    temp_beside,
     join_encoded,
     write_beside_if_changed,
 )
@@ -66,15 +67,11 @@ def atomic_write_stream(path: str | os.PathLike[str], fill: Callable[[BinaryIO],
             raise RunbookError(f"cannot write: {exc.strerror or exc}", where=str(path)) from None
         return True
     target = Path(os.path.realpath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise RunbookError(f"cannot write: {exc.strerror or exc}", where=str(path),
-                           hint="check that the folder exists and is writable") from None
+    fd, tmp = temp_beside(target, path)
     try:
         return _fill_and_rename(fd, tmp, target, fill, info, mode_from)
     except BaseException as exc:
-        _failed(tmp, exc, path)
+        failed_write(tmp, exc, path)
         raise
 
 
@@ -101,20 +98,6 @@ def write_pieces(fh: BinaryIO, pieces: Iterable[str]) -> None:
     bytes as the joined text's: UTF-8 and ``surrogateescape`` work character by character)."""
     for piece in pieces:
         fh.write(encode(piece))
-
-
-def _failed(tmp: str, exc: BaseException, path: str | os.PathLike[str]) -> None:
-    """Remove the temporary file of a failed write; an OSError becomes a RunbookError
-    (anything else is raised again by the caller)."""
-    try:
-        os.unlink(tmp)
-    except OSError:
-        pass
-    if isinstance(exc, OSError):
-        raise RunbookError(
-            f"cannot write: {exc.strerror or exc}", where=str(path),
-            hint="check free space and permissions; the original file is untouched",
-        ) from None
 
 
 def _same_bytes(tmp: str, target: Path, info: os.stat_result) -> bool:
