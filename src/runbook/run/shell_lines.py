@@ -100,16 +100,13 @@ def _save_traps(traps: str | None, mode: str = ">|", call: str = "\\") -> str:
             f"{call}trap - DEBUG RETURN ERR; ")
 
 
-def names_listing(glob: str, quote_char: str = "'") -> str:
-    """bash listing the variable names that hold ``glob`` (all names when empty), one a line:
-    ``compgen``, or ``set`` through ``sed`` when compgen was disabled. ``glob`` is shell text
-    inside ``quote_char`` quotes (``"$3"``-style in ``__rb_p``, a literal in a folded query)."""
-    q = quote_char
-    if not glob:
-        return "{ \\builtin compgen -v || \\builtin enable compgen || \\builtin set | " \
-               f"\\sed -n {q}s/^\\([A-Za-z0-9_]*\\)=.*/\\1/p{q}; }}"
-    return (f"{{ \\builtin compgen -v -X {q}!*{glob}*{q} || \\builtin enable compgen || \\builtin set | "
-            f"\\sed -n {q}s/^\\([A-Za-z0-9_]*{glob}[A-Za-z0-9_]*\\)=.*/\\1/p{q}; }}")
+def names_listing(glob: str, flag: str, q: str = "'") -> str:
+    """bash listing the variable names that hold ``glob`` (all names when empty), one a line
+    (``compgen``, or ``set`` through ``sed`` when compgen was disabled), and setting ``flag``
+    when it listed one (``batch_guard``). ``glob`` is shell text inside ``q`` quotes."""
+    cg = f"\\builtin compgen -v -X {q}!*{glob}*{q}" if glob else "\\builtin compgen -v"
+    sed = f"\\sed -n {q}s/^\\([A-Za-z0-9_]*{glob}[A-Za-z0-9_]*\\)=.*/\\1/p{q}"
+    return f"{flag}=; if {cg}; then {flag}=1; elif ! \\builtin enable compgen; then \\builtin set | {sed}; {flag}=1; fi"
 
 
 def _listing(sid: str) -> str:
@@ -118,11 +115,9 @@ def _listing(sid: str) -> str:
     fifth argument (``pure_check`` passed: the step changed no variable), the answer's end only.
     ``__rb_n<sid>`` is set when a name was listed (the batch's next line then does not run
     before the session has asked for its value: ``batch_guard``)."""
-    n, q = f"__rb_n{sid}", '"'
-    names = (f"if \\builtin compgen -v -X {q}!*$3*{q}; then {n}=1; elif ! \\builtin enable compgen; then "
-             f"\\builtin set | \\sed -n {q}s/^\\([A-Za-z0-9_]*$3[A-Za-z0-9_]*\\)=.*/\\1/p{q}; {n}=1; fi")
+    n = f"__rb_n{sid}"
     return (f"if (( $# > 3 )); then {n}=; if [[ ${{5-}} ]]; then \\builtin printf '\\n__RB_%s!\\n' \"$1\"; "
-            f"else {{ {names}; }} 2>/dev/null; "
+            f"else {{ {names_listing('$3', n, chr(34))}; }} 2>/dev/null; "
             "\\builtin printf '\\n__RB_V%s.\\n\\n__RB_%s!\\n' \"$4\" \"$1\"; fi; fi")
 
 

@@ -28,7 +28,7 @@ import re
 from typing import Callable, Iterable, Mapping, NamedTuple
 
 from runbook.run import tokens
-from runbook.run.shell_lines import ANSWER_END, ASK_ARGS, END_ARG, FLAG_ARG
+from runbook.run.shell_lines import ANSWER_END, ASK_ARGS, END_ARG, FLAG_ARG, names_listing
 
 MAX_VALUE = 1_000_000
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -97,11 +97,8 @@ def folded_script(nonce: str, known: Iterable[str], glob: str = "", extra: str =
     only ever arguments, never in the format text. ``extra`` (one line of bash, its own
     markers) runs after the values, before the end."""
     names = sorted(n for n in known if _NAME.fullmatch(n))
-    sed = f"\\sed -n 's/^\\([A-Za-z0-9_]*{glob}[A-Za-z0-9_]*\\)=.*/\\1/p'"
-    cg = f"\\builtin compgen -v -X '!*{glob}*'" if glob else "\\builtin compgen -v"
     # FLAG_ARG (the session's ``__rb_n<sid>``) is set when a name was listed: ``batch_guard``
-    listing = (f"{{ {FLAG_ARG}=; if {cg}; then {FLAG_ARG}=1; elif ! \\builtin enable compgen; then "
-               f"\\builtin set | {sed}; {FLAG_ARG}=1; fi; }}")
+    listing = f"{{ {names_listing(glob, FLAG_ARG)}; }}"
     if not names and not extra and glob:  # the usual case: ``__rb_p`` lists the names itself
         return f"{ASK_ARGS}'{glob}' {nonce}"
     if not names and not extra:  # the end of the list and of the answer in one write
