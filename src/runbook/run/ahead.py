@@ -102,8 +102,8 @@ class Ahead:
 
     def _after_batch(self, body: Sequence[Step], i: int, asks: dict[str, Ask]) -> int | None:
         """Where the run after the batch ``body[i]`` is in starts, if it is time to prepare it."""
-        end = i
-        while end < len(body) and body[end].id in asks:
+        end = i  # (scanned no further than ``PREPARE_AT`` steps: a longer run is not due yet)
+        while end < len(body) and end - i <= PREPARE_AT and body[end].id in asks:
             end += 1
         can_prepare: Any = getattr(self._session, "can_prepare", None)
         if end - i > PREPARE_AT or end == len(body) or can_prepare is None or not can_prepare():

@@ -91,13 +91,16 @@ class _Prepared:
     """A batch with its step files written: the batch file's text (written when typed) and
     the state its last line is predicted to leave (``sim``, the options ``expected``)."""
 
-    items: tuple[BatchItem, ...]
     text: list[str]
     lines: tuple[_Line, ...]
     paths: tuple[str, ...]
     which: int
     sim: BashState
     expected: str
+
+    @property
+    def items(self) -> tuple[BatchItem, ...]:
+        return tuple(line.item for line in self.lines)
 
 
 @dataclass(frozen=True)
@@ -251,7 +254,7 @@ class Batch(Recovery):
             sim.learn(expected.split(" "), traps=False)
             lines.append(_Line(it, nonce, mark))
         assert expected is not None
-        return _Prepared(tuple(items), text, tuple(lines), tuple(paths), which, sim, expected)
+        return _Prepared(text, tuple(lines), tuple(paths), which, sim, expected)
 
     def _type(self, batch: _Prepared) -> None:
         """Write the batch file (its nonces are on disk only from now until its first line

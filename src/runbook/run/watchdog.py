@@ -101,12 +101,12 @@ def fork(marker: str, roots: list[str], env: Mapping[str, str]) -> tuple[int, in
         os.close(write_end)
         raise
     if pid == 0:
-        _child(read_end, argv, dict(env))
+        _child(read_end, argv, dict(env), marker, roots)
     os.close(read_end)
     return pid, write_end
 
 
-def _child(read_end: int, argv: list[str], env: dict[str, str]) -> NoReturn:
+def _child(read_end: int, argv: list[str], env: dict[str, str], marker: str, roots: list[str]) -> NoReturn:
     """The forked watchdog: never returns into runbook's code, never runs its finalisers."""
     try:
         gc.disable()
@@ -123,7 +123,7 @@ def _child(read_end: int, argv: list[str], env: dict[str, str]) -> NoReturn:
         try:
             os.execve(argv[0], argv, env)
         except OSError:
-            clean_up(argv[4], argv[5:])
+            clean_up(marker, roots)
     finally:
         os._exit(0)
 
