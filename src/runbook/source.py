@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from runbook.errors import RunbookError
+from runbook.lazyre import lazy
 
-_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_LINE_RE = lazy(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 BOM = "\ufeff"
 
 

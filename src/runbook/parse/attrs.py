@@ -26,6 +26,7 @@ from typing import Callable, Mapping
 
 from runbook.config import parse_duration, parse_seconds, valid_timeout
 from runbook.errors import Diagnostic, ParseError
+from runbook.lazyre import lazy
 from runbook.model import MatchMode, StepOptions
 
 FLAGS = frozenset({
@@ -47,10 +48,10 @@ _FALSE = {"false", "no", "off", "0"}
 _TOKEN_RE = re.compile(
     r"""(?P<key>[^\s={}"']+)=(?P<val>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s{}]*)"""
     r"""|(?P<word>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s{}]+)""")
-_HIGHLIGHT_RE = re.compile(r"^[\d,\s-]+$")
-_LANG_WORD = re.compile(r"[A-Za-z][\w+-]*")
+_HIGHLIGHT_RE = lazy(r"^[\d,\s-]+$")
+_LANG_WORD = lazy(r"[A-Za-z][\w+-]*")
 _INT = re.compile(r"\s*\d+\s*")
-_DIRECTIVE_RE = re.compile(r"^\s*<!--\s*runbook\s*:(?!\s*(?:begin|end)\b)(.*?)-->\s*$", re.S)
+_DIRECTIVE_RE = lazy(r"^\s*<!--\s*runbook\s*:(?!\s*(?:begin|end)\b)(.*?)-->\s*$", re.S)
 
 
 def _unquote(value: str) -> str:

@@ -11,14 +11,14 @@ then such steps run as written.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Sequence
 
+from runbook.lazyre import lazy
 from runbook.model import Phase, Step
 from runbook.parse.transcript import find_prompt
 
-_CLIENT_PROMPT = re.compile(
+_CLIENT_PROMPT = lazy(
     r"^\s*(?P<p>[\w-]+=[#>]|mysql>|mariadb>|sqlite>|\d{1,3}(?:\.\d{1,3}){3}:\d+>|redis(?:-cli)?>|"
     r"[\w-]+\(main\):\d+:\d+>|>>>)\s")
 _PROMPT_MARKS = frozenset("$#%>\u276f")

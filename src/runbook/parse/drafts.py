@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 from runbook.errors import Diagnostic, line_col
+from runbook.lazyre import lazy
 from runbook.model import Command, Criterion, Span, Step
 from runbook.parse.attrs import step_options
 from runbook.parse.blocks import Block, phase_id, slugify
@@ -93,9 +94,9 @@ class Report:
         self.add(Diagnostic(code, message, line0 + 1, self.col(line0), hint, error=True), recoverable)
 
 
-FENCE_LINE = re.compile(r"[ \t>]*(?:`{3,}|~{3,})")
+FENCE_LINE = lazy(r"[ \t>]*(?:`{3,}|~{3,})")
 """An opening fence line the checker can recover on."""
-DIRECTIVE_LINE = re.compile(r"[ \t>]*<!--\s*runbook\s*:.*?-->")
+DIRECTIVE_LINE = lazy(r"[ \t>]*<!--\s*runbook\s*:.*?-->")
 """A one-line directive comment the checker can recover on."""
 
 
@@ -141,7 +142,7 @@ def rename_phase(b: Block) -> Block:
                    text=re.sub(r"(?i)phase", "Stage", b.text, count=1))
 
 
-_PREFIX = re.compile(r"[ \t>]*")
+_PREFIX = lazy(r"[ \t>]*")
 
 
 def to_step(d: Draft, blocks: Sequence[Block], lines: Sequence[str], title: str,

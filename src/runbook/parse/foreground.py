@@ -16,17 +16,18 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
+from runbook.lazyre import lazy
 from runbook.model import Phase, Step
 from runbook.parse.longrun import LongRun, long_running
 
-_OTHER_TERMINAL = re.compile(
+_OTHER_TERMINAL = lazy(
     r"\b(?:new|another|second|separate|other|different|2nd)\s+(?:terminal|shell|tab|window|console|session)",
     re.IGNORECASE)
-_INSIDE = re.compile(
+_INSIDE = lazy(
     r"\b(?:inside|within|in|from|into)\s+(?:the|this|that|your)\s+(?:\w+\s+)?"
     r"(?:container|pod|shell|toolbox|node|machine|vm|guest|session|debug\s+pod|host)\b", re.IGNORECASE)
-_HEADING = re.compile(r"^#{1,6}\s+\S")
-_FENCE_LINE = re.compile(r"^\s*(?:```|~~~)")
+_HEADING = lazy(r"^#{1,6}\s+\S")
+_FENCE_LINE = lazy(r"^\s*(?:```|~~~)")
 _EXIT = re.compile(r"exit(?:\s+\d+)?|logout")
 _AUTHOR_KEYS = frozenset({"background", "interactive", "timeout", "skip", "norun"})
 

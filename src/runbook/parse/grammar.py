@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
+from runbook.lazyre import lazy
 from runbook.model import Clause, ClauseKind, Criterion
 from runbook.parse.grammar_v2 import column_item, inside_range, parse_http, parse_v2, split_hold
 from runbook.parse.protect import Token as _Token
@@ -24,15 +25,15 @@ from runbook.parse.protect import protect as _protect
 from runbook.parse.protect import restore as _restore
 
 
-_ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_SPLIT_RE = re.compile(r"\s*(?:;|(?<!\d),|,(?!\d)|\band\b|\bas\s+well\s+as\b)\s*", re.I)
-_NOISE_RE = re.compile(r"\*\*|__|~~|\*|[\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\U0001f000-\U0001faff]")
-_LEAD_RE = re.compile(
+_ITEM_RE = lazy(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_SPLIT_RE = lazy(r"\s*(?:;|(?<!\d),|,(?!\d)|\band\b|\bas\s+well\s+as\b)\s*", re.I)
+_NOISE_RE = lazy(r"\*\*|__|~~|\*|[\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\U0001f000-\U0001faff]")
+_LEAD_RE = lazy(
     r"^(?:\s*(?:[-+]|\d+[.)])\s+|\s*\[[ xX]\]\s*"
     r"|\s*(?:pass(?:es)?|fail|success|acceptance)(?:\s+criteri(?:a|on))?\s*(?:if|when|:)\s+"
     r"|\s*(?:the|its|it|this|that|step|command|script|if|when|only|then|also|and|both|we|verify|check|"
     r"confirm|ensure|make\s+sure|expect)\s+)+", re.I)
-_TAIL_RE = re.compile(r"(?:\s*\([^()\x00]*\)|[\s.!:;,])+\Z")
+_TAIL_RE = lazy(r"(?:\s*\([^()\x00]*\)|[\s.!:;,])+\Z")
 
 
 def _clean(shape: str) -> str:
@@ -175,10 +176,10 @@ _RULES = (
     _r(_SUBJ + r"\s+(?:is|equals|should\s+be|must\s+be|reads|==)\s+(?:exactly\s+)?" + _V, K.REGEX, "eq"),
 )
 
-_WITHIN_RE = re.compile(r"(?P<body>.+?)\s+(?:eventually\s+)?(?:within|in\s+under|in\s+less\s+than)\s+" + _N + r"\s*"
-                        + _UNIT, re.I)
-_EVENTUALLY_RE = re.compile(r"\beventually\s+", re.I)
-_COMMAND_RE = re.compile(r"(?:(?:running|run|executing)\s+)?" + _V + r"\s+(?P<rest>.+)", re.I)
+_WITHIN_RE = lazy(r"(?P<body>.+?)\s+(?:eventually\s+)?(?:within|in\s+under|in\s+less\s+than)\s+" + _N + r"\s*"
+                  + _UNIT, re.I)
+_EVENTUALLY_RE = lazy(r"\beventually\s+", re.I)
+_COMMAND_RE = lazy(r"(?:(?:running|run|executing)\s+)?" + _V + r"\s+(?P<rest>.+)", re.I)
 
 _WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
           "nine": 9, "ten": 10, "once": 1, "twice": 2, "thrice": 3}

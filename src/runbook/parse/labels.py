@@ -33,10 +33,10 @@ _STRONG = re.compile(
     re.I,
 )
 _WEAK = re.compile(r"\b(?:expected|output|result|response|outcome)s?\b", re.I)
-_ILLUSTRATIVE = re.compile(
+_ILLUSTRATIVE = lazy(
     r"\b(?:similar|something\s+like|resembl\w*|for\s+example|e\.g\.|sample|example|such\s+as|"
     r"approximately|roughly|may\s+look|might\s+look|could\s+look|along\s+the\s+lines)\b", re.I)
-_SIMILARITY = re.compile(r"expected_similarity\s*=\s*([0-9.]+)", re.I)
+_SIMILARITY = lazy(r"expected_similarity\s*=\s*([0-9.]+)", re.I)
 _MARKUP = re.compile(r"\*\*|__|(?<![\w`])[*_](?=\S)|(?<=\S)[*_](?![\w`])")
 _CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
 _CODE = re.compile(r"(`+)(.+?)\1", re.S)
@@ -103,7 +103,7 @@ def expected_label(raw: str) -> Label | None:
     return Label(strong=strong, illustrative=illustrative)
 
 
-_INLINE = re.compile(
+_INLINE = lazy(
     r"^(?:expected(?:\s+(?:output|result|response|outcome))?|output|result|response|you\s+should\s+see)"
     r"\s*:\s*(?P<value>\S.*)$", re.I | re.S)
 
@@ -152,8 +152,8 @@ _COMMENT = lazy(  # ~8 ms to compile (case-insensitive): only for a command line
     r"^\s*#+\s*(?P<label>expected(?:\s+(?:output|result|response))?|"
     r"should\s+(?:return|show|print|output|display|see)|output|returns?|result)\s*:\s*(?P<value>.+?)\s*$",
     re.I)
-_VERSION = re.compile(r"\d+(?:\.(?:\d+|[xX*]))+")
-_LATER = re.compile(r"\bor\s+(?:later|newer|higher|above|greater)\b|\bat\s+least\b", re.I)
+_VERSION = lazy(r"\d+(?:\.(?:\d+|[xX*]))+")
+_LATER = lazy(r"\bor\s+(?:later|newer|higher|above|greater)\b|\bat\s+least\b", re.I)
 
 
 def comment_check(line: str, lineno: int) -> Criterion | None:
@@ -188,10 +188,10 @@ def _version_regex(value: str) -> str:
     return "".join(out)
 
 
-_SUBJECT_VERB = re.compile(
+_SUBJECT_VERB = lazy(
     r"^\s*(?:returns?|shows?|prints?|outputs?|reports?|lists?|displays?|includes?|contains?|"
     r"responds?|gives?)\b", re.I)
-_OR = re.compile(r"^\s*(?:or|/|\|)\s*$", re.I)
+_OR = lazy(r"^\s*(?:or|/|\|)\s*$", re.I)
 
 
 def fragment_criterion(raw: str, lineno: int) -> Criterion:

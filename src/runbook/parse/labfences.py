@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 
+from runbook.lazyre import lazy
 from runbook.source import split_lines, strip_newline
 
-_MARKED_CLOSE = re.compile(r"^(?P<lead>[ \t>]*)(?P<fence>`{3,}|~{3,})\{\{(?P<mark>[^}]*)\}\}[ \t]*$")
-_OPEN = re.compile(r"^(?P<lead>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
-_EXEC = re.compile(r"^\s*exec(?:ute)?\b", re.I)
+_MARKED_CLOSE = lazy(r"^(?P<lead>[ \t>]*)(?P<fence>`{3,}|~{3,})\{\{(?P<mark>[^}]*)\}\}[ \t]*$")
+_OPEN = lazy(r"^(?P<lead>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
+_EXEC = lazy(r"^\s*exec(?:ute)?\b", re.I)
 
 
 def lab_fences(text: str) -> str:

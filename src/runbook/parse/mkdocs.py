@@ -19,12 +19,13 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
+from runbook.lazyre import lazy
 from runbook.model import Phase
 from runbook.source import split_lines, strip_newline
 
-_MARKER = re.compile(r'^(?P<ind> {0,3})(?P<kind>===|!!!|\?\?\?\+?)(?:\s+[\w-]+)?(?:\s+"[^"]*")?\s*$')
-_TAB = re.compile(r'^(?P<ind> {0,3})===\+?\s+"(?P<title>[^"]*)"\s*$')
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_MARKER = lazy(r'^(?P<ind> {0,3})(?P<kind>===|!!!|\?\?\?\+?)(?:\s+[\w-]+)?(?:\s+"[^"]*")?\s*$')
+_TAB = lazy(r'^(?P<ind> {0,3})===\+?\s+"(?P<title>[^"]*)"\s*$')
+_FENCE = lazy(r"^\s*(`{3,}|~{3,})")
 _PASSES = 4
 
 

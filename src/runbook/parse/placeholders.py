@@ -18,16 +18,17 @@ import re
 from dataclasses import replace
 from typing import Iterator, Mapping
 
+from runbook.lazyre import lazy
 from runbook.model import Command, Step
 
-_FORMS = re.compile(
+_FORMS = lazy(
     r"<em>(?P<em>[^<>\n]+?)</em>"
     r"|(?<!<)<(?P<upper>[A-Z][A-Z0-9_]*)>"
     r"|(?<!<)<(?P<kebab>[a-z][a-z0-9]*(?:-[a-z0-9]+)+)>"
     r"|(?<![A-Za-z0-9_])(?P<your>YOUR_[A-Z0-9_]+)"
     r"|\{%-?\s*data\s+(?P<liquid>[\w.-]+)\s*-?%\}"
 )
-_GO_TEMPLATE = re.compile(r"\{\{.*?\}\}", re.S)
+_GO_TEMPLATE = lazy(r"\{\{.*?\}\}", re.S)
 
 
 def _comment_spans(text: str) -> list[tuple[int, int]]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from runbook.lazyre import lazy
+
 
 @dataclass(frozen=True)
 class Token:
@@ -18,7 +20,7 @@ class Token:
     """``code``, ``quote`` or ``regex``."""
 
 
-_PROTECT_RE = re.compile(
+_PROTECT_RE = lazy(
     r"(?P<code>(?P<ticks>`+)(?P<cbody>.+?)(?<!`)(?P=ticks)(?!`))"
     r"|(?P<rx>/(?P<rbody>(?:\\.|[^/\\\n])+)/)"
     r'|"(?P<dq>[^"\n]*)"'
@@ -26,9 +28,9 @@ _PROTECT_RE = re.compile(
     r"|(?<!\w)'(?P<sq>[^'\n]*)'(?!\w)"
     r"|‘(?P<csq>[^’\n]*)’"
 )
-_REGEX_LEAD_RE = re.compile(
+_REGEX_LEAD_RE = lazy(
     r"(?:\bmatch(?:es|ing)?(?:\s+(?:the\s+)?(?:regex|regexp|regular\s+expression|pattern))?|=~|~)\s*\Z", re.I)
-PH = re.compile(r"\x00(\d+)\x00")
+PH = lazy(r"\x00(\d+)\x00")
 
 
 def protect(text: str, tokens: list[Token]) -> str:

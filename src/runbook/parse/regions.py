@@ -28,11 +28,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from runbook.errors import ParseError
+from runbook.lazyre import lazy
 
-BEGIN_RE = re.compile(
-    r"^(?P<prefix>[ \t>]*)<!-- runbook:begin (?P<kind>[a-z]+)(?P<args>(?: [^ \r\n]+)*?) -->[ \t]*$"
-)
-END_RE = re.compile(r"^[ \t>]*<!-- runbook:end -->[ \t]*$")
+BEGIN_RE = lazy(r"^(?P<prefix>[ \t>]*)<!-- runbook:begin (?P<kind>[a-z]+)(?P<args>(?: [^ \r\n]+)*?) -->[ \t]*$")
+END_RE = lazy(r"^[ \t>]*<!-- runbook:end -->[ \t]*$")
 SUM_SIZE = 12
 _HINT = ("runbook removes only regions it can prove it wrote; restore the region as it was, "
          "or move your own text out of it and delete the region from its begin marker to its "
@@ -51,7 +50,7 @@ class Region:
     """Its begin marker has ``sum=`` (proved by content, not by structure alone)."""
 
 
-_FENCE_RE = re.compile(r"(?P<lead>(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)(?P<run>`{3,}|~{3,})(?P<info>[^\r\n]*)$")
+_FENCE_RE = lazy(r"(?P<lead>(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*)(?P<run>`{3,}|~{3,})(?P<info>[^\r\n]*)$")
 
 
 def find_regions(lines: Sequence[str], path: str = "<string>", strict: bool = True) -> list[Region]:
@@ -174,9 +173,9 @@ def _lead_shape(lead: str) -> tuple[bool, int, int]:
     return bool(_QUOTE_LEAD_RE.fullmatch(lead)), lead.count(">"), columns(_NOT_BLANK_RE.sub(" ", lead))
 
 
-_NUMBER_RE = re.compile(r"(\d+)[.)]")
-_NOT_BLANK_RE = re.compile(r"[^ \t>]")
-_MARKS_RE = re.compile(r"[ \t>]*")
+_NUMBER_RE = lazy(r"(\d+)[.)]")
+_NOT_BLANK_RE = lazy(r"[^ \t>]")
+_MARKS_RE = lazy(r"[ \t>]*")
 
 
 def _fence_match(line: str) -> re.Match[str] | None:
@@ -200,11 +199,11 @@ def _closes(closing: re.Match[str] | None, depth: int, column: int, run: str) ->
                 and not closing.group("info").strip())
 
 
-_QUOTE_LEAD_RE = re.compile(r"(?: {0,3}> ?)* {0,3}")
+_QUOTE_LEAD_RE = lazy(r"(?: {0,3}> ?)* {0,3}")
 _LIST_LEAD = r"(?:[ \t>]|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))*"
-_HTML_PRE_RE = re.compile(_LIST_LEAD + r"<(?:script|pre|style|textarea)(?:[ \t>]|$)", re.I)
-_HTML_PRE_END = re.compile(r"</(?:script|pre|style|textarea)>", re.I)
-_HTML_BLOCK_RE = re.compile(
+_HTML_PRE_RE = lazy(_LIST_LEAD + r"<(?:script|pre|style|textarea)(?:[ \t>]|$)", re.I)
+_HTML_PRE_END = lazy(r"</(?:script|pre|style|textarea)>", re.I)
+_HTML_BLOCK_RE = lazy(
     _LIST_LEAD
     + r"</?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd"
     r"|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]"
@@ -259,7 +258,7 @@ def _html_line_ends(lines: Sequence[str], j: int, depth: int, column: int, pre: 
     return None
 
 
-_TAG_LINE_RE = re.compile(
+_TAG_LINE_RE = lazy(
     _LIST_LEAD + r"(?:<[A-Za-z][A-Za-z0-9-]*(?:[ \t]+[^<>]*)?/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*$"
 )
 
@@ -289,8 +288,8 @@ def _starts_fresh(previous: str) -> bool:
     )
 
 
-_LINES_ARG = re.compile(r"lines=\d{1,9}")
-_SUM_ARG = re.compile(rf"sum=[0-9a-f]{{{SUM_SIZE}}}")
+_LINES_ARG = lazy(r"lines=\d{1,9}")
+_SUM_ARG = lazy(rf"sum=[0-9a-f]{{{SUM_SIZE}}}")
 
 
 def _begin_match(line: str) -> re.Match[str] | None:

@@ -25,18 +25,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-_ASSIGN = re.compile(r"^(?:[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=|[A-Za-z_][\w:.-]*\(\))")  # or `name()`
+from runbook.lazyre import lazy
+
+_ASSIGN = lazy(r"^(?:[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=|[A-Za-z_][\w:.-]*\(\))")  # or `name()`
 _NAME = re.compile(r"^[a-z_][A-Za-z0-9_.+-]*$")
-_PATH = re.compile(r"^(?:\.{1,2}/|/|~)[^\s:]*$")
-_EXPANSION = re.compile(r"^[\"']?\$(?:\{|\(|[A-Za-z_])")
+_PATH = lazy(r"^(?:\.{1,2}/|/|~)[^\s:]*$")
+_EXPANSION = lazy(r"^[\"']?\$(?:\{|\(|[A-Za-z_])")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
-_TREE = re.compile(r"[\u2500-\u257f]|^(?:\|--|`--|\+--)")
+_TREE = lazy(r"[\u2500-\u257f]|^(?:\|--|`--|\+--)")
 _BOX = re.compile(r"[\u2500-\u257f]")
-_LOG_TAG = re.compile(r"^\[[^\]\s]+\]")
-_JSON_OPEN = re.compile(r"^(?:[{\[]\s*\"|[{\[][{\[\d-]|\"[^\"]*\"\s*:)")
-_KEY_AFTER = re.compile(r"^[{\[]\s*\"[^\"]*\"\s*:")
+_LOG_TAG = lazy(r"^\[[^\]\s]+\]")
+_JSON_OPEN = lazy(r"^(?:[{\[]\s*\"|[{\[][{\[\d-]|\"[^\"]*\"\s*:)")
+_KEY_AFTER = lazy(r"^[{\[]\s*\"[^\"]*\"\s*:")
 """``{ "key": ...``: a JSON object even with a space after the brace (``{ "$x"; }`` is a group)."""
-_UPPER_LOG = re.compile(r"^[IWEFD]\d{4}$")
+_UPPER_LOG = lazy(r"^[IWEFD]\d{4}$")
 _TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?: {2,}|\t+)[A-Z][A-Z0-9_()%/.-]*(?:\s+\S+)*$")
 """Column headers (``NAME      READY   STATUS``): upper-case words parted by runs of spaces."""
 _WORDS = frozenset("""
@@ -48,10 +50,10 @@ disown enable help logout mapfile readarray suspend times
 """.split())
 
 
-_NOOP_ARGS = re.compile(r"^:\s*(?:$|[$\"'>])")
-_CONTROL_END = re.compile(r"^([^;&|<>]+)[;&|<>]")
-_USER_HOST = re.compile(r"^[\w.-]+@[\w.{}%-]+.*:")
-_HEREDOC_END = re.compile(r"EOF|EOT|END|EOL|_EOF_")
+_NOOP_ARGS = lazy(r"^:\s*(?:$|[$\"'>])")
+_CONTROL_END = lazy(r"^([^;&|<>]+)[;&|<>]")
+_USER_HOST = lazy(r"^[\w.-]+@[\w.{}%-]+.*:")
+_HEREDOC_END = lazy(r"EOF|EOT|END|EOL|_EOF_")
 
 
 def first_word_problem(line: str) -> str | None:

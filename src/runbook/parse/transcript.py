@@ -26,14 +26,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_HEREDOC = re.compile(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
-_COMMENT = re.compile(r"^\s*#(?:\s|$)")
+from runbook.lazyre import lazy
+
+_HEREDOC = lazy(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
+_COMMENT = lazy(r"^\s*#(?:\s|$)")
 _PROMPT_CHARS = frozenset("$#%>\u276f")
 """The last character of every prompt :data:`_PROMPT_RE` reads (``$ # % > ❯``)."""
-_PIPE_END = re.compile(r"(\|\||&&|\|)$")
+_PIPE_END = lazy(r"(\|\||&&|\|)$")
 
 
-_PROMPT_RE = re.compile(
+_PROMPT_RE = lazy(
     r"""^(?P<venv>\([^()\s]{1,40}\)\s)?
         (?P<prompt>
             (?P<host>[\w.-]+@[\w.-]+)(?::[^\s$#%>]*)?(?P<hsign>[$#%])   # user@host:~$, root@redis:/data#
@@ -186,7 +188,7 @@ class _ShellState:
 
 _OPENERS = {"if": 1, "for": 1, "while": 1, "until": 1, "case": 1, "select": 1, "{": 1,
             "fi": -1, "done": -1, "esac": -1, "}": -1}
-_SEGMENT_RE = re.compile(r"&&|\|\||[;&|\n]")
+_SEGMENT_RE = lazy(r"&&|\|\||[;&|\n]")
 
 
 def _compound_delta(code: str) -> int:
@@ -231,7 +233,7 @@ class Entry:
 
 
 _VERDICT_NOTE = re.compile(r"^\s*(?:[\u2705\u2714\u2611]|\[[^\]]*\]\s*$)")
-_AUTHOR_NOTE = re.compile(_VERDICT_NOTE.pattern + r"|^\s*#\s")
+_AUTHOR_NOTE = lazy(_VERDICT_NOTE.pattern + r"|^\s*#\s")
 """Edges of a transcript's output that are the author's words, not output: a ``✅ verdict``
 or a ``[No output]`` remark at either end; at the end, a ``# note`` that introduces the next
 prompt (at the start, ``# ...`` may be output: ``cat`` of a config file)."""

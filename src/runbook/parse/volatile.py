@@ -34,11 +34,11 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 
 RULES: tuple[Rule, ...] = (
-    Rule("uuid", re.compile(r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b"), "<uuid>"),
-    Rule("pod-hash", re.compile(
+    Rule("uuid", lazy(r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b"), "<uuid>"),
+    Rule("pod-hash", lazy(
         r"(?<=[a-z0-9])-(?=[a-z0-9]*\d)[a-z0-9]{8,10}(?:-[a-z0-9]{5})?\b"
         r"|(?<=[a-z0-9])-(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{5}\b"), "-<hash>"),
-    Rule("hex-id", re.compile(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b|\b\d{10,}\b"), "<id>"),
+    Rule("hex-id", lazy(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b|\b\d{10,}\b"), "<id>"),
     Rule("timestamp", lazy(  # ~9 ms to compile: only when a text may hold one (see _MAYBE)
         r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2}|\s?UTC)?)?\b"
         rf"|\b(?:{_DAY},?\s+)?{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?"
@@ -46,25 +46,25 @@ RULES: tuple[Rule, ...] = (
         r"|\b[IWEF]\d{4}\s+\d{2}:\d{2}:\d{2}\.\d+"
         r"|\b\d{8}-\d{2}:\d{2}:\d{2}\b"
         r"|\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b|\b\d{1,2}:[0-5]\d\b"), "<time>"),
-    Rule("ip", re.compile(
+    Rule("ip", lazy(
         r"\b(?:\d{1,3}\.){3}(?:\d{1,3}|x)(?::\d{1,5})?\b|\[::1?\](?::\d{1,5})?"), "<ip>"),
-    Rule("duration", re.compile(
+    Rule("duration", lazy(
         r"\b\d+(?:\.\d+)?\s?(?:ms|µs|us|ns|secs?|seconds?|mins?|minutes?|hours?)\b"
         r"|\b\d+(?:\.\d+)?(?:[dhms]\d+)+[smh]?\b"), "<duration>"),
-    Rule("age", re.compile(r"(?<![\w.-])(?:\d+|[Xx])[smhd](?![\w.-])"), "<duration>"),
-    Rule("version", re.compile(
+    Rule("age", lazy(r"(?<![\w.-])(?:\d+|[Xx])[smhd](?![\w.-])"), "<duration>"),
+    Rule("version", lazy(
         r"(?<![\w.])v?\d+(?:\.(?:\d+|[xX*])){2,}(?:[-+][\w.]+)?(?![\w.])"
         r"|(?<![\w.])v?\d+\.[xX*](?![\w])|\bgo\d+(?:\.\d+)+\b"), "<version>"),
-    Rule("pid", re.compile(r"(?<=\[)\d{1,7}(?=\])|\b(?:pid|PID)[=: ]\s*\d+\b"), "<pid>"),
-    Rule("elision", re.compile(r"\.\.\.|…|^\s*#?\s*etc\.?\s*$|--%<--", re.M), ""),
-    Rule("placeholder", re.compile(
+    Rule("pid", lazy(r"(?<=\[)\d{1,7}(?=\])|\b(?:pid|PID)[=: ]\s*\d+\b"), "<pid>"),
+    Rule("elision", lazy(r"\.\.\.|…|^\s*#?\s*etc\.?\s*$|--%<--", re.M), ""),
+    Rule("placeholder", lazy(
         r"\{%.*?%\}|\{\{.*?\}\}|\$\{\w+\}|</?em>"
         r"|<(?!(?:none|pending|unknown|nil|invalid|div|span|p|a|b|i|br|li|ul|td|tr|html|body|pre|code)>)"
         r"[a-z][\w -]*>"
         r"|\bx{4,}\b|\bX{2,}\b"), ""),
-    Rule("home-path", re.compile(r"(?<![\w/])~/|/(?:home|Users)/\w+"), ""),
-    Rule("help-text", re.compile(r"\A\s*(?:usage|Usage|USAGE):\s"), ""),
-    Rule("quoted-output", re.compile(r"\A(?:[ \t]*>[ \t][^\n]*(?:\n|\Z)|[ \t]*\n)+\Z"), ""),
+    Rule("home-path", lazy(r"(?<![\w/])~/|/(?:home|Users)/\w+"), ""),
+    Rule("help-text", lazy(r"\A\s*(?:usage|Usage|USAGE):\s"), ""),
+    Rule("quoted-output", lazy(r"\A(?:[ \t]*>[ \t][^\n]*(?:\n|\Z)|[ \t]*\n)+\Z"), ""),
 )
 """The rules in the order :func:`mask` applies them (more specific first)."""
 
@@ -90,9 +90,9 @@ def is_volatile(text: str) -> bool:
     return bool(text.strip()) and _MAYBE.search(text) is not None and any(r.pattern.search(text) for r in RULES)
 
 
-_COLUMNS = re.compile(r"(?<=\S)[ \t]{2,}")
+_COLUMNS = lazy(r"(?<=\S)[ \t]{2,}")
 """Column padding: a value of another width re-aligns the columns after it."""
-_REGEX_LINE = re.compile(r" \((?:re|glob)\)\s*$", re.M)
+_REGEX_LINE = lazy(r" \((?:re|glob)\)\s*$", re.M)
 
 
 def mask(text: str) -> str:

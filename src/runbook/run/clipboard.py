@@ -30,6 +30,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Callable
 
 from runbook.judge.verdict import CommandRun
+from runbook.lazyre import lazy
 from runbook.model import Command, Document, Execution, Status, Step, StepResult
 from runbook.run.carry import Carry
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Carry", "CarriedSteps", "Clipboard", "captures", "carry_for", "paste"]
 
-_PASTE = re.compile(r"<((?:\w|-|\.)+)>")
+_PASTE = lazy(r"<((?:\w|-|\.)+)>")
 """byexample's ``PASTE_RE``: what ``+paste`` replaces in the code."""
 
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 
-_LINE = re.compile(r"""^(?:declare -x|export) ([A-Za-z_][A-Za-z0-9_]*)"""
-                   r"""(?:="((?:[^"\\]|\\.)*)"|=\$'((?:[^'\\]|\\.)*)')?$""", re.MULTILINE | re.DOTALL)
+from runbook.lazyre import lazy
+
+_LINE = lazy(r"""^(?:declare -x|export) ([A-Za-z_][A-Za-z0-9_]*)"""
+             r"""(?:="((?:[^"\\]|\\.)*)"|=\$'((?:[^'\\]|\\.)*)')?$""", re.MULTILINE | re.DOTALL)
 """One variable: its name, then its double-quoted or ``$'...'`` value (none: exported, unset).
 Matches are consumed in order, so a quoted value's own lines are never read as variables."""
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f",
            "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
-_DQ_ESC = re.compile(r'\\([\\"$`])')
-_NUMERIC = re.compile(r"[0-7]{1,3}|x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|c.")
+_DQ_ESC = lazy(r'\\([\\"$`])')
+_NUMERIC = lazy(r"[0-7]{1,3}|x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|c.")
 
 
 def parse_exports(text: str) -> dict[str, str]:

@@ -9,16 +9,16 @@ shell). Ctrl-C interrupts every running target; targets not started yet are not 
 from __future__ import annotations
 
 import dataclasses
-import re
 import threading
 from typing import Callable, Mapping, Sequence
 
 from runbook.config import Settings, check_shell_found, shell_argv
 from runbook.errors import ConfigError
+from runbook.lazyre import lazy
 from runbook.model import RunResult
 from runbook.run.runner import Runner
 
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_NAME = lazy(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 def parse_targets(given: Sequence[str], front_matter: Mapping[str, object] | None = None,

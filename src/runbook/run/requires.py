@@ -3,13 +3,13 @@ shell before anything runs (one script, so a long list costs one round trip)."""
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 from runbook.errors import ConfigError
+from runbook.lazyre import lazy
 from runbook.run.protocol import Session
 
-_VARIABLE = re.compile(r"[A-Z][A-Z0-9_]*")
+_VARIABLE = lazy(r"[A-Z][A-Z0-9_]*")
 
 
 def check_requires(session: Session, requires: Sequence[str], where: str) -> None:

@@ -27,15 +27,16 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Mapping, NamedTuple
 
+from runbook.lazyre import lazy
 from runbook.run import tokens
 from runbook.run.shell_lines import ANSWER_END, ASK_ARGS, END_ARG, FLAG_ARG, names_listing
 
 MAX_VALUE = 1_000_000
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 #: One record: its nonce (group 1, the same at both ends), name and value. One pattern for
 #: every nonce: compiling one per step cost ~0.3 ms a step.
-_RECORD = re.compile(r"\n__RB_V([0-9A-Za-z]+)=([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n__RB_V\1;", re.DOTALL)
-_LISTED = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:=|\r?$)", re.MULTILINE)
+_RECORD = lazy(r"\n__RB_V([0-9A-Za-z]+)=([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n__RB_V\1;", re.DOTALL)
+_LISTED = lazy(r"^([A-Za-z_][A-Za-z0-9_]*)(?:=|\r?$)", re.MULTILINE)
 def name_filter(pattern: str) -> str:
     """A glob matching at least every name ``pattern`` (an ``A|B|C`` list of words, searched
     case-insensitively) matches: the words' first four letters (three if a word is that

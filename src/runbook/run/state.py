@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
+from runbook.lazyre import lazy
 from runbook.run.exports import parse_exports
 
 MAX_STATE_VALUE = 100_000
@@ -32,7 +33,7 @@ _SAVE_IFS = ("case ${IFS+x} in x) __rb_i=$IFS; __rb_s=1;; *) __rb_s=;; esac\n"
              "IFS='\n'\n")
 """The names are split on newlines whatever ``IFS`` the document set (put back after)."""
 _RESTORE_IFS = 'if [ -n "$__rb_s" ]; then IFS=$__rb_i; else \\unset IFS; fi\n'
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy("[\ud800-\udfff]")
 _LIST_POSIX = "\\export -p | \\sed -n 's/^export \\(-[A-Za-z0-9]* \\)*\\([A-Za-z_][A-Za-z0-9_]*\\)[= ].*/\\2/p'"
 
 
@@ -74,7 +75,7 @@ def _between(text: str, head: str, tail: str) -> str | None:
 
 #: One pattern for every nonce (compiling one per step cost ~0.7 ms a step): a record
 #: counts only when both of its markers carry the step's nonce.
-_RECORD = re.compile(r"\n__RB_E([0-9A-Za-z]+)=([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n__RB_E\1;", re.DOTALL)
+_RECORD = lazy(r"\n__RB_E([0-9A-Za-z]+)=([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n__RB_E\1;", re.DOTALL)
 
 
 def parse_state(text: str, nonce: str) -> tuple[str, dict[str, str]] | None:

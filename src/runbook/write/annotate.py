@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from functools import lru_cache, partial
 from typing import Callable, Iterator
 
+from runbook.lazyre import lazy
 from runbook.model import Document, RunResult, Step
 from runbook.parse.regions import Region, body_sum, columns, find_regions
 from runbook.source import split_lines
@@ -36,8 +37,8 @@ END = "<!-- runbook:end -->"
 Body = Callable[[], list[str]]
 """A region's body lines, made when the region is written."""
 
-_DIRECTIVE_RE = re.compile(r"^ {0,3}<!--\s*runbook\s*:(?!\s*(?:begin|end)\b).*-->\s*$", re.I)
-_ID_UNSAFE = re.compile(r"[^\w.:/+#-]")
+_DIRECTIVE_RE = lazy(r"^ {0,3}<!--\s*runbook\s*:(?!\s*(?:begin|end)\b).*-->\s*$", re.I)
+_ID_UNSAFE = lazy(r"[^\w.:/+#-]")
 
 
 def annotate(text: str, doc: Document, run: RunResult, path: str = "<string>") -> str:
@@ -131,10 +132,10 @@ def _splice(lines: list[str], inserts: dict[int, list[tuple[str, Body, str]]]) -
         yield held
 
 
-_FENCE_RUN = re.compile(r"`{3,}|~{3,}")
-_NOT_LEAD = re.compile(r"[^ \t>]")
-_LEAD = re.compile(r"[ \t>]*")
-_INDENT = re.compile(r"[ \t]*")
+_FENCE_RUN = lazy(r"`{3,}|~{3,}")
+_NOT_LEAD = lazy(r"[^ \t>]")
+_LEAD = lazy(r"[ \t>]*")
+_INDENT = lazy(r"[ \t]*")
 
 
 @lru_cache(maxsize=64)
@@ -226,7 +227,7 @@ def _front_matter_end(lines: Sequence[str]) -> int:
     return 0
 
 
-_CONTAINER = re.compile(r"[ \t]*>[ ]?|[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|(?=[\r\n]|$))")
+_CONTAINER = lazy(r"[ \t]*>[ ]?|[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|(?=[\r\n]|$))")
 
 
 def _heading_prefix(lines: Sequence[str], title_line: int, position: Sequence[int]) -> str:

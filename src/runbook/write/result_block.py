@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from urllib.parse import quote
 
+from runbook.lazyre import lazy
 from runbook.model import EMOJI, FAILING, STATUSES, Check, Document, RunResult, Status, StepResult
 from runbook.wording import count
 
@@ -35,12 +36,12 @@ MAX_BYTES = 20_000
 MAX_LINE_CHARS = 2_000
 _HEAD_LINES = 40
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
-_MARKER_WORD = re.compile(r"(runbook\s*):(\s*(?:begin|end))", re.I)
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~$])")
-_BACKTICKS = re.compile(r"`+")
-_TILDES = re.compile(r"~+")
-_LINE_BREAK = re.compile(r"\s*\n\s*")
+_CONTROL = lazy("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_MARKER_WORD = lazy(r"(runbook\s*):(\s*(?:begin|end))", re.I)
+_MD_SPECIAL = lazy(r"([\\`*_\[\]<>&|~$])")
+_BACKTICKS = lazy(r"`+")
+_TILDES = lazy(r"~+")
+_LINE_BREAK = lazy(r"\s*\n\s*")
 
 
 # --- making foreign text inert -------------------------------------------------

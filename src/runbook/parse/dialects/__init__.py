@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 from runbook.config import dialect_name
 from runbook.errors import where
+from runbook.lazyre import lazy
 from runbook.model import Document, Phase
 from runbook.parse.blocks import Block
 from runbook.parse.dialects.cram import fence_steps, is_cram_path
@@ -39,21 +40,21 @@ READ = frozenset({"cram", "byexample", "tesh", "scrut", "ie", "runme", "mdsh"})
 read with runbook's (docs/dialects.md says what that misses)."""
 
 _IE_LANGS = frozenset({"azurecli", "azurecli-interactive", "azurepowershell", "azurepowershell-interactive"})
-_BYEXAMPLE = re.compile(r"(?:^|[#;]|<!--)\s*byexample\s*:", re.M)
+_BYEXAMPLE = lazy(r"(?:^|[#;]|<!--)\s*byexample\s*:", re.M)
 _IE_COMMENT = re.compile(r"<!--[^>]*?```variables", re.I)
 """An ``expected_similarity`` comment makes a scenario only in a document that uses none of
 runbook's own expected-output forms or criteria: runbook's format reads the comment as an
 expected-output label (docs/format.md §5), and its documents borrow it."""
 _IE_SIMILARITY = re.compile(r"<!--\s*expected_similarity\s*=", re.I)
-_RUNBOOK_OWN = re.compile(r"\b(?:PASS|FAIL) if\b|^[ \t>*_]*Expected output", re.M | re.I)
-_TESH_LINE = re.compile(r'^[ \t]*```[^\n]*tesh-session="', re.M)
+_RUNBOOK_OWN = lazy(r"\b(?:PASS|FAIL) if\b|^[ \t>*_]*Expected output", re.M | re.I)
+_TESH_LINE = lazy(r'^[ \t]*```[^\n]*tesh-session="', re.M)
 """tesh reads ```` ``` ```` lines itself, also inside ``~~~`` fences (its README's examples)."""
 _SCRUT_INCLUDE = re.compile(r"---\r?\n(?:(?!---)[^\n]*\n)*?(?:prepend|append):")
 """scrut front matter naming documents to run before / after (a document may hold no case itself)."""
 _MDSH_CMD = r"(?:>[ \t]*[A-Za-z0-9/._-]*[ \t]*[$<]|![ \t]*[$<]?(?=[ \t\n]|-->))"
-_MDSH = re.compile(r"^<!-- (?:BEGIN|END) mdsh -->"  # its output regions, or one of its commands:
-                   r"|^[ \t]*(?:`{3,}|~{3,})[A-Za-z0-9/._-]*[ \t]*" + _MDSH_CMD  # ```sh > yaml $
-                   + r"|^(?:`{1,2}|<!--[ \t]*|\[)" + _MDSH_CMD, re.M)  # `> $ cmd`, <!-- > $ cmd -->, [> $ x](f)
+_MDSH = lazy(r"^<!-- (?:BEGIN|END) mdsh -->"  # its output regions, or one of its commands:
+             r"|^[ \t]*(?:`{3,}|~{3,})[A-Za-z0-9/._-]*[ \t]*" + _MDSH_CMD  # ```sh > yaml $
+             + r"|^(?:`{1,2}|<!--[ \t]*|\[)" + _MDSH_CMD, re.M)  # `> $ cmd`, <!-- > $ cmd -->, [> $ x](f)
 _RUNME = re.compile(r"\{[^{}]*(?:excludeFromRunAll|\"id\"\s*:\s*\"01|\binteractive\s*=\s*(?:true|false)"
                     r"|\bname\s*=|\bcwd\s*=|terminalRows|closeTerminalOnSuccess|promptEnv)")
 

@@ -33,13 +33,14 @@ import shlex
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
+from runbook.lazyre import lazy
 from runbook.model import Clause, ClauseKind, Command, Criterion, Document, Expected, Phase, Span, Step
 from runbook.model import StepOptions
 from runbook.source import split_lines, strip_newline
 
 INDENT = "  "
-_EXIT = re.compile(r"\[(\d+)\]")
-_RUNBOOK_PATTERN = re.compile(r"\.\.\.|…| \((?:re|regex|glob|equal)\)$")
+_EXIT = lazy(r"\[(\d+)\]")
+_RUNBOOK_PATTERN = lazy(r"\.\.\.|…| \((?:re|regex|glob|equal)\)$")
 
 CLEAN_ENV = {"LANG": "C", "LC_ALL": "C", "LANGUAGE": "C", "TZ": "GMT", "COLUMNS": "80",
              "CDPATH": "", "GREP_OPTIONS": ""}
