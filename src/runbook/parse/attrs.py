@@ -19,7 +19,6 @@ always means "on". Validation raises :class:`ParseError`; unknown keys are kept
 
 from __future__ import annotations
 
-import difflib
 import re
 from functools import lru_cache
 from typing import Callable, Mapping
@@ -259,6 +258,8 @@ def _valid(key: str, value: str) -> bool:
 
 
 def _unknown_message(key: str) -> str:
+    import difflib
+
     near = difflib.get_close_matches(key, sorted(KNOWN_ATTRIBUTES), n=1, cutoff=0.7)
     tip = f" (did you mean {near[0]!r}?)" if near else ""
     return f"unknown attribute {key!r} is ignored{tip}"

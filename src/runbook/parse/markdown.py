@@ -33,7 +33,6 @@ from runbook.parse.mkdocs import open_containers, with_tab_alternatives
 from runbook.parse.noncommands import with_non_commands
 from runbook.parse.pause import collector_paused
 from runbook.parse.prose import with_prose_claims
-from runbook.parse.regions import find_regions
 from runbook.parse.structure import build
 from runbook.parse.unclosed import report_unclosed
 from runbook.source import Source, split_lines, strip_newline
@@ -68,6 +67,8 @@ def blank_annotations(text: str, path: str = "<string>", strict: bool = True) ->
     """
     if "<!-- runbook:begin" not in text and "<!-- runbook:end -->" not in text:
         return text  # no marker, no region: the common case costs two substring tests
+    from runbook.parse.regions import find_regions
+
     lines = split_lines(text)
     out = list(lines)
     for region in find_regions(lines, path, strict):

@@ -12,9 +12,7 @@ matched across line breaks, and the line breaks are kept.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import json
 import re
 import shlex
 from typing import Iterable, Iterator
@@ -36,6 +34,8 @@ _B64_DROP = (0, 2, 3)
 
 
 def _escaped(v: str) -> Iterator[str]:
+    import json
+
     yield v
     yield quote(v, safe="")
     yield quote_plus(v)
@@ -54,6 +54,8 @@ def _escaped(v: str) -> Iterator[str]:
 
 
 def _encoded(v: str) -> Iterator[str]:
+    import base64
+
     data = v.encode("utf-8", "surrogateescape")
     if len(data) < ENCODED_MIN:
         return
