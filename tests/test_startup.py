@@ -75,3 +75,53 @@ def test_one_step_execute_to_a_pipe_loads_no_rich_dialect_or_resume_module(tmp_p
         loaded = set(done.stderr.split())
         assert "runbook.run.session" in loaded and "markdown_it" in loaded  # the check sees real imports
         assert not {m for m in loaded if m in LAZY or m.startswith(tuple(p + "." for p in LAZY))}
+
+
+OTHER_COMMANDS = ("runbook.cli.check", "runbook.cli.listing", "runbook.cli.migrate", "runbook.cli.report",
+                  "runbook.cli.strip", "runbook.cli.update", "runbook.cli.verify")
+"""The modules of the commands an ``execute`` command line does not run (the group loads a
+command's module when the command is asked for)."""
+
+STILL_UNCOMPILED = ("runbook.parse.grammar:_WITHIN_RE", "runbook.parse.labels:_SUBJECT_VERB",
+                    "runbook.parse.transcript:_PROMPT_RE", "runbook.parse.shellish:_JSON_OPEN",
+                    "runbook.parse.regions:BEGIN_RE", "runbook.write.annotate:_CONTAINER",
+                    "runbook.write.result_block:_MD_SPECIAL", "runbook.run.exports:_LINE",
+                    "runbook.run.shellvars:_RECORD", "runbook.source:_LINE_RE")
+"""Patterns a one-step document without a region, a ``PASS if`` clause, a transcript or a
+secret never reaches: declared with ``runbook.lazyre.lazy``, they are never compiled."""
+
+
+def test_one_step_execute_loads_no_other_command_and_compiles_no_unreached_pattern(tmp_path) -> None:
+    fence = "```"
+    doc = tmp_path / "one.md"
+    doc.write_text(f"# T\n\n{fence}bash\necho step-1\n{fence}\n\n{fence}output\nstep-1\n{fence}\n")
+    code = ("import importlib, sys; from runbook.cli import main\n"
+            "rc = main(sys.argv[1:])\n"
+            "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+            f"for name in {STILL_UNCOMPILED!r}:\n"
+            "    module, attr = name.split(':')\n"
+            "    rx = getattr(importlib.import_module(module), attr)\n"
+            "    print('COMPILED' if 'match' in vars(rx) else 'LAZY', name)\n"
+            "sys.exit(rc)")
+    done = subprocess.run([sys.executable, "-c", code, "execute", str(doc), "--no-annotate", "-q", "--no-color"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    loaded = set(done.stderr.split())
+    assert "runbook.cli.execute" in loaded and "runbook.parse.grammar" in loaded  # the check sees real imports
+    assert not loaded & set(OTHER_COMMANDS)
+    assert [line for line in done.stdout.splitlines() if line.startswith(("LAZY", "COMPILED"))] == \
+        [f"LAZY {name}" for name in STILL_UNCOMPILED]
+
+
+def test_every_command_is_listed_and_a_near_miss_is_named_with_commands_loaded_lazily() -> None:
+    helped = subprocess.run([sys.executable, "-m", "runbook", "--help"], capture_output=True, text=True, timeout=60)
+    listed = helped.stdout.split("Commands:")[1].split()
+    assert [w for w in listed if w in ("check", "execute", "list", "migrate", "report", "strip", "update",
+                                         "verify")] == ["check", "execute", "list", "migrate", "report", "strip",
+                                                        "update", "verify"]
+    typo = subprocess.run([sys.executable, "-m", "runbook", "exectue", "x.md"], capture_output=True, text=True,
+                          timeout=60)
+    assert typo.returncode == 2 and "No such command 'exectue'" in typo.stderr
+    from importlib.metadata import version
+    if tuple(int(p) for p in version("click").split(".")[:2]) >= (8, 4):  # click names near misses since 8.4
+        assert "Did you mean 'execute'?" in typo.stderr
