@@ -69,6 +69,16 @@ class BashState:
         names = pure_commands(code, self.builtins)
         return None if names is None else (os.path.join(os.path.dirname(self.traps_path), "traps-now"), names)
 
+    def inline(self, code: str, errexit: bool) -> tuple[str, tuple[str, ...]] | None:
+        """``pure`` for a batched step that may be a line of the batch file itself
+        (``shell_lines.inline_line``): also no posix mode and no ``-v`` (a prelude would set
+        them), and no ``;`` between its commands when errexit is in effect (the ERR trap
+        would stop the step there; in an ``&&`` or ``||`` list it fires on the last command
+        only, whose status is the step's anyway)."""
+        if "posix" in self.opts or "verbose" in self.opts or ((errexit or self.user_errexit) and ";" in code):
+            return None
+        return self.pure(code)
+
     def post_mode(self, resync: bool = False) -> str:
         """How the post line saves the traps."""
         if not self.watching:
