@@ -106,12 +106,32 @@ def same_sid(steps: list[tuple]) -> str:
     return re.sub(r"__rb_([a-z])[0-9a-f]{12}\b", r"__rb_\1SID", repr(steps))
 
 
-def test_errexit_with_several_commands_stops_at_the_first_failure_as_unbatched(write_doc):
-    doc = write_doc(doc_of(block("false; echo not-reached"), block("echo a && false; echo not-reached-2"),
-                           block("echo c")))
+LISTS = ["false; echo not-reached", "echo a; false; echo not-reached", "/bin/true; echo b", "false; true",
+         "echo a && false; echo after-list", "false || echo rescued; echo c", "true; false || echo d",
+         "/bin/false; /bin/true"]
+
+
+@pytest.mark.parametrize("errexit", ["", "errexit=false"])
+def test_commands_joined_by_semicolons_give_the_unbatched_output_and_status(write_doc, errexit):
+    doc = write_doc(doc_of(*(block(c, errexit) for c in LISTS), block("echo last")))
     plain, batched = both(doc)
     assert essence(batched) == essence(plain)
-    assert [s["output"] for s in batched["steps"][WARM:]] == ["", "a\n", "c\n"]
+    outputs = [s["output"] for s in batched["steps"][WARM:]]
+    if errexit:
+        assert outputs[:2] == ["not-reached\n", "a\nnot-reached\n"]
+    else:
+        assert outputs[:5] == ["", "a\n", "b\n", "", "a\n"]  # `a && false` fails the step: false is last
+        assert [s["exit_code"] for s in batched["steps"][WARM:WARM + 4]] == [1, 1, 0, 1]
+
+
+def test_a_semicolon_list_under_errexit_is_inlined_as_an_and_list(tmp_path):
+    s = started(tmp_path)
+    try:
+        got = run_all(s, ["echo a; false; echo not-reached", "/bin/true; echo b", "false; true"])
+        assert got == [("a\n", 1), ("b\n", 0), ("", 1)]
+        assert s.inlined == 3
+    finally:
+        s.close()
 
 
 def test_a_pure_step_that_hangs_times_out_and_the_next_ones_run_once(write_doc):

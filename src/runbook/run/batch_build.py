@@ -87,8 +87,8 @@ def build(items: Sequence[BatchItem], sim: BashState, expected: str | None, whic
         prelude = sim.file_prelude(it.errexit, depth=1)
         tail = sim.predicted_tail(it.errexit)
         if pure is not None:
-            run.add(len(text), mark, *pure)
-            text.append(inline_line(nonce, sim.sid, it.code, tail, answer=bool(ask)))
+            run.add(len(text), mark, *pure[1:])
+            text.append(inline_line(nonce, sim.sid, pure[0], tail, answer=bool(ask)))
         else:
             run.end(text)
             body = it.code if it.code.endswith("\n") else it.code + "\n"

@@ -47,3 +47,14 @@ def pure_commands(code: str, builtins: frozenset[str]) -> tuple[str, ...] | None
         if name not in names:
             names.append(name)
     return tuple(names)
+
+
+def errexit_list(text: str) -> str | None:
+    """A pure step's commands joined by ``;`` only, joined by ``&&``: under errexit the
+    first failure ends the step with its status, and so it does here. ``None`` when the
+    text has ``&&`` or ``||`` too (errexit ignores a failure there but in the last command:
+    ``a && b; c`` runs ``c`` after ``a`` failed). The words of a pure step are literal: a
+    ``;`` can only be a separator."""
+    if "&&" in text or "||" in text:
+        return None
+    return " && ".join(part.strip() for part in text.split(";"))
