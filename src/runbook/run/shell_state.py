@@ -32,6 +32,8 @@ class BashState:
         """The random part of the names of runbook's shell functions and variables."""
         self.traps_path = traps_path
         """Where the post line saves ``trap -p`` (``None``: remote shell, traps untouched)."""
+        self._scratch = os.path.join(os.path.dirname(traps_path), "traps-now") if traps_path else ""
+        """Where ``pure_check`` writes what it checks."""
         self.watching = False
         """Traps are saved and restored once a step's code mentions ``trap`` (it costs a
         file write per step); until then only runbook's own ERR trap is set and cleared."""
@@ -67,7 +69,7 @@ class BashState:
         if self.traps_path is None or self.watching or self.traps or "xtrace" in self.opts:
             return None
         names = pure_commands(code, self.builtins)
-        return None if names is None else (os.path.join(os.path.dirname(self.traps_path), "traps-now"), names)
+        return None if names is None else (self._scratch, names)
 
     def inline(self, code: str, errexit: bool) -> tuple[str, str, tuple[str, ...]] | None:
         """For a batched step that may be a line of the batch file itself
