@@ -7,10 +7,13 @@ would set, must give the verdict, the output and the exit status of the step typ
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -176,3 +179,30 @@ def test_a_resume_after_a_run_of_pure_steps_rebuilds_the_folder_and_exports_of_t
     code, data, out = execute(doc, "--resume")
     assert code == 0, out
     assert data["steps"][-1]["output"] == "one in work\n"
+
+
+def test_ctrl_c_during_a_run_of_pure_steps_reports_each_step_that_ran_once(write_doc, tmp_path):
+    n = 40
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    steps = [block(f"touch {marks}/m-{i}") + "\n" + block("sleep 0.1") for i in range(1, n + 1)]
+    doc = write_doc(doc_of(*steps))
+    out = tmp_path / "r.json"
+    proc = subprocess.Popen([sys.executable, "-m", "runbook", "execute", str(doc), "--no-annotate", "-q",
+                             "--json", str(out)], cwd=tmp_path, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "RUNBOOK_BATCH": "1"})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(marks.iterdir())) < 5:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=60)
+    data = json.loads(out.read_text())
+    assert data["interrupted"] is True
+    touched = {int(p.name[2:]) for p in marks.iterdir()}
+    assert 5 <= len(touched) < n and touched == set(range(1, max(touched) + 1))  # in order, none skipped
+    by_step = data["steps"][WARM:]
+    for i in range(1, n + 1):
+        touch = by_step[2 * (i - 1)]
+        assert touch["status"] in (("pass", "error") if i in touched else ("skip", "error")), (i, touch)
+    # at most the step being read and the one bash had started after it are "interrupted"
+    assert [s["status"] for s in data["steps"]].count("error") <= 2

@@ -43,9 +43,9 @@ from typing import Any, Callable, Sequence
 
 from runbook.model import Execution
 from runbook.run import procs
+from runbook.run.batch_build import SETS, BatchItem, Line, Prepared, build
 from runbook.run.capture import OutputCapture
 from runbook.run.recovery import Recovery
-from runbook.run.batch_build import SETS, BatchItem, Line, Prepared, build
 from runbook.run.shell_state import BashState
 from runbook.run.shellvars import Ask
 

@@ -264,12 +264,13 @@ def pure_check(sid: str, scratch: str, names: Sequence[str]) -> str:
 def inline_line(nonce: str, sid: str, code: str, tail: str, *, answer: bool) -> str:
     r"""A pure step (``BashState.inline``) as a line of the batch file itself: no step file,
     no preludes, no post. It cannot change an option, a trap, a function, an alias or a
-    variable, so the shell stays as the previous step's post left it, and the line reports
-    the options that a step file would have reported (``tail``, the session's prediction)
-    in ``__rb_l<sid>`` for the next guard (the sentinel has no options: the session knows them). ``answer``: the step's ``ask`` is answered with its
-    end only: the names, the values of secret variables and the working folder and exports
-    recorded for a resume are what the previous step's answer gave (an empty answer changes
-    nothing: ``Learner.learn``, ``trial`` records no new state)."""
+    variable, so the shell stays as the previous step's post left it. The line leaves the
+    options a step file would have reported (``tail``, the session's prediction) in
+    ``__rb_l<sid>`` for the next guard; its sentinel carries none (the session knows them).
+    ``answer``: the step's ``ask`` is answered with its end only: the names, the values of
+    secret variables and the folder and exports recorded for a resume are what the previous
+    step's answer gave (an empty answer changes nothing: ``Learner.learn``; ``trial``
+    records no new state)."""
     s, l, n = (f"__rb_{c}{sid}" for c in "sln")
     fmt, args = "\\n__RB_%s:%d\\n", f'{nonce} "${s}"'
     if answer:

@@ -98,9 +98,10 @@ class BashState:
         with ``traps``, the traps the post line saved."""
         if len(tail) >= 2:
             self.steady = self.tail == (tail[0], tail[1])
-            self.tail = (tail[0], tail[1])
-            self.opts = frozenset(tail[0].split(":"))
-            self.aliases = "expand_aliases" in tail[1].split(":")
+            if not self.steady:  # the options and aliases of the same text are the same
+                self.tail = (tail[0], tail[1])
+                self.opts = frozenset(tail[0].split(":"))
+                self.aliases = "expand_aliases" in tail[1].split(":")
             if not self._we_set_errtrace:
                 self._errtrace = "errtrace" in self.opts
             if "errexit" in self.opts:
