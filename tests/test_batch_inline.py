@@ -235,3 +235,27 @@ def test_a_process_a_pure_step_leaves_in_its_own_session_does_not_outlive_the_ru
     while time.monotonic() < deadline and subprocess.run(["pgrep", "-f", f"^sleep {tag}$"]).returncode == 0:
         time.sleep(0.2)
     assert subprocess.run(["pgrep", "-f", f"^sleep {tag}$"]).returncode == 1, "the escaped sleep outlived the run"
+
+
+QUOTED = ['echo "two  spaces"', "echo 'single $NOT_EXPANDED * ~ {a,b} # x'", 'echo "a;b"; false; echo not-reached',
+          "echo 'x;y' \"p&&q\" || echo no", 'echo "tab\there" it"\'"s fine', "false || echo 'rescued; really'"]
+
+
+@pytest.mark.parametrize("errexit", ["", "errexit=false"])
+def test_quoted_literal_words_give_the_unbatched_output_and_status(write_doc, errexit):
+    doc = write_doc(doc_of(*(block(c, errexit) for c in QUOTED), block("echo last")))
+    plain, batched = both(doc)
+    assert essence(batched) == essence(plain)
+    outputs = [s["output"] for s in batched["steps"][WARM:]]
+    assert outputs[:2] == ["two  spaces\n", "single $NOT_EXPANDED * ~ {a,b} # x\n"]
+    assert outputs[2] == ("a;b\nnot-reached\n" if errexit else "a;b\n")
+
+
+def test_quoted_pure_steps_are_inlined(tmp_path):
+    s = started(tmp_path)
+    try:
+        got = run_all(s, QUOTED)
+        assert got[2] == ("a;b\n", 1) and got[3] == ("x;y p&&q\n", 0)
+        assert s.inlined == len(QUOTED)
+    finally:
+        s.close()
