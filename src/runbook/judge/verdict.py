@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Sequence
 
 from runbook.judge.criteria import Evidence, judge_criterion
@@ -110,6 +111,7 @@ def judge(step: Step, runs: Sequence[CommandRun], *, strict: bool,
     return _by_exit_and_output(step, exit_code, expected_ok, illustrative_only, diff, strict)
 
 
+@lru_cache(maxsize=64)  # a Check is immutable: one per (wanted, got) pair will do
 def _exit_check(want_exit: int, exit_code: int | None) -> Check:
     exit_ok = exit_code == want_exit
     return Check(f"exit code is {want_exit}", exit_ok, "" if exit_ok else _exit_detail(exit_code))
@@ -148,8 +150,7 @@ def _by_exit_and_output(step: Step, exit_code: int | None, expected_ok: bool | N
     want_exit = expected_exit(step)
     checks = [_exit_check(want_exit, exit_code)]
     if expected_ok is not None:
-        checks.append(Check("output matches expected", expected_ok,
-                            "" if expected_ok else "output differs from the expected output"))
+        checks.append(_MATCHED if expected_ok else _DIFFERS)
     if not checks[0].ok:
         return Verdict(Status.FAIL, expected_ok is False, tuple(checks), diff,
                        f"exit code {exit_code}, expected {want_exit}")
@@ -160,6 +161,10 @@ def _by_exit_and_output(step: Step, exit_code: int | None, expected_ok: bool | N
         return Verdict(Status.FAIL, True if illustrative_only else False, tuple(checks), diff,
                        reason + (" (--strict)" if illustrative_only else ""))
     return Verdict(Status.PASS, False, tuple(checks), diff, "")
+
+
+_MATCHED = Check("output matches expected", True, "")
+_DIFFERS = Check("output matches expected", False, "output differs from the expected output")
 
 
 def _exit_detail(exit_code: int | None) -> str:

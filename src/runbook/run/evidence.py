@@ -37,6 +37,8 @@ def reported(ex: Execution, masker: Masker) -> Execution:
     """Output as reports show it: ANSI removed, CR/CRLF folded, secrets masked."""
     o = ex.output
     text = masker(fold_carriage_returns(strip_ansi(o.text)))
+    if text is o.text and (not ex.note or not masker):  # nothing to clean or mask: as it is
+        return ex
     counts = o.counts
     if text != o.text and masker:
         # Checks must see what the reports show: whole-stream counts were taken before
