@@ -24,7 +24,7 @@ from runbook.judge.verdict import CommandRun
 from runbook.model import Command, Step, StepResult
 from runbook.parse.placeholders import filled_commands
 from runbook.run.batch import MAX_LINES, PREPARE_AT, BatchItem, enabled
-from runbook.run.evidence import masked_expected, output_cap_for, reported
+from runbook.run.evidence import as_judged, output_cap_for
 from runbook.run.protocol import Observer
 from runbook.run.shellvars import Ask
 
@@ -178,7 +178,7 @@ class Ahead:
         self._learn_secrets()
         self._step_interrupted = ex.exit_code is None and not (ex.timed_out or ex.shell_died)
         self.observers.step_started(step, 1)
-        runs = [CommandRun(masked_expected(cmd, self.masker), reported(ex, self.masker))]
+        runs = [as_judged(CommandRun(cmd, ex), self.masker)]
         result = self._judge(step, runs, 1, ex.duration_s)
         self._masked_at[step.id] = self.masker.generation
         return self.masker.result(result, outputs=False)

@@ -26,7 +26,7 @@ from runbook.parse.placeholders import filled_commands
 from runbook.run.ahead import Ahead
 from runbook.run.background import BackgroundSteps
 from runbook.run.clipboard import CarriedSteps
-from runbook.run.evidence import masked_expected, output_cap_for, reported
+from runbook.run.evidence import as_judged, output_cap_for
 from runbook.run.mask import Masker
 from runbook.run.plan import Plan, build_plan
 from runbook.run.requires import check_requires
@@ -300,8 +300,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
                 break
         if not (runs and runs[-1].execution.shell_died):  # a fresh shell holds nothing new
             self._learn_secrets()
-        return [CommandRun(masked_expected(r.command, self.masker), reported(r.execution, self.masker))
-                for r in runs]
+        return [as_judged(r, self.masker) for r in runs]
 
     def _dialog(self, step: Step) -> tuple[tuple[str, str], ...]:
         """The ``expect`` replies with ``${VAR}`` / ``$VAR`` filled from the run's environment."""
