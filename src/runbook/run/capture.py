@@ -75,6 +75,10 @@ class _NeedleCounter:
 class OutputCapture:
     """Accumulates one step's output; ``feed`` chunks of bytes, then ``finish``."""
 
+    __slots__ = ("cap", "_head_cap", "_tail_cap", "_decoder", "fold_crlf", "_cr_pending", "_head", "_head_len",
+                 "_tail", "_tail_len", "_dropped_bytes", "total_bytes", "_newlines", "_last_byte", "_needles",
+                 "_done")
+
     def __init__(self, cap: int = 1_000_000, needles: Sequence[str] = (), fold_crlf: bool = False) -> None:
         self.cap = max(2, cap)
         self._head_cap = self.cap // 2
@@ -169,7 +173,8 @@ class OutputCapture:
             return self._done
         tail = b"\r" if self._cr_pending else b""
         self._cr_pending = False
-        self._take(tail, final=True)
+        if tail or self._decoder is not None or self._needles is not None:  # else nothing is held back
+            self._take(tail, final=True)
         if self._tail:
             self._trim_tail()
         head = visible(self._head[0] if len(self._head) == 1 else "".join(self._head))
