@@ -31,6 +31,8 @@ def output_cap_for(cmd: Command, output_cap: int) -> int | None:
     if cmd.expected is None or cmd.expected.mode in (MatchMode.IGNORE, MatchMode.CONTAINS):
         return None
     text = cmd.expected.text
+    if 8 * len(text) + 65536 <= output_cap:  # at most 4 bytes a character: the cap will do
+        return None
     need = 2 * (len(text) if text.isascii() else len(text.encode("utf-8", "surrogateescape"))) + 65536
     return min(need, MAX_CAP) if need > output_cap else None
 

@@ -320,6 +320,8 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
         """Learn the values of the shell's secret variables, however a step set them (from
         the answer the step's own line brought back, else by asking)."""
         assert self._session is not None
+        if self._session.answer == "":  # the shell listed no secret name and no value: nothing to learn
+            return
         values = self._secret_vars.learn(self._query, self._session.answer)
         if values:
             self.masker.add(values)
@@ -355,7 +357,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
             exit_code=last.exit_code if last else None, duration_s=round(duration, 4), attempts=attempts,
             output=output, checks=verdict.checks, diff=verdict.diff, reason=reason,
             troubleshooting=tuple(trouble), notes=tuple(notes),
-            command_outputs=tuple(r.execution.output.text for r in runs))
+            command_outputs=tuple([r.execution.output.text for r in runs]))
 
     def _session_verdict(self, step: Step, last: Execution | None) -> tuple[Status, str] | None:
         """What overrides the criteria: Ctrl-C, a timeout, or the shell dying in the step."""
