@@ -196,7 +196,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
                           reason=reason)
 
     def _missing_inputs(self, step: Step) -> list[str]:
-        return [n for n in step.placeholders if n not in self._inputs]
+        return [n for n in step.placeholders if n not in self._inputs] if step.placeholders else []
 
     def _run_step(self, step: Step) -> StepResult:
         self._step_interrupted = False
