@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -113,9 +114,14 @@ def _fence_closed(tok: Token, lines: Sequence[str]) -> bool:
     last = tok.map[1] - 1
     if last <= tok.map[0] or last >= len(lines):
         return False
-    body = strip_newline(lines[last]).lstrip(" \t>").strip()
-    char = tok.markup[:1]
-    return len(body) >= len(tok.markup) and set(body) == {char}
+    return _closes(lines[last], tok.markup)
+
+
+@lru_cache(maxsize=1024)
+def _closes(line: str, markup: str) -> bool:
+    """Whether ``line`` closes a fence opened by ``markup`` (a document repeats its closing lines)."""
+    body = strip_newline(line).lstrip(" \t>").strip()
+    return len(body) >= len(markup) and set(body) == {markup[:1]}
 
 
 def _blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Block]:

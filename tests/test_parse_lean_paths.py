@@ -1,0 +1,84 @@
+"""The second pass of the big-document work (issue 13): each shortcut answers as the plain path.
+
+Caches keyed by the exact text (the line that closes a fence, the line that opens one), a
+Command given its expected output without ``dataclasses.replace``, one search for the words an
+assignment needs, and the CLI's collector pause (which must not outlive the command).
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import fields, replace
+
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from runbook.cli import cli
+from runbook.lint import rules_shell
+from runbook.model import Command, Expected, Span
+from runbook.parse import markdown, unclosed
+from runbook.parse.drafts import with_expected
+from runbook.parse.markdown import parse_and_scan
+
+_FENCE_LINES = ["```", "````", "~~~", "~~~~", "``` x", "  ```", "> ```", ">```", "`` `", "```\t", "   ~~~ ",
+                "-", "text", ""]
+
+
+@settings(max_examples=400)
+@given(st.sampled_from(_FENCE_LINES), st.sampled_from(["```", "````", "~~~", "~~~~~"]), st.sampled_from(["\n", "\r\n", ""]))
+def test_the_cached_closing_test_answers_as_the_test_of_the_line(line: str, markup: str, end: str) -> None:
+    body = (line + end).rstrip("\r\n").lstrip(" \t>").strip()
+    assert markdown._closes(line + end, markup) == (len(body) >= len(markup) and set(body) == {markup[:1]})
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_FENCE_LINES + ["```bash", "````text", "echo hi", "~~~sh"]), max_size=12))
+def test_fences_closed_and_unclosed_read_the_same_twice_in_one_process(lines: list[str]) -> None:
+    """A cached answer for one document's line is never another document's wrong answer."""
+    text = "\n".join(lines) + "\n"
+    first = parse_and_scan(text, "a.md")
+    again = parse_and_scan(text, "a.md")
+    assert [(b.kind, b.closed, b.start, b.end) for b in first[1].blocks] == \
+        [(b.kind, b.closed, b.start, b.end) for b in again[1].blocks]
+    assert first[0].diagnostics == again[0].diagnostics
+
+
+def test_a_fence_mark_is_read_from_the_opening_line_as_the_pattern_reads_it() -> None:
+    for line in ("```bash\n", "  ~~~~ sh\n", "> ````\n", "- ```\n", "1. ~~~\n", "text\n", ""):
+        m = unclosed._FENCE_OPEN.match(line.rstrip("\r\n"))
+        assert unclosed._mark(line) == (m.group(1) if m else "```")
+
+
+def test_with_expected_passes_on_every_field_of_command() -> None:
+    """If Command gains a field, with_expected must pass it on: this list must then change."""
+    assert [f.name for f in fields(Command)] == ["text", "line", "expected", "shown"]
+    exp = Expected("out", Span(3, 4))
+    for cmd in (Command("echo hi", 2), Command("ls", 0, None, "shown ls")):
+        assert with_expected(cmd, exp) == replace(cmd, expected=exp)
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="abcdeflmnoprstuxy=.$ \n_-", max_size=30))
+def test_one_search_for_the_assigning_words_answers_as_each_substring_test(text: str) -> None:
+    needed = any(n in text for n in rules_shell._SETS_NEEDLES)
+    assert (rules_shell._SETS_NEEDLE.search(text) is not None) == needed
+    if not needed:
+        assert rules_shell.assigned(text) == (set(), False)
+
+
+def test_list_and_check_turn_the_collector_back_on_even_when_they_fail(tmp_path: object) -> None:
+    """The CLI pauses the cycle collector for the whole command; a test process (or an API
+    user running the CLI in-process) must get it back, also after an error exit."""
+    from pathlib import Path
+
+    doc = Path(str(tmp_path)) / "d.md"
+    doc.write_text("# T\n\n```bash\necho hi\n```\n", encoding="utf-8")
+    bad = Path(str(tmp_path)) / "bad.md"
+    bad.write_text("---\nx: [\n---\n# T\n", encoding="utf-8")
+    assert gc.isenabled()
+    for args in (["list", str(doc)], ["check", str(doc)], ["list", str(bad)], ["check", str(bad)]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code in (0, 1, 2), (args, result.output)
+        assert gc.isenabled(), args
+    assert "echo hi" in CliRunner().invoke(cli, ["list", str(doc)]).output
