@@ -82,3 +82,61 @@ def test_list_and_check_turn_the_collector_back_on_even_when_they_fail(tmp_path:
         assert result.exit_code in (0, 1, 2), (args, result.output)
         assert gc.isenabled(), args
     assert "echo hi" in CliRunner().invoke(cli, ["list", str(doc)]).output
+
+
+# -- plain command lines: one match instead of the line rules --------------------------------
+_WORDS = ["echo", "step-1", "sleep", "infinity", "watch", "ls", "kubectl", "sudo", "env", "timeout", "python3", "runserver", "--watch", "tail",
+          "-f", "a=b", "x/y", "_EOF_", "EOF", "exit", "npm", "start", "x.y+z", "A", "9", "-n", "ssh", "grep", "--"]
+
+
+@st.composite
+def _plainish(draw: st.DrawFn) -> str:
+    lines = draw(st.lists(st.lists(st.one_of(st.sampled_from(_WORDS), st.text(alphabet="abXY09_.+,/=- ", max_size=6)),
+                                   min_size=1, max_size=4), min_size=1, max_size=3))
+    return "\n".join(draw(st.sampled_from([" ", " ", "  ", "\t"])).join(words) for words in lines)
+
+
+@settings(max_examples=3000)
+@given(_plainish())
+def test_plain_command_lines_read_as_shell_as_every_line_rule_says(text: str) -> None:
+    from runbook.parse.shellish import heredoc_body, plain_command, reading
+
+    if plain_command(text):
+        lines = text.split("\n")
+        r = reading(lines)
+        assert r.is_shell and not r.output_like and not heredoc_body(lines), text
+
+
+@settings(max_examples=3000)
+@given(_plainish())
+def test_plain_lines_no_rule_names_return_as_every_long_running_rule_says(text: str) -> None:
+    from runbook.parse import longrun
+
+    assert longrun.long_running(text) == longrun._long_running(text)
+    if longrun._unnamed(text):
+        assert longrun._long_running(text) is None, text
+
+
+def test_long_running_commands_are_still_found_among_plain_lines() -> None:
+    from runbook.parse.longrun import long_running
+
+    for text in ("tail -f x.log", "echo a\nkubectl get pods --watch", "python3 -m http.server", "sudo journalctl -f",
+                 "npm start", "ssh host", "timeout 5 sleep 10\nsleep infinity", "watch ls"):
+        assert long_running(text) is not None, text
+    assert long_running("echo step-1\nls -la /tmp") is None
+
+
+_MD_LINES = ["# T", "", "```bash", "echo hi", "```", "a - b", "--- ---", "a  b", "---", "- item", "   x", "> q", "1. one",
+             ":-- :--:", "text", "    code", "<div>", "[x]: /u", "***", "~~~", "Head", "==="]
+
+
+@settings(max_examples=600)
+@given(st.lists(st.sampled_from(_MD_LINES), max_size=14))
+def test_without_a_pipe_the_table_rule_changes_no_token(lines: list[str]) -> None:
+    """The table rule is left out for a text without ``|``: its tokens are the same with it."""
+    text = "\n".join(lines) + "\n"
+    text = text.replace("|", "")
+    with_table = markdown._markdown("|").parse(text)
+    assert [(t.type, t.map, t.content, t.info) for t in markdown._markdown(text).parse(text)] == \
+        [(t.type, t.map, t.content, t.info) for t in with_table]
+    assert "table" not in [r.name for r in markdown._markdown(text).block.ruler.__rules__ if r.enabled]

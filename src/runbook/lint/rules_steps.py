@@ -36,7 +36,7 @@ def step_rules(ctx: Context) -> list[Finding]:
 
 
 def _steps(ctx: Context) -> list[Step]:
-    return sorted(ctx.doc.steps, key=lambda s: s.span.start)
+    return ctx.by_line
 
 
 # -- RB1: every step gives expected output and a PASS/FAIL criterion -------------

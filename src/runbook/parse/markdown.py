@@ -52,9 +52,10 @@ preset stops at 20 and silently drops what is deeper; GitHub renders any depth, 
 runbook reads far deeper and refuses a document that still reaches the limit."""
 
 
-def _markdown() -> MarkdownIt:
+def _markdown(text: str = "|") -> MarkdownIt:
+    """The parser for ``text``: GFM tables only with a ``|`` in it (a table's header row needs one)."""
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
-    return md.enable("table").use(front_matter_plugin)
+    return (md.enable("table") if "|" in text else md).use(front_matter_plugin)
 
 
 def blank_annotations(text: str, path: str = "<string>", strict: bool = True) -> str:
@@ -328,7 +329,7 @@ def scan(text: str) -> Scan:
     """Blocks and tables of ``text`` (no BOM) as CommonMark sees them (MkDocs containers shut); never raises."""
     text = lab_fences(blank_annotations(text, strict=False))
     lines = split_lines(text)
-    tokens = _markdown().parse(text)
+    tokens = _markdown(text).parse(text)
     return Scan(tuple(lines), tuple(_blocks(tokens, lines)), tuple(_table_cells(tokens)))
 
 
@@ -362,7 +363,7 @@ def _parse_and_scan(text: str, path: str, strict: bool, dialect: Declared | None
     original, raw = text, lab_fences(blank_annotations(text, path))
     text = open_containers(raw)
     lines = split_lines(text)
-    tokens = _markdown().parse(text)
+    tokens = _markdown(text).parse(text)
     front_matter, fm_end = _front_matter(tokens, lines, path)
     fm_lines = _fm_lines(tokens[0]) if front_matter else {}
     declared = declared_dialect(front_matter, fm_lines, path, dialect, default_dialect)
