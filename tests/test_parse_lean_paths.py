@@ -140,3 +140,18 @@ def test_without_a_pipe_the_table_rule_changes_no_token(lines: list[str]) -> Non
     assert [(t.type, t.map, t.content, t.info) for t in markdown._markdown(text).parse(text)] == \
         [(t.type, t.map, t.content, t.info) for t in with_table]
     assert "table" not in [r.name for r in markdown._markdown(text).block.ruler.__rules__ if r.enabled]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(["exit", " exit 3 ", "", "  \n", "logout", "ls", "exit now", "exit\n", "exit 1\nls"]),
+                max_size=4))
+def test_a_step_of_only_exits_is_found_as_the_list_of_its_stripped_commands_says(texts: list[str]) -> None:
+    import re
+
+    from runbook.model import Step
+    from runbook.parse.foreground import _only_exit
+
+    step = Step(id="1", phase="0", title="t", anchor="", lang="bash", span=Span(0, 2), end=2, prefix="",
+                commands=tuple(Command(t, 0) for t in texts), transcript=False)
+    stripped = [t.strip() for t in texts if t.strip()]
+    assert _only_exit(step) == (bool(stripped) and all(re.fullmatch(r"exit(?:\s+\d+)?|logout", t) for t in stripped))

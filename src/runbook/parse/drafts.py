@@ -19,7 +19,7 @@ from runbook.parse.blocks import Block, phase_id, slugify
 from runbook.parse.placeholders import find_placeholders
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """A step while the pass is still attaching output, criteria and a dialog to it."""
 
@@ -45,7 +45,7 @@ class Draft:
         return bool(self.commands) and (last is None or last.origin == "comment")
 
 
-@dataclass
+@dataclass(slots=True)
 class PhaseDraft:
     id: str
     title: str

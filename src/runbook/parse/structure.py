@@ -284,7 +284,7 @@ class _Builder:
                 continue
             if handled:
                 return None
-            fixed = self._drop_first_invalid(directive, directive_line, attrs, b.start)
+            fixed = self._drop_first_invalid(directive, directive_line, attrs, b.start) if directive or attrs else None
             if fixed is None:
                 break
             directive, attrs = fixed
