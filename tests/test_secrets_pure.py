@@ -15,8 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from runbook.run.pure import pure_commands
+from runbook.run.pure import commands_of, pure_commands
 from runbook.run.shell_state import BashState
 from test_secrets import block
 
@@ -81,6 +83,12 @@ def test_commands_of_literal_words_outside_the_shell_are_pure(code: str, names: 
 ])
 def test_anything_that_may_run_code_in_the_shell_is_not_pure(code: str) -> None:
     assert pure_commands(code, BUILTINS) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=" ;&|=:.,/+-%@_aE0$'\"\techo", max_size=24))
+def test_the_one_command_fast_path_answers_as_the_command_by_command_reading(text: str) -> None:
+    assert pure_commands(text, BUILTINS) == (None if not text.strip() else commands_of(text, BUILTINS))
 
 
 def test_without_bashs_builtins_nothing_is_pure() -> None:

@@ -3,7 +3,8 @@
 A mixin of ``PexpectSession``. The runner says which plain steps come next
 (``queue``); on the first one's ``run`` the session writes one step file per step
 (``step-1.sh`` ...) and ONE batch file whose lines are exactly the per-step lines
-typed today (``bash_step_line``), and types one line that sources the batch file.
+typed today (``bash_step_line``; a pure step is a line of the batch file itself, with
+no step file: ``run.batch_build``), and types one line that sources the batch file.
 Nothing else is queued on the terminal, so a step that reads ``/dev/tty`` eats
 nothing of the protocol: it waits, times out and is stopped as when unbatched.
 
@@ -41,10 +42,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from runbook.model import Execution
-from runbook.run import procs, tokens
+from runbook.run import procs
+from runbook.run.batch_build import SETS, BatchItem, Line, Prepared, build
 from runbook.run.capture import OutputCapture
 from runbook.run.recovery import Recovery
-from runbook.run.shell_lines import bash_step_line, batch_guard, quote
 from runbook.run.shell_state import BashState
 from runbook.run.shellvars import Ask
 
@@ -53,8 +54,6 @@ MAX_LINES = 64
 MAX_BYTES = 256 * 1024
 #: When this many steps of a batch are left to judge, the next batch's step files are written.
 PREPARE_AT = 32
-#: The two sets of file names of batches (one runs while the next one's step files are written).
-_SETS = ("", "-b")
 #: Code that runs on its own: ``trap`` (watched from then on), terminal modes (``stty``).
 ALONE = ("trap", "stty")
 _RACE_WAIT = 0.05
@@ -64,43 +63,6 @@ _OFF = ("0", "off", "no", "false")
 def enabled() -> bool:
     """Batching is on unless ``RUNBOOK_BATCH`` is ``0`` (or off/no/false)."""
     return os.environ.get("RUNBOOK_BATCH", "1").strip().lower() not in _OFF
-
-
-@dataclass(frozen=True)
-class BatchItem:
-    """A plain step the runner runs next: one command, no dialog, no retry."""
-
-    code: str
-    errexit: bool
-    timeout: float
-    ask: Ask | None = None
-    output_cap: int | None = None
-    needles: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Line:
-    item: BatchItem
-    nonce: str
-    mark: str
-    """The nonce of the line's "not run" marker."""
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """A batch with its step files written: the batch file's text (written when typed) and
-    the state its last line is predicted to leave (``sim``, the options ``expected``)."""
-
-    text: list[str]
-    lines: tuple[_Line, ...]
-    paths: tuple[str, ...]
-    which: int
-    sim: BashState
-    expected: str
-
-    @property
-    def items(self) -> tuple[BatchItem, ...]:
-        return tuple(line.item for line in self.lines)
 
 
 @dataclass(frozen=True)
@@ -117,19 +79,23 @@ class Batch(Recovery):
     _dir: str | None
     _zsh: bool
     _pending: tuple[BatchItem, ...] = ()
-    _lines: tuple[_Line, ...] = ()
+    _lines: tuple[Line, ...] = ()
     """Lines of the batch under way whose step the runner has not asked for yet."""
     _ran: tuple[_Ran, ...] = ()
     _token: str | None = None
-    _next: _Prepared | None = None
+    _next: Prepared | None = None
     """The next batch, its step files written while the batch under way runs."""
-    _end: _Prepared | None = None
+    _end: Prepared | None = None
     """The batch under way (its predicted end state)."""
     _set = 0
+    _no_inline = False
+    """An inline line's check failed: every later batch sources its steps from files."""
     _t_prev = 0.0
     _since_prev = 0
     batched = 0
     """How many steps ran as lines of a batch."""
+    inlined = 0
+    """How many of them were lines of the batch file itself (pure steps, no step file)."""
     prepared = 0
     """How many batches had their step files written while the one before ran."""
 
@@ -227,42 +193,17 @@ class Batch(Recovery):
         assert b is not None
         self._type(self._build(items, copy.copy(b), None, self._set))
 
-    def _build(self, items: Sequence[BatchItem], sim: BashState, expected: str | None, which: int) -> _Prepared:
-        """Write a batch's step files (file set ``which``), make its text. ``sim``: the state its
-        preludes assume; ``expected``: the options the line before must report (``None``: known)."""
-        b, folder = self._bash, self._dir
-        assert b is not None and folder is not None
-        token = os.path.join(folder, "batch.tok")
-        text: list[str] = []
-        lines: list[_Line] = []
-        paths: list[str] = []
-        tag = _SETS[which]
-        for i, it in enumerate(items):
-            nonce, mark = tokens.token_hex(8), tokens.token_hex(8)
-            if expected is not None:
-                text.append(batch_guard(b.sid, token, expected, mark))
-            sim.sent(it.code)
-            body = it.code if it.code.endswith("\n") else it.code + "\n"
-            path = os.path.join(folder, f"step-{tag}{i + 1}.sh")
-            paths.append(path)
-            self._write(path, (sim.file_prelude(it.errexit, depth=1) + body).encode("utf-8", "surrogateescape"),
-                        checked=i > 0)  # the folder is checked (made again) by the first write
-            text.append(bash_step_line(nonce, b.sid, quote(path), prelude=sim.line_prelude(),
-                                       stdin_null=True, traps=b.traps_path, mode=sim.post_mode(),
-                                       ask=self._asking(nonce, it.ask), pure=sim.pure(it.code)))
-            expected = sim.predicted_tail(it.errexit)
-            sim.learn(expected.split(" "), traps=False)
-            lines.append(_Line(it, nonce, mark))
-        assert expected is not None
-        return _Prepared(text, tuple(lines), tuple(paths), which, sim, expected)
+    def _build(self, items: Sequence[BatchItem], sim: BashState, expected: str | None, which: int) -> Prepared:
+        assert self._dir is not None
+        return build(items, sim, expected, which, self._dir, self._write, self._asking, not self._no_inline)
 
-    def _type(self, batch: _Prepared) -> None:
+    def _type(self, batch: Prepared) -> None:
         """Write the batch file (its nonces are on disk only from now until its first line
         runs), make the token, type the line that sources it."""
         folder, child = self._dir, self._child
         assert folder is not None and child is not None
         token = os.path.join(folder, "batch.tok")
-        path = os.path.join(folder, f"batch{_SETS[batch.which]}.sh")
+        path = os.path.join(folder, f"batch{SETS[batch.which]}.sh")
         text = list(batch.text)
         # bash has read the whole file when its first line runs: that line empties it, so the
         # later lines' nonces are in bash's memory only, as a typed line's are.
@@ -305,7 +246,7 @@ class Batch(Recovery):
             self._send(nxt.items)
         return True
 
-    def _run_line(self, line: _Line, timeout: float, needles: Sequence[str], output_cap: int | None,
+    def _run_line(self, line: Line, timeout: float, needles: Sequence[str], output_cap: int | None,
                   on_output: Callable[[str], None] | None, ask: Ask | None) -> Execution | None:
         """Read one line's step to its end; ``None`` if its guard said "not run"."""
         b = self._bash
@@ -324,13 +265,17 @@ class Batch(Recovery):
             else:
                 self._late = (self._lines[0].mark,) if self._lines else ()
         if status == "done" and self._hit == 1:
+            self._no_inline = self._no_inline or rc == 1  # bash did not confirm a pure run: files from now on
             self._end_batch(early=True)
             return None
+        if status == "done" and line.tail is not None:
+            self._tail = line.tail.split(" ")
         if status != "done" or not self._lines:
             self._end_batch(early=status != "done")
         else:
             self._t_prev, self._since_prev = time.monotonic(), procs.now_ticks()
         self.batched += 1
+        self.inlined += line.tail is not None
         folded = ask if _same(ask, line.item.ask) else None
         if folded is None:
             self._answer = None

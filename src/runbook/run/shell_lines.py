@@ -261,15 +261,49 @@ def pure_check(sid: str, scratch: str, names: Sequence[str]) -> str:
             f"{' '.join(quote(n) for n in names)}; :; }} 2>/dev/null >|{f} && [[ ! -s {f} ]] && __rb_u{sid}=1; ")
 
 
-def batch_guard(sid: str, token: str, expected: str, mark: str) -> str:
+def inline_line(nonce: str, sid: str, code: str, tail: str, *, answer: bool) -> str:
+    r"""A pure step (``BashState.inline``) as a line of the batch file itself: no step file,
+    no preludes, no post. It cannot change an option, a trap, a function, an alias or a
+    variable, so the shell stays as the previous step's post left it. The line leaves the
+    options a step file would have reported (``tail``, the session's prediction) in
+    ``__rb_l<sid>`` for the next guard; its sentinel carries none (the session knows them).
+    ``answer``: the step's ``ask`` is answered with its end only: the names, the values of
+    secret variables and the folder and exports recorded for a resume are what the previous
+    step's answer gave (an empty answer changes nothing: ``Learner.learn``; ``trial``
+    records no new state)."""
+    s, l, n = (f"__rb_{c}{sid}" for c in "sln")
+    fmt, args = "\\n__RB_%s:%d\\n", f'{nonce} "${s}"'
+    if answer:
+        fmt, args = fmt + ANSWER_END, f"{args} {nonce}"
+    end = f"\\builtin printf '{fmt}' {args}"
+    return (f"{{ {code.strip()}; }} </dev/null; {{ {s}=$? {l}={quote(tail)} {n}=; "
+            f"if [[ -t 255 ]]; then {end} >&255; else {end} >/dev/tty; fi; }} 2>/dev/null\n")
+
+
+def inline_check(mark: str, scratch: str, names: Sequence[str]) -> str:
+    """What starts the first inline line of a run of them: bash confirms that no trap, alias
+    or function of the run's command ``names`` exists (a pure step adds none, so once for the
+    run); otherwise the line prints its "not run" marker with the number 1 and the batch
+    file returns: the session sends the step again, from a file."""
+    f = quote(scratch)
+    out = f"\\builtin printf '\\n__RB_%s:%d\\n' {mark} 1"
+    return (f"{{ \\builtin trap -p; \\builtin alias; \\builtin declare -F -- {' '.join(quote(c) for c in names)}; :; }} "
+            f"2>/dev/null >|{f} && [[ ! -s {f} ]] || "
+            f"{{ if [[ -t 255 ]]; then {out} >&255; else {out} >/dev/tty; fi; \\builtin return 0; }}; ")
+
+
+def batch_guard(sid: str, token: str, expected: str, mark: str, after_inline: bool = False) -> str:
     r"""What starts every line of a batch but the first: the line runs only while the
     ``token`` file exists (the session deletes it before it stops a timed-out or
     interrupted step), the previous step reported the options the session ``expected``
     when it built this line's preludes, and its secret query listed no name (the session
     asks for the value before the next step runs: a step may unset it). Otherwise it prints the sentinel of ``mark`` (the
-    "not run" marker) and returns from the batch file: no later line runs."""
+    "not run" marker) and returns from the batch file: no later line runs. ``after_inline``:
+    the previous line was an ``inline_line``, which changes no option and clears the flag:
+    the token is all there is to check."""
     out = f"\\builtin printf '\\n__RB_%s:%d\\n' {mark} 0"
-    return (f"[[ -e {quote(token)} && ${{__rb_l{sid}-}} == {quote(expected)} && -z ${{__rb_n{sid}-}} ]] || "
+    state = "" if after_inline else f" && ${{__rb_l{sid}-}} == {quote(expected)} && -z ${{__rb_n{sid}-}}"
+    return (f"[[ -e {quote(token)}{state} ]] || "
             f"{{ if [[ -t 255 ]]; then {out} >&255; else {out} >/dev/tty; fi; \\builtin return 0; }}; ")
 
 

@@ -16,7 +16,7 @@ import os
 import re
 import shlex
 
-from runbook.run.pure import pure_commands
+from runbook.run.pure import errexit_list, pure_commands
 from runbook.run.shell_lines import APPEND_TRAPS, FRESH_TRAPS, NO_TRAPS, err_trap, quote, step_trailer
 
 _TRAPPED = ("RETURN", "ERR", "DEBUG")
@@ -32,6 +32,8 @@ class BashState:
         """The random part of the names of runbook's shell functions and variables."""
         self.traps_path = traps_path
         """Where the post line saves ``trap -p`` (``None``: remote shell, traps untouched)."""
+        self._scratch = os.path.join(os.path.dirname(traps_path), "traps-now") if traps_path else ""
+        """Where ``pure_check`` writes what it checks."""
         self.watching = False
         """Traps are saved and restored once a step's code mentions ``trap`` (it costs a
         file write per step); until then only runbook's own ERR trap is set and cleared."""
@@ -67,7 +69,22 @@ class BashState:
         if self.traps_path is None or self.watching or self.traps or "xtrace" in self.opts:
             return None
         names = pure_commands(code, self.builtins)
-        return None if names is None else (os.path.join(os.path.dirname(self.traps_path), "traps-now"), names)
+        return None if names is None else (self._scratch, names)
+
+    def inline(self, code: str, errexit: bool) -> tuple[str, str, tuple[str, ...]] | None:
+        """For a batched step that may be a line of the batch file itself
+        (``shell_lines.inline_line``): the text to run there, with ``pure``'s scratch file
+        and command names. Also no posix mode and no ``-v`` (a prelude would set them). Under
+        errexit the first failing command must end the step: commands joined by ``;`` only
+        are joined by ``&&`` instead (same status, nothing after the failure runs); with
+        ``&&`` or ``||`` too, not inline (the ERR trap would fire on some of them only)."""
+        if "posix" in self.opts or "verbose" in self.opts:
+            return None
+        text: str | None = code.strip()
+        if (errexit or self.user_errexit) and ";" in code:
+            text = errexit_list(code.strip())
+        pure = None if text is None else self.pure(code)
+        return None if pure is None or text is None else (text, *pure)
 
     def post_mode(self, resync: bool = False) -> str:
         """How the post line saves the traps."""
@@ -81,9 +98,10 @@ class BashState:
         with ``traps``, the traps the post line saved."""
         if len(tail) >= 2:
             self.steady = self.tail == (tail[0], tail[1])
-            self.tail = (tail[0], tail[1])
-            self.opts = frozenset(tail[0].split(":"))
-            self.aliases = "expand_aliases" in tail[1].split(":")
+            if not self.steady:  # the options and aliases of the same text are the same
+                self.tail = (tail[0], tail[1])
+                self.opts = frozenset(tail[0].split(":"))
+                self.aliases = "expand_aliases" in tail[1].split(":")
             if not self._we_set_errtrace:
                 self._errtrace = "errtrace" in self.opts
             if "errexit" in self.opts:
