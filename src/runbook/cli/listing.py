@@ -20,15 +20,13 @@ from runbook.errors import RunbookError
 def list_cmd(docs: Sequence[str], fmt: str, **opts: Any) -> None:
     """Show the phases and steps of each document as runbook understands them (and what a
     selection would run). DOCS: files, folders, or - for standard input."""
-    from runbook.parse.pause import collector_paused
     from runbook.project import many
 
     project = project_of()
     paths = documents_of(docs, project, stdin=True)
     several = many(docs, project)
     opts["project"] = project
-    with collector_paused():  # the whole listing: a parse's objects are no cycles (parse/pause.py)
-        listings = [_listing(path, fmt, opts, header=several) for path in paths]
+    listings = [_listing(path, fmt, opts, header=several) for path in paths]
     if fmt == "json" and several:
         import json
 
