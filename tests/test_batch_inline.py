@@ -206,3 +206,56 @@ def test_ctrl_c_during_a_run_of_pure_steps_reports_each_step_that_ran_once(write
         assert touch["status"] in (("pass", "error") if i in touched else ("skip", "error")), (i, touch)
     # at most the step being read and the one bash had started after it are "interrupted"
     assert [s["status"] for s in data["steps"]].count("error") <= 2
+
+
+def test_hostile_pure_steps_a_dying_shell_huge_and_binary_output_a_changed_terminal(write_doc, tmp_path):
+    (tmp_path / "die.sh").write_text("#!/bin/sh\nkill -9 $PPID\n")
+    (tmp_path / "echo-on.sh").write_text("#!/bin/sh\nstty echo 2>/dev/null; echo terminal-changed\n")
+    (tmp_path / "bin.dat").write_bytes(bytes(range(256)) * 4)
+    for name in ("die.sh", "echo-on.sh"):
+        (tmp_path / name).chmod(0o755)
+    doc = write_doc(doc_of(block("echo a"), block("./echo-on.sh"), block("echo after-stty"), block("seq 1 200000"),
+                           block("cat bin.dat"), block("echo b"), block("./die.sh"), block("echo in-a-fresh-shell"),
+                           block("echo c")))
+    plain, batched = both(doc)
+    assert essence(batched) == essence(plain)
+    outputs = [s.get("output") or "" for s in batched["steps"][WARM:]]
+    assert outputs[2] == "after-stty\n"  # the terminal's echo was put back: the protocol is not echoed
+    assert outputs[3].startswith("1\n2\n3\n")
+    assert "shell exited during the step" in json.dumps(batched["steps"][WARM + 6])
+    assert outputs[7:] == ["in-a-fresh-shell\n", "c\n"]
+
+
+def test_a_process_a_pure_step_leaves_in_its_own_session_does_not_outlive_the_run(write_doc):
+    tag = str(3000 + int.from_bytes(os.urandom(2), "big") % 5000)  # a sleep nobody else runs
+    doc = write_doc(doc_of(block("echo a"), block(f"setsid -f sleep {tag}"), block("echo b")))
+    code, data, _ = execute(doc)
+    assert statuses(data) == ["pass", "pass", "pass"]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and subprocess.run(["pgrep", "-f", f"^sleep {tag}$"]).returncode == 0:
+        time.sleep(0.2)
+    assert subprocess.run(["pgrep", "-f", f"^sleep {tag}$"]).returncode == 1, "the escaped sleep outlived the run"
+
+
+QUOTED = ['echo "two  spaces"', "echo 'single $NOT_EXPANDED * ~ {a,b} # x'", 'echo "a;b"; false; echo not-reached',
+          "echo 'x;y' \"p&&q\" || echo no", 'echo "tab\there" it"\'"s fine', "false || echo 'rescued; really'"]
+
+
+@pytest.mark.parametrize("errexit", ["", "errexit=false"])
+def test_quoted_literal_words_give_the_unbatched_output_and_status(write_doc, errexit):
+    doc = write_doc(doc_of(*(block(c, errexit) for c in QUOTED), block("echo last")))
+    plain, batched = both(doc)
+    assert essence(batched) == essence(plain)
+    outputs = [s["output"] for s in batched["steps"][WARM:]]
+    assert outputs[:2] == ["two  spaces\n", "single $NOT_EXPANDED * ~ {a,b} # x\n"]
+    assert outputs[2] == ("a;b\nnot-reached\n" if errexit else "a;b\n")
+
+
+def test_quoted_pure_steps_are_inlined(tmp_path):
+    s = started(tmp_path)
+    try:
+        got = run_all(s, QUOTED)
+        assert got[2] == ("a;b\n", 1) and got[3] == ("x;y p&&q\n", 0)
+        assert s.inlined == len(QUOTED)
+    finally:
+        s.close()

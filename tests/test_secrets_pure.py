@@ -26,6 +26,7 @@ READ = 'IFS= read -r API_TOKEN < v.txt; printf "%s\\n" "$API_TOKEN"'
 
 HAZARDS = {
     "function": (f"deploy() {{ {READ}; }}", "deploy now"),
+    "function-quoted": (f"deploy() {{ {READ}; }}", "deploy 'now' \"at once\""),
     "alias": (f"alias deploy='{READ}'", "deploy"),
     # a trap that removes itself when it fires: gone by the end of the step it fired in
     "trap": (". ./hook.sh", "/bin/true"),
@@ -69,6 +70,10 @@ BUILTINS = frozenset("alias declare echo eval export false printf read set sourc
     ("make -C build all && ./run.sh --fast", ("make", "./run.sh")),
     ("echo a=b c,d 1.5 %x @y", ("echo",)),
     (":", (":",)),
+    ("echo 'quoted $NOT * ~ {a,b} # x'", ("echo",)),
+    ('echo "two  spaces" "it\'s; && ||"', ("echo",)),
+    ('curl -fsS "http://localhost:8080/health?a=1&b=2" -H \'Accept: */*\'', ("curl",)),
+    ("kubectl get pods -l 'app=web' && echo \"ok\"", ("kubectl", "echo")),
 ])
 def test_commands_of_literal_words_outside_the_shell_are_pure(code: str, names: tuple[str, ...]) -> None:
     assert pure_commands(code, BUILTINS) == names
@@ -76,7 +81,9 @@ def test_commands_of_literal_words_outside_the_shell_are_pure(code: str, names: 
 
 @pytest.mark.parametrize("code", [
     "printf -v API_TOKEN x", "read API_TOKEN", "export A=1", "API_TOKEN=x env", "echo $API_TOKEN",
-    "echo ${API_TOKEN:=x}", "echo $((X=1))", "echo `id`", "echo $(id)", "echo 'quoted'", 'echo "q"',
+    "echo ${API_TOKEN:=x}", "echo $((X=1))", "echo `id`", "echo $(id)", 'echo "$API_TOKEN"',
+    'echo "${API_TOKEN:=x}"', 'echo "`id`"', 'echo "a\\"b"', 'echo "!x"', "echo 'unclosed", 'echo "a" > f',
+    "'echo' x", '"echo" x', "echo 'a'\\''b'",
     "echo a > f", "echo {a,b}", "echo *", "echo ~", "echo a | cat", "echo a & ", "cd /tmp", ". ./x.sh",
     "source x", "eval echo", "exec true", "coproc sleep", "time echo", "echo a\necho b", "",
     "echo a;;echo b", "echo a # c", "[ -n x ]", "[[ x ]]", "if true", "echo\tx",

@@ -3,7 +3,8 @@
 After every step the shell lists the variable names that may be secret (``compgen``, ~90 µs
 of bash a step, a third of what runbook costs bash per step), so that a secret set by the
 step is masked before its output is judged or shown. A step made only of commands that run
-outside the shell, or of ``echo``/``true``/``false``/``:``, each with literal words only,
+outside the shell, or of ``echo``/``true``/``false``/``:``, each with literal words only
+(unquoted, single-quoted, or double-quoted without ``$``, a backquote, ``\\`` or ``!``),
 cannot create, unset or change any variable of the shell. Such a step's line skips the
 listing, if bash confirms right after the step what the text cannot show
 (``shell_lines.pure_check``): no alias is defined, no function is named like one of its
@@ -19,16 +20,17 @@ from __future__ import annotations
 
 import re
 
-#: A literal word: nothing bash expands, quotes, globs, redirects or treats as an operator.
-_WORD = re.compile(r"[A-Za-z0-9_./,:=+%@-]+")
-#: The command word of a literal command: not an assignment.
+#: What bash reads literally: unquoted characters it neither expands, globs nor treats as an
+#: operator; single-quoted text; double-quoted text without ``$``, a backquote, ``\`` or ``!``.
+_LITERAL = r"""(?:[A-Za-z0-9_./,:=+%@-]|'[^'\n]*'|"[^"$`\\!\n]*")+"""
+#: A separator of the commands of one line, or a literal word.
+_TOKEN = re.compile(rf" *(?:(;|&&|\|\|)|({_LITERAL}))")
+#: The command word of a literal command: unquoted, not an assignment.
 _NAME = re.compile(r"[A-Za-z0-9_./+-]+|:")
 #: Builtins that only print or return a status.
 _INERT = frozenset({"echo", "true", "false", ":"})
-#: One command of literal words (its command word first).
+#: One command of unquoted literal words (its command word first).
 _ONE = re.compile(r" *([A-Za-z0-9_./+-]+|:)(?: +[A-Za-z0-9_./,:=+%@-]+)* *")
-#: Separators of the commands of one line.
-_SEPARATORS = re.compile(r" *(?:;|&&|\|\|) *")
 
 
 def pure_commands(code: str, builtins: frozenset[str]) -> tuple[str, ...] | None:
@@ -47,12 +49,12 @@ def pure_commands(code: str, builtins: frozenset[str]) -> tuple[str, ...] | None
 
 def commands_of(text: str, builtins: frozenset[str]) -> tuple[str, ...] | None:
     """``pure_commands`` of one line of text, command by command."""
+    split = split_commands(text)
+    if split is None:
+        return None
     names: list[str] = []
-    for command in _SEPARATORS.split(text.strip()):
-        words = command.split(" ")
-        if not all(_WORD.fullmatch(w) for w in words if w):
-            return None
-        name = next((w for w in words if w), "")
+    for words in split[0]:
+        name = words[0]
         if not _NAME.fullmatch(name) or (name in builtins and name not in _INERT):
             return None
         if name not in names:
@@ -60,12 +62,39 @@ def commands_of(text: str, builtins: frozenset[str]) -> tuple[str, ...] | None:
     return tuple(names)
 
 
-def errexit_list(text: str) -> str | None:
-    """A pure step's commands joined by ``;`` only, joined by ``&&``: under errexit the
-    first failure ends the step with its status, and so it does here. ``None`` when the
-    text has ``&&`` or ``||`` too (errexit ignores a failure there but in the last command:
-    ``a && b; c`` runs ``c`` after ``a`` failed). The words of a pure step are literal: a
-    ``;`` can only be a separator."""
-    if "&&" in text or "||" in text:
+def split_commands(text: str) -> tuple[list[list[str]], list[str]] | None:
+    """The words of each command of a line of literal words, and the separators between the
+    commands (``;``, ``&&``, ``||``); ``None`` if the line is not only that (an empty command,
+    an expansion, a redirection, a pipe, ``&``, a comment, an unclosed quote)."""
+    commands: list[list[str]] = [[]]
+    separators: list[str] = []
+    pos = 0
+    while (m := _TOKEN.match(text, pos)) is not None and m.end() > pos:
+        pos = m.end()
+        if m.group(1):
+            if not commands[-1]:
+                return None
+            separators.append(m.group(1))
+            commands.append([])
+        else:
+            commands[-1].append(m.group(2))
+    if text[pos:].strip(" ") or not commands[-1]:
         return None
-    return " && ".join(part.strip() for part in text.split(";"))
+    return commands, separators
+
+
+def errexit_list(text: str) -> str | None:
+    """What runs a pure step's line so that, as under errexit, its first failure ends it with
+    its status: commands joined by ``;`` only are joined by ``&&``; without a ``;`` between
+    commands the line as it is (in an ``&&``/``||`` list errexit ignores a failure but in the
+    last command, whose status is the line's). ``None`` for both kinds of separators
+    (``a && b; c`` runs ``c`` after ``a`` failed). Its words are literal: written again one
+    space apart, they are the same words."""
+    split = split_commands(text)
+    if split is None:
+        return None
+    if ";" not in split[1]:
+        return text
+    if any(sep != ";" for sep in split[1]):
+        return None
+    return " && ".join(" ".join(words) for words in split[0])

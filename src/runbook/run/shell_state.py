@@ -75,14 +75,11 @@ class BashState:
         """For a batched step that may be a line of the batch file itself
         (``shell_lines.inline_line``): the text to run there, with ``pure``'s scratch file
         and command names. Also no posix mode and no ``-v`` (a prelude would set them). Under
-        errexit the first failing command must end the step: commands joined by ``;`` only
-        are joined by ``&&`` instead (same status, nothing after the failure runs); with
-        ``&&`` or ``||`` too, not inline (the ERR trap would fire on some of them only)."""
+        errexit the first failing command must end the step (``pure.errexit_list``)."""
         if "posix" in self.opts or "verbose" in self.opts:
             return None
-        text: str | None = code.strip()
-        if (errexit or self.user_errexit) and ";" in code:
-            text = errexit_list(code.strip())
+        line = code.strip()
+        text = errexit_list(line) if (errexit or self.user_errexit) and ";" in line else line
         pure = None if text is None else self.pure(code)
         return None if pure is None or text is None else (text, *pure)
 
