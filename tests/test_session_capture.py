@@ -124,7 +124,8 @@ def test_an_answers_end_split_from_its_newline_leaves_no_newline_for_the_next_st
                           echo=False)
     try:
         reader = Bare(child)
-        answer, rest = reader._take_answer(b"", "abc", time.monotonic() + 30)
+        answer, buf, at = reader._take_answer(b"", 0, "abc", time.monotonic() + 30)
+        rest = buf[at:]
         assert answer is not None and answer.rstrip(b"\r").endswith(b"vals")
         deadline = time.monotonic() + 30
         while b"next-step-output" not in rest and time.monotonic() < deadline:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from runbook.judge.v2 import V2_EVALUATORS, v2_summary
 from runbook.model import Check, Clause, ClauseKind, Criterion, Output
@@ -258,6 +258,14 @@ def needles(criteria: Iterable[Criterion]) -> tuple[str, ...]:
             if clause.kind in (ClauseKind.CONTAINS, ClauseKind.NOT_CONTAINS, ClauseKind.COUNT) and clause.value:
                 found[clause.value] = None
     return tuple(found)
+
+
+def waits(criteria: Sequence[Criterion]) -> tuple[float, float]:
+    """The longest ``within N s`` and the longest ``for N s`` of the criteria (0: none)."""
+    if not criteria:
+        return 0, 0
+    clauses = [cl for crit in criteria for cl in crit.clauses]
+    return max((cl.within_s or 0 for cl in clauses), default=0), max((cl.for_s or 0 for cl in clauses), default=0)
 
 
 def clause_summary(clause: Clause) -> str:

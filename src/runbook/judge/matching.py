@@ -38,7 +38,7 @@ from typing import Sequence
 
 from runbook.judge.normalise import normalise_lines
 from runbook.judge.patterns import Pattern as _Pattern
-from runbook.judge.patterns import compile_pattern as _compile
+from runbook.judge.patterns import compile_pattern as _compile, pattern_notes as _notes
 from runbook.judge.patterns import line_matches  # noqa: F401  (re-exported: part of this API)
 from runbook.model import MatchMode
 
@@ -357,13 +357,13 @@ def match_output(expected: str, actual: str, mode: MatchMode = MatchMode.LINES) 
         return MatchResult(True, None)
     exp = normalise_lines(expected)
     act = normalise_lines(actual)
+    if exp == act:  # every mode matches a text with itself (the usual passing step): at once
+        return MatchResult(True, None, () if mode is MatchMode.EXACT else _notes(exp))
     if mode is MatchMode.EXACT:
-        if exp == act:
-            return MatchResult(True, None)
         big = len(exp) > BIG or len(act) > BIG
         return MatchResult(False, _bounded_diff(exp, act) if big else _unified(exp, act))
     pats = [_compile(line) for line in exp]
-    notes = tuple(f"expected line {k + 1}: {p.note}" for k, p in enumerate(pats) if p.note)
+    notes = _notes(exp)
     if mode is MatchMode.UNORDERED:
         return _unordered(pats, act, notes)
     if mode is MatchMode.CONTAINS:

@@ -56,6 +56,13 @@ def normalise(text: str) -> str:
 
 
 def normalise_lines(text: str) -> list[str]:
-    """``normalise(text)`` as a list of lines (``[]`` for empty output)."""
-    norm = normalise(text)
-    return norm.split("\n") if norm else []
+    """``normalise(text)`` as a list of lines (``[]`` for empty output), without joining
+    the lines to split them again: the outer blank lines are cut from the list."""
+    lines = [line.rstrip() for line in fold_carriage_returns(strip_ansi(text)).split("\n")]
+    end = len(lines)
+    while end and not lines[end - 1]:
+        end -= 1
+    start = 0
+    while start < end and not lines[start]:
+        start += 1
+    return lines if start == 0 and end == len(lines) else lines[start:end]

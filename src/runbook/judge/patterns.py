@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
-__all__ = ["Pattern", "compile_pattern", "line_matches"]
+__all__ = ["Pattern", "compile_pattern", "line_matches", "pattern_notes"]
 
 _ELLIPSES = ("...", "…")
 _SUFFIX_RE = re.compile(r" \((re|regex|glob|equal)\)\Z")
@@ -63,6 +64,13 @@ def compile_pattern(line: str) -> Pattern:
         source = ".*".join(re.escape(p) for p in _INLINE_RE.split(line))
         return Pattern(line, False, re.compile(source, re.DOTALL))
     return Pattern(line, False, None)
+
+
+def pattern_notes(lines: Sequence[str]) -> tuple[str, ...]:
+    """The remarks about these expected lines (an invalid regex compared literally); only a
+    line ending in a suffix such as `` (re)`` can have one."""
+    return tuple(f"expected line {k + 1}: {note}" for k, line in enumerate(lines)
+                 if line.endswith(")") and (note := compile_pattern(line).note))
 
 
 def line_matches(pattern: str, line: str) -> bool:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Sequence
 
 from runbook.judge.criteria import Evidence, judge_criterion
 from runbook.judge.matching import MatchResult, match_output
-from runbook.judge.normalise import normalise
+from runbook.judge.normalise import normalise, normalise_lines
 from runbook.model import Check, Command, Execution, Expected, MatchMode, Output, Status, Step
 from runbook.parse.volatile import mask
 
@@ -31,6 +32,9 @@ class Verdict:
     reason: str
 
 
+_SAME = MatchResult(True, None)
+
+
 class _Uncomparable(Exception):
     """The output was cut to fit in memory, so it cannot be judged against the expected text."""
 
@@ -42,6 +46,8 @@ def expected_exit(step: Step) -> int:
 
 def _match_run(r: CommandRun, exp: Expected) -> MatchResult:
     """One command's output against its expected output; raises when a cut output differs."""
+    if normalise_lines(exp.text) == normalise_lines(r.execution.output.text):
+        return _SAME  # the usual passing step: equal texts match in every mode, no pattern to read
     res = match_output(exp.text, r.execution.output.text, exp.mode)
     if not res.ok and (exp.illustrative or exp.volatile):
         # volatile tokens (ages, hashes, addresses ...) masked on both sides: only the stable
@@ -110,6 +116,7 @@ def judge(step: Step, runs: Sequence[CommandRun], *, strict: bool,
     return _by_exit_and_output(step, exit_code, expected_ok, illustrative_only, diff, strict)
 
 
+@lru_cache(maxsize=64)  # a Check is immutable: one per (wanted, got) pair will do
 def _exit_check(want_exit: int, exit_code: int | None) -> Check:
     exit_ok = exit_code == want_exit
     return Check(f"exit code is {want_exit}", exit_ok, "" if exit_ok else _exit_detail(exit_code))
@@ -148,8 +155,7 @@ def _by_exit_and_output(step: Step, exit_code: int | None, expected_ok: bool | N
     want_exit = expected_exit(step)
     checks = [_exit_check(want_exit, exit_code)]
     if expected_ok is not None:
-        checks.append(Check("output matches expected", expected_ok,
-                            "" if expected_ok else "output differs from the expected output"))
+        checks.append(_MATCHED if expected_ok else _DIFFERS)
     if not checks[0].ok:
         return Verdict(Status.FAIL, expected_ok is False, tuple(checks), diff,
                        f"exit code {exit_code}, expected {want_exit}")
@@ -159,7 +165,18 @@ def _by_exit_and_output(step: Step, exit_code: int | None, expected_ok: bool | N
         reason = "output differs from the expected output"
         return Verdict(Status.FAIL, True if illustrative_only else False, tuple(checks), diff,
                        reason + (" (--strict)" if illustrative_only else ""))
-    return Verdict(Status.PASS, False, tuple(checks), diff, "")
+    return _passed(want_exit, expected_ok) if diff is None else Verdict(Status.PASS, False, tuple(checks), diff, "")
+
+
+_MATCHED = Check("output matches expected", True, "")
+_DIFFERS = Check("output matches expected", False, "output differs from the expected output")
+
+
+@lru_cache(maxsize=64)  # a Verdict is immutable: one per (exit wanted, output compared) pair will do
+def _passed(want_exit: int, expected_ok: bool | None) -> Verdict:
+    """The verdict of a step that exited ``want_exit`` and printed what it should (if compared)."""
+    checks = (_exit_check(want_exit, want_exit),) + (() if expected_ok is None else (_MATCHED,))
+    return Verdict(Status.PASS, False, checks, None, "")
 
 
 def _exit_detail(exit_code: int | None) -> str:

@@ -24,7 +24,7 @@ from runbook.judge.verdict import CommandRun
 from runbook.model import Command, Step, StepResult
 from runbook.parse.placeholders import filled_commands
 from runbook.run.batch import MAX_LINES, PREPARE_AT, BatchItem, enabled
-from runbook.run.evidence import masked_expected, output_cap_for, reported
+from runbook.run.evidence import as_judged, output_cap_for
 from runbook.run.protocol import Observer
 from runbook.run.shellvars import Ask
 
@@ -48,6 +48,10 @@ class Ahead:
     _masked_at: dict[str, int]
     _step_interrupted: bool
     _queued_asks: dict[str, Ask] | None = None
+    _scanned: tuple[Sequence[Step], int] = ((), 0)
+    """How far the run of queued steps was seen to reach in ``body`` (``_after_batch``)."""
+    _people: bool | None = None
+    """Whether an observer may skip or stop a step (``_may_skip``: the observers are the run's)."""
 
     def _missing_inputs(self, step: Step) -> list[str]:
         raise NotImplementedError
@@ -72,6 +76,8 @@ class Ahead:
     def _queue_ahead(self, body: Sequence[Step], i: int) -> None:
         """Before ``body[i]`` runs: queue it and the plain steps after it in the session."""
         asks = self._asks()
+        if self._long_way_off(body, i, asks):
+            return
         queue: Any = getattr(self._session, "queue", None)
         if queue is None or not self._may_batch():
             return
@@ -100,11 +106,22 @@ class Ahead:
             assert item.ask is not None
             asks[step.id] = item.ask
 
+    def _long_way_off(self, body: Sequence[Step], i: int, asks: dict[str, Ask]) -> bool:
+        """Whether ``body[i]`` is queued with more than ``PREPARE_AT`` queued steps after it
+        (seen by the last ``_after_batch``): the next batch is not due yet."""
+        seen, end = self._scanned
+        return seen is body and end - i > PREPARE_AT and body[i].id in asks
+
     def _after_batch(self, body: Sequence[Step], i: int, asks: dict[str, Ask]) -> int | None:
         """Where the run after the batch ``body[i]`` is in starts, if it is time to prepare it."""
-        end = i  # (scanned no further than ``PREPARE_AT`` steps: a longer run is not due yet)
+        # Scanned no further than ``PREPARE_AT`` steps (a longer run is not due yet), and from
+        # where the last scan ended: a queued step leaves ``asks`` only when it runs (it is
+        # before ``i`` then), so the steps from ``i`` to there are still queued.
+        seen, end = self._scanned
+        end = end if seen is body and end > i else i
         while end < len(body) and end - i <= PREPARE_AT and body[end].id in asks:
             end += 1
+        self._scanned = (body, end)
         can_prepare: Any = getattr(self._session, "can_prepare", None)
         if end - i > PREPARE_AT or end == len(body) or can_prepare is None or not can_prepare():
             return None
@@ -113,8 +130,9 @@ class Ahead:
     def _may_batch(self) -> bool:
         """Never while a secret name is known: each step's query then prints the values of the
         known ones, and a new one is asked for before the next step runs (a step may unset it)."""
-        people = any(_may_skip(o) for o in self.observers.observers)
-        return (self._batching() and enabled() and not self.settings.fail_fast and not people
+        if self._people is None:  # once a run: its observers are fixed, so is the environment's switch
+            self._people = not enabled() or any(_may_skip(o) for o in self.observers.observers)
+        return (not self._people and self._batching() and not self.settings.fail_fast
                 and not self._secret_vars.knows())
 
     def _flows_into(self, step: Step) -> bool:
@@ -160,7 +178,7 @@ class Ahead:
         self._learn_secrets()
         self._step_interrupted = ex.exit_code is None and not (ex.timed_out or ex.shell_died)
         self.observers.step_started(step, 1)
-        runs = [CommandRun(masked_expected(cmd, self.masker), reported(ex, self.masker))]
+        runs = [as_judged(CommandRun(cmd, ex), self.masker)]
         result = self._judge(step, runs, 1, ex.duration_s)
         self._masked_at[step.id] = self.masker.generation
         return self.masker.result(result, outputs=False)

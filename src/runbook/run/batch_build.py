@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from runbook.run import tokens
 from runbook.run.shell_lines import bash_step_line, batch_guard, inline_check, inline_line, quote
@@ -24,9 +24,9 @@ from runbook.run.shellvars import Ask
 SETS = ("", "-b")
 
 
-@dataclass(frozen=True)
-class BatchItem:
-    """A plain step the runner runs next: one command, no dialog, no retry."""
+class BatchItem(NamedTuple):
+    """A plain step the runner runs next: one command, no dialog, no retry (made per step:
+    a tuple, ~5 times cheaper to make than a frozen dataclass)."""
 
     code: str
     errexit: bool
@@ -36,8 +36,9 @@ class BatchItem:
     needles: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """A line of a batch: its step, the nonce of its sentinel, and of its marker."""
+
     item: BatchItem
     nonce: str
     mark: str

@@ -75,11 +75,16 @@ class _NeedleCounter:
 class OutputCapture:
     """Accumulates one step's output; ``feed`` chunks of bytes, then ``finish``."""
 
+    __slots__ = ("cap", "_head_cap", "_tail_cap", "_decoder", "fold_crlf", "_cr_pending", "_head", "_head_len",
+                 "_tail", "_tail_len", "_dropped_bytes", "total_bytes", "_newlines", "_last_byte", "_needles",
+                 "_done")
+
     def __init__(self, cap: int = 1_000_000, needles: Sequence[str] = (), fold_crlf: bool = False) -> None:
         self.cap = max(2, cap)
         self._head_cap = self.cap // 2
         self._tail_cap = self.cap - self._head_cap
-        self._decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+        self._decoder: codecs.IncrementalDecoder | None = None
+        """Made at the first byte that is not ASCII (until then nothing can be held back)."""
         self.fold_crlf = fold_crlf
         self._cr_pending = False
         self._head: list[str] = []
@@ -90,7 +95,7 @@ class OutputCapture:
         self.total_bytes = 0
         self._newlines = 0
         self._last_byte = b""
-        self._needles = _NeedleCounter(needles)
+        self._needles = _NeedleCounter(needles) if needles else None
         self._done: Output | None = None
 
     def feed(self, data: bytes) -> str:
@@ -112,9 +117,16 @@ class OutputCapture:
             self.total_bytes += len(data)
             self._newlines += data.count(b"\n")
             self._last_byte = data[-1:]
-        text = self._decoder.decode(data, final=final)
-        self._needles.feed(text, final=final)
-        self._keep(text)
+        if self._decoder is None and data.isascii():
+            text = data.decode("ascii")  # what the decoder gives, without one per step
+        else:
+            if self._decoder is None:
+                self._decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+            text = self._decoder.decode(data, final=final)
+        if self._needles is not None:
+            self._needles.feed(text, final=final)
+        if text:
+            self._keep(text)
         return text
 
     def _keep(self, text: str) -> None:
@@ -161,10 +173,12 @@ class OutputCapture:
             return self._done
         tail = b"\r" if self._cr_pending else b""
         self._cr_pending = False
-        self._take(tail, final=True)
-        self._trim_tail()
-        head = visible("".join(self._head))
-        rest = visible("".join(self._tail))
+        if tail or self._decoder is not None or self._needles is not None:  # else nothing is held back
+            self._take(tail, final=True)
+        if self._tail:
+            self._trim_tail()
+        head = visible(self._head[0] if len(self._head) == 1 else "".join(self._head))
+        rest = visible("".join(self._tail)) if self._tail else ""
         if self._dropped_bytes:
             sep = "" if head.endswith("\n") else "\n"
             text = f"{head}{sep}[... {self._dropped_bytes} bytes dropped ...]\n{rest}"
@@ -172,7 +186,8 @@ class OutputCapture:
             text = head + rest
         lines = self._newlines + (1 if self.total_bytes and self._last_byte != b"\n" else 0)
         self._done = Output(text=text, total_bytes=self.total_bytes, lines=lines,
-                            dropped_bytes=self._dropped_bytes, counts=dict(self._needles.counts))
+                            dropped_bytes=self._dropped_bytes,
+                            counts={} if self._needles is None else dict(self._needles.counts))
         return self._done
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from runbook.judge.normalise import fold_carriage_returns, strip_ansi
+from runbook.judge.verdict import CommandRun
 from runbook.model import Command, Execution, MatchMode, Output
 from runbook.run.mask import MASK, Masker
 
@@ -29,14 +30,25 @@ def output_cap_for(cmd: Command, output_cap: int) -> int | None:
     None: the configured ``output_cap`` will do."""
     if cmd.expected is None or cmd.expected.mode in (MatchMode.IGNORE, MatchMode.CONTAINS):
         return None
-    need = 2 * len(cmd.expected.text.encode("utf-8", "surrogateescape")) + 65536
+    text = cmd.expected.text
+    if 8 * len(text) + 65536 <= output_cap:  # at most 4 bytes a character: the cap will do
+        return None
+    need = 2 * (len(text) if text.isascii() else len(text.encode("utf-8", "surrogateescape"))) + 65536
     return min(need, MAX_CAP) if need > output_cap else None
+
+
+def as_judged(run: CommandRun, masker: Masker) -> CommandRun:
+    """A command's run as the judge and the reports see it (``run`` itself when nothing changes)."""
+    cmd, ex = masked_expected(run.command, masker), reported(run.execution, masker)
+    return run if cmd is run.command and ex is run.execution else CommandRun(cmd, ex)
 
 
 def reported(ex: Execution, masker: Masker) -> Execution:
     """Output as reports show it: ANSI removed, CR/CRLF folded, secrets masked."""
     o = ex.output
     text = masker(fold_carriage_returns(strip_ansi(o.text)))
+    if text is o.text and (not ex.note or not masker):  # nothing to clean or mask: as it is
+        return ex
     counts = o.counts
     if text != o.text and masker:
         # Checks must see what the reports show: whole-stream counts were taken before

@@ -76,8 +76,8 @@ class Reader:
         With ``until_idle`` (boot ticks), also stop (``idle``) once no descendant of a
         local shell started since then is alive and no output is pending."""
         assert self._child is not None
-        marks = [sentinel(n) for n in nonces]
-        hold = max(len(m) for m in marks) + 1
+        marks = list(map(sentinel, nonces))
+        hold = max(map(len, marks)) + 1
         pending = b""
         chunk, self._left = self._left, b""
         while True:
@@ -97,30 +97,36 @@ class Reader:
                 self._feed(capture, buf[:cut], dialog, on_output)
                 pending = buf[cut:]
                 continue
-            before = buf[:hit_at]
             # The sentinel's own leading newline may have reached us as CRLF.
-            self._feed(capture, before[:-1] if before.endswith(b"\r") else before, dialog, on_output)
-            value, rest = self._finish_line(buf[hit_at + len(marks[hit]):], deadline)
+            self._feed(capture, buf[:hit_at - 1 if hit_at and buf[hit_at - 1] == 13 else hit_at], dialog, on_output)
+            # What follows is kept as (buffer, offset): the rest of a long read is copied once a step.
+            value, buf, at = self._finish_line(buf, hit_at + len(marks[hit]), deadline)
             if nonces[hit] in self._asked:  # its answer follows: never step output
                 self._asked.discard(nonces[hit])
-                answer, rest = self._take_answer(rest, nonces[hit], deadline)
+                answer, buf, at = self._take_answer(buf, at, nonces[hit], deadline)
                 if hit == 0:
                     self._answer = answer
             if hit < ends:
-                self._hit, self._left = hit, rest
+                self._hit, self._left = hit, buf[at:]
                 return "done", value
             # A stale sentinel: what follows it may already hold the awaited one.
-            pending, chunk = b"", rest
+            pending, chunk = b"", buf[at:]
 
-    def _take_answer(self, rest: bytes, nonce: str, deadline: float) -> tuple[bytes | None, bytes]:
-        """(the answer that follows a sentinel, what follows it); ``None`` if it did not end
-        before ``deadline`` (at least 10 s from now: bash prints it right after the sentinel).
-        The answer's end is a line: its newline is waited for too (a read may end between
-        the two, and a newline left behind would start the next step's output)."""
+    def _take_answer(self, buf: bytes, at: int, nonce: str, deadline: float) -> tuple[bytes | None, bytes, int]:
+        """(the answer that follows a sentinel at ``buf[at:]``, and what follows it as a buffer
+        and an offset); see ``_wait_answer``."""
         end = answer_end(nonce)
-        i = rest.find(end)
-        if i >= 0 and (j := rest.find(b"\n", i + len(end))) >= 0:  # usually all there already
-            return rest[:i], rest[j + 1:]
+        i = buf.find(end, at)
+        if i >= 0 and (j := buf.find(b"\n", i + len(end))) >= 0:  # usually all there already
+            return buf[at:i], buf, j + 1
+        answer, rest = self._wait_answer(buf[at:], end, deadline)
+        return answer, rest, 0
+
+    def _wait_answer(self, rest: bytes, end: bytes, deadline: float) -> tuple[bytes | None, bytes]:
+        """(the answer at the start of ``rest``, ended by ``end``, what follows it); ``None`` if it
+        did not end before ``deadline`` (at least 10 s from now: bash prints it right after the
+        sentinel). The answer's end is a line: its newline is waited for too (a read may end
+        between the two, and a newline left behind would start the next step's output)."""
         deadline = max(deadline, time.monotonic() + _ANSWER_WAIT)
         buf, start = bytearray(rest), 0
         while (i := buf.find(end, start)) < 0 or buf.find(b"\n", i + len(end)) < 0:
@@ -155,23 +161,24 @@ class Reader:
             self._dead = True
             return "eof"
 
-    def _finish_line(self, rest: bytes, deadline: float) -> tuple[int | None, bytes]:
-        """Read the rest of a sentinel line; return its number and what follows it."""
+    def _finish_line(self, buf: bytes, at: int, deadline: float) -> tuple[int | None, bytes, int]:
+        """Read the rest of a sentinel line, from ``buf[at:]``; return its number and what
+        follows it (the buffer, more read if the line was not whole, and an offset)."""
         assert self._child is not None
-        while b"\n" not in rest and time.monotonic() < deadline:
+        while (j := buf.find(b"\n", at)) < 0 and time.monotonic() < deadline:
             try:
-                rest += _read_chunk(self._child, 256, _POLL)
+                buf += _read_chunk(self._child, 256, _POLL)
             except NoOutput:
                 continue
             except ShellClosed:
                 self._dead = True
                 break
-        line, _, after = rest.partition(b"\n")
+        line, after = (buf[at:j], j + 1) if j >= 0 else (buf[at:], len(buf))
         head, *self._tail = line.decode("utf-8", "replace").split() or [""]
         try:
-            return int(head), after
+            return int(head), buf, after
         except ValueError:
-            return None, after
+            return None, buf, after
 
     def _feed(self, capture: OutputCapture | None, data: bytes, dialog: Dialog | None,
               on_output: Callable[[str], None] | None) -> None:
@@ -221,7 +228,8 @@ def _first_sentinel(buf: bytes, marks: Sequence[bytes]) -> tuple[int, int]:
     """(index of the mark found first in ``buf``, its offset); (-1, -1) when none is there."""
     hit = hit_at = -1
     for k, mark in enumerate(marks):
-        i = buf.find(mark)
-        if i >= 0 and (hit < 0 or i < hit_at):
+        # Once one is found, another counts only before it: no need to scan the rest of a long read.
+        i = buf.find(mark) if hit < 0 else buf.find(mark, 0, hit_at + len(mark) - 1)
+        if i >= 0:
             hit, hit_at = k, i
     return hit, hit_at

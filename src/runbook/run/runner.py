@@ -18,7 +18,7 @@ from runbook import __version__
 from runbook.config import SECRET_NAME_RE, Settings
 from runbook.errors import SessionError
 from runbook.judge.confirm import awaiting_person
-from runbook.judge.criteria import needles
+from runbook.judge.criteria import needles, waits
 from runbook.judge.trouble import match_troubleshooting
 from runbook.judge.verdict import CommandRun, judge, merged_output
 from runbook.model import Command, Document, Execution, PhaseResult, RunResult, Status, Step, StepResult, TroubleMatch
@@ -26,7 +26,7 @@ from runbook.parse.placeholders import filled_commands
 from runbook.run.ahead import Ahead
 from runbook.run.background import BackgroundSteps
 from runbook.run.clipboard import CarriedSteps
-from runbook.run.evidence import masked_expected, output_cap_for, reported
+from runbook.run.evidence import as_judged, output_cap_for
 from runbook.run.mask import Masker
 from runbook.run.plan import Plan, build_plan
 from runbook.run.requires import check_requires
@@ -153,6 +153,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
         blocked_phase: str | None = None
         blocked_why = ""
         stop_reason: str | None = None
+        setup_ids = {s.id for s in plan.setup}
         for i, step in enumerate(body := plan.setup + plan.main):
             if self.interrupted:
                 stop_reason = "not reached (run interrupted)"
@@ -170,7 +171,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
                     elif blocked_phase is None and step.phase in plan.blocking:
                         blocked_phase = step.phase
                         blocked_why = f"blocked: blocking phase {step.phase} failed at step {step.id}"
-                why, notice = stop_after(step, r, self.settings.fail_fast, results, {s.id for s in plan.setup})
+                why, notice = stop_after(step, r, self.settings.fail_fast, results, setup_ids)
                 stop_reason = stop_reason or why
                 if notice:
                     self.observers.notice(notice)
@@ -195,11 +196,12 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
                           reason=reason)
 
     def _missing_inputs(self, step: Step) -> list[str]:
-        return [n for n in step.placeholders if n not in self._inputs]
+        return [n for n in step.placeholders if n not in self._inputs] if step.placeholders else []
 
     def _run_step(self, step: Step) -> StepResult:
         self._step_interrupted = False
-        self._wake.clear()
+        if self._wake.is_set():
+            self._wake.clear()
         step, ruled = self._carry.before(step)
         skipped = "" if ruled else self._skip_reason(step) or self._declined(step)
         if ruled or skipped:
@@ -241,9 +243,8 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
         timeout = step.options.timeout_s or self.settings.timeout
         retries = step.options.retry
         delay = 1.0 if step.options.delay_s is None else step.options.delay_s
-        within = max((cl.within_s or 0 for c in step.criteria for cl in c.clauses), default=0)
+        within, hold = waits(step.criteria)
         deadline = self._clock() + within if within else None
-        hold = max((cl.for_s or 0 for c in step.criteria for cl in c.clauses), default=0)
         wanted = needles(step.criteria)
         attempt = 0
         t0 = self._clock()
@@ -299,8 +300,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
                 break
         if not (runs and runs[-1].execution.shell_died):  # a fresh shell holds nothing new
             self._learn_secrets()
-        return [CommandRun(masked_expected(r.command, self.masker), reported(r.execution, self.masker))
-                for r in runs]
+        return [as_judged(r, self.masker) for r in runs]
 
     def _dialog(self, step: Step) -> tuple[tuple[str, str], ...]:
         """The ``expect`` replies with ``${VAR}`` / ``$VAR`` filled from the run's environment."""
@@ -320,7 +320,11 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
         """Learn the values of the shell's secret variables, however a step set them (from
         the answer the step's own line brought back, else by asking)."""
         assert self._session is not None
-        self.masker.add(self._secret_vars.learn(self._query, self._session.answer))
+        if self._session.answer == "":  # the shell listed no secret name and no value: nothing to learn
+            return
+        values = self._secret_vars.learn(self._query, self._session.answer)
+        if values:
+            self.masker.add(values)
 
     def _query(self, script: str, room: int) -> str:
         assert self._session is not None
@@ -353,7 +357,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
             exit_code=last.exit_code if last else None, duration_s=round(duration, 4), attempts=attempts,
             output=output, checks=verdict.checks, diff=verdict.diff, reason=reason,
             troubleshooting=tuple(trouble), notes=tuple(notes),
-            command_outputs=tuple(r.execution.output.text for r in runs))
+            command_outputs=tuple([r.execution.output.text for r in runs]))
 
     def _session_verdict(self, step: Step, last: Execution | None) -> tuple[Status, str] | None:
         """What overrides the criteria: Ctrl-C, a timeout, or the shell dying in the step."""

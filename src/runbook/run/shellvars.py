@@ -96,11 +96,11 @@ def folded_script(nonce: str, known: Iterable[str], glob: str = "", extra: str =
     answer's end (``END_ARG``: the session puts the step's nonce there). The nonces are
     only ever arguments, never in the format text. ``extra`` (one line of bash, its own
     markers) runs after the values, before the end."""
-    names = sorted(n for n in known if _NAME.fullmatch(n))
-    # FLAG_ARG (the session's ``__rb_n<sid>``) is set when a name was listed: ``batch_guard``
-    listing = f"{{ {names_listing(glob, FLAG_ARG)}; }}"
+    names = sorted(n for n in known if _NAME.fullmatch(n)) if known else []
     if not names and not extra and glob:  # the usual case: ``__rb_p`` lists the names itself
         return f"{ASK_ARGS}'{glob}' {nonce}"
+    # FLAG_ARG (the session's ``__rb_n<sid>``) is set when a name was listed: ``batch_guard``
+    listing = f"{{ {names_listing(glob, FLAG_ARG)}; }}"
     if not names and not extra:  # the end of the list and of the answer in one write
         return f"{listing}; \\builtin printf '\\n__RB_V%s.\\n{ANSWER_END}' {nonce} {END_ARG}"
     parts = [listing, f"\\builtin printf '\\n__RB_V%s.\\n' {nonce}", *(_folded_record(nonce, n) for n in names),
