@@ -271,7 +271,7 @@ def inline_line(nonce: str, sid: str, code: str, tail: str, *, answer: bool) -> 
     secret variables and the folder and exports recorded for a resume are what the previous
     step's answer gave (an empty answer changes nothing: ``Learner.learn``; ``trial``
     records no new state)."""
-    s, l, n = (f"__rb_{c}{sid}" for c in "sln")
+    s, l, n = f"__rb_s{sid}", f"__rb_l{sid}", f"__rb_n{sid}"
     fmt, args = "\\n__RB_%s:%d\\n", f'{nonce} "${s}"'
     if answer:
         fmt, args = fmt + ANSWER_END, f"{args} {nonce}"

@@ -12,6 +12,7 @@ seen by the user's DEBUG trap.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shlex
@@ -174,10 +175,7 @@ class BashState:
         run with this state's preludes reports if it changes none: ``errexit`` off (it is
         emulated), ``errtrace`` on when the prelude sets ``-E``, the rest as last reported.
         A batch line runs only if its previous step reported exactly this (``batch_guard``)."""
-        opts = set(self.tail[0].split(":")) - {"errexit", "errtrace", ""}
-        if errexit or self.user_errexit or self._errtrace:
-            opts.add("errtrace")
-        return ":".join(sorted(opts)) + " " + self.tail[1]
+        return _predicted(self.tail, bool(errexit or self.user_errexit or self._errtrace))
 
     def trailer(self, typed: bool = False) -> str:
         """The step file's last lines (traps saved before runbook's ``.`` ends; ``typed``:
@@ -185,6 +183,15 @@ class BashState:
         if not self.watching or self.traps_path is None:
             return ""
         return "\n" + step_trailer(self.sid, self.traps_path, typed)
+
+
+@functools.lru_cache(maxsize=64)
+def _predicted(tail: tuple[str, str], errtrace: bool) -> str:
+    """``BashState.predicted_tail`` of a reported ``tail`` (a run of steps reports the same one)."""
+    opts = set(tail[0].split(":")) - {"errexit", "errtrace", ""}
+    if errtrace:
+        opts.add("errtrace")
+    return ":".join(sorted(opts)) + " " + tail[1]
 
 
 def _bash_quote(text: str) -> str:
