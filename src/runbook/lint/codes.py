@@ -7,10 +7,11 @@ lint package has no import cycle.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Mapping
 
 from runbook.errors import Diagnostic
-from runbook.model import Document
+from runbook.model import Document, Step
 from runbook.parse.markdown import Scan
 
 CODES: Mapping[str, str] = {
@@ -85,6 +86,11 @@ class Context:
     scan: Scan
     lines: tuple[str, ...]
     """Source lines without terminators."""
+
+    @cached_property
+    def by_line(self) -> list[Step]:
+        """The document's steps in source order (sorted once, read by several rules)."""
+        return sorted(self.doc.steps, key=lambda s: s.span.start)
 
     def finding(self, line0: int, col0: int, code: str, message: str, hint: str = "") -> Finding:
         return Finding(self.path, line0 + 1, col0 + 1, code, message, hint)

@@ -327,9 +327,13 @@ _SETS_NEEDLES = ("=", "export", "declare", "typeset", "local", "unset", "for", "
 """A word or character each pattern :func:`assigned` reads needs (``readonly``, ``readarray``: ``read``)."""
 
 
+_SETS_NEEDLE = re.compile("|".join(re.escape(n) for n in _SETS_NEEDLES))
+"""Any of :data:`_SETS_NEEDLES`, in one search (18 substring tests cost ~3x more)."""
+
+
 def assigned(text: str) -> tuple[set[str], bool]:
     """(names a command sets, does it source/eval code that may set anything?)."""
-    if not any(n in text for n in _SETS_NEEDLES):
+    if _SETS_NEEDLE.search(text) is None:
         return set(), False  # no assignment, no declaring or reading word, no `.`/`source`/`eval`
     return _assigned(text)
 

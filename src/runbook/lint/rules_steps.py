@@ -36,7 +36,7 @@ def step_rules(ctx: Context) -> list[Finding]:
 
 
 def _steps(ctx: Context) -> list[Step]:
-    return sorted(ctx.doc.steps, key=lambda s: s.span.start)
+    return ctx.by_line
 
 
 # -- RB1: every step gives expected output and a PASS/FAIL criterion -------------
@@ -57,8 +57,8 @@ def _completeness(ctx: Context) -> Iterator[Finding]:
     for s in _steps(ctx):
         if s.skip_reason or s.role in EXEMPT_ROLES:
             continue
-        real = [c for c in s.criteria if c.line in crit_lines]
-        derived = [c for c in s.criteria if c.line not in crit_lines]
+        real = [c for c in s.criteria if c.line in crit_lines] if s.criteria else []
+        derived = [c for c in s.criteria if c.line not in crit_lines] if s.criteria else []
         has_expected = any(c.expected is not None for c in s.commands) or bool(derived)
         col = _fence_col(ctx, s.span.start)
         if not has_expected and not real:

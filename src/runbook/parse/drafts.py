@@ -14,13 +14,13 @@ from typing import Mapping, Sequence
 
 from runbook.errors import Diagnostic, line_col
 from runbook.lazyre import lazy
-from runbook.model import Command, Criterion, Span, Step
+from runbook.model import Command, Criterion, Expected, Span, Step
 from runbook.parse.attrs import step_options
 from runbook.parse.blocks import Block, phase_id, slugify
 from runbook.parse.placeholders import find_placeholders
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """A step while the pass is still attaching output, criteria and a dialog to it."""
 
@@ -46,7 +46,7 @@ class Draft:
         return bool(self.commands) and (last is None or last.origin == "comment")
 
 
-@dataclass
+@dataclass(slots=True)
 class PhaseDraft:
     id: str
     title: str
@@ -145,6 +145,12 @@ def rename_phase(b: Block) -> Block:
 _PREFIX = lazy(r"[ \t>]*")
 
 
+def with_expected(c: Command, expected: Expected) -> Command:
+    """``c`` with ``expected`` (``dataclasses.replace`` costs ~3x as much, once per step): every
+    field of Command is passed on (tests/test_parse_fast_paths.py pins the list of fields)."""
+    return Command(c.text, c.line, expected, c.shown)
+
+
 def to_step(d: Draft, blocks: Sequence[Block], lines: Sequence[str], title: str,
             slugs: Mapping[int, str]) -> Step:
     """The frozen Step of a finished draft."""
@@ -165,6 +171,6 @@ def to_step(d: Draft, blocks: Sequence[Block], lines: Sequence[str], title: str,
         id=d.id, phase=d.phase, title=heading, anchor=anchor, lang=d.lang,
         span=Span(d.block.start, d.block.end), end=end,
         prefix=prefix.group(0) if prefix else "", commands=tuple(d.commands),
-        transcript=d.transcript, criteria=tuple(c for c, _ in criteria), attrs=dict(d.attrs),
+        transcript=d.transcript, criteria=tuple(c for c, _ in criteria), attrs=dict(d.attrs) if d.attrs else {},
         skip_reason=d.skip_reason, placeholders=tuple(names), dialog=d.dialog,
         options=step_options(d.attrs))

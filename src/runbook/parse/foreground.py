@@ -124,5 +124,11 @@ def _decide(s: Step, before: str, inside: str | None) -> tuple[Step, str | None]
 
 
 def _only_exit(s: Step) -> bool:
-    texts = [c.text.strip() for c in s.commands if c.text.strip()]
-    return bool(texts) and all(_EXIT.fullmatch(t) for t in texts)
+    found = False
+    for c in s.commands:  # every command that is not blank is an `exit`, and there is one
+        text = c.text.strip()
+        if text:
+            if _EXIT.fullmatch(text) is None:
+                return False
+            found = True
+    return found

@@ -19,6 +19,8 @@ import shlex
 from dataclasses import dataclass
 from functools import lru_cache
 
+from runbook.parse.shellish import plain_command
+
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "|&", ";;", "(", ")"})
 _WRAPPERS = frozenset({"sudo", "exec", "nohup", "command", "env", "time", "stdbuf"})
 _SERVERS = frozenset({"uvicorn", "gunicorn", "flask", "http-server", "serve", "nodemon", "ngrok",
@@ -262,13 +264,30 @@ def _redis_command(args: list[str]) -> list[str]:
 _RULES = (_follower, _server, _shell)
 
 
-@lru_cache(maxsize=1 << 16)
 def long_running(text: str) -> LongRun | None:
     """Why the shell code ``text`` does not return on its own, or ``None`` when it does.
 
     A pure function of the text with a frozen result: ``runbook check`` asks it for every
     step twice (the parser, then RB801) and documents repeat their commands, so each
-    distinct text is read once (a bounded cache)."""
+    distinct text is read once (a bounded cache). Plain command lines whose programs no
+    rule names (``echo step-1``) return without the cache (one match, see :func:`_unnamed`)."""
+    return None if _unnamed(text) else _long_running(text)
+
+
+def _unnamed(text: str) -> bool:
+    """Plain command lines (:func:`~runbook.parse.shellish.plain_command`) with no program a
+    rule names, no wrapper before one, no ``runserver`` and no ``--watch``: no rule can fire."""
+    if "runserver" in text or "--watch" in text or not plain_command(text):
+        return False
+    for line in text.split("\n"):
+        first = line.partition(" ")[0]
+        if first in _STOPS or first.startswith("python"):
+            return False
+    return True
+
+
+@lru_cache(maxsize=1 << 16)
+def _long_running(text: str) -> LongRun | None:
     for words, background in simple_commands(text):
         if background:
             continue
@@ -287,6 +306,8 @@ _NAMED = (frozenset({"kubectl", "oc", "k", "docker", "podman", "nerdctl", "docke
           | _SERVERS | _EDITORS | _SHELLS | frozenset(_REPLS))
 """Every program a rule below names (``python*`` aside): any other program returns, unless
 a word is ``--watch...`` or ``runserver`` (the two rules that look past the program)."""
+_STOPS = _NAMED | _WRAPPERS | {"timeout", "gtimeout"}
+"""First words after which a rule may still name the program (or that are one)."""
 
 
 def _classify(words: list[str]) -> LongRun | None:

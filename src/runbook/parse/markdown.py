@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -51,9 +52,10 @@ preset stops at 20 and silently drops what is deeper; GitHub renders any depth, 
 runbook reads far deeper and refuses a document that still reaches the limit."""
 
 
-def _markdown() -> MarkdownIt:
+def _markdown(text: str = "|") -> MarkdownIt:
+    """The parser for ``text``: GFM tables only with a ``|`` in it (a table's header row needs one)."""
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
-    return md.enable("table").use(front_matter_plugin)
+    return (md.enable("table") if "|" in text else md).use(front_matter_plugin)
 
 
 def blank_annotations(text: str, path: str = "<string>", strict: bool = True) -> str:
@@ -115,9 +117,14 @@ def _fence_closed(tok: Token, lines: Sequence[str]) -> bool:
     last = tok.map[1] - 1
     if last <= tok.map[0] or last >= len(lines):
         return False
-    body = strip_newline(lines[last]).lstrip(" \t>").strip()
-    char = tok.markup[:1]
-    return len(body) >= len(tok.markup) and set(body) == {char}
+    return _closes(lines[last], tok.markup)
+
+
+@lru_cache(maxsize=1024)
+def _closes(line: str, markup: str) -> bool:
+    """Whether ``line`` closes a fence opened by ``markup`` (a document repeats its closing lines)."""
+    body = strip_newline(line).lstrip(" \t>").strip()
+    return len(body) >= len(markup) and set(body) == {markup[:1]}
 
 
 def _blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Block]:
@@ -324,7 +331,7 @@ def scan(text: str) -> Scan:
     """Blocks and tables of ``text`` (no BOM) as CommonMark sees them (MkDocs containers shut); never raises."""
     text = lab_fences(blank_annotations(text, strict=False))
     lines = split_lines(text)
-    tokens = _markdown().parse(text)
+    tokens = _markdown(text).parse(text)
     return Scan(tuple(lines), tuple(_blocks(tokens, lines)), tuple(_table_cells(tokens)))
 
 
@@ -358,7 +365,7 @@ def _parse_and_scan(text: str, path: str, strict: bool, dialect: Declared | None
     original, raw = text, lab_fences(blank_annotations(text, path))
     text = open_containers(raw)
     lines = split_lines(text)
-    tokens = _markdown().parse(text)
+    tokens = _markdown(text).parse(text)
     front_matter, fm_end = _front_matter(tokens, lines, path)
     fm_lines = _fm_lines(tokens[0]) if front_matter else {}
     declared = declared_dialect(front_matter, fm_lines, path, dialect, default_dialect)

@@ -26,7 +26,7 @@ from runbook.lazyre import lazy
 from runbook.model import Phase, Step
 from runbook.parse.blocks import Block
 from runbook.parse.commands import SHELL_LANGS
-from runbook.parse.shellish import heredoc_body, reading
+from runbook.parse.shellish import heredoc_body, plain_command, reading
 
 _FILE_NAME = (r"`?(?P<name>(?:[\w~.-]+/)*[\w.-]*\.[A-Za-z][\w]{0,9}|(?:[\w.-]+/)*(?:Dockerfile|Makefile|"
               r"Gemfile|Procfile|Vagrantfile|Jenkinsfile|Containerfile|Caddyfile|Brewfile))`?")
@@ -114,15 +114,17 @@ def not_a_command(step: Step, prose: str) -> str | None:
         return "shown, not run (class .no-copy)"
     if step.transcript or step.lang not in SHELL_LANGS:
         return None
-    lines = "\n".join(c.text for c in step.commands).split("\n")
+    text = "\n".join(c.text for c in step.commands)
     name = file_to_save(prose) if prose else None
     if name is not None:
         return f"file to save: {name}"
-    if heredoc_body(lines):
-        return "file to save: a heredoc body shown without its command"
-    r = reading(lines)
-    if r.output_like:
-        return f"not a command: reads as {r.reason}"
+    if not plain_command(text):  # plain command lines are neither a heredoc body nor output
+        lines = text.split("\n")
+        if heredoc_body(lines):
+            return "file to save: a heredoc body shown without its command"
+        r = reading(lines)
+        if r.output_like:
+            return f"not a command: reads as {r.reason}"
     if prose and _SHOWS_OUTPUT.search(_last_sentence(prose) or prose) and not _RUN_WORDS.search(_last_sentence(prose)):
         return "not a command: the prose before calls it output"
     return None
@@ -142,4 +144,4 @@ def with_non_commands(phases: Sequence[Phase], blocks: Sequence[Block]) -> tuple
 
 def output_like(lang: str, content: str) -> bool:
     """A shell-tagged block none of whose command lines reads as shell: sample output."""
-    return lang in SHELL_LANGS and reading(content.split("\n")).output_like
+    return lang in SHELL_LANGS and not plain_command(content) and reading(content.split("\n")).output_like

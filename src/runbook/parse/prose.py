@@ -256,7 +256,7 @@ class _Claims:
         for b in self.pending:
             self.add(step, claim_criterion(b.raw, b.start))
         self.pending = []
-        for i, ln in enumerate(block.raw.split("\n")):
+        for i, ln in enumerate(block.raw.split("\n") if "#" in block.raw else ()):  # claims are comments
             c = comment_claim(ln, block.start + 1 + i) if ln.lstrip().startswith("#") else None
             if c is not None and c.line not in self.taken:
                 self.add(step, c)

@@ -181,6 +181,19 @@ def reading(lines: Sequence[str]) -> Reading:
     return r
 
 
+_PLAIN_LINE = r"[a-z][A-Za-z0-9_.+-]*(?: [A-Za-z0-9_.+,/=-]+)*"  # `_EOF_` ends a heredoc body
+_PLAIN = re.compile(rf"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*")
+
+
+def plain_command(text: str) -> bool:
+    """Every line of ``text`` is a plain command name (a lower-case letter first), then words of letters, digits and
+    ``_ . + , / = -`` parted by single spaces (``echo step-1``): no quote, operator, comment,
+    expansion, redirection or continuation. Such text reads as shell line by line
+    (:func:`reading`: all shell; :func:`heredoc_body`: no), one regex match instead of the
+    line rules (property-tested against them)."""
+    return _PLAIN.fullmatch(text) is not None
+
+
 def heredoc_body(lines: Sequence[str]) -> bool:
     """A heredoc body shown without its command: it ends at a bare terminator no ``<<`` opened."""
     body = [ln.strip() for ln in lines if ln.strip()]

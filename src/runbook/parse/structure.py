@@ -58,6 +58,7 @@ from runbook.parse.drafts import (
     Report,
     rename_phase,
     to_step,
+    with_expected,
 )
 from runbook.parse.grammar import parse_criterion
 from runbook.parse.ids import assign_ids
@@ -275,7 +276,7 @@ class _Builder:
         while True:
             merged = {**cur.defaults, **directive, **attrs}
             content = b.raw[:-1] if b.raw.endswith("\n") else b.raw
-            lines = content.split("\n")
+            lines = [] if lang in OUTPUT_LANGS else content.split("\n")  # output: never read as lines
             shaped = transcript_shaped(lang, lines, merged)
             handled = self._not_a_step(b, lang, attrs, merged, content, lines, shaped, label, cur.pending)
             if handled is None:
@@ -283,7 +284,7 @@ class _Builder:
                 continue
             if handled:
                 return None
-            fixed = self._drop_first_invalid(directive, directive_line, attrs, b.start)
+            fixed = self._drop_first_invalid(directive, directive_line, attrs, b.start) if directive or attrs else None
             if fixed is None:
                 break
             directive, attrs = fixed
@@ -361,7 +362,7 @@ class _Builder:
         span = Span(b.start + 1, b.end - 1 if b.closed else b.end)
         exp = Expected(text=content, span=span, mode=mode, illustrative=bool(label and label.illustrative),
                        volatile=is_volatile(content), origin=origin)
-        d.commands[-1] = replace(d.commands[-1], expected=exp)
+        d.commands[-1] = with_expected(d.commands[-1], exp)
         d.end = max(d.end, b.end)
         return True
 

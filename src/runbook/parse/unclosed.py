@@ -20,6 +20,13 @@ def _opener(mark: str) -> re.Pattern[str]:
     return re.compile(rf"^ {{0,3}}{re.escape(mark[0])}{{{len(mark)},}}[ \t]*[^\s`~]")
 
 
+@lru_cache(maxsize=1024)
+def _mark(line: str) -> str:
+    """The fence run opening ``line`` (a document repeats its opening lines: ```` ```bash ````)."""
+    fence = _FENCE_OPEN.match(strip_newline(line))
+    return fence.group(1) if fence else "```"
+
+
 def unclosed_fence(block: Block, lines: Sequence[str], path: str) -> ParseError | None:
     """The error for a fence whose closing fence is missing (None when it is fine).
 
@@ -31,8 +38,7 @@ def unclosed_fence(block: Block, lines: Sequence[str], path: str) -> ParseError 
     """
     if block.kind != "fence" or not block.raw.strip():
         return None
-    fence = _FENCE_OPEN.match(strip_newline(lines[block.start]))
-    mark = fence.group(1) if fence else "```"
+    mark = _mark(lines[block.start])
     if block.closed and mark[0] * len(mark) not in block.raw:
         return None  # no line inside can open a fence of this mark (the pattern needs the run)
     hint = (f"close it with a line holding {mark} (the same character, at least as many) at the "

@@ -83,7 +83,8 @@ def to_listing_json(document: Document, planned: Collection[str], blocking: Coll
 
 def _step_text(s: Step, planned: bool) -> list[str]:
     mark = "*" if planned else " "
-    role = f" [{s.role}]" if s.role != "step" else ""
+    role = s.role  # a property: read once
+    role = f" [{role}]" if role != "step" else ""
     extra = f" (skip: {s.skip_reason})" if s.skip_reason else ""
     out = [f" {mark} {s.id:10} line {s.line:<5} {s.lang or '-':8} {s.title}{role}{extra}"]
     for c in s.commands:
