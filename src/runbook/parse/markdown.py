@@ -22,7 +22,6 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from runbook.errors import ParseError, where
-from runbook.lazyre import lazy
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
 from runbook.parse.contexts import with_contexts
@@ -34,6 +33,7 @@ from runbook.parse.mkdocs import open_containers, with_tab_alternatives
 from runbook.parse.noncommands import with_non_commands
 from runbook.parse.pause import collector_paused
 from runbook.parse.prose import with_prose_claims
+from runbook.parse.regions import find_regions
 from runbook.parse.structure import build
 from runbook.parse.unclosed import report_unclosed
 from runbook.source import Source, split_lines, strip_newline
@@ -42,9 +42,9 @@ SETTINGS_KEYS = ("shell", "timeout", "cwd", "env", "env_file", "secrets", "requi
                  "blocking", "strict", "check", "skip_unless", "dialect")
 """Top-level front-matter keys read as runbook settings when there is no ``runbook:`` key."""
 
-_SYMPTOM = lazy(r"^(?:symptoms?|issues?|problems?|errors?)(?: messages?)?$")
-_CAUSE = lazy(r"^(?:(?:likely|root|probable|possible)\s+)?(?:causes?|reasons?)$")
-_FIX = lazy(r"^(?:fix(?:es)?|solutions?|resolutions?|actions?|remed(?:y|ies)|workarounds?)$")
+_SYMPTOM = re.compile(r"^(?:symptoms?|issues?|problems?|errors?)(?: messages?)?$")
+_CAUSE = re.compile(r"^(?:(?:likely|root|probable|possible)\s+)?(?:causes?|reasons?)$")
+_FIX = re.compile(r"^(?:fix(?:es)?|solutions?|resolutions?|actions?|remed(?:y|ies)|workarounds?)$")
 
 MAX_NESTING = 400
 """Block nesting markdown-it follows (a list item counts 2, a quote 1). CommonMark's
@@ -69,8 +69,6 @@ def blank_annotations(text: str, path: str = "<string>", strict: bool = True) ->
     """
     if "<!-- runbook:begin" not in text and "<!-- runbook:end -->" not in text:
         return text  # no marker, no region: the common case costs two substring tests
-    from runbook.parse.regions import find_regions
-
     lines = split_lines(text)
     out = list(lines)
     for region in find_regions(lines, path, strict):
