@@ -109,6 +109,14 @@ def same_sid(steps: list[tuple]) -> str:
     return re.sub(r"__rb_([a-z])[0-9a-f]{12}\b", r"__rb_\1SID", repr(steps))
 
 
+def judged_as_unbatched(write_doc, codes: list[str], errexit: str) -> dict:
+    """The batched run's JSON of one step per code (and a last one), once its verdicts are
+    seen to be the unbatched run's."""
+    plain, batched = both(write_doc(doc_of(*(block(c, errexit) for c in codes), block("echo last"))))
+    assert essence(batched) == essence(plain)
+    return batched
+
+
 LISTS = ["false; echo not-reached", "echo a; false; echo not-reached", "/bin/true; echo b", "false; true",
          "echo a && false; echo after-list", "false || echo rescued; echo c", "true; false || echo d",
          "/bin/false; /bin/true"]
@@ -116,9 +124,7 @@ LISTS = ["false; echo not-reached", "echo a; false; echo not-reached", "/bin/tru
 
 @pytest.mark.parametrize("errexit", ["", "errexit=false"])
 def test_commands_joined_by_semicolons_give_the_unbatched_output_and_status(write_doc, errexit):
-    doc = write_doc(doc_of(*(block(c, errexit) for c in LISTS), block("echo last")))
-    plain, batched = both(doc)
-    assert essence(batched) == essence(plain)
+    batched = judged_as_unbatched(write_doc, LISTS, errexit)
     outputs = [s["output"] for s in batched["steps"][WARM:]]
     if errexit:
         assert outputs[:2] == ["not-reached\n", "a\nnot-reached\n"]
@@ -243,10 +249,7 @@ QUOTED = ['echo "two  spaces"', "echo 'single $NOT_EXPANDED * ~ {a,b} # x'", 'ec
 
 @pytest.mark.parametrize("errexit", ["", "errexit=false"])
 def test_quoted_literal_words_give_the_unbatched_output_and_status(write_doc, errexit):
-    doc = write_doc(doc_of(*(block(c, errexit) for c in QUOTED), block("echo last")))
-    plain, batched = both(doc)
-    assert essence(batched) == essence(plain)
-    outputs = [s["output"] for s in batched["steps"][WARM:]]
+    outputs = [s["output"] for s in judged_as_unbatched(write_doc, QUOTED, errexit)["steps"][WARM:]]
     assert outputs[:2] == ["two  spaces\n", "single $NOT_EXPANDED * ~ {a,b} # x\n"]
     assert outputs[2] == ("a;b\nnot-reached\n" if errexit else "a;b\n")
 
