@@ -84,12 +84,13 @@ def build(items: Sequence[BatchItem], sim: BashState, expected: str | None, whic
             text.append(batch_guard(sim.sid, token, expected, mark, after_inline=run.first is not None))
         sim.sent(it.code)
         ask = asking(nonce, it.ask)
-        pure = sim.inline(it.code, it.errexit) if inline else None
+        pure = sim.pure(it.code)
+        line = sim.inline(it.code, it.errexit, pure) if inline else None
         prelude = sim.file_prelude(it.errexit, depth=1)
         tail = sim.predicted_tail(it.errexit)
-        if pure is not None:
-            run.add(len(text), mark, *pure[1:])
-            text.append(inline_line(nonce, sim.sid, pure[0], tail, answer=bool(ask)))
+        if line is not None and pure is not None:
+            run.add(len(text), mark, *pure)
+            text.append(inline_line(nonce, sim.sid, line, tail, answer=bool(ask)))
         else:
             run.end(text)
             body = it.code if it.code.endswith("\n") else it.code + "\n"
@@ -98,10 +99,10 @@ def build(items: Sequence[BatchItem], sim: BashState, expected: str | None, whic
             write(path, (prelude + body).encode("utf-8", "surrogateescape"), len(paths) > 1)
             text.append(bash_step_line(nonce, sim.sid, quote(path), prelude=sim.line_prelude(),
                                        stdin_null=True, traps=sim.traps_path, mode=sim.post_mode(),
-                                       ask=ask, pure=sim.pure(it.code)))
+                                       ask=ask, pure=pure))
         sim.learn(tail.split(" "), traps=False)
         expected = tail
-        lines.append(Line(it, nonce, mark, None if pure is None else tail))
+        lines.append(Line(it, nonce, mark, None if line is None else tail))
     run.end(text)
     assert expected is not None
     return Prepared(text, tuple(lines), tuple(paths), which, sim, expected)

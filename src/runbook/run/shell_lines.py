@@ -151,7 +151,7 @@ def bash_functions(sid: str) -> str:
         f"[[ ${{POSIXLY_CORRECT[@]@a}} == *r* ]] || unset POSIXLY_CORRECT; "
         f"\\builtin set +Eevx +o history; \\builtin shopt -u expand_aliases; "
         f"\\builtin unset PS0 PS1 PS2 PROMPT_COMMAND {w} {v} __rb_s{sid} __rb_u{sid}; "
-        f"if [[ -t 255 ]]; then {{ {sentinel}; }} >&255; else {{ {sentinel}; }} >/dev/tty; fi; }}; "
+        f"{_to_terminal(f'{{ {sentinel}; }}')}; }}; "
         f"__rb_e{sid}() {{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; \\set +e; }}; "
         f"readonly -f __rb_p{sid} __rb_e{sid}"
     )
@@ -256,9 +256,29 @@ def pure_check(sid: str, scratch: str, names: Sequence[str]) -> str:
     ``names`` (``trap -p``, ``alias`` and ``declare -F`` all print nothing into ``scratch``;
     a failed write confirms nothing). Checked before the step: a pure step sets no trap,
     alias or function, and a trap that removes itself when it fires would be gone after it."""
+    return f"__rb_u{sid}=; {_nothing_in_the_way(scratch, names)} && __rb_u{sid}=1; "
+
+
+def _nothing_in_the_way(scratch: str, names: Sequence[str]) -> str:
+    """bash that succeeds when no trap, no alias and no function of ``names`` exists: ``trap -p``,
+    ``alias`` and ``declare -F`` print nothing into ``scratch`` (a failed write confirms nothing)."""
     f = quote(scratch)
-    return (f"__rb_u{sid}=; {{ \\builtin trap -p; \\builtin alias; \\builtin declare -F -- "
-            f"{' '.join(quote(n) for n in names)}; :; }} 2>/dev/null >|{f} && [[ ! -s {f} ]] && __rb_u{sid}=1; ")
+    return (f"{{ \\builtin trap -p; \\builtin alias; \\builtin declare -F -- {' '.join(quote(n) for n in names)}; :; }} "
+            f"2>/dev/null >|{f} && [[ ! -s {f} ]]")
+
+
+def _to_terminal(command: str) -> str:
+    """``command`` with its output to bash's descriptor 255 if it is still the terminal, else
+    ``/dev/tty`` (a step's ``exec >/dev/null`` cannot hide it)."""
+    return f"if [[ -t 255 ]]; then {command} >&255; else {command} >/dev/tty; fi"
+
+
+def _not_run(mark: str, number: int) -> str:
+    """Print the "not run" marker ``mark`` with ``number`` and return from the batch file."""
+    return f"{{ {_to_terminal(f'{_B}printf {_NOT_RUN} {mark} {number}')}; \\builtin return 0; }}; "
+
+
+_NOT_RUN = "'\\n__RB_%s:%d\\n'"
 
 
 def inline_line(nonce: str, sid: str, code: str, tail: str, *, answer: bool) -> str:
@@ -275,9 +295,8 @@ def inline_line(nonce: str, sid: str, code: str, tail: str, *, answer: bool) -> 
     fmt, args = "\\n__RB_%s:%d\\n", f'{nonce} "${s}"'
     if answer:
         fmt, args = fmt + ANSWER_END, f"{args} {nonce}"
-    end = f"\\builtin printf '{fmt}' {args}"
     return (f"{{ {code.strip()}; }} </dev/null; {{ {s}=$? {l}={quote(tail)} {n}=; "
-            f"if [[ -t 255 ]]; then {end} >&255; else {end} >/dev/tty; fi; }} 2>/dev/null\n")
+            f"{_to_terminal(f'{_B}printf {chr(39)}{fmt}{chr(39)} {args}')}; }} 2>/dev/null\n")
 
 
 def inline_check(mark: str, scratch: str, names: Sequence[str]) -> str:
@@ -285,11 +304,7 @@ def inline_check(mark: str, scratch: str, names: Sequence[str]) -> str:
     or function of the run's command ``names`` exists (a pure step adds none, so once for the
     run); otherwise the line prints its "not run" marker with the number 1 and the batch
     file returns: the session sends the step again, from a file."""
-    f = quote(scratch)
-    out = f"\\builtin printf '\\n__RB_%s:%d\\n' {mark} 1"
-    return (f"{{ \\builtin trap -p; \\builtin alias; \\builtin declare -F -- {' '.join(quote(c) for c in names)}; :; }} "
-            f"2>/dev/null >|{f} && [[ ! -s {f} ]] || "
-            f"{{ if [[ -t 255 ]]; then {out} >&255; else {out} >/dev/tty; fi; \\builtin return 0; }}; ")
+    return f"{_nothing_in_the_way(scratch, names)} || {_not_run(mark, 1)}"
 
 
 def batch_guard(sid: str, token: str, expected: str, mark: str, after_inline: bool = False) -> str:
@@ -301,10 +316,8 @@ def batch_guard(sid: str, token: str, expected: str, mark: str, after_inline: bo
     "not run" marker) and returns from the batch file: no later line runs. ``after_inline``:
     the previous line was an ``inline_line``, which changes no option and clears the flag:
     the token is all there is to check."""
-    out = f"\\builtin printf '\\n__RB_%s:%d\\n' {mark} 0"
     state = "" if after_inline else f" && ${{__rb_l{sid}-}} == {quote(expected)} && -z ${{__rb_n{sid}-}}"
-    return (f"[[ -e {quote(token)}{state} ]] || "
-            f"{{ if [[ -t 255 ]]; then {out} >&255; else {out} >/dev/tty; fi; \\builtin return 0; }}; ")
+    return f"[[ -e {quote(token)}{state} ]] || {_not_run(mark, 0)}"
 
 
 def background_line(nonce: str, path: str, log: str, *, disown: bool) -> str:

@@ -72,17 +72,15 @@ class BashState:
         names = pure_commands(code, self.builtins)
         return None if names is None else (self._scratch, names)
 
-    def inline(self, code: str, errexit: bool) -> tuple[str, str, tuple[str, ...]] | None:
+    def inline(self, code: str, errexit: bool, pure: tuple[str, tuple[str, ...]] | None) -> str | None:
         """For a batched step that may be a line of the batch file itself
-        (``shell_lines.inline_line``): the text to run there, with ``pure``'s scratch file
-        and command names. Also no posix mode and no ``-v`` (a prelude would set them). Under
-        errexit the first failing command must end the step (``pure.errexit_list``)."""
-        if "posix" in self.opts or "verbose" in self.opts:
+        (``shell_lines.inline_line``), given its ``pure``: the text to run there. Also no posix
+        mode and no ``-v`` (a prelude would set them). Under errexit the first failing command
+        must end the step (``pure.errexit_list``)."""
+        if pure is None or "posix" in self.opts or "verbose" in self.opts:
             return None
         line = code.strip()
-        text = errexit_list(line) if (errexit or self.user_errexit) and ";" in line else line
-        pure = None if text is None else self.pure(code)
-        return None if pure is None or text is None else (text, *pure)
+        return errexit_list(line) if (errexit or self.user_errexit) and ";" in line else line
 
     def post_mode(self, resync: bool = False) -> str:
         """How the post line saves the traps."""
