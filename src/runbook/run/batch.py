@@ -213,7 +213,8 @@ class Batch(StepEnd):
         self._set = batch.which
         self._end = batch
         self._t_prev, self._since_prev = time.monotonic(), procs.now_ticks()
-        child.send(f"\\builtin . {shlex.quote(path)}\n".encode("utf-8", "surrogateescape"))
+        # stdin at /dev/null for the whole batch (an inline line has no redirection of its own)
+        child.send(f"\\builtin . {shlex.quote(path)} </dev/null\n".encode("utf-8", "surrogateescape"))
 
     def _prepare_next(self, items: Sequence[BatchItem]) -> int:
         """While a batch runs: the next one's step files, in the other file set, built on the
