@@ -5,6 +5,7 @@ The runner never prints: it reports through observer hooks, and returns a RunRes
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -91,6 +92,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
         results: dict[str, StepResult] = {}
         self.observers.run_started(self.doc, plan)
         self.guard.start()
+        gc.freeze()  # the document and all before the run: the collector walks the run's objects only
         try:
             self._logdir = tempfile.mkdtemp(prefix=self.guard.folder_prefix("logs"))
             self._fresh_shell()
@@ -105,6 +107,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
                 self._run_teardown(plan, results)
             self._attach_background_logs(results)
         finally:
+            gc.unfreeze()
             stopped = self._clean_up()
         if stopped:
             self.observers.notice(f"stopped {len(stopped)} process(es) the run left running: "
