@@ -40,6 +40,8 @@ class StepEnd(Recovery):
         else:
             note, rc, died = self._step_end(status, rc, timeout, nonce, capture, since)
             output = capture.finish()
+        if self._bash is not None:
+            output = self._bash.unechoed(output)
         if tty and not died:
             self._fix_tty()
         if rc == 0 and self._unbound_stopped(errexit, output.text):
