@@ -70,3 +70,23 @@ def test_a_long_run_read_ahead_gives_the_unbatched_verdicts_and_live_output(writ
                                                              "-v"], catch_exceptions=False)
     assert res.output.count("no-newline") >= 8 and res.output.count("last") >= 8
     assert [s["status"] for s in batched["steps"][WARM:]] == [s["status"] for s in plain["steps"][WARM:]]
+
+
+def test_steps_slower_than_the_judging_are_read_a_few_at_a_time_with_their_own_results(write_doc):
+    """bash forks ``/bin/true`` (~1 ms a step): Python, which had to wait for two lines in a
+    row, lets bash run 2 ms before it reads again; each step still gets its own output,
+    status and verdict, as when typed alone."""
+    from test_batch import FENCE, run_keeping_sessions
+
+    n = 120
+    codes = [f"/bin/true && echo step-{i}" for i in range(n)] + ["/bin/false", "echo end"]
+    text = doc_of(*(block(c) + (f"\n{FENCE}output\nstep-{i}\n{FENCE}\n" if i < n else "")
+                    for i, c in enumerate(codes)))
+    result, sessions = run_keeping_sessions(text)
+    ran = result.steps[WARM:]
+    assert [s.status.value for s in ran] == ["pass"] * n + ["fail", "pass"]
+    assert [s.output.text for s in ran[:n]] == [f"step-{i}\n" for i in range(n)] and ran[-1].output.text == "end\n"
+    assert [s.exit_code for s in ran[-2:]] == [1, 0]
+    assert sessions[0].caught_up > 0 and sessions[0].inlined >= n
+    plain, batched = both(write_doc(doc_of(*(block(c) for c in codes[:20] + codes[-2:]))))
+    assert essence(batched) == essence(plain)

@@ -103,6 +103,8 @@ class Batch(StepEnd):
     """How many of them were lines of the batch file itself (pure steps, no step file)."""
     prepared = 0
     """How many batches had their step files written while the one before ran."""
+    caught_up = 0
+    """How many times Python let bash run ahead before reading (``_CATCH_UP``)."""
     read_ahead = 0
     """How many inline lines' ends were already read when their step was asked for (``_inline_ended``)."""
 
@@ -292,6 +294,7 @@ class Batch(StepEnd):
             # few steps before waking up again, one read then takes several (a wake-up costs
             # more than the step's judging)
             time.sleep(min(_CATCH_UP, max(0.0, deadline - time.monotonic())))
+            self.caught_up += 1
         self._waited = caught_up
         status, rc = self._read(marks, deadline, capture, None, on_output, watch=True, ends=2)
         if status in ("timeout", "interrupt"):
