@@ -5,9 +5,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Final, Sequence
 
 __all__ = ["Pattern", "compile_pattern", "line_matches", "pattern_notes"]
 
@@ -17,14 +16,16 @@ _GLOB_TOKEN_RE = re.compile(r"\\[*?\\]|\*|\?|[^*?\\]+|\\")
 _INLINE_RE = re.compile(r"\.\.\.|…")
 
 
-@dataclass(frozen=True)
 class Pattern:
     """One expected line, compiled."""
 
-    text: str
-    ellipsis: bool
-    regex: re.Pattern[str] | None
-    note: str = ""
+    __slots__ = ("text", "ellipsis", "regex", "note")
+
+    def __init__(self, text: str, ellipsis: bool, regex: re.Pattern[str] | None, note: str = "") -> None:
+        self.text: Final = text
+        self.ellipsis: Final = ellipsis
+        self.regex: Final = regex
+        self.note: Final = note
 
     def matches(self, line: str) -> bool:
         if self.ellipsis or line == self.text:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
 from functools import lru_cache
 
 from runbook.parse.shellish import plain_command
+from runbook.record import record
 
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "|&", ";;", "(", ")"})
 _WRAPPERS = frozenset({"sudo", "exec", "nohup", "command", "env", "time", "stdbuf"})
@@ -33,7 +33,7 @@ _REPLS = {"psql": ("-c", "--command", "-f", "--file", "-l", "--list"),
           "node": ("-e", "--eval", "-p")}
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class LongRun:
     """Why a command does not return: ``why`` for the reader, ``context`` when it opens one."""
 

@@ -12,10 +12,10 @@ its line numbers equal the indexes of :func:`runbook.source.split_lines`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -253,8 +253,7 @@ def _column(header: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class TableCells:
+class TableCells(NamedTuple):
     """A GFM table as written: header cells, their troubleshooting roles, body rows."""
 
     line: int
@@ -314,8 +313,7 @@ def _tables(tables: Sequence[TableCells]) -> list[TroubleRow]:
     return rows
 
 
-@dataclass(frozen=True)
-class Scan:
+class Scan(NamedTuple):
     """The token-level facts ``runbook check`` needs beyond the Document."""
 
     lines: tuple[str, ...]

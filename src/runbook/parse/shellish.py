@@ -22,7 +22,6 @@ any corpus: the rules are shell's own grammar for the first word of a simple com
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Sequence
 
 from runbook.lazyre import lazy
@@ -113,16 +112,18 @@ def _other_problem(word: str) -> str:
     return "not a command name"
 
 
-@dataclass
 class Reading:
     """What the command lines of a block read as."""
 
-    shell: int = 0
-    other: int = 0
-    why: list[str] = field(default_factory=list)
-    """The reason for each line that is not shell, in order."""
-    first_other: bool = False
-    """The first command line does not read as shell."""
+    __slots__ = ("shell", "other", "why", "first_other")
+
+    def __init__(self, shell: int = 0, other: int = 0, why: list[str] | None = None, first_other: bool = False) -> None:
+        self.shell = shell
+        self.other = other
+        self.why: list[str] = [] if why is None else why
+        """The reason for each line that is not shell, in order."""
+        self.first_other = first_other
+        """The first command line does not read as shell."""
 
     @property
     def output_like(self) -> bool:

@@ -26,8 +26,7 @@ import signal
 import tempfile
 import termios
 import time
-from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, NoReturn, Sequence
+from typing import Any, Callable, Final, Mapping, NoReturn, Sequence
 
 import pexpect
 
@@ -54,23 +53,27 @@ _UNBOUND = re.compile(r"^[^\n:]*bash: [^\n:]+: unbound variable\r?$", re.M)
 PROTOCOL_ENV = {"PS1": "", "PS2": "", "PS4": "+ ", "PROMPT_COMMAND": "", "HISTFILE": "/dev/null"}
 
 
-@dataclass(frozen=True)
 class ShellConfig:
-    """How to start the document's shell."""
+    """How to start the document's shell (a plain slotted class: nothing compares or replaces one)."""
 
-    command: str | None = None
-    """``None``: hermetic bash; else any command line run on the pty (``zsh -f``, ``ssh -tt h bash``)."""
-    cwd: str = "."
-    """Starting working directory of a local shell."""
-    env: Mapping[str, str] = field(default_factory=dict)
-    """Extra environment on top of ``os.environ``."""
-    output_cap: int = 1_000_000
-    """Characters of output kept per step (head half + tail half)."""
-    start_timeout: float = 10.0
-    run_env: Mapping[str, str] = field(default_factory=dict)
-    """The run's marker (``RUNBOOK_RUN``): set last, so a document's ``env`` cannot change it."""
-    folder_prefix: str = "runbook-session-"
-    """Name prefix of the session's temp folder (the run's watchdog finds it by name)."""
+    __slots__ = ("command", "cwd", "env", "output_cap", "start_timeout", "run_env", "folder_prefix")
+
+    def __init__(self, command: str | None = None, cwd: str = ".", env: Mapping[str, str] | None = None,
+                 output_cap: int = 1_000_000, start_timeout: float = 10.0, run_env: Mapping[str, str] | None = None,
+                 folder_prefix: str = "runbook-session-") -> None:
+        self.command: Final = command
+        """``None``: hermetic bash; else any command line run on the pty (``zsh -f``, ``ssh -tt h bash``)."""
+        self.cwd: Final = cwd
+        """Starting working directory of a local shell."""
+        self.env: Final[Mapping[str, str]] = {} if env is None else env
+        """Extra environment on top of ``os.environ``."""
+        self.output_cap: Final = output_cap
+        """Characters of output kept per step (head half + tail half)."""
+        self.start_timeout: Final = start_timeout
+        self.run_env: Final[Mapping[str, str]] = {} if run_env is None else run_env
+        """The run's marker (``RUNBOOK_RUN``): set last, so a document's ``env`` cannot change it."""
+        self.folder_prefix: Final = folder_prefix
+        """Name prefix of the session's temp folder (the run's watchdog finds it by name)."""
 
 
 def _raw_output() -> None:
