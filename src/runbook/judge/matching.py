@@ -33,7 +33,7 @@ the actual text, as cram does, so only real mismatches stand out.
 
 from __future__ import annotations
 
-from typing import Final, Sequence
+from typing import NamedTuple, Sequence
 
 from runbook.judge.normalise import normalise_lines
 from runbook.judge.patterns import Pattern as _Pattern
@@ -77,7 +77,7 @@ def _sequence_match(pats: Sequence[_Pattern], actual: Sequence[str]) -> bool:
     return i == m
 
 
-class Op:
+class Op(NamedTuple):
     """One step of an alignment of expected patterns with actual lines.
 
     ``match``: pattern ``i`` matched line ``j``; ``absorb``: the ``...`` pattern
@@ -86,12 +86,9 @@ class Op:
     it; ``del``: pattern ``i`` has no line; ``ins``: line ``j`` has no pattern.
     """
 
-    __slots__ = ("kind", "i", "j")
-
-    def __init__(self, kind: str, i: int | None, j: int | None) -> None:
-        self.kind: Final = kind
-        self.i: Final = i
-        self.j: Final = j
+    kind: str
+    i: int | None
+    j: int | None
 
 
 #: Alignments with up to this many DP cells are computed exactly.

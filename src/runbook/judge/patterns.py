@@ -8,12 +8,14 @@ import re
 from functools import lru_cache
 from typing import Final, Sequence
 
+from runbook.lazyre import lazy
+
 __all__ = ["Pattern", "compile_pattern", "line_matches", "pattern_notes"]
 
 _ELLIPSES = ("...", "…")
-_SUFFIX_RE = re.compile(r" \((re|regex|glob|equal)\)\Z")
-_GLOB_TOKEN_RE = re.compile(r"\\[*?\\]|\*|\?|[^*?\\]+|\\")
-_INLINE_RE = re.compile(r"\.\.\.|…")
+_SUFFIX_RE = lazy(r" \((re|regex|glob|equal)\)\Z")
+_GLOB_TOKEN_RE = lazy(r"\\[*?\\]|\*|\?|[^*?\\]+|\\")
+_INLINE_RE = lazy(r"\.\.\.|…")
 
 
 class Pattern:

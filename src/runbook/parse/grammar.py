@@ -69,16 +69,10 @@ _EXITV = r"(?:exits?|exited|returns?|returned|terminates?|ends?|finishes|complet
 
 
 class _Rule:
-    __slots__ = ("src", "kind", "op", "number", "lone")
+    """A grammar rule (a plain class with a ``__dict__`` for its cached pattern)."""
 
-    def __init__(
-        self,
-        src: str,
-        kind: ClauseKind,
-        op: str = "==",
-        number: float | None = None,
-        lone: bool = False,
-    ) -> None:
+    def __init__(self, src: str, kind: ClauseKind, op: str = "==", number: float | None = None,
+                 lone: bool = False) -> None:
         self.src: Final = src
         self.kind: Final = kind
         self.op: Final = op
