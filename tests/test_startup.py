@@ -209,3 +209,36 @@ def test_mypy_rejects_an_assignment_to_a_record_field_or_a_final_attribute(tmp_p
                           capture_output=True, text=True, timeout=300)
     errors = sorted(int(line.split(":")[1]) for line in done.stdout.splitlines() if ": error:" in line)
     assert errors == [6, 7, 8, 9, 10], done.stdout
+
+
+def test_the_collector_idles_while_runbook_starts_and_is_as_usual_once_a_run_starts(tmp_path) -> None:
+    """runbook/collector.py: the console script raises the first threshold while it imports;
+    before the first step the start-up's objects are frozen and the thresholds are Python's
+    own again, so a long run collects its garbage cycles as always."""
+    fence = "```"
+    doc = tmp_path / "one.md"
+    doc.write_text(f"# T\n\n{fence}bash\necho step-1\n{fence}\n\n{fence}output\nstep-1\n{fence}\n")
+    code = ("import gc, sys\n"
+            "default = gc.get_threshold()\n"
+            "from runbook import collector\n"
+            "from runbook.console import main\n"
+            "seen = []\n"
+            "real = collector.run_starts\n"
+            "def run_starts():\n"
+            "    seen.append(gc.get_threshold()[0])\n"
+            "    real()\n"
+            "collector.run_starts = run_starts\n"
+            "import runbook.cli.common as common\n"
+            "common.run_starts = run_starts\n"
+            "try:\n    rc = main()\n"
+            "finally:\n"
+            "    print(seen, gc.get_threshold() == default, gc.get_freeze_count() > 1000, file=sys.stderr)\n"
+            "sys.exit(rc)")
+    ran = subprocess.run([sys.executable, "-c", code, "execute", str(doc), "--no-annotate", "-q", "--no-color"],
+                         capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert ran.stderr.split()[-3:] == ["[100000]", "True", "True"], ran.stderr
+    listed = subprocess.run([sys.executable, "-c", code, "list", str(doc)], capture_output=True, text=True,
+                            timeout=120)
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert listed.stderr.split()[-3:] == ["[]", "False", "False"], listed.stderr  # no run: still collecting, rarely
