@@ -185,6 +185,9 @@ def test_a_record_compares_hashes_and_replaces_as_a_frozen_dataclass() -> None:
     other = dataclasses.replace(one, status=Status.FAIL)
     assert other != one and other.status is Status.FAIL and one.status is Status.PASS
     assert "StepResult(step_id='s1'" in repr(one)
+    for cls, args in ((Span, (1, 2)), (Check, ("exit code is 0", True, "", False, None))):
+        twin = dataclasses.dataclass(frozen=True)(type(cls.__name__, (), {"__annotations__": cls.__annotations__}))
+        assert repr(cls(*args)) == repr(twin(*args)) and hash(cls(*args)) == hash(twin(*args))
     assert [f.name for f in dataclasses.fields(one)][:2] == ["step_id", "status"]
 
 
