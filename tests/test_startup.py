@@ -92,7 +92,9 @@ STILL_UNCOMPILED = ("runbook.parse.grammar:_WITHIN_RE", "runbook.parse.labels:_S
                     "runbook.run.shellvars:_RECORD", "runbook.source:_LINE_RE", "runbook.judge.normalise:_ANSI_RE",
                     "runbook.judge.normalise:_CR_OVERWRITE_RE", "runbook.judge.patterns:_SUFFIX_RE",
                     "runbook.run.pure:_TOKEN", "runbook.run.runner:_VAR_RE", "runbook.run.session:_UNBOUND",
-                    "runbook.run.shell_state:_ERREXIT_OFF")
+                    "runbook.run.shell_state:_ERREXIT_OFF", "runbook.parse.shellish:_NAME",
+                    "runbook.parse.shellish:_TABLE_HEADER", "runbook.parse.longrun:_NO_SYNTAX",
+                    "runbook.parse.markdown:_SYMPTOM")
 """Patterns a one-step document without a region, a ``PASS if`` clause, a transcript or a
 secret never reaches: declared with ``runbook.lazyre.lazy``, they are never compiled."""
 

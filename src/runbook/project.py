@@ -17,6 +17,7 @@ from typing import Any, Mapping, Sequence
 
 from runbook.config import Settings, dialect_name, parse_duration, shell_argv
 from runbook.errors import ConfigError, RunbookError
+from runbook.lazyre import lazy
 from runbook.record import record
 
 KEYS = ("paths", "include", "exclude", "timeout", "shell", "strict", "fail_fast", "dialect", "check", "reports")
@@ -100,7 +101,7 @@ def _read_in(folder: Path) -> Project | None:
     return None
 
 
-_TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*runbook\s*[\].]", re.M)
+_TOOL_TABLE = lazy(r"^\s*\[\s*tool\s*\.\s*runbook\s*[\].]", re.M)
 """A ``[tool.runbook]`` (or ``[tool.runbook.check]``) table header, before parsing the file."""
 
 

@@ -22,6 +22,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from runbook.errors import ParseError, where
+from runbook.lazyre import lazy
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
 from runbook.parse.contexts import with_contexts
@@ -42,9 +43,9 @@ SETTINGS_KEYS = ("shell", "timeout", "cwd", "env", "env_file", "secrets", "requi
                  "blocking", "strict", "check", "skip_unless", "dialect")
 """Top-level front-matter keys read as runbook settings when there is no ``runbook:`` key."""
 
-_SYMPTOM = re.compile(r"^(?:symptoms?|issues?|problems?|errors?)(?: messages?)?$")
-_CAUSE = re.compile(r"^(?:(?:likely|root|probable|possible)\s+)?(?:causes?|reasons?)$")
-_FIX = re.compile(r"^(?:fix(?:es)?|solutions?|resolutions?|actions?|remed(?:y|ies)|workarounds?)$")
+_SYMPTOM = lazy(r"^(?:symptoms?|issues?|problems?|errors?)(?: messages?)?$")
+_CAUSE = lazy(r"^(?:(?:likely|root|probable|possible)\s+)?(?:causes?|reasons?)$")
+_FIX = lazy(r"^(?:fix(?:es)?|solutions?|resolutions?|actions?|remed(?:y|ies)|workarounds?)$")
 
 MAX_NESTING = 400
 """Block nesting markdown-it follows (a list item counts 2, a quote 1). CommonMark's

@@ -27,18 +27,18 @@ from typing import Sequence
 from runbook.lazyre import lazy
 
 _ASSIGN = lazy(r"^(?:[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=|[A-Za-z_][\w:.-]*\(\))")  # or `name()`
-_NAME = re.compile(r"^[a-z_][A-Za-z0-9_.+-]*$")
+_NAME = lazy(r"^[a-z_][A-Za-z0-9_.+-]*$")
 _PATH = lazy(r"^(?:\.{1,2}/|/|~)[^\s:]*$")
 _EXPANSION = lazy(r"^[\"']?\$(?:\{|\(|[A-Za-z_])")
-_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
+_HEREDOC = lazy(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
 _TREE = lazy(r"[\u2500-\u257f]|^(?:\|--|`--|\+--)")
-_BOX = re.compile(r"[\u2500-\u257f]")
+_BOX = lazy(r"[\u2500-\u257f]")
 _LOG_TAG = lazy(r"^\[[^\]\s]+\]")
 _JSON_OPEN = lazy(r"^(?:[{\[]\s*\"|[{\[][{\[\d-]|\"[^\"]*\"\s*:)")
 _KEY_AFTER = lazy(r"^[{\[]\s*\"[^\"]*\"\s*:")
 """``{ "key": ...``: a JSON object even with a space after the brace (``{ "$x"; }`` is a group)."""
 _UPPER_LOG = lazy(r"^[IWEFD]\d{4}$")
-_TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?: {2,}|\t+)[A-Z][A-Z0-9_()%/.-]*(?:\s+\S+)*$")
+_TABLE_HEADER = lazy(r"^[A-Z][A-Z0-9_()%/.-]*(?: {2,}|\t+)[A-Z][A-Z0-9_()%/.-]*(?:\s+\S+)*$")
 """Column headers (``NAME      READY   STATUS``): upper-case words parted by runs of spaces."""
 _WORDS = frozenset("""
 if then else elif fi for while until do done case esac function select time coproc
