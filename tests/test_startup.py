@@ -56,7 +56,7 @@ LAZY = ("rich", "attr", "runbook.run.resume", "runbook.report.state_file",
         "runbook.parse.dialects.runme", "runbook.parse.dialects.scrut_cram", "runbook.judge.http",
         "runbook.judge.jsonpath", "runbook.judge.numbers", "runbook.judge.versions", "runbook.judge.tables",
         "concurrent.futures", "tempfile", "random", "runbook.write.annotate", "runbook.write.result_block",
-        "runbook.write.stream")
+        "runbook.write.stream", "glob")
 """What a one-step document executed to a pipe does not need: rich (the report is plain
 text there), the other tools' dialects, --resume's state, the v2 judges, a matrix's pool,
 ``tempfile`` (and ``random``: ``run/tempdirs.py`` makes the run's folders), the annotation
