@@ -5,11 +5,9 @@ The runner never prints: it reports through observer hooks, and returns a RunRes
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import shutil
-import tempfile
 import threading
 import time
 from datetime import datetime, timezone
@@ -22,12 +20,14 @@ from runbook.judge.confirm import awaiting_person
 from runbook.judge.criteria import needles, waits
 from runbook.judge.trouble import match_troubleshooting
 from runbook.judge.verdict import CommandRun, judge, merged_output
+from runbook.lazyre import lazy
 from runbook.model import Command, Document, Execution, PhaseResult, RunResult, Status, Step, StepResult, TroubleMatch
 from runbook.parse.placeholders import filled_commands
 from runbook.run.ahead import Ahead
 from runbook.run.background import BackgroundSteps
 from runbook.run.clipboard import CarriedSteps
 from runbook.run.evidence import as_judged, output_cap_for
+from runbook.run.frozen import end_of_run, freeze_for_run
 from runbook.run.mask import Masker
 from runbook.run.plan import Plan, build_plan
 from runbook.run.requires import check_requires
@@ -37,8 +37,9 @@ from runbook.run.reaper import RunGuard
 from runbook.run.session import PexpectSession
 from runbook.run.shells import Shells
 from runbook.run.stops import stop_after
+from runbook.run.tempdirs import make_folder
 
-_VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_VAR_RE = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _FAILED = (Status.FAIL, Status.ERROR)
 
 
@@ -92,9 +93,9 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
         results: dict[str, StepResult] = {}
         self.observers.run_started(self.doc, plan)
         self.guard.start()
-        gc.freeze()  # the document and all before the run: the collector walks the run's objects only
+        thaw = freeze_for_run()  # the collector walks the run's own objects only (run/frozen.py)
         try:
-            self._logdir = tempfile.mkdtemp(prefix=self.guard.folder_prefix("logs"))
+            self._logdir = make_folder(self.guard.folder_prefix("logs"))
             self._fresh_shell()
             self._preflight()
             unmet = next((c for c in self.settings.skip_unless if self._run_command(c) != 0), None)
@@ -107,7 +108,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
                 self._run_teardown(plan, results)
             self._attach_background_logs(results)
         finally:
-            gc.unfreeze()
+            end_of_run(thaw)
             stopped = self._clean_up()
         if stopped:
             self.observers.notice(f"stopped {len(stopped)} process(es) the run left running: "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 
+from runbook.lazyre import lazy
 from runbook.model import Execution, Output
 from runbook.run.capture import OutputCapture
 from runbook.run.recovery import Recovery
@@ -21,7 +22,7 @@ from runbook.run.shell_lines import answer_end, sentinel
 from runbook.run.shellvars import Ask
 
 #: How interactive bash reports an unbound variable (no file or line, unlike a script).
-_UNBOUND = re.compile(r"^[^\n:]*bash: [^\n:]+: unbound variable\r?$", re.M)
+_UNBOUND = lazy(r"^[^\n:]*bash: [^\n:]+: unbound variable\r?$", re.M)
 
 
 class StepEnd(Recovery):
