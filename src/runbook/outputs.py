@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Final
+from typing import TYPE_CHECKING, Callable, Final
 
 from runbook.errors import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_OK, RunbookError
 from runbook.model import Document, RunResult
@@ -22,6 +22,9 @@ from runbook.source import (
     encode,
     write_beside_if_changed,
 )
+
+if TYPE_CHECKING:
+    from runbook.write.forked import Forked
 
 
 def run_status(run: RunResult) -> int:
@@ -114,20 +117,64 @@ def append_summary(path: str, markdown: str) -> None:
         raise RunbookError(f"cannot append the summary: {exc.strerror}", where=path) from None
 
 
+FORK_FROM: Final = 2000
+"""Steps from which the HTML report is written by a forked child beside the other outputs
+(write/forked.py): ~40 µs a step, against a fork's few milliseconds."""
+
+
 def write_outputs(run: RunResult, src: Source, original: str, document: Document, outputs: Outputs,
-                  masker: Callable[[str], str]) -> str | None:
-    """Write every output of ``run``; returns where the results went instead of the document
-    when it changed during the run (``None`` otherwise)."""
+                  masker: Callable[[str], str], then: Callable[[], None] | None = None,
+                  fork_from: int = FORK_FROM) -> str | None:
+    """Write every output of ``run``, then call ``then`` (the state file of ``--resume``);
+    returns where the results went instead of the document when it changed during the run
+    (``None`` otherwise). From ``fork_from`` steps the HTML report is written meanwhile by a
+    forked child (write/forked.py), waited for before this returns."""
     from runbook.parse.pause import collector_paused
 
     with collector_paused():  # the renderers build many objects and no cycles (parse/pause.py)
-        return _write_outputs(run, src, original, document, outputs, masker)
+        html = _start_html(run, original, document, outputs, masker, len(run.steps) >= fork_from)
+        try:
+            kept = _write_outputs(run, src, original, document, outputs)
+            if then is not None:
+                then()
+        except BaseException:
+            if html is not None:
+                html.stop()
+            raise
+        if html is not None:
+            html.finish()
+        return kept
 
 
-def _write_outputs(run: RunResult, src: Source, original: str, document: Document, outputs: Outputs,
-                   masker: Callable[[str], str]) -> str | None:
+def _start_html(run: RunResult, original: str, document: Document, outputs: Outputs,
+                masker: Callable[[str], str], fork: bool) -> "Forked | None":
+    """Write the HTML report: in a forked child when ``fork`` (and a fork is safe), its
+    writer returned; else here, at once."""
+    if not outputs.html:
+        return None
+    from runbook.report.html import html_pieces
+    from runbook.write.stream import atomic_write_stream, write_pieces
+
+    path, masked = outputs.html, masker(original)
+
+    def job() -> None:
+        page = html_pieces(run, masked, document)
+        atomic_write_stream(path, lambda fh: write_pieces(fh, page))
+
+    if fork:
+        from runbook.write import forked
+
+        child = forked.start(job, "HTML report")
+        if child is not None:
+            return child
+    job()
+    return None
+
+
+def _write_outputs(run: RunResult, src: Source, original: str, document: Document, outputs: Outputs) -> str | None:
+    """Every output but the HTML report (see :func:`_start_html`)."""
     from runbook.write.annotate import annotated_pieces
-    from runbook.write.stream import atomic_write_stream, write_document_pieces, write_pieces
+    from runbook.write.stream import atomic_write_stream, write_document_pieces
 
     kept = None
     if outputs.annotated:
@@ -141,10 +188,6 @@ def _write_outputs(run: RunResult, src: Source, original: str, document: Documen
     if outputs.junit:
         from runbook.report.junit import to_junit
         atomic_write(outputs.junit, encode(to_junit(run)))
-    if outputs.html:
-        from runbook.report.html import html_pieces
-        page = html_pieces(run, masker(original), document)
-        atomic_write_stream(outputs.html, lambda fh: write_pieces(fh, page))
     if outputs.summaries():
         from runbook.report.summary import to_markdown_summary
         md = to_markdown_summary(run)
