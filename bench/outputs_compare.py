@@ -38,9 +38,9 @@ def capture(doc: str, pickle_path: str, extra: list[str]) -> int:
     box: dict[str, Any] = {}
     real_write, real_states = outputs.write_outputs, state_file.write_states
 
-    def write_outputs(run: Any, src: Any, original: str, document: Any, outs: Any, masker: Any) -> Any:
+    def write_outputs(run: Any, src: Any, original: str, document: Any, outs: Any, masker: Any, **kw: Any) -> Any:
         box["outputs"] = (run, src, original, document, masker(original))
-        return real_write(run, src, original, document, outs, masker)
+        return real_write(run, src, original, document, outs, masker, **kw)
 
     def write_states(paths: Any, run: Any, doc_text: str, document: Any, states: Any, origins: Any) -> Any:
         box["states"] = (run, doc_text, document, dict(states), dict(origins))
