@@ -152,14 +152,14 @@ def _start_html(run: RunResult, original: str, document: Document, outputs: Outp
     writer returned; else here, at once."""
     if not outputs.html:
         return None
-    from runbook.report.html import html_pieces
-    from runbook.write.stream import atomic_write_stream, write_pieces
+    from runbook.report.html import html_bytes
+    from runbook.write.stream import atomic_write_stream
 
     path, masked = outputs.html, masker(original)
 
     def job() -> None:
-        page = html_pieces(run, masked, document)
-        atomic_write_stream(path, lambda fh: write_pieces(fh, page))
+        page = html_bytes(run, masked, document)
+        atomic_write_stream(path, lambda fh: fh.writelines(page))
 
     if fork:
         from runbook.write import forked
