@@ -26,6 +26,10 @@ from runbook.source import Source
 from runbook.write import forked
 
 
+two_cpus = pytest.mark.skipif(forked._cpus() < 2, reason="one CPU to run on: runbook writes every output itself, "
+                              "without a fork (test_with_one_cpu_to_run_on_the_report_is_written_without_a_fork)")
+
+
 def _write(tmp_path: Path, name: str, fork: bool, then=None, **paths: str) -> None:
     doc = tmp_path / "doc.md"
     doc.write_text(DOC_TEXT, encoding="utf-8")
@@ -40,6 +44,7 @@ def _children() -> list[psutil.Process]:
     return psutil.Process().children(recursive=True)
 
 
+@two_cpus
 def test_the_forked_html_report_is_the_inline_one_byte_for_byte(tmp_path: Path) -> None:
     seen: list[int] = []
     _write(tmp_path, "forked", True, then=lambda: seen.extend(p.pid for p in _children()))
@@ -51,6 +56,7 @@ def test_the_forked_html_report_is_the_inline_one_byte_for_byte(tmp_path: Path) 
     assert not _children()
 
 
+@two_cpus
 def test_an_error_in_the_forked_writer_is_raised_by_the_parent_with_its_path(tmp_path: Path) -> None:
     target = tmp_path / "missing" / "r.html"
     with pytest.raises(RunbookError) as info:
@@ -59,6 +65,7 @@ def test_an_error_in_the_forked_writer_is_raised_by_the_parent_with_its_path(tmp
     assert not target.exists() and not _children()
 
 
+@two_cpus
 def test_a_parent_that_fails_stops_the_child_and_no_partial_report_is_left(tmp_path: Path) -> None:
     def fail() -> None:
         raise RunbookError("the state file failed")
@@ -69,6 +76,7 @@ def test_a_parent_that_fails_stops_the_child_and_no_partial_report_is_left(tmp_p
     assert not [p.name for p in tmp_path.iterdir() if "tmp" in p.name or p.name.startswith(".")]
 
 
+@two_cpus
 def test_a_child_whose_parent_is_killed_dies_with_it(tmp_path: Path) -> None:
     # SIGKILL leaves the parent no chance to wait: the child must not go on alone.
     script = textwrap.dedent("""
@@ -100,6 +108,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
+@two_cpus
 def test_a_child_stopped_mid_write_removes_its_temporary_file_and_is_waited_for(tmp_path: Path) -> None:
     from runbook.write.stream import atomic_write_stream
 
@@ -119,3 +128,17 @@ def test_a_child_stopped_mid_write_removes_its_temporary_file_and_is_waited_for(
     assert time.monotonic() - started < 30
     assert list(tmp_path.iterdir()) == []
     assert not psutil.pid_exists(child.pid) and not _children()
+
+
+def test_with_one_cpu_to_run_on_the_report_is_written_without_a_fork(tmp_path: Path) -> None:
+    # A fork on one CPU only adds the pages both processes copy: the writer runs inline.
+    if not hasattr(os, "sched_setaffinity"):
+        pytest.skip("no CPU affinity on this platform")
+    script = textwrap.dedent("""
+        import os
+        from runbook.write import forked
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        print(forked.start(lambda: None, "test") is None)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "True", out.stderr

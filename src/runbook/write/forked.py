@@ -70,8 +70,9 @@ class Forked:
 
 def start(job: Callable[[], None], what: str) -> Forked | None:
     """Run ``job`` in a forked child; ``None`` (the caller runs it itself) where a fork is
-    not safe: no ``os.fork``, or other threads (one may hold a lock the child needs)."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    not safe, no ``os.fork`` or other threads (one may hold a lock the child needs), or
+    cannot help: one CPU to run on (the fork's copied pages would be all it adds)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1 or _cpus() < 2:
         return None
     parent = os.getpid()
     read_end, write_end = os.pipe()
@@ -81,6 +82,13 @@ def start(job: Callable[[], None], what: str) -> Forked | None:
         _child(job, write_end, parent)
     os.close(write_end)
     return Forked(pid, read_end, what)
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _child(job: Callable[[], None], fd: int, parent: int) -> NoReturn:
