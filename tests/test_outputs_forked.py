@@ -142,3 +142,13 @@ def test_with_one_cpu_to_run_on_the_report_is_written_without_a_fork(tmp_path: P
     """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "True", out.stderr
+
+
+@pytest.mark.parametrize("fork", [False, pytest.param(True, marks=two_cpus)])
+def test_a_report_that_cannot_be_written_leaves_the_results_written_before_it(tmp_path: Path, fork: bool) -> None:
+    # As before the fork: the annotated document and the JSON results are written, then
+    # the HTML report's error is raised (exit status 2 at the CLI).
+    with pytest.raises(RunbookError):
+        _write(tmp_path, "r", fork, html=str(tmp_path / "missing" / "r.html"))
+    assert (tmp_path / "r.md").stat().st_size and (tmp_path / "r.json").stat().st_size
+    assert not _children()

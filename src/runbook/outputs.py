@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Final
+from typing import Callable, Final
 
 from runbook.errors import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_OK, RunbookError
 from runbook.model import Document, RunResult
@@ -22,9 +22,6 @@ from runbook.source import (
     encode,
     write_beside_if_changed,
 )
-
-if TYPE_CHECKING:
-    from runbook.write.forked import Forked
 
 
 def run_status(run: RunResult) -> int:
@@ -132,24 +129,27 @@ def write_outputs(run: RunResult, src: Source, original: str, document: Document
     from runbook.parse.pause import collector_paused
 
     with collector_paused():  # the renderers build many objects and no cycles (parse/pause.py)
-        html = _start_html(run, original, document, outputs, masker, len(run.steps) >= fork_from)
+        html = _html_writer(run, original, document, outputs, masker)
+        child = None
+        if html is not None and len(run.steps) >= fork_from:
+            from runbook.write import forked
+            child = forked.start(html, "HTML report")
         try:
-            kept = _write_outputs(run, src, original, document, outputs)
+            kept = _write_outputs(run, src, original, document, outputs, html if child is None else None)
             if then is not None:
                 then()
         except BaseException:
-            if html is not None:
-                html.stop()
+            if child is not None:
+                child.stop()
             raise
-        if html is not None:
-            html.finish()
+        if child is not None:
+            child.finish()
         return kept
 
 
-def _start_html(run: RunResult, original: str, document: Document, outputs: Outputs,
-                masker: Callable[[str], str], fork: bool) -> "Forked | None":
-    """Write the HTML report: in a forked child when ``fork`` (and a fork is safe), its
-    writer returned; else here, at once."""
+def _html_writer(run: RunResult, original: str, document: Document, outputs: Outputs,
+                 masker: Callable[[str], str]) -> Callable[[], None] | None:
+    """What writes the HTML report (``None``: none asked for), here or in a forked child."""
     if not outputs.html:
         return None
     from runbook.report.html import html_bytes
@@ -157,22 +157,16 @@ def _start_html(run: RunResult, original: str, document: Document, outputs: Outp
 
     path, masked = outputs.html, masker(original)
 
-    def job() -> None:
+    def write() -> None:
         page = html_bytes(run, masked, document)
         atomic_write_stream(path, lambda fh: fh.writelines(page))
 
-    if fork:
-        from runbook.write import forked
-
-        child = forked.start(job, "HTML report")
-        if child is not None:
-            return child
-    job()
-    return None
+    return write
 
 
-def _write_outputs(run: RunResult, src: Source, original: str, document: Document, outputs: Outputs) -> str | None:
-    """Every output but the HTML report (see :func:`_start_html`)."""
+def _write_outputs(run: RunResult, src: Source, original: str, document: Document, outputs: Outputs,
+                   html: Callable[[], None] | None) -> str | None:
+    """Every output, in order; the HTML report by ``html`` (``None``: a forked child writes it)."""
     from runbook.write.annotate import annotated_pieces
     from runbook.write.stream import atomic_write_stream, write_document_pieces
 
@@ -188,6 +182,8 @@ def _write_outputs(run: RunResult, src: Source, original: str, document: Documen
     if outputs.junit:
         from runbook.report.junit import to_junit
         atomic_write(outputs.junit, encode(to_junit(run)))
+    if html is not None:
+        html()
     if outputs.summaries():
         from runbook.report.summary import to_markdown_summary
         md = to_markdown_summary(run)
