@@ -51,7 +51,7 @@ def _line_of(text: str) -> int:
 
 
 def _decided_by_author(step: Step) -> bool:
-    return bool(step.skip_reason or _AUTHOR_KEYS & set(step.attrs) or step.dialog
+    return bool(step.skip_reason or (step.attrs and not _AUTHOR_KEYS.isdisjoint(step.attrs)) or step.dialog
                 or step.options.timeout_s is not None)
 
 
@@ -128,7 +128,7 @@ def _only_exit(s: Step) -> bool:
     for c in s.commands:  # every command that is not blank is an `exit`, and there is one
         text = c.text.strip()
         if text:
-            if _EXIT.fullmatch(text) is None:
+            if not text.startswith(("exit", "logout")) or _EXIT.fullmatch(text) is None:
                 return False
             found = True
     return found
