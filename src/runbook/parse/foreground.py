@@ -71,7 +71,10 @@ def with_long_running(phases: Sequence[Phase], lines: Sequence[str]) -> tuple[Ph
         # The prose before a step matters only inside another context (the common case is not).
         before = _prose(lines, steps[i - 1].end if i else 0, s.span.start) if inside is not None else ""
         new, inside = _decide(s, before, inside)
-        decided[s.id] = new
+        if new is not s:
+            decided[s.id] = new  # ids are unique (parse/ids.py renames a duplicate)
+    if not decided:
+        return tuple(phases)
     return tuple(replace(p, steps=tuple(decided.get(s.id, s) for s in p.steps)) for p in phases)
 
 
