@@ -66,7 +66,7 @@ def _completeness(ctx: Context) -> Iterator[Finding]:
         return  # none of them reported (check --ignore RB1): no step need be looked at
     crit_lines = _criterion_lines(ctx)
     for s in _steps(ctx):
-        if s.skip_reason or s.role in EXEMPT_ROLES:
+        if s.skip_reason or (s.attrs and s.role in EXEMPT_ROLES):  # a role needs an attribute
             continue
         code = _missing(s, crit_lines)
         if code in wanted:  # incomplete, and reported
@@ -77,8 +77,10 @@ def _completeness(ctx: Context) -> Iterator[Finding]:
 def _missing(s: Step, crit_lines: set[int]) -> str:
     """RB103 (neither expected output nor a criterion), RB101 (no expected output), RB102 (no
     criterion) or ``""``: complete."""
-    real = [c for c in s.criteria if c.line in crit_lines] if s.criteria else []
-    derived = [c for c in s.criteria if c.line not in crit_lines] if s.criteria else []
+    if not s.criteria:  # no criterion: complete only in part, by its expected output
+        return "RB103" if all(c.expected is None for c in s.commands) else "RB102"
+    real = [c for c in s.criteria if c.line in crit_lines]
+    derived = [c for c in s.criteria if c.line not in crit_lines]
     has_expected = any(c.expected is not None for c in s.commands) or bool(derived)
     return "RB103" if not has_expected and not real else "RB101" if not has_expected else "RB102" if not real else ""
 
