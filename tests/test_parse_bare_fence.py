@@ -59,3 +59,29 @@ def test_a_bare_fence_reads_as_the_full_path_reads_it(pieces: list[str], sep: st
 def test_every_example_reads_the_same_on_the_lean_path(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lean, full = _both(path.read_text(encoding="utf-8"), monkeypatch)
     assert lean == full
+
+
+def test_a_fence_block_built_by_position_has_each_field_where_the_names_put_it() -> None:
+    """markdown._blocks builds a fence's Block by position (half the cost of keywords): if Block's
+    fields move, this list must change, and the call with it."""
+    from dataclasses import fields
+
+    from runbook.parse.blocks import Block
+
+    assert [f.name for f in fields(Block)] == ["kind", "start", "end", "raw", "text", "info", "level", "items",
+                                               "owner", "closed"]
+    _, scan = parse_and_scan("- item\n\n  ```bash {id=a}\n  echo a\n  ```\n\n```\nopen\n", "d.md")
+    fence = [b for b in scan.blocks if b.kind == "fence"]
+    assert (fence[0].raw, fence[0].info, fence[0].owner, fence[0].closed, fence[0].text, fence[0].level) == \
+        ("echo a\n", "bash {id=a}", 0, True, "", 0)
+    assert (fence[1].raw, fence[1].closed, fence[1].owner) == ("open\n", False, -1)
+
+
+def test_a_bare_draft_built_by_position_has_each_field_where_the_names_put_it() -> None:
+    """Fences._bare builds its Draft by position: if Draft's fields move, this list must change."""
+    from dataclasses import fields
+
+    from runbook.parse.drafts import Draft
+
+    assert [f.name for f in fields(Draft)] == ["index", "block", "lang", "attrs", "heading", "phase", "transcript",
+                                               "commands", "skip_reason", "end", "own_id", "criteria", "dialog", "id"]

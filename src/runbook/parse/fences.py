@@ -120,9 +120,8 @@ class Fences:
                                               bool(label and label.illustrative))
         else:
             commands, checks = [Command(content, b.start + 1)], []
-        return Draft(index=i, block=b, lang=lang, attrs={}, heading=cur.heading, phase="",
-                     transcript=shaped, commands=commands, skip_reason=skip_reason(lang, {}),
-                     end=b.end, own_id=None, criteria=[(c, b.end) for c in checks] if checks else [])
+        return Draft(i, b, lang, {}, cur.heading, "", shaped, commands, skip_reason(lang, {}), b.end, None,
+                     [(c, b.end) for c in checks] if checks else [])  # by position (field order pinned by a test)
 
     def _bare_output(self, b: Block, content: str, label: Label | None, pending: Draft | None) -> None:
         if pending is not None and pending.wants_expected():

@@ -146,8 +146,8 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Block]:
             blocks.append(Block(kind, start, end, raw=inline.content, text=_inline_text(inline),
                                 level=int(tok.tag[1:]) if kind == "heading" else 0, owner=owner))
         elif t == "fence":
-            blocks.append(Block("fence", start, end, raw=tok.content, info=tok.info, owner=owner,
-                                closed=_fence_closed(tok, lines)))
+            blocks.append(Block("fence", start, end, tok.content, "", tok.info, 0, (), owner,  # by position: half
+                                _fence_closed(tok, lines)))  # the cost (field order pinned: test_parse_bare_fence)
         elif t == "html_block":
             blocks.append(Block("html", start, end, raw=tok.content, owner=owner))
         elif t == "code_block":
