@@ -47,6 +47,8 @@ class Fences:
     lines: Sequence[str]
     report: Report
     directive_of: dict[int, dict[str, str]]
+    ahead = -1
+    """The index of an output block :meth:`_bare` has given to the step before it (-1: none)."""
 
     def _blank_between(self, a: int, b: int) -> bool:
         return all(not self.lines[k].strip().strip(">").strip() for k in range(a, min(b, len(self.lines))))
@@ -65,6 +67,8 @@ class Fences:
         return {}, -1, prev
 
     def _fence(self, i: int, b: Block, cur: Cursor) -> Draft | None:
+        if i == self.ahead:
+            return None  # the output block the step before has taken already (see _bare)
         lang, attrs = parse_info(b.info)
         directive, directive_line, prev = self._directive_before(i)
         label, lang = label_before(self.blocks, prev, lang, b)
@@ -115,13 +119,37 @@ class Fences:
         if not is_step(lang, shaped) or not content.strip():
             return None
         shaped = shaped and lang not in OTHER_PLATFORM
-        if shaped or "#" in content:  # else one command and no comment check (block_commands' answer)
-            commands, checks = block_commands(lines, b.start + 1, shaped, {}, MatchMode.LINES,
-                                              bool(label and label.illustrative))
-        else:
-            commands, checks = [Command(content, b.start + 1)], []
+        if not shaped and "#" not in content:  # one command, no comment check (block_commands' answer)
+            return self._plain_step(i, b, lang, content, cur.heading)
+        commands, checks = block_commands(lines, b.start + 1, shaped, {}, MatchMode.LINES,
+                                          bool(label and label.illustrative))
         return Draft(i, b, lang, {}, cur.heading, "", shaped, commands, skip_reason(lang, {}), b.end, None,
                      [(c, b.end) for c in checks] if checks else [])  # by position (field order pinned by a test)
+
+    def _plain_step(self, i: int, b: Block, lang: str, content: str, heading: int | None) -> Draft:
+        """A step of one command; an output block right after it is taken at once (what
+        :meth:`_bare_output` would give it when its turn came), and skipped when it comes."""
+        out = self._output_ahead(i)
+        if out is None:
+            return Draft(i, b, lang, {}, heading, "", False, [Command(content, b.start + 1)], skip_reason(lang, {}),
+                         b.end, None, [])
+        self.ahead = i + 1
+        command = Command(content, b.start + 1, self._bare_expected(out[0], out[1], None, "block", {}))
+        return Draft(i, b, lang, {}, heading, "", False, [command], skip_reason(lang, {}), max(b.end, out[0].end),
+                     None, [])
+
+    def _output_ahead(self, i: int) -> tuple[Block, str] | None:
+        """The next block and its content when it is an ``output``/``expected`` fence without
+        attributes: right after a fence, it has no label, no directive and no other language."""
+        if i + 1 >= len(self.blocks):
+            return None
+        nb = self.blocks[i + 1]
+        if nb.kind != "fence":
+            return None
+        lang, own = parse_info(nb.info)
+        if own or lang not in OUTPUT_LANGS:
+            return None
+        return nb, nb.raw[:-1] if nb.raw.endswith("\n") else nb.raw
 
     def _bare_output(self, b: Block, content: str, label: Label | None, pending: Draft | None) -> None:
         if pending is not None and pending.wants_expected():
@@ -132,13 +160,17 @@ class Fences:
 
     def _attach_bare(self, d: Draft, b: Block, content: str, label: Label | None, origin: str = "block") -> None:
         """:meth:`_attach_expected` of a block without ``match=`` (so nothing to refuse)."""
-        mode = match_mode(d.attrs) or MatchMode.LINES if d.attrs else MatchMode.LINES
-        span = Span(b.start + 1, b.end - 1 if b.closed else b.end)
-        exp = Expected(text=content, span=span, mode=mode, illustrative=bool(label and label.illustrative),
-                       volatile=is_volatile(content), origin=origin)
-        d.commands[-1] = with_expected(d.commands[-1], exp)
+        d.commands[-1] = with_expected(d.commands[-1], self._bare_expected(b, content, label, origin, d.attrs))
         if b.end > d.end:
             d.end = b.end
+
+    @staticmethod
+    def _bare_expected(b: Block, content: str, label: Label | None, origin: str, attrs: Mapping[str, str]) -> Expected:
+        """Block ``b`` as the expected output of a step with ``attrs`` (the block has none of its own)."""
+        mode = match_mode(attrs) or MatchMode.LINES if attrs else MatchMode.LINES
+        span = Span(b.start + 1, b.end - 1 if b.closed else b.end)
+        return Expected(text=content, span=span, mode=mode, illustrative=bool(label and label.illustrative),
+                        volatile=is_volatile(content), origin=origin)
 
     def _drop_first_invalid(self, directive: dict[str, str], directive_line: int, attrs: dict[str, str],
                             line0: int) -> tuple[dict[str, str], dict[str, str]] | None:
