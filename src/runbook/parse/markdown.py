@@ -52,10 +52,12 @@ preset stops at 20 and silently drops what is deeper; GitHub renders any depth, 
 runbook reads far deeper and refuses a document that still reaches the limit."""
 
 
-def _markdown(text: str = "|") -> MarkdownIt:
-    """The parser for ``text``: GFM tables only with a ``|`` in it (a table's header row needs one)."""
+def _markdown(text: str = "-|") -> MarkdownIt:
+    """The parser for ``text``: GFM tables only with a ``|`` in it (a table's header row needs one),
+    front matter only when it starts with ``-`` (the plugin's rule reads nothing else)."""
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
-    return (md.enable("table") if "|" in text else md).use(front_matter_plugin)
+    md = md.enable("table") if "|" in text else md
+    return md.use(front_matter_plugin) if text.startswith("-") else md
 
 
 def blank_annotations(text: str, path: str = "<string>", strict: bool = True) -> str:
@@ -113,9 +115,7 @@ def _list_items(tokens: Sequence[Token], k: int) -> tuple[tuple[str, int, int], 
 def _fence_closed(tok: Token, lines: Sequence[str]) -> bool:
     assert tok.map is not None
     last = tok.map[1] - 1
-    if last <= tok.map[0] or last >= len(lines):
-        return False
-    return _closes(lines[last], tok.markup)
+    return tok.map[0] < last < len(lines) and _closes(lines[last], tok.markup)
 
 
 @lru_cache(maxsize=1024)
