@@ -297,7 +297,7 @@ class PexpectSession(Batch):
             self._bash.learn(self._tail)
             self.answer = self._answered(ask)
         note, rc, died = self._step_end(status, rc, timeout, nonce, capture, since)
-        output = capture.finish()
+        output = capture.finish() if self._bash is None else self._bash.unechoed(capture.finish())
         if not died:
             self._fix_tty()
         if rc == 0 and self._unbound_stopped(errexit, output.text):

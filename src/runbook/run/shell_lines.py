@@ -152,7 +152,7 @@ def bash_functions(sid: str) -> str:
         f"\\builtin set +Eevx +o history; \\builtin shopt -u expand_aliases; "
         f"\\builtin unset PS0 PS1 PS2 PROMPT_COMMAND {w} {v} __rb_s{sid} __rb_u{sid}; "
         f"{_to_terminal(f'{{ {sentinel}; }}')}; }}; "
-        f"__rb_e{sid}() {{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; \\set +e; }}; "
+        f"__rb_e{sid}() {{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; \\set +ex; }}; "
         f"readonly -f __rb_p{sid} __rb_e{sid}"
     )
 
@@ -166,17 +166,19 @@ def err_trap(sid: str, traps: str | None, user: str | None = None, depth: int = 
     Inside a function or file the step calls (``set -E`` passes the trap on) it returns
     the failing status; the call then fails in the step file, where, with ``traps``
     (watched), the traps are saved first. At the interactive top level it only turns
-    ``-e`` off, so the shell survives ``set -e``. Safe under ``set -u`` (no unset array
+    ``-e`` off, so the shell survives ``set -e`` (and puts ``-x`` back: ``__rb_e`` turns it
+    off, so that none of runbook's commands is traced). Safe under ``set -u`` (no unset array
     is counted); in posix mode (set by ``__rb_e``) a quoted ``\return`` is neither an
     alias nor a function. ``depth``: how many files source the step file (1 in a batch,
     ``batch_guard``): the batch file's own level then counts as the top level.
     """
-    v = f"__rb_v{sid}"
-    again = f"(\\exit ${v})\n" if user is not None else ""
+    v, x_on = f"__rb_v{sid}", f"[[ $__rb_w{sid} == *xtrace* ]] && \\builtin set -x"
+    again = f"{{ {x_on}; (\\exit ${v}); }} 2>/dev/null\n" if user is not None else ""
     head = f"{{ __rb_e{sid}; }} >/dev/null 2>&1\n{again}"
     save = f"{{ {_save_traps(traps)}}} >/dev/null 2>&1; " if traps else ""
-    tail = (f"\n[[ ${{FUNCNAME[0]+f}}${{BASH_SOURCE[{1 + depth}]+n}} ]] && \\return ${v}; "
-            f"[[ ${{BASH_SOURCE[{depth}]+s}} ]] && {{ {save}\\return ${v}; }}")
+    x_off = "{ \\builtin set +x; } 2>/dev/null; " if user is not None else ""
+    tail = (f"\n{x_off}[[ ${{FUNCNAME[0]+f}}${{BASH_SOURCE[{1 + depth}]+n}} ]] && \\return ${v}; "
+            f"[[ ${{BASH_SOURCE[{depth}]+s}} ]] && {{ {save}\\return ${v}; }}; {x_on}")
     return head, tail
 
 
@@ -185,10 +187,11 @@ def step_trailer(sid: str, traps: str, typed: bool = False) -> str:
     runbook's ``.`` ends (a RETURN trap would fire on it), then ``return`` the status
     (``typed``, run by ``eval`` at the prompt where ``return`` is an error: a subshell exits
     with it). The protocol's builtins are enabled again first (the step may have run
-    ``enable -n trap``), and nothing in it can fire the ERR trap (``|| :``)."""
+    ``enable -n trap``), ``-x`` is off (the ``return`` is not traced), and nothing in it
+    can fire the ERR trap (``|| :``)."""
     v, w = f"__rb_v{sid}", f"__rb_w{sid}"
     end = f"( \\exit ${v} )" if typed else f"\\return ${v}"
-    return (f"{{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; unset -f enable; {_ENABLE}{_save_traps(traps)}}} "
+    return (f"{{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; \\set +x; unset -f enable; {_ENABLE}{_save_traps(traps)}}} "
             f">/dev/null 2>&1 || :; {end}\n")
 
 

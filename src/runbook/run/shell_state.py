@@ -17,6 +17,7 @@ import os
 import re
 import shlex
 
+from runbook.model import Output
 from runbook.run.pure import errexit_list, pure_commands
 from runbook.run.shell_lines import APPEND_TRAPS, FRESH_TRAPS, NO_TRAPS, err_trap, quote, step_trailer
 
@@ -43,6 +44,9 @@ class BashState:
         self.traps: dict[str, str] = {}
         self._errtrace = False
         self._our_err: tuple[str, str] | None = None
+        self._last_echo: tuple[str, ...] = ()
+        self._echoed: set[str] = set()
+        """What bash echoes of runbook's step lines under ``set -v`` (``unechoed``)."""
         self._we_set_errtrace = False
         self.user_errexit = False
         """The document ran ``set -e``: every later step gets errexit (emulated, not the real
@@ -129,6 +133,19 @@ class BashState:
             found["ERR"] = err
         self.traps = found
 
+    def unechoed(self, output: Output) -> Output:
+        """``output`` without bash's echo of runbook's ERR trap: under ``set -v`` bash prints
+        the lines of a trap and of the step file's last line as it reads them, which the author's
+        own terminal never shows. Each holds the session's random id and is taken only where it
+        starts a line, so nothing the step printed goes with it."""
+        if "verbose" in self.opts:
+            self._echoed.update(self._last_echo)  # also when the step itself set -v
+        for echo in self._echoed:
+            for nl in ("\r\n", "\n"):
+                if (line := echo.replace("\n", nl)) in output.text:
+                    output = _without(output, line, echo.count("\n"))
+        return output
+
     # -- restoring ------------------------------------------------------------
     def line_prelude(self) -> str:
         """Typed before ``\\builtin .``: what changes how the step file is parsed."""
@@ -147,12 +164,15 @@ class BashState:
         parts = []
         errexit = errexit or self.user_errexit
         user_err = self.traps.get("ERR")
-        self._our_err = None
+        self._our_err, self._last_echo = None, ()
         if errexit:
             head, tail = self._our_err = err_trap(self.sid, self.traps_path if self.watching else None,
                                                   user_err, depth)
             text = head + (user_err or "") + tail
             parts.append(f"\\builtin trap -- {quote(text)} ERR")
+            # under -v bash echoes each line of the trap as it reads it: the author's own
+            # commands (and their output) come between runbook's lines
+            self._echo(*((head + tail + "\n",) if user_err is None else (head, tail[1:] + "\n")))
         elif user_err is not None:
             parts.append(f"\\builtin trap -- {shlex.quote(user_err)} ERR")
         self._we_set_errtrace = errexit and not self._errtrace
@@ -180,7 +200,15 @@ class BashState:
         the step is ``eval``'d at the prompt, not sourced)."""
         if not self.watching or self.traps_path is None:
             return ""
-        return "\n" + step_trailer(self.sid, self.traps_path, typed)
+        text = "\n" + step_trailer(self.sid, self.traps_path, typed)
+        self._echo(*self._last_echo, text)
+        return text
+
+    def _echo(self, *blocks: str) -> None:
+        """What the step file being built echoes under ``set -v`` (``unechoed``)."""
+        self._last_echo = blocks
+        if "verbose" in self.opts:
+            self._echoed.update(blocks)
 
 
 @functools.lru_cache(maxsize=64)
@@ -226,3 +254,11 @@ def _without_our_err(err: str, ours: tuple[str, str]) -> str | None:
     if err.startswith(head) and err.endswith(tail):
         return err[len(head):len(err) - len(tail)] or None
     return err
+
+
+def _without(output: Output, line: str, lines: int) -> Output:
+    """``output`` without the copies of ``line`` (``lines`` lines long) that start a line of its text."""
+    text, found = re.subn(f"(?m)^{re.escape(line)}", "", output.text)
+    counts = {k: max(0, v - found * line.count(k)) for k, v in output.counts.items()} if output.truncated else {}
+    return Output(text, output.total_bytes - found * len(line.encode()), output.lines - found * lines,
+                  output.dropped_bytes, counts)
