@@ -130,7 +130,7 @@ _MD_LINES = ["# T", "", "```bash", "echo hi", "```", "a - b", "--- ---", "a  b",
              ":-- :--:", "text", "    code", "<div>", "[x]: /u", "***", "~~~", "Head", "==="]
 
 
-@settings(max_examples=600)
+@settings(max_examples=600, deadline=None)
 @given(st.lists(st.sampled_from(_MD_LINES), max_size=14))
 def test_without_a_pipe_the_table_rule_changes_no_token(lines: list[str]) -> None:
     """The table rule is left out for a text without ``|``: its tokens are the same with it."""
@@ -142,7 +142,7 @@ def test_without_a_pipe_the_table_rule_changes_no_token(lines: list[str]) -> Non
     assert "table" not in [r.name for r in markdown._markdown(text).block.ruler.__rules__ if r.enabled]
 
 
-@settings(max_examples=600)
+@settings(max_examples=600, deadline=None)
 @given(st.lists(st.sampled_from(_MD_LINES + ["---", "title: x", "...", " ---", "-", "--"]), max_size=14))
 def test_without_a_leading_dash_the_front_matter_rule_changes_no_token(lines: list[str]) -> None:
     """The front matter plugin is left out for a text that does not start with ``-``."""
