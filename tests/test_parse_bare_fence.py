@@ -78,10 +78,10 @@ def test_a_fence_block_built_by_position_has_each_field_where_the_names_put_it()
 
 
 def test_a_bare_draft_built_by_position_has_each_field_where_the_names_put_it() -> None:
-    """Fences._bare builds its Draft by position: if Draft's fields move, this list must change."""
-    from dataclasses import fields
+    """Fences._bare builds its Draft by position: if Draft's parameters move, this list must change."""
+    import inspect
 
     from runbook.parse.drafts import Draft
 
-    assert [f.name for f in fields(Draft)] == ["index", "block", "lang", "attrs", "heading", "phase", "transcript",
+    assert list(inspect.signature(Draft.__init__).parameters)[1:] == ["index", "block", "lang", "attrs", "heading", "phase", "transcript",
                                                "commands", "skip_reason", "end", "own_id", "criteria", "dialog", "id"]

@@ -55,9 +55,12 @@ LAZY = ("rich", "attr", "runbook.run.resume", "runbook.report.state_file",
         "runbook.parse.dialects.tesh", "runbook.parse.dialects.mdsh", "runbook.parse.dialects.ie",
         "runbook.parse.dialects.runme", "runbook.parse.dialects.scrut_cram", "runbook.judge.http",
         "runbook.judge.jsonpath", "runbook.judge.numbers", "runbook.judge.versions", "runbook.judge.tables",
-        "concurrent.futures")
+        "concurrent.futures", "tempfile", "random", "runbook.write.annotate", "runbook.write.result_block",
+        "runbook.write.stream", "glob")
 """What a one-step document executed to a pipe does not need: rich (the report is plain
-text there), the other tools' dialects, --resume's state, the v2 judges, a matrix's pool."""
+text there), the other tools' dialects, --resume's state, the v2 judges, a matrix's pool,
+``tempfile`` (and ``random``: ``run/tempdirs.py`` makes the run's folders), the annotation
+writer (no marker to strip, no annotated document to write)."""
 
 
 def test_one_step_execute_to_a_pipe_loads_no_rich_dialect_or_resume_module(tmp_path) -> None:
@@ -86,7 +89,12 @@ STILL_UNCOMPILED = ("runbook.parse.grammar:_WITHIN_RE", "runbook.parse.labels:_S
                     "runbook.parse.transcript:_PROMPT_RE", "runbook.parse.shellish:_JSON_OPEN",
                     "runbook.parse.regions:BEGIN_RE", "runbook.write.annotate:_CONTAINER",
                     "runbook.write.result_block:_MD_SPECIAL", "runbook.run.exports:_LINE",
-                    "runbook.run.shellvars:_RECORD", "runbook.source:_LINE_RE")
+                    "runbook.run.shellvars:_RECORD", "runbook.source:_LINE_RE", "runbook.judge.normalise:_ANSI_RE",
+                    "runbook.judge.normalise:_CR_OVERWRITE_RE", "runbook.judge.patterns:_SUFFIX_RE",
+                    "runbook.run.pure:_TOKEN", "runbook.run.runner:_VAR_RE", "runbook.run.session:_UNBOUND",
+                    "runbook.run.shell_state:_ERREXIT_OFF", "runbook.parse.shellish:_NAME",
+                    "runbook.parse.shellish:_TABLE_HEADER", "runbook.parse.longrun:_NO_SYNTAX",
+                    "runbook.parse.markdown:_SYMPTOM")
 """Patterns a one-step document without a region, a ``PASS if`` clause, a transcript or a
 secret never reaches: declared with ``runbook.lazyre.lazy``, they are never compiled."""
 
@@ -125,3 +133,117 @@ def test_every_command_is_listed_and_a_near_miss_is_named_with_commands_loaded_l
     from importlib.metadata import version
     if tuple(int(p) for p in version("click").split(".")[:2]) >= (8, 4):  # click names near misses since 8.4
         assert "Did you mean 'execute'?" in typo.stderr
+
+
+RECORDS = {"runbook.errors.Diagnostic", "runbook.config.Selection", "runbook.config.Settings",
+           "runbook.project.Project", "runbook.clauses.Clause", "runbook.clauses.Criterion",
+           "runbook.clauses.Confirmation", "runbook.clauses.Check", "runbook.model.Span", "runbook.model.Expected",
+           "runbook.model.Command", "runbook.model.TroubleRow", "runbook.model.StepOptions", "runbook.model.Step",
+           "runbook.model.Phase", "runbook.model.Document", "runbook.model.Output", "runbook.model.Execution",
+           "runbook.model.TroubleMatch", "runbook.model.StepResult", "runbook.model.PhaseResult",
+           "runbook.model.RunResult", "runbook.parse.longrun.LongRun", "runbook.parse.regions.Region",
+           "runbook.judge.matching.MatchResult", "runbook.parse.blocks.Block"}
+"""The classes a one-step run creates as ``@record`` (compared, hashed or replaced: a frozen
+dataclass for mypy, ``dataclass(unsafe_hash=True)`` at run time)."""
+
+
+def test_one_step_execute_creates_only_the_compared_records_as_dataclasses(tmp_path) -> None:
+    """Each dataclass execs ~6 generated methods when created (~0.7 ms of start-up, ~0.4 ms
+    as a record): a class nothing compares or replaces is a plain slotted class instead."""
+    fence = "```"
+    doc = tmp_path / "one.md"
+    doc.write_text(f"# T\n\n{fence}bash\necho step-1\n{fence}\n\n{fence}output\nstep-1\n{fence}\n")
+    code = ("import dataclasses, sys\n"
+            "made = []\n"
+            "real = dataclasses._process_class\n"
+            "def seen(cls, *args):\n"
+            "    made.append((f'{cls.__module__}.{cls.__qualname__}', args[5]))  # init, repr, eq, order, hash, frozen\n"
+            "    return real(cls, *args)\n"
+            "dataclasses._process_class = seen\n"
+            "from runbook.cli import main\n"
+            "rc = main(sys.argv[1:])\n"
+            "print('\\n'.join(f'{n} {f}' for n, f in made if n.startswith('runbook.')), file=sys.stderr)\n"
+            "sys.exit(rc)")
+    done = subprocess.run([sys.executable, "-c", code, "execute", str(doc), "--no-annotate", "-q", "--no-color"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    made = dict(line.split() for line in done.stderr.splitlines() if line.startswith("runbook."))
+    assert "runbook.model.StepResult" in made  # the check sees real class creations
+    assert set(made) <= RECORDS, set(made) - RECORDS
+    assert {name for name, frozen in made.items() if frozen == "True"} == set(), made  # records: not frozen at run time
+
+
+def test_a_record_compares_hashes_and_replaces_as_a_frozen_dataclass() -> None:
+    """What ``@record`` keeps of ``@dataclass(frozen=True)`` at run time: the verdicts of two
+    runs compared (batched against unbatched), a result in a set, ``dataclasses.replace``."""
+    import dataclasses
+
+    from runbook.model import Check, Output, Span, Status, StepResult
+
+    one = StepResult("s1", Status.PASS, output=Output("hi\n", 3, 1))
+    same = StepResult("s1", Status.PASS, output=Output("hi\n", 3, 1))
+    assert one == same and one is not same
+    assert len({Check("exit code is 0", True), Check("exit code is 0", True), Span(1, 2), Span(1, 2)}) == 2
+    other = dataclasses.replace(one, status=Status.FAIL)
+    assert other != one and other.status is Status.FAIL and one.status is Status.PASS
+    assert "StepResult(step_id='s1'" in repr(one)
+    for cls, args in ((Span, (1, 2)), (Check, ("exit code is 0", True, "", False, None))):
+        twin = dataclasses.dataclass(frozen=True)(type(cls.__name__, (), {"__annotations__": cls.__annotations__}))
+        assert repr(cls(*args)) == repr(twin(*args)) and hash(cls(*args)) == hash(twin(*args))
+    assert [f.name for f in dataclasses.fields(one)][:2] == ["step_id", "status"]
+
+
+def test_mypy_rejects_an_assignment_to_a_record_field_or_a_final_attribute(tmp_path) -> None:
+    """``@record`` and the plain classes leave the run-time refusal of an assignment to mypy
+    (``dataclass_transform(frozen_default=True)``, ``Final``): mypy must still say no."""
+    user = tmp_path / "mutate.py"
+    user.write_text(
+        "import dataclasses\n"
+        "from runbook.model import Output, Status, StepResult\n"
+        "from runbook.run.session import ShellConfig\n"
+        "from runbook.source import Source\n"
+        "r = StepResult('s1', Status.PASS)\n"
+        "r.status = Status.FAIL\n"
+        "r.output.text = 'masked?'\n"
+        "ShellConfig().cwd = '/'\n"
+        "Source('p', 't', False).text = ''\n"
+        "dataclasses.replace(r, no_such_field=1)\n"
+        "ok: StepResult = dataclasses.replace(r, status=Status.FAIL)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "cache"),
+                           "--follow-imports=silent", "--no-error-summary", str(user)],
+                          capture_output=True, text=True, timeout=300)
+    errors = sorted(int(line.split(":")[1]) for line in done.stdout.splitlines() if ": error:" in line)
+    assert errors == [6, 7, 8, 9, 10], done.stdout
+
+
+def test_the_collector_idles_while_runbook_starts_and_is_as_usual_once_a_run_starts(tmp_path) -> None:
+    """runbook/collector.py: the console script raises the first threshold while it imports;
+    before the first step the start-up's objects are frozen and the thresholds are Python's
+    own again, so a long run collects its garbage cycles as always."""
+    fence = "```"
+    doc = tmp_path / "one.md"
+    doc.write_text(f"# T\n\n{fence}bash\necho step-1\n{fence}\n\n{fence}output\nstep-1\n{fence}\n")
+    code = ("import gc, sys\n"
+            "default = gc.get_threshold()\n"
+            "from runbook import collector\n"
+            "from runbook.console import main\n"
+            "seen = []\n"
+            "real = collector.run_starts\n"
+            "def run_starts():\n"
+            "    seen.append(gc.get_threshold()[0])\n"
+            "    real()\n"
+            "collector.run_starts = run_starts\n"
+            "import runbook.cli.common as common\n"
+            "common.run_starts = run_starts\n"
+            "try:\n    rc = main()\n"
+            "finally:\n"
+            "    print(seen, gc.get_threshold() == default, gc.get_freeze_count() > 1000, file=sys.stderr)\n"
+            "sys.exit(rc)")
+    ran = subprocess.run([sys.executable, "-c", code, "execute", str(doc), "--no-annotate", "-q", "--no-color"],
+                         capture_output=True, text=True, timeout=120)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert ran.stderr.split()[-3:] == ["[100000]", "True", "True"], ran.stderr
+    listed = subprocess.run([sys.executable, "-c", code, "list", str(doc)], capture_output=True, text=True,
+                            timeout=120)
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert listed.stderr.split()[-3:] == ["[]", "False", "False"], listed.stderr  # no run: still collecting, rarely

@@ -1,13 +1,13 @@
 """The nouns of the "PASS if" language: clause kinds, clauses, criteria and their checks.
 
 Split from ``runbook.model``, which re-exports every name here, so both imports work.
-A base module: it imports nothing of runbook.
+A base module: it imports nothing of runbook but ``runbook.record``.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from runbook.record import record
 
 
 class ClauseKind(str, enum.Enum):
@@ -33,7 +33,7 @@ class ClauseKind(str, enum.Enum):
     MANUAL = "manual"  # not understood: never passes
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Clause:
     """One checkable clause of a PASS/FAIL criterion."""
 
@@ -61,7 +61,7 @@ class Clause:
     """``... for 10 s``: the clause must hold on every re-run over the period."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Criterion:
     """A PASS-if or FAIL-if statement: every clause must hold (PASS) / any fails (FAIL)."""
 
@@ -77,7 +77,7 @@ class Criterion:
     than written as a PASS/FAIL criterion: it adds checks, it does not replace the exit check."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Confirmation:
     """A person's verdict on a check (``--confirm``, ``--verdict``): never runbook's own."""
 
@@ -90,7 +90,7 @@ class Confirmation:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Check:
     """Outcome of one criterion clause."""
 

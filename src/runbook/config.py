@@ -7,12 +7,13 @@ import os
 import re
 import shlex
 import shutil
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from runbook.errors import ConfigError
 from runbook.lazyre import lazy
+from runbook.record import record
 
 SECRET_NAME_RE = re.compile(r"SECRET|TOKEN|PASSWORD|PASSWD|API_KEY", re.IGNORECASE)
 """Variables whose names look like this are secrets even when not listed (spec §4)."""
@@ -99,7 +100,7 @@ def check_shell_found(settings: "Settings") -> None:
                           hint="install it, give its full path, or fix PATH")
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class Selection:
     """Which steps the user asked for (``--phase``, ``--step``, ``--from``, ``--until``)."""
 
@@ -115,7 +116,7 @@ class Selection:
         return bool(self.phases or self.steps or self.from_step or self.until_step)
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class Settings:
     """Everything that shapes a run, validated once."""
 

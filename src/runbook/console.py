@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from runbook import __version__
+from runbook.collector import starting
 
 _VERSION_FLAGS = (["--version"], ["-V"])
 
@@ -19,5 +20,6 @@ def main() -> int:
     if sys.argv[1:] in _VERSION_FLAGS:
         sys.stdout.write(f"runbook {__version__}\n")
         return 0
+    starting()  # the collector nearly idle while runbook imports (runbook/collector.py)
     from runbook.cli import main as cli_main
     return cli_main()

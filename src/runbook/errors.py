@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from runbook.record import record
 from typing import Sequence
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_NO_STEPS, EXIT_INTERRUPTED = 0, 1, 2, 5, 130
@@ -46,7 +46,7 @@ def where(path: str, line0: int) -> str:
     return f"{path}:{line0 + 1}"
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class Diagnostic:
     """One problem the parser (or ``runbook check``) found, where it was found.
 

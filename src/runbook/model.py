@@ -1,4 +1,5 @@
-"""The nouns of runbook: frozen dataclasses handed from stage to stage.
+"""The nouns of runbook: frozen dataclasses handed from stage to stage (``runbook.record``:
+frozen for mypy, cheap to create).
 
 Slotted (no per-instance ``__dict__``: a 50,000-step run holds ~10 of these per step),
 except :class:`RunResult`, which caches its index of results by step id.
@@ -12,18 +13,19 @@ annotator and the reporters only read these. Line numbers inside the code are
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Mapping
 
 from runbook.errors import Diagnostic
+from runbook.record import record
 from runbook.status import EMOJI as EMOJI, FAILING as FAILING, STATUS_KEYS as STATUS_KEYS  # re-exported
 from runbook.status import STATUSES as STATUSES, WORST_FIRST as WORST_FIRST, Status as Status
 from runbook.clauses import Check as Check, Clause as Clause, ClauseKind as ClauseKind  # re-exported
 from runbook.clauses import Confirmation as Confirmation, Criterion as Criterion
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Span:
     """A half-open range of 0-based source line indexes ``[start, end)``."""
 
@@ -41,7 +43,7 @@ class MatchMode(str, enum.Enum):
     IGNORE = "ignore"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Expected:
     """Expected output attached to a command."""
 
@@ -59,7 +61,7 @@ class Expected:
     """One of ``block``, ``label``, ``adjacent``, ``transcript``, ``comment``."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Command:
     """One unit of shell code and the output expected from it.
 
@@ -81,7 +83,7 @@ class Command:
         return self.text if self.shown is None else self.shown
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TroubleRow:
     """One row of a Symptom / Cause / Fix troubleshooting table (spec §7)."""
 
@@ -91,7 +93,7 @@ class TroubleRow:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StepOptions:
     """A step's attributes as typed values, parsed and validated once by the parser.
 
@@ -139,7 +141,7 @@ class StepOptions:
     interactive (a failed redirection of a special builtin) does not end the shell."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Step:
     """An executable block and everything that belongs to it."""
 
@@ -191,7 +193,7 @@ class Step:
         return "step"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Phase:
     """A ``Phase X`` section (or the implicit one) and its steps in order."""
 
@@ -202,7 +204,7 @@ class Phase:
     steps: tuple[Step, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Document:
     """A parsed playbook: everything needed to run, judge and annotate it."""
 
@@ -236,7 +238,7 @@ class Document:
         return tuple(s for p in self.phases for s in p.steps)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Output:
     """What a step printed, memory-bounded.
 
@@ -262,7 +264,7 @@ class Output:
         return self.dropped_bytes > 0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Execution:
     """What the session reports after running one piece of shell code."""
 
@@ -277,7 +279,7 @@ class Execution:
     """Human explanation of anything unusual (timeout handling, restart)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TroubleMatch:
     """A troubleshooting row that matched a failed step's output."""
 
@@ -286,7 +288,7 @@ class TroubleMatch:
     """The symptom text (code span or key words) found in the output."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StepResult:
     """Verdict of one step."""
 
@@ -313,7 +315,7 @@ class StepResult:
     ``runbook update`` writes them back into transcripts."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PhaseResult:
     id: str
     title: str
@@ -321,7 +323,7 @@ class PhaseResult:
     status: Status
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class RunResult:
     """A whole run: what the JSON, JUnit, HTML and annotations are made from."""
 

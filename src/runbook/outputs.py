@@ -39,10 +39,13 @@ def load_document(path: str, data: bytes | None = None, *, dialect: tuple[str, s
     parse it (errors raise); ``dialect`` / ``default_dialect``: a declared dialect
     (``--dialect``; the project's, which the front matter overrides)."""
     from runbook.parse.markdown import parse_document
-    from runbook.write.annotate import strip
 
     src = Source.read(path) if data is None else Source.from_bytes(data, path)
-    original = strip(src.text, path)
+    original = src.text
+    if "<!-- runbook:" in original:  # else no region (write.annotate's markers both start so): not imported
+        from runbook.write.annotate import strip
+
+        original = strip(original, path)
     return src, original, parse_document(original, path, dialect=dialect, default_dialect=default_dialect)
 
 
@@ -126,11 +129,13 @@ def write_outputs(run: RunResult, src: Source, original: str, document: Document
 
 def _write_outputs(run: RunResult, src: Source, original: str, document: Document, outputs: Outputs,
                    masker: Callable[[str], str]) -> str | None:
-    from runbook.write.annotate import annotated_pieces
-    from runbook.write.stream import atomic_write_stream, write_document_pieces, write_pieces
-
-    kept = None
+    kept = None  # each writer imported only when its output is asked for
+    if outputs.annotated or not outputs.no_annotate:
+        from runbook.write.annotate import annotated_pieces
+    if outputs.json or outputs.html:
+        from runbook.write.stream import atomic_write_stream
     if outputs.annotated:
+        from runbook.write.stream import write_document_pieces
         kept = write_document_pieces(src, outputs.annotated, annotated_pieces(original, document, run),
                                      "runbook-results")
     elif not outputs.no_annotate:
@@ -143,6 +148,7 @@ def _write_outputs(run: RunResult, src: Source, original: str, document: Documen
         atomic_write(outputs.junit, encode(to_junit(run)))
     if outputs.html:
         from runbook.report.html import html_pieces
+        from runbook.write.stream import write_pieces
         page = html_pieces(run, masker(original), document)
         atomic_write_stream(outputs.html, lambda fh: write_pieces(fh, page))
     if outputs.summaries():

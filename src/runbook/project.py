@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from runbook.config import Settings, dialect_name, parse_duration, shell_argv
 from runbook.errors import ConfigError, RunbookError
+from runbook.lazyre import lazy
+from runbook.record import record
 
 KEYS = ("paths", "include", "exclude", "timeout", "shell", "strict", "fail_fast", "dialect", "check", "reports")
 CHECK_KEYS = ("select", "ignore")
@@ -33,7 +35,7 @@ def did_you_mean(key: str, known: Sequence[str]) -> str:
     return f"did you mean {close[0]}? " if close else ""
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class Project:
     """The settings of ``[tool.runbook]`` / ``runbook.toml`` (empty when there is none)."""
 
@@ -99,7 +101,7 @@ def _read_in(folder: Path) -> Project | None:
     return None
 
 
-_TOOL_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*runbook\s*[\].]", re.M)
+_TOOL_TABLE = lazy(r"^\s*\[\s*tool\s*\.\s*runbook\s*[\].]", re.M)
 """A ``[tool.runbook]`` (or ``[tool.runbook.check]``) table header, before parsing the file."""
 
 

@@ -13,7 +13,6 @@ import itertools
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final
@@ -148,6 +147,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode_from: str | Non
 
 def temp_beside(target: Path, path: str | os.PathLike[str]) -> tuple[int, str]:
     """A new temporary file in ``target``'s folder (its descriptor and path), for an atomic write."""
+    import tempfile  # here: a run that writes no file does not import it (nor ``random``)
+
     try:
         return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
@@ -290,6 +291,8 @@ def check_writable(path: str | os.PathLike[str], option: str, append: bool = Fal
         except OSError as exc:
             raise RunbookError(f"cannot append to it: {exc.strerror}", where=where) from None
         return
+    import tempfile
+
     try:
         fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=target.parent)
     except OSError as exc:

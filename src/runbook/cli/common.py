@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from runbook.collector import run_starts
 from runbook.errors import EXIT_INTERRUPTED, EXIT_NO_STEPS, EXIT_USAGE, RunbookError
 
 if TYPE_CHECKING:
@@ -134,6 +135,7 @@ def run_stoppable(runner: "Runner") -> "RunResult":
             pass
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    run_starts()  # start-up over: its objects frozen, the cycle collector as usual (runbook/collector.py)
     try:
         return runner.run()
     finally:

@@ -6,7 +6,6 @@ file per report, the worst exit status of all."""
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, Sequence
 
 import click
@@ -65,15 +64,25 @@ def one_or_many(args: Sequence[str], opts: dict[str, Any]) -> str:
     execute_many(documents_of(args, project), opts)
 
 
-@dataclass
 class _Loaded:
-    path: str
-    src: "Source"
-    original: str
-    document: "Document"
-    settings: "Settings | None"
-    """``None``: nothing to run (see ``not_run``)."""
-    not_run: str = ""
+    __slots__ = ("path", "src", "original", "document", "settings", "not_run")
+
+    def __init__(
+        self,
+        path: str,
+        src: "Source",
+        original: str,
+        document: "Document",
+        settings: "Settings | None",
+        not_run: str = "",
+    ) -> None:
+        self.path: str = path
+        self.src: "Source" = src
+        self.original: str = original
+        self.document: "Document" = document
+        self.settings: "Settings | None" = settings
+        """``None``: nothing to run (see ``not_run``)."""
+        self.not_run: str = not_run
 
 
 def _load_all(docs: Sequence[str], opts: dict[str, Any]) -> list[_Loaded]:

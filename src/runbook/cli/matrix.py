@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from runbook.collector import run_starts
 from runbook.errors import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_OK, RunbookError
 from runbook.run.protocol import Observer
 
@@ -86,6 +87,7 @@ def _run_stoppable(matrix: Any) -> "dict[str, RunResult | None]":
         matrix.interrupt()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    run_starts()  # as cli.common.run_stoppable does (runbook/collector.py)
     try:
         result: dict[str, RunResult | None] = matrix.run()
         return result

@@ -45,23 +45,36 @@ def trial_options(f: Any) -> Any:
     return f
 
 
-@dataclasses.dataclass
 class Trial:
     """The field-trial options of one ``execute`` and what they need across the run."""
 
-    doc: str
-    states: tuple[str, ...]
-    """Where this run keeps its state: beside the annotated document and beside the JSON
-    results (none: neither is written to a file)."""
-    resume_from: str | None = None
-    bundle: str | None = None
-    record: bool = True
-    plan: "ResumePlan | None" = None
-    targets: tuple[str, ...] = ()
-    """``--target NAME=SHELL`` as given (front matter ``targets:`` is added by :meth:`matrix`)."""
-    jobs: int | None = None
-    recorder: "Recorder | None" = None
-    """The bundle's transcript (``--bundle`` only)."""
+    __slots__ = ("doc", "states", "resume_from", "bundle", "record", "plan", "targets", "jobs", "recorder")
+
+    def __init__(
+        self,
+        doc: str,
+        states: tuple[str, ...],
+        resume_from: str | None = None,
+        bundle: str | None = None,
+        record: bool = True,
+        plan: "ResumePlan | None" = None,
+        targets: tuple[str, ...] = (),
+        jobs: int | None = None,
+        recorder: "Recorder | None" = None,
+    ) -> None:
+        self.doc: str = doc
+        self.states: tuple[str, ...] = states
+        """Where this run keeps its state: beside the annotated document and beside the JSON
+        results (none: neither is written to a file)."""
+        self.resume_from: str | None = resume_from
+        self.bundle: str | None = bundle
+        self.record: bool = record
+        self.plan: "ResumePlan | None" = plan
+        self.targets: tuple[str, ...] = targets
+        """``--target NAME=SHELL`` as given (front matter ``targets:`` is added by :meth:`matrix`)."""
+        self.jobs: int | None = jobs
+        self.recorder: "Recorder | None" = recorder
+        """The bundle's transcript (``--bundle`` only)."""
 
     @staticmethod
     def from_opts(doc: str, opts: dict[str, Any], outputs: "Outputs") -> "Trial":

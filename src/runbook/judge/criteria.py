@@ -19,8 +19,7 @@ re-runs the step until the deadline); :func:`judge_criterion` judges once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Final, Iterable, Sequence
 
 from runbook.judge.v2 import V2_EVALUATORS, v2_summary
 from runbook.model import Check, Clause, ClauseKind, Criterion, Output
@@ -43,19 +42,28 @@ __all__ = [
 ERROR_PREFIX = "error:"
 
 
-@dataclass(frozen=True)
 class Evidence:
     """What a step did, as the criteria see it."""
 
-    output: Output
-    """The step's output (``text`` may be head+tail when huge; ``counts`` and ``lines``
-    describe the whole stream)."""
-    exit_code: int | None
-    duration_s: float
-    expected_ok: bool | None
-    """Result of comparing the expected output (``None``: the step has none)."""
-    run_command: Callable[[str], int | None]
-    """Runs CMD in the same session; its exit code, ``None`` on error or timeout."""
+    __slots__ = ("output", "exit_code", "duration_s", "expected_ok", "run_command")
+
+    def __init__(
+        self,
+        output: Output,
+        exit_code: int | None,
+        duration_s: float,
+        expected_ok: bool | None,
+        run_command: Callable[[str], int | None],
+    ) -> None:
+        self.output: Final = output
+        """The step's output (``text`` may be head+tail when huge; ``counts`` and ``lines``
+        describe the whole stream)."""
+        self.exit_code: Final = exit_code
+        self.duration_s: Final = duration_s
+        self.expected_ok: Final = expected_ok
+        """Result of comparing the expected output (``None``: the step has none)."""
+        self.run_command: Final = run_command
+        """Runs CMD in the same session; its exit code, ``None`` on error or timeout."""
 
 
 SUPPORTED_FORMS: tuple[str, ...] = (

@@ -33,17 +33,17 @@ the actual text, as cram does, so only real mismatches stand out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from runbook.judge.normalise import normalise_lines
 from runbook.judge.patterns import Pattern as _Pattern
 from runbook.judge.patterns import compile_pattern as _compile, pattern_notes as _notes
 from runbook.judge.patterns import line_matches  # noqa: F401  (re-exported: part of this API)
 from runbook.model import MatchMode
+from runbook.record import record
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class MatchResult:
     """Outcome of comparing expected output with actual output."""
 
@@ -77,8 +77,7 @@ def _sequence_match(pats: Sequence[_Pattern], actual: Sequence[str]) -> bool:
     return i == m
 
 
-@dataclass(frozen=True)
-class Op:
+class Op(NamedTuple):
     """One step of an alignment of expected patterns with actual lines.
 
     ``match``: pattern ``i`` matched line ``j``; ``absorb``: the ``...`` pattern

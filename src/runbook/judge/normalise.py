@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 
+from runbook.lazyre import lazy
+
 # One alternation, longest forms first: OSC (window titles, ``ESC]8;;url ESC\``
 # hyperlinks) ended by BEL or ST; DCS/SOS/PM/APC strings ended by ST; CSI
 # (colours, cursor moves, ``ESC[?2004h``); nF sequences (charset selects such as
 # ``ESC(B``) and single-character escapes (``ESC=``, ``ESC7``, ``ESCc``); the
 # 8-bit CSI; then any stray ESC or BEL left over.
-_ANSI_RE = re.compile(
+_ANSI_RE = lazy(
     r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
     r"|\x1b\[[0-?]*[ -/]*[@-~]"
@@ -24,10 +26,10 @@ _ANSI_RE = re.compile(
     r"|[\x1b\x07]"
 )
 # A CR right before LF (or at the very end) ends a line; it overwrites nothing.
-_CR_AT_EOL_RE = re.compile(r"\r+(?=\n|\Z)")
+_CR_AT_EOL_RE = lazy(r"\r+(?=\n|\Z)")
 # Anchored at line starts so each line is scanned once: everything up to the
 # last CR of a line is what the terminal overwrote.
-_CR_OVERWRITE_RE = re.compile(r"^[^\n]*\r", re.MULTILINE)
+_CR_OVERWRITE_RE = lazy(r"^[^\n]*\r", re.MULTILINE)
 
 
 def strip_ansi(text: str) -> str:

@@ -5,26 +5,29 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Final, Sequence
+
+from runbook.lazyre import lazy
 
 __all__ = ["Pattern", "compile_pattern", "line_matches", "pattern_notes"]
 
 _ELLIPSES = ("...", "…")
-_SUFFIX_RE = re.compile(r" \((re|regex|glob|equal)\)\Z")
-_GLOB_TOKEN_RE = re.compile(r"\\[*?\\]|\*|\?|[^*?\\]+|\\")
-_INLINE_RE = re.compile(r"\.\.\.|…")
+_SUFFIX_RE = lazy(r" \((re|regex|glob|equal)\)\Z")
+_GLOB_TOKEN_RE = lazy(r"\\[*?\\]|\*|\?|[^*?\\]+|\\")
+_INLINE_RE = lazy(r"\.\.\.|…")
 
 
-@dataclass(frozen=True)
 class Pattern:
     """One expected line, compiled."""
 
-    text: str
-    ellipsis: bool
-    regex: re.Pattern[str] | None
-    note: str = ""
+    __slots__ = ("text", "ellipsis", "regex", "note")
+
+    def __init__(self, text: str, ellipsis: bool, regex: re.Pattern[str] | None, note: str = "") -> None:
+        self.text: Final = text
+        self.ellipsis: Final = ellipsis
+        self.regex: Final = regex
+        self.note: Final = note
 
     def matches(self, line: str) -> bool:
         if self.ellipsis or line == self.text:

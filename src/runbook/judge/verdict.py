@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import Callable, Final, Sequence
 
 from runbook.judge.criteria import Evidence, judge_criterion
 from runbook.judge.matching import MatchResult, match_output
@@ -13,23 +12,27 @@ from runbook.model import Check, Command, Execution, Expected, MatchMode, Output
 from runbook.parse.volatile import mask
 
 
-@dataclass(frozen=True)
 class CommandRun:
     """One command of a step and what running it gave (output already masked)."""
 
-    command: Command
-    execution: Execution
+    __slots__ = ("command", "execution")
+
+    def __init__(self, command: Command, execution: Execution) -> None:
+        self.command: Final = command
+        self.execution: Final = execution
 
 
-@dataclass(frozen=True)
 class Verdict:
     """The judged part of a StepResult."""
 
-    status: Status
-    drift: bool
-    checks: tuple[Check, ...]
-    diff: str | None
-    reason: str
+    __slots__ = ("status", "drift", "checks", "diff", "reason")
+
+    def __init__(self, status: Status, drift: bool, checks: tuple[Check, ...], diff: str | None, reason: str) -> None:
+        self.status: Final = status
+        self.drift: Final = drift
+        self.checks: Final = checks
+        self.diff: Final = diff
+        self.reason: Final = reason
 
 
 _SAME = MatchResult(True, None)

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+
+from runbook.record import record
 
 _PHASE_RE = re.compile(r"^(?i:phase)\s+([A-Za-z]|\d+)(?=[.:\u2014\u2013\-)\s]|$)")
 _ID_TOKEN_RE = re.compile(
     r"^(?:(?i:step)\s+)?([A-Z]{0,2}\d+(?:\.\d+)*[a-z]?|[A-Z](?:\.\d+)+)(?=[.:\u2014\u2013\-)]|\s|$)")
 
 
-@dataclass(slots=True)
+@record
 class Block:
     """One Markdown block in reading order."""
 

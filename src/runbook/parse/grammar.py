@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
-from typing import Callable, Mapping
+from dataclasses import replace
+from typing import Callable, Final, Mapping
 
 from runbook.lazyre import lazy
 from runbook.model import Clause, ClauseKind, Criterion
@@ -68,13 +68,16 @@ _SEEN = r"(?:printed|shown|displayed|present|output|returned|reported|listed|vis
 _EXITV = r"(?:exits?|exited|returns?|returned|terminates?|ends?|finishes|completes?)"
 
 
-@dataclass(frozen=True)
 class _Rule:
-    src: str
-    kind: ClauseKind
-    op: str = "=="
-    number: float | None = None
-    lone: bool = False
+    """A grammar rule (a plain class with a ``__dict__`` for its cached pattern)."""
+
+    def __init__(self, src: str, kind: ClauseKind, op: str = "==", number: float | None = None,
+                 lone: bool = False) -> None:
+        self.src: Final = src
+        self.kind: Final = kind
+        self.op: Final = op
+        self.number: Final = number
+        self.lone: Final = lone
 
     @functools.cached_property
     def pattern(self) -> re.Pattern[str]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import Final
 
 from runbook.lazyre import lazy
 from runbook.model import Clause, ClauseKind, Criterion
@@ -42,14 +42,16 @@ _CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
 _CODE = re.compile(r"(`+)(.+?)\1", re.S)
 
 
-@dataclass(frozen=True)
 class Label:
     """An expected-output label."""
 
-    strong: bool
-    """Starts like a label (``Expected output:``): enough to read even a ``bash`` block as output."""
-    illustrative: bool
-    """Says the output is an example ("similar to", "for example"): mismatch is drift."""
+    __slots__ = ("strong", "illustrative")
+
+    def __init__(self, strong: bool, illustrative: bool) -> None:
+        self.strong: Final = strong
+        """Starts like a label (``Expected output:``): enough to read even a ``bash`` block as output."""
+        self.illustrative: Final = illustrative
+        """Says the output is an example ("similar to", "for example"): mismatch is drift."""
 
 
 def _is_decoration(ch: str) -> bool:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
 from functools import lru_cache
 
+from runbook.lazyre import lazy
 from runbook.parse.shellish import plain_command
+from runbook.record import record
 
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "|&", ";;", "(", ")"})
 _WRAPPERS = frozenset({"sudo", "exec", "nohup", "command", "env", "time", "stdbuf"})
@@ -33,7 +34,7 @@ _REPLS = {"psql": ("-c", "--command", "-f", "--file", "-l", "--list"),
           "node": ("-e", "--eval", "-p")}
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class LongRun:
     """Why a command does not return: ``why`` for the reader, ``context`` when it opens one."""
 
@@ -55,7 +56,7 @@ def _reads_file(words: list[str]) -> bool:
 
 #: Text shlex splits as ``str.split`` would: printable ASCII without quotes, escapes,
 #: comments or the separators ``;&|()`` (most commands: ``echo step-1``, ``kubectl get pods``).
-_NO_SYNTAX = re.compile(r"[A-Za-z0-9 \t\n!$%*+,\-./:<=>?@\[\]^_`{}~]*")
+_NO_SYNTAX = lazy(r"[A-Za-z0-9 \t\n!$%*+,\-./:<=>?@\[\]^_`{}~]*")
 
 
 def simple_commands(text: str) -> list[tuple[list[str], bool]]:
@@ -85,7 +86,7 @@ def simple_commands(text: str) -> list[tuple[list[str], bool]]:
     return out
 
 
-_ASSIGNMENT = re.compile(r"^[A-Za-z_]\w*=")
+_ASSIGNMENT = lazy(r"^[A-Za-z_]\w*=")
 
 
 def _program(words: list[str]) -> list[str]:

@@ -12,16 +12,17 @@ its line numbers equal the indexes of :func:`runbook.source.split_lines`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from runbook.errors import ParseError, where
+from runbook.lazyre import lazy
 from runbook.model import Document, TroubleRow
 from runbook.parse.blocks import Block
 from runbook.parse.contexts import with_contexts
@@ -42,9 +43,9 @@ SETTINGS_KEYS = ("shell", "timeout", "cwd", "env", "env_file", "secrets", "requi
                  "blocking", "strict", "check", "skip_unless", "dialect")
 """Top-level front-matter keys read as runbook settings when there is no ``runbook:`` key."""
 
-_SYMPTOM = re.compile(r"^(?:symptoms?|issues?|problems?|errors?)(?: messages?)?$")
-_CAUSE = re.compile(r"^(?:(?:likely|root|probable|possible)\s+)?(?:causes?|reasons?)$")
-_FIX = re.compile(r"^(?:fix(?:es)?|solutions?|resolutions?|actions?|remed(?:y|ies)|workarounds?)$")
+_SYMPTOM = lazy(r"^(?:symptoms?|issues?|problems?|errors?)(?: messages?)?$")
+_CAUSE = lazy(r"^(?:(?:likely|root|probable|possible)\s+)?(?:causes?|reasons?)$")
+_FIX = lazy(r"^(?:fix(?:es)?|solutions?|resolutions?|actions?|remed(?:y|ies)|workarounds?)$")
 
 MAX_NESTING = 400
 """Block nesting markdown-it follows (a list item counts 2, a quote 1). CommonMark's
@@ -253,8 +254,7 @@ def _column(header: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class TableCells:
+class TableCells(NamedTuple):
     """A GFM table as written: header cells, their troubleshooting roles, body rows."""
 
     line: int
@@ -314,8 +314,7 @@ def _tables(tables: Sequence[TableCells]) -> list[TroubleRow]:
     return rows
 
 
-@dataclass(frozen=True)
-class Scan:
+class Scan(NamedTuple):
     """The token-level facts ``runbook check`` needs beyond the Document."""
 
     lines: tuple[str, ...]

@@ -6,18 +6,20 @@ them; :func:`restore` puts the author's text back.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import Final
 
 from runbook.lazyre import lazy
 
 
-@dataclass(frozen=True)
 class Token:
-    raw: str
-    """As written, delimiters included (to rebuild the author's text)."""
-    value: str
-    kind: str
-    """``code``, ``quote`` or ``regex``."""
+    __slots__ = ("raw", "value", "kind")
+
+    def __init__(self, raw: str, value: str, kind: str) -> None:
+        self.raw: Final = raw
+        """As written, delimiters included (to rebuild the author's text)."""
+        self.value: Final = value
+        self.kind: Final = kind
+        """``code``, ``quote`` or ``regex``."""
 
 
 _PROTECT_RE = lazy(

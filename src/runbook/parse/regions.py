@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from runbook.errors import ParseError
 from runbook.lazyre import lazy
+from runbook.record import record
 
 BEGIN_RE = lazy(r"^(?P<prefix>[ \t>]*)<!-- runbook:begin (?P<kind>[a-z]+)(?P<args>(?: [^ \r\n]+)*?) -->[ \t]*$")
 END_RE = lazy(r"^[ \t>]*<!-- runbook:end -->[ \t]*$")
@@ -38,7 +38,7 @@ _HINT = ("runbook removes only regions it can prove it wrote; restore the region
          "end marker by hand, then run again")
 
 
-@dataclass(frozen=True)
+@record(slots=False)
 class Region:
     """Lines ``[start, stop)`` of one annotation region."""
 

@@ -22,24 +22,23 @@ any corpus: the rules are shell's own grammar for the first word of a simple com
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Sequence
 
 from runbook.lazyre import lazy
 
 _ASSIGN = lazy(r"^(?:[A-Za-z_]\w*(?:\[[^\]]*\])?\+?=|[A-Za-z_][\w:.-]*\(\))")  # or `name()`
-_NAME = re.compile(r"^[a-z_][A-Za-z0-9_.+-]*$")
+_NAME = lazy(r"^[a-z_][A-Za-z0-9_.+-]*$")
 _PATH = lazy(r"^(?:\.{1,2}/|/|~)[^\s:]*$")
 _EXPANSION = lazy(r"^[\"']?\$(?:\{|\(|[A-Za-z_])")
-_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
+_HEREDOC = lazy(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
 _TREE = lazy(r"[\u2500-\u257f]|^(?:\|--|`--|\+--)")
-_BOX = re.compile(r"[\u2500-\u257f]")
+_BOX = lazy(r"[\u2500-\u257f]")
 _LOG_TAG = lazy(r"^\[[^\]\s]+\]")
 _JSON_OPEN = lazy(r"^(?:[{\[]\s*\"|[{\[][{\[\d-]|\"[^\"]*\"\s*:)")
 _KEY_AFTER = lazy(r"^[{\[]\s*\"[^\"]*\"\s*:")
 """``{ "key": ...``: a JSON object even with a space after the brace (``{ "$x"; }`` is a group)."""
 _UPPER_LOG = lazy(r"^[IWEFD]\d{4}$")
-_TABLE_HEADER = re.compile(r"^[A-Z][A-Z0-9_()%/.-]*(?: {2,}|\t+)[A-Z][A-Z0-9_()%/.-]*(?:\s+\S+)*$")
+_TABLE_HEADER = lazy(r"^[A-Z][A-Z0-9_()%/.-]*(?: {2,}|\t+)[A-Z][A-Z0-9_()%/.-]*(?:\s+\S+)*$")
 """Column headers (``NAME      READY   STATUS``): upper-case words parted by runs of spaces."""
 _WORDS = frozenset("""
 if then else elif fi for while until do done case esac function select time coproc
@@ -113,16 +112,18 @@ def _other_problem(word: str) -> str:
     return "not a command name"
 
 
-@dataclass
 class Reading:
     """What the command lines of a block read as."""
 
-    shell: int = 0
-    other: int = 0
-    why: list[str] = field(default_factory=list)
-    """The reason for each line that is not shell, in order."""
-    first_other: bool = False
-    """The first command line does not read as shell."""
+    __slots__ = ("shell", "other", "why", "first_other")
+
+    def __init__(self, shell: int = 0, other: int = 0, why: list[str] | None = None, first_other: bool = False) -> None:
+        self.shell = shell
+        self.other = other
+        self.why: list[str] = [] if why is None else why
+        """The reason for each line that is not shell, in order."""
+        self.first_other = first_other
+        """The first command line does not read as shell."""
 
     @property
     def output_like(self) -> bool:

@@ -24,7 +24,7 @@ The rule, written to fit both the spec (§2, rule 4) and the real corpus:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import Final
 
 from runbook.lazyre import lazy
 
@@ -47,7 +47,6 @@ _PROMPT_RE = lazy(
         )(?:[ \t]+(?P<cmd>.*)|[ \t]*)$""", re.X)
 
 
-@dataclass(frozen=True)
 class Prompt:
     """The prompt a transcript uses, read off its first command line.
 
@@ -56,10 +55,13 @@ class Prompt:
     front are read too, and ``# `` under the ``root`` attribute. Within one block every
     prompt line uses the same prompt (a ``user@host`` prompt may change its path)."""
 
-    literal: str
-    """The prompt itself (``$``, ``%``, ``PS C:\\>``); for ``user@host`` ones, ``user@host``."""
-    host: bool = False
-    sign: str = ""
+    __slots__ = ("literal", "host", "sign")
+
+    def __init__(self, literal: str, host: bool = False, sign: str = "") -> None:
+        self.literal: Final = literal
+        """The prompt itself (``$``, ``%``, ``PS C:\\>``); for ``user@host`` ones, ``user@host``."""
+        self.host: Final = host
+        self.sign: Final = sign
 
     def command(self, line: str) -> str | None:
         """The command after this prompt, ``""`` for a bare prompt, ``None`` if none."""
@@ -120,16 +122,18 @@ def is_transcript(lines: list[str], root: bool = False) -> bool:
     return find_prompt(lines, root) is not None
 
 
-@dataclass
 class _ShellState:
     """Enough of a shell lexer to know whether a command needs more lines."""
 
-    quote: str = ""
-    heredocs: list[tuple[str, bool]] = field(default_factory=list)
-    in_heredoc: tuple[str, bool] | None = None
-    last: str = ""
-    depth: int = 0
-    """Open compound commands (``if``/``for``/``while``/``case``/``{``) awaiting their end."""
+    __slots__ = ("quote", "heredocs", "in_heredoc", "last", "depth")
+
+    def __init__(self) -> None:
+        self.quote = ""
+        self.heredocs: list[tuple[str, bool]] = []
+        self.in_heredoc: tuple[str, bool] | None = None
+        self.last = ""
+        self.depth = 0
+        """Open compound commands (``if``/``for``/``while``/``case``/``{``) awaiting their end."""
 
     def feed(self, line: str) -> None:
         if self.in_heredoc is not None:
@@ -210,13 +214,15 @@ def _compound_delta(code: str) -> int:
     return delta
 
 
-@dataclass
 class Entry:
     """One command of a transcript and its output (line numbers relative to the block)."""
 
-    command: str
-    line: int
-    output: list[tuple[int, str]] = field(default_factory=list)
+    __slots__ = ("command", "line", "output")
+
+    def __init__(self, command: str, line: int) -> None:
+        self.command = command
+        self.line = line
+        self.output: list[tuple[int, str]] = []
 
     def expected(self) -> tuple[str, int, int] | None:
         """(text, first line, end line) of the output, or ``None`` when there is none."""

@@ -38,8 +38,7 @@ import copy
 import os
 import shlex
 import time
-from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Final, Sequence
 
 from runbook.model import Execution
 from runbook.run import procs
@@ -65,11 +64,13 @@ def enabled() -> bool:
     return os.environ.get("RUNBOOK_BATCH", "1").strip().lower() not in _OFF
 
 
-@dataclass(frozen=True)
 class _Ran:
-    item: BatchItem
-    execution: Execution
-    answer: str | None
+    __slots__ = ("item", "execution", "answer")
+
+    def __init__(self, item: BatchItem, execution: Execution, answer: str | None) -> None:
+        self.item: Final = item
+        self.execution: Final = execution
+        self.answer: Final = answer
 
 
 class Batch(Recovery):

@@ -12,8 +12,7 @@ function of their names); every other step is sourced from its step file
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, Final, NamedTuple, Sequence
 
 from runbook.run import tokens
 from runbook.run.shell_lines import bash_step_line, batch_guard, inline_check, inline_line, quote
@@ -47,17 +46,27 @@ class Line(NamedTuple):
     """The options an inline line (``shell_lines.inline_line``) reports; ``None``: a step file's line."""
 
 
-@dataclass(frozen=True)
 class Prepared:
     """A batch with its step files written: the batch file's text (written when typed) and
     the state its last line is predicted to leave (``sim``, the options ``expected``)."""
 
-    text: list[str]
-    lines: tuple[Line, ...]
-    paths: tuple[str, ...]
-    which: int
-    sim: BashState
-    expected: str
+    __slots__ = ("text", "lines", "paths", "which", "sim", "expected")
+
+    def __init__(
+        self,
+        text: list[str],
+        lines: tuple[Line, ...],
+        paths: tuple[str, ...],
+        which: int,
+        sim: BashState,
+        expected: str,
+    ) -> None:
+        self.text: Final = text
+        self.lines: Final = lines
+        self.paths: Final = paths
+        self.which: Final = which
+        self.sim: Final = sim
+        self.expected: Final = expected
 
     @property
     def items(self) -> tuple[BatchItem, ...]:

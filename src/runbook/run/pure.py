@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import re
 
+from runbook.lazyre import lazy
+
 #: What bash reads literally: unquoted characters it neither expands, globs nor treats as an
 #: operator; single-quoted text; double-quoted text without ``$``, a backquote, ``\`` or ``!``.
 _LITERAL = r"""(?:[A-Za-z0-9_./,:=+%@-]|'[^'\n]*'|"[^"$`\\!\n]*")+"""
 #: A separator of the commands of one line, or a literal word.
-_TOKEN = re.compile(rf" *(?:(;|&&|\|\|)|({_LITERAL}))")
+_TOKEN = lazy(rf" *(?:(;|&&|\|\|)|({_LITERAL}))")
 #: The command word of a literal command: unquoted, not an assignment.
-_NAME = re.compile(r"[A-Za-z0-9_./+-]+|:")
+_NAME = lazy(r"[A-Za-z0-9_./+-]+|:")
 #: Builtins that only print or return a status.
 _INERT = frozenset({"echo", "true", "false", ":"})
 #: One command of unquoted literal words (its command word first).

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import os
 import signal
-import tempfile
 from typing import Iterable, Mapping
 
 from runbook.run import procs, watchdog
+from runbook.run.tempdirs import temp_root
 
 #: What the watchdog reads for "runbook ended cleanly, exit without doing anything".
 DONE = b"done\n"
@@ -25,7 +25,7 @@ DONE = b"done\n"
 def temp_roots() -> list[str]:
     """Where runbook's temp folders can be: the memory-backed folders the session prefers
     (``$XDG_RUNTIME_DIR``, ``/dev/shm``) and the usual temporary folder."""
-    roots = [os.environ.get("XDG_RUNTIME_DIR") or "", "/dev/shm", tempfile.gettempdir()]
+    roots = [os.environ.get("XDG_RUNTIME_DIR") or "", "/dev/shm", temp_root()]
     seen: list[str] = []
     for r in roots:
         if r and os.path.isdir(r) and r not in seen:

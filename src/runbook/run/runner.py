@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 import threading
 import time
 from datetime import datetime, timezone
@@ -21,6 +20,7 @@ from runbook.judge.confirm import awaiting_person
 from runbook.judge.criteria import needles, waits
 from runbook.judge.trouble import match_troubleshooting
 from runbook.judge.verdict import CommandRun, judge, merged_output
+from runbook.lazyre import lazy
 from runbook.model import Command, Document, Execution, PhaseResult, RunResult, Status, Step, StepResult, TroubleMatch
 from runbook.parse.placeholders import filled_commands
 from runbook.run.ahead import Ahead
@@ -36,8 +36,9 @@ from runbook.run.reaper import RunGuard
 from runbook.run.session import PexpectSession
 from runbook.run.shells import Shells
 from runbook.run.stops import stop_after
+from runbook.run.tempdirs import make_folder
 
-_VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_VAR_RE = lazy(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")
 _FAILED = (Status.FAIL, Status.ERROR)
 
 
@@ -92,7 +93,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
         self.observers.run_started(self.doc, plan)
         self.guard.start()
         try:
-            self._logdir = tempfile.mkdtemp(prefix=self.guard.folder_prefix("logs"))
+            self._logdir = make_folder(self.guard.folder_prefix("logs"))
             self._fresh_shell()
             self._preflight()
             unmet = next((c for c in self.settings.skip_unless if self._run_command(c) != 0), None)

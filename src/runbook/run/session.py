@@ -23,21 +23,21 @@ import re
 import shlex
 import shutil
 import signal
-import tempfile
 import termios
 import time
-from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, NoReturn, Sequence
+from typing import Any, Callable, Final, Mapping, NoReturn, Sequence
 
 import pexpect
 
 from runbook.errors import SessionError
+from runbook.lazyre import lazy
 from runbook.model import Execution
 from runbook.run import procs, tokens
 from runbook.run.batch import Batch
 from runbook.run.capture import OutputCapture
 from runbook.run.shell_state import BashState, clear_traps_file
 from runbook.run.shellvars import Ask
+from runbook.run.tempdirs import make_folder
 from runbook.run.shell_lines import (
     Dialog, _print, background_line, bash_functions, bash_post, bash_step_line, probe_line, setup_line, step_line,
 )
@@ -50,27 +50,27 @@ QUIET_ENV = {
 }
 #: What the protocol itself relies on: never overridden.
 #: How interactive bash reports an unbound variable (no file or line, unlike a script).
-_UNBOUND = re.compile(r"^[^\n:]*bash: [^\n:]+: unbound variable\r?$", re.M)
+_UNBOUND = lazy(r"^[^\n:]*bash: [^\n:]+: unbound variable\r?$", re.M)
 PROTOCOL_ENV = {"PS1": "", "PS2": "", "PS4": "+ ", "PROMPT_COMMAND": "", "HISTFILE": "/dev/null"}
 
 
-@dataclass(frozen=True)
 class ShellConfig:
-    """How to start the document's shell."""
+    """How to start the document's shell (a plain slotted class: nothing compares or replaces one)."""
 
-    command: str | None = None
-    """``None``: hermetic bash; else any command line run on the pty (``zsh -f``, ``ssh -tt h bash``)."""
-    cwd: str = "."
-    """Starting working directory of a local shell."""
-    env: Mapping[str, str] = field(default_factory=dict)
-    """Extra environment on top of ``os.environ``."""
-    output_cap: int = 1_000_000
-    """Characters of output kept per step (head half + tail half)."""
-    start_timeout: float = 10.0
-    run_env: Mapping[str, str] = field(default_factory=dict)
-    """The run's marker (``RUNBOOK_RUN``): set last, so a document's ``env`` cannot change it."""
-    folder_prefix: str = "runbook-session-"
-    """Name prefix of the session's temp folder (the run's watchdog finds it by name)."""
+    __slots__ = ("command", "cwd", "env", "output_cap", "start_timeout", "run_env", "folder_prefix")
+
+    def __init__(self, command: str | None = None, cwd: str = ".", env: Mapping[str, str] | None = None,
+                 output_cap: int = 1_000_000, start_timeout: float = 10.0, run_env: Mapping[str, str] | None = None,
+                 folder_prefix: str = "runbook-session-") -> None:
+        self.command: Final = command  # None: hermetic bash; else a command line run on the pty (zsh -f, ssh -tt h)
+        self.cwd: Final = cwd  # the starting working directory of a local shell
+        self.env: Final[Mapping[str, str]] = {} if env is None else env  # on top of os.environ
+        self.output_cap: Final = output_cap  # characters of output kept per step (head half + tail half)
+        self.start_timeout: Final = start_timeout
+        self.run_env: Final[Mapping[str, str]] = {} if run_env is None else run_env
+        """The run's marker (``RUNBOOK_RUN``): set last, so a document's ``env`` cannot change it."""
+        self.folder_prefix: Final = folder_prefix
+        """Name prefix of the session's temp folder (the run's watchdog finds it by name)."""
 
 
 def _raw_output() -> None:
@@ -114,7 +114,7 @@ class PexpectSession(Batch):
     def start(self) -> None:
         """Spawn the shell and check it answers; raises ``SessionError`` if it cannot."""
         if self._dir is None:
-            self._dir = tempfile.mkdtemp(prefix=self.config.folder_prefix, dir=_fast_tmp())
+            self._dir = make_folder(self.config.folder_prefix, _fast_tmp())
         elif not os.path.isdir(self._dir):  # a step removed it
             os.makedirs(self._dir, mode=0o700, exist_ok=True)
         argv = list(HERMETIC) if self.config.command is None else shlex.split(self.config.command)

@@ -17,13 +17,14 @@ import os
 import re
 import shlex
 
+from runbook.lazyre import lazy
 from runbook.model import Output
 from runbook.run.pure import errexit_list, pure_commands
 from runbook.run.shell_lines import APPEND_TRAPS, FRESH_TRAPS, NO_TRAPS, err_trap, quote, step_trailer
 
 _TRAPPED = ("RETURN", "ERR", "DEBUG")
 #: ``set +e``, ``set +eu``, ``set +o errexit``: a step turning errexit off again.
-_ERREXIT_OFF = re.compile(r"\bset\s+(?:\+[A-Za-z]*e|(?:[-+][A-Za-z]+\s+)*\+o\s+errexit)")
+_ERREXIT_OFF = lazy(r"\bset\s+(?:\+[A-Za-z]*e|(?:[-+][A-Za-z]+\s+)*\+o\s+errexit)")
 
 
 class BashState:

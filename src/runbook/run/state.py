@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Final, Mapping
 
 from runbook.lazyre import lazy
 from runbook.run.exports import parse_exports
@@ -98,15 +97,18 @@ def _bash_exports(listed: str) -> Mapping[str, str]:
     return {k: v for k, v in parse_exports(listed).items() if len(v) <= MAX_STATE_VALUE}
 
 
-@dataclass(frozen=True)
 class StepState:
-    """What the session held after one step (no secret value, ever)."""
+    """What the session held after one step (no secret value, ever; a plain slotted class:
+    nothing compares or replaces one)."""
 
-    cwd: str
-    env: Mapping[str, str] = field(default_factory=dict)
-    """Exported variables that differ from a fresh session's, secrets left out."""
-    secret_names: tuple[str, ...] = ()
-    """Exported secret variables present then: their values are not recorded."""
+    __slots__ = ("cwd", "env", "secret_names")
+
+    def __init__(self, cwd: str, env: Mapping[str, str] | None = None, secret_names: tuple[str, ...] = ()) -> None:
+        self.cwd: Final = cwd
+        self.env: Final[Mapping[str, str]] = {} if env is None else env
+        """Exported variables that differ from a fresh session's, secrets left out."""
+        self.secret_names: Final = secret_names
+        """Exported secret variables present then: their values are not recorded."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"cwd": self.cwd, "env": dict(self.env), "secret_names": list(self.secret_names)}

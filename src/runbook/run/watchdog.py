@@ -21,7 +21,6 @@ imports nothing heavy until it has work to do (its start costs runbook a fork an
 from __future__ import annotations
 
 import gc
-import glob
 import os
 import select
 import shutil
@@ -57,6 +56,8 @@ def wait_for_parent(fd: int = 0) -> bool:
 
 def run_folders(marker: str, roots: Iterable[str]) -> list[str]:
     """Folders of the run marked ``marker`` (``runbook-<what>-<marker>-*``) under ``roots``."""
+    import glob  # only to clean up: not imported by every run
+
     found: list[str] = []
     for root in roots:
         found += glob.glob(os.path.join(glob.escape(root), f"runbook-*-{marker}-*"))

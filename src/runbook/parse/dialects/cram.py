@@ -30,7 +30,7 @@ import codecs
 import os
 import re
 import shlex
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Sequence
 
 from runbook.lazyre import lazy
@@ -73,14 +73,16 @@ def is_cram_path(path: str) -> bool:
     return path.endswith((".t", ANNOTATED))
 
 
-@dataclass
 class CramCommand:
-    line: int
-    end: int
-    text: list[str]
-    output: list[str] = field(default_factory=list)
-    comment: str = ""
-    """The prose line(s) just before the command: its title."""
+    __slots__ = ("line", "end", "text", "output", "comment")
+
+    def __init__(self, line: int, end: int, text: list[str], comment: str = "") -> None:
+        self.line = line
+        self.end = end
+        self.text = text
+        self.output: list[str] = []
+        self.comment = comment
+        """The prose line(s) just before the command: its title."""
 
 
 def commands(lines: Sequence[str]) -> list[CramCommand]:

@@ -1,0 +1,43 @@
+"""Python's cycle collector while runbook starts: nearly idle, then the start-up frozen.
+
+Importing runbook, click, markdown-it and pexpect makes ~100,000 objects that live until the
+process ends (modules, classes, functions) and no garbage cycles. With the default first
+threshold (700 allocations) the collector ran ~45 times while they were made, each pass
+walking the young objects again (~8 ms of CPU in a one-step run), and the full pass at
+interpreter exit walked them all once more. The console script (:mod:`runbook.console`)
+raises the first threshold while runbook starts (:func:`starting`); when a run starts
+(:func:`run_starts`, called by the CLI before the first step) the start-up's objects are
+frozen out of the collector's sight (``gc.freeze``: they are never garbage) and the
+thresholds are as before, so a long run collects its cycles as always. Reference counting
+frees everything as usual throughout; a command that runs no step keeps collecting too,
+every 100,000 allocations. Measured in bench/README.md (issue 13, branch start4).
+
+A base module: it imports nothing of runbook.
+"""
+
+from __future__ import annotations
+
+import gc
+
+START_UP_THRESHOLD = 100_000
+"""The collector's first threshold while runbook starts (the default is 700)."""
+
+_before: tuple[int, int, int] | None = None
+
+
+def starting() -> None:
+    """The collector (nearly) idle until :func:`run_starts`."""
+    global _before
+    if _before is None:
+        _before = gc.get_threshold()
+        gc.set_threshold(START_UP_THRESHOLD, *_before[1:])
+
+
+def run_starts() -> None:
+    """Start-up is over: freeze what it made, the collector's thresholds as before
+    :func:`starting` (nothing to do when it was not called: the Python API, tests)."""
+    global _before
+    if _before is not None:
+        gc.freeze()
+        gc.set_threshold(*_before)
+        _before = None
