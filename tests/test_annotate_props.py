@@ -143,3 +143,19 @@ def test_original_blocks_render_the_same(text: str, seed: int):
 def test_strip_never_changes_text_without_annotations(text: str):
     if not has_annotations(text):
         assert strip(text) == text
+
+
+_near_controls = st.sampled_from(["\x00", "\x08", "\t", "\n", "\x0b", "\r", "\r\n", "\x1b[31m", "\x1f", "\x7f", "\x80",
+                                  "\x9f", "\ud800", "\udcff", "\u2028", "\u2029", "é", ":", "runbook:begin",
+                                  "RunBook : End", "runbook", "a", " "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_near_controls, st.text(max_size=4)), max_size=10).map("".join))
+def test_text_left_as_it_is_by_the_quick_check_is_what_the_patterns_leave(text: str) -> None:
+    # clean() returns most outputs untouched after a check in C (ASCII, no control, no
+    # colon): the text must be exactly what the control and marker patterns make of it.
+    from runbook.write.result_block import _CONTROL, _MARKER_WORD, _escape_control, clean
+
+    slow = _MARKER_WORD.sub(r"\1\\:\2", _CONTROL.sub(_escape_control, text.replace("\r\n", "\n")))
+    assert clean(text) == slow

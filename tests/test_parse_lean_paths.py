@@ -130,16 +130,27 @@ _MD_LINES = ["# T", "", "```bash", "echo hi", "```", "a - b", "--- ---", "a  b",
              ":-- :--:", "text", "    code", "<div>", "[x]: /u", "***", "~~~", "Head", "==="]
 
 
-@settings(max_examples=600)
+@settings(max_examples=600, deadline=None)
 @given(st.lists(st.sampled_from(_MD_LINES), max_size=14))
 def test_without_a_pipe_the_table_rule_changes_no_token(lines: list[str]) -> None:
     """The table rule is left out for a text without ``|``: its tokens are the same with it."""
     text = "\n".join(lines) + "\n"
     text = text.replace("|", "")
-    with_table = markdown._markdown("|").parse(text)
+    with_table = markdown._markdown().parse(text)
     assert [(t.type, t.map, t.content, t.info) for t in markdown._markdown(text).parse(text)] == \
         [(t.type, t.map, t.content, t.info) for t in with_table]
     assert "table" not in [r.name for r in markdown._markdown(text).block.ruler.__rules__ if r.enabled]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_MD_LINES + ["---", "title: x", "...", " ---", "-", "--"]), max_size=14))
+def test_without_a_leading_dash_the_front_matter_rule_changes_no_token(lines: list[str]) -> None:
+    """The front matter plugin is left out for a text that does not start with ``-``."""
+    text = "\n".join(lines) + "\n"
+    full = [(t.type, t.map, t.content, t.info) for t in markdown._markdown().parse(text)]
+    assert [(t.type, t.map, t.content, t.info) for t in markdown._markdown(text + "|").parse(text)] == full
+    if not text.startswith("-"):
+        assert "front_matter" not in [r.name for r in markdown._markdown(text).block.ruler.__rules__]
 
 
 @settings(max_examples=500)

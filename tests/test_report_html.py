@@ -209,3 +209,32 @@ def test_the_page_written_piece_by_piece_is_the_page_byte_for_byte() -> None:
         page = to_html(*args)  # type: ignore[arg-type]
         assert "\\x00" in page and "\\udcff" in page and "✅" in page
         assert to_html_bytes(*args) == page.encode("utf-8")  # type: ignore[arg-type]
+
+
+# --- each piece checked and encoded in one pass (report.html.page_bytes) -----------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from runbook.report.html import html_bytes, html_pieces, page_bytes  # noqa: E402
+from runbook.source import encode  # noqa: E402
+from runbook.wording import visible  # noqa: E402
+
+_invisible_or_near = st.sampled_from(["\x00", "\x01", "\x08", "\t", "\n", "\x0b", "\x0c", "\r", "\x1b", "\x1f",
+                                      "\x7f", "\x80", "\ud800", "\udcff", "\udfff", "\ufffd", "\ufffe", "\uffff",
+                                      "\uffef", "\uffbf", "✓", "日", "🔧", "a", "<", "&"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_invisible_or_near, st.text(max_size=5)), max_size=12).map("".join))
+def test_a_piece_encoded_in_one_pass_is_the_visible_texts_bytes(text: str) -> None:
+    # The fast check reads the UTF-8 bytes for what visible() would change: a control
+    # character, a lone surrogate, U+FFFE / U+FFFF (EF BF BE / EF BF BF; U+FFEF and
+    # U+FFBF share the first two bytes and need no change).
+    assert page_bytes(text) == encode(visible(text))
+
+
+def test_the_page_in_bytes_is_the_page_in_pieces_encoded() -> None:
+    run, doc = make_run(), make_document()
+    assert b"".join(html_bytes(run, DOC_TEXT, doc)) == b"".join(encode(p) for p in html_pieces(run, DOC_TEXT, doc))
+    assert b"\\x00" in b"".join(html_bytes(run, DOC_TEXT, doc))  # the hostile run's NUL, made visible

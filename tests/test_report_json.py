@@ -179,3 +179,65 @@ def test_minimal_spec_example_reads_with_defaults() -> None:
     assert step.status is Status.PASS and step.output == Output(
         "Docker version 28.2.2, build e6534b4\n", total_bytes=37, lines=1)
     assert run.host == "" and not run.interrupted
+
+
+# --- each step written from its shape's template (jsontext.Prepared) ----------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from runbook.model import Check, Confirmation, StepResult, TroubleMatch, TroubleRow  # noqa: E402
+from runbook.report.jsontext import dumps  # noqa: E402
+
+_odd_text = st.one_of(st.text(max_size=12), st.sampled_from([HOSTILE_BYTES, "\x00", "\x01", "é✓", "\udcff", ""]))
+
+
+@st.composite
+def _step_results(draw: st.DrawFn) -> StepResult:
+    confirmations = st.none() | st.builds(Confirmation, _odd_text, _odd_text, _odd_text, _odd_text)
+    checks = st.lists(st.builds(Check, _odd_text, st.booleans(), _odd_text, st.booleans(), confirmations), max_size=3)
+    rows = st.lists(st.builds(TroubleMatch, st.builds(TroubleRow, _odd_text, _odd_text, _odd_text,
+                                                      st.integers(0, 99)), _odd_text), max_size=2)
+    return StepResult(
+        step_id=draw(_odd_text), status=draw(st.sampled_from(list(Status))), phase=draw(_odd_text),
+        title=draw(_odd_text), line=draw(st.integers(0, 10**6)), drift=draw(st.booleans()),
+        exit_code=draw(st.none() | st.integers(-255, 255)),
+        duration_s=draw(st.floats(allow_nan=False) | st.just(0.0)), attempts=draw(st.integers(0, 5)),
+        output=Output(draw(_odd_text), draw(st.integers(0, 99)), draw(st.integers(0, 9)), draw(st.sampled_from([0, 0, 7]))),
+        checks=tuple(draw(checks)), diff=draw(st.none() | _odd_text), reason=draw(_odd_text),
+        troubleshooting=tuple(draw(rows)), notes=tuple(draw(st.lists(_odd_text, max_size=2))))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_step_results(), max_size=6), st.sampled_from([(2, False), (1, True)]))
+def test_steps_written_from_their_prepared_scalars_are_the_text_of_their_dicts(
+        steps: list[StepResult], layout: tuple[int, bool]) -> None:
+    # The JSON results (indent 2, UTF-8) and the state file (indent 1, ASCII) write each
+    # step from a list of its scalars and its shape's template: a scalar out of order, a
+    # shape key that misses a container's size, would write another step's text.
+    run = replace(make_run(), steps=tuple(steps))
+    indent, ascii_only = layout
+    assert dumps(to_dict(run, lazy=True), indent, ascii_only, "\n") == \
+        json.dumps(to_dict(run), indent=indent, ensure_ascii=ascii_only) + "\n"
+
+
+def test_a_rich_run_is_written_from_templates_not_the_slow_way() -> None:
+    # Otherwise the comparison above would pass with every step written from its dict.
+    from runbook.report.json import _step_prepared
+    from runbook.report.jsontext import _Writer
+
+    writer = _Writer([], "  ", False)
+    for r in make_run().steps:
+        assert writer.prepared(_step_prepared(r), 2) == \
+            json.dumps(to_dict(replace(make_run(), steps=(r,)))["steps"][0], indent=2,
+                       ensure_ascii=False).replace("\n", "\n    ")
+    assert all(t is not None for t in writer.shapes.values())
+
+
+def test_a_prepared_item_whose_scalars_are_not_its_dicts_is_written_from_its_dict() -> None:
+    # The template of a shape is checked against the dict it is made from: a list of
+    # scalars that disagrees (a bug in a writer) falls back to the dict's own text.
+    from runbook.report.jsontext import Items, Prepared
+
+    item = Prepared("k", ["b", 1], lambda: {"x": "a", "n": 1})
+    assert dumps({"s": Items(1, lambda i: item)}, 2) == json.dumps({"s": [{"x": "a", "n": 1}]}, indent=2)

@@ -117,22 +117,63 @@ def append_summary(path: str, markdown: str) -> None:
         raise RunbookError(f"cannot append the summary: {exc.strerror}", where=path) from None
 
 
+FORK_FROM: Final = 2000
+"""Steps from which the HTML report is written by a forked child beside the other outputs
+(write/forked.py): ~40 µs a step, against a fork's few milliseconds."""
+
+
 def write_outputs(run: RunResult, src: Source, original: str, document: Document, outputs: Outputs,
-                  masker: Callable[[str], str]) -> str | None:
-    """Write every output of ``run``; returns where the results went instead of the document
-    when it changed during the run (``None`` otherwise)."""
+                  masker: Callable[[str], str], then: Callable[[], None] | None = None,
+                  fork_from: int = FORK_FROM) -> str | None:
+    """Write every output of ``run``, then call ``then`` (the state file of ``--resume``);
+    returns where the results went instead of the document when it changed during the run
+    (``None`` otherwise). From ``fork_from`` steps the HTML report is written meanwhile by a
+    forked child (write/forked.py), waited for before this returns."""
     from runbook.parse.pause import collector_paused
 
     with collector_paused():  # the renderers build many objects and no cycles (parse/pause.py)
-        return _write_outputs(run, src, original, document, outputs, masker)
+        html = _html_writer(run, original, document, outputs, masker)
+        child = None
+        if html is not None and len(run.steps) >= fork_from:
+            from runbook.write import forked
+            child = forked.start(html, "HTML report")
+        try:
+            kept = _write_outputs(run, src, original, document, outputs, html if child is None else None)
+            if then is not None:
+                then()
+        except BaseException:
+            if child is not None:
+                child.stop()
+            raise
+        if child is not None:
+            child.finish()
+        return kept
+
+
+def _html_writer(run: RunResult, original: str, document: Document, outputs: Outputs,
+                 masker: Callable[[str], str]) -> Callable[[], None] | None:
+    """What writes the HTML report (``None``: none asked for), here or in a forked child."""
+    if not outputs.html:
+        return None
+    from runbook.report.html import html_bytes
+    from runbook.write.stream import atomic_write_stream
+
+    path, masked = outputs.html, masker(original)
+
+    def write() -> None:
+        page = html_bytes(run, masked, document)
+        atomic_write_stream(path, lambda fh: fh.writelines(page))
+
+    return write
 
 
 def _write_outputs(run: RunResult, src: Source, original: str, document: Document, outputs: Outputs,
-                   masker: Callable[[str], str]) -> str | None:
+                   html: Callable[[], None] | None) -> str | None:
+    """Every output, in order; the HTML report by ``html`` (``None``: a forked child writes it)."""
     kept = None  # each writer imported only when its output is asked for
     if outputs.annotated or not outputs.no_annotate:
         from runbook.write.annotate import annotated_pieces
-    if outputs.json or outputs.html:
+    if outputs.json:
         from runbook.write.stream import atomic_write_stream
     if outputs.annotated:
         from runbook.write.stream import write_document_pieces
@@ -146,11 +187,8 @@ def _write_outputs(run: RunResult, src: Source, original: str, document: Documen
     if outputs.junit:
         from runbook.report.junit import to_junit
         atomic_write(outputs.junit, encode(to_junit(run)))
-    if outputs.html:
-        from runbook.report.html import html_pieces
-        from runbook.write.stream import write_pieces
-        page = html_pieces(run, masker(original), document)
-        atomic_write_stream(outputs.html, lambda fh: write_pieces(fh, page))
+    if html is not None:
+        html()
     if outputs.summaries():
         from runbook.report.summary import to_markdown_summary
         md = to_markdown_summary(run)

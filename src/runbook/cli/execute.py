@@ -99,8 +99,8 @@ def execute(docs: tuple[str, ...], **opts: Any) -> None:
     reporter.follow(runner.masker, settings.secrets)
     try:
         run = run_stoppable(runner)
-        kept = write_outputs(run, src, original, document, outputs, runner.masker)
-        trial.after(run, runner, original, document)
+        kept = write_outputs(run, src, original, document, outputs, runner.masker,
+                             then=lambda: trial.after(run, runner, original, document))
     except RunbookError as err:
         fail(err)
         return

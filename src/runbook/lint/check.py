@@ -47,20 +47,24 @@ def check_document(text: str, path: str = "<string>", dialect: Declared | None =
 
 
 def check_text(text: str, path: str = "<string>", dialect: Declared | None = None,
-               default: Declared | None = None) -> tuple[list[Finding], Document]:
+               default: Declared | None = None, codes: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+               ) -> tuple[list[Finding], Document]:
     """:func:`check_document`, and the Document it read (its ``dialect`` is reported too);
-    ``dialect`` / ``default``: the declared dialect (``--dialect``, the project's)."""
+    ``dialect`` / ``default``: the declared dialect (``--dialect``, the project's). ``codes``:
+    (selected, ignored) prefixes the caller will :func:`select` with: findings it would drop
+    may be left out (per-step rules do not make them)."""
     with collector_paused():  # see parse/pause.py: ~20 µs a step at 50,000 steps
-        return _check_text(text, path, dialect, default)
+        return _check_text(text, path, dialect, default, codes)
 
 
-def _check_text(text: str, path: str, dialect: Declared | None, default: Declared | None) -> tuple[list[Finding], Document]:
+def _check_text(text: str, path: str, dialect: Declared | None, default: Declared | None,
+                codes: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())) -> tuple[list[Finding], Document]:
     from runbook.lint.rules_doc import doc_rules
     from runbook.lint.rules_longrun import longrun_rules
     from runbook.lint.rules_steps import step_rules
 
     doc, sc, found = parse_for_lint(text, path, dialect, default)
-    ctx = Context(path, doc, sc, tuple(line.rstrip("\r\n") for line in sc.lines))
+    ctx = Context(path, doc, sc, tuple(line.rstrip("\r\n") for line in sc.lines), codes)
     if doc.dialect in READ:  # read with another tool's rules (docs/dialects.md): runbook's authoring rules do not apply
         return found, doc
     found += step_rules(ctx)
@@ -147,7 +151,7 @@ def check_paths(paths: Sequence[str], selected: Sequence[str] = (), ignored: Seq
     errors: list[tuple[str, str]] = []
     for path in paths:
         try:
-            found, doc = check_text(Source.read(path).text, path, dialect, default)
+            found, doc = check_text(Source.read(path).text, path, dialect, default, (tuple(selected), tuple(ignored)))
             findings += select(found, selected, ignored)
             if (doc.dialect or doc.dialect_from) and dialects is not None:
                 dialects[path] = (doc.dialect or "runbook", doc.dialect_from or "detected")

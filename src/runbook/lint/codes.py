@@ -86,6 +86,15 @@ class Context:
     scan: Scan
     lines: tuple[str, ...]
     """Source lines without terminators."""
+    skipped: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    """(selected, ignored) code prefixes of a ``runbook check --select/--ignore``: a per-step
+    rule whose code is not reported need not make its findings (:meth:`wants`)."""
+
+    def wants(self, code: str) -> bool:
+        """Whether a finding of ``code`` survives the selection (``check.select``'s test)."""
+        selected, ignored = self.skipped
+        return (not selected or any(code.startswith(p) for p in selected)) \
+            and not any(code.startswith(p) for p in ignored)
 
     @cached_property
     def by_line(self) -> list[Step]:

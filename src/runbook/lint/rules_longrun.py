@@ -25,7 +25,7 @@ def _col(ctx: Context, line: int) -> int:
 
 def _not_returning(ctx: Context) -> Iterator[Finding]:
     for s in ctx.doc.steps:
-        if any(k in s.attrs and s.attrs[k] != "auto" for k in _AUTHOR_KEYS) or s.dialog:
+        if (s.attrs and any(k in s.attrs and s.attrs[k] != "auto" for k in _AUTHOR_KEYS)) or s.dialog:
             continue
         if s.options.timeout_s is not None:
             continue

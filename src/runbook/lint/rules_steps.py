@@ -52,25 +52,37 @@ def _criterion_lines(ctx: Context) -> set[int]:
     return lines
 
 
+_COMPLETENESS = {
+    "RB103": ("has neither expected output nor a PASS/FAIL criterion",
+              "add an 'Expected output:' block after it and a 'PASS if: ...' line"),
+    "RB101": ("has no expected output", "add an 'Expected output:' label and a fenced block with what it prints"),
+    "RB102": ("has no PASS/FAIL criterion", "add a line such as 'PASS if: exit code is 0 and output contains `ready`'"),
+}
+
+
 def _completeness(ctx: Context) -> Iterator[Finding]:
+    wanted = {code for code in _COMPLETENESS if ctx.wants(code)}
+    if not wanted:
+        return  # none of them reported (check --ignore RB1): no step need be looked at
     crit_lines = _criterion_lines(ctx)
     for s in _steps(ctx):
-        if s.skip_reason or s.role in EXEMPT_ROLES:
+        if s.skip_reason or (s.attrs and s.role in EXEMPT_ROLES):  # a role needs an attribute
             continue
-        real = [c for c in s.criteria if c.line in crit_lines] if s.criteria else []
-        derived = [c for c in s.criteria if c.line not in crit_lines] if s.criteria else []
-        has_expected = any(c.expected is not None for c in s.commands) or bool(derived)
-        col = _fence_col(ctx, s.span.start)
-        if not has_expected and not real:
-            yield ctx.finding(s.span.start, col, "RB103", f"step {s.id} has neither expected output nor a "
-                              "PASS/FAIL criterion",
-                              "add an 'Expected output:' block after it and a 'PASS if: ...' line")
-        elif not has_expected:
-            yield ctx.finding(s.span.start, col, "RB101", f"step {s.id} has no expected output",
-                              "add an 'Expected output:' label and a fenced block with what it prints")
-        elif not real:
-            yield ctx.finding(s.span.start, col, "RB102", f"step {s.id} has no PASS/FAIL criterion",
-                              "add a line such as 'PASS if: exit code is 0 and output contains `ready`'")
+        code = _missing(s, crit_lines)
+        if code in wanted:  # incomplete, and reported
+            message, hint = _COMPLETENESS[code]
+            yield ctx.finding(s.span.start, _fence_col(ctx, s.span.start), code, f"step {s.id} {message}", hint)
+
+
+def _missing(s: Step, crit_lines: set[int]) -> str:
+    """RB103 (neither expected output nor a criterion), RB101 (no expected output), RB102 (no
+    criterion) or ``""``: complete."""
+    if not s.criteria:  # no criterion: complete only in part, by its expected output
+        return "RB103" if all(c.expected is None for c in s.commands) else "RB102"
+    real = [c for c in s.criteria if c.line in crit_lines]
+    derived = [c for c in s.criteria if c.line not in crit_lines]
+    has_expected = any(c.expected is not None for c in s.commands) or bool(derived)
+    return "RB103" if not has_expected and not real else "RB101" if not has_expected else "RB102" if not real else ""
 
 
 def _fence_col(ctx: Context, line0: int) -> int:

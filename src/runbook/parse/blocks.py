@@ -18,7 +18,7 @@ _ID_TOKEN_RE = re.compile(
     r"^(?:(?i:step)\s+)?([A-Z]{0,2}\d+(?:\.\d+)*[a-z]?|[A-Z](?:\.\d+)+)(?=[.:\u2014\u2013\-)]|\s|$)")
 
 
-@record(slots=False)
+@record
 class Block:
     """One Markdown block in reading order."""
 

@@ -25,14 +25,27 @@ _PROMPT_MARKS = frozenset("$#%>\u276f")
 _CLIENTS = {"=": "psql", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite3", ">>>": "python"}
 
 
+def _first_filled(lines: Sequence[str], start: int, stop: int) -> str:
+    """The first line of ``lines[start:stop]`` that is not blank (``""``: none), as
+    :func:`context_of` finds it in a block without a container prefix."""
+    for k in range(start, min(stop, len(lines))):
+        ln = lines[k].rstrip("\r\n")
+        if ln.strip():
+            return ln
+    return ""
+
+
 def context_of(step: Step, lines: Sequence[str]) -> str | None:
     """Where the step's commands must run, when that is not runbook's shell (``None``)."""
-    body = [ln.rstrip("\r\n") for ln in lines[step.span.start + 1:max(step.span.start + 1, step.span.end - 1)]]
+    start = step.span.start + 1
+    if not step.prefix and not _PROMPT_MARKS.intersection(_first_filled(lines, start, step.span.end - 1)):
+        return None  # a client's prompt and a transcript's both end in one of these (the common case)
+    body = [ln.rstrip("\r\n") for ln in lines[start:max(start, step.span.end - 1)]]
     if step.prefix:
         body = [ln[len(step.prefix):] if ln.startswith(step.prefix) else ln.lstrip(" >") for ln in body]
     first = next((ln for ln in body if ln.strip()), "")
     if not _PROMPT_MARKS.intersection(first):
-        return None  # a client's prompt and a transcript's both end in one of these
+        return None
     m = _CLIENT_PROMPT.match(first)
     if m:
         p = m.group("p")

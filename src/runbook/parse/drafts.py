@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 
 from runbook.errors import Diagnostic, line_col
 from runbook.lazyre import lazy
-from runbook.model import Command, Criterion, Expected, Span, Step
+from runbook.model import Command, Criterion, Expected, Span, Step, StepOptions
 from runbook.parse.attrs import step_options
 from runbook.parse.blocks import Block, phase_id, slugify
 from runbook.parse.placeholders import find_placeholders
@@ -160,6 +160,14 @@ def with_expected(c: Command, expected: Expected) -> Command:
     return Command(c.text, c.line, expected, c.shown)
 
 
+_NO_OPTIONS = step_options({})
+
+
+def _options(attrs: Mapping[str, str]) -> StepOptions:
+    """:func:`step_options` (a step without attributes, most steps, gets its frozen value at once)."""
+    return step_options(attrs) if attrs else _NO_OPTIONS
+
+
 def to_step(d: Draft, blocks: Sequence[Block], lines: Sequence[str], title: str,
             slugs: Mapping[int, str]) -> Step:
     """The frozen Step of a finished draft."""
@@ -180,6 +188,6 @@ def to_step(d: Draft, blocks: Sequence[Block], lines: Sequence[str], title: str,
         id=d.id, phase=d.phase, title=heading, anchor=anchor, lang=d.lang,
         span=Span(d.block.start, d.block.end), end=end,
         prefix=prefix.group(0) if prefix else "", commands=tuple(d.commands),
-        transcript=d.transcript, criteria=tuple(c for c, _ in criteria), attrs=dict(d.attrs) if d.attrs else {},
-        skip_reason=d.skip_reason, placeholders=tuple(names), dialog=d.dialog,
-        options=step_options(d.attrs))
+        transcript=d.transcript, criteria=tuple(c for c, _ in criteria) if criteria else (),
+        attrs=dict(d.attrs) if d.attrs else {}, skip_reason=d.skip_reason, placeholders=tuple(names) if names else (),
+        dialog=d.dialog, options=_options(d.attrs))

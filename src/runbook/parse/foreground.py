@@ -51,7 +51,7 @@ def _line_of(text: str) -> int:
 
 
 def _decided_by_author(step: Step) -> bool:
-    return bool(step.skip_reason or _AUTHOR_KEYS & set(step.attrs) or step.dialog
+    return bool(step.skip_reason or (step.attrs and not _AUTHOR_KEYS.isdisjoint(step.attrs)) or step.dialog
                 or step.options.timeout_s is not None)
 
 
@@ -71,7 +71,10 @@ def with_long_running(phases: Sequence[Phase], lines: Sequence[str]) -> tuple[Ph
         # The prose before a step matters only inside another context (the common case is not).
         before = _prose(lines, steps[i - 1].end if i else 0, s.span.start) if inside is not None else ""
         new, inside = _decide(s, before, inside)
-        decided[s.id] = new
+        if new is not s:
+            decided[s.id] = new  # ids are unique (parse/ids.py renames a duplicate)
+    if not decided:
+        return tuple(phases)
     return tuple(replace(p, steps=tuple(decided.get(s.id, s) for s in p.steps)) for p in phases)
 
 
@@ -128,7 +131,7 @@ def _only_exit(s: Step) -> bool:
     for c in s.commands:  # every command that is not blank is an `exit`, and there is one
         text = c.text.strip()
         if text:
-            if _EXIT.fullmatch(text) is None:
+            if not text.startswith(("exit", "logout")) or _EXIT.fullmatch(text) is None:
                 return False
             found = True
     return found

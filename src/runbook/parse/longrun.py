@@ -280,6 +280,9 @@ def _unnamed(text: str) -> bool:
     rule names, no wrapper before one, no ``runserver`` and no ``--watch``: no rule can fire."""
     if "runserver" in text or "--watch" in text or not plain_command(text):
         return False
+    if "\n" not in text:  # one line (most steps)
+        first = text.partition(" ")[0]
+        return first not in _STOPS and not first.startswith("python")
     for line in text.split("\n"):
         first = line.partition(" ")[0]
         if first in _STOPS or first.startswith("python"):

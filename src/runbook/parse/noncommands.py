@@ -110,11 +110,12 @@ class _Before:
 
 def not_a_command(step: Step, prose: str) -> str | None:
     """Why ``step`` must not run although its block is shell-tagged; None when it may."""
-    if "no-copy" in step.attrs.get("class", "").split():
+    if step.attrs and "no-copy" in step.attrs.get("class", "").split():
         return "shown, not run (class .no-copy)"
     if step.transcript or step.lang not in SHELL_LANGS:
         return None
-    text = "\n".join(c.text for c in step.commands)
+    cmds = step.commands
+    text = cmds[0].text if len(cmds) == 1 else "\n".join(c.text for c in cmds)
     name = file_to_save(prose) if prose else None
     if name is not None:
         return f"file to save: {name}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 
 @contextmanager
@@ -24,3 +24,28 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+T = TypeVar("T")
+
+
+@contextmanager
+def built_then_frozen(build: Callable[[], T]) -> Iterator[T]:
+    """``build()`` with the collector paused; what exists then is left out of the collector's
+    passes (``gc.freeze``) for the ``with`` body, and given back at its end (``gc.unfreeze``).
+
+    For a command that reads a big document and then only renders it (``runbook list``): the
+    first pass after the pause would otherwise walk every object of the parse (~0.1 s at
+    50,000 steps), to free nothing, while garbage cycles the rendering makes are still
+    collected (the memory stays what it was). When something else has frozen objects already
+    (``gc.get_freeze_count()``), nothing is frozen here: its freeze is never undone by ours."""
+    with collector_paused():
+        value = build()
+        mine = gc.get_freeze_count() == 0
+        if mine:
+            gc.freeze()
+    try:
+        yield value
+    finally:
+        if mine:
+            gc.unfreeze()

@@ -189,6 +189,11 @@ _VERDICT_LINE = lazy(r"^\s*(?:\u2705|\u2714|\u2611|\u274c\s*fail)|^\s*\[[^\]]*\b
                            re.I)
 
 
+_VERDICT_CHARS = re.compile("[\u2705\u2714\u2611\u274c\\[]")
+"""What every verdict line holds (a mark, or the ``[`` of ``[No output = clean]``; none has a
+case to fold): a text without one has no verdict line (property-tested)."""
+
+
 def _attachable(block: Block) -> bool:
     if block.kind != "para":
         return False
@@ -212,16 +217,16 @@ def _verdict_lines(step: Step, block: Block) -> list[tuple[int, str]]:
     found: dict[int, str] = {}
     for c in step.commands:
         e = c.expected
-        if e is None or e.span is None:
+        if e is None or e.span is None or _VERDICT_CHARS.search(e.text) is None:
             continue
         for i, ln in enumerate(e.text.split("\n")):
             if _VERDICT_LINE.match(ln):
                 found[e.span.start + i] = ln.strip()
-    if step.transcript:
+    if step.transcript and _VERDICT_CHARS.search(block.raw) is not None:
         for i, ln in enumerate(block.raw.split("\n")):
             if _VERDICT_LINE.match(ln):
                 found.setdefault(block.start + 1 + i, ln.strip())
-    return sorted(found.items())
+    return sorted(found.items()) if found else []
 
 
 class _Claims:
@@ -292,7 +297,8 @@ def prose_claims(blocks: Sequence[Block], steps: Sequence[Step]) -> dict[str, li
             st.flush_to_prev()
             st.section, st.runnable = [], None
         elif b.kind in ("fence", "code") or (b.kind == "para" and _IMAGE_ONLY.match(b.raw)):
-            st.flush_to_prev()
+            if st.pending:  # nothing pending: nothing to flush
+                st.flush_to_prev()
         elif b.start not in st.taken and _attachable(b):
             st.prose(b)
     st.flush_to_prev()

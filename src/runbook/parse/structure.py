@@ -32,38 +32,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Mapping, Sequence
+from typing import Sequence
 
-from runbook.errors import Diagnostic
-from runbook.model import Criterion, Expected, MatchMode, Phase, Span
-from runbook.parse.attrs import attr_problems, match_mode, parse_directive, parse_info
+from runbook.model import Criterion, Phase
+from runbook.parse.attrs import attr_problems, parse_directive
 from runbook.parse.blocks import Block, phase_id
-from runbook.parse.commands import (
-    DIALOG_LANGS,
-    OTHER_PLATFORM,
-    OUTPUT_LANGS,
-    block_commands,
-    is_step,
-    parse_dialog,
-    skip_reason,
-    transcript_shaped,
-)
-from runbook.parse.drafts import (
-    DIRECTIVE_LINE,
-    FENCE_LINE,
-    Cursor,
-    Draft,
-    PhaseDraft,
-    Phases,
-    Report,
-    rename_phase,
-    to_step,
-    with_expected,
-)
+from runbook.parse.drafts import DIRECTIVE_LINE, Cursor, Draft, PhaseDraft, Phases, Report, rename_phase, to_step
+from runbook.parse.fences import Fences
 from runbook.parse.grammar import parse_criterion
 from runbook.parse.ids import assign_ids
 from runbook.parse.labels import (
-    Label,
     criterion_label,
     expected_label,
     fragment_criterion,
@@ -72,9 +50,7 @@ from runbook.parse.labels import (
     plain,
     strip_lead,
 )
-from runbook.parse.outputs import label_before, output_origin
 from runbook.parse.sections import Sections, heading_slugs
-from runbook.parse.volatile import is_volatile
 
 _HEADING_LABEL_WORDS = 6
 """A heading this short that is an expected-output label does not end the search."""
@@ -82,14 +58,7 @@ _HEADING_LABEL_WORDS = 6
 _HINT_LABEL = "write the clause after the label ('PASS if: exit code is 0') or put a list right below it"
 _HINT_ORPHAN = "move it into the section of the step it checks, below that step"
 _HINT_BLOCKING = "fix the phase id in front matter blocking: or add that phase"
-_HINT_DIALOG = "put the expect block right after a step marked interactive"
-
-
-def _first_error(problems: Sequence[tuple[str, Diagnostic]]) -> tuple[str, Diagnostic] | None:
-    return next((p for p in problems if p[1].error), None)
-
-
-class _Builder:
+class _Builder(Fences):
     """One pass over the blocks, then attachment of criteria, ids and phases."""
 
     def __init__(self, blocks: Sequence[Block], lines: Sequence[str], report: Report, title: str,
@@ -130,9 +99,6 @@ class _Builder:
             return i + 2
         return i + 1
 
-    def _blank_between(self, a: int, b: int) -> bool:
-        return all(not self.lines[k].strip().strip(">").strip() for k in range(a, min(b, len(self.lines))))
-
     def _checked(self, attrs: dict[str, str], line0: int, pattern: re.Pattern[str]) -> dict[str, str]:
         """``attrs`` without its invalid values, each reported (the checker's recovery)."""
         clean = dict(attrs)
@@ -142,10 +108,6 @@ class _Builder:
                 self.report.add(diag, self.report.plain_line(line0, pattern))
                 clean.pop(key)
         return clean
-
-    def _warn_attrs(self, attrs: Mapping[str, str], line0: int) -> None:
-        for _, diag in attr_problems(attrs, line0 + 1, self.report.col(line0)) if attrs else []:
-            self.report.add(diag)
 
     # -- the pass ------------------------------------------------------------
     def run(self) -> None:
@@ -194,8 +156,11 @@ class _Builder:
             cb = self.blocks[cur.closer]
             cur.open_phase(self.phases.get(self.phases.implicit_id(cb.text), cb.text, cb.start), 0)
         draft.phase = self._phase_for(draft, cur.phase)
-        title = "Setup" if draft.phase == "setup" else self.title
-        self.phases.get(draft.phase, title, self._implicit_line(draft)).steps.append(draft)
+        phase = self.phases.by_id.get(draft.phase)
+        if phase is None:  # the first step of its phase
+            title = "Setup" if draft.phase == "setup" else self.title
+            phase = self.phases.get(draft.phase, title, self._implicit_line(draft))
+        phase.steps.append(draft)
         self.drafts.append(draft)
         cur.pending = draft
 
@@ -258,113 +223,6 @@ class _Builder:
             self.consumed.add(i + 1)
             for raw, start, end in nxt.items:
                 pending.criteria.append((fragment_criterion(raw, start), end))
-
-    # -- fences --------------------------------------------------------------
-    def _directive_before(self, i: int) -> tuple[dict[str, str], int, int]:
-        """(directive attributes, its line or -1, index of the block before both)."""
-        prev = i - 1
-        if prev >= 0 and self.blocks[prev].kind == "html":
-            found = self.directive_of.get(prev, parse_directive(self.blocks[prev].raw))
-            if found is not None:
-                return found, self.blocks[prev].start, prev - 1
-        return {}, -1, prev
-
-    def _fence(self, i: int, b: Block, cur: Cursor) -> Draft | None:
-        lang, attrs = parse_info(b.info)
-        directive, directive_line, prev = self._directive_before(i)
-        label, lang = label_before(self.blocks, prev, lang, b)
-        while True:
-            merged = {**cur.defaults, **directive, **attrs}
-            content = b.raw[:-1] if b.raw.endswith("\n") else b.raw
-            lines = [] if lang in OUTPUT_LANGS else content.split("\n")  # output: never read as lines
-            shaped = transcript_shaped(lang, lines, merged)
-            handled = self._not_a_step(b, lang, attrs, merged, content, lines, shaped, label, cur.pending)
-            if handled is None:
-                attrs = {k: v for k, v in attrs.items() if k != "match"}
-                continue
-            if handled:
-                return None
-            fixed = self._drop_first_invalid(directive, directive_line, attrs, b.start) if directive or attrs else None
-            if fixed is None:
-                break
-            directive, attrs = fixed
-        return self._draft(i, b, lang, attrs, directive, directive_line, merged, lines, shaped, label,
-                           cur.heading)
-
-    def _drop_first_invalid(self, directive: dict[str, str], directive_line: int, attrs: dict[str, str],
-                            line0: int) -> tuple[dict[str, str], dict[str, str]] | None:
-        """Report the first invalid value (directive first) and drop it; None when all are valid."""
-        bad = _first_error(attr_problems(directive, directive_line + 1, self.report.col(directive_line))) \
-            if directive else None
-        if bad is not None:
-            self.report.add(bad[1], self.report.plain_line(directive_line, DIRECTIVE_LINE))
-            return {k: v for k, v in directive.items() if k != bad[0]}, attrs
-        bad = _first_error(attr_problems(attrs, line0 + 1, self.report.col(line0))) if attrs else None
-        if bad is not None:
-            self.report.add(bad[1], self.report.plain_line(line0, FENCE_LINE))
-            return directive, {k: v for k, v in attrs.items() if k != bad[0]}
-        return None
-
-    def _not_a_step(self, b: Block, lang: str, own: dict[str, str], merged: dict[str, str], content: str,
-                    lines: list[str], shaped: bool, label: Label | None, pending: Draft | None) -> bool | None:
-        """Whether the fence is a dialog, expected output or an unrun block (each handled here);
-        None when it is expected output with an invalid ``match=`` of its own (reported)."""
-        is_output = lang in OUTPUT_LANGS or "expected" in merged
-        if lang in DIALOG_LANGS:
-            self._dialog(b, lines, pending)
-            return True
-        if pending is not None and pending.wants_expected():
-            origin = output_origin(b, lang, is_output, shaped, label,  # an output block needs no blank test
-                                   is_output or self._blank_between(pending.block.end, b.start))
-            if origin is not None:
-                return True if self._attach_expected(pending, b, content, own, merged, label, origin) else None
-        if is_output:
-            self.report.warn("RB701", b.start, "expected-output block has no step before it "
-                             "waiting for output: ignored")
-            return True
-        return "norun" in merged or not is_step(lang, shaped) or not content.strip()
-
-    def _draft(self, i: int, b: Block, lang: str, attrs: dict[str, str], directive: dict[str, str],
-               directive_line: int, merged: dict[str, str], lines: list[str], shaped: bool,
-               label: Label | None, heading: int | None) -> Draft:
-        if directive:
-            self._warn_attrs(directive, directive_line)
-        self._warn_attrs(attrs, b.start)
-        shaped = shaped and lang not in OTHER_PLATFORM
-        commands, checks = block_commands(lines, b.start + 1, shaped, merged,
-                                          match_mode(merged) or MatchMode.LINES,
-                                          bool(label and label.illustrative))
-        return Draft(index=i, block=b, lang=lang, attrs=merged, heading=heading, phase="",
-                     transcript=shaped, commands=commands, skip_reason=skip_reason(lang, merged),
-                     end=b.end, own_id=attrs.get("id"), criteria=[(c, b.end) for c in checks])
-
-    def _dialog(self, b: Block, lines: list[str], pending: Draft | None) -> None:
-        pairs = parse_dialog(lines, b.start + 1, self.report.path)
-        if pending is None or pending.dialog:
-            self.report.warn("RB312", b.start, "dialog block has no interactive step "
-                             "right before it: ignored", _HINT_DIALOG)
-            return
-        if "interactive" not in pending.attrs:
-            self.report.warn("RB312", b.start, "dialog block follows a step that is not "
-                             "marked interactive: its replies are never sent", _HINT_DIALOG)
-        pending.dialog = pairs
-        pending.end = max(pending.end, b.end)
-
-    def _attach_expected(self, d: Draft, b: Block, content: str, own: dict[str, str],
-                         attrs: dict[str, str], label: Label | None, origin: str) -> bool:
-        """Make ``b`` the expected output of ``d``; False (nothing attached) on a bad ``match=``."""
-        bad = _first_error(attr_problems({"match": attrs["match"]}, b.start + 1, self.report.col(b.start))) \
-            if "match" in attrs else None
-        if bad is not None:
-            self.report.add(bad[1], "match" in own and self.report.plain_line(b.start, FENCE_LINE))
-            return False
-        mode = match_mode(attrs) or match_mode(d.attrs) or MatchMode.LINES
-        span = Span(b.start + 1, b.end - 1 if b.closed else b.end)
-        exp = Expected(text=content, span=span, mode=mode, illustrative=bool(label and label.illustrative),
-                       volatile=is_volatile(content), origin=origin)
-        d.commands[-1] = with_expected(d.commands[-1], exp)
-        d.end = max(d.end, b.end)
-        return True
 
     # -- criteria ------------------------------------------------------------
     def _attach_criteria(self) -> None:

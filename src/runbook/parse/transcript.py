@@ -30,8 +30,9 @@ from runbook.lazyre import lazy
 
 _HEREDOC = lazy(r"(?<!<)<<(?!<)(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _COMMENT = lazy(r"^\s*#(?:\s|$)")
-_PROMPT_CHARS = frozenset("$#%>\u276f")
-"""The last character of every prompt :data:`_PROMPT_RE` reads (``$ # % > ❯``)."""
+_PROMPT_CHARS = PROMPT_CHARS = frozenset("$#%>\u276f")
+"""The last character of every prompt :data:`_PROMPT_RE` reads (``$ # % > ❯``): a block
+without any has no prompt line (not a transcript, unless ``root``)."""
 _PIPE_END = lazy(r"(\|\||&&|\|)$")
 
 

@@ -35,7 +35,7 @@ from runbook.wording import (
     why,
 )
 from runbook.report.html_markdown import inline_html, markdown, render_block, segments
-from runbook.source import join_encoded
+from runbook.source import encode
 from runbook.report.html_markdown import sanitize_html as sanitize_html  # re-exported
 
 _HERE = Path(__file__).resolve().parent
@@ -308,13 +308,40 @@ def to_html_bytes(run: RunResult, doc_text: str | None = None, doc: Document | N
     emoji in it is 4 bytes a character as one Python string (~180 MB for 50,000 steps),
     its UTF-8 pieces a quarter of that. ``visible`` and UTF-8 work character by
     character, so piece by piece is the same as on the whole page."""
-    return join_encoded(html_pieces(run, doc_text, doc))
+    buf = bytearray()
+    for data in html_bytes(run, doc_text, doc):
+        buf += data
+    return bytes(buf)
 
 
 def html_pieces(run: RunResult, doc_text: str | None = None, doc: Document | None = None) -> Iterator[str]:
     """:func:`to_html`'s page in pieces, each made as it is asked for (``execute --html``
     writes them to the file one by one)."""
     return (visible(part) for part in _page(run, doc_text, doc))  # visible() left no surrogate
+
+
+def html_bytes(run: RunResult, doc_text: str | None = None, doc: Document | None = None) -> Iterator[bytes]:
+    """:func:`html_pieces` encoded (``encode(visible(piece))``), each piece made, checked and
+    encoded in one pass (``execute --html`` writes them one by one)."""
+    return (page_bytes(part) for part in _page(run, doc_text, doc))
+
+
+_INVISIBLE_BYTES = bytes(c for c in range(32) if c not in (9, 10, 13))
+"""The C0 controls :func:`~runbook.wording.visible` shows as ``\\xNN``."""
+
+
+def page_bytes(part: str) -> bytes:
+    """``encode(visible(part))``: the UTF-8 bytes of ``part`` when it holds nothing
+    ``visible`` changes (no lone surrogate, C0 control but tab, LF and CR, U+FFFE or
+    U+FFFF), found on the bytes in C without a regular expression's pass; else that."""
+    try:
+        data = part.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a byte that was not UTF-8)
+        return encode(visible(part))
+    if len(data.translate(None, _INVISIBLE_BYTES)) != len(data) or (b"\xef\xbf" in data and (
+            b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)):  # U+FFFE, U+FFFF: only these bytes
+        return encode(visible(part))
+    return data
 
 
 def _page(run: RunResult, doc_text: str | None, doc: Document | None) -> Iterator[str]:

@@ -17,6 +17,7 @@ import re
 from typing import Any, BinaryIO, Mapping
 
 from runbook.errors import RunbookError
+from runbook.report.jsontext import Items, Prepared
 from runbook.source import encode
 from runbook.model import (
     STATUS_KEYS,
@@ -42,8 +43,7 @@ def to_dict(run: RunResult, lazy: bool = False) -> dict[str, Any]:
     counts = run.counts()
     steps: Any
     if lazy:
-        from runbook.report.jsontext import Items
-        steps = Items(len(run.steps), lambda i: _step_dict(run.steps[i]))
+        steps = Items(len(run.steps), lambda i: _step_prepared(run.steps[i]))
     else:
         steps = [_step_dict(r) for r in run.steps]
     return {
@@ -99,6 +99,29 @@ def _step_dict(r: StepResult) -> dict[str, Any]:
         }
     )
     return out
+
+
+def _step_prepared(r: StepResult) -> Prepared:
+    """:func:`_step_dict`'s scalars in its order, without the dict (jsontext's template
+    of the step's shape writes them; the key names every container's size)."""
+    o, checks, rows, notes = r.output, r.checks, r.troubleshooting, r.notes
+    values: list[object] = [r.step_id, r.phase, r.title, r.line, r.status.value, r.drift, r.exit_code,
+                            r.duration_s, r.attempts, o.text, o.total_bytes, o.lines]
+    truncated = o.truncated
+    if truncated:
+        values.append(o.dropped_bytes)
+    confirmed = tuple(c.confirmed is not None for c in checks)
+    for c in checks:
+        values += (c.clause, c.ok, c.detail, c.manual)
+        if c.confirmed is not None:
+            k = c.confirmed
+            values += (k.answer, k.by, k.at, k.note)
+    values.append(r.diff)
+    for m in rows:
+        values += (m.row.symptom, m.row.cause, m.row.fix, m.matched, m.row.line + 1)
+    values.append(r.reason)
+    values += notes
+    return Prepared(("step", truncated, confirmed, len(rows), len(notes)), values, lambda: _step_dict(r))
 
 
 def to_json(run: RunResult) -> str:

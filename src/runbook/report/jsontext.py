@@ -45,10 +45,23 @@ class Items:
         return (self.make(i) for i in range(self.count))
 
 
+class Prepared:
+    """An :class:`Items` item given as its scalars in writing order (``values``) and a
+    ``key`` naming its shape, so that the writer needs no pass over a dict to find them:
+    the text is the shape's template filled with ``values``. ``build()`` makes the dict
+    itself: once per shape for the template (whose scalars are checked against
+    ``values``), and for any item the template cannot write."""
+
+    __slots__ = ("key", "values", "build")
+
+    def __init__(self, key: object, values: list[object], build: Callable[[], Any]) -> None:
+        self.key, self.values, self.build = key, values, build
+
+
 def _plain(o: object) -> object:
     """``json.dumps``'s ``default``: :class:`Items` as the list it stands for."""
     if isinstance(o, Items):
-        return list(o)
+        return [item.build() if type(item) is Prepared else item for item in o]
     return _reject(o)
 
 
@@ -132,7 +145,7 @@ class _Writer:
         self.enc: Callable[[str], str] = encode_basestring_ascii if ensure_ascii else encode_basestring
         self.c: dict[str, Callable[[object, int], Any]] = {}
         """The C encoder of each separator (one per nesting level), made once."""
-        self.shapes: dict[tuple[tuple[object, ...], int], list[str] | None] = {}
+        self.shapes: dict[tuple[object, int], list[str] | None] = {}
         """The text around the scalars of each shape of item at each level (None: not used)."""
 
     def compact(self, o: object, inner: str) -> str:
@@ -237,7 +250,13 @@ class _Writer:
         for i, item in enumerate(o):
             if i:
                 out.append("," + inner)
-            text = self.shaped(item, level + 1) if type(item) is dict else None
+            text: str | None = None
+            if type(item) is Prepared:
+                text = self.prepared(item, level + 1)
+                if text is None:
+                    item = item.build()
+            if text is None and type(item) is dict:
+                text = self.shaped(item, level + 1)
             if text is None:
                 mark = len(out)
                 self.value(item, level + 1)
@@ -265,6 +284,35 @@ class _Writer:
             self.shapes[key] = template
         if template is None:
             return None
+        return self._fill(template, values)
+
+    def prepared(self, p: Prepared, level: int) -> str | None:
+        """A :class:`Prepared` item's text from its shape's template (``None``: written from
+        its dict, when a value is not a plain scalar or the template could not be made)."""
+        if c_make_encoder is None or not _SCALAR_TYPES.issuperset(map(type, p.values)):
+            return None
+        key = (p.key, level)
+        if key in self.shapes:
+            template = self.shapes[key]
+        else:
+            template = self._prepared_template(p, level) if len(self.shapes) < _SHAPES else None
+            self.shapes[key] = template
+        if template is None or len(template) != len(p.values) + 1:
+            return None
+        return self._fill(template, p.values)
+
+    def _prepared_template(self, p: Prepared, level: int) -> list[str] | None:
+        """The template of ``p``'s shape, made from its dict; ``None`` unless that dict's
+        scalars are exactly ``p.values`` (same types, same order)."""
+        o = p.build()
+        values: list[object] = []
+        if type(o) is not dict or not _flatten(o, values, [], 0):
+            return None
+        if list(map(type, values)) != list(map(type, p.values)) or values != p.values:
+            return None
+        return self._template(o, values, level)
+
+    def _fill(self, template: list[str], values: list[object]) -> str:
         if not values:
             return template[0]
         parts: list[str] = [""] * (2 * len(values) + 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Collection
+from typing import Any, Collection, Iterator
 
 from runbook.judge.criteria import clause_summary
 from runbook.model import Command, Criterion, Document, Expected, Step
@@ -81,26 +81,47 @@ def to_listing_json(document: Document, planned: Collection[str], blocking: Coll
         "utf-8", "backslashreplace").decode("utf-8") + "\n"
 
 
-def _step_text(s: Step, planned: bool) -> list[str]:
+_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+"""Every character ``str.splitlines`` breaks a line at: a text without one is one line."""
+
+
+def _line_count(text: str) -> int:
+    """``len(text.splitlines())`` (a text without a break, most expected outputs, is one line)."""
+    return (1 if text else 0) if _BREAKS.search(text) is None else len(text.splitlines())
+
+
+def _expected_tag(e: Expected) -> str:
+    return f"expected ({e.origin}, {e.mode.value}{', illustrative' if e.illustrative else ', volatile' if e.volatile else ''})"
+
+
+def _step_text(s: Step, planned: bool) -> str:
+    """The step's lines of the listing, joined."""
     mark = "*" if planned else " "
-    role = s.role  # a property: read once
+    role = s.role if s.attrs else "step"  # a property: read once (no attribute: a plain step)
     role = f" [{role}]" if role != "step" else ""
     extra = f" (skip: {s.skip_reason})" if s.skip_reason else ""
-    out = [f" {mark} {s.id:10} line {s.line:<5} {s.lang or '-':8} {s.title}{role}{extra}"]
+    head = f" {mark} {s.id:10} line {s.span.start + 1:<5} {s.lang or '-':8} {s.title}{role}{extra}"
+    if len(s.commands) == 1 and not s.criteria and not s.placeholders:  # the common shape, in one string
+        c = s.commands[0]
+        text, e = c.source, c.expected
+        if _BREAKS.search(text) is None:
+            return f"{head}\n       $ {text}" + ("" if e is None else
+                                                f"\n         {_expected_tag(e)}: {_line_count(e.text)} line(s)")
+    return "\n".join([head, *_body_lines(s)])
+
+
+def _body_lines(s: Step) -> Iterator[str]:
     for c in s.commands:
         text = c.source
         first = text.splitlines()[0] if text else ""
-        out.append(f"       $ {first}" + (" …" if "\n" in text else ""))
+        yield f"       $ {first}" + (" …" if "\n" in text else "")
         if c.expected is not None:
-            e = c.expected
-            tag = f"expected ({e.origin}, {e.mode.value}{', illustrative' if e.illustrative else ', volatile' if e.volatile else ''})"
-            out.append(f"         {tag}: {len(e.text.splitlines())} line(s)")
+            yield f"         {_expected_tag(c.expected)}: {_line_count(c.expected.text)} line(s)"
     for crit in s.criteria:
         label = "FAIL if" if crit.negated else "PASS if"
-        out.extend(f"         {label}: {clause_summary(cl)}" for cl in crit.clauses)
+        yield from (f"         {label}: {clause_summary(cl)}" for cl in crit.clauses)
     if s.placeholders:
-        out.append(f"         needs input: {', '.join(s.placeholders)}")
-    return out
+        yield f"         needs input: {', '.join(s.placeholders)}"
 
 
 def to_listing_text(document: Document, plan: Plan) -> str:
@@ -112,7 +133,7 @@ def to_listing_text(document: Document, plan: Plan) -> str:
         flag = " [blocking]" if phase.id in plan.blocking else ""
         out.append(f"phase {phase.id}: {phase.title}{flag}")
         for s in phase.steps:
-            out.extend(_step_text(s, s.id in planned))
+            out.append(_step_text(s, s.id in planned))
     if plan.teardown or plan.setup:
         out.append(f"setup: {', '.join(s.id for s in plan.setup) or '-'}; "
                    f"teardown: {', '.join(s.id for s in plan.teardown) or '-'}")

@@ -152,33 +152,46 @@ def _ends_in_open_fence(lines: Sequence[str], step: Step, position: Sequence[int
     element is the command block or an expected-output block after it.
     """
     last = len(position) - 1
-
-    def at(line: int) -> int:
-        return position[line if line < last else last]
-
-    end = at(step.end)
-    opener, fence_end = at(step.span.start), at(step.span.end)
-    for command in step.commands:
-        span = command.expected.span if command.expected else None
-        if span is not None and span.start > step.span.end - 1 and at(span.start - 1) > opener:
-            # An expected block's text follows its opening fence; a closed one has one more line.
-            opener, fence_end = at(span.start - 1), at(span.end) + 1
-    if end > fence_end or any(at(c.line) > opener for c in step.criteria) or opener >= len(lines):
+    end, opener, fence_end = _last_fence(step, position, last)
+    if end > fence_end or opener >= len(lines):
         return False
+    for c in step.criteria:
+        if position[c.line if c.line < last else last] > opener:
+            return False
     opening = _FENCE_RUN.search(lines[opener])
     if opening is None or end - 1 <= opener:
         return opening is not None
+    return not _closes(lines[opener], opening, lines[end - 1].rstrip("\r\n"))
+
+
+def _last_fence(step: Step, position: Sequence[int], last: int) -> tuple[int, int, int]:
+    """The step's end, and the opening line and end of its last fence (the command block's,
+    or an expected block's after it), as lines of the stripped text."""
+    end, opener, fence_end = (position[n if n < last else last] for n in (step.end, step.span.start, step.span.end))
+    for command in step.commands:
+        span = command.expected.span if command.expected else None
+        if span is not None and span.start > step.span.end - 1:
+            at = position[span.start - 1 if span.start - 1 < last else last]
+            if at > opener:  # an expected block's text follows its opening fence; a closed one has one more line
+                opener, fence_end = at, position[span.end if span.end < last else last] + 1
+    return end, opener, fence_end
+
+
+def _closes(opener: str, opening: re.Match[str], line: str) -> bool:
+    """Whether ``line`` (no terminator) closes the fence ``opening`` found in ``opener``."""
     run = opening.group(0)
-    closing = _closing(run).fullmatch(lines[end - 1].rstrip("\r\n"))
+    if opening.start() == 0 and line == run:
+        return True  # the usual case: the same run at the margin (what the checks below find)
+    closing = _closing(run).fullmatch(line)
     if closing is None:
-        return True
+        return False
     # A closing fence sits in the same container: as many quote markers as the
     # opening line, and indented like it, give or take 3 columns.
     lead = closing.group(1) + closing.group(2)
-    opening_lead = _NOT_LEAD.sub(" ", lines[opener][: opening.start()])
+    opening_lead = _NOT_LEAD.sub(" ", opener[: opening.start()])
     if lead.count(">") != opening_lead.count(">"):
-        return True
-    return abs(columns(lead) - columns(opening_lead)) > 3
+        return False
+    return abs(columns(lead) - columns(opening_lead)) <= 3
 
 
 def _terminator(line: str) -> str:
@@ -193,6 +206,9 @@ def _first_newline(lines: Sequence[str]) -> str:
 
 
 def _newline_near(lines: Sequence[str], index: int, fallback: str) -> str:
+    before = lines[index - 1] if 0 < index <= len(lines) else ""
+    if before[-1:] == "\n" and before[-2:-1] != "\r":
+        return "\n"  # the usual case: what the loop below finds (a line holds one terminator)
     for near in (index - 1, index):
         if 0 <= near < len(lines) and _terminator(lines[near]):
             return _terminator(lines[near])
@@ -253,6 +269,8 @@ def _result_prefix(lines: Sequence[str], step: Step, position: Sequence[int]) ->
     if at >= len(lines):
         return step.prefix
     line = lines[at].rstrip("\r\n")
+    if not step.prefix and line[:1] not in (" ", "\t", ">"):
+        return ""  # at the margin, as the step: what the checks below find
     lead = _LEAD.match(line)
     indent = lead.group(0) if lead else ""
     slack = 1 if ">" in step.prefix else 0  # the space after ">" is optional

@@ -37,6 +37,8 @@ MAX_LINE_CHARS = 2_000
 _HEAD_LINES = 40
 
 _CONTROL = lazy("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+_ASCII_CONTROL = bytes([*range(0x09), *range(0x0b, 0x20), 0x7f])
+"""``_CONTROL``'s ASCII characters (``\r`` among them)."""
 _MARKER_WORD = lazy(r"(runbook\s*):(\s*(?:begin|end))", re.I)
 _MD_SPECIAL = lazy(r"([\\`*_\[\]<>&|~$])")
 _BACKTICKS = lazy(r"`+")
@@ -53,6 +55,9 @@ def clean(text: str) -> str:
     Tabs and newlines stay (callers decide about line structure); a lone
     surrogate (undecodable byte) becomes U+FFFD so the file stays valid UTF-8.
     """
+    if text.isascii() and ":" not in text and \
+            len(text.encode("ascii").translate(None, _ASCII_CONTROL)) == len(text):
+        return text  # nothing to change (checked in C, most outputs): no pass of the patterns below
     text = _CONTROL.sub(_escape_control, text.replace("\r\n", "\n"))
     return _MARKER_WORD.sub(r"\1\\:\2", text)
 
@@ -134,6 +139,8 @@ def literal_lines(text: str) -> list[str]:
     if text.endswith("\n"):
         text = text[:-1]
     lines = text.split("\n") if text else []
+    if len(text) <= MAX_LINE_CHARS:  # no line can be too long
+        return lines
     return [_cap(line) for line in lines]
 
 
@@ -145,6 +152,8 @@ def _cap(line: str) -> str:
 
 def cut(lines: list[str]) -> tuple[list[str], int]:
     """Head and tail of ``lines`` within the size limits, and how many were left out."""
+    if len(lines) <= MAX_LINES and 4 * sum(map(len, lines)) + len(lines) <= MAX_BYTES:
+        return lines, 0  # within the limit without counting bytes: 4 at most a character
     size = sum(len(line.encode("utf-8", "replace")) + 1 for line in lines)
     if len(lines) <= MAX_LINES and size <= MAX_BYTES:
         return lines, 0
