@@ -94,5 +94,11 @@ def issued(monkeypatch) -> list[str]:
         tokens.append(real(n))
         return tokens[-1]
 
+    def recording_many(count: int, n: int = 8) -> list[str]:  # a batch's nonces, drawn at once
+        many = [real(n) for _ in range(count)]
+        tokens.extend(many)
+        return many
+
     monkeypatch.setattr(source, "token_hex", recording)
+    monkeypatch.setattr(source, "nonces", recording_many)
     return tokens

@@ -256,3 +256,16 @@ def test_quoted_pure_steps_are_inlined(tmp_path):
         assert s.inlined == len(QUOTED)
     finally:
         s.close()
+
+
+def test_a_step_that_redirects_the_shells_stdin_leaves_the_next_pure_steps_reading_nothing(write_doc, tmp_path):
+    """An inline line has no ``</dev/null`` of its own: the batch's ``.`` has it, and a step
+    file's ``exec 0<file`` (or closing stdin) ends with that step's own ``.``."""
+    (tmp_path / "feed.txt").write_text("fed-by-a-file\n")
+    doc = write_doc(doc_of(block("echo a"), block(f"exec 0<{tmp_path}/feed.txt"), block("cat"), block("wc -c"),
+                           block("exec 0<&-"), block("cat"), block("echo b && cat")))
+    plain, batched = both(doc)
+    assert essence(batched) == essence(plain)
+    outputs = [s.get("output") or "" for s in batched["steps"][WARM:]]
+    assert outputs[2:4] == ["", "0\n"] and outputs[5:] == ["", "b\n"]
+    assert all(s["status"] == "pass" for s in batched["steps"])

@@ -91,7 +91,7 @@ STILL_UNCOMPILED = ("runbook.parse.grammar:_WITHIN_RE", "runbook.parse.labels:_S
                     "runbook.write.result_block:_MD_SPECIAL", "runbook.run.exports:_LINE",
                     "runbook.run.shellvars:_RECORD", "runbook.source:_LINE_RE", "runbook.judge.normalise:_ANSI_RE",
                     "runbook.judge.normalise:_CR_OVERWRITE_RE", "runbook.judge.patterns:_SUFFIX_RE",
-                    "runbook.run.pure:_TOKEN", "runbook.run.runner:_VAR_RE", "runbook.run.session:_UNBOUND",
+                    "runbook.run.pure:_TOKEN", "runbook.run.runner:_VAR_RE", "runbook.run.step_end:_UNBOUND",
                     "runbook.run.shell_state:_ERREXIT_OFF", "runbook.parse.shellish:_NAME",
                     "runbook.parse.shellish:_TABLE_HEADER", "runbook.parse.longrun:_NO_SYNTAX",
                     "runbook.parse.markdown:_SYMPTOM")

@@ -50,6 +50,9 @@ class Ahead:
     _queued_asks: dict[str, Ask] | None = None
     _scanned: tuple[Sequence[Step], int] = ((), 0)
     """How far the run of queued steps was seen to reach in ``body`` (``_after_batch``)."""
+    _settled: tuple[Sequence[Step], int] = ((), 0)
+    """The queued steps of ``body`` before this index need nothing more: the run after them
+    was handed to the session (or could not be), so no step before it looks again."""
     _people: bool | None = None
     """Whether an observer may skip or stop a step (``_may_skip``: the observers are the run's)."""
 
@@ -85,6 +88,7 @@ class Ahead:
             nxt = self._after_batch(body, i, asks)
             if nxt is None:
                 return
+            self._settled = (body, nxt)  # tried once for this run, whatever the session says
             i = nxt
         elif not self._session.can_queue():  # type: ignore[union-attr]
             return
@@ -110,7 +114,10 @@ class Ahead:
         """Whether ``body[i]`` is queued with more than ``PREPARE_AT`` queued steps after it
         (seen by the last ``_after_batch``): the next batch is not due yet."""
         seen, end = self._scanned
-        return seen is body and end - i > PREPARE_AT and body[i].id in asks
+        if seen is body and end - i > PREPARE_AT and body[i].id in asks:
+            return True
+        settled, until = self._settled
+        return settled is body and i < until and body[i].id in asks
 
     def _after_batch(self, body: Sequence[Step], i: int, asks: dict[str, Ask]) -> int | None:
         """Where the run after the batch ``body[i]`` is in starts, if it is time to prepare it."""
@@ -122,8 +129,11 @@ class Ahead:
         while end < len(body) and end - i <= PREPARE_AT and body[end].id in asks:
             end += 1
         self._scanned = (body, end)
+        if end - i > PREPARE_AT:
+            return None
         can_prepare: Any = getattr(self._session, "can_prepare", None)
-        if end - i > PREPARE_AT or end == len(body) or can_prepare is None or not can_prepare():
+        if end == len(body) or can_prepare is None or not can_prepare():
+            self._settled = (body, end)  # no later step of this run can change that
             return None
         return end
 

@@ -40,13 +40,13 @@ import shlex
 import time
 from typing import Any, Callable, Final, Sequence
 
-from runbook.model import Execution
+from runbook.model import Execution, Output
 from runbook.run import procs
 from runbook.run.batch_build import SETS, BatchItem, Line, Prepared, build
 from runbook.run.capture import OutputCapture
-from runbook.run.recovery import Recovery
 from runbook.run.shell_state import BashState
 from runbook.run.shellvars import Ask
+from runbook.run.step_end import StepEnd
 
 #: At most this many steps, and about this many bytes of step code, in one batch.
 MAX_LINES = 64
@@ -56,6 +56,9 @@ PREPARE_AT = 32
 #: Code that runs on its own: ``trap`` (watched from then on), terminal modes (``stty``).
 ALONE = ("trap", "stty")
 _RACE_WAIT = 0.05
+#: How long Python lets bash run ahead when it had to wait for two lines in a row (steps
+#: slower than Python's judging, ``/bin/true`` ~0.8 ms: a wake-up per step or two, not three).
+_CATCH_UP = 0.002
 _OFF = ("0", "off", "no", "false")
 
 
@@ -73,7 +76,7 @@ class _Ran:
         self.answer: Final = answer
 
 
-class Batch(Recovery):
+class Batch(StepEnd):
     """What ``PexpectSession`` does with runs of plain steps."""
 
     config: Any
@@ -91,6 +94,8 @@ class Batch(Recovery):
     _set = 0
     _no_inline = False
     """An inline line's check failed: every later batch sources its steps from files."""
+    _waited = False
+    """The last line read had to be waited for (nothing of it was read ahead)."""
     _t_prev = 0.0
     _since_prev = 0
     batched = 0
@@ -99,12 +104,12 @@ class Batch(Recovery):
     """How many of them were lines of the batch file itself (pure steps, no step file)."""
     prepared = 0
     """How many batches had their step files written while the one before ran."""
+    caught_up = 0
+    """How many times Python let bash run ahead before reading (``_CATCH_UP``)."""
+    read_ahead = 0
+    """How many inline lines' ends were already read when their step was asked for (``_inline_ended``)."""
 
     def _write(self, path: str, data: bytes, checked: bool = False) -> None:
-        raise NotImplementedError
-
-    def _finish_step(self, status: str, rc: int | None, t0: float, timeout: float, nonce: str,
-                     capture: OutputCapture, since: int, errexit: bool, ask: Ask | None) -> Execution:
         raise NotImplementedError
 
     def can_batch(self) -> bool:
@@ -215,8 +220,9 @@ class Batch(Recovery):
         self._lines = batch.lines
         self._set = batch.which
         self._end = batch
-        self._t_prev, self._since_prev = time.monotonic(), procs.now_ticks()
-        child.send(f"\\builtin . {shlex.quote(path)}\n".encode("utf-8", "surrogateescape"))
+        self._t_prev, self._since_prev, self._waited = time.monotonic(), procs.now_ticks(), False
+        # stdin at /dev/null for the whole batch (an inline line has no redirection of its own)
+        child.send(f"\\builtin . {shlex.quote(path)} </dev/null\n".encode("utf-8", "surrogateescape"))
 
     def _prepare_next(self, items: Sequence[BatchItem]) -> int:
         """While a batch runs: the next one's step files, in the other file set, built on the
@@ -255,16 +261,12 @@ class Batch(Recovery):
         b.sent(line.item.code)
         b.file_prelude(line.item.errexit, depth=1)  # the state the line was built with
         t0, since = self._t_prev, self._since_prev
-        capture = OutputCapture(output_cap or self.config.output_cap, needles, fold_crlf=self._fold)
-        marks = [line.nonce, line.mark]
-        status, rc = self._read(marks, t0 + timeout, capture, None, on_output, watch=True, ends=2)
-        if status in ("timeout", "interrupt"):
-            self._cancel()  # no later line may start, then see whether this one just ended
-            late, rc = self._read(marks, time.monotonic() + _RACE_WAIT, capture, ends=2)
-            if late in ("done", "eof"):
-                status = late
-            else:
-                self._late = (self._lines[0].mark,) if self._lines else ()
+        cap = output_cap or self.config.output_cap
+        ended = None if line.tail is None or needles else self._inline_ended(line.nonce, line.mark, cap)
+        if ended is not None:  # its end was read ahead: no capture, no read
+            return self._line_ran(line, ended, t0, ask, on_output)
+        capture = OutputCapture(cap, needles, fold_crlf=self._fold)
+        status, rc = self._read_line(line, t0 + timeout, capture, on_output)
         if status == "done" and self._hit == 1:
             self._no_inline = self._no_inline or rc == 1  # bash did not confirm a pure run: files from now on
             self._end_batch(early=True)
@@ -281,6 +283,50 @@ class Batch(Recovery):
         if folded is None:
             self._answer = None
         return self._finish_step(status, rc, t0, timeout, line.nonce, capture, since, line.item.errexit, folded)
+
+    def _read_line(self, line: Line, deadline: float, capture: OutputCapture,
+                   on_output: Callable[[str], None] | None) -> tuple[str, int | None]:
+        """Read a line's output to its sentinel or its "not run" marker (``_hit`` says which);
+        on a timeout or Ctrl-C no later line may start, and a sentinel arriving at once counts."""
+        marks = [line.nonce, line.mark]
+        caught_up = self._left_at >= len(self._left)
+        if caught_up and self._waited and not self._interrupted:
+            # bash is slower than Python (the last line too had to be waited for): let it run a
+            # few steps before waking up again, one read then takes several (a wake-up costs
+            # more than the step's judging)
+            time.sleep(min(_CATCH_UP, max(0.0, deadline - time.monotonic())))
+            self.caught_up += 1
+        self._waited = caught_up
+        status, rc = self._read(marks, deadline, capture, None, on_output, watch=True, ends=2)
+        if status in ("timeout", "interrupt"):
+            self._cancel()  # no later line may start, then see whether this one just ended
+            late, rc = self._read(marks, time.monotonic() + _RACE_WAIT, capture, ends=2)
+            if late in ("done", "eof"):
+                status = late
+            else:
+                self._late = (self._lines[0].mark,) if self._lines else ()
+        return status, rc
+
+    def _line_ran(self, line: Line, ended: tuple[Output, int], t0: float, ask: Ask | None,
+                  on_output: Callable[[str], None] | None) -> Execution:
+        """``_run_line`` of an inline line whose end was already read (``_inline_ended``)."""
+        output, rc = ended
+        if on_output is not None and output.text:
+            on_output(output.text)
+        assert line.tail is not None
+        self._tail = line.tail.split(" ")
+        if self._lines:
+            self._t_prev, self._since_prev = time.monotonic(), procs.now_ticks()
+        else:
+            self._end_batch(early=False)
+        self.batched += 1
+        self.inlined += 1
+        self.read_ahead += 1
+        folded = ask if _same(ask, line.item.ask) else None
+        if folded is None:
+            self._answer = None
+        return self._finish_step("done", rc, t0, 0.0, line.nonce, output, 0, line.item.errexit, folded,
+                                 tty=not (line.inert and self._lines))
 
     def _flush(self) -> None:
         """End the batch before anything else runs: no line starts any more; the steps bash

@@ -15,6 +15,7 @@ import os
 from typing import Callable, Final, NamedTuple, Sequence
 
 from runbook.run import tokens
+from runbook.run.pure import INERT
 from runbook.run.shell_lines import bash_step_line, batch_guard, inline_check, inline_line, quote
 from runbook.run.shell_state import BashState
 from runbook.run.shellvars import Ask
@@ -44,6 +45,8 @@ class Line(NamedTuple):
     """The nonce of the line's "not run" marker (with the number 1: an inline line's check failed)."""
     tail: str | None = None
     """The options an inline line (``shell_lines.inline_line``) reports; ``None``: a step file's line."""
+    inert: bool = False
+    """An inline line of ``echo``/``true``/``false``/``:`` only: it cannot touch the terminal's modes."""
 
 
 class Prepared:
@@ -87,8 +90,9 @@ def build(items: Sequence[BatchItem], sim: BashState, expected: str | None, whic
     lines: list[Line] = []
     paths: list[str] = []
     run = _Run()
+    drawn = tokens.nonces(2 * len(items))  # one read of the system's source for the batch
     for i, it in enumerate(items):
-        nonce, mark = tokens.token_hex(8), tokens.token_hex(8)
+        nonce, mark = drawn[2 * i], drawn[2 * i + 1]
         if expected is not None:
             text.append(batch_guard(sim.sid, token, expected, mark, after_inline=run.first is not None))
         sim.sent(it.code)
@@ -111,7 +115,8 @@ def build(items: Sequence[BatchItem], sim: BashState, expected: str | None, whic
                                        ask=ask, pure=pure))
         sim.learn(tail.split(" "), traps=False)
         expected = tail
-        lines.append(Line(it, nonce, mark, None if line is None else tail))
+        lines.append(Line(it, nonce, mark) if line is None or pure is None
+                     else Line(it, nonce, mark, tail, INERT.issuperset(pure[1])))
     run.end(text)
     assert expected is not None
     return Prepared(text, tuple(lines), tuple(paths), which, sim, expected)

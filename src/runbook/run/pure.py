@@ -30,7 +30,7 @@ _TOKEN = lazy(rf" *(?:(;|&&|\|\|)|({_LITERAL}))")
 #: The command word of a literal command: unquoted, not an assignment.
 _NAME = lazy(r"[A-Za-z0-9_./+-]+|:")
 #: Builtins that only print or return a status.
-_INERT = frozenset({"echo", "true", "false", ":"})
+INERT = frozenset({"echo", "true", "false", ":"})
 #: One command of unquoted literal words (its command word first).
 _ONE = re.compile(r" *([A-Za-z0-9_./+-]+|:)(?: +[A-Za-z0-9_./,:=+%@-]+)* *")
 
@@ -45,7 +45,7 @@ def pure_commands(code: str, builtins: frozenset[str]) -> tuple[str, ...] | None
     one = _ONE.fullmatch(text)
     if one is not None:  # the usual case: one command (the same answer as ``commands_of``, faster)
         name = one.group(1)
-        return None if name in builtins and name not in _INERT else (name,)
+        return None if name in builtins and name not in INERT else (name,)
     return commands_of(text, builtins)
 
 
@@ -57,7 +57,7 @@ def commands_of(text: str, builtins: frozenset[str]) -> tuple[str, ...] | None:
     names: list[str] = []
     for words in split[0]:
         name = words[0]
-        if not _NAME.fullmatch(name) or (name in builtins and name not in _INERT):
+        if not _NAME.fullmatch(name) or (name in builtins and name not in INERT):
             return None
         if name not in names:
             names.append(name)

@@ -48,7 +48,9 @@ class Reader:
     answer: str | None = None
     """The answer to the last ``run``'s ``ask``, decoded (``None``: not asked, or no answer)."""
     _left = b""
-    """What followed the last awaited sentinel (in a batch: the next step's first output)."""
+    """What followed the last awaited sentinel (in a batch: the next step's first output), from
+    ``_left_at`` on: the buffer of a long read is kept whole, never copied once a step."""
+    _left_at = 0
     _hit = 0
     """Which of the ending nonces the last ``done`` read found (see ``ends``)."""
 
@@ -79,27 +81,32 @@ class Reader:
         marks = list(map(sentinel, nonces))
         hold = max(map(len, marks)) + 1
         pending = b""
-        chunk, self._left = self._left, b""
+        chunk, start, self._left, self._left_at = self._left, self._left_at, b"", 0
         while True:
-            if not chunk:
+            if start >= len(chunk):
                 got = self._wait_chunk(deadline, watch, until_idle)
                 if isinstance(got, str):
                     self._feed(capture, pending, dialog, on_output)
                     return got, None
                 if not got:
                     continue
-                chunk = got
-            buf = pending + chunk if pending else chunk
+                chunk, start = got, 0
+            if pending:
+                buf, start = pending + chunk[start:], 0
+            else:
+                buf = chunk
             chunk = b""
-            hit, hit_at = _first_sentinel(buf, marks)
+            hit, hit_at = _first_sentinel(buf, marks, start)
             if hit < 0:
+                buf = buf[start:] if start else buf
                 cut = partial_sentinel(buf, marks, hold)
                 self._feed(capture, buf[:cut], dialog, on_output)
-                pending = buf[cut:]
+                pending, start = buf[cut:], 0
                 continue
             # The sentinel's own leading newline may have reached us as CRLF.
-            self._feed(capture, buf[:hit_at - 1 if hit_at and buf[hit_at - 1] == 13 else hit_at], dialog, on_output)
-            # What follows is kept as (buffer, offset): the rest of a long read is copied once a step.
+            self._feed(capture, buf[start:hit_at - 1 if hit_at > start and buf[hit_at - 1] == 13 else hit_at],
+                       dialog, on_output)
+            # What follows is kept as (buffer, offset): a long read is never copied once a step.
             value, buf, at = self._finish_line(buf, hit_at + len(marks[hit]), deadline)
             if nonces[hit] in self._asked:  # its answer follows: never step output
                 self._asked.discard(nonces[hit])
@@ -107,10 +114,10 @@ class Reader:
                 if hit == 0:
                     self._answer = answer
             if hit < ends:
-                self._hit, self._left = hit, buf[at:]
+                self._hit, self._left, self._left_at = hit, buf, at
                 return "done", value
             # A stale sentinel: what follows it may already hold the awaited one.
-            pending, chunk = b"", buf[at:]
+            pending, chunk, start = b"", buf, at
 
     def _take_answer(self, buf: bytes, at: int, nonce: str, deadline: float) -> tuple[bytes | None, bytes, int]:
         """(the answer that follows a sentinel at ``buf[at:]``, and what follows it as a buffer
@@ -195,7 +202,7 @@ class Reader:
     def _drain(self) -> None:
         """Drop output printed between steps (late background output)."""
         assert self._child is not None
-        self._left = b""
+        self._left, self._left_at = b"", 0
         while True:
             try:
                 _read_chunk(self._child, 65536, 0)
@@ -224,12 +231,13 @@ def _read_chunk(child: Any, size: int, timeout: float) -> bytes:
     return data
 
 
-def _first_sentinel(buf: bytes, marks: Sequence[bytes]) -> tuple[int, int]:
-    """(index of the mark found first in ``buf``, its offset); (-1, -1) when none is there."""
+def _first_sentinel(buf: bytes, marks: Sequence[bytes], start: int = 0) -> tuple[int, int]:
+    """(index of the mark found first in ``buf[start:]``, its offset in ``buf``); (-1, -1) when
+    none is there."""
     hit = hit_at = -1
     for k, mark in enumerate(marks):
         # Once one is found, another counts only before it: no need to scan the rest of a long read.
-        i = buf.find(mark) if hit < 0 else buf.find(mark, 0, hit_at + len(mark) - 1)
+        i = buf.find(mark, start) if hit < 0 else buf.find(mark, start, hit_at + len(mark) - 1)
         if i >= 0:
             hit, hit_at = k, i
     return hit, hit_at

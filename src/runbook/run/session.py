@@ -19,7 +19,6 @@ the middle of later steps' output. Timeouts and shell deaths: ``recovery``.
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import shutil
 import signal
@@ -30,7 +29,6 @@ from typing import Any, Callable, Final, Mapping, NoReturn, Sequence
 import pexpect
 
 from runbook.errors import SessionError
-from runbook.lazyre import lazy
 from runbook.model import Execution
 from runbook.run import procs, tokens
 from runbook.run.batch import Batch
@@ -49,8 +47,6 @@ QUIET_ENV = {
     "LESS": "-FRXd",
 }
 #: What the protocol itself relies on: never overridden.
-#: How interactive bash reports an unbound variable (no file or line, unlike a script).
-_UNBOUND = lazy(r"^[^\n:]*bash: [^\n:]+: unbound variable\r?$", re.M)
 PROTOCOL_ENV = {"PS1": "", "PS2": "", "PS4": "+ ", "PROMPT_COMMAND": "", "HISTFILE": "/dev/null"}
 
 
@@ -289,29 +285,6 @@ class PexpectSession(Batch):
         finally:
             self._running = False
             self._interrupted = False
-
-    def _finish_step(self, status: str, rc: int | None, t0: float, timeout: float, nonce: str,
-                     capture: OutputCapture, since: int, errexit: bool, ask: Ask | None) -> Execution:
-        """The step's result once reading it ended with ``status``."""
-        if status == "done" and self._bash is not None:
-            self._bash.learn(self._tail)
-            self.answer = self._answered(ask)
-        note, rc, died = self._step_end(status, rc, timeout, nonce, capture, since)
-        output = capture.finish() if self._bash is None else self._bash.unechoed(capture.finish())
-        if not died:
-            self._fix_tty()
-        if rc == 0 and self._unbound_stopped(errexit, output.text):
-            # bash reports the unbound variable and goes on with the next line of the
-            # sourced file, without the ERR trap; `bash -eu` would have stopped there.
-            rc, note = 1, "an unbound variable (set -u) stopped a line of this step; the status is 1, " \
-                          "as under bash -eu"
-        return Execution(output, rc, round(time.monotonic() - t0, 6), status == "timeout", died, note)
-
-    def _unbound_stopped(self, errexit: bool, text: str) -> bool:
-        """Whether bash, under ``set -u`` and errexit, reported an unbound variable."""
-        b = self._bash
-        return b is not None and (errexit or b.user_errexit) and "nounset" in b.opts \
-            and _UNBOUND.search(text) is not None
 
     def run_background(self, code: str, log_path: str) -> int:
         """Start ``code`` detached (own process group, stdin /dev/null, output to ``log_path``)."""

@@ -60,6 +60,9 @@ class BashState:
         itself changes one: bash turns ``inherit_errexit`` on with posix mode)."""
         self.builtins: frozenset[str] = frozenset()
         """bash's builtins and keywords, read at start-up (``run.pure``)."""
+        self._preludes: dict[tuple[bool, int, bool, frozenset[str], bool],
+                             tuple[str, tuple[str, str] | None, bool, tuple[str, ...]]] = {}
+        """``file_prelude`` without traps, by what it depends on (a copy of the state shares it)."""
 
     def sent(self, code: str) -> None:
         """Remember the step's code (to see a ``set +e`` that the options cannot show, and
@@ -161,7 +164,19 @@ class BashState:
         """Put at the start of the step file's first line: traps and ``-e -E -v -x``.
 
         ``-x`` and the DEBUG trap come last, so no prelude command is traced or trapped.
-        ``depth``: see ``err_trap`` (1 for a step file sourced by a batch file)."""
+        ``depth``: see ``err_trap`` (1 for a step file sourced by a batch file). Without traps
+        it is made once per state it depends on (a batch asks for it twice a step)."""
+        if self.traps or "verbose" in self.opts:  # (under -v it also records what bash echoes)
+            return self._file_prelude(errexit, depth)
+        key = (errexit or self.user_errexit, depth, self._errtrace, self.opts, self.watching)
+        made = self._preludes.get(key)
+        if made is None:
+            made = self._preludes[key] = (self._file_prelude(errexit, depth), self._our_err, self._we_set_errtrace,
+                                          self._last_echo)
+        text, self._our_err, self._we_set_errtrace, self._last_echo = made
+        return text
+
+    def _file_prelude(self, errexit: bool, depth: int) -> str:
         parts = []
         errexit = errexit or self.user_errexit
         user_err = self.traps.get("ERR")

@@ -13,3 +13,11 @@ import os
 def token_hex(nbytes: int = 8) -> str:
     """``nbytes`` random bytes from the system's source, as hex (``2 * nbytes`` characters)."""
     return os.urandom(nbytes).hex()
+
+
+def nonces(count: int, nbytes: int = 8) -> list[str]:
+    """``count`` tokens of ``nbytes`` random bytes each, from one read of the system's source
+    (a batch's nonces: the same randomness as ``count`` calls of ``token_hex``)."""
+    whole = token_hex(nbytes * count)
+    step = 2 * nbytes
+    return [whole[i:i + step] for i in range(0, len(whole), step)]
