@@ -2,7 +2,7 @@
 run are frozen (``gc.freeze``), so the collections the run's own objects trigger do not walk
 a big document again and again; they are let go when the run ends, so nothing stays frozen
 (an API user running many documents in one process keeps no cycle of an earlier one); after
-the CLI froze its start-up (``collector.run_starts``) nothing is let go (``run/frozen.py``)."""
+the CLI froze its start-up (``collector.run_starts``) nothing is let go (``collector.freeze_alive``)."""
 
 from __future__ import annotations
 

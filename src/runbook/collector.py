@@ -41,3 +41,21 @@ def run_starts() -> None:
         gc.freeze()
         gc.set_threshold(*_before)
         _before = None
+
+
+def freeze_alive() -> bool:
+    """Leave what is alive now out of the collector's passes (``gc.freeze``): a big document
+    read, it is never garbage, and each collection would walk it again. Returns whether this
+    call froze it (:func:`thaw`); when something froze objects already (:func:`run_starts`, a
+    caller), nothing is frozen here, and an earlier freeze is never undone by ours."""
+    mine = gc.get_freeze_count() == 0
+    if mine:
+        gc.freeze()
+    return mine
+
+
+def thaw(mine: bool) -> None:
+    """Give back what :func:`freeze_alive` froze, if it said so (an API user running many
+    documents in one process keeps no cycle of an earlier one)."""
+    if mine:
+        gc.unfreeze()

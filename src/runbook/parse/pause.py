@@ -13,6 +13,8 @@ import gc
 from contextlib import contextmanager
 from typing import Callable, Iterator, TypeVar
 
+from runbook.collector import freeze_alive, thaw
+
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
@@ -37,15 +39,12 @@ def built_then_frozen(build: Callable[[], T]) -> Iterator[T]:
     For a command that reads a big document and then only renders it (``runbook list``): the
     first pass after the pause would otherwise walk every object of the parse (~0.1 s at
     50,000 steps), to free nothing, while garbage cycles the rendering makes are still
-    collected (the memory stays what it was). When something else has frozen objects already
-    (``gc.get_freeze_count()``), nothing is frozen here: its freeze is never undone by ours."""
+    collected (the memory stays what it was). An earlier freeze is left as it is
+    (``collector.freeze_alive``)."""
     with collector_paused():
         value = build()
-        mine = gc.get_freeze_count() == 0
-        if mine:
-            gc.freeze()
+        mine = freeze_alive()  # before the collector is on again: its next pass would walk it all
     try:
         yield value
     finally:
-        if mine:
-            gc.unfreeze()
+        thaw(mine)

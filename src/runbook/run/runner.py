@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Callable, Sequence
 
 from runbook import __version__
+from runbook.collector import freeze_alive, thaw
 from runbook.config import SECRET_NAME_RE, Settings
 from runbook.errors import SessionError
 from runbook.judge.confirm import awaiting_person
@@ -27,7 +28,6 @@ from runbook.run.ahead import Ahead
 from runbook.run.background import BackgroundSteps
 from runbook.run.clipboard import CarriedSteps
 from runbook.run.evidence import as_judged, output_cap_for
-from runbook.run.frozen import end_of_run, freeze_for_run
 from runbook.run.mask import Masker
 from runbook.run.plan import Plan, build_plan
 from runbook.run.requires import check_requires
@@ -93,7 +93,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
         results: dict[str, StepResult] = {}
         self.observers.run_started(self.doc, plan)
         self.guard.start()
-        thaw = freeze_for_run()  # the collector walks the run's own objects only (run/frozen.py)
+        mine = freeze_alive()  # the collector walks the run's own objects only (runbook/collector.py)
         try:
             self._logdir = make_folder(self.guard.folder_prefix("logs"))
             self._fresh_shell()
@@ -108,7 +108,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
                 self._run_teardown(plan, results)
             self._attach_background_logs(results)
         finally:
-            end_of_run(thaw)
+            thaw(mine)
             stopped = self._clean_up()
         if stopped:
             self.observers.notice(f"stopped {len(stopped)} process(es) the run left running: "
