@@ -136,15 +136,15 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Block]:
         elif t in ("heading_open", "paragraph_open"):
             inline = tokens[k + 1]
             kind = "heading" if t == "heading_open" else "para"
-            blocks.append(Block(kind, start, end, raw=inline.content, text=_inline_text(inline),
-                                level=int(tok.tag[1:]) if kind == "heading" else 0, owner=owner))
+            blocks.append(Block(kind, start, end, inline.content, _inline_text(inline), "",
+                                int(tok.tag[1:]) if kind == "heading" else 0, (), owner))
         elif t == "fence":
             blocks.append(Block("fence", start, end, tok.content, "", tok.info, 0, (), owner,  # by position: half
                                 _fence_closed(tok, lines)))  # the cost (field order pinned: test_parse_bare_fence)
         elif t == "html_block":
-            blocks.append(Block("html", start, end, raw=tok.content, owner=owner))
+            blocks.append(Block("html", start, end, tok.content, "", "", 0, (), owner))
         elif t == "code_block":
-            blocks.append(Block("code", start, end, raw=tok.content, owner=owner))
+            blocks.append(Block("code", start, end, tok.content, "", "", 0, (), owner))
         elif t == "table_open":
             blocks.append(Block("table", start, end, owner=owner))
         elif t == "hr":
