@@ -23,6 +23,13 @@ def _stock_marks(src: str) -> mdit.Marks:
     return s.bMarks, s.eMarks, s.tShift, s.sCount, s.bsCount
 
 
+_PIECES = [">", "> ", ">  ", ">   ", "- ", "-  ", "-   ", "1. ", "10)  ", "* ", "   ", "  ", " ", "```", "~~~",
+           "``` sh", "x", "# h", "<div>", "***", "---", "===", "| a |", "[r]: /u", "\t", "    ", "     "]
+LINES = st.lists(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4).map("".join), max_size=10).map(
+    lambda lines: "\n".join(lines) + "\n")
+"""Lines of container markers and indentation (mostly under four columns) around fences and text."""
+
+
 def _stock(text: str) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"maxNesting": mdit.MAX_NESTING})
     md = md.enable("table") if "|" in text else md
@@ -78,3 +85,12 @@ def test_one_parser_per_configuration_and_a_parse_leaves_it_as_it_was() -> None:
     first = _tokens(b, "| a |\n|---|\n| 1 |\n")
     _tokens(b, "> deep\n> > quote\n")
     assert _tokens(b, "| a |\n|---|\n| 1 |\n") == first
+
+
+@settings(max_examples=1500, deadline=None)
+@given(LINES)
+def test_without_a_tab_or_four_spaces_the_code_rule_changes_no_token(text: str) -> None:
+    """The indented-code rule is left out for such a text (mdit._parser): its tokens are the same."""
+    md = mdit.markdown(text)
+    assert ("code" in md.block.ruler.get_active_rules()) == ("\t" in text or "    " in text)
+    assert _tokens(md, text) == _tokens(_stock(text), text)

@@ -48,7 +48,7 @@ _CAUSE = lazy(r"^(?:(?:likely|root|probable|possible)\s+)?(?:causes?|reasons?)$"
 _FIX = lazy(r"^(?:fix(?:es)?|solutions?|resolutions?|actions?|remed(?:y|ies)|workarounds?)$")
 
 
-def _markdown(text: str = "-|") -> MarkdownIt:
+def _markdown(text: str = "-|\t") -> MarkdownIt:
     """The parser for ``text`` (:func:`runbook.parse.mdit.markdown`)."""
     return markdown(text)
 

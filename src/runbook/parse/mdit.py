@@ -101,18 +101,28 @@ def _normalize(state: StateCore) -> None:
     state.src = src
 
 
-def markdown(text: str = "-|") -> MarkdownIt:
+def markdown(text: str = "-|\t") -> MarkdownIt:
     """The parser for ``text``: GFM tables only with a ``|`` in it (a table's header row needs one),
-    front matter only when it starts with ``-`` (the plugin's rule reads nothing else)."""
-    return _parser("|" in text, text.startswith("-"))
+    front matter only when it starts with ``-`` (the plugin's rule reads nothing else), indented
+    code blocks only with a tab or four spaces in a row in it (see :func:`_parser`)."""
+    return _parser("|" in text, text.startswith("-"), "\t" in text or "    " in text)
 
 
 @lru_cache(maxsize=None)
-def _parser(table: bool, front_matter: bool) -> MarkdownIt:
-    """One parser per configuration (a parse keeps nothing in it: its state is per call)."""
+def _parser(table: bool, front_matter: bool, code: bool) -> MarkdownIt:
+    """One parser per configuration (a parse keeps nothing in it: its state is per call).
+
+    ``code``: whether a line can be an indented code block. Every rule asks
+    ``StateBlock.is_code_block``: a line indented 4 columns or more past its container's
+    content (``sCount - blkIndent >= 4``). Those columns are always whitespace: the line's own
+    indentation, the blanks after a quote's ``>`` (past its one optional space) or after a list
+    marker (5 or more: the marker then counts 1). Without a tab and without four spaces in a
+    row no line reaches 4, the rule (tried at every block) never matches and ``is_code_block``
+    is always false, as it is with the rule off: the tokens are the same (tests/test_parse_mdit.py)."""
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     md = md.enable("table") if table else md
     md = md.use(front_matter_plugin) if front_matter else md
+    md = md if code else md.disable("code")
     md.core.ruler.at("normalize", _normalize)
     md.block = _Blocks(md.block.ruler)
     return md
