@@ -56,9 +56,12 @@ PREPARE_AT = 32
 #: Code that runs on its own: ``trap`` (watched from then on), terminal modes (``stty``).
 ALONE = ("trap", "stty")
 _RACE_WAIT = 0.05
-#: How long Python lets bash run ahead when it had to wait for two lines in a row (steps
-#: slower than Python's judging, ``/bin/true`` ~0.8 ms: a wake-up per step or two, not three).
+#: How long, at most, Python lets bash run ahead when it had to wait for two lines in a row
+#: (steps slower than Python's judging, ``/bin/true`` ~0.8 ms: a wake-up per step or two, not
+#: three): twice the last wait, so a run of cheap steps, whose waits are short, loses nearly
+#: nothing, and never for a wait shorter than ``_SLOW_WAIT`` (bash was about as fast as Python).
 _CATCH_UP = 0.002
+_SLOW_WAIT = 0.0001
 _OFF = ("0", "off", "no", "false")
 
 
@@ -94,8 +97,9 @@ class Batch(StepEnd):
     _set = 0
     _no_inline = False
     """An inline line's check failed: every later batch sources its steps from files."""
-    _waited = False
-    """The last line read had to be waited for (nothing of it was read ahead)."""
+    _waited = 0.0
+    """How long the last line read was waited for (0: some of it was read ahead, or it was the
+    batch's first line, which waits for bash to start the batch, not for a slow step)."""
     _t_prev = 0.0
     _since_prev = 0
     batched = 0
@@ -220,7 +224,7 @@ class Batch(StepEnd):
         self._lines = batch.lines
         self._set = batch.which
         self._end = batch
-        self._t_prev, self._since_prev, self._waited = time.monotonic(), procs.now_ticks(), False
+        self._t_prev, self._since_prev, self._waited = time.monotonic(), procs.now_ticks(), -1.0
         # stdin at /dev/null for the whole batch (an inline line has no redirection of its own)
         child.send(f"\\builtin . {shlex.quote(path)} </dev/null\n".encode("utf-8", "surrogateescape"))
 
@@ -290,14 +294,15 @@ class Batch(StepEnd):
         on a timeout or Ctrl-C no later line may start, and a sentinel arriving at once counts."""
         marks = [line.nonce, line.mark]
         caught_up = self._left_at >= len(self._left)
-        if caught_up and self._waited and not self._interrupted:
+        if caught_up and self._waited >= _SLOW_WAIT and not self._interrupted:
             # bash is slower than Python (the last line too had to be waited for): let it run a
             # few steps before waking up again, one read then takes several (a wake-up costs
             # more than the step's judging)
-            time.sleep(min(_CATCH_UP, max(0.0, deadline - time.monotonic())))
+            time.sleep(min(_CATCH_UP, 2 * self._waited, max(0.0, deadline - time.monotonic())))
             self.caught_up += 1
-        self._waited = caught_up
+        first, t_wait = self._waited < 0, time.monotonic()
         status, rc = self._read(marks, deadline, capture, None, on_output, watch=True, ends=2)
+        self._waited = time.monotonic() - t_wait if caught_up and not first else 0.0
         if status in ("timeout", "interrupt"):
             self._cancel()  # no later line may start, then see whether this one just ended
             late, rc = self._read(marks, time.monotonic() + _RACE_WAIT, capture, ends=2)
