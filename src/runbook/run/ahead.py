@@ -53,6 +53,8 @@ class Ahead:
     _settled: tuple[Sequence[Step], int] = ((), 0)
     """The queued steps of ``body`` before this index need nothing more: the run after them
     was handed to the session (or could not be), so no step before it looks again."""
+    _cut = 0
+    """The session's count of batches ended early, when last seen (``_queue_ahead``)."""
     _people: bool | None = None
     """Whether an observer may skip or stop a step (``_may_skip``: the observers are the run's)."""
 
@@ -79,6 +81,10 @@ class Ahead:
     def _queue_ahead(self, body: Sequence[Step], i: int) -> None:
         """Before ``body[i]`` runs: queue it and the plain steps after it in the session."""
         asks = self._asks()
+        cut = getattr(self._session, "cut", 0)
+        if cut != self._cut and self._session.can_queue():  # type: ignore[union-attr]
+            self._cut = cut  # a batch ended early (and what it ran was delivered): queued no more
+            self._unqueue(body, i, asks)
         if self._long_way_off(body, i, asks):
             return
         queue: Any = getattr(self._session, "queue", None)
@@ -109,6 +115,13 @@ class Ahead:
         for step, item in zip(run[:taken], items):
             assert item.ask is not None
             asks[step.id] = item.ask
+
+    def _unqueue(self, body: Sequence[Step], i: int, asks: dict[str, Ask]) -> None:
+        """Forget the queued run from ``body[i]`` (the batch and the one prepared after it, cut
+        short): those steps are queued again from here, not left to run one by one."""
+        while i < len(body) and asks.pop(body[i].id, None) is not None:
+            i += 1
+        self._scanned = self._settled = ((), 0)
 
     def _long_way_off(self, body: Sequence[Step], i: int, asks: dict[str, Ask]) -> bool:
         """Whether ``body[i]`` is queued with more than ``PREPARE_AT`` queued steps after it

@@ -49,17 +49,16 @@ from runbook.run.shellvars import Ask
 from runbook.run.step_end import StepEnd
 
 #: At most this many steps, and about this many bytes of step code, in one batch.
-MAX_LINES = 64
+MAX_LINES = 192
 MAX_BYTES = 256 * 1024
 #: When this many steps of a batch are left to judge, the next batch's step files are written.
-PREPARE_AT = 32
+PREPARE_AT = 64
 #: Code that runs on its own: ``trap`` (watched from then on), terminal modes (``stty``).
 ALONE = ("trap", "stty")
 _RACE_WAIT = 0.05
-#: How long, at most, Python lets bash run ahead when it had to wait for two lines in a row
-#: (steps slower than Python's judging, ``/bin/true`` ~0.8 ms: a wake-up per step or two, not
-#: three): twice the last wait, so a run of cheap steps, whose waits are short, loses nearly
-#: nothing, and never for a wait shorter than ``_SLOW_WAIT`` (bash was about as fast as Python).
+#: How long, at most, Python lets bash run ahead when it had to wait for two lines in a row (steps
+#: slower than Python's judging, ``/bin/true`` ~0.8 ms: a wake-up per step or two, not three):
+#: twice the last wait, never after one shorter than ``_SLOW_WAIT`` (bash was about as fast).
 _CATCH_UP = 0.002
 _SLOW_WAIT = 0.0001
 _OFF = ("0", "off", "no", "false")
@@ -110,6 +109,8 @@ class Batch(StepEnd):
     """How many batches had their step files written while the one before ran."""
     caught_up = 0
     """How many times Python let bash run ahead before reading (``_CATCH_UP``)."""
+    cut = 0
+    """Batches ended before their last line or dropped unsent: their steps are queued again."""
     read_ahead = 0
     """How many inline lines' ends were already read when their step was asked for (``_inline_ended``)."""
 
@@ -117,10 +118,10 @@ class Batch(StepEnd):
         raise NotImplementedError
 
     def can_batch(self) -> bool:
-        """A local bash whose traps are not watched, batching not switched off."""
+        """A local bash, its traps not watched, no ``set -x`` (a batched step traces as ``+++``)."""
         b = self._bash
-        return (enabled() and b is not None and self.kind == "bash" and not self._remote
-                and not b.watching and b.steady and self._child is not None and not self._dead)
+        return (enabled() and b is not None and self.kind == "bash" and not self._remote and not b.watching
+                and b.steady and "xtrace" not in b.opts and self._child is not None and not self._dead)
 
     def can_queue(self) -> bool:
         """Whether ``queue`` would take steps now (no batch under way)."""
@@ -363,6 +364,7 @@ class Batch(StepEnd):
         """The batch under way ended: at its last line (``early`` False: the prepared next
         batch may start), or before it (a guard, a timeout, a dead shell, a flush: it may not)."""
         self._cancel()
+        self.cut += early and bool(self._lines)
         self._asked.difference_update(line.nonce for line in self._lines)
         self._lines = ()
         self._end = None
@@ -372,6 +374,7 @@ class Batch(StepEnd):
     def _drop_next(self) -> None:
         """Forget the prepared batch: it is never typed (its nonces are expected no more)."""
         if self._next is not None:
+            self.cut += 1
             self._asked.difference_update(line.nonce for line in self._next.lines)
             self._next = None
 
