@@ -81,10 +81,7 @@ class Ahead:
     def _queue_ahead(self, body: Sequence[Step], i: int) -> None:
         """Before ``body[i]`` runs: queue it and the plain steps after it in the session."""
         asks = self._asks()
-        cut = getattr(self._session, "cut", 0)
-        if cut != self._cut and self._session.can_queue():  # type: ignore[union-attr]
-            self._cut = cut  # a batch ended early (and what it ran was delivered): queued no more
-            self._unqueue(body, i, asks)
+        self._unqueue(body, i, asks)
         if self._long_way_off(body, i, asks):
             return
         queue: Any = getattr(self._session, "queue", None)
@@ -117,8 +114,13 @@ class Ahead:
             asks[step.id] = item.ask
 
     def _unqueue(self, body: Sequence[Step], i: int, asks: dict[str, Ask]) -> None:
-        """Forget the queued run from ``body[i]`` (the batch and the one prepared after it, cut
-        short): those steps are queued again from here, not left to run one by one."""
+        """After a batch was cut short (and what it ran was delivered): forget the queued run
+        from ``body[i]`` (that batch and the one prepared after it), so those steps are queued
+        again from here, not left to run one by one."""
+        cut = getattr(self._session, "cut", 0)
+        if cut == self._cut or not self._session.can_queue():  # type: ignore[union-attr]
+            return
+        self._cut = cut
         while i < len(body) and asks.pop(body[i].id, None) is not None:
             i += 1
         self._scanned = self._settled = ((), 0)
