@@ -78,6 +78,10 @@ class Ahead:
         """The ask of a step queued now (``TrialRunner`` adds the step's state to it)."""
         return self._ask()
 
+    def _asks_for(self, run: Sequence[Step]) -> list[Ask]:
+        """The asks of a run of steps queued now, in order (``_ask_for`` of each)."""
+        return [self._ask_for(step) for step in run]
+
     def _queue_ahead(self, body: Sequence[Step], i: int) -> None:
         """Before ``body[i]`` runs: queue it and the plain steps after it in the session."""
         asks = self._asks()
@@ -103,11 +107,10 @@ class Ahead:
         if len(run) < 2:
             return
         items = []
-        for step in run:
+        for step, ask in zip(run, self._asks_for(run)):
             cmd = self._command(step)
             items.append(BatchItem(cmd.text, step.options.errexit, step.options.timeout_s or self.settings.timeout,
-                                   self._ask_for(step), output_cap_for(cmd, self.settings.output_cap),
-                                   tuple(needles(step.criteria))))
+                                   ask, output_cap_for(cmd, self.settings.output_cap), tuple(needles(step.criteria))))
         taken = int(queue(items))
         for step, item in zip(run[:taken], items):
             assert item.ask is not None

@@ -56,9 +56,8 @@ PREPARE_AT = 64
 #: Code that runs on its own: ``trap`` (watched from then on), terminal modes (``stty``).
 ALONE = ("trap", "stty")
 _RACE_WAIT = 0.05
-#: How long, at most, Python lets bash run ahead when it had to wait for two lines in a row (steps
-#: slower than Python's judging, ``/bin/true`` ~0.8 ms: a wake-up per step or two, not three):
-#: twice the last wait, never after one shorter than ``_SLOW_WAIT`` (bash was about as fast).
+#: How long, at most, Python lets bash run ahead after waiting for two lines in a row (``/bin/true``
+#: ~0.8 ms a step): twice the last wait, never after one under ``_SLOW_WAIT`` (bash was as fast).
 _CATCH_UP = 0.002
 _SLOW_WAIT = 0.0001
 _OFF = ("0", "off", "no", "false")
@@ -94,6 +93,7 @@ class Batch(StepEnd):
     _end: Prepared | None = None
     """The batch under way (its predicted end state)."""
     _set = 0
+    _on: bool | None = None
     _no_inline = False
     """An inline line's check failed: every later batch sources its steps from files."""
     _waited = 0.0
@@ -119,8 +119,8 @@ class Batch(StepEnd):
 
     def can_batch(self) -> bool:
         """A local bash, its traps not watched, no ``set -x`` (a batched step traces as ``+++``)."""
-        b = self._bash
-        return (enabled() and b is not None and self.kind == "bash" and not self._remote and not b.watching
+        b, self._on = self._bash, enabled() if self._on is None else self._on  # the switch: read once
+        return (self._on and b is not None and self.kind == "bash" and not self._remote and not b.watching
                 and b.steady and "xtrace" not in b.opts and self._child is not None and not self._dead)
 
     def can_queue(self) -> bool:

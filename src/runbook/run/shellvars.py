@@ -166,6 +166,17 @@ class Learner:
         return Ask(folded_script(self._nonce, known, self._globs, extra), _room(len(known)) + room,
                    self._nonce, self._asked)
 
+    def asks(self, count: int) -> list[Ask]:
+        """``count`` asks, as that many calls of ``ask()`` make them (a batch's steps: the
+        nonces from one read of the system's source)."""
+        known = self._known | self._listed
+        self._asked, room = frozenset(known), _room(len(known))
+        made = [Ask(folded_script(nonce, known, self._globs), room, nonce, self._asked)
+                for nonce in tokens.nonces(count)]
+        if made:
+            self._nonce = made[-1].nonce
+        return made
+
     @property
     def nonce(self) -> str:
         """The nonce of the answer the next ``learn`` reads."""
