@@ -1,7 +1,5 @@
 """``python -m runbook``."""
 
-import sys
+from runbook.console import run
 
-from runbook.console import main
-
-sys.exit(main())
+run()
