@@ -9,11 +9,19 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from runbook.config import SECRET_NAME_RE
+
 # CI checks the same generated examples on every run, so a red build is always
 # reproducible; locally the search stays random and keeps finding new cases.
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+# Hermetic: a variable of the machine's environment that the session takes for a secret (a
+# CI's ``*_TOKEN``) would be masked in every run of the suite and turn batching off; the tests
+# that need secrets set their own.
+for _name in [n for n in os.environ if SECRET_NAME_RE.search(n)]:
+    del os.environ[_name]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("RUNBOOK_SHARED", ROOT.parent / "shared"))

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from runbook.cli import cli
-from runbook.run.batch import BatchItem
+from runbook.run.batch import MAX_LINES, PREPARE_AT, BatchItem
 from runbook.run.session import PexpectSession, ShellConfig
 
 FENCE = "```"
@@ -291,7 +291,11 @@ def test_a_batched_step_that_harvests_tokens_cannot_forge_its_end(write_doc, tmp
 
 
 # -- the next batch prepared while one runs ---------------------------------------------------
-def _long_doc(hazard: str, at: int = 50, total: int = 150, attrs: str = "") -> str:
+#: A step past the point where the next batch's step files are written, and a document longer than a batch.
+PREPARED_AT, LONG = MAX_LINES - PREPARE_AT + 10, MAX_LINES + PREPARE_AT
+
+
+def _long_doc(hazard: str, at: int = PREPARED_AT, total: int = LONG, attrs: str = "") -> str:
     """``total`` steps that log their number; ``hazard`` is step ``at``: past the point where
     the next batch's step files are written (``PREPARE_AT`` steps before the first batch ends)."""
     steps = [block(f"echo {i} >> log; echo out-{i}") for i in range(total)]
@@ -300,11 +304,12 @@ def _long_doc(hazard: str, at: int = 50, total: int = 150, attrs: str = "") -> s
 
 
 def test_the_next_batch_is_prepared_while_one_runs_and_every_step_is_judged_once(tmp_path):
-    result, sessions = run_keeping_sessions(echo_doc(300))
-    assert [s.status.value for s in result.steps] == ["pass"] * (300 + WARM)
-    assert [s.output.text for s in result.steps[WARM:]] == [f"step-{i}\n" for i in range(300)]
+    n = 3 * MAX_LINES + 50
+    result, sessions = run_keeping_sessions(echo_doc(n))
+    assert [s.status.value for s in result.steps] == ["pass"] * (n + WARM)
+    assert [s.output.text for s in result.steps[WARM:]] == [f"step-{i}\n" for i in range(n)]
     assert sessions[0].prepared >= 3, "each batch after the first is written while the one before runs"
-    assert sessions[0].batched >= 290
+    assert sessions[0].batched >= n - 10
 
 
 @pytest.mark.parametrize("hazard,attrs", [
@@ -321,7 +326,7 @@ def test_a_hazard_after_the_next_batch_was_prepared_is_judged_as_unbatched(write
     plain, batched = both(doc, reset=log)
     assert essence(batched) == essence(plain)
     ran = [t for t in lines(log) if t.isdigit()]  # (an alias of echo adds a word)
-    assert ran == [str(i) for i in range(150)], "every step ran once, in order"
+    assert ran == [str(i) for i in range(LONG)], "every step ran once, in order"
 
 
 def test_a_step_cannot_read_the_next_batchs_nonces_while_it_waits_to_run(write_doc, tmp_path):
@@ -330,11 +335,12 @@ def test_a_step_cannot_read_the_next_batchs_nonces_while_it_waits_to_run(write_d
     forge = (r"""cat "$(dirname "${BASH_SOURCE[0]}")"/* 2>/dev/null | grep -o '[0-9a-f]\{16\}' | sort -u > tokens"""
              "\n" r"""( for n in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do sleep 0.2; """
              r"""while read -r t; do printf '\n__RB_%s:7\n' "$t" >/dev/tty; done < tokens; done ) &""")
-    steps = [block(f"echo {i} >> log" + ("; sleep 0.05" if i > 55 else "")) for i in range(130)]
-    steps[55] = block(forge)
+    at = PREPARED_AT  # the job forges for 3 s: the 60 steps after it take that long
+    steps = [block(f"echo {i} >> log" + ("; sleep 0.05" if at < i <= at + 60 else "")) for i in range(LONG)]
+    steps[at] = block(forge)
     log = tmp_path / "log"
     log.write_text("")
     code, batched, out = execute(write_doc(doc_of(*steps)))
-    later = batched["steps"][WARM + 56:]
+    later = batched["steps"][WARM + at + 1:]
     assert [(s["status"], s.get("exit_code")) for s in later] == [("pass", 0)] * len(later), out
-    assert [t for t in lines(log)] == [str(i) for i in range(130) if i != 55]
+    assert [t for t in lines(log)] == [str(i) for i in range(LONG) if i != at]

@@ -90,6 +90,8 @@ def test_a_failed_check_sends_the_step_again_from_a_file_and_inlining_stops(tmp_
     assert outputs[-8:] == [f"fn:c{i}\n" for i in range(8)]
     s = sessions[0]
     assert s._no_inline and s.inlined <= 2 + WARM
+    # the steps after the one sent again are queued again (a batch of step files), not run one by one
+    assert s.cut >= 1 and s.batched >= 4 + 7
 
 
 # -- options a prelude would set, state the guard checks ----------------------------------------
@@ -269,6 +271,18 @@ def test_a_step_that_redirects_the_shells_stdin_leaves_the_next_pure_steps_readi
     outputs = [s.get("output") or "" for s in batched["steps"][WARM:]]
     assert outputs[2:4] == ["", "0\n"] and outputs[5:] == ["", "b\n"]
     assert all(s["status"] == "pass" for s in batched["steps"])
+
+
+def test_a_variable_that_only_looks_like_a_secret_does_not_end_a_batch(monkeypatch):
+    # The end-of-step line lists the names the session's pattern takes; a listed name ends the
+    # batch (its value is asked for first). ``RB_TEST_PASSENV`` shares only "PASS" with
+    # PASSWORD: it is no secret, is never listed, and the steps after a step file stay batched.
+    monkeypatch.setenv("RB_TEST_PASSENV", "x")
+    steps = [block("echo a"), block("x=1; echo set"), *(block(f"echo c{i}") for i in range(8)),
+             block('shopt extglob | tr -s " \\t" " "')]
+    result, sessions = run_keeping_sessions(doc_of(*steps))
+    assert [s.output.text for s in result.steps][-10:] == ["set\n", *(f"c{i}\n" for i in range(8)), "extglob off\n"]
+    assert sessions[0].batched >= len(steps)
 
 
 @pytest.mark.parametrize("move, back", [

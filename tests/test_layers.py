@@ -15,8 +15,8 @@ BASE = {"model", "clauses", "status", "errors", "source", "config", "project", "
 ORDER = ["shell", "parse", "judge", "run", "write", "lint", "report", "outputs", "api", "pytest_plugin", "cli", "console"]
 
 OWNER = {
-    "markdown_it": {"parse/markdown.py", "report/html_markdown.py"},
-    "mdit_py_plugins": {"parse/markdown.py"},
+    "markdown_it": {"parse/markdown.py", "parse/mdit.py", "report/html_markdown.py"},
+    "mdit_py_plugins": {"parse/mdit.py"},
     "pexpect": {"run/session.py"},
     "rich": {"report/terminal.py"},
     "click": {"cli/"},  # a folder: every module of the cli package

@@ -75,6 +75,14 @@ def test_a_fence_block_built_by_position_has_each_field_where_the_names_put_it()
     assert (fence[0].raw, fence[0].info, fence[0].owner, fence[0].closed, fence[0].text, fence[0].level) == \
         ("echo a\n", "bash {id=a}", 0, True, "", 0)
     assert (fence[1].raw, fence[1].closed, fence[1].owner) == ("open\n", False, -1)
+    _, scan = parse_and_scan("## A *b*\n\n- item\n\n  para `x`\n\n<!-- c -->\n\n    code\n", "d.md")
+    got = [(b.kind, b.start, b.end, b.raw, b.text, b.info, b.level, b.items, b.owner, b.closed) for b in scan.blocks]
+    assert got == [("heading", 0, 1, "A *b*", "A b", "", 2, (), -1, True),
+                   ("list", 2, 6, "", "", "", 0, (("item", 2, 6),), -1, True),
+                   ("para", 2, 3, "item", "item", "", 0, (), 1, True),
+                   ("para", 4, 5, "para `x`", "para x", "", 0, (), 1, True),
+                   ("html", 6, 7, "<!-- c -->\n", "", "", 0, (), -1, True),
+                   ("code", 8, 9, "code\n", "", "", 0, (), -1, True)]
 
 
 def test_a_bare_draft_built_by_position_has_each_field_where_the_names_put_it() -> None:

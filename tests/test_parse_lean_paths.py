@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from runbook.cli import cli
 from runbook.lint import rules_shell
-from runbook.model import Command, Expected, Span
+from runbook.model import Command, Expected, MatchMode, Span, Step
 from runbook.parse import markdown, unclosed
 from runbook.parse.drafts import with_expected
-from runbook.parse.markdown import parse_and_scan
+from runbook.parse.markdown import parse_and_scan, parse_document
 
 _FENCE_LINES = ["```", "````", "~~~", "~~~~", "``` x", "  ```", "> ```", ">```", "`` `", "```\t", "   ~~~ ",
                 "-", "text", ""]
@@ -166,3 +166,23 @@ def test_a_step_of_only_exits_is_found_as_the_list_of_its_stripped_commands_says
                 commands=tuple(Command(t, 0) for t in texts), transcript=False)
     stripped = [t.strip() for t in texts if t.strip()]
     assert _only_exit(step) == (bool(stripped) and all(re.fullmatch(r"exit(?:\s+\d+)?|logout", t) for t in stripped))
+
+
+def test_a_step_and_an_expected_built_by_position_have_each_field_where_the_names_put_it() -> None:
+    """drafts.to_step builds each Step and fences._bare_expected each Expected by position (a
+    third of the cost of keywords): if their fields move, these lists must change, and the calls."""
+    assert [f.name for f in fields(Step)] == ["id", "phase", "title", "anchor", "lang", "span", "end", "prefix",
+                                              "commands", "transcript", "criteria", "attrs", "skip_reason",
+                                              "placeholders", "dialog", "options"]
+    assert [f.name for f in fields(Expected)] == ["text", "span", "mode", "illustrative", "volatile", "origin"]
+    doc = parse_document("# T\n\n## Check\n\n> ```bash {timeout=5}\n> echo <NAME> 10:00\n> ```\n>\n"
+                         "> ```output\n> 10:00\n> ```\n>\n> PASS if: output contains 10\n", "d.md")
+    s = doc.steps[0]
+    assert (s.id, s.phase, s.title, s.anchor, s.lang, s.span, s.end, s.prefix) == \
+        ("0-1", "0", "Check", "check", "bash", Span(4, 7), 13, "> ")
+    assert (s.transcript, [c.text for c in s.criteria], dict(s.attrs), s.skip_reason, s.placeholders, s.dialog) == \
+        (False, ["PASS if: output contains 10"], {"timeout": "5"}, None, ("NAME",), ())
+    assert s.options.timeout_s == 5
+    e = s.commands[0].expected
+    assert e is not None and (e.text, e.span, e.mode, e.illustrative, e.volatile, e.origin) == \
+        ("10:00", Span(9, 10), MatchMode.LINES, False, True, "block")

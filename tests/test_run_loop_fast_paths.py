@@ -117,3 +117,16 @@ def test_the_sentinel_found_first_is_the_earliest_of_any_mark(buf, wanted):
     found = [(buf.find(m), k) for k, m in enumerate(wanted) if buf.find(m) >= 0]
     first = min(found) if found else (-1, -1)
     assert _first_sentinel(buf, wanted) == (first[1], first[0])
+
+
+@given(texts)
+@settings(max_examples=400, deadline=None)
+def test_an_output_that_is_its_expected_text_and_a_newline_is_taken_only_when_both_normalise_alike(text):
+    from runbook.judge.verdict import _one_newline_more
+
+    got = text + "\n"
+    if _one_newline_more(got, text):
+        assert normalise_lines(got) == normalise_lines(text)
+    assert not _one_newline_more(text, text) and not _one_newline_more(got + "x", text)
+    plain = text.replace("\r", "").replace("\x1b", "").replace("\x07", "")
+    assert _one_newline_more(plain + "\n", plain)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from runbook.config import SECRET_NAME_RE
-from runbook.run import shellvars
+from runbook.run import shell_lines, shellvars
 
 GLOB = shellvars.name_filter(SECRET_NAME_RE.pattern)
 
@@ -42,3 +42,24 @@ def test_the_name_filter_lists_none_of_a_usual_environments_names() -> None:
     assert [n for n in usual if fnmatch.fnmatchcase(n, f"*{GLOB}*")] == []
     assert all(fnmatch.fnmatchcase(n, f"*{GLOB}*") for n in ("DB_PASSWORD", "api_key", "GhToken", "MY_SECRET"))
     assert shellvars.name_filter("KEY|TOKEN").count("[") == 3  # a three-letter word: three classes
+
+
+NAMES = ["TOX_TESTENV_PASSENV", "DB_PASSWORD", "db_passwd", "GhToken", "MY_SECRET", "api_key", "APIKEY",
+         "API_KEYS", "PASS", "TOKE", "secretary", "PATH", "X_API_KEY_2", "PassWordy", "tokens"]
+
+
+def test_the_exact_filter_lists_in_bash_just_the_names_the_pattern_takes() -> None:
+    # A name listed by the end-of-step line ends a batch (batch_guard): it must be a name the
+    # session's own pattern takes, not one that only shares its first letters (``*_PASSENV``).
+    exact, coarse = shellvars.name_filters(SECRET_NAME_RE.pattern).split(" ")
+    assert coarse == GLOB and shellvars.name_filters("SECRET|TO.*KEN") == ""
+    listing = shell_lines.names_listing(exact, coarse, "flag")
+    for before in ("-u", "-s"):  # the user's extglob setting is put back either way
+        script = "".join(f"{n}=1; " for n in NAMES) + f"shopt {before} extglob; {listing}; echo \"flag=$flag\"; shopt extglob"
+        out = subprocess.run(["bash", "--norc", "--noprofile", "-c", script], capture_output=True, text=True).stdout
+        listed = [w for w in out.split() if w in NAMES]
+        assert sorted(listed) == sorted(n for n in NAMES if SECRET_NAME_RE.search(n)), before
+        assert "flag=1" in out and out.rstrip().endswith("on" if before == "-s" else "off"), out
+    out = subprocess.run(["bash", "--norc", "--noprofile", "-c", f"TOX_TESTENV_PASSENV=1; {listing}; echo \"f=$flag.\""],
+                         capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}).stdout
+    assert out.strip() == "f=.", "a name that only looks like a secret sets no flag"

@@ -3,6 +3,8 @@ text that a volatile rule matches: ``is_volatile`` answers exactly as the fourte
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,3 +41,16 @@ def test_every_rule_token_passes_the_pre_test() -> None:
             assert volatile._MAYBE.search(piece), piece
     for common in ("step-1", "step-12345"):  # the common case the pre-test is for
         assert volatile._MAYBE.search(common) is None
+
+
+_NEEDS = re.compile(  # each rule's needs side by side, as the docstring of volatile._MAYBE lists them
+    r"[0-9a-fA-F]{8}-|-[a-z0-9]{8}|-[a-z]+\d|-\d+[a-z]|[0-9a-f]{7}|\d{10}|\d-|[:.\[/<>{…]"
+    r"|\d\s?[mµunshd]|[\dXx][smhd]|pid|PID|etc|x{4}|X{2}")
+
+
+@settings(max_examples=3000)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(alphabet=_ALPHABET + "AFgq\u0660\u2003", max_size=8)),
+                max_size=5))
+def test_the_grouped_pre_test_finds_a_text_exactly_when_one_of_the_needs_is_in_it(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert (volatile._MAYBE.search(text) is None) == (_NEEDS.search(text) is None)

@@ -187,6 +187,8 @@ class Step:
     @property
     def role(self) -> str:
         """``setup``, ``teardown``, ``background`` or ``step``."""
+        if not self.attrs:
+            return "step"
         for role in ("setup", "teardown", "background"):
             if role in self.attrs:
                 return role

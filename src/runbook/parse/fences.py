@@ -168,9 +168,8 @@ class Fences:
     def _bare_expected(b: Block, content: str, label: Label | None, origin: str, attrs: Mapping[str, str]) -> Expected:
         """Block ``b`` as the expected output of a step with ``attrs`` (the block has none of its own)."""
         mode = match_mode(attrs) or MatchMode.LINES if attrs else MatchMode.LINES
-        span = Span(b.start + 1, b.end - 1 if b.closed else b.end)
-        return Expected(text=content, span=span, mode=mode, illustrative=bool(label and label.illustrative),
-                        volatile=is_volatile(content), origin=origin)
+        span = Span(b.start + 1, b.end - 1 if b.closed else b.end)  # Expected by position (order pinned by a test)
+        return Expected(content, span, mode, bool(label and label.illustrative), is_volatile(content), origin)
 
     def _drop_first_invalid(self, directive: dict[str, str], directive_line: int, attrs: dict[str, str],
                             line0: int) -> tuple[dict[str, str], dict[str, str]] | None:
@@ -241,8 +240,7 @@ class Fences:
             return False
         mode = match_mode(attrs) or match_mode(d.attrs) or MatchMode.LINES
         span = Span(b.start + 1, b.end - 1 if b.closed else b.end)
-        exp = Expected(text=content, span=span, mode=mode, illustrative=bool(label and label.illustrative),
-                       volatile=is_volatile(content), origin=origin)
+        exp = Expected(content, span, mode, bool(label and label.illustrative), is_volatile(content), origin)
         d.commands[-1] = with_expected(d.commands[-1], exp)
         d.end = max(d.end, b.end)
         return True

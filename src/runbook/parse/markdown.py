@@ -1,7 +1,7 @@
 """Parse a Markdown playbook into a :class:`~runbook.model.Document`.
 
-The only module that touches markdown-it-py (CommonMark + GFM tables + front matter) and
-YAML. It turns the token stream into :class:`~runbook.parse.blocks.Block` records with their
+The module that reads markdown-it-py's tokens (the parser is configured in
+:mod:`runbook.parse.mdit`) and YAML. It turns the token stream into :class:`~runbook.parse.blocks.Block` records with their
 source lines (``token.map``), reads the front matter and the troubleshooting tables, and
 leaves the meaning of the blocks (steps, output, criteria, ...) to :mod:`runbook.parse.structure`.
 
@@ -19,7 +19,6 @@ from typing import Any, NamedTuple, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from runbook.errors import ParseError, where
 from runbook.lazyre import lazy
@@ -30,6 +29,7 @@ from runbook.parse.dialects import Declared, declared_dialect, detect, is_cram_p
 from runbook.parse.drafts import Report
 from runbook.parse.foreground import with_long_running
 from runbook.parse.labfences import lab_fences
+from runbook.parse.mdit import MAX_NESTING, markdown
 from runbook.parse.mkdocs import open_containers, with_tab_alternatives
 from runbook.parse.noncommands import with_non_commands
 from runbook.parse.pause import collector_paused
@@ -47,18 +47,10 @@ _SYMPTOM = lazy(r"^(?:symptoms?|issues?|problems?|errors?)(?: messages?)?$")
 _CAUSE = lazy(r"^(?:(?:likely|root|probable|possible)\s+)?(?:causes?|reasons?)$")
 _FIX = lazy(r"^(?:fix(?:es)?|solutions?|resolutions?|actions?|remed(?:y|ies)|workarounds?)$")
 
-MAX_NESTING = 400
-"""Block nesting markdown-it follows (a list item counts 2, a quote 1). CommonMark's
-preset stops at 20 and silently drops what is deeper; GitHub renders any depth, so
-runbook reads far deeper and refuses a document that still reaches the limit."""
 
-
-def _markdown(text: str = "-|") -> MarkdownIt:
-    """The parser for ``text``: GFM tables only with a ``|`` in it (a table's header row needs one),
-    front matter only when it starts with ``-`` (the plugin's rule reads nothing else)."""
-    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
-    md = md.enable("table") if "|" in text else md
-    return md.use(front_matter_plugin) if text.startswith("-") else md
+def _markdown(text: str = "-|\t") -> MarkdownIt:
+    """The parser for ``text`` (:func:`runbook.parse.mdit.markdown`)."""
+    return markdown(text)
 
 
 def blank_annotations(text: str, path: str = "<string>", strict: bool = True) -> str:
@@ -144,15 +136,15 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Block]:
         elif t in ("heading_open", "paragraph_open"):
             inline = tokens[k + 1]
             kind = "heading" if t == "heading_open" else "para"
-            blocks.append(Block(kind, start, end, raw=inline.content, text=_inline_text(inline),
-                                level=int(tok.tag[1:]) if kind == "heading" else 0, owner=owner))
+            blocks.append(Block(kind, start, end, inline.content, _inline_text(inline), "",
+                                int(tok.tag[1:]) if kind == "heading" else 0, (), owner))
         elif t == "fence":
             blocks.append(Block("fence", start, end, tok.content, "", tok.info, 0, (), owner,  # by position: half
                                 _fence_closed(tok, lines)))  # the cost (field order pinned: test_parse_bare_fence)
         elif t == "html_block":
-            blocks.append(Block("html", start, end, raw=tok.content, owner=owner))
+            blocks.append(Block("html", start, end, tok.content, "", "", 0, (), owner))
         elif t == "code_block":
-            blocks.append(Block("code", start, end, raw=tok.content, owner=owner))
+            blocks.append(Block("code", start, end, tok.content, "", "", 0, (), owner))
         elif t == "table_open":
             blocks.append(Block("table", start, end, owner=owner))
         elif t == "hr":

@@ -75,14 +75,17 @@ def volatile_rules(text: str) -> tuple[str, ...]:
 
 
 _MAYBE = re.compile(
-    r"[0-9a-fA-F]{8}-|-[a-z0-9]{8}|-[a-z]+\d|-\d+[a-z]|[0-9a-f]{7}|\d{10}|\d-|[:.\[/<>{…]"
-    r"|\d\s?[mµunshd]|[\dXx][smhd]|pid|PID|etc|x{4}|X{2}")
+    r"-(?:[a-z0-9]{8}|[a-z]+\d|\d+[a-z])|[:.\[/<>{…]|[\dXx](?:[smhd]|(?<=\d)(?:-|\d{9}|\s?[mµunshd]))"
+    r"|[0-9a-fA-F](?:[0-9a-fA-F]{7}-|(?<=[0-9a-f])[0-9a-f]{6})|pid|PID|etc|xxxx|XX")
 """What a token of each rule needs (uuid: 8 hex and ``-``; pod-hash: ``-`` and 8 more, or
 letters and digits; hex-id: 7 hex or 10 digits; timestamp: a digit then ``-``, or ``:``; ip,
 version: ``.`` or ``[``; duration, age: a digit (or ``x``) then a unit's first letter; pid:
 ``[`` or the word; elision: ``...``, ``…``, ``etc``, ``--%<--``; placeholder: ``{``, ``<``,
 ``xxxx``, ``XX``; home-path: ``/``; help-text: ``:``; quoted-output: ``>``): one search of
-these rules out most text (``step-1``) without the fourteen searches of :data:`RULES`."""
+these rules out most text (``step-1``) without the fourteen searches of :data:`RULES`.
+The needs are grouped by their first character (``-``; a digit, ``X`` or ``x``; a hex digit),
+so the search tries nine alternatives at each character instead of fifteen; the texts it
+finds are those of the fifteen needs side by side (tests/test_volatile_prefilter.py)."""
 
 
 def is_volatile(text: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections import Counter
 from typing import IO, TYPE_CHECKING, Callable, Mapping, Protocol, Sequence, Union
 
 from runbook.model import EMOJI, FAILING, STATUS_KEYS, Document, RunResult, Status, Step, StepResult
@@ -241,8 +242,10 @@ class TerminalReporter:
     # rendering ----------------------------------------------------------------
     def _live_line(self) -> bool:
         """The live line needs a real terminal (colour or not: NO_COLOR keeps it)."""
+        if not isinstance(self.console, RichConsole):
+            return False
         isatty = getattr(self.console.file, "isatty", None)
-        return isinstance(self.console, RichConsole) and bool(isatty and isatty())
+        return bool(isatty and isatty())
 
     def _stop_live(self) -> None:
         if self._live is not None:
@@ -323,7 +326,8 @@ def summary_table(run: RunResult) -> Grid:
         table.add_column(c, justify="right")
     for p in run.phases:
         rs = run.results_in(p.id)
-        counts = [sum(1 for r in rs if r.status.value == c) for c in cols[:-1]]
+        by = Counter(r.status.value for r in rs)
+        counts = [by[c] for c in cols[:-1]]
         counts.append(sum(1 for r in rs if r.drift))
         table.add_row(p.id + (" (blocking)" if p.blocking else ""),
                       Line(p.status.value, style=STYLE[p.status]), *[str(n) for n in counts])

@@ -53,6 +53,8 @@ class Ahead:
     _settled: tuple[Sequence[Step], int] = ((), 0)
     """The queued steps of ``body`` before this index need nothing more: the run after them
     was handed to the session (or could not be), so no step before it looks again."""
+    _cut = 0
+    """The session's count of batches ended early, when last seen (``_queue_ahead``)."""
     _people: bool | None = None
     """Whether an observer may skip or stop a step (``_may_skip``: the observers are the run's)."""
 
@@ -76,9 +78,14 @@ class Ahead:
         """The ask of a step queued now (``TrialRunner`` adds the step's state to it)."""
         return self._ask()
 
+    def _asks_for(self, run: Sequence[Step]) -> list[Ask]:
+        """The asks of a run of steps queued now, in order (``_ask_for`` of each)."""
+        return [self._ask_for(step) for step in run]
+
     def _queue_ahead(self, body: Sequence[Step], i: int) -> None:
         """Before ``body[i]`` runs: queue it and the plain steps after it in the session."""
         asks = self._asks()
+        self._unqueue(body, i, asks)
         if self._long_way_off(body, i, asks):
             return
         queue: Any = getattr(self._session, "queue", None)
@@ -100,15 +107,26 @@ class Ahead:
         if len(run) < 2:
             return
         items = []
-        for step in run:
+        for step, ask in zip(run, self._asks_for(run)):
             cmd = self._command(step)
             items.append(BatchItem(cmd.text, step.options.errexit, step.options.timeout_s or self.settings.timeout,
-                                   self._ask_for(step), output_cap_for(cmd, self.settings.output_cap),
-                                   tuple(needles(step.criteria))))
+                                   ask, output_cap_for(cmd, self.settings.output_cap), tuple(needles(step.criteria))))
         taken = int(queue(items))
         for step, item in zip(run[:taken], items):
             assert item.ask is not None
             asks[step.id] = item.ask
+
+    def _unqueue(self, body: Sequence[Step], i: int, asks: dict[str, Ask]) -> None:
+        """After a batch was cut short (and what it ran was delivered): forget the queued run
+        from ``body[i]`` (that batch and the one prepared after it), so those steps are queued
+        again from here, not left to run one by one."""
+        cut = getattr(self._session, "cut", 0)
+        if cut == self._cut or not self._session.can_queue():  # type: ignore[union-attr]
+            return
+        self._cut = cut
+        while i < len(body) and asks.pop(body[i].id, None) is not None:
+            i += 1
+        self._scanned = self._settled = ((), 0)
 
     def _long_way_off(self, body: Sequence[Step], i: int, asks: dict[str, Ask]) -> bool:
         """Whether ``body[i]`` is queued with more than ``PREPARE_AT`` queued steps after it

@@ -49,16 +49,17 @@ from runbook.run.shellvars import Ask
 from runbook.run.step_end import StepEnd
 
 #: At most this many steps, and about this many bytes of step code, in one batch.
-MAX_LINES = 64
+MAX_LINES = 192
 MAX_BYTES = 256 * 1024
 #: When this many steps of a batch are left to judge, the next batch's step files are written.
-PREPARE_AT = 32
+PREPARE_AT = 64
 #: Code that runs on its own: ``trap`` (watched from then on), terminal modes (``stty``).
 ALONE = ("trap", "stty")
 _RACE_WAIT = 0.05
-#: How long Python lets bash run ahead when it had to wait for two lines in a row (steps
-#: slower than Python's judging, ``/bin/true`` ~0.8 ms: a wake-up per step or two, not three).
+#: How long, at most, Python lets bash run ahead after waiting for two lines in a row (``/bin/true``
+#: ~0.8 ms a step): twice the last wait, never after one under ``_SLOW_WAIT`` (bash was as fast).
 _CATCH_UP = 0.002
+_SLOW_WAIT = 0.0001
 _OFF = ("0", "off", "no", "false")
 
 
@@ -92,10 +93,12 @@ class Batch(StepEnd):
     _end: Prepared | None = None
     """The batch under way (its predicted end state)."""
     _set = 0
+    _on: bool | None = None
     _no_inline = False
     """An inline line's check failed: every later batch sources its steps from files."""
-    _waited = False
-    """The last line read had to be waited for (nothing of it was read ahead)."""
+    _waited = 0.0
+    """How long the last line read was waited for (0: some of it was read ahead, or it was the
+    batch's first line, which waits for bash to start the batch, not for a slow step)."""
     _t_prev = 0.0
     _since_prev = 0
     batched = 0
@@ -106,6 +109,8 @@ class Batch(StepEnd):
     """How many batches had their step files written while the one before ran."""
     caught_up = 0
     """How many times Python let bash run ahead before reading (``_CATCH_UP``)."""
+    cut = 0
+    """Batches ended before their last line or dropped unsent: their steps are queued again."""
     read_ahead = 0
     """How many inline lines' ends were already read when their step was asked for (``_inline_ended``)."""
 
@@ -113,10 +118,10 @@ class Batch(StepEnd):
         raise NotImplementedError
 
     def can_batch(self) -> bool:
-        """A local bash whose traps are not watched, batching not switched off."""
-        b = self._bash
-        return (enabled() and b is not None and self.kind == "bash" and not self._remote
-                and not b.watching and b.steady and self._child is not None and not self._dead)
+        """A local bash, its traps not watched, no ``set -x`` (a batched step traces as ``+++``)."""
+        b, self._on = self._bash, enabled() if self._on is None else self._on  # the switch: read once
+        return (self._on and b is not None and self.kind == "bash" and not self._remote and not b.watching
+                and b.steady and "xtrace" not in b.opts and self._child is not None and not self._dead)
 
     def can_queue(self) -> bool:
         """Whether ``queue`` would take steps now (no batch under way)."""
@@ -220,7 +225,7 @@ class Batch(StepEnd):
         self._lines = batch.lines
         self._set = batch.which
         self._end = batch
-        self._t_prev, self._since_prev, self._waited = time.monotonic(), procs.now_ticks(), False
+        self._t_prev, self._since_prev, self._waited = time.monotonic(), procs.now_ticks(), -1.0
         # stdin at /dev/null for the whole batch (an inline line has no redirection of its own)
         child.send(f"\\builtin . {shlex.quote(path)} </dev/null\n".encode("utf-8", "surrogateescape"))
 
@@ -290,14 +295,15 @@ class Batch(StepEnd):
         on a timeout or Ctrl-C no later line may start, and a sentinel arriving at once counts."""
         marks = [line.nonce, line.mark]
         caught_up = self._left_at >= len(self._left)
-        if caught_up and self._waited and not self._interrupted:
+        if caught_up and self._waited >= _SLOW_WAIT and not self._interrupted:
             # bash is slower than Python (the last line too had to be waited for): let it run a
             # few steps before waking up again, one read then takes several (a wake-up costs
             # more than the step's judging)
-            time.sleep(min(_CATCH_UP, max(0.0, deadline - time.monotonic())))
+            time.sleep(min(_CATCH_UP, 2 * self._waited, max(0.0, deadline - time.monotonic())))
             self.caught_up += 1
-        self._waited = caught_up
+        first, t_wait = self._waited < 0, time.monotonic()
         status, rc = self._read(marks, deadline, capture, None, on_output, watch=True, ends=2)
+        self._waited = time.monotonic() - t_wait if caught_up and not first else 0.0
         if status in ("timeout", "interrupt"):
             self._cancel()  # no later line may start, then see whether this one just ended
             late, rc = self._read(marks, time.monotonic() + _RACE_WAIT, capture, ends=2)
@@ -358,6 +364,7 @@ class Batch(StepEnd):
         """The batch under way ended: at its last line (``early`` False: the prepared next
         batch may start), or before it (a guard, a timeout, a dead shell, a flush: it may not)."""
         self._cancel()
+        self.cut += early and bool(self._lines)
         self._asked.difference_update(line.nonce for line in self._lines)
         self._lines = ()
         self._end = None
@@ -367,6 +374,7 @@ class Batch(StepEnd):
     def _drop_next(self) -> None:
         """Forget the prepared batch: it is never typed (its nonces are expected no more)."""
         if self._next is not None:
+            self.cut += 1
             self._asked.difference_update(line.nonce for line in self._next.lines)
             self._next = None
 

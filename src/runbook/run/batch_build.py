@@ -134,7 +134,9 @@ class _Run:
     def add(self, index: int, mark: str, scratch: str, names: Sequence[str]) -> None:
         if self.first is None:
             self.first = (index, mark, scratch)
-        self.names.extend(n for n in names if n not in self.names)
+        for name in names:
+            if name not in self.names:
+                self.names.append(name)
 
     def end(self, text: list[str]) -> None:
         """Put the run's check before its first line; no run is under way any more."""

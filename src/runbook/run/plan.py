@@ -37,14 +37,15 @@ def _phase_ids(doc: Document) -> list[str]:
 
 
 def _check_known(doc: Document, sel: Selection) -> None:
-    ids = [s.id for s in doc.steps]
     phases = _phase_ids(doc)
     for ph in sel.phases:
         if ph not in phases and ph.upper() not in phases:
             raise SelectionError(f"unknown phase {ph!r}", where=doc.path,
                                  hint=f"phases in this document: {', '.join(phases) or '(none)'}")
-    for sid in (*sel.steps, sel.from_step, sel.until_step):
-        if sid is not None and sid not in ids:
+    named = [sid for sid in (*sel.steps, sel.from_step, sel.until_step) if sid is not None]
+    ids = [s.id for s in doc.steps] if named else []  # no step named (most runs): no list of ids
+    for sid in named:
+        if sid not in ids:
             raise SelectionError(f"unknown step {sid!r}", where=doc.path,
                                  hint=f"step ids in this document: {', '.join(ids) or '(none)'}")
 
@@ -84,9 +85,13 @@ def _blocking_before(doc: Document, body: list[Step], chosen: set[str], blocking
 
 def _by_role(doc: Document) -> tuple[tuple[Step, ...], list[Step], tuple[Step, ...]]:
     """The document's steps split into setup, body and teardown, each in document order."""
-    setup = tuple(s for s in doc.steps if s.role == "setup")
-    teardown = tuple(s for s in doc.steps if s.role == "teardown")
-    return setup, [s for s in doc.steps if s.role not in ("setup", "teardown")], teardown
+    setup: list[Step] = []
+    body: list[Step] = []
+    teardown: list[Step] = []
+    for s in doc.steps:  # one pass, one role each; a step without attributes (most) is a body step
+        role = s.role if s.attrs else "step"
+        (setup if role == "setup" else teardown if role == "teardown" else body).append(s)
+    return tuple(setup), body, tuple(teardown)
 
 
 def build_plan(doc: Document, sel: Selection, extra_blocking: tuple[str, ...] = ()) -> Plan:

@@ -5,6 +5,7 @@ The runner never prints: it reports through observer hooks, and returns a RunRes
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -291,13 +292,13 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
             self.observers.step_output(step, chunk)
 
         ask = self._step_ask(step)
+        # ``typed`` only when set (an API user's session may not take it); no ``**{}`` a step
+        run = functools.partial(self._session.run, typed=True) if step.options.typed else self._session.run
         for cmd in commands:
             remaining = max(0.05, timeout - (self._clock() - start))
-            ex = self._session.run(
-                cmd.text, timeout=remaining, errexit=errexit, needles=wanted,
-                interactive=step.options.interactive, dialog=self._dialog(step),
-                **({"typed": True} if step.options.typed else {}),
-                on_output=on_output, output_cap=output_cap_for(cmd, self.settings.output_cap), ask=ask)
+            ex = run(cmd.text, timeout=remaining, errexit=errexit, needles=wanted,
+                     interactive=step.options.interactive, dialog=self._dialog(step),
+                     on_output=on_output, output_cap=output_cap_for(cmd, self.settings.output_cap), ask=ask)
             runs.append(CommandRun(cmd, ex))
             if ex.timed_out or ex.shell_died or (errexit and ex.exit_code not in (0, None)) \
                     or self._step_interrupted:

@@ -102,24 +102,35 @@ def _save_traps(traps: str | None, mode: str = ">|", call: str = "\\") -> str:
             f"{call}trap - DEBUG RETURN ERR; ")
 
 
-def names_listing(glob: str, flag: str, q: str = "'") -> str:
-    """bash listing the variable names that hold ``glob`` (all names when empty), one a line
-    (``compgen``, or ``set`` through ``sed`` when compgen was disabled), and setting ``flag``
-    when it listed one (``batch_guard``). ``glob`` is shell text inside ``q`` quotes."""
-    cg = f"\\builtin compgen -v -X {q}!*{glob}*{q}" if glob else "\\builtin compgen -v"
-    sed = f"\\sed -n {q}s/^\\([A-Za-z0-9_]*{glob}[A-Za-z0-9_]*\\)=.*/\\1/p{q}"
-    return f"{flag}=; if {cg}; then {flag}=1; elif ! \\builtin enable compgen; then \\builtin set | {sed}; {flag}=1; fi"
+def names_listing(exact: str, coarse: str, flag: str, q: str = "'") -> str:
+    """bash listing the variable names that hold ``exact`` (all names when empty), one a line,
+    and setting ``flag`` when it listed one (``batch_guard``: a listed name ends a batch).
+    ``exact`` is an extglob that takes just the names the session's pattern takes
+    (``shellvars.name_filters``), so no name that only looks like a secret (``*_PASSENV``) ends
+    a batch: extglob is on for ``compgen`` only, the user's setting put back at once. A bash
+    without ``compgen`` lists through ``set`` and ``sed`` the names holding ``coarse`` (a
+    bracket glob: the session applies its pattern) and sets ``flag``. Both are shell text
+    inside ``q`` quotes."""
+    sed = f"\\sed -n {q}s/^\\([A-Za-z0-9_]*{coarse}[A-Za-z0-9_]*\\)=.*/\\1/p{q}"
+    if not exact:
+        return f"{flag}=; if \\builtin compgen -v; then {flag}=1; elif ! \\builtin enable compgen; then " \
+               f"\\builtin set | {sed}; {flag}=1; fi"
+    on = f"[[ ${flag} ]] && \\builtin shopt -u extglob"
+    return (f"{flag}=; \\builtin shopt -q extglob || {{ {flag}=x; \\builtin shopt -s extglob; }}; "
+            f"if \\builtin compgen -v -X {q}!*{exact}*{q}; then {on}; {flag}=1; else {on}; {flag}=; "
+            f"\\builtin enable compgen || {{ \\builtin set | {sed}; {flag}=1; }}; fi")
 
 
 def _listing(sid: str) -> str:
-    """The common secret query (``ASK_ARGS``), in ``__rb_p``: the names matching the glob ``$3``,
+    """The common secret query (``ASK_ARGS``), in ``__rb_p``: the names matching the globs ``$3``
+    (``EXACT COARSE``: ``names_listing``),
     then the end of the list (nonce ``$4``) and of the answer (the step's nonce ``$1``); with a
     fifth argument (``pure_check`` passed: the step changed no variable), the answer's end only.
     ``__rb_n<sid>`` is set when a name was listed (the batch's next line then does not run
     before the session has asked for its value: ``batch_guard``)."""
     n = f"__rb_n{sid}"
     return (f"if (( $# > 3 )); then {n}=; if [[ ${{5-}} ]]; then \\builtin printf '\\n__RB_%s!\\n' \"$1\"; "
-            f"else {{ {names_listing('$3', n, chr(34))}; }} 2>/dev/null; "
+            f"else {{ {names_listing('${3%% *}', '${3#* }', n, chr(34))}; }} 2>/dev/null; "
             "\\builtin printf '\\n__RB_V%s.\\n\\n__RB_%s!\\n' \"$4\" \"$1\"; fi; fi")
 
 

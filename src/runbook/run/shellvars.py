@@ -50,6 +50,17 @@ def name_filter(pattern: str) -> str:
     return "".join(f"[{c}]" for c in classes)
 
 
+def name_filters(pattern: str) -> str:
+    """``EXACT COARSE`` for ``shell_lines.names_listing``: an extglob taking just the names
+    ``pattern`` (an ``A|B|C`` list of words, searched case-insensitively) takes, a letter a
+    bracket class, and ``name_filter``'s glob; ``""`` when ``pattern`` is not such a list."""
+    coarse = name_filter(pattern)
+    if not coarse:
+        return ""
+    words = ("".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in w) for w in pattern.split("|"))
+    return f"@({'|'.join(words)}) {coarse}"
+
+
 def _both(body: str, glob: str) -> str:
     """``body`` for bash (builtins only: ``compgen``, and ``builtin printf``, which a function
     named printf cannot replace) and for other shells (``set`` through ``sed``). compgen
@@ -96,12 +107,13 @@ def folded_script(nonce: str, known: Iterable[str], glob: str = "", extra: str =
     only: it runs after the step, at the top level, outside posix mode), ending with the
     answer's end (``END_ARG``: the session puts the step's nonce there). The nonces are
     only ever arguments, never in the format text. ``extra`` (one line of bash, its own
-    markers) runs after the values, before the end."""
+    markers) runs after the values, before the end. ``glob``: ``name_filters``' text."""
     names = sorted(n for n in known if _NAME.fullmatch(n)) if known else []
     if not names and not extra and glob:  # the usual case: ``__rb_p`` lists the names itself
         return f"{ASK_ARGS}'{glob}' {nonce}"
     # FLAG_ARG (the session's ``__rb_n<sid>``) is set when a name was listed: ``batch_guard``
-    listing = f"{{ {names_listing(glob, FLAG_ARG)}; }}"
+    exact, _, coarse = glob.partition(" ")
+    listing = f"{{ {names_listing(exact, coarse, FLAG_ARG)}; }}"
     if not names and not extra:  # the end of the list and of the answer in one write
         return f"{listing}; \\builtin printf '\\n__RB_V%s.\\n{ANSWER_END}' {nonce} {END_ARG}"
     parts = [listing, f"\\builtin printf '\\n__RB_V%s.\\n' {nonce}", *(_folded_record(nonce, n) for n in names),
@@ -139,6 +151,7 @@ class Learner:
     def __init__(self, name_re: re.Pattern[str], listed: Iterable[str] = ()) -> None:
         self._re = name_re
         self._glob = name_filter(name_re.pattern)
+        self._globs = name_filters(name_re.pattern)
         self._listed = {n for n in listed if _NAME.fullmatch(n)}
         self._known: set[str] = set()
         self._nonce = ""
@@ -150,8 +163,19 @@ class Learner:
         self._nonce = tokens.token_hex(8)
         known = self._known | self._listed
         self._asked = frozenset(known)
-        return Ask(folded_script(self._nonce, known, self._glob, extra), _room(len(known)) + room,
+        return Ask(folded_script(self._nonce, known, self._globs, extra), _room(len(known)) + room,
                    self._nonce, self._asked)
+
+    def asks(self, count: int) -> list[Ask]:
+        """``count`` asks, as that many calls of ``ask()`` make them (a batch's steps: the
+        nonces from one read of the system's source)."""
+        known = self._known | self._listed
+        self._asked, room = frozenset(known), _room(len(known))
+        made = [Ask(folded_script(nonce, known, self._globs), room, nonce, self._asked)
+                for nonce in tokens.nonces(count)]
+        if made:
+            self._nonce = made[-1].nonce
+        return made
 
     @property
     def nonce(self) -> str:

@@ -71,6 +71,11 @@ class TrialRunner(Runner):
         """A resumed run restores state between steps: then no step runs ahead."""
         return self.resume is None
 
+    def _asks_for(self, run: Sequence[Step]) -> list[Ask]:
+        if self.record:  # each with its step's state
+            return super()._asks_for(run)
+        return self._secret_vars.asks(len(run))
+
     def _ask_for(self, step: Step) -> Ask:
         current, self._current = self._current, step
         try:
