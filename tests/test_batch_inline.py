@@ -283,3 +283,27 @@ def test_a_variable_that_only_looks_like_a_secret_does_not_end_a_batch(monkeypat
     result, sessions = run_keeping_sessions(doc_of(*steps))
     assert [s.output.text for s in result.steps][-10:] == ["set\n", *(f"c{i}\n" for i in range(8)), "extglob off\n"]
     assert sessions[0].batched >= len(steps)
+
+
+@pytest.mark.parametrize("move, back", [
+    ("exec 7>&1 >out.txt", "exec >&7 7>&-"),  # a file
+    ("exec 7>&1 1</dev/fd/255", "exec >&7 7>&-"),  # the same terminal, opened for reading only
+    ("exec 7>&1 >&-", "exec >&7 7>&-"),  # closed
+])
+def test_pure_steps_after_a_step_moved_the_shells_stdout_still_end_on_the_terminal(tmp_path, move, back):
+    """An inline line's sentinel goes to bash's stdout only when that is the terminal, open for
+    writing (``shell_lines.inline_check``); else to the terminal, as a step file's post does."""
+    s = started(tmp_path)
+    try:
+        s.run(f"cd {tmp_path}", timeout=30)
+        assert s.run(move, timeout=30).exit_code == 0
+        got = run_all(s, ["echo one", "/bin/echo two", "false"])
+        assert s.inlined == 3 and got[2] == ("", 1)
+        s.run(back, timeout=30)
+        assert run_all(s, ["echo after", "echo again"]) == [("after\n", 0), ("again\n", 0)]
+        if move.endswith("out.txt"):
+            assert got[:2] == [("", 0), ("", 0)] and (tmp_path / "out.txt").read_text() == "one\ntwo\n"
+        else:  # echo cannot write: its error is on stderr, still the terminal
+            assert all(rc == 1 and "echo" in out for out, rc in got[:2]), got
+    finally:
+        s.close()

@@ -89,7 +89,7 @@ def build(items: Sequence[BatchItem], sim: BashState, expected: str | None, whic
     text: list[str] = []
     lines: list[Line] = []
     paths: list[str] = []
-    run = _Run()
+    run = _Run(sim.sid)
     drawn = tokens.nonces(2 * len(items))  # one read of the system's source for the batch
     for i, it in enumerate(items):
         nonce, mark = drawn[2 * i], drawn[2 * i + 1]
@@ -103,7 +103,8 @@ def build(items: Sequence[BatchItem], sim: BashState, expected: str | None, whic
         tail = sim.predicted_tail(it.errexit)
         if line is not None and pure is not None:
             run.add(len(text), mark, *pure)
-            text.append(inline_line(nonce, sim.sid, line, tail, answer=bool(ask)))
+            last = i == len(items) - 1  # the next batch's first guard reads its options
+            text.append(inline_line(nonce, sim.sid, line, tail if last else None, answer=bool(ask)))
         else:
             run.end(text)
             body = it.code if it.code.endswith("\n") else it.code + "\n"
@@ -125,7 +126,8 @@ def build(items: Sequence[BatchItem], sim: BashState, expected: str | None, whic
 class _Run:
     """The run of inline lines under way: where its first line is, and every command name in it."""
 
-    def __init__(self) -> None:
+    def __init__(self, sid: str) -> None:
+        self.sid = sid
         self.first: tuple[int, str, str] | None = None
         self.names: list[str] = []
 
@@ -140,5 +142,5 @@ class _Run:
         """Put the run's check before its first line; no run is under way any more."""
         if self.first is not None:
             index, mark, scratch = self.first
-            text[index] = inline_check(mark, scratch, self.names) + text[index]
+            text[index] = inline_check(self.sid, mark, scratch, self.names) + text[index]
         self.first, self.names = None, []

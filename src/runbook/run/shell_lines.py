@@ -2,8 +2,8 @@
 
 Kept apart from the pty handling so the protocol can be read in one place. Every
 line ends by printing ``\\n__RB_<nonce>:<number>\\n``; the format string sent is
-``__RB_%s:%d``, so the text we type never equals the text we wait for, even when
-a remote terminal echoes it.
+``__RB_%s:%d`` (an inline line of a batch: ``$'\\n__RB_'<nonce>:``, ``_word``), so the text
+we type never equals the text we wait for, even when a remote terminal echoes it.
 """
 
 from __future__ import annotations
@@ -83,6 +83,8 @@ _B = "\\builtin "
 #: The builtins the protocol calls, enabled again after a step (``enable -n trap`` would
 #: otherwise break every later step's errexit and end-of-step line).
 _ENABLE = "enable builtin trap printf set shopt unset readonly return . exit; "
+#: What ``__rb_t<sid> NONCE NUMBER [CLOSE]`` prints: a sentinel, and with ``CLOSE`` ``ANSWER_END``.
+_TEXT = f"{{ {_B}printf '\\n__RB_%s:%s\\n' \"$1\" \"$2\"; [[ -z ${{3-}} ]] || {_B}printf '\\n__RB_%s!\\n' \"$1\"; }}"
 #: Traps saved by the post line: none (0), appended to the file (1), the file anew (2).
 NO_TRAPS, APPEND_TRAPS, FRESH_TRAPS = "0", "1", "2"
 
@@ -153,7 +155,10 @@ def bash_functions(sid: str) -> str:
     matching ``GLOB`` after the sentinel, in the same write target (the usual secret query:
     no second redirection, test of the terminal or parse of a script per step, ~35 us of
     bash a step). ``__rb_e<sid>`` starts runbook's ERR trap. ``__rb_w<sid>`` keeps the
-    options as the step left them.
+    options as the step left them. ``__rb_t<sid> NONCE NUMBER [CLOSE]`` prints a sentinel
+    (with ``CLOSE``, and ``ANSWER_END``) to the terminal as ``__rb_p`` does: the "not run"
+    markers, and an inline line's sentinel when bash's stdout is not the terminal
+    (``inline_line``), in a few words of a batch line.
     """
     w, v, l = (f"__rb_{c}{sid}" for c in "wvl")
     sentinel = f"\\builtin printf '\\n__RB_%s:%d %s\\n' \"$1\" \"$2\" \"${l}\"; {_listing(sid)}"
@@ -164,7 +169,8 @@ def bash_functions(sid: str) -> str:
         f"\\builtin unset PS0 PS1 PS2 PROMPT_COMMAND {w} {v} __rb_s{sid} __rb_u{sid}; "
         f"{_to_terminal(f'{{ {sentinel}; }}')}; }}; "
         f"__rb_e{sid}() {{ {v}=$? {w}=${{{w}-$SHELLOPTS}}; {_POSIX_ON}; \\set +ex; }}; "
-        f"readonly -f __rb_p{sid} __rb_e{sid}"
+        f"__rb_t{sid}() {{ {_to_terminal(_TEXT)} 2>/dev/null; }}; "
+        f"readonly -f __rb_p{sid} __rb_e{sid} __rb_t{sid}"
     )
 
 
@@ -287,41 +293,59 @@ def _to_terminal(command: str) -> str:
     return f"if [[ -t 255 ]]; then {command} >&255; else {command} >/dev/tty; fi"
 
 
-def _not_run(mark: str, number: int) -> str:
+def _not_run(sid: str, mark: str, number: int) -> str:
     """Print the "not run" marker ``mark`` with ``number`` and return from the batch file."""
-    return f"{{ {_to_terminal(f'{_B}printf {_NOT_RUN} {mark} {number}')}; \\builtin return 0; }}; "
+    return f"{{ __rb_t{sid} {mark} {number}; {_B}return 0; }}; "
 
 
-_NOT_RUN = "'\\n__RB_%s:%d\\n'"
+def _word(nonce: str, rest: str, close: bool = False) -> str:
+    r"""One shell word of ``\n__RB_<nonce><rest>\n`` (``rest``: shell text), and with ``close``
+    ``ANSWER_END``'s ``\n__RB_<nonce>!\n`` after it: ``printf %s`` writes it in one go (a
+    format's own newlines are a write each to a line-buffered terminal). Its text holds a quote
+    between ``__RB_`` and the nonce: never the text waited for."""
+    end = f"$'\\n\\n__RB_'{nonce}$'!\\n'" if close else "$'\\n'"
+    return f"$'\\n__RB_'{nonce}{rest}{end}"
 
 
-def inline_line(nonce: str, sid: str, code: str, tail: str, *, answer: bool) -> str:
+def inline_line(nonce: str, sid: str, code: str, tail: str | None, *, answer: bool) -> str:
     r"""A pure step (``BashState.inline``) as a line of the batch file itself: no step file,
     no preludes, no post. It cannot change an option, a trap, a function, an alias or a
-    variable, so the shell stays as the previous step's post left it. The line leaves the
-    options a step file would have reported (``tail``, the session's prediction) in
-    ``__rb_l<sid>`` for the next guard; its sentinel carries none (the session knows them).
-    ``answer``: the step's ``ask`` is answered with its end only: the names, the values of
-    secret variables and the folder and exports recorded for a resume are what the previous
-    step's answer gave (an empty answer changes nothing: ``Learner.learn``; ``trial``
-    records no new state). Its stdin is the batch's (``Batch._type`` types the batch file's
-    ``.`` with ``</dev/null``; a step file's ``exec 0<...`` ends with its own ``.``), and only
-    the write to ``/dev/tty`` may fail (the line's only redirections: ~40 % of its cost to bash)."""
-    s, l, n = f"__rb_s{sid}", f"__rb_l{sid}", f"__rb_n{sid}"
-    fmt, args = "\\n__RB_%s:%d\\n", f'{nonce} "${s}"'
-    if answer:
-        fmt, args = fmt + ANSWER_END, f"{args} {nonce}"
-    end = f"{_B}printf {chr(39)}{fmt}{chr(39)} {args}"
-    return (f"{{ {code.strip()}; }}; {{ {s}=$? {l}={quote(tail)} {n}=; "
-            f"if [[ -t 255 ]]; then {end} >&255; else {end} >/dev/tty 2>/dev/null; fi; }}\n")
+    variable, so the shell stays as the previous step's post left it. The batch's last line
+    leaves the options a step file would have reported (``tail``, the session's prediction)
+    in ``__rb_l<sid>`` for the first guard of the next batch (no guard after an inline line
+    reads them, and a step file's post reports its own; ``None``: not the last line); its
+    sentinel carries none (the session knows them). ``answer``: the step's ``ask`` is answered
+    with its end only: the names, the values of secret variables and the folder and exports
+    recorded for a resume are what the previous step's answer gave (an empty answer changes
+    nothing: ``Learner.learn``; ``trial`` records no new state). Its stdin is the batch's
+    (``Batch._type`` types the batch file's ``.`` with ``</dev/null``; a step file's
+    ``exec 0<...`` ends with its own ``.``). Its sentinel is one write to bash's stdout when the
+    run's check found that to be the terminal (``__rb_o<sid>``: no redirection and no test of
+    the terminal, 3 system calls a line of ``echo``, not 16), else to the terminal by ``__rb_t<sid>``."""
+    s, o = f"__rb_s{sid}", f"__rb_o{sid}"
+    keep = "" if tail is None else f" __rb_l{sid}={quote(tail)}"
+    word, close = _word(nonce, f':"${s}"', close=answer), " 1" if answer else ""
+    return (f"{{ {code.strip()}; }}; {s}=$?{keep}; "
+            f"if [[ ${{{o}-}} ]]; then {_B}printf %s {word}; else __rb_t{sid} {nonce} \"${s}\"{close}; fi\n")
 
 
-def inline_check(mark: str, scratch: str, names: Sequence[str]) -> str:
+def inline_check(sid: str, mark: str, scratch: str, names: Sequence[str]) -> str:
     """What starts the first inline line of a run of them: bash confirms that no trap, alias
     or function of the run's command ``names`` exists (a pure step adds none, so once for the
     run); otherwise the line prints its "not run" marker with the number 1 and the batch
-    file returns: the session sends the step again, from a file."""
-    return f"{_nothing_in_the_way(scratch, names)} || {_not_run(mark, 1)}"
+    file returns: the session sends the step again, from a file. Then, once for the run (a
+    pure step has no redirection: it changes no descriptor of bash), the flag of the secret
+    query is cleared and ``__rb_o<sid>`` is set if the lines' sentinels may go to stdout
+    (``inline_line``): descriptor 1 is the same terminal as bash's 255 (``-ef``: both are one
+    device), and Linux's ``fdinfo`` shows it open for writing and blocking (a program of the
+    run that makes it non-blocking makes 255 so too when, as usual, both are one open file);
+    anywhere else, or in any doubt, they go to the terminal as a step file's do."""
+    o, y = f"__rb_o{sid}", f"__rb_y{sid}"
+    flags = f"(8#${y} & 04003)"  # O_NONBLOCK and the access mode
+    return (f"{_nothing_in_the_way(scratch, names)} || {_not_run(sid, mark, 1)}__rb_n{sid}= {o}=; "
+            f"[[ -t 255 && /dev/fd/1 -ef /dev/fd/255 ]] && {{ {_B}mapfile -t -n 2 {y} </proc/self/fdinfo/1; }} "
+            f"2>/dev/null && {y}=${{{y}[1]-}} && [[ ${y} == flags:$'\\t'0* ]] && {y}=${{{y}#flags:?}} "
+            f"&& [[ ${y} != *[!0-7]* ]] && (( {flags} == 1 || {flags} == 2 )) && {o}=1; {_B}unset {y}; ")
 
 
 def batch_guard(sid: str, token: str, expected: str, mark: str, after_inline: bool = False) -> str:
@@ -331,10 +355,10 @@ def batch_guard(sid: str, token: str, expected: str, mark: str, after_inline: bo
     when it built this line's preludes, and its secret query listed no name (the session
     asks for the value before the next step runs: a step may unset it). Otherwise it prints the sentinel of ``mark`` (the
     "not run" marker) and returns from the batch file: no later line runs. ``after_inline``:
-    the previous line was an ``inline_line``, which changes no option and clears the flag:
-    the token is all there is to check."""
+    the previous line was an ``inline_line``, which changes no option (its run's first line
+    cleared the flag): the token is all there is to check."""
     state = "" if after_inline else f" && ${{__rb_l{sid}-}} == {quote(expected)} && -z ${{__rb_n{sid}-}}"
-    return f"[[ -e {quote(token)}{state} ]] || {_not_run(mark, 0)}"
+    return f"[[ -e {quote(token)}{state} ]] || {_not_run(sid, mark, 0)}"
 
 
 def background_line(nonce: str, path: str, log: str, *, disown: bool) -> str:
