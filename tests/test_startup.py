@@ -247,3 +247,21 @@ def test_the_collector_idles_while_runbook_starts_and_is_as_usual_once_a_run_sta
                             timeout=120)
     assert listed.returncode == 0, listed.stdout + listed.stderr
     assert listed.stderr.split()[-3:] == ["[]", "False", "False"], listed.stderr  # no run: still collecting, rarely
+
+
+def test_after_the_start_up_is_frozen_a_run_does_not_count_the_frozen_objects() -> None:
+    """``gc.get_freeze_count`` walks every frozen object (~2-4 ms after a start-up): once
+    ``run_starts`` froze it, ``freeze_alive`` knows something is frozen without counting, and
+    freezes nothing of its own (so ``thaw`` lets nothing go)."""
+    code = ("import gc, sys\n"
+            "from runbook import collector\n"
+            "collector.starting(); collector.run_starts()\n"
+            "frozen = gc.get_freeze_count()\n"
+            "def counted(): raise AssertionError('counted')\n"
+            "real, gc.get_freeze_count = gc.get_freeze_count, counted\n"
+            "mine = collector.freeze_alive(); collector.thaw(mine)\n"
+            "gc.get_freeze_count = real\n"
+            "print(mine, frozen > 0, gc.get_freeze_count() == frozen)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True"]
