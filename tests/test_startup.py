@@ -94,7 +94,8 @@ STILL_UNCOMPILED = ("runbook.parse.grammar:_WITHIN_RE", "runbook.parse.labels:_S
                     "runbook.run.pure:_TOKEN", "runbook.run.runner:_VAR_RE", "runbook.run.step_end:_UNBOUND",
                     "runbook.run.shell_state:_ERREXIT_OFF", "runbook.parse.shellish:_NAME",
                     "runbook.parse.shellish:_TABLE_HEADER", "runbook.parse.longrun:_NO_SYNTAX",
-                    "runbook.parse.markdown:_SYMPTOM")
+                    "runbook.parse.markdown:_SYMPTOM",
+                    "runbook.parse.foreground:_EXIT", "runbook.parse.transcript:_VERDICT_NOTE")
 """Patterns a one-step document without a region, a ``PASS if`` clause, a transcript or a
 secret never reaches: declared with ``runbook.lazyre.lazy``, they are never compiled."""
 
