@@ -27,10 +27,11 @@ import time
 from typing import Any, Callable, Final, Mapping, Sequence
 
 import pexpect
+import ptyprocess
 
 from runbook.errors import SessionError
 from runbook.model import Execution
-from runbook.run import procs, tokens
+from runbook.run import procs, ptyspawn, tokens
 from runbook.run.batch import Batch
 from runbook.run.capture import OutputCapture
 from runbook.run.handshake import Handshake
@@ -79,6 +80,24 @@ def _raw_output() -> None:
     termios.tcsetattr(0, termios.TCSANOW, attrs)
 
 
+class _Spawn(pexpect.spawn):
+    """pexpect's spawn, its shell started without forking runbook where it can be
+    (``run/ptyspawn.py``); ``raw``: output processing off, as ``_raw_output`` does in a fork."""
+
+    def __init__(self, *args: Any, raw: bool, **kwargs: Any) -> None:
+        self._raw = raw
+        super().__init__(*args, **kwargs)
+
+    def _spawnpty(self, args: list[str], **kwargs: Any) -> ptyprocess.PtyProcess:
+        started = ptyspawn.spawn(args, kwargs.get("env"), kwargs.get("cwd"), kwargs.get("dimensions", (24, 80)),
+                                 kwargs.get("echo", True), self._raw)
+        if started is None:
+            return super()._spawnpty(args, **kwargs)
+        proc = ptyprocess.PtyProcess(*started)
+        proc.argv, proc.env, proc.launch_dir = args, kwargs.get("env"), kwargs.get("cwd")
+        return proc
+
+
 class PexpectSession(Handshake, Batch):
     """One shell for a whole document; not thread-safe except for ``interrupt``."""
 
@@ -122,9 +141,10 @@ class PexpectSession(Handshake, Batch):
                                hint="fix `cwd:` in the front matter (it is relative to the document)")
         env = {**os.environ, **QUIET_ENV, **self.config.env, **PROTOCOL_ENV, **self.config.run_env}
         try:
-            child = pexpect.spawn(argv[0], argv[1:], encoding=None, echo=False, env=env,
-                                  cwd=self.config.cwd, dimensions=(50, 500), timeout=None,
-                                  preexec_fn=procs.default_signals if self.config.command else _raw_output)
+            child = _Spawn(argv[0], argv[1:], encoding=None, echo=False, env=env,
+                           cwd=self.config.cwd, dimensions=(50, 500), timeout=None,
+                           preexec_fn=procs.default_signals if self.config.command else _raw_output,
+                           raw=self.config.command is None)
         except (pexpect.ExceptionPexpect, OSError) as exc:
             raise SessionError(f"cannot start the shell `{shlex.join(argv)}`: {exc}",
                                hint="check that the command exists and is on PATH") from None
