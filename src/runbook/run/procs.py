@@ -53,15 +53,17 @@ def _read_stat(pid: int) -> ProcInfo | None:
     except OSError:
         return None
     try:
-        raw = os.read(fd, 4096).decode("ascii", "replace")
+        raw = os.read(fd, 4096)
     except OSError:
         return None
     finally:
         os.close(fd)
-    # The command name may contain spaces and parentheses: split after the last ')'.
-    fields = raw[raw.rfind(")") + 2:].split()
+    # The command name may contain spaces and parentheses: split after the last ')', and only
+    # as far as the start time (the end of every run scans every process).
+    fields = raw[raw.rfind(b")") + 2:].split(None, 20)
     try:
-        return ProcInfo(pid, fields[0], int(fields[1]), int(fields[2]), int(fields[3]), int(fields[19]))
+        return ProcInfo(pid, fields[0].decode("ascii", "replace"), int(fields[1]), int(fields[2]), int(fields[3]),
+                        int(fields[19]))
     except (IndexError, ValueError):
         return None
 
