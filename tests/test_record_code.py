@@ -77,6 +77,7 @@ def _twins(body: dict[str, object], annotations: dict[str, str], slots: bool = T
 def test_written_methods_behave_as_dataclasses_own(slots: bool) -> None:
     mine, theirs = _twins({"b": 1, "c": field(default_factory=list), "d": None},
                           {"a": "str", "b": "int", "c": "list[int]", "d": "str | None"}, slots=slots)
+    assert mine.__doc__ == theirs.__doc__ == "Twin" + str(inspect.signature(theirs)).replace(" -> None", "")
     assert str(inspect.signature(mine)) == str(inspect.signature(theirs)) == \
         "(a: 'str', b: 'int' = 1, c: 'list[int]' = <factory>, d: 'str | None' = None) -> None"
     one, two = mine("x"), mine("x")

@@ -26,6 +26,7 @@ is stale). A base module: it imports nothing of runbook but the written-out code
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import MISSING, Field, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, overload
 
@@ -62,8 +63,13 @@ def record(cls: type[T] | None = None, /, *, slots: bool = True) -> type[T] | Ca
         key, spec = f"{c.__module__}.{c.__qualname__}", spec_of(c)
         written = record_code.MADE.get(key)
         if spec is not None and written is not None and written[0] == spec:
+            bare = not c.__doc__  # dataclasses would write its signature there, read from object's __init__
+            if bare:
+                c.__doc__ = " "
             made = dataclass(c, slots=slots, repr=False, init=False, eq=False)  # fields, slots, match_args
             _attach(made, spec, written[1])
+            if bare:  # the doc dataclasses writes, from the written __init__
+                made.__doc__ = made.__name__ + str(inspect.signature(made)).replace(" -> None", "")
         else:  # not written out (yet): dataclasses generates (compiles) them
             made = dataclass(c, slots=slots, repr=False)
         RECORDS.append((key, made, spec))
