@@ -246,15 +246,32 @@ def _marked_pids(marker: str) -> list[int] | None:
     for name in names:
         if not name.isdigit() or int(name) == me:
             continue
-        try:
-            with open(f"/proc/{name}/environ", "rb") as fh:
-                data = fh.read()
-        except OSError:
-            continue
+        data = _environ(name)
         if needle in data and any(v.startswith(key) and needle in v[len(key):].split(b",")
                                   for v in data.split(b"\0")):
             out.append(int(name))
     return out
+
+
+def _environ(pid: str) -> bytes:
+    """``/proc/<pid>/environ`` (empty when unreadable: gone, a zombie, another user's), read
+    with plain system calls: the end of every run reads every process's twice."""
+    try:
+        fd = os.open(f"/proc/{pid}/environ", os.O_RDONLY)
+    except OSError:
+        return b""
+    try:
+        data = os.read(fd, 65536)
+        while data and len(data) % 65536 == 0:
+            more = os.read(fd, 65536)
+            if not more:
+                break
+            data += more
+        return data
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
 
 
 def describe(proc: psutil.Process) -> str:
