@@ -65,12 +65,12 @@ def _spawn_on(slave: int, argv: Sequence[str], env: Mapping[str, str] | None, cw
     actions += [(os.POSIX_SPAWN_OPEN, 0, os.ttyname(slave), os.O_RDWR, 0), (os.POSIX_SPAWN_DUP2, 0, 1),
                 (os.POSIX_SPAWN_DUP2, 0, 2)]
     try:
-        if cwd is not None:
-            os.chdir(cwd)
         try:
+            if cwd is not None:
+                os.chdir(cwd)
             return os.posix_spawn(argv[0], list(argv), os.environ if env is None else env, file_actions=actions,
                                   setsid=True, setsigdef=(signal.SIGPIPE, signal.SIGXFSZ))
-        finally:
+        finally:  # whatever happened since the chdir, runbook's folder is its own again
             os.fchdir(here)
     except (OSError, NotImplementedError):  # pexpect's spawn says what went wrong, in its words
         return None
