@@ -81,3 +81,10 @@ def test_with_another_thread_running_pexpect_forks_and_the_shell_is_the_same(
         other.join()
     assert used == [None]  # the folder is the process's: no chdir around a spawn with threads
     _expect(text, tmp_path)
+
+
+def test_a_folder_it_cannot_enter_gives_the_spawn_back_to_pexpect_and_runbooks_folder_stays(tmp_path: Path) -> None:
+    here = os.getcwd()
+    before = set(os.listdir("/proc/self/fd"))
+    assert ptyspawn.spawn(["/bin/true"], None, str(tmp_path / "missing"), (24, 80), False, True) is None
+    assert os.getcwd() == here and set(os.listdir("/proc/self/fd")) == before  # no pty left open
