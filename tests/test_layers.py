@@ -11,7 +11,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "runbook"
 
 # The stages in data-flow order. A stage may import only the stages before it (and the base
 # modules, which everything may use). Packages not listed here are a test failure.
-BASE = {"model", "clauses", "status", "errors", "source", "config", "project", "wording", "_version", "lazyre", "record", "collector"}
+BASE = {"model", "clauses", "status", "errors", "source", "config", "project", "wording", "_version", "lazyre", "record", "record_code", "collector"}
 ORDER = ["shell", "parse", "judge", "run", "write", "lint", "report", "outputs", "api", "pytest_plugin", "cli", "console"]
 
 OWNER = {

@@ -209,9 +209,19 @@ def test_the_watchdog_exits_when_told_done_and_removes_nothing(tmp_path):
     assert keep.is_dir(), "after `done` the watchdog removes nothing"
 
 
-def test_the_forked_watchdog_holds_none_of_runbooks_descriptors_and_has_its_own_session(tmp_path):
-    # A fork inherits every descriptor: one kept open (runbook's stdout pipe to a CI reader,
-    # the document) would keep that reader waiting while the watchdog cleans up.
+def _open_fds(pid: int) -> dict[int, str]:
+    fds = {}
+    for n in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            fds[int(n)] = os.readlink(f"/proc/{pid}/fd/{n}")
+        except FileNotFoundError:  # opened and closed while it starts (bash reads its locale)
+            continue
+    return fds
+
+
+def test_the_watchdog_holds_none_of_runbooks_descriptors_and_has_its_own_session(tmp_path):
+    # A fork or a spawn inherits descriptors: one kept open (runbook's stdout pipe to a CI
+    # reader, the document) would keep that reader waiting while the watchdog cleans up.
     guard = RunGuard()
     held = open(tmp_path / "held", "w")
     try:
@@ -221,7 +231,7 @@ def test_the_forked_watchdog_holds_none_of_runbooks_descriptors_and_has_its_own_
         deadline = time.monotonic() + 30
         fds: dict[int, str] = {}
         while time.monotonic() < deadline:
-            fds = {int(n): os.readlink(f"/proc/{pid}/fd/{n}") for n in os.listdir(f"/proc/{pid}/fd")}
+            fds = _open_fds(pid)
             if set(fds) == {0, 1, 2}:
                 break
             time.sleep(0.05)

@@ -94,7 +94,8 @@ STILL_UNCOMPILED = ("runbook.parse.grammar:_WITHIN_RE", "runbook.parse.labels:_S
                     "runbook.run.pure:_TOKEN", "runbook.run.runner:_VAR_RE", "runbook.run.step_end:_UNBOUND",
                     "runbook.run.shell_state:_ERREXIT_OFF", "runbook.parse.shellish:_NAME",
                     "runbook.parse.shellish:_TABLE_HEADER", "runbook.parse.longrun:_NO_SYNTAX",
-                    "runbook.parse.markdown:_SYMPTOM")
+                    "runbook.parse.markdown:_SYMPTOM",
+                    "runbook.parse.foreground:_EXIT", "runbook.parse.transcript:_VERDICT_NOTE")
 """Patterns a one-step document without a region, a ``PASS if`` clause, a transcript or a
 secret never reaches: declared with ``runbook.lazyre.lazy``, they are never compiled."""
 
@@ -247,3 +248,21 @@ def test_the_collector_idles_while_runbook_starts_and_is_as_usual_once_a_run_sta
                             timeout=120)
     assert listed.returncode == 0, listed.stdout + listed.stderr
     assert listed.stderr.split()[-3:] == ["[]", "False", "False"], listed.stderr  # no run: still collecting, rarely
+
+
+def test_after_the_start_up_is_frozen_a_run_does_not_count_the_frozen_objects() -> None:
+    """``gc.get_freeze_count`` walks every frozen object (~2-4 ms after a start-up): once
+    ``run_starts`` froze it, ``freeze_alive`` knows something is frozen without counting, and
+    freezes nothing of its own (so ``thaw`` lets nothing go)."""
+    code = ("import gc, sys\n"
+            "from runbook import collector\n"
+            "collector.starting(); collector.run_starts()\n"
+            "frozen = gc.get_freeze_count()\n"
+            "def counted(): raise AssertionError('counted')\n"
+            "real, gc.get_freeze_count = gc.get_freeze_count, counted\n"
+            "mine = collector.freeze_alive(); collector.thaw(mine)\n"
+            "gc.get_freeze_count = real\n"
+            "print(mine, frozen > 0, gc.get_freeze_count() == frozen)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True"]

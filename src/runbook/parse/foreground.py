@@ -28,7 +28,7 @@ _INSIDE = lazy(
     r"(?:container|pod|shell|toolbox|node|machine|vm|guest|session|debug\s+pod|host)\b", re.IGNORECASE)
 _HEADING = lazy(r"^#{1,6}\s+\S")
 _FENCE_LINE = lazy(r"^\s*(?:```|~~~)")
-_EXIT = re.compile(r"exit(?:\s+\d+)?|logout")
+_EXIT = lazy(r"exit(?:\s+\d+)?|logout")
 _AUTHOR_KEYS = frozenset({"background", "interactive", "timeout", "skip", "norun"})
 
 

@@ -239,7 +239,7 @@ class Entry:
         return "\n".join(texts), rows[0][0], rows[-1][0] + 1
 
 
-_VERDICT_NOTE = re.compile(r"^\s*(?:[\u2705\u2714\u2611]|\[[^\]]*\]\s*$)")
+_VERDICT_NOTE = lazy(r"^\s*(?:[\u2705\u2714\u2611]|\[[^\]]*\]\s*$)")
 _AUTHOR_NOTE = lazy(_VERDICT_NOTE.pattern + r"|^\s*#\s")
 """Edges of a transcript's output that are the author's words, not output: a ``✅ verdict``
 or a ``[No output]`` remark at either end; at the end, a ``# note`` that introduces the next

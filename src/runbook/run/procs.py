@@ -53,15 +53,17 @@ def _read_stat(pid: int) -> ProcInfo | None:
     except OSError:
         return None
     try:
-        raw = os.read(fd, 4096).decode("ascii", "replace")
+        raw = os.read(fd, 4096)
     except OSError:
         return None
     finally:
         os.close(fd)
-    # The command name may contain spaces and parentheses: split after the last ')'.
-    fields = raw[raw.rfind(")") + 2:].split()
+    # The command name may contain spaces and parentheses: split after the last ')', and only
+    # as far as the start time (the end of every run scans every process).
+    fields = raw[raw.rfind(b")") + 2:].split(None, 20)
     try:
-        return ProcInfo(pid, fields[0], int(fields[1]), int(fields[2]), int(fields[3]), int(fields[19]))
+        return ProcInfo(pid, fields[0].decode("ascii", "replace"), int(fields[1]), int(fields[2]), int(fields[3]),
+                        int(fields[19]))
     except (IndexError, ValueError):
         return None
 
@@ -244,15 +246,32 @@ def _marked_pids(marker: str) -> list[int] | None:
     for name in names:
         if not name.isdigit() or int(name) == me:
             continue
-        try:
-            with open(f"/proc/{name}/environ", "rb") as fh:
-                data = fh.read()
-        except OSError:
-            continue
+        data = _environ(name)
         if needle in data and any(v.startswith(key) and needle in v[len(key):].split(b",")
                                   for v in data.split(b"\0")):
             out.append(int(name))
     return out
+
+
+def _environ(pid: str) -> bytes:
+    """``/proc/<pid>/environ`` (empty when unreadable: gone, a zombie, another user's), read
+    with plain system calls: the end of every run reads every process's twice."""
+    try:
+        fd = os.open(f"/proc/{pid}/environ", os.O_RDONLY)
+    except OSError:
+        return b""
+    try:
+        data = os.read(fd, 65536)
+        while data and len(data) % 65536 == 0:
+            more = os.read(fd, 65536)
+            if not more:
+                break
+            data += more
+        return data
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
 
 
 def describe(proc: psutil.Process) -> str:

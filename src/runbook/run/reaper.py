@@ -65,7 +65,7 @@ class RunGuard:
         here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(procs.__file__))))
         path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
         try:
-            self._watchdog = watchdog.fork(self.marker, temp_roots(), {**os.environ, "PYTHONPATH": path})
+            self._watchdog = watchdog.start(self.marker, temp_roots(), {**os.environ, "PYTHONPATH": path})
         except OSError:
             self._watchdog = None
 

@@ -24,20 +24,22 @@ import shutil
 import signal
 import termios
 import time
-from typing import Any, Callable, Final, Mapping, NoReturn, Sequence
+from typing import Any, Callable, Final, Mapping, Sequence
 
 import pexpect
+import ptyprocess
 
 from runbook.errors import SessionError
 from runbook.model import Execution
-from runbook.run import procs, tokens
+from runbook.run import procs, ptyspawn, tokens
 from runbook.run.batch import Batch
 from runbook.run.capture import OutputCapture
-from runbook.run.shell_state import BashState, clear_traps_file
+from runbook.run.handshake import Handshake
+from runbook.run.shell_state import BashState
 from runbook.run.shellvars import Ask
 from runbook.run.tempdirs import make_folder
 from runbook.run.shell_lines import (
-    Dialog, _print, background_line, bash_functions, bash_post, bash_step_line, probe_line, setup_line, step_line,
+    Dialog, background_line, bash_post, bash_step_line, step_line,
 )
 
 HERMETIC = ("bash", "--noprofile", "--norc", "--noediting")
@@ -78,7 +80,25 @@ def _raw_output() -> None:
     termios.tcsetattr(0, termios.TCSANOW, attrs)
 
 
-class PexpectSession(Batch):
+class _Spawn(pexpect.spawn):
+    """pexpect's spawn, its shell started without forking runbook where it can be
+    (``run/ptyspawn.py``); ``raw``: output processing off, as ``_raw_output`` does in a fork."""
+
+    def __init__(self, *args: Any, raw: bool, **kwargs: Any) -> None:
+        self._raw = raw
+        super().__init__(*args, **kwargs)
+
+    def _spawnpty(self, args: list[str], **kwargs: Any) -> ptyprocess.PtyProcess:
+        started = ptyspawn.spawn(args, kwargs.get("env"), kwargs.get("cwd"), kwargs.get("dimensions", (24, 80)),
+                                 kwargs.get("echo", True), self._raw)
+        if started is None:
+            return super()._spawnpty(args, **kwargs)
+        proc = ptyprocess.PtyProcess(*started)
+        proc.argv, proc.env, proc.launch_dir = args, kwargs.get("env"), kwargs.get("cwd")
+        return proc
+
+
+class PexpectSession(Handshake, Batch):
     """One shell for a whole document; not thread-safe except for ``interrupt``."""
 
     def __init__(self, config: ShellConfig) -> None:
@@ -121,9 +141,10 @@ class PexpectSession(Batch):
                                hint="fix `cwd:` in the front matter (it is relative to the document)")
         env = {**os.environ, **QUIET_ENV, **self.config.env, **PROTOCOL_ENV, **self.config.run_env}
         try:
-            child = pexpect.spawn(argv[0], argv[1:], encoding=None, echo=False, env=env,
-                                  cwd=self.config.cwd, dimensions=(50, 500), timeout=None,
-                                  preexec_fn=procs.default_signals if self.config.command else _raw_output)
+            child = _Spawn(argv[0], argv[1:], encoding=None, echo=False, env=env,
+                           cwd=self.config.cwd, dimensions=(50, 500), timeout=None,
+                           preexec_fn=procs.default_signals if self.config.command else _raw_output,
+                           raw=self.config.command is None)
         except (pexpect.ExceptionPexpect, OSError) as exc:
             raise SessionError(f"cannot start the shell `{shlex.join(argv)}`: {exc}",
                                hint="check that the command exists and is on PATH") from None
@@ -141,56 +162,6 @@ class PexpectSession(Batch):
             self._kill_shell()
             raise
         self._started = True
-
-    def _handshake(self) -> None:
-        assert self._child is not None and self._dir is not None
-        deadline = time.monotonic() + self.config.start_timeout
-        nonce = tokens.token_hex(8)
-        probe = os.path.join(self._dir, f"probe-{nonce}")
-        open(probe, "w").close()
-        self._child.send(probe_line(nonce, probe).encode())
-        seen = OutputCapture(4000)
-        status, code = self._read([nonce], deadline, seen)
-        os.unlink(probe)
-        if status != "done" or code is None:
-            self._fail_start(status, seen)
-        kind = code & 3
-        self.kind, self._zsh, self._remote = ("bash" if kind == 0 else "posix"), kind == 1, bool(code & 4)
-        nonce = tokens.token_hex(8)
-        line = setup_line(nonce, bash=self.kind == "bash", zsh=self._zsh, remote=self._remote,
-                          env=self.config.env)
-        self._child.send(line.encode())
-        status, code = self._read([nonce], deadline, seen)
-        if status != "done":
-            self._fail_start(status, seen)
-        fd = self._child.child_fd
-        attrs = termios.tcgetattr(fd)
-        if not self._remote:
-            attrs[1] &= ~termios.OPOST
-            termios.tcsetattr(fd, termios.TCSANOW, attrs)
-            attrs = termios.tcgetattr(fd)
-        self._tty = attrs
-        self._fold = bool(attrs[1] & termios.OPOST) or self._remote
-        self._bash = None
-        if self.kind == "bash":
-            traps = None if self._remote else os.path.join(self._dir, "traps")
-            clear_traps_file(traps)
-            self._bash = BashState(tokens.token_hex(6), traps)
-            nonce = tokens.token_hex(8)
-            names = OutputCapture(64_000)  # bash's builtins and keywords (``run.pure``)
-            self._child.send(f"{bash_functions(self._bash.sid)}; \\builtin compgen -b -k; {_print(nonce, '0')}\n".encode())
-            status, code = self._read([nonce], deadline, names)
-            if status != "done":
-                self._fail_start(status, names)
-            self._bash.builtins = frozenset(names.finish().text.split())
-
-    def _fail_start(self, status: str, seen: OutputCapture) -> NoReturn:
-        tail = seen.finish().text.strip()[-300:]
-        what = "exited at start" if status == "eof" else \
-            f"did not answer within {self.config.start_timeout:g} s"
-        raise SessionError(
-            f"the shell `{self.config.command or 'bash'}` {what}" + (f"; it printed: {tail}" if tail else ""),
-            hint="the shell must read commands from its terminal (for ssh use `ssh -tt host bash`)")
 
     def close(self) -> None:
         """Stop every background process group and leftover process, then the shell. Idempotent."""

@@ -1,21 +1,23 @@
 """The watchdog: clean up after a runbook that was killed.
 
-:class:`runbook.run.reaper.RunGuard` starts it with :func:`fork`: a fork of runbook itself
-that reads a pipe from runbook on stdin, blocking. A fork costs runbook ~1 ms where
-starting a Python interpreter cost ~10 ms, and the ~20 ms runbook then waited at its end for
-that interpreter to be up and exit. The child runs only system calls on that path: the
-garbage collector is off (no finaliser of runbook's objects may run twice), it never returns
-into runbook's code, and it leaves with ``os._exit``. Only when it must clean up does it
-start ``python -m runbook.run.watchdog --now MARKER ROOT...``, a fresh interpreter
-(``python -m runbook.run.watchdog MARKER ROOT...`` is the same watchdog as a program, with
-the pipe on its stdin). ``done`` means runbook ended and cleaned up itself: exit at once. End of file
-without ``done`` (runbook died: SIGKILL, a crash), or runbook no longer being its parent,
-means nobody else will clean up: stop every process carrying MARKER (SIGTERM, a short grace,
-SIGKILL) and remove the run's temp folders (``runbook-*-MARKER-*``) under each ROOT.
+:class:`runbook.run.reaper.RunGuard` starts it with :func:`start`: a small bash program
+(:data:`SCRIPT`), spawned without forking runbook (``posix_spawn``), in its own session, that
+reads a pipe from runbook on stdin. A fork of runbook cost ~1 ms, and the fork held every page
+of runbook until the run ended, so each page runbook wrote during the run was copied (~3 ms of
+a one-step run); a fresh interpreter costs ~10 ms. ``done`` means runbook ended and cleaned up
+itself: exit at once. End of file without ``done`` (runbook died: SIGKILL, a crash), or runbook
+no longer running (checked every second: a fork of runbook that did not exec may hold the
+pipe open), means nobody else will clean up: the program becomes ``python -m
+runbook.run.watchdog --now MARKER ROOT...``, a fresh interpreter that stops every process
+carrying MARKER (SIGTERM, a short grace, SIGKILL) and removes the run's temp folders
+(``runbook-*-MARKER-*``) under each ROOT. ``python -m runbook.run.watchdog MARKER ROOT...``
+is the same watchdog as a program, with the pipe on its stdin. Without bash (or ``/proc``,
+to close what the spawn would inherit) the watchdog is a fork of runbook (:func:`fork`) that
+runs only system calls until it must clean up.
 
 It runs in its own session so a terminal's Ctrl-C or hang-up does not reach it (and it
 ignores SIGINT, SIGHUP and SIGTERM: only the pipe tells it when to go), and it
-imports nothing heavy until it has work to do (its start costs runbook a fork and exec).
+imports nothing heavy until it has work to do.
 """
 
 from __future__ import annotations
@@ -27,10 +29,23 @@ import shutil
 import signal
 import sys
 import warnings
-from typing import Iterable, Mapping, NoReturn
+from typing import Any, Iterable, Mapping, NoReturn
 
 _DONE = b"done\n"
 _GRACE = 1.0
+
+SCRIPT = (
+    "trap '' INT HUP TERM PIPE; cd / || exit; p=$1; shift\n"
+    "while :; do\n"
+    "  if IFS= read -r -t 1 line; then [ \"$line\" = done ] && exit 0\n"
+    "  elif [ $? -gt 128 ]; then kill -0 \"$p\" 2>/dev/null || break\n"  # no word yet: runbook still there?
+    "  else [ \"$line\" = done ] && exit 0; break\n"  # end of file: runbook has gone
+    "  fi\n"
+    "done\n"
+    "exec \"$@\"\n")
+"""The spawned watchdog (bash ``-c``; arguments: runbook's pid, then the cleaning command)."""
+_UNSAFE = ("BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS")
+"""What would make bash read or do more than :data:`SCRIPT` (and exported functions)."""
 
 
 def wait_for_parent(fd: int = 0) -> bool:
@@ -84,6 +99,46 @@ def _ignore_signals() -> None:
     # the watchdog cannot outlive it (its pipe closes), so it ignores them and stays on duty.
     for sig in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_IGN)
+
+
+def start(marker: str, roots: list[str], env: Mapping[str, str]) -> tuple[int, int]:
+    """Start the watchdog of the run ``marker``, in its own session; returns its pid and the
+    write end of its pipe (write ``done`` and close it at the end, then wait for the pid).
+    ``env``: the environment of the interpreter it starts if it must clean up. Spawned
+    (:data:`SCRIPT`) where bash and ``/proc`` are, else forked. Raises ``OSError`` if it cannot."""
+    bash = shutil.which("bash")
+    try:
+        inherited = [int(fd) for fd in os.listdir("/proc/self/fd")]
+    except OSError:
+        bash = None
+    if bash is None:
+        return fork(marker, roots, env)
+    argv = [bash, "--noprofile", "--norc", "-c", SCRIPT, "runbook-watchdog", str(os.getpid()),
+            sys.executable, "-m", "runbook.run.watchdog", "--now", marker, *roots]
+    read_end, write_end = os.pipe()
+    if read_end <= 2:  # runbook's own standard descriptors are closed: a fork copes with that
+        os.close(read_end)
+        os.close(write_end)
+        return fork(marker, roots, env)
+    actions: list[tuple[Any, ...]] = [(os.POSIX_SPAWN_CLOSE, fd) for fd in inherited if fd > 2 and _inheritable(fd)]
+    actions += [(os.POSIX_SPAWN_DUP2, read_end, 0), (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_RDWR, 0),
+                (os.POSIX_SPAWN_DUP2, 1, 2)]
+    clean = {k: v for k, v in env.items() if k not in _UNSAFE and not k.startswith("BASH_FUNC_")}
+    try:
+        pid = os.posix_spawn(bash, argv, clean, file_actions=actions, setsid=True)
+    except BaseException:
+        os.close(write_end)
+        raise
+    finally:
+        os.close(read_end)
+    return pid, write_end
+
+
+def _inheritable(fd: int) -> bool:
+    try:
+        return os.get_inheritable(fd)
+    except OSError:  # the listing's own descriptor, closed since
+        return False
 
 
 def fork(marker: str, roots: list[str], env: Mapping[str, str]) -> tuple[int, int]:
