@@ -63,7 +63,7 @@ def cpu_time(fn: Callable[[], object], repeat: int = 1) -> float:
     return best
 
 
-def assert_linear(make: Callable[[int], Callable[[], object]], large_repeat: int = 1, n: int = N,
+def assert_linear(make: Callable[[int], Callable[[], object]], large_repeat: int = 2, n: int = N,
                   max_ratio: float = MAX_RATIO) -> None:
     small, large = make(n), make(10 * n)
     small()  # warm-up: imports and pattern caches
