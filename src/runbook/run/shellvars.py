@@ -150,8 +150,8 @@ class Learner:
 
     def __init__(self, name_re: re.Pattern[str], listed: Iterable[str] = ()) -> None:
         self._re = name_re
-        self._glob = name_filter(name_re.pattern)
         self._globs = name_filters(name_re.pattern)
+        """``EXACT COARSE`` (``name_filters``): the end-of-step listing takes both, a query the coarse one."""
         self._listed = {n for n in listed if _NAME.fullmatch(n)}
         self._known: set[str] = set()
         self._nonce = ""
@@ -160,18 +160,14 @@ class Learner:
     def ask(self, extra: str = "", room: int = 0) -> Ask:
         """The script for the next step's end-of-step line (bash); its answer goes to ``learn``.
         ``extra``: more bash for the same answer (see ``folded_script``), ``room`` its size."""
-        self._nonce = tokens.token_hex(8)
-        known = self._known | self._listed
-        self._asked = frozenset(known)
-        return Ask(folded_script(self._nonce, known, self._globs, extra), _room(len(known)) + room,
-                   self._nonce, self._asked)
+        return self.asks(1, extra, room)[0]
 
-    def asks(self, count: int) -> list[Ask]:
+    def asks(self, count: int, extra: str = "", room: int = 0) -> list[Ask]:
         """``count`` asks, as that many calls of ``ask()`` make them (a batch's steps: the
-        nonces from one read of the system's source)."""
+        nonces from one read of the system's source); the next ``learn`` reads the last one's."""
         known = self._known | self._listed
-        self._asked, room = frozenset(known), _room(len(known))
-        made = [Ask(folded_script(nonce, known, self._globs), room, nonce, self._asked)
+        self._asked, room = frozenset(known), _room(len(known)) + room
+        made = [Ask(folded_script(nonce, known, self._globs, extra), room, nonce, self._asked)
                 for nonce in tokens.nonces(count)]
         if made:
             self._nonce = made[-1].nonce
@@ -201,7 +197,7 @@ class Learner:
         if answer is None:
             nonce = tokens.token_hex(8)
             asked = self._known | self._listed
-            text = query(names_script(nonce, asked, self._glob), _room(len(asked)))
+            text = query(names_script(nonce, asked, self._globs.partition(" ")[2]), _room(len(asked)))
         else:
             nonce, text, asked = self._nonce, answer, set(self._asked)
         names = parse_names(text, nonce)
