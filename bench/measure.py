@@ -1,4 +1,8 @@
-"""Run one command under a hard timeout; return its wall time, exit status and peak RSS.
+"""Run one command under a hard timeout; return its wall time, CPU time, exit status and peak RSS.
+
+CPU time is user + system time of the tool and every descendant it waited for (its
+shell and the commands the shell ran): what the tool's tree cost the machine, which a
+neighbour's load disturbs much less than it disturbs wall time.
 
 Peak RSS is ``ru_maxrss`` (KiB): the largest resident set of the process or of
 any descendant it waited for -- the biggest single process of the tool's tree,
@@ -34,6 +38,7 @@ class Measurement:
     timed_out: bool
     tail: str  # last lines of the tool's combined stdout/stderr
     rss_source: str = "gnu-time"  # or "wait4" (upper bound: includes the harness's RSS)
+    cpu_s: float = 0.0  # user + system of the tool's tree (the processes it waited for)
 
     @property
     def ok(self) -> bool:
@@ -85,7 +90,7 @@ def run(cmd: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = 
     gnu_time = os.access(GNU_TIME, os.X_OK)
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as rss_file:
         if gnu_time:
-            cmd = [GNU_TIME, "-q", "-f", "%M", "-o", rss_file.name, *cmd]
+            cmd = [GNU_TIME, "-q", "-f", "%M %U %S", "-o", rss_file.name, *cmd]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True, env=env)
@@ -114,8 +119,9 @@ def run(cmd: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = 
             pass
         killed = state["killed"]
         rss, source = int(usage.ru_maxrss), "wait4"
+        cpu = usage.ru_utime + usage.ru_stime  # GNU time's own few ms included
         if gnu_time:
             words = rss_file.read().split()
-            if words and words[-1].isdigit():
-                rss, source = int(words[-1]), "gnu-time"
-        return Measurement(wall, rss, None if killed else proc.returncode, killed, _tail(out), source)
+            if len(words) >= 3 and words[-3].isdigit():
+                rss, source, cpu = int(words[-3]), "gnu-time", float(words[-2]) + float(words[-1])
+        return Measurement(wall, rss, None if killed else proc.returncode, killed, _tail(out), source, cpu)

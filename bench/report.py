@@ -110,6 +110,14 @@ def _cell(r: Result | None, timeout: float) -> str:
     return f"**{r['status'].upper()}** ({r.get('detail', '')})"
 
 
+def _cpu_cell(data: Result, tool: str, workload: str) -> str:
+    r, base = _ok(data, tool, workload), _ok(data, "prysk", workload)
+    if r is None or not r.get("cpu_s"):
+        return "—"
+    ratio = f" ({r['cpu_s'] / base['cpu_s']:.2f}x)" if base and base.get("cpu_s") and tool != "prysk" else ""
+    return f"{r['cpu_s']:.3f} s{ratio}"
+
+
 def markdown(data: Result) -> str:
     tools = data["settings"]["tools"]
     timeout = data["settings"]["timeout_s"]
@@ -120,6 +128,9 @@ def markdown(data: Result) -> str:
         "Load average at start {:.2f}, at end {:.2f}. Versions: {}.  ".format(
             m["loadavg_start"][0], m["loadavg_end"][0],
             ", ".join(f"{k} `{v}`" for k, v in m["versions"].items())),
+        *([f"CPU time stolen by the virtual machine's host during the run: {m['steal_pct']:.1f}% "
+           "(wall times are noisier the higher it is; the CPU table below is much less so).  "]
+          if m.get("steal_pct") is not None else []),
         f"Median wall time of {data['settings']['reps']} run(s) · peak RSS (largest process of the "
         f"tool's tree, MB = 10^6 bytes). Hard timeout {timeout:g} s per run.", "",
         "| workload | " + " | ".join(tools) + " |",
@@ -134,6 +145,11 @@ def markdown(data: Result) -> str:
     ver = data["version_s"]
     lines.append("| `--version` startup (median) | "
                  + " | ".join(f"{ver[t] * 1000:.0f} ms" if t in ver else "—" for t in tools) + " |")
+    lines += ["", "CPU time (user + system of the tool and every process it waited for: its shell "
+              "and the steps' commands), median, and its ratio to prysk:", "",
+              "| workload | " + " | ".join(tools) + " |", "|---|" + "---|" * len(tools)]
+    for name in data["workloads"]:
+        lines.append(f"| {name} | " + " | ".join(_cpu_cell(data, t, name) for t in tools) + " |")
     lines += ["", "Workloads: " + "; ".join(f"`{k}` = {v}" for k, v in data["workloads"].items()) + ".",
               "", "Negative control (step 2 expects the wrong output, every tool must fail): "
               + ", ".join(f"{t} {'failed (good)' if s == 'fail' else '**' + str(s) + '**'}"

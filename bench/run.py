@@ -143,12 +143,13 @@ def bench_workload(w: wl.Workload, docs: Path, tools: list[str], reps: int, time
         walls = [m.wall_s for m in good]
         results[tool].update(
             runs=walls, wall_s=statistics.median(walls), min_s=min(walls),
+            cpu_s=statistics.median(m.cpu_s for m in good),
             rss_mb=max(m.rss_kib for m in good) * 1024 / 1e6, rss_source=good[0].rss_source)
         if bad:
             results[tool].update(status="flaky", detail=f"{len(bad)} of {len(got)} runs failed",
                                  tail=bad[0].tail[-600:])
         log(f"  {tool:10s} {w.name:14s} median {results[tool]['wall_s']:.3f} s "
-            f"peak {results[tool]['rss_mb']:.1f} MB ({len(good)} good runs of {len(got)})")
+            f"cpu {results[tool]['cpu_s']:.3f} s peak {results[tool]['rss_mb']:.1f} MB ({len(good)} good runs of {len(got)})")
     return list(results.values())
 
 
@@ -186,6 +187,17 @@ def machine() -> dict[str, object]:
             "versions": {t: version(t) for t in ("runbook", "prysk", "cram", "byexample")}
             | ({"runbook-before": subprocess.run([str(BASELINE), "--version"], capture_output=True,
                                                  text=True).stdout.strip()} if BASELINE else {})}
+
+
+def cpu_ticks() -> dict[str, int]:
+    """The machine's CPU time so far (``/proc/stat``, clock ticks): all of it, and the part a
+    virtual machine's host gave to others while this one wanted to run (``steal``)."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return {}
+    return {"total": sum(fields[:8]), "steal": fields[7] if len(fields) > 7 else 0}
 
 
 def wait_for_quiet(limit: float, max_s: float, log: "report.Log") -> None:
@@ -238,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     log(f"machine: {info['uname']}, {info['cpus']} cpus, load {info['loadavg_start']}")
     docs = args.out / "docs" if args.keep_docs else Path(tempfile.mkdtemp(prefix="runbook-bench-"))
-    started = time.time()
+    started, ticks = time.time(), cpu_ticks()
     try:
         log("negative control (every tool must FAIL a wrong expectation):")
         control = bench_workload(wl.control(), docs, tools, 0, timeout, env, log=lambda s: None)
@@ -256,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep_docs:
             shutil.rmtree(docs, ignore_errors=True)
     info["loadavg_end"] = os.getloadavg()
+    end_ticks = cpu_ticks()
+    if ticks and end_ticks and end_ticks["total"] > ticks["total"]:
+        info["steal_pct"] = 100 * (end_ticks["steal"] - ticks["steal"]) / (end_ticks["total"] - ticks["total"])
     data = {"machine": info, "settings": {"reps": reps, "timeout_s": timeout, "tools": tools,
                                           "quick": args.quick},
             "duration_s": time.time() - started, "control": controls,
