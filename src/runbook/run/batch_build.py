@@ -111,7 +111,7 @@ def build(items: Sequence[BatchItem], sim: BashState, expected: str | None, whic
             path = os.path.join(folder, f"step-{SETS[which]}{i + 1}.sh")
             paths.append(path)  # the folder is checked (made again) by the first write
             write(path, (prelude + body).encode("utf-8", "surrogateescape"), len(paths) > 1)
-            text.append(bash_step_line(nonce, sim.sid, quote(path), prelude=sim.line_prelude(),
+            text.append(bash_step_line(nonce, sim.sid, quote(path), prelude=sim.line_prelude(echo=True),
                                        stdin_null=True, traps=sim.traps_path, mode=sim.post_mode(),
                                        ask=ask, pure=pure))
         sim.learn(tail.split(" "), traps=False)

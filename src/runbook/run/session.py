@@ -302,7 +302,7 @@ class PexpectSession(Handshake, Batch):
                         f">>{shlex.quote(background)} 2>&1 & "
                         + "\\builtin set +m; \\builtin disown; " + bash_post(nonce, state.sid, value="$!") + "\n")
             else:
-                line = bash_step_line(nonce, state.sid, path, prelude=state.line_prelude(),
+                line = bash_step_line(nonce, state.sid, path, prelude=state.line_prelude(echo=not typed),
                                       stdin_null=not interactive, traps=state.traps_path,
                                       mode=state.post_mode(), ask=self._asking(nonce, ask), typed=typed,
                                       pure=pure)

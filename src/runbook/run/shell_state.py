@@ -151,13 +151,18 @@ class BashState:
         return output
 
     # -- restoring ------------------------------------------------------------
-    def line_prelude(self) -> str:
-        """Typed before ``\\builtin .``: what changes how the step file is parsed."""
+    def line_prelude(self, echo: bool = False) -> str:
+        """Typed before ``\\builtin .``: what changes how the step file is parsed. ``echo``
+        (a step sourced in the foreground): under ``set -v``, ``-v`` is on while bash reads
+        the file, so its first line is echoed as the author's terminal echoes a typed line
+        (``_file_prelude``: the prelude that starts that line is taken out of the echo)."""
         parts = []
         if "posix" in self.opts:
             parts.append("\\builtin set -o posix; ")
         if self.aliases:
             parts.append("\\builtin shopt -s expand_aliases; ")
+        if echo and "verbose" in self.opts:
+            parts.append("\\builtin set -v; ")
         return "".join(parts)
 
     def file_prelude(self, errexit: bool, depth: int = 0) -> str:
@@ -202,7 +207,14 @@ class BashState:
             parts.append("\\builtin set -x")
         if "DEBUG" in self.traps:
             parts.append(f"\\builtin trap -- {shlex.quote(self.traps['DEBUG'])} DEBUG")
-        return "; ".join(parts) + "; " if parts else ""
+        if "verbose" not in self.opts:
+            return "; ".join(parts) + "; " if parts else ""
+        # -v is on while bash reads the file (``line_prelude``): it echoes the first line, this
+        # prelude and the author's first line, as it reads it. What goes before the author's
+        # line is taken out of the echo; it starts with the session's id (never the author's text).
+        prelude = "; ".join([f"\\builtin : {self.sid}", *parts]) + "; "
+        self._echo(*self._last_echo, prelude)
+        return prelude
 
     def predicted_tail(self, errexit: bool) -> str:
         """The options (``SHELLOPTS BASHOPTS``, as ``__rb_l<sid>`` keeps them) that a step
