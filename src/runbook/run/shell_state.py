@@ -207,11 +207,15 @@ class BashState:
             parts.append("\\builtin set -x")
         if "DEBUG" in self.traps:
             parts.append(f"\\builtin trap -- {shlex.quote(self.traps['DEBUG'])} DEBUG")
+        return self._joined(parts)
+
+    def _joined(self, parts: list[str]) -> str:
+        """The prelude of ``parts``. Under ``set -v``, -v is on while bash reads the step file
+        (``line_prelude``): it echoes the first line, this prelude and the author's first line,
+        as it reads it. What goes before the author's line is taken out of the echo; it starts
+        with the session's id then (never the author's text)."""
         if "verbose" not in self.opts:
             return "; ".join(parts) + "; " if parts else ""
-        # -v is on while bash reads the file (``line_prelude``): it echoes the first line, this
-        # prelude and the author's first line, as it reads it. What goes before the author's
-        # line is taken out of the echo; it starts with the session's id (never the author's text).
         prelude = "; ".join([f"\\builtin : {self.sid}", *parts]) + "; "
         self._echo(*self._last_echo, prelude)
         return prelude
