@@ -59,3 +59,28 @@ def test_a_run_that_leaves_nothing_behind_never_imports_psutil(tmp_path: Path) -
     done = subprocess.run([sys.executable, "-c", code, "execute", str(doc), "--no-annotate", "-q"],
                           capture_output=True, text=True, timeout=120)
     assert "exit 0 False" in done.stderr, done.stderr
+
+
+def test_session_members_are_found_by_getsid_reading_only_the_members_stat(monkeypatch) -> None:
+    """A session's live members are found, a zombie of it is not, and only the members'
+    ``/proc/<pid>/stat`` is read (the end of every run asks twice; a read of every process's
+    ``stat`` was ~1 ms each time)."""
+    leader = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    member = subprocess.Popen(["sleep", "60"])  # in this process's session
+    zombie = subprocess.Popen(["true"], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while procs._read_stat(zombie.pid).state != "Z" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        read: list[int] = []
+        real = procs._read_stat
+        monkeypatch.setattr(procs, "_read_stat", lambda pid: read.append(pid) or real(pid))
+        assert procs.session_members([leader.pid, zombie.pid]) == [leader.pid]
+        assert sorted(read) == sorted([leader.pid, zombie.pid])
+        assert procs.session_members([leader.pid], exclude=[leader.pid]) == []
+        mine = os.getsid(0)
+        assert member.pid in procs.session_members([mine]) and leader.pid not in procs.session_members([mine])
+    finally:
+        for child in (leader, member, zombie):
+            child.kill()
+            child.wait()
