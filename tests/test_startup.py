@@ -56,11 +56,14 @@ LAZY = ("rich", "attr", "runbook.run.resume", "runbook.report.state_file",
         "runbook.parse.dialects.runme", "runbook.parse.dialects.scrut_cram", "runbook.judge.http",
         "runbook.judge.jsonpath", "runbook.judge.numbers", "runbook.judge.versions", "runbook.judge.tables",
         "concurrent.futures", "tempfile", "random", "runbook.write.annotate", "runbook.write.result_block",
-        "runbook.write.stream", "glob")
+        "runbook.write.stream", "glob", "runbook.run.matrix", "runbook.cli.matrix", "runbook.run.requires",
+        "runbook.judge.trouble", "runbook.run.exports")
 """What a one-step document executed to a pipe does not need: rich (the report is plain
 text there), the other tools' dialects, --resume's state, the v2 judges, a matrix's pool,
 ``tempfile`` (and ``random``: ``run/tempdirs.py`` makes the run's folders), the annotation
-writer (no marker to strip, no annotated document to write)."""
+writer (no marker to strip, no annotated document to write), the matrix of targets (none declared),
+``requires:``'s check (none declared), the troubleshooting match (no step failed), ``export -p``'s
+reader (no step's state asked before the run ends)."""
 
 
 def test_one_step_execute_to_a_pipe_loads_no_rich_dialect_or_resume_module(tmp_path) -> None:

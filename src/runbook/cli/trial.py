@@ -93,6 +93,8 @@ class Trial:
     def matrix(self, document: "Document") -> dict[str, str]:
         """The targets to run (empty: one ordinary run); RunbookError on bad ones or options
         a matrix run does not take."""
+        if not self.targets and "targets" not in (document.front_matter or {}):
+            return {}  # one ordinary run: run.matrix (its pool, its checks) is not loaded
         from runbook.run.matrix import parse_targets
 
         line = document.front_matter_lines.get("targets")

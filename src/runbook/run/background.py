@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from runbook.config import Settings
-from runbook.judge.trouble import match_troubleshooting
-from runbook.model import Check, Document, Output, Status, Step, StepResult
+from runbook.model import Check, Document, Output, Status, Step, StepResult, TroubleMatch
 from runbook.run.mask import Masker
 from runbook.run.protocol import Observers, Session
 
@@ -61,7 +60,10 @@ class BackgroundSteps:
         why = "" if ok else (f"the background process exited before it was ready ({ready})" if exited
                              else f"service not ready after {timeout:g} s ({ready})")
         output = self._log_output(log)
-        trouble = () if ok else match_troubleshooting(self.doc.troubleshooting, output.text, why)
+        trouble: tuple[TroubleMatch, ...] = ()
+        if not ok:
+            from runbook.judge.trouble import match_troubleshooting  # a failed service only
+            trouble = match_troubleshooting(self.doc.troubleshooting, output.text, why)
         return StepResult(
             step.id, Status.PASS if ok else Status.FAIL, phase=step.phase, title=step.title, line=step.line,
             exit_code=0 if ok else code_ready, duration_s=round(self._clock() - t0, 4), attempts=attempts,

@@ -20,7 +20,6 @@ from runbook.config import SECRET_NAME_RE, Settings
 from runbook.errors import SessionError
 from runbook.judge.confirm import awaiting_person
 from runbook.judge.criteria import needles, waits
-from runbook.judge.trouble import match_troubleshooting
 from runbook.judge.verdict import CommandRun, judge, merged_output
 from runbook.lazyre import lazy
 from runbook.model import Command, Document, Execution, PhaseResult, RunResult, Status, Step, StepResult, TroubleMatch
@@ -31,7 +30,6 @@ from runbook.run.clipboard import CarriedSteps
 from runbook.run.evidence import as_judged, output_cap_for
 from runbook.run.mask import Masker
 from runbook.run.plan import Plan, build_plan
-from runbook.run.requires import check_requires
 from runbook.run.protocol import Observer, Observers, Session, SessionFactory
 from runbook.run import shellvars
 from runbook.run.reaper import RunGuard
@@ -151,6 +149,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
     def _preflight(self) -> None:
         """``requires:``: every command and variable must exist before anything runs."""
         if self.settings.requires:
+            from runbook.run.requires import check_requires  # a document that declares some only
             assert self._session is not None
             check_requires(self._session, self.settings.requires, self.doc.path)
 
@@ -356,6 +355,7 @@ class Runner(BackgroundSteps, Shells, CarriedSteps, Ahead):
             notes.append(f"{attempts} attempts")
         trouble: tuple[TroubleMatch, ...] = ()
         if status in _FAILED and self.doc.troubleshooting:
+            from runbook.judge.trouble import match_troubleshooting  # a document with a table only
             trouble = match_troubleshooting(self.doc.troubleshooting, output.text, reason)
         return StepResult(
             step.id, status, phase=step.phase, title=step.title, line=step.line, drift=verdict.drift,

@@ -20,7 +20,6 @@ from functools import lru_cache
 from typing import Any, Callable, Final, Mapping
 
 from runbook.lazyre import lazy
-from runbook.run.exports import parse_exports
 
 MAX_STATE_VALUE = 100_000
 """Exported values longer than this are not recorded (nor restored)."""
@@ -94,6 +93,8 @@ def parse_state(text: str, nonce: str) -> tuple[str, dict[str, str]] | None:
 def _bash_exports(listed: str) -> Mapping[str, str]:
     """``export -p``'s variables worth recording, read once per distinct listing: most steps
     export nothing, and reading the same ~3 KB again cost ~0.1 ms a step (callers copy it)."""
+    from runbook.run.exports import parse_exports  # once a listing (cached): not loaded before a step's state is
+
     return {k: v for k, v in parse_exports(listed).items() if len(v) <= MAX_STATE_VALUE}
 
 
