@@ -63,15 +63,28 @@ def cpu_time(fn: Callable[[], object], repeat: int = 1) -> float:
     return best
 
 
+def median_cpu_time(fn: Callable[[], object], repeat: int = 5) -> float:
+    """The median CPU time of ``repeat`` calls (the collector paused for each)."""
+    return sorted(cpu_time(fn) for _ in range(repeat))[repeat // 2]
+
+
 def assert_linear(make: Callable[[int], Callable[[], object]], large_repeat: int = 2, n: int = N,
                   max_ratio: float = MAX_RATIO) -> None:
+    """The large size against the small one timed just before it, ``large_repeat`` times; the
+    best ratio counts. Each pair is timed in the same seconds, so both see the machine's load
+    of the moment (a loaded 2-core machine slows a long run more than the best of a few short
+    ones: a separate best of the small size read 15-18 for a linear stage); the small size is
+    the median of five runs, as typical of that moment as the large one."""
     small, large = make(n), make(10 * n)
     small()  # warm-up: imports and pattern caches
-    t_small = cpu_time(small, repeat=3)
-    t_large = cpu_time(large, repeat=large_repeat)
-    assert t_large / max(t_small, 1e-3) < max_ratio, (
-        f"{n} steps: {t_small:.3f} s, {10 * n} steps: {t_large:.3f} s "
-        f"(ratio {t_large / max(t_small, 1e-3):.1f}, linear is 10)")
+    pairs = []
+    for _ in range(large_repeat):
+        t_small = median_cpu_time(small)
+        pairs.append((cpu_time(large) / max(t_small, 1e-3), t_small))
+    ratio, t_small = min(pairs)
+    assert ratio < max_ratio, (
+        f"{n} steps: {t_small:.3f} s, {10 * n} steps: {ratio * max(t_small, 1e-3):.3f} s "
+        f"(ratio {ratio:.1f}, linear is 10)")
 
 
 def fake_run(text: str) -> tuple[str, object, RunResult]:
