@@ -123,20 +123,20 @@ def _closing(state: StateBlock, startLine: int, endLine: int, marker: str, lengt
     """The line where the fence opened at ``startLine`` ends, and whether a closing run is there."""
     src, bMarks, eMarks, tShift, sCount, blkIndent = (state.src, state.bMarks, state.eMarks, state.tShift,
                                                       state.sCount, state.blkIndent)
-    size = len(src)
     line = startLine + 1
     while line < endLine:
         pos = bMarks[line] + tShift[line]
         maximum = eMarks[line]
-        if pos < maximum and sCount[line] < blkIndent:
-            return line, False  # a line indented less ends the container, and the fence with it
-        if pos >= size:
+        if pos < maximum:
+            if sCount[line] < blkIndent:
+                return line, False  # a line indented less ends the container, and the fence with it
+            if src[pos] == marker and not state.is_code_block(line):
+                text = src[pos:maximum]
+                tail = text.lstrip(marker)
+                if len(text) - len(tail) >= length and not tail.strip(" \t"):
+                    return line, True
+        elif pos >= len(src):  # an empty line's text starts at its end: its line feed, or none
             return line, False
-        if src[pos] == marker and not state.is_code_block(line):
-            text = src[pos:maximum]
-            tail = text.lstrip(marker)
-            if len(text) - len(tail) >= length and not tail.strip(" \t"):
-                return line, True
         line += 1
     return line, False
 
