@@ -246,9 +246,10 @@ class _Builder(Fences):
             self.report.warn("RB311", 0, f"front matter 'blocking' names phase {pid!r}, "
                              "which the document does not have", _HINT_BLOCKING)
         slugs = heading_slugs(self.blocks)
+        blocks, lines, title = self.blocks, self.lines, self.title
         return tuple(
             Phase(id=p.id, title=p.title, line=p.line, blocking=p.blocking,
-                  steps=tuple(to_step(d, self.blocks, self.lines, self.title, slugs) for d in p.steps))
+                  steps=tuple([to_step(d, blocks, lines, title, slugs) for d in p.steps]))
             for p in self.phases.by_id.values())
 
 
