@@ -182,10 +182,8 @@ def to_step(d: Draft, blocks: Sequence[Block], lines: Sequence[str], title: str,
         end -= 1  # a list item's map takes the blank line after it
     names: dict[str, None] = {}
     for cmd in d.commands:
-        text = cmd.text
-        if "<" in text or "YOUR_" in text or "{%" in text:  # what every placeholder needs (find_placeholders)
-            for name in find_placeholders(text):
-                names.setdefault(name, None)
+        for name in find_placeholders(cmd.text):
+            names.setdefault(name, None)
     return Step(  # by position, a third of the cost of keywords (tests/test_parse_lean_paths.py pins the order)
         d.id, d.phase, heading, anchor, d.lang, Span(block.start, block.end), end,
         prefix.group(0) if prefix else "", tuple(d.commands), d.transcript,
