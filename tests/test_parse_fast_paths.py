@@ -169,3 +169,34 @@ def test_a_command_without_hazard_characters_has_no_hazard_as_every_rule_says(te
     from runbook.lint import rules_shell
 
     assert rules_shell.hazards(text, transcript) == rules_shell._hazards_in(text, transcript)
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(["", "  ", "echo a", "$ ls", "/ # ls", "postgres=# \\dt", "mysql> x", "# c",
+                                 "root@redis:/data# ls", "a > b", "100%"]), min_size=1, max_size=4),
+       st.sampled_from(["", "> ", "  "]))
+def test_a_block_without_a_prompt_mark_is_read_as_by_its_first_filled_line(body: list[str], prefix: str) -> None:
+    """contexts.context_of skips a block none of whose lines holds a prompt mark (one test of the
+    whole block) before it looks for its first line that is not blank: the same answers."""
+    from runbook.parse import contexts
+    from runbook.parse.markdown import parse_text
+
+    text = "# T\n\n" + "".join(f"{prefix}{ln}\n" for ln in ["```sh", *body, "```"])
+    doc = parse_text(text, "doc.md")
+    lines = text.splitlines(keepends=True)
+    for step in doc.steps:  # type: ignore[attr-defined]
+        start = step.span.start + 1
+        first = contexts._first_filled(lines, start, step.span.end - 1)
+        if not step.prefix and not contexts._PROMPT_MARKS.intersection(first):
+            assert contexts.context_of(step, lines) is None
+        elif not contexts._PROMPT_MARKS.intersection("".join(lines[start:step.span.end - 1])):
+            assert not contexts._PROMPT_MARKS.intersection(first)
+
+
+@given(st.sampled_from(["", "\n", "  \n\n"]), st.sampled_from(["", "> "]))
+def test_a_prompt_after_blank_lines_is_still_found_by_the_whole_block_test(blanks: str, prefix: str) -> None:
+    from runbook.parse.markdown import parse_text
+
+    body = "".join(f"{prefix}{ln}\n" for ln in ["```sh", *blanks.split("\n")[:-1], "/ # ls", "```"])
+    (step,) = parse_text("# T\n\n" + body, "doc.md").steps  # type: ignore[attr-defined]
+    assert step.skip_reason is not None and "a container" in step.skip_reason

@@ -186,3 +186,33 @@ def test_a_step_and_an_expected_built_by_position_have_each_field_where_the_name
     e = s.commands[0].expected
     assert e is not None and (e.text, e.span, e.mode, e.illustrative, e.volatile, e.origin) == \
         ("10:00", Span(9, 10), MatchMode.LINES, False, True, "block")
+
+
+def test_sections_are_found_only_for_criteria_outside_a_steps_own(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The heading sections serve only to give a loose criterion ("PASS if ..." prose) its step."""
+    from runbook.parse import structure
+    from runbook.parse.markdown import parse_document
+
+    built: list[int] = []
+    real = structure.Sections
+    monkeypatch.setattr(structure, "Sections", lambda blocks: built.append(len(blocks)) or real(blocks))
+    plain = parse_document("# T\n\n## A1. One\n\n```bash\necho a\n```\n\n```output\na\n```\n", "d.md")
+    assert built == [] and plain.steps[0].commands[0].expected is not None  # type: ignore[attr-defined]
+    doc = parse_document("# T\n\n## A1. One\n\n```bash\necho a\n```\n\nPASS if: exit code is 0\n", "d.md")
+    assert len(built) == 1 and [c.text for c in doc.steps[0].criteria] == ["PASS if: exit code is 0"]  # type: ignore[attr-defined]
+
+
+def test_the_cached_attributes_of_an_info_string_are_never_changed_by_a_parse() -> None:
+    """The fence pass reads the cached attributes of an info string (attrs.read_info) and gives
+    the full path its own copy: dropping an invalid value or renaming a duplicate id there
+    leaves the cache as it was, so the next fence with that info string reads it afresh."""
+    from runbook.parse.attrs import read_info
+    from runbook.parse.markdown import parse_text
+
+    info = "bash id=A timeout=soon"
+    text = f"# T\n\n```{info}\necho a\n```\n\n```{info}\necho b\n```\n"
+    for _ in range(2):
+        doc = parse_text(text, "d.md")
+        assert [s.id for s in doc.steps] != ["A", "A"]  # type: ignore[attr-defined]
+        assert any(d.code != "RB306" for d in doc.diagnostics)  # the invalid timeout, reported
+        assert read_info(info) == ("bash", {"id": "A", "timeout": "soon"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.state_block import StateBlock
@@ -94,3 +94,33 @@ def test_without_a_tab_or_four_spaces_the_code_rule_changes_no_token(text: str) 
     md = mdit.markdown(text)
     assert ("code" in md.block.ruler.get_active_rules()) == ("\t" in text or "    " in text)
     assert _tokens(md, text) == _tokens(_stock(text), text)
+
+
+_FENCE_PIECES = ["```", "````", "~~~", "~~~~~", "``", "~~", "``` sh", "```sh `x`", "~~~ a`b", "``` ", "```\t",
+                 "```  x", "~~~~ \t", "```~", "~~~`", "   ```", "    ```", "\t```", "  ~~~", "> ", ">", "- ", "1. ",
+                 "  - ", "   ", "\t", "x", "echo a", " ", "  x", "   x", " \tx", "```bash title=`t`"]
+FENCED = st.lists(st.lists(st.sampled_from(_FENCE_PIECES), min_size=0, max_size=3).map("".join), max_size=12).map(
+    lambda lines: "\n".join(lines) + "\n")
+"""Lines of fence runs of both characters and several lengths (with info strings, blanks and text
+after them, indented, inside quotes and list items) around content lines."""
+
+
+@settings(max_examples=1500, deadline=None)
+@given(FENCED, st.booleans())
+@example("   ```\n  x\n    y\n```\n", True)
+@example("- ```sh\n  a\n\t b\n  ```\n", False)
+@example("> ~~~\n>  x\n> ~~~~ \n", True)
+def test_the_fence_rule_makes_markdown_its_own_tokens(text: str, final_newline: bool) -> None:
+    """mdit._fence for markdown-it's ``fence`` rule: the same tokens, every field of each
+    (attributes, meta and the block flag too), closed, unclosed, nested or not."""
+    text = text if final_newline else text.rstrip("\n")
+    assert mdit.markdown(text).parse(text) == _stock(text).parse(text)
+
+
+def test_the_fence_rule_is_runbooks_and_ends_what_markdown_its_ends() -> None:
+    md = mdit.markdown("x")
+    ours = next(r for r in md.block.ruler.__rules__ if r.name == "fence")
+    stock = next(r for r in MarkdownIt("commonmark").block.ruler.__rules__ if r.name == "fence")
+    assert ours.fn is mdit._fence and ours.alt == stock.alt
+    tokens = md.parse("- a\n```\nb\n```\n> c\n~~~ x\n")  # a fence ends a list item's paragraph and a quote's
+    assert [t.type for t in tokens].count("fence") == 2

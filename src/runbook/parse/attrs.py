@@ -181,6 +181,10 @@ def _parse_info(info: str) -> tuple[str, dict[str, str]]:
     return lang.lower(), _normalise_flags(attrs)
 
 
+read_info: Callable[[str], tuple[str, Mapping[str, str]]] = _parse_info
+""":func:`parse_info` without the copy: the cached attributes themselves, for a caller that only reads them."""
+
+
 def _normalise_flags(attrs: dict[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in attrs.items():

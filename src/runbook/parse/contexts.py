@@ -38,8 +38,10 @@ def _first_filled(lines: Sequence[str], start: int, stop: int) -> str:
 def context_of(step: Step, lines: Sequence[str]) -> str | None:
     """Where the step's commands must run, when that is not runbook's shell (``None``)."""
     start = step.span.start + 1
-    if not step.prefix and not _PROMPT_MARKS.intersection(_first_filled(lines, start, step.span.end - 1)):
-        return None  # a client's prompt and a transcript's both end in one of these (the common case)
+    if not step.prefix and (not _PROMPT_MARKS.intersection("".join(lines[start:step.span.end - 1]))
+                            or not _PROMPT_MARKS.intersection(_first_filled(lines, start, step.span.end - 1))):
+        return None  # a client's prompt and a transcript's both end in one of these (the common case):
+        # none in the whole block (one test at C speed), or none in its first line that is not blank
     body = [ln.rstrip("\r\n") for ln in lines[start:max(start, step.span.end - 1)]]
     if step.prefix:
         body = [ln[len(step.prefix):] if ln.startswith(step.prefix) else ln.lstrip(" >") for ln in body]

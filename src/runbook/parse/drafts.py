@@ -171,21 +171,21 @@ def _options(attrs: Mapping[str, str]) -> StepOptions:
 def to_step(d: Draft, blocks: Sequence[Block], lines: Sequence[str], title: str,
             slugs: Mapping[int, str]) -> Step:
     """The frozen Step of a finished draft."""
-    h = d.heading
+    h, block = d.heading, d.block
     heading = blocks[h].text if h is not None else title
     anchor = slugs.get(h, "") if h is not None else ""
-    first = lines[d.block.start] if d.block.start < len(lines) else ""
-    prefix = _PREFIX.match(first) if first[:1] in (" ", "\t", ">") else None  # most fences: no prefix
+    first = lines[block.start] if block.start < len(lines) else ""
+    prefix = _PREFIX.match(first) if first.startswith((" ", "\t", ">")) else None  # most fences: no prefix
     criteria = sorted(d.criteria, key=lambda ce: ce[0].line) if d.criteria else []
     end = max([d.end] + [e for _, e in criteria]) if criteria else d.end
-    while end > d.block.end and not lines[end - 1].strip().strip(">").strip():
+    while end > block.end and not lines[end - 1].strip().strip(">").strip():
         end -= 1  # a list item's map takes the blank line after it
     names: dict[str, None] = {}
     for cmd in d.commands:
         for name in find_placeholders(cmd.text):
             names.setdefault(name, None)
     return Step(  # by position, a third of the cost of keywords (tests/test_parse_lean_paths.py pins the order)
-        d.id, d.phase, heading, anchor, d.lang, Span(d.block.start, d.block.end), end,
+        d.id, d.phase, heading, anchor, d.lang, Span(block.start, block.end), end,
         prefix.group(0) if prefix else "", tuple(d.commands), d.transcript,
         tuple(c for c, _ in criteria) if criteria else (), dict(d.attrs) if d.attrs else {}, d.skip_reason,
         tuple(names) if names else (), d.dialog, _options(d.attrs))

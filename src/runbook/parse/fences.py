@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 
 from runbook.errors import Diagnostic
 from runbook.model import Command, Expected, MatchMode, Span
-from runbook.parse.attrs import attr_problems, match_mode, parse_directive, parse_info
+from runbook.parse.attrs import attr_problems, match_mode, parse_directive, read_info
 from runbook.parse.blocks import Block
 from runbook.parse.commands import (
     DIALOG_LANGS,
@@ -69,12 +69,12 @@ class Fences:
     def _fence(self, i: int, b: Block, cur: Cursor) -> Draft | None:
         if i == self.ahead:
             return None  # the output block the step before has taken already (see _bare)
-        lang, attrs = parse_info(b.info)
+        lang, attrs = read_info(b.info)  # the cached value: copied only for _full, which uses it
         directive, directive_line, prev = self._directive_before(i)
         label, lang = label_before(self.blocks, prev, lang, b)
         if not attrs and not directive and not cur.defaults:
             return self._bare(i, b, lang, label, cur)
-        return self._full(i, b, cur, lang, attrs, directive, directive_line, label)
+        return self._full(i, b, cur, lang, dict(attrs), directive, directive_line, label)
 
     def _full(self, i: int, b: Block, cur: Cursor, lang: str, attrs: dict[str, str], directive: dict[str, str],
               directive_line: int, label: Label | None) -> Draft | None:
@@ -146,7 +146,7 @@ class Fences:
         nb = self.blocks[i + 1]
         if nb.kind != "fence":
             return None
-        lang, own = parse_info(nb.info)
+        lang, own = read_info(nb.info)  # only read: the cached value itself
         if own or lang not in OUTPUT_LANGS:
             return None
         return nb, nb.raw[:-1] if nb.raw.endswith("\n") else nb.raw

@@ -105,12 +105,6 @@ def _list_items(tokens: Sequence[Token], k: int) -> tuple[tuple[str, int, int], 
     return tuple((str(raw), int(a), int(b)) for raw, a, b in items if raw)
 
 
-def _fence_closed(tok: Token, lines: Sequence[str]) -> bool:
-    assert tok.map is not None
-    last = tok.map[1] - 1
-    return tok.map[0] < last < len(lines) and _closes(lines[last], tok.markup)
-
-
 @lru_cache(maxsize=1024)
 def _closes(line: str, markup: str) -> bool:
     """Whether ``line`` closes a fence opened by ``markup`` (a document repeats its closing lines)."""
@@ -138,9 +132,10 @@ def _blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Block]:
             kind = "heading" if t == "heading_open" else "para"
             blocks.append(Block(kind, start, end, inline.content, _inline_text(inline), "",
                                 int(tok.tag[1:]) if kind == "heading" else 0, (), owner))
-        elif t == "fence":
+        elif t == "fence":  # closed: its last line (not its first) closes it
+            closed = start < end - 1 < len(lines) and _closes(lines[end - 1], tok.markup)
             blocks.append(Block("fence", start, end, tok.content, "", tok.info, 0, (), owner,  # by position: half
-                                _fence_closed(tok, lines)))  # the cost (field order pinned: test_parse_bare_fence)
+                                closed))  # the cost (field order pinned: test_parse_bare_fence)
         elif t == "html_block":
             blocks.append(Block("html", start, end, tok.content, "", "", 0, (), owner))
         elif t == "code_block":

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import replace
+from operator import attrgetter
 from typing import Sequence
 
 from runbook.lazyre import lazy
@@ -96,12 +97,18 @@ def _prose(b: Block) -> str:
     return ""
 
 
+_START, _END = attrgetter("start"), attrgetter("end")
+
+
 class _Before:
     """The paragraph, heading or last list item right before a line (one sort, then bisection)."""
 
     def __init__(self, blocks: Sequence[Block]) -> None:
-        self.blocks = sorted((b for b in blocks if b.kind != "html"), key=lambda x: (x.end, -x.start))
-        self.ends = [b.end for b in self.blocks]
+        # by (end, -start): two stable sorts on C-level keys (the later one decides, the earlier
+        # breaks its ties), each linear on blocks already in reading order
+        self.blocks = sorted([b for b in blocks if b.kind != "html"], key=_START, reverse=True)
+        self.blocks.sort(key=_END)
+        self.ends = list(map(_END, self.blocks))
 
     def prose(self, start: int) -> str:
         i = bisect_right(self.ends, start)

@@ -68,7 +68,6 @@ class _Builder(Fences):
         self.report = report
         self.title = title
         self.title_line = title_line
-        self.sections = Sections(self.blocks)
         self.phases = Phases(self.blocks, blocking)
         self.drafts: list[Draft] = []
         self.loose: list[tuple[int, Criterion, int]] = []
@@ -226,9 +225,12 @@ class _Builder(Fences):
 
     # -- criteria ------------------------------------------------------------
     def _attach_criteria(self) -> None:
+        if not self.loose:
+            return  # no criterion outside a step's own (most documents): no sections to find
+        sections = Sections(self.blocks)  # kinds and levels, which the pass never changes
         starts = [d.index for d in self.drafts]
         for c, crit, end in self.loose:
-            d = self.sections.owner(c, self.drafts, starts)
+            d = sections.owner(c, self.drafts, starts)
             if d is None and c in self.recap:
                 continue  # a closing checklist of the whole document, not a check of one step
             if d is None:
@@ -244,9 +246,10 @@ class _Builder(Fences):
             self.report.warn("RB311", 0, f"front matter 'blocking' names phase {pid!r}, "
                              "which the document does not have", _HINT_BLOCKING)
         slugs = heading_slugs(self.blocks)
+        blocks, lines, title = self.blocks, self.lines, self.title
         return tuple(
             Phase(id=p.id, title=p.title, line=p.line, blocking=p.blocking,
-                  steps=tuple(to_step(d, self.blocks, self.lines, self.title, slugs) for d in p.steps))
+                  steps=tuple([to_step(d, blocks, lines, title, slugs) for d in p.steps]))
             for p in self.phases.by_id.values())
 
 

@@ -60,6 +60,8 @@ def report_unclosed(blocks: Sequence[Block], lines: Sequence[str], report: Repor
     """RB104, a fence never closed: an error for a run, a finding for ``runbook check``; a
     warning when the document is declared Innovation Engine's, which reads it as CommonMark does."""
     for b in blocks:
+        if b.kind != "fence":
+            continue  # (unclosed_fence's first test, without a call per block)
         err = unclosed_fence(b, lines, path)
         if err is not None and ie:
             report.warn("RB104", b.start, err.message.replace(" would be read as", " is read as")
