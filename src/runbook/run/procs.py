@@ -68,19 +68,23 @@ def _read_stat(pid: int) -> ProcInfo | None:
         return None
 
 
-def snapshot() -> list[ProcInfo]:
-    """Every live process (zombies excluded); empty where ``/proc`` is unavailable."""
+def _pids() -> list[int]:
+    """The processes ``/proc`` lists (empty where it is unavailable)."""
     try:
-        names = os.listdir("/proc")
+        return [int(name) for name in os.listdir("/proc") if name.isdigit()]
     except OSError:
         return []
-    out = []
-    for name in names:
-        if name.isdigit():
-            info = _read_stat(int(name))
-            if info is not None and info.state not in ("Z", "X"):
-                out.append(info)
-    return out
+
+
+def _live(pid: int) -> ProcInfo | None:
+    """The process's ``stat``, ``None`` if it is gone or a zombie."""
+    info = _read_stat(pid)
+    return info if info is not None and info.state not in ("Z", "X") else None
+
+
+def snapshot() -> list[ProcInfo]:
+    """Every live process (zombies excluded); empty where ``/proc`` is unavailable."""
+    return [info for pid in _pids() if (info := _live(pid)) is not None]
 
 
 def now_ticks() -> int:
@@ -148,15 +152,10 @@ def session_members(sids: Iterable[int], exclude: Iterable[int] = ()) -> list[in
     ``stat`` says the session; empty where ``/proc`` is unavailable, as :func:`snapshot`."""
     wanted = set(sids)
     skip = set(exclude)
-    try:
-        names = os.listdir("/proc")
-    except OSError:
-        return []
     out = []
-    for name in names:
-        if not name.isdigit() or int(name) in skip:
+    for pid in _pids():
+        if pid in skip:
             continue
-        pid = int(name)
         try:
             if os.getsid(pid) not in wanted:
                 continue
@@ -164,8 +163,8 @@ def session_members(sids: Iterable[int], exclude: Iterable[int] = ()) -> list[in
             continue
         except OSError:  # refused: the stat below says
             pass
-        info = _read_stat(pid)
-        if info is not None and info.state not in ("Z", "X") and info.sid in wanted:
+        info = _live(pid)
+        if info is not None and info.sid in wanted:
             out.append(pid)
     return out
 
