@@ -48,19 +48,16 @@ def playbook(n: int, info: str = "bash") -> str:
     return "\n".join(parts)
 
 
-def cpu_time(fn: Callable[[], object], repeat: int = 1) -> float:
-    """Best CPU time of ``repeat`` calls; the collector is paused (its passes grow with the heap)."""
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        gc.disable()
-        try:
-            start = time.process_time()
-            fn()
-            best = min(best, time.process_time() - start)
-        finally:
-            gc.enable()
-    return best
+def cpu_time(fn: Callable[[], object]) -> float:
+    """CPU time of one call; the collector is paused (its passes grow with the heap)."""
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.process_time()
+        fn()
+        return time.process_time() - start
+    finally:
+        gc.enable()
 
 
 def median_cpu_time(fn: Callable[[], object], repeat: int = 5) -> float:
